@@ -1,0 +1,1 @@
+"""The rewrite engine: the rule catalogue and the differential method's phases."""

@@ -1,0 +1,64 @@
+"""The rule catalogue: every law the engine may apply, one source of truth.
+
+The reference page of every sheet is printed from this catalogue, and every Step of
+a derivation names one of its ids, so the sheet cannot cite a law the engine does
+not use, nor use one it does not print.
+"""
+from __future__ import annotations
+
+from generator.engine import rules_differential, rules_trace
+from generator.engine.rule import Rule
+
+
+def _not_a_rewrite(node, ctx):
+    """Applied by the phase that owns it (it works on equations, not subterms)."""
+    return None
+
+
+THEOREM = Rule(
+    "identify-gradient", "theorem", "identify G",
+    r"\text{If } \mathrm{d}L = \operatorname{tr}(G^{T}\mathrm{d}X) \text{ then } \nabla_X L = G",
+    "Identify G: if dL = tr(G^T dX) then grad_X L = G", _not_a_rewrite)
+
+ABBREVIATE = Rule(
+    "introduce-name", "trace", "name a repeated subexpression",
+    r"L(R) \text{ with } R = R(X):\ \mathrm{d}L = \operatorname{tr}(M\,\mathrm{d}R),\ "
+    r"\mathrm{d}R = \dots\,\mathrm{d}X\dots",
+    "Name the repeated subexpression, to take its differential once (chain rule)",
+    _not_a_rewrite)
+
+SUBSTITUTE = Rule(
+    "substitute", "algebra", "plug it back",
+    r"\text{replace } R \text{ and } \mathrm{d}R \text{ by what they stand for}",
+    "Plug the differential of the named subexpression back in", _not_a_rewrite)
+
+SOLVE_RULES = (
+    Rule("solve-set-zero", "solve", "set the gradient to zero",
+         r"\nabla_X L = 0 \text{ at a stationary point}",
+         "Set the gradient to zero", _not_a_rewrite),
+    Rule("solve-move-constant", "solve", "move the constant terms",
+         r"MX + C = 0 \iff MX = -C", "Move the terms without the variable to the right",
+         _not_a_rewrite),
+    Rule("solve-cancel-scalar", "solve", "divide by a scalar",
+         r"cA = cB \iff A = B \text{ for } c \neq 0", "Divide both sides by the common factor",
+         _not_a_rewrite),
+    Rule("solve-factor", "solve", "factor out the variable",
+         r"M_1X + M_2X = (M_1 + M_2)X", "Factor out the variable", _not_a_rewrite),
+    Rule("solve-invert", "solve", "multiply by the inverse",
+         r"MX = C \iff X = M^{-1}C", "Multiply both sides by the inverse",
+         _not_a_rewrite, conditions=("M invertible",)),
+)
+
+CATALOGUE: tuple[Rule, ...] = (
+    rules_trace.RULES + rules_differential.RULES + (ABBREVIATE, SUBSTITUTE, THEOREM) + SOLVE_RULES
+)
+
+BY_ID: dict[str, Rule] = {rule.id: rule for rule in CATALOGUE}
+
+
+def rule(rule_id: str) -> Rule:
+    return BY_ID[rule_id]
+
+
+def rules(*ids: str) -> tuple[Rule, ...]:
+    return tuple(BY_ID[i] for i in ids)

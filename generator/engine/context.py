@@ -1,0 +1,50 @@
+"""What the rules need to know about a problem while they rewrite."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from generator.expr import Differential, Expr, Number, Symbol
+from generator.symbols import SymbolTable
+
+
+@dataclass(frozen=True)
+class Context:
+    """The symbol table and the names whose differential is not zero.
+
+    `variables` holds the variable `wrt` and every abbreviation (`R = A x - b`) that
+    depends on it; every other symbol is constant for the differential.
+    """
+
+    table: SymbolTable
+    wrt: str
+    variables: frozenset[str]
+
+    def is_constant(self, e: Expr) -> bool:
+        """No variable and no differential occurs in `e`."""
+        return _is_constant(e, self.variables)
+
+    def is_scalar(self, e: Expr) -> bool:
+        from generator.shapes import is_scalar
+        return is_scalar(e, self.table)
+
+    def has_property(self, name: str, prop: str) -> bool:
+        return name in self.table and self.table[name].has(prop)
+
+
+@lru_cache(maxsize=65536)
+def _is_constant(e: Expr, variables: frozenset[str]) -> bool:
+    for node in e.walk():
+        if isinstance(node, Differential):
+            return False
+        if isinstance(node, Symbol) and node.name in variables:
+            return False
+    return True
+
+
+def has_differential(e: Expr) -> bool:
+    return any(isinstance(n, Differential) for n in e.walk())
+
+
+def is_number(e: Expr) -> bool:
+    return isinstance(e, Number)

@@ -1,0 +1,260 @@
+"""The differential method (design.md, phases 1 to 5): from L to its gradient.
+
+Each phase is one "Step k" of the sheet; inside it every rule application is
+recorded by the Recorder.  The story, as in the notes:
+
+1. write L in trace form (norms as products, a repeated residual named R, tr(a) = a);
+2. take the differential and push d inwards;
+3. split with the linearity of the trace;
+4. bring every term to tr(M dX) (trace of a transpose, cyclic property), then collect;
+   with a named R: find dR, plug it back, and repeat 3-4 for dX;
+5. identify G from dL = tr(G^T dX) and tidy it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.derivation import SheetStep, Step
+from generator.engine import catalogue as cat
+from generator.engine.context import Context, has_differential
+from generator.engine.recorder import Recorder
+from generator.errors import StuckError
+from generator.expr import (
+    Add, Differential, Expr, Identity, Mul, Symbol, Trace, Transpose, ZERO, add, d,
+    factors_of, is_zero, mul, terms_of,
+)
+from generator.symbols import SymbolInfo
+
+L = Symbol("L")
+DL = Differential(L)
+G = Symbol("G")
+
+DIFFERENTIAL = cat.rules(
+    "differential-constant", "differential-trace", "differential-sum", "differential-product",
+    "differential-transpose", "differential-inverse", "differential-det", "differential-logdet",
+    "differential-power", "drop-zero")
+TO_TRACE_FORM = cat.rules(
+    "trace-transpose", "transpose-product", "transpose-sum", "transpose-transpose",
+    "transpose-scalar", "trace-cyclic", "scalar-commute", "drop-zero")
+COLLECT = cat.rules("trace-collect", "collect-like-terms", "factor-common", "drop-zero")
+TIDY = cat.rules(
+    "transpose-product", "transpose-sum", "transpose-transpose", "transpose-scalar",
+    "transpose-inverse", "transpose-symmetric", "drop-zero", "collect-like-terms",
+    "factor-common", "scalar-commute")
+NAMES_FOR_RESIDUALS = ("R", "S", "Q", "U", "V", "W", "Z")
+
+
+@dataclass(frozen=True)
+class GradientResult:
+    """What the differential method found, with its recorded trace."""
+
+    steps: tuple[Step, ...]
+    sheet: tuple[SheetStep, ...]
+    gradient: Expr
+    definitions: tuple[tuple[str, Expr], ...]   # named subexpressions: (("R", A x - b),)
+    context: Context
+
+
+def derive_gradient(objective: Expr, ctx: Context, rec: Recorder | None = None) -> GradientResult:
+    rec = rec or Recorder(ctx)
+    expr, definitions = _trace_form(rec, objective)
+    dexpr = _take_differential(rec, expr)
+    dexpr = _to_trace_form(rec, _linearity(rec, dexpr))
+    if definitions:
+        for name, meaning in definitions:
+            dexpr = _plug_in(rec, dexpr, name, meaning)
+        dexpr = _to_trace_form(rec, _linearity(rec, dexpr))
+    gradient = _identify(rec, dexpr)
+    rec.end()
+    return GradientResult(tuple(rec.steps), tuple(rec.sheet), gradient, definitions, rec.ctx)
+
+
+# ----- phase 1 ------------------------------------------------------------------------
+
+def _trace_form(rec: Recorder, objective: Expr) -> tuple[Expr, tuple[tuple[str, Expr], ...]]:
+    rec.begin("Write L in trace form")
+    rec.show(L, objective)
+    expr = rec.exhaust(L, objective, cat.rules("norm-squared"))
+    definitions = []
+    while (found := _repeated_residual(expr, rec.ctx)) is not None:
+        name = _fresh_name(rec.ctx)
+        expr = _introduce_name(rec, expr, name, found)
+        definitions.append((name, found))
+    expr = _wrap_terms_in_trace(rec, expr)
+    rec.retitle(_title("Write L in trace form", rec))
+    rec.end()
+    return expr, tuple(definitions)
+
+
+def _repeated_residual(expr: Expr, ctx: Context) -> Expr | None:
+    """A sum that holds the variable and occurs twice (`(A x - b)^T (A x - b)`)."""
+    counts: dict[Expr, int] = {}
+    for node in expr.walk():
+        if isinstance(node, Add) and not ctx.is_constant(node):
+            counts[node] = counts.get(node, 0) + 1
+    repeated = [node for node, n in counts.items() if n >= 2]
+    return repeated[0] if repeated else None
+
+
+def _fresh_name(ctx: Context) -> str:
+    for name in NAMES_FOR_RESIDUALS:
+        if name not in ctx.table:
+            return name
+    raise StuckError("too many repeated subexpressions to name")
+
+
+def _introduce_name(rec: Recorder, expr: Expr, name: str, meaning: Expr) -> Expr:
+    from generator.shapes import shape_of
+    rows, cols = shape_of(meaning, rec.ctx.table)
+    shape = (rows,) if cols == 1 else (rows, cols)
+    info = SymbolInfo(name, shape, constant=False)
+    rec.ctx = Context(rec.ctx.table.with_symbol(info), rec.ctx.wrt,
+                      rec.ctx.variables | {name})
+    new = expr.replace(meaning, Symbol(name))
+    rec.record(cat.ABBREVIATE, L, new, Symbol(name), show=False)
+    rec.show(L, new, note="where", note_math_lhs=Symbol(name), note_math=meaning)
+    return new
+
+
+def _wrap_terms_in_trace(rec: Recorder, expr: Expr) -> Expr:
+    rule = cat.rule("scalar-as-trace")
+    terms = list(terms_of(expr))
+    for i, term in enumerate(terms):
+        wrapped = rule.apply(term, rec.ctx)
+        if wrapped is not None:
+            terms[i] = wrapped
+            expr = add(*terms)
+            rec.record(rule, L, expr, wrapped)
+    return expr
+
+
+# ----- phase 2 ------------------------------------------------------------------------
+
+def _take_differential(rec: Recorder, expr: Expr) -> Expr:
+    rec.begin("Take the differential of both sides")
+    rec.show(DL, d(expr))
+    dexpr = rec.exhaust(DL, d(expr), DIFFERENTIAL)
+    _check_pushed_to_variables(dexpr, rec.ctx)
+    rec.retitle(_title("Take the differential of both sides", rec))
+    rec.end(keep_if_unchanged=True)
+    return dexpr
+
+
+def _check_pushed_to_variables(expr: Expr, ctx: Context) -> None:
+    for node in expr.walk():
+        if isinstance(node, Differential) and not (
+            isinstance(node.arg, Symbol) and node.arg.name in ctx.variables
+        ):
+            raise StuckError(
+                f"no rule for the differential of `{node.arg}`: the engine cannot take "
+                f"d({node.arg}) yet")
+
+
+# ----- phases 3 and 4 -----------------------------------------------------------------
+
+def _sum_holds_differential(node: Expr) -> bool:
+    if isinstance(node, Transpose):
+        return isinstance(node.arg, Add) and has_differential(node.arg)
+    if isinstance(node, Mul):
+        return any(isinstance(f, Add) and has_differential(f) for f in node.factors)
+    return False
+
+
+def _linearity(rec: Recorder, expr: Expr) -> Expr:
+    rec.begin("Linearity of the trace")
+    rec.show(DL, expr)
+    while True:
+        before = expr
+        expr = rec.exhaust(DL, expr, cat.rules("trace-sum", "drop-zero"))
+        expr = rec.exhaust(DL, expr, cat.rules("transpose-sum", "distribute"),
+                           where=_sum_holds_differential)
+        expr = rec.exhaust(DL, expr, cat.rules("trace-scalar-factor"))
+        if expr == before:
+            break
+    rec.retitle(_title("", rec) or "Linearity of the trace")
+    rec.end()
+    return expr
+
+
+def _to_trace_form(rec: Recorder, expr: Expr) -> Expr:
+    """Each term to tr(M dX), shown term by term as in the notes, then collected."""
+    rec.begin("Bring every term to the form tr(M dX)")
+    terms = list(terms_of(expr))
+    for i, term in enumerate(terms):
+        new = rec.exhaust(term, term, TO_TRACE_FORM, where=has_differential)
+        if new != term:
+            terms[i] = new
+    title = _title("", rec)
+    if expr != add(*terms):
+        expr = add(*terms)
+        rec.show(DL, expr, note="using it")
+    if len(terms_of(expr)) > 1:
+        expr = rec.exhaust(DL, expr, COLLECT)
+    rec.retitle(title or "Collect the terms")
+    rec.end()
+    return expr
+
+
+# ----- the named residual -------------------------------------------------------------
+
+def _plug_in(rec: Recorder, expr: Expr, name: str, meaning: Expr) -> Expr:
+    dr = Differential(Symbol(name))
+    rec.begin(f"Find d{name}")
+    rec.show(dr, d(meaning))
+    differential = rec.exhaust(dr, d(meaning), DIFFERENTIAL)
+    _check_pushed_to_variables(differential, rec.ctx)
+    rec.end(keep_if_unchanged=True)
+    rec.begin(f"Plug d{name} back into dL")
+    rec.show(DL, expr)
+    expr = expr.replace(dr, differential)
+    rec.record(cat.SUBSTITUTE, DL, expr, differential)
+    expr = expr.replace(Symbol(name), meaning)
+    rec.record(cat.SUBSTITUTE, DL, expr, meaning)
+    rec.end()
+    return expr
+
+
+# ----- phase 5 ------------------------------------------------------------------------
+
+def _identify(rec: Recorder, expr: Expr) -> Expr:
+    rec.begin("Identify G")
+    ctx = rec.ctx
+    dvar = Differential(Symbol(ctx.wrt))
+    m = _coefficient_of_differential(expr, dvar, ctx)
+    g_t = Transpose(G)
+    rec.record(cat.THEOREM, g_t, m, show=False)
+    rec.show(g_t, m)
+    gradient = Transpose(m)
+    rec.show(G, gradient, implies=True)
+    gradient = rec.exhaust(G, gradient, TIDY)
+    rec.end(keep_if_unchanged=True)
+    return gradient
+
+
+def _coefficient_of_differential(expr: Expr, dvar: Differential, ctx: Context) -> Expr:
+    """M in dL = tr(M dX); dL = 0 gives M = 0."""
+    if is_zero(expr):
+        return ZERO
+    if isinstance(expr, Trace):
+        factors = factors_of(expr.arg)
+        if factors[-1] == dvar and not any(f.contains(dvar) for f in factors[:-1]):
+            if len(factors) == 1:
+                info = ctx.table[ctx.wrt]
+                return Identity(info.rows)
+            return mul(*factors[:-1])
+    raise StuckError(
+        f"could not bring dL to the form tr(G^T d{ctx.wrt}); the engine stopped at "
+        f"dL = {expr}")
+
+
+def _title(prefix: str, rec: Recorder) -> str:
+    """"Take the differential of both sides: swap d and tr, product rule"."""
+    names = []
+    for rule_id in rec.rules_cited:
+        rule = cat.rule(rule_id)
+        if not rule.minor and rule.name not in names and rule.group != "theorem":
+            names.append(rule.name)
+    text = ", ".join(names)
+    if not prefix:
+        return text[:1].upper() + text[1:]
+    return f"{prefix}: {text}" if text else prefix

@@ -1,0 +1,31 @@
+"""The Rule record: one law, its conditions, and the function that applies it."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+from generator.expr import Expr
+from generator.engine.context import Context
+
+Apply = Callable[[Expr, Context], Optional[Expr]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rewrite law.
+
+    `law` is LaTeX and is what the reference page prints; `name` is the short phrase a
+    step title uses ("product rule"); `says` is the one-line justification of the JSON
+    trace.  `apply(node, ctx)` returns the rewritten node, or None where the law does
+    not apply to that node.  `minor` rules (dropping a zero, `(A^T)^T = A`) are shown
+    merged into the neighbouring line of the sheet, as a teacher would write them.
+    """
+
+    id: str
+    group: str
+    name: str
+    law: str
+    says: str
+    apply: Apply = field(compare=False, repr=False)
+    conditions: tuple[str, ...] = ()
+    minor: bool = False

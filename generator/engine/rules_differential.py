@@ -1,0 +1,120 @@
+"""Laws of the differential: they push `d(...)` inwards until it reaches symbols."""
+from __future__ import annotations
+
+from generator.engine.context import Context
+from generator.engine.rule import Rule
+from generator.expr import (
+    ZERO, Add, Det, Differential, Expr, Inverse, LogDet, Mul, Number, Power, Symbol,
+    Trace, Transpose, add, d, mul,
+)
+
+
+def _constant(node: Expr, ctx: Context):
+    if isinstance(node, Differential) and ctx.is_constant(node.arg):
+        return ZERO
+    return None
+
+
+def _trace(node: Expr, ctx: Context):
+    if isinstance(node, Differential) and isinstance(node.arg, Trace):
+        return Trace(d(node.arg.arg))
+    return None
+
+
+def _sum(node: Expr, ctx: Context):
+    if isinstance(node, Differential) and isinstance(node.arg, Add):
+        return add(*(d(t) for t in node.arg.terms))
+    return None
+
+
+def _product(node: Expr, ctx: Context):
+    """d(A B C) = dA B C + A dB C + A B dC, writing no term for a constant factor."""
+    if not (isinstance(node, Differential) and isinstance(node.arg, Mul)):
+        return None
+    factors = node.arg.factors
+    terms = [
+        mul(*factors[:i], d(f), *factors[i + 1:])
+        for i, f in enumerate(factors)
+        if not ctx.is_constant(f)
+    ]
+    return add(*terms) if terms else None
+
+
+def _transpose(node: Expr, ctx: Context):
+    if isinstance(node, Differential) and isinstance(node.arg, Transpose):
+        return Transpose(d(node.arg.arg))
+    return None
+
+
+def _inverse(node: Expr, ctx: Context):
+    if isinstance(node, Differential) and isinstance(node.arg, Inverse):
+        inv = node.arg
+        if ctx.is_scalar(inv.arg):
+            return mul(Number(-1), inv, inv, d(inv.arg))
+        return mul(Number(-1), inv, d(inv.arg), inv)
+    return None
+
+
+def _det(node: Expr, ctx: Context):
+    if isinstance(node, Differential) and isinstance(node.arg, Det):
+        m = node.arg.arg
+        return mul(node.arg, Trace(mul(Inverse(m), d(m))))
+    return None
+
+
+def _logdet(node: Expr, ctx: Context):
+    if isinstance(node, Differential) and isinstance(node.arg, LogDet):
+        m = node.arg.arg
+        return Trace(mul(Inverse(m), d(m)))
+    return None
+
+
+def _power(node: Expr, ctx: Context):
+    """d(X^k) = sum_j X^j dX X^(k-1-j); for a scalar base, k x^(k-1) dx."""
+    if not (isinstance(node, Differential) and isinstance(node.arg, Power)):
+        return None
+    base, k = node.arg.base, node.arg.exponent
+    if not isinstance(k, int) or k < 2:
+        return None
+    power = (lambda j: base if j == 1 else Power(base, j))
+    if ctx.is_scalar(base):
+        return mul(Number(k), power(k - 1) if k > 1 else Number(1), d(base))
+    terms = []
+    for j in range(k):
+        left = [power(j)] if j else []
+        right = [power(k - 1 - j)] if k - 1 - j else []
+        terms.append(mul(*left, d(base), *right))
+    return add(*terms)
+
+
+RULES = (
+    Rule("differential-trace", "differential", "swap d and tr",
+         r"\mathrm{d}\operatorname{tr}(A) = \operatorname{tr}(\mathrm{d}A)",
+         "The trace is a sum and d is linear, so d and tr can be swapped", _trace),
+    Rule("differential-sum", "differential", "d of a sum",
+         r"\mathrm{d}(A + B) = \mathrm{d}A + \mathrm{d}B",
+         "The differential of a sum is the sum of the differentials", _sum),
+    Rule("differential-product", "differential", "product rule",
+         r"\mathrm{d}(AB) = \mathrm{d}A\,B + A\,\mathrm{d}B",
+         "Product rule of the differential (a constant factor has no term)", _product),
+    Rule("differential-constant", "differential", "constants have d = 0",
+         r"\mathrm{d}A = 0 \text{ for a constant } A",
+         "The differential of a constant is zero", _constant, minor=True),
+    Rule("differential-transpose", "differential", "d of a transpose",
+         r"\mathrm{d}(A^{T}) = (\mathrm{d}A)^{T}",
+         "The differential of a transpose is the transpose of the differential",
+         _transpose, minor=True),
+    Rule("differential-inverse", "differential", "d of an inverse",
+         r"\mathrm{d}(X^{-1}) = -X^{-1}\,\mathrm{d}X\,X^{-1}",
+         "Differential of an inverse", _inverse, conditions=("X invertible",)),
+    Rule("differential-det", "differential", "d of a determinant",
+         r"\mathrm{d}\det X = \det X \operatorname{tr}(X^{-1}\mathrm{d}X)",
+         "Differential of a determinant (Jacobi's formula)", _det,
+         conditions=("X invertible",)),
+    Rule("differential-logdet", "differential", "d of a log-determinant",
+         r"\mathrm{d}\log\det X = \operatorname{tr}(X^{-1}\mathrm{d}X)",
+         "Differential of a log-determinant", _logdet, conditions=("X invertible",)),
+    Rule("differential-power", "differential", "d of a power",
+         r"\mathrm{d}(X^{k}) = \sum_{j=0}^{k-1} X^{j}\,\mathrm{d}X\,X^{k-1-j}",
+         "Differential of a power (product rule on its k factors)", _power),
+)

@@ -1,0 +1,261 @@
+"""Laws of the trace and the transpose, and the algebra that collects terms."""
+from __future__ import annotations
+
+from fractions import Fraction
+
+from generator.engine.context import Context, has_differential
+from generator.engine.rule import Rule
+from generator.expr import (
+    ZERO, Add, Differential, Expr, Identity, Inverse, Mul, Norm, Number, Power, Symbol,
+    Trace, Transpose, add, factors_of, is_zero, mul, split_coefficient,
+)
+
+
+def _is_transposed_differential(e: Expr) -> bool:
+    return isinstance(e, Transpose) and isinstance(e.arg, Differential)
+
+
+# ----- trace form ---------------------------------------------------------------------
+
+def _norm_squared(node: Expr, ctx: Context):
+    if isinstance(node, Power) and node.exponent == 2 and isinstance(node.base, Norm):
+        v = node.base.arg
+        if node.base.frobenius:
+            return Trace(mul(Transpose(v), v))
+        return mul(Transpose(v), v)
+    return None
+
+
+def _scalar_as_trace(node: Expr, ctx: Context):
+    """A 1 x 1 product is its own trace; wrap it so the trace laws apply."""
+    if isinstance(node, Trace) or ctx.is_constant(node):
+        return None
+    coefficient, rest = split_coefficient(node)
+    if any(not ctx.is_scalar(f) for f in factors_of(rest)):
+        return Trace(node)
+    return None
+
+
+# ----- trace laws ---------------------------------------------------------------------
+
+def _trace_sum(node: Expr, ctx: Context):
+    if isinstance(node, Trace) and isinstance(node.arg, Add):
+        return add(*(Trace(t) for t in node.arg.terms))
+    return None
+
+
+def _trace_of_traces(node: Expr, ctx: Context):
+    """tr(A) + tr(B) = tr(A + B), used to collect terms."""
+    if isinstance(node, Add) and all(isinstance(t, Trace) for t in node.terms):
+        return Trace(add(*(t.arg for t in node.terms)))
+    return None
+
+
+def _trace_scalar_factor(node: Expr, ctx: Context):
+    """c tr(A) = tr(c A): moves scalar coefficients inside so every term is tr(M dX)."""
+    if not isinstance(node, Mul):
+        return None
+    traces = [f for f in node.factors if isinstance(f, Trace) and has_differential(f)]
+    if len(traces) != 1:
+        return None
+    others = [f for f in node.factors if f is not traces[0]]
+    if all(ctx.is_scalar(f) and not has_differential(f) for f in others):
+        return Trace(mul(*others, traces[0].arg))
+    return None
+
+
+def _trace_transpose(node: Expr, ctx: Context):
+    """tr(A) = tr(A^T), used when the differential appears transposed."""
+    if isinstance(node, Trace) and any(_is_transposed_differential(f) for f in factors_of(node.arg)):
+        return Trace(Transpose(node.arg))
+    return None
+
+
+def _trace_cyclic(node: Expr, ctx: Context):
+    """tr(P dX Q) = tr(Q P dX); scalar factors stay in front."""
+    if not (isinstance(node, Trace) and isinstance(node.arg, Mul)):
+        return None
+    factors = node.arg.factors
+    scalars = [f for f in factors if ctx.is_scalar(f) and not has_differential(f)]
+    matrices = [f for f in factors if not (ctx.is_scalar(f) and not has_differential(f))]
+    where = [i for i, f in enumerate(matrices) if isinstance(f, Differential)]
+    if len(where) != 1 or where[0] == len(matrices) - 1:
+        return None
+    i = where[0]
+    return Trace(mul(*scalars, *matrices[i + 1:], *matrices[: i + 1]))
+
+
+def _scalar_to_front(node: Expr, ctx: Context):
+    """A scalar factor commutes: `A alpha dX` is written `alpha A dX`."""
+    if not isinstance(node, Mul):
+        return None
+    factors = node.factors
+    is_s = [ctx.is_scalar(f) and not has_differential(f) for f in factors]
+    first_matrix = next((i for i, s in enumerate(is_s) if not s), len(factors))
+    if any(is_s[first_matrix:]) and not all(is_s):
+        scalars = [f for f, s in zip(factors, is_s) if s]
+        rest = [f for f, s in zip(factors, is_s) if not s]
+        return mul(*scalars, *rest)
+    return None
+
+
+# ----- transpose laws -----------------------------------------------------------------
+
+def _transpose_product(node: Expr, ctx: Context):
+    if isinstance(node, Transpose) and isinstance(node.arg, Mul):
+        coefficient, rest = split_coefficient(node.arg)
+        return mul(Number(coefficient), *(Transpose(f) for f in reversed(factors_of(rest))))
+    return None
+
+
+def _transpose_sum(node: Expr, ctx: Context):
+    if isinstance(node, Transpose) and isinstance(node.arg, Add):
+        return add(*(Transpose(t) for t in node.arg.terms))
+    return None
+
+
+def _transpose_transpose(node: Expr, ctx: Context):
+    if isinstance(node, Transpose) and isinstance(node.arg, Transpose):
+        return node.arg.arg
+    return None
+
+
+def _transpose_scalar(node: Expr, ctx: Context):
+    if isinstance(node, Transpose) and (
+        isinstance(node.arg, (Number, Identity)) or ctx.is_scalar(node.arg)
+    ):
+        return node.arg
+    return None
+
+
+def _transpose_symmetric(node: Expr, ctx: Context):
+    if (isinstance(node, Transpose) and isinstance(node.arg, Symbol)
+            and ctx.has_property(node.arg.name, "symmetric")):
+        return node.arg
+    return None
+
+
+def _transpose_inverse(node: Expr, ctx: Context):
+    if isinstance(node, Transpose) and isinstance(node.arg, Inverse):
+        return Inverse(Transpose(node.arg.arg))
+    return None
+
+
+# ----- algebra ------------------------------------------------------------------------
+
+def _drop_zero(node: Expr, ctx: Context):
+    if isinstance(node, Add) and any(is_zero(t) for t in node.terms):
+        return add(*(t for t in node.terms if not is_zero(t)))
+    if isinstance(node, (Trace, Transpose)) and is_zero(node.arg):
+        return ZERO
+    return None
+
+
+def _distribute(node: Expr, ctx: Context):
+    """A (B + C) D = A B D + A C D."""
+    if not isinstance(node, Mul):
+        return None
+    for i, f in enumerate(node.factors):
+        if isinstance(f, Add):
+            before, after = node.factors[:i], node.factors[i + 1:]
+            return add(*(mul(*before, t, *after) for t in f.terms))
+    return None
+
+
+def _collect_like_terms(node: Expr, ctx: Context):
+    """2 A + 3 A = 5 A: terms equal up to a numeric coefficient are merged."""
+    if not isinstance(node, Add):
+        return None
+    order: list[Expr] = []
+    total: dict[Expr, Fraction] = {}
+    for t in node.terms:
+        c, rest = split_coefficient(t)
+        if rest not in total:
+            order.append(rest)
+            total[rest] = Fraction(0)
+        total[rest] += c
+    if len(order) == len(node.terms):
+        return None
+    return add(*(mul(Number(total[r]), r) for r in order if total[r] != 0))
+
+
+def _common_affixes(lists: list[tuple[Expr, ...]]) -> tuple[int, int]:
+    shortest = min(len(f) for f in lists)
+    prefix = 0
+    while prefix < shortest and all(f[prefix] == lists[0][prefix] for f in lists):
+        prefix += 1
+    suffix = 0
+    while (suffix < shortest - prefix
+           and all(f[len(f) - 1 - suffix] == lists[0][-1 - suffix] for f in lists)):
+        suffix += 1
+    return prefix, suffix
+
+
+def _factor_common(node: Expr, ctx: Context):
+    """A B C + A D C = A (B + D) C, for the factors common to every term."""
+    if not isinstance(node, Add):
+        return None
+    split = [split_coefficient(t) for t in node.terms]
+    lists = [factors_of(rest) for _, rest in split]
+    prefix, suffix = _common_affixes(lists)
+    if prefix + suffix == 0:
+        return None
+    middles = []
+    for (c, _), f in zip(split, lists):
+        middle = f[prefix: len(f) - suffix]
+        if not middle:
+            return None  # a term with nothing left would need an identity: leave it
+        middles.append(mul(Number(c), *middle))
+    common = lists[0]
+    return mul(*common[:prefix], add(*middles), *common[len(common) - suffix:])
+
+
+RULES = (
+    Rule("norm-squared", "trace", "squared norm as a product",
+         r"\lVert x \rVert_2^{2} = x^{T} x,\quad \lVert X \rVert_F^{2} = \operatorname{tr}(X^{T} X)",
+         "Write the squared norm as an inner product", _norm_squared),
+    Rule("scalar-as-trace", "trace", "a scalar is its own trace",
+         r"\operatorname{tr}(a) = a \text{ for a scalar } a",
+         "A scalar equals its trace", _scalar_as_trace),
+    Rule("trace-sum", "trace", "linearity of the trace",
+         r"\operatorname{tr}(A + B) = \operatorname{tr}(A) + \operatorname{tr}(B)",
+         "Linearity of the trace", _trace_sum),
+    Rule("trace-collect", "trace", "linearity of the trace",
+         r"\operatorname{tr}(A) + \operatorname{tr}(B) = \operatorname{tr}(A + B)",
+         "Linearity of the trace, to collect the terms", _trace_of_traces),
+    Rule("trace-scalar-factor", "trace", "scalars move into the trace",
+         r"c\operatorname{tr}(A) = \operatorname{tr}(cA)",
+         "A scalar factor moves inside the trace", _trace_scalar_factor),
+    Rule("trace-transpose", "trace", "trace of a transpose",
+         r"\operatorname{tr}(A) = \operatorname{tr}(A^{T})",
+         "The trace of a transpose is the same", _trace_transpose),
+    Rule("trace-cyclic", "trace", "cyclic property of the trace",
+         r"\operatorname{tr}(AB) = \operatorname{tr}(BA)",
+         "Cyclic property of the trace", _trace_cyclic),
+    Rule("scalar-commute", "algebra", "scalars commute",
+         r"A\,c\,B = c\,AB \text{ for a scalar } c",
+         "A scalar factor commutes with matrices", _scalar_to_front, minor=True),
+    Rule("transpose-product", "transpose", "transpose of a product",
+         r"(AB)^{T} = B^{T}A^{T}", "Transpose of a product", _transpose_product, minor=True),
+    Rule("transpose-sum", "transpose", "transpose of a sum",
+         r"(A + B)^{T} = A^{T} + B^{T}", "Transpose of a sum", _transpose_sum, minor=True),
+    Rule("transpose-transpose", "transpose", "double transpose",
+         r"(A^{T})^{T} = A", "A double transpose cancels", _transpose_transpose, minor=True),
+    Rule("transpose-scalar", "transpose", "transpose of a scalar",
+         r"a^{T} = a \text{ for a scalar } a", "A scalar is its own transpose",
+         _transpose_scalar, minor=True),
+    Rule("transpose-symmetric", "transpose", "symmetry",
+         r"A^{T} = A \text{ for a symmetric } A", "Use the symmetry of the matrix",
+         _transpose_symmetric, conditions=("A symmetric",)),
+    Rule("transpose-inverse", "transpose", "transpose of an inverse",
+         r"(X^{-1})^{T} = (X^{T})^{-1} = X^{-T}", "Transpose of an inverse",
+         _transpose_inverse, minor=True),
+    Rule("drop-zero", "algebra", "drop zero terms",
+         r"A + 0 = A", "Drop the zero terms", _drop_zero, minor=True),
+    Rule("distribute", "algebra", "expand the product",
+         r"A(B + C)D = ABD + ACD", "Expand the product over the sum", _distribute),
+    Rule("collect-like-terms", "algebra", "collect like terms",
+         r"aA + bA = (a + b)A", "Collect like terms", _collect_like_terms),
+    Rule("factor-common", "algebra", "factor out common factors",
+         r"ABC + ADC = A(B + D)C", "Factor out the common factors", _factor_common),
+)

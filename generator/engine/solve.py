@@ -1,0 +1,115 @@
+"""Phase 6: set the gradient to zero and solve the linear equation for the variable.
+
+The gradient must be linear in the variable X, every term of the form M X (or, on
+the other side, X N) or free of X.  The steps are those a teacher writes:
+expand, move the constant terms, divide by a common number, factor X, multiply by
+the inverse, stating which matrix must be invertible.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from generator.engine import catalogue as cat
+from generator.engine.recorder import Recorder
+from generator.errors import StuckError
+from generator.expr import (
+    ZERO, Add, Expr, Identity, Inverse, Mul, Number, Symbol, add, factors_of, mul, neg,
+    split_coefficient, terms_of,
+)
+
+
+@dataclass(frozen=True)
+class Solution:
+    value: Expr
+    conditions: tuple[Expr, ...]   # matrices that must be invertible
+
+
+def solve_for(rec: Recorder, gradient: Expr) -> Solution:
+    ctx = rec.ctx
+    x = Symbol(ctx.wrt)
+    rec.begin(f"Set the gradient to zero and solve for {ctx.wrt}")
+    rec.record(cat.rule("solve-set-zero"), gradient, ZERO)
+    lhs = rec.exhaust(gradient, gradient, cat.rules("distribute", "collect-like-terms"),
+                      where=lambda n: isinstance(n, Mul) and any(
+                          isinstance(f, Add) and f.contains(x) for f in n.factors),
+                      show=False)
+    if lhs != gradient:
+        rec.show(lhs, ZERO)
+    variable_terms = [t for t in terms_of(lhs) if t.contains(x)]
+    constant_terms = [t for t in terms_of(lhs) if not t.contains(x)]
+    if not variable_terms:
+        raise StuckError(f"cannot solve for {x}: the gradient {gradient} does not depend on it")
+    side = _side_of_variable(variable_terms, x)
+    left = add(*variable_terms)
+    right = add(*(neg(t) for t in constant_terms))
+    if constant_terms:
+        rec.record(cat.rule("solve-move-constant"), left, right)
+    left, right = _cancel_common_number(rec, variable_terms, right)
+    matrix = _coefficient_matrix(rec, left, right, x, side)
+    inverse = Inverse(matrix)
+    value = mul(inverse, right) if side == "left" else mul(right, inverse)
+    if isinstance(matrix, Identity):
+        value = right
+    rec.record(cat.rule("solve-invert"), x, value, show=False)
+    rec.show(x, value, implies=True)
+    rec.end()
+    conditions = () if isinstance(matrix, Identity) else (matrix,)
+    return Solution(value, conditions)
+
+
+def _side_of_variable(terms: list[Expr], x: Symbol) -> str:
+    sides = set()
+    for t in terms:
+        _, rest = split_coefficient(t)
+        factors = factors_of(rest)
+        if sum(f.contains(x) for f in factors) != 1 or not any(f == x for f in factors):
+            raise StuckError(
+                f"cannot solve for {x}: the term {t} of the gradient is not linear in {x} "
+                f"(the gradient must be a sum of terms M {x} and terms free of {x})")
+        if factors[-1] == x:
+            sides.add("left")
+        elif factors[0] == x:
+            sides.add("right")
+        else:
+            raise StuckError(
+                f"cannot solve for {x}: in {t} it is multiplied from both sides "
+                f"(a Sylvester equation, which has no closed form here)")
+    if len(sides) > 1:
+        raise StuckError(f"cannot solve for {x}: it is multiplied from the left in some "
+                         f"terms and from the right in others (a Sylvester equation)")
+    return sides.pop()
+
+
+def _cancel_common_number(rec: Recorder, variable_terms: list[Expr], right: Expr):
+    coefficients = {split_coefficient(t)[0] for t in variable_terms}
+    left = add(*variable_terms)
+    if len(coefficients) != 1:
+        return left, right
+    c = coefficients.pop()
+    if c == 1:
+        return left, right
+    left = add(*(mul(Number(Fraction(1) / c), t) for t in variable_terms))
+    right = add(*(mul(Number(Fraction(1) / c), t) for t in terms_of(right)))
+    rec.record(cat.rule("solve-cancel-scalar"), left, right)
+    return left, right
+
+
+def _coefficient_matrix(rec: Recorder, left: Expr, right: Expr, x: Symbol, side: str) -> Expr:
+    """M in `M x` (or `x M`), factoring x out of several terms."""
+    pieces = []
+    for t in terms_of(left):
+        c, rest = split_coefficient(t)
+        factors = factors_of(rest)
+        kept = factors[:-1] if side == "left" else factors[1:]
+        pieces.append(mul(Number(c), *kept) if kept else mul(Number(c), _identity(rec, x, side)))
+    matrix = add(*pieces)
+    if len(pieces) > 1:
+        factored = mul(matrix, x) if side == "left" else mul(x, matrix)
+        rec.record(cat.rule("solve-factor"), factored, right)
+    return matrix
+
+
+def _identity(rec: Recorder, x: Symbol, side: str) -> Identity:
+    info = rec.ctx.table[x.name]
+    return Identity(info.rows if side == "left" else info.cols)

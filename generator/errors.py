@@ -1,0 +1,52 @@
+"""The project's own error types.
+
+Every failure a user can cause is one of these; the command line turns them into a
+one-paragraph message and exit status 1.  Anything else escaping is a bug.
+"""
+from __future__ import annotations
+
+
+class TracetrickError(Exception):
+    """Base of every error the program reports to a user (exit status 1)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class MathSyntaxError(TracetrickError):
+    """The math text does not parse.  `column` is 1-based within `text`."""
+
+    def __init__(self, message: str, text: str, column: int):
+        self.reason = message
+        self.text = text
+        self.column = column
+        caret = " " * (column - 1) + "^"
+        super().__init__(f"{message} (column {column})\n  {text}\n  {caret}")
+
+
+class ShapeError(TracetrickError):
+    """Shapes do not fit together, or cannot be inferred."""
+
+
+class ProblemError(TracetrickError):
+    """A problem file (or the command line's equivalent) is invalid."""
+
+
+class StuckError(TracetrickError):
+    """The engine found no rule for a subterm: names the subterm and what is missing."""
+
+
+class VerificationError(TracetrickError):
+    """A step failed its numeric check: a bug, reported instead of a wrong sheet."""
+
+
+class LatexError(TracetrickError):
+    """LaTeX failed; the message carries the first error and where it came from."""
+
+
+class TemplateError(TracetrickError):
+    """A sheet template is broken: names the template, its line, and what went wrong."""

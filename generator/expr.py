@@ -1,0 +1,288 @@
+"""The expression tree the whole program shares.
+
+Each node is an immutable, hashable frozen dataclass, so expressions compare
+structurally (`parse("A X") == Mul((Symbol("A"), Symbol("X")))`) and can be used as
+dictionary keys.  Nodes know nothing of shapes: those live in a `SymbolTable`
+(generator.symbols) and are computed by generator.shapes.
+
+Products and sums keep the order the user wrote, because the sheets must read like
+the notes (`tr(dX^T A X + X^T A dX)`, not a canonical reordering); only the smart
+constructors `add`, `mul` flatten nesting and fold numeric coefficients, which is
+notation, not a step.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Callable, Iterator, Union
+
+Dim = Union[str, int]
+
+
+class Expr:
+    """Base class of every node."""
+
+    __slots__ = ()
+
+    def children(self) -> tuple["Expr", ...]:
+        return ()
+
+    def rebuild(self, children: tuple["Expr", ...]) -> "Expr":
+        """The same node with new children (in the order of `children()`).
+
+        Sums and products rebuild through `add`/`mul`, so a rewrite deep inside keeps
+        the tree flat and its numeric coefficient folded.
+        """
+        return self
+
+    def walk(self) -> Iterator["Expr"]:
+        """Every subterm, parents before children (pre-order)."""
+        yield self
+        for child in self.children():
+            yield from child.walk()
+
+    def contains(self, sub: "Expr") -> bool:
+        return any(node == sub for node in self.walk())
+
+    def symbols(self) -> frozenset[str]:
+        """Names of the Symbols that occur (differentials included: d X counts X)."""
+        return frozenset(n.name for n in self.walk() if isinstance(n, Symbol))
+
+    def replace(self, old: "Expr", new: "Expr") -> "Expr":
+        """Every occurrence of `old` replaced by `new` (whole subterms only)."""
+        return self.map_bottom_up(lambda node: new if node == old else node)
+
+    def map_bottom_up(self, fn: Callable[["Expr"], "Expr"]) -> "Expr":
+        kids = self.children()
+        node = self.rebuild(tuple(k.map_bottom_up(fn) for k in kids)) if kids else self
+        return fn(node)
+
+    def __str__(self) -> str:  # the math syntax of the contract, section 2
+        from generator.syntax.printer import to_text
+        return to_text(self)
+
+
+@dataclass(frozen=True)
+class Symbol(Expr):
+    """A named matrix, vector or scalar; its shape is in the SymbolTable."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Identity(Expr):
+    """The identity matrix `I`, or `I_n` with its size given."""
+
+    size: Dim | None = None
+
+
+@dataclass(frozen=True)
+class Number(Expr):
+    """An exact rational constant.  `Number(0)` also stands for a zero matrix."""
+
+    value: Fraction
+
+    def __init__(self, value: int | Fraction):
+        object.__setattr__(self, "value", Fraction(value))
+
+
+@dataclass(frozen=True)
+class Add(Expr):
+    """A sum of two or more terms, in written order; `a - b` is `a + (-1) b`."""
+
+    terms: tuple[Expr, ...]
+
+    def children(self):
+        return self.terms
+
+    def rebuild(self, children):
+        return add(*children)
+
+
+@dataclass(frozen=True)
+class Mul(Expr):
+    """A product of two or more factors, in written order.
+
+    Scalar-valued factors (numbers, scalar symbols, traces, `x^T b`) act as scalars
+    wherever they stand; a numeric coefficient, if any, is the first factor.
+    """
+
+    factors: tuple[Expr, ...]
+
+    def children(self):
+        return self.factors
+
+    def rebuild(self, children):
+        return mul(*children)
+
+
+@dataclass(frozen=True)
+class _Unary(Expr):
+    arg: Expr
+
+    def children(self):
+        return (self.arg,)
+
+    def rebuild(self, children):
+        return type(self)(children[0])
+
+
+@dataclass(frozen=True)
+class Transpose(_Unary):
+    """`X^T`."""
+
+
+@dataclass(frozen=True)
+class Inverse(_Unary):
+    """`X^-1`; on a scalar, its reciprocal (`X / alpha` is `X alpha^-1`)."""
+
+
+@dataclass(frozen=True)
+class Trace(_Unary):
+    """`tr(X)`."""
+
+
+@dataclass(frozen=True)
+class Det(_Unary):
+    """`det(X)`, also written `|X|`."""
+
+
+@dataclass(frozen=True)
+class LogDet(_Unary):
+    """`log det X` (the derivative is that of log |det X| too)."""
+
+
+@dataclass(frozen=True)
+class SumEntries(_Unary):
+    """`sum(X)`: the sum of all entries, `1^T X 1`."""
+
+
+@dataclass(frozen=True)
+class Differential(_Unary):
+    """`d(arg)`.  `Differential(Symbol("X"))` is the leaf `dX`."""
+
+
+@dataclass(frozen=True)
+class Power(Expr):
+    """`base^exponent` for an integer (or a named integer, `X^k`) exponent >= 2.
+
+    On a square matrix it is the matrix power; on a scalar (`||v||^2`) the ordinary
+    power.
+    """
+
+    base: Expr
+    exponent: int | str
+
+    def children(self):
+        return (self.base,)
+
+    def rebuild(self, children):
+        return Power(children[0], self.exponent)
+
+
+@dataclass(frozen=True)
+class Norm(Expr):
+    """`||v||` (Euclidean, of a vector) or `||X||_F` (Frobenius); squares are Power."""
+
+    arg: Expr
+    frobenius: bool = False
+
+    def children(self):
+        return (self.arg,)
+
+    def rebuild(self, children):
+        return Norm(children[0], self.frobenius)
+
+
+@dataclass(frozen=True)
+class Hadamard(Expr):
+    """`A .* B`, or `A ./ B` when `divide`."""
+
+    left: Expr
+    right: Expr
+    divide: bool = False
+
+    def children(self):
+        return (self.left, self.right)
+
+    def rebuild(self, children):
+        return Hadamard(children[0], children[1], self.divide)
+
+
+ELEMENTWISE_FUNCTIONS = ("exp", "log", "sigmoid")
+
+
+@dataclass(frozen=True)
+class Elementwise(Expr):
+    """`exp(v)`, `log(v)`, `sigmoid(v)` applied entry by entry."""
+
+    func: str
+    arg: Expr
+
+    def children(self):
+        return (self.arg,)
+
+    def rebuild(self, children):
+        return Elementwise(self.func, children[0])
+
+
+# ----- smart constructors: flattening and numeric coefficients only -----------------
+
+ZERO = Number(0)
+ONE = Number(1)
+
+
+def is_zero(e: Expr) -> bool:
+    return isinstance(e, Number) and e.value == 0
+
+
+def mul(*factors: Expr) -> Expr:
+    """A product: nested products flattened, numbers folded into one leading coefficient."""
+    coefficient = Fraction(1)
+    rest: list[Expr] = []
+    for f in factors:
+        for g in (f.factors if isinstance(f, Mul) else (f,)):
+            if isinstance(g, Number):
+                coefficient *= g.value
+            else:
+                rest.append(g)
+    if coefficient == 0:
+        return ZERO
+    if coefficient != 1 or not rest:
+        rest.insert(0, Number(coefficient))
+    return rest[0] if len(rest) == 1 else Mul(tuple(rest))
+
+
+def add(*terms: Expr) -> Expr:
+    """A sum: nested sums flattened, an empty sum is 0, one term is itself."""
+    flat: list[Expr] = []
+    for t in terms:
+        flat.extend(t.terms if isinstance(t, Add) else (t,))
+    if not flat:
+        return ZERO
+    return flat[0] if len(flat) == 1 else Add(tuple(flat))
+
+
+def neg(e: Expr) -> Expr:
+    return mul(Number(-1), e)
+
+
+def split_coefficient(e: Expr) -> tuple[Fraction, Expr]:
+    """`2 A X` -> (2, A X); `X` -> (1, X); `-b` -> (-1, b)."""
+    if isinstance(e, Number):
+        return e.value, ONE
+    if isinstance(e, Mul) and isinstance(e.factors[0], Number):
+        return e.factors[0].value, mul(*e.factors[1:])
+    return Fraction(1), e
+
+
+def factors_of(e: Expr) -> tuple[Expr, ...]:
+    return e.factors if isinstance(e, Mul) else (e,)
+
+
+def terms_of(e: Expr) -> tuple[Expr, ...]:
+    return e.terms if isinstance(e, Add) else (e,)
+
+
+def d(e: Expr) -> Differential:
+    return Differential(e)

@@ -1,0 +1,223 @@
+"""Numbers for the checks: random instances that respect the declared properties, and
+an evaluator of expressions on them.
+
+Differentials are evaluated exactly with the complex-step method: the variable is
+perturbed by i*h*E for a tiny h, so `Im f(X + ihE) / h` is the directional derivative
+of f along E to machine precision, with no cancellation (every function the engine
+knows is analytic; `log det` uses the sign of the real part to stay analytic).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Mapping
+
+import numpy as np
+
+from generator.expr import (
+    Add, Det, Differential, Elementwise, Expr, Hadamard, Identity, Inverse, LogDet, Mul,
+    Norm, Number, Power, SumEntries, Symbol, Trace, Transpose,
+)
+from generator.symbols import SymbolInfo, SymbolTable
+
+STEP = 1e-30          # complex-step size: far below rounding, so exact to ~1e-16
+DIM_RANGE = (2, 5)    # random sizes for named dimensions
+
+
+class EvaluationError(ArithmeticError):
+    """An expression has no value on this instance (a singular matrix, a bad shape)."""
+
+
+@dataclass(frozen=True)
+class Instance:
+    """Random values for every symbol, a random direction for the variable."""
+
+    dims: Mapping[str, int]
+    values: Mapping[str, np.ndarray]
+    direction: np.ndarray
+
+
+def draw_dims(table: SymbolTable, rng: np.random.Generator) -> dict[str, int]:
+    dims: dict[str, int] = {}
+    for info in table.symbols:
+        for dim in info.shape:
+            if isinstance(dim, str) and dim not in dims:
+                dims[dim] = int(rng.integers(DIM_RANGE[0], DIM_RANGE[1] + 1))
+    return dims
+
+
+def size(dim, dims: Mapping[str, int]) -> int:
+    return dim if isinstance(dim, int) else dims[dim]
+
+
+def draw_value(info: SymbolInfo, dims: Mapping[str, int], rng: np.random.Generator) -> np.ndarray:
+    rows, cols = size(info.rows, dims), size(info.cols, dims)
+    m = rng.standard_normal((rows, cols))
+    if info.has("positive_definite"):
+        return m @ m.T + rows * np.eye(rows)
+    if info.has("diagonal"):
+        m = np.diag(np.diag(m) + np.sign(np.diag(m)) * 1.0)
+    if info.has("symmetric"):
+        m = (m + m.T) / 2 + (rows * np.eye(rows) if info.has("invertible") else 0)
+    elif info.has("invertible"):
+        m = m + rows * np.eye(rows)
+    return m
+
+
+def draw_instance(table: SymbolTable, wrt: str, rng: np.random.Generator,
+                  dims: Mapping[str, int] | None = None) -> Instance:
+    dims = dict(dims) if dims is not None else draw_dims(table, rng)
+    values = {info.name: draw_value(info, dims, rng) for info in table.symbols}
+    info = table[wrt]
+    direction = draw_value(
+        SymbolInfo(wrt, info.shape, properties=info.properties & {"symmetric", "diagonal"}),
+        dims, rng)
+    return Instance(dims, values, direction)
+
+
+# ----- evaluation ---------------------------------------------------------------------
+
+def as_matrix(x) -> np.ndarray:
+    a = np.asarray(x)
+    return a.reshape(1, 1) if a.ndim == 0 else a
+
+
+def _product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Matrix product, where a 1 x 1 factor that does not conform acts as a scalar."""
+    if a.shape[1] == b.shape[0]:
+        return a @ b
+    if a.shape == (1, 1):
+        return a[0, 0] * b
+    if b.shape == (1, 1):
+        return a * b[0, 0]
+    raise EvaluationError(f"cannot multiply {a.shape} by {b.shape}")
+
+
+def _logabsdet(m: np.ndarray) -> np.ndarray:
+    det = np.linalg.det(m)
+    return as_matrix(np.log(det * np.sign(det.real)))
+
+
+def _inverse(m: np.ndarray) -> np.ndarray:
+    if m.shape == (1, 1):
+        return 1 / m
+    if np.linalg.cond(m) > 1e12:
+        raise EvaluationError("a matrix to invert is singular on this instance")
+    return np.linalg.inv(m)
+
+
+def _power(m: np.ndarray, k: int) -> np.ndarray:
+    if m.shape == (1, 1):
+        return m ** k
+    return np.linalg.matrix_power(m, k)
+
+
+_ELEMENTWISE = {
+    "exp": np.exp,
+    "log": np.log,
+    "sigmoid": lambda v: 1 / (1 + np.exp(-v)),
+}
+
+
+class Evaluator:
+    """Evaluates expressions on one instance.
+
+    `values` maps symbol names to arrays; `differentials` gives dX for a symbol X (the
+    direction); `definitions` gives named subexpressions (R = A x - b); `derivative`
+    is called for d(compound), and returns the directional derivative of that compound.
+    """
+
+    def __init__(self, values: Mapping[str, np.ndarray], dims: Mapping[str, int],
+                 differentials: Mapping[str, np.ndarray] | None = None,
+                 derivative: Callable[[Expr], np.ndarray] | None = None,
+                 definitions: Mapping[str, Expr] | None = None):
+        self.values = values
+        self.dims = dims
+        self.differentials = differentials or {}
+        self.derivative = derivative
+        self.definitions = definitions or {}
+        self._cache: dict[Expr, np.ndarray] = {}
+
+    def __call__(self, e: Expr) -> np.ndarray:
+        if e not in self._cache:
+            self._cache[e] = self._eval(e)
+        return self._cache[e]
+
+    def _eval(self, e: Expr) -> np.ndarray:  # noqa: C901 - one case per node type
+        if isinstance(e, Symbol):
+            if e.name in self.definitions:
+                return self(self.definitions[e.name])
+            return as_matrix(self.values[e.name])
+        if isinstance(e, Number):
+            return as_matrix(float(e.value))
+        if isinstance(e, Identity):
+            if e.size is None:
+                raise EvaluationError("an identity whose size is not known here")
+            return np.eye(size(e.size, self.dims))
+        if isinstance(e, Add):
+            return self._sum(e)
+        if isinstance(e, Mul):
+            result = self(e.factors[0])
+            for f in e.factors[1:]:
+                result = _product(result, self._factor(f, result))
+            return result
+        if isinstance(e, Transpose):
+            return self(e.arg).T
+        if isinstance(e, Inverse):
+            return _inverse(self(e.arg))
+        if isinstance(e, Trace):
+            return as_matrix(np.trace(self(e.arg)))
+        if isinstance(e, Det):
+            return as_matrix(np.linalg.det(self(e.arg)))
+        if isinstance(e, LogDet):
+            return _logabsdet(self(e.arg))
+        if isinstance(e, SumEntries):
+            return as_matrix(np.sum(self(e.arg)))
+        if isinstance(e, Power):
+            k = e.exponent if isinstance(e.exponent, int) else self.dims.get(e.exponent, 2)
+            return _power(self(e.base), k)
+        if isinstance(e, Norm):
+            v = self(e.arg)
+            return as_matrix(np.sqrt(np.sum(v * v)))
+        if isinstance(e, Hadamard):
+            left, right = self(e.left), self(e.right)
+            return left / right if e.divide else left * right
+        if isinstance(e, Elementwise):
+            return _ELEMENTWISE[e.func](self(e.arg))
+        if isinstance(e, Differential):
+            if isinstance(e.arg, Symbol) and e.arg.name in self.differentials:
+                return self.differentials[e.arg.name]
+            if self.derivative is None:
+                raise EvaluationError(f"no value for d({e.arg})")
+            return self.derivative(e.arg)
+        raise EvaluationError(f"cannot evaluate {type(e).__name__}")
+
+    def _sum(self, e: Add) -> np.ndarray:
+        sized = [t for t in e.terms if not _is_unsized_identity(t)]
+        total = sum((self(t) for t in sized[1:]), self(sized[0])) if sized else None
+        if total is None:
+            raise EvaluationError("a sum of identities without a size")
+        for t in e.terms:
+            if _is_unsized_identity(t):
+                c, _ = _coefficient_and_identity(t)
+                total = total + c * np.eye(total.shape[0])
+        return total
+
+    def _factor(self, f: Expr, left: np.ndarray) -> np.ndarray:
+        if isinstance(f, Identity):
+            n = size(f.size, self.dims) if f.size is not None else left.shape[1]
+            return np.eye(n)
+        return self(f)
+
+
+def _coefficient_and_identity(t: Expr) -> tuple[float, Identity]:
+    if isinstance(t, Identity):
+        return 1.0, t
+    return float(t.factors[0].value), t.factors[1]  # type: ignore[union-attr]
+
+
+def _is_unsized_identity(t: Expr) -> bool:
+    if isinstance(t, Identity):
+        return t.size is None
+    return (isinstance(t, Mul) and len(t.factors) == 2 and isinstance(t.factors[0], Number)
+            and isinstance(t.factors[1], Identity) and t.factors[1].size is None)
+

@@ -1,0 +1,38 @@
+"""A problem, validated: what the engine is asked to derive (contract section 1)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.expr import Expr
+from generator.symbols import SymbolTable
+
+METHODS = ("differential", "elementwise")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a problem came from, for error messages: `problems/05.yaml:3`."""
+
+    path: str
+    line: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem.  `symbols` is complete: every symbol has a shape (inferred or declared)."""
+
+    title: str
+    objective: Expr
+    objective_text: str
+    wrt: str
+    symbols: SymbolTable
+    number: int | None = None
+    method: str = "differential"
+    solve: bool = False
+    expect: Expr | None = None
+    solution: Expr | None = None
+    statement: str = ""
+    source: Source | None = None

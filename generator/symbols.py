@@ -1,0 +1,60 @@
+"""Symbols with their shapes and properties (contract section 1.1)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from generator.expr import Dim
+
+PROPERTIES = ("constant", "symmetric", "invertible", "positive_definite", "diagonal")
+
+
+@dataclass(frozen=True)
+class SymbolInfo:
+    """One symbol: `shape` is () for a scalar, (n,) for a column vector, (n, m) for a matrix."""
+
+    name: str
+    shape: tuple[Dim, ...]
+    constant: bool = True
+    properties: frozenset[str] = field(default_factory=frozenset)
+    declared: bool = False
+
+    @property
+    def rows(self) -> Dim:
+        return self.shape[0] if self.shape else 1
+
+    @property
+    def cols(self) -> Dim:
+        return self.shape[1] if len(self.shape) == 2 else 1
+
+    @property
+    def kind(self) -> str:
+        return ("scalar", "vector", "matrix")[len(self.shape)]
+
+    def has(self, prop: str) -> bool:
+        if prop in ("symmetric", "invertible") and "positive_definite" in self.properties:
+            return True
+        return prop in self.properties
+
+
+@dataclass(frozen=True)
+class SymbolTable:
+    """All symbols of one problem, in order of first appearance."""
+
+    symbols: tuple[SymbolInfo, ...]
+
+    def __contains__(self, name: str) -> bool:
+        return any(s.name == name for s in self.symbols)
+
+    def __getitem__(self, name: str) -> SymbolInfo:
+        for s in self.symbols:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+    def names(self) -> tuple[str, ...]:
+        return tuple(s.name for s in self.symbols)
+
+    def with_symbol(self, info: SymbolInfo) -> "SymbolTable":
+        """A table with `info` added, or replacing the symbol of the same name."""
+        kept = tuple(s for s in self.symbols if s.name != info.name)
+        return SymbolTable(kept + (info,))
