@@ -28,7 +28,7 @@ def _norm_squared(node: Expr, ctx: Context):
 
 def _scalar_as_trace(node: Expr, ctx: Context):
     """A 1 x 1 product is its own trace; wrap it so the trace laws apply."""
-    if isinstance(node, Trace) or ctx.is_constant(node):
+    if isinstance(node, Trace) or not ctx.is_scalar(node):
         return None
     coefficient, rest = split_coefficient(node)
     if any(not ctx.is_scalar(f) for f in factors_of(rest)):

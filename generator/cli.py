@@ -1,0 +1,175 @@
+"""The command line (contract section 3): a thin click layer over the library.
+
+Each command calls library functions and turns the project's own errors into one
+paragraph on stderr with exit status 1; click's usage errors exit 2.  Heavy imports
+(sympy, numpy, the engine) happen inside the commands, so `--help` stays fast.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from generator import __version__
+from generator.errors import TracetrickError
+
+FORMATS = ("text", "latex", "json")
+SUFFIX_FORMATS = {".tex": "latex", ".json": "json", ".txt": "text"}
+
+
+class _Group(click.Group):
+    """Catches the project's errors: a clear paragraph, never a traceback (unless --debug)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except TracetrickError as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="tracetrick")
+@click.option("--debug", is_flag=True, help="Show tracebacks instead of short error messages.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """tracetrick: matrix-calculus derivations with the trace trick, step by step,
+    every line checked numerically, typeset as LaTeX and PDF."""
+    ctx.obj = {"debug": debug}
+
+
+@main.command()
+@click.argument("objective")
+@click.option("--wrt", required=True, help="The variable, e.g. X.")
+@click.option("--let", "lets", multiple=True, metavar="SPEC",
+              help='Declare a symbol: "A: n x n, symmetric", "x: n", "alpha: scalar".')
+@click.option("--method", type=click.Choice(["differential", "elementwise"]),
+              default="differential", show_default=True)
+@click.option("--solve", is_flag=True, help="Set the gradient to zero and solve for the variable.")
+@click.option("--title", default=None, help="A title for the derivation.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="Output format (default: text, or from the -o suffix).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to FILE (.pdf, .tex, .json, .txt) instead of the terminal.")
+def derive(objective, wrt, lets, method, solve, title, fmt, output):
+    """Derive the gradient of OBJECTIVE with respect to --wrt, step by step.
+
+    Example: tracetrick derive "tr(X^T A X)" --wrt X
+    (use "--" before an objective that starts with "-").
+    """
+    from generator.api import derive as run
+    from generator.loader import problem_from_text
+    problem = problem_from_text(objective, wrt, tuple(lets), method=method, solve=solve,
+                                title=title)
+    derivation = run(problem)
+    if output is not None and output.suffix.lower() == ".pdf":
+        from generator.build import write_single_pdf
+        write_single_pdf(derivation, output)
+        click.echo(f"wrote {output}", err=True)
+        return
+    fmt = fmt or (SUFFIX_FORMATS.get(output.suffix.lower(), "text") if output else "text")
+    _emit(_format(derivation, fmt), output)
+
+
+@main.command()
+@click.argument("problem_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The PDF (or .tex/.json/.txt) to write; default output/<name>.pdf.")
+def render(problem_file: Path, output: Path | None):
+    """Render the problems of one YAML file as a solutions sheet."""
+    from generator.build import derive_all, write_sheet_pdf
+    from generator.loader import load_file
+    derivations = derive_all(load_file(problem_file))
+    output = output or Path("output") / f"{problem_file.stem}.pdf"
+    if output.suffix.lower() == ".pdf":
+        write_sheet_pdf(derivations, "solutions", output, title=_set_title(problem_file))
+        click.echo(f"wrote {output}", err=True)
+        return
+    fmt = SUFFIX_FORMATS.get(output.suffix.lower(), "text")
+    _emit("".join(_format(d, fmt) for d in derivations), output)
+
+
+@main.command()
+@click.argument("problems_dir", required=False, default="problems",
+                type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--output", "out_dir", default="output",
+              type=click.Path(file_okay=False, path_type=Path))
+def build(problems_dir: Path, out_dir: Path):
+    """Build worksheet.pdf, solutions.pdf and one PDF per problem."""
+    from generator.build import build_directory
+    for path in build_directory(problems_dir, out_dir, progress=_progress):
+        click.echo(f"wrote {path}", err=True)
+
+
+@main.command()
+@click.argument("problems_dir", required=False, default="problems",
+                type=click.Path(exists=True, path_type=Path))
+def check(problems_dir: Path):
+    """Validate, derive and verify every problem; exit 1 on any failure."""
+    from generator.build import check_problems
+    failures, total = check_problems(problems_dir, report=lambda line: click.echo(line))
+    click.echo(f"{total - failures} passed, {failures} failed")
+    if failures:
+        sys.exit(1)
+
+
+@main.command(name="list")
+@click.argument("problems_dir", required=False, default="problems",
+                type=click.Path(exists=True, path_type=Path))
+def list_problems(problems_dir: Path):
+    """Print a table of the problems: number, title, objective, wrt, method."""
+    from generator.loader import load_directory, load_file
+    problems = (load_directory(problems_dir) if problems_dir.is_dir()
+                else load_file(problems_dir))
+    rows = [("#", "title", "objective", "wrt", "method")]
+    rows += [(str(p.number or ""), p.title, p.objective_text, p.wrt,
+              p.method + (", solve" if p.solve else "")) for p in problems]
+    widths = [max(len(r[i]) for r in rows) for i in range(5)]
+    for r in rows:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+
+
+@main.command()
+@click.argument("name")
+@click.option("-d", "--directory", default="problems",
+              type=click.Path(file_okay=False, path_type=Path))
+def new(name: str, directory: Path):
+    """Scaffold a commented problem file problems/NAME.yaml."""
+    from generator.scaffold import write_scaffold
+    path = write_scaffold(name, directory)
+    click.echo(f"wrote {path}")
+
+
+# ----- helpers --------------------------------------------------------------------------
+
+def _format(derivation, fmt: str) -> str:
+    if fmt == "json":
+        from generator.render.json_trace import render_json
+        return render_json(derivation)
+    if fmt == "latex":
+        from generator.render.latex_sheet import render_sheet
+        from generator.render.reference import reference_rows
+        return render_sheet([derivation], "single", title=derivation.problem.title,
+                            reference_rows=reference_rows([derivation]))
+    from generator.render.text import render_text
+    return render_text(derivation)
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from generator.render.pdf import write_text_atomic
+    write_text_atomic(output, text)
+    click.echo(f"wrote {output}", err=True)
+
+
+def _progress(done: int, total: int, label: str) -> None:
+    click.echo(f"[{done}/{total}] {label}", err=True)
+
+
+def _set_title(path: Path) -> str:
+    return path.stem.replace("-", " ").replace("_", " ").strip().capitalize()

@@ -1,0 +1,102 @@
+"""Symbol declarations written as one line: the CLI's `--let` (contract section 3).
+
+    "A: n x n, constant"   "A: n x n, symmetric"   "x: n"   "alpha: scalar"
+    "X: 3 x 4, positive_definite"        (`×` and `*` may stand for `x`)
+
+The same one-line form is accepted as a symbol entry in a problem file
+(`A: n x n, symmetric`), so `parse_shape` and `check_declaration` are shared with the loader.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+
+from generator.errors import ProblemError
+from generator.expr import Dim
+from generator.symbols import PROPERTIES, SymbolInfo
+from generator.syntax.names import is_ordinary_name, is_reserved
+
+EXAMPLES = "'A: n x n, constant', 'x: n', 'alpha: scalar' or 'X: 3 x 4, positive_definite'"
+NAME = re.compile(r"[^\W\d]\w*\Z")
+_SEPARATOR = re.compile(r"\s*[×*]\s*|\s+x\s+|(?<=\d)x(?=\d)")
+SQUARE_ONLY = ("symmetric", "invertible", "positive_definite", "diagonal")
+
+
+def is_name(text: str) -> bool:
+    """A symbol or dimension name: a letter, then letters, digits or underscores."""
+    return bool(NAME.match(text))
+
+
+def parse_dim(text: str) -> Dim:
+    """`n` -> 'n', `3` -> 3; raises ValueError with the reason otherwise."""
+    text = text.strip()
+    if text.isdigit():
+        if int(text) <= 0:
+            raise ValueError(f"a dimension must be positive, not {text}")
+        return int(text)
+    if not is_name(text):
+        raise ValueError(f"'{text}' is not a dimension (a name such as n, or a positive integer)")
+    return text
+
+
+def parse_shape(text: str) -> tuple[Dim, ...]:
+    """`n x m` -> ('n', 'm'), `n` -> ('n',), `scalar` -> (); raises ValueError otherwise."""
+    text = text.strip()
+    if text.lower() in ("scalar", "") or text == "1 x 1":
+        return ()
+    parts = _SEPARATOR.split(text)
+    if len(parts) > 2:
+        raise ValueError(f"'{text}' has {len(parts)} dimensions; at most two (rows x cols)")
+    return tuple(parse_dim(p) for p in parts)
+
+
+def parse_property(word: str) -> str:
+    """`positive definite`, `positive-definite` -> 'positive_definite'; ValueError if unknown."""
+    key = re.sub(r"[\s-]+", "_", word.strip().lower())
+    if key in PROPERTIES:
+        return key
+    near = difflib.get_close_matches(key, PROPERTIES, n=1)
+    hint = f"did you mean '{near[0]}'?" if near else "known: " + ", ".join(PROPERTIES)
+    raise ValueError(f"unknown property '{word.strip()}'; {hint}")
+
+
+def check_declaration(info: SymbolInfo) -> str | None:
+    """Why a declaration cannot be right (a symmetric non-square matrix, the name `I`), or None."""
+    if is_reserved(info.name):
+        return f"`{info.name}` is reserved (the identity or a function); choose another name"
+    if not is_ordinary_name(info.name):
+        return f"'{info.name}' is not a symbol name (a letter, then letters, digits or _)"
+    square = info.kind != "vector" and info.rows == info.cols
+    for prop in SQUARE_ONLY:
+        if prop in info.properties and not square:
+            shape = " x ".join(map(str, info.shape))
+            return (f"{info.name} is {prop.replace('_', ' ')} but its shape {shape} is not square; "
+                    f"give it a shape such as [n, n]")
+    return None
+
+
+def parse_declaration(name: str, spec: str) -> SymbolInfo:
+    """`("A", "n x n, symmetric")` -> a declared SymbolInfo; ValueError saying why not."""
+    fields = [f.strip() for f in spec.split(",")]
+    shape = parse_shape(fields[0])
+    props = frozenset(parse_property(f) for f in fields[1:] if f) - {"constant"}
+    info = SymbolInfo(name.strip(), shape, constant=True, properties=props, declared=True)
+    problem = check_declaration(info)
+    if problem:
+        raise ValueError(problem)
+    return info
+
+
+def parse_let(text: str) -> SymbolInfo:
+    """One `--let` string -> a declared SymbolInfo; ProblemError naming the text otherwise."""
+    name, colon, rest = text.partition(":")
+    if not colon or not name.strip():
+        _fail(text, "expected 'NAME: SHAPE[, PROPERTY...]'")
+    try:
+        return parse_declaration(name, rest)
+    except ValueError as err:
+        _fail(text, str(err))
+
+
+def _fail(text: str, why: str):
+    raise ProblemError(f"--let '{text}': {why}; write it like {EXAMPLES}")

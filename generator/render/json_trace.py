@@ -1,0 +1,59 @@
+"""The JSON trace of contract section 4: every rule application, the answer, the check."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from generator.derivation import Derivation
+from generator.syntax.latex import to_latex
+from generator.syntax.printer import to_text
+
+
+def trace_dict(derivation: Derivation) -> dict[str, Any]:
+    p = derivation.problem
+    data: dict[str, Any] = {
+        "title": p.title,
+        "objective": p.objective_text,
+        "wrt": p.wrt,
+        "method": p.method,
+        "symbols": {info.name: _symbol(info, p.wrt) for info in p.symbols.symbols},
+        "steps": [
+            {"rule": s.rule, "says": s.says, "lhs": to_text(s.lhs), "expr": to_text(s.expr),
+             "latex": to_latex(s.expr),
+             **({"changed": to_text(s.changed)} if s.changed is not None else {})}
+            for s in derivation.steps
+        ],
+        "sheet": [
+            {"title": step.title, "rules": list(step.rules),
+             "lines": [{"lhs": to_text(l.lhs) if l.lhs is not None else None,
+                        "rhs": to_text(l.rhs)} for l in step.lines]}
+            for step in derivation.sheet
+        ],
+        "gradient": to_text(derivation.gradient),
+        "gradient_latex": to_latex(derivation.gradient),
+    }
+    if p.number is not None:
+        data["number"] = p.number
+    if derivation.solution is not None:
+        data["solution"] = to_text(derivation.solution)
+        data["solution_latex"] = to_latex(derivation.solution)
+        data["conditions"] = list(derivation.conditions)
+    v = derivation.verification
+    data["verified"] = {"numeric_max_rel_error": v.max_rel_error, "trials": v.trials,
+                        "checks": v.checks}
+    return data
+
+
+def _symbol(info, wrt: str) -> dict[str, Any]:
+    out: dict[str, Any] = {"shape": list(info.shape)}
+    if info.name != wrt and info.constant:
+        out["constant"] = True
+    for prop in sorted(info.properties):
+        out[prop] = True
+    if not info.declared:
+        out["inferred"] = True
+    return out
+
+
+def render_json(derivation: Derivation) -> str:
+    return json.dumps(trace_dict(derivation), indent=2, ensure_ascii=False) + "\n"

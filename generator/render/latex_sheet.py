@@ -1,0 +1,263 @@
+"""Derivations -> a complete LaTeX document: worksheet, solutions, or a single problem.
+
+The story: turn each Derivation into a small view (every piece of math already
+printed by `to_latex`, every piece of prose left as text for the templates to
+escape), render the Jinja template of the sheet's kind into a body, and let PyLaTeX
+wrap the body in a document with its packages.  Layout lives in the templates; this
+module only decides what is math and what is prose, so nothing from a YAML file
+reaches LaTeX unescaped.  No mathematics is computed here.
+"""
+from __future__ import annotations
+
+import math
+import os
+import re
+from dataclasses import dataclass
+from typing import Literal, Sequence
+
+from pylatex import Document, Package
+from pylatex.utils import NoEscape
+
+from generator.derivation import Derivation, Line, SheetStep, Verification
+from generator.errors import TracetrickError
+from generator.expr import Symbol
+from generator.render.templates import make_environment, render_template
+from generator.syntax.latex import to_latex
+from generator.syntax.parser import parse
+
+Kind = Literal["worksheet", "solutions", "single"]
+
+TEMPLATE_OF_KIND: dict[str, str] = {
+    "worksheet": "worksheet.tex.j2",
+    "solutions": "solutions.tex.j2",
+    "single": "single.tex.j2",
+}
+
+# The reference page until the engine's rule catalogue feeds it: (law, description).
+# The notation is the printer's (\operatorname{tr}, X^{T}, \mathrm{d}X).
+DEFAULT_REFERENCE_ROWS: tuple[tuple[str, str], ...] = (
+    (r"\operatorname{tr}(A + B) = \operatorname{tr} A + \operatorname{tr} B",
+     "the trace is linear"),
+    (r"\operatorname{tr}(cA) = c \operatorname{tr} A", "for a scalar c"),
+    (r"\operatorname{tr}(AB) = \operatorname{tr}(BA)", "cyclic property"),
+    (r"\operatorname{tr} A = \operatorname{tr} A^{T}", "trace of a transpose"),
+    (r"\operatorname{tr}(a) = a", "for a scalar a"),
+    (r"\mathrm{d}(cA) = c\,\mathrm{d}A", "for a constant scalar c"),
+    (r"\mathrm{d}(A + B) = \mathrm{d}A + \mathrm{d}B", "the differential is linear"),
+    (r"\mathrm{d}(AB) = \mathrm{d}A\,B + A\,\mathrm{d}B", "product rule"),
+    (r"\mathrm{d}(X^{T}) = (\mathrm{d}X)^{T}", "differential of a transpose"),
+    (r"\mathrm{d}A = 0", "for a constant A"),
+)
+
+# Words that end a condition such as "A^T A invertible" (contract section 1.1).
+_PROPERTY_WORDS = ("positive definite", "positive_definite", "invertible", "symmetric",
+                   "diagonal", "constant", "nonzero", "non-zero")
+
+
+# ----- the views the templates receive ------------------------------------------------
+
+@dataclass(frozen=True)
+class ReferenceRow:
+    """One law of the reference page: `law` is LaTeX math, `description` prose."""
+
+    law: NoEscape
+    description: str
+
+
+@dataclass(frozen=True)
+class LineView:
+    """One row of an `align*`: `lhs &= rhs`; `lhs` None continues the row above."""
+
+    rhs: NoEscape
+    lhs: NoEscape | None
+    implies: bool
+    note: str                   # prose, escaped by the template
+    note_math: NoEscape | None  # math after the note: `R = A x - b`
+
+
+@dataclass(frozen=True)
+class StepView:
+    """"Step k: title" and its rows."""
+
+    number: int
+    title: str
+    lines: tuple[LineView, ...]
+
+
+@dataclass(frozen=True)
+class ConditionView:
+    """"A^T A invertible": the subject as math (or as text, when it cannot be parsed)
+    and the property; a condition that names no known property is all `words`."""
+
+    subject_math: NoEscape | None
+    subject_text: str
+    words: str
+
+
+@dataclass(frozen=True)
+class CheckView:
+    """The numeric check, ready to print: `max_rel_error` is LaTeX math (2 \\times 10^{-15})."""
+
+    trials: int
+    max_rel_error: NoEscape
+    sympy_agrees: bool | None
+
+
+@dataclass(frozen=True)
+class ProblemView:
+    """Everything one problem's templates print."""
+
+    number: int
+    title: str
+    statement: str
+    objective: NoEscape       # the right-hand side of `L = ...`
+    wrt: NoEscape             # X
+    gradient_symbol: NoEscape  # \nabla_{X} L
+    solve: bool
+    steps: tuple[StepView, ...]
+    gradient: NoEscape
+    solution: NoEscape | None
+    conditions: tuple[ConditionView, ...]
+    notes: tuple[str, ...]
+    check: CheckView
+
+
+# ----- the public function --------------------------------------------------------------
+
+def render_sheet(
+    derivations: Sequence[Derivation],
+    kind: Kind,
+    *,
+    title: str,
+    reference_rows: Sequence[tuple[str, str]] | None = None,
+    template_dirs: Sequence[str | os.PathLike] = (),
+) -> str:
+    """A complete .tex document for `derivations`.
+
+    `kind`: "worksheet" (the statements with room to work), "solutions" (every step),
+    "single" (one derivation with its steps, no reference page).  `reference_rows`
+    are (law in LaTeX, description in prose) pairs for the reference page; None
+    gives DEFAULT_REFERENCE_ROWS.  `template_dirs` are searched before the shipped
+    templates.  Raises TemplateError when a template is broken.
+    """
+    if kind not in TEMPLATE_OF_KIND:
+        raise ValueError(f"kind must be one of {', '.join(TEMPLATE_OF_KIND)}, not {kind!r}")
+    if kind == "single" and len(derivations) != 1:
+        raise ValueError(f"a single sheet holds one derivation, not {len(derivations)}")
+    rows = DEFAULT_REFERENCE_ROWS if reference_rows is None else reference_rows
+    body = render_template(
+        make_environment(template_dirs, math=math_to_latex),
+        TEMPLATE_OF_KIND[kind],
+        title=title,
+        reference_rows=[ReferenceRow(NoEscape(law), text) for law, text in rows],
+        problems=[problem_view(d, position) for position, d in enumerate(derivations, 1)],
+    )
+    return _document(body)
+
+
+def _document(body: str) -> str:
+    """The preamble (PyLaTeX) around the rendered body (already LaTeX: NoEscape)."""
+    doc = Document(
+        documentclass="article",
+        document_options=["11pt", "a4paper"],
+        geometry_options={"margin": "2.5cm"},
+        fontenc=None,       # OT1 Computer Modern: no font packages beyond a basic TeX Live
+        lmodern=False,
+        textcomp=False,
+        indent=False,       # parskip: paragraphs separated by space, as in the notes
+        page_numbers=True,
+    )
+    for name in ("amsmath", "amssymb", "cancel"):
+        doc.packages.append(Package(name))
+    doc.append(NoEscape(body))
+    return doc.dumps() + "\n"
+
+
+# ----- Derivation -> views --------------------------------------------------------------
+
+def problem_view(derivation: Derivation, position: int) -> ProblemView:
+    """The view of one derivation; `position` numbers a problem that has no number."""
+    problem = derivation.problem
+    wrt = to_latex(Symbol(problem.wrt))
+    return ProblemView(
+        number=problem.number if problem.number is not None else position,
+        title=problem.title,
+        statement=problem.statement,
+        objective=NoEscape(to_latex(problem.objective)),
+        wrt=NoEscape(wrt),
+        gradient_symbol=NoEscape(rf"\nabla_{{{wrt}}} L"),
+        solve=problem.solve,
+        steps=tuple(step_view(s, k) for k, s in enumerate(derivation.sheet, 1)),
+        gradient=NoEscape(to_latex(derivation.gradient)),
+        solution=None if derivation.solution is None else NoEscape(to_latex(derivation.solution)),
+        conditions=tuple(condition_view(c) for c in derivation.conditions),
+        notes=derivation.notes,
+        check=check_view(derivation.verification),
+    )
+
+
+def step_view(step: SheetStep, number: int) -> StepView:
+    return StepView(number, step.title, tuple(line_view(line) for line in step.lines))
+
+
+def line_view(line: Line) -> LineView:
+    note_math = None
+    if line.note_math is not None:
+        note_math = to_latex(line.note_math)
+        if line.note_math_lhs is not None:
+            note_math = f"{to_latex(line.note_math_lhs)} = {note_math}"
+    return LineView(
+        rhs=NoEscape(to_latex(line.rhs)),
+        lhs=None if line.lhs is None else NoEscape(to_latex(line.lhs)),
+        implies=line.implies,
+        note=line.note,
+        note_math=None if note_math is None else NoEscape(note_math),
+    )
+
+
+def check_view(verification: Verification) -> CheckView:
+    return CheckView(verification.trials, NoEscape(_scientific(verification.max_rel_error)),
+                     verification.sympy_agrees)
+
+
+def condition_view(condition: str) -> ConditionView:
+    """"A^T A invertible" -> subject `A^{T} A` (math) and the property "invertible".
+
+    Conditions are written in the math syntax (Derivation.conditions); the subject
+    is typeset when the syntax package parses it, else printed as text.
+    """
+    text = " ".join(condition.split())
+    for word in _PROPERTY_WORDS:
+        if text.endswith(" " + word):
+            subject = text[: -len(word)].strip()
+            math_latex = math_to_latex(subject)
+            return ConditionView(None if math_latex is None else NoEscape(math_latex),
+                                 subject if math_latex is None else "",
+                                 word.replace("_", " "))
+    return ConditionView(None, "", text)
+
+
+def math_to_latex(text: str) -> str | None:
+    """Math syntax in prose (`tr(A B) = tr(B A)`) -> LaTeX; None when it does not parse.
+
+    Each side of an `=` is parsed on its own: the math syntax has no equations.
+    """
+    try:
+        return " = ".join(to_latex(parse(side.strip())) for side in text.split("="))
+    except TracetrickError:
+        return None
+
+
+def _scientific(value: float) -> str:
+    """2.3e-15 -> `2.3 \\times 10^{-15}`; plain decimals between 0.001 and 1000."""
+    if value == 0:
+        return "0"
+    if not math.isfinite(value):
+        return rf"\text{{{value}}}"
+    exponent = math.floor(math.log10(abs(value)))
+    if -3 <= exponent < 3:
+        return f"{value:.3g}"
+    mantissa = re.sub(r"\.?0+$", "", f"{value / 10 ** exponent:.1f}")
+    if mantissa == "10":  # rounding carried over: 9.96e-15 -> 1 x 10^{-14}
+        mantissa, exponent = "1", exponent + 1
+    return rf"{mantissa} \times 10^{{{exponent}}}"

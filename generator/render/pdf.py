@@ -1,0 +1,174 @@
+"""LaTeX source -> PDF with latexmk, locked down, and outputs replaced atomically.
+
+Why each precaution:
+- TeX can run programs (`\\write18`) and read any file the user can (`\\input
+  {/etc/passwd}`).  The source holds prose from YAML files, which may come from
+  anyone; so shell escape is off three ways (latexmk's `-no-shell-escape`, the
+  pdflatex command line, `shell_escape=f`), no latexmkrc is read (`-norc`: an rc
+  file can set any command), and kpathsea is paranoid (`openin_any=p`,
+  `openout_any=p`: no absolute paths, no `..`, no dot files).
+- The build runs in a fresh temporary directory, so stale .aux files never leak in
+  and a failed build leaves nothing behind.
+- The PDF is moved into place with os.replace from a file in the same directory:
+  a reader never sees half a PDF, and a failed build leaves the previous one as it was.
+- A failure becomes a LatexError carrying LaTeX's first error and its line in the .tex,
+  which is what someone fixing a template needs.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+
+from generator.errors import LatexError
+
+TIMEOUT_SECONDS = 120
+JOB = "sheet"  # the file name inside the build directory; user text never names a file
+INSTALL_HINT = (
+    "run `make pdf` (it installs TeX Live when it can), or install it yourself: "
+    "sudo apt-get install --no-install-recommends texlive-latex-base "
+    "texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended latexmk "
+    "poppler-utils"
+)
+
+# `./sheet.tex:12: Undefined control sequence.` (-file-line-error), or TeX's own `! ...`.
+_FILE_LINE_ERROR = re.compile(r"^(?P<file>[^\s:][^:]*?):(?P<line>\d+): (?P<message>.*)$")
+_BANG_ERROR = re.compile(r"^! (?P<message>.*)$")
+_CONTEXT_LINE = re.compile(r"^l\.(?P<line>\d+)")
+
+
+def _read_umask() -> int:
+    """The process umask (only readable by setting it; done once, at import)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()
+
+
+def latexmk_command(tex_name: str) -> list[str]:
+    """The latexmk command line: PDF via pdflatex, no rc files, no shell escape."""
+    return [
+        "latexmk",
+        "-norc",
+        "-pdf",
+        "-interaction=nonstopmode",
+        "-halt-on-error",
+        "-file-line-error",
+        "-no-shell-escape",
+        "-pdflatex=pdflatex -no-shell-escape %O %S",
+        tex_name,
+    ]
+
+
+def tex_environment() -> dict[str, str]:
+    """The process environment with kpathsea locked down."""
+    env = dict(os.environ)
+    env.update(openin_any="p", openout_any="p", shell_escape="f")
+    env.pop("TEXMFOUTPUT", None)  # paranoid mode still allows files under TEXMFOUTPUT
+    return env
+
+
+def compile_pdf(tex_source: str, out_pdf: Path, *, source_label: str = "",
+                timeout: float = TIMEOUT_SECONDS) -> None:
+    """Typeset `tex_source` into `out_pdf`; on any failure raise LatexError and leave
+    an existing `out_pdf` untouched.  `source_label` names the source in messages
+    (e.g. "solutions" or "problems/05.yaml"); `timeout` is in seconds."""
+    out_pdf = Path(out_pdf)
+    label = source_label or out_pdf.name
+    if shutil.which("latexmk") is None:
+        raise LatexError(f"{label}: cannot typeset the PDF: latexmk is not installed; "
+                         f"{INSTALL_HINT}")
+    with tempfile.TemporaryDirectory(prefix="tracetrick-tex-") as build:
+        build_dir = Path(build)
+        (build_dir / f"{JOB}.tex").write_text(tex_source, encoding="utf-8")
+        output = _run_latexmk(build_dir, label, timeout)
+        built = build_dir / f"{JOB}.pdf"
+        if output.returncode != 0 or not built.is_file():
+            raise LatexError(_failure_message(build_dir, tex_source, output.stdout, label))
+        write_bytes_atomic(out_pdf, built.read_bytes())
+
+
+def _run_latexmk(build_dir: Path, label: str,
+                 timeout: float) -> subprocess.CompletedProcess[str]:
+    """Run latexmk in `build_dir`; on timeout kill its whole process group (pdflatex too)."""
+    with subprocess.Popen(
+        latexmk_command(f"{JOB}.tex"), cwd=build_dir, env=tex_environment(),
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True, errors="replace", start_new_session=True,
+    ) as process:
+        try:
+            stdout, _ = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise LatexError(f"{label}: LaTeX did not finish within {timeout:g} s "
+                             "(stopped); the document may loop") from None
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, "")
+
+
+def _failure_message(build_dir: Path, tex_source: str, stdout: str, label: str) -> str:
+    """LaTeX's first error, where it is, and the offending line of the .tex."""
+    log_path = build_dir / f"{JOB}.log"
+    log = log_path.read_text(encoding="utf-8", errors="replace") if log_path.exists() else ""
+    found = first_latex_error(log or stdout)
+    if found is None:
+        tail = "\n".join(stdout.strip().splitlines()[-15:])
+        return f"{label}: LaTeX failed without an error message in its log:\n{tail}"
+    file, line, message = found
+    if file in ("", f"{JOB}.tex"):
+        where = f"line {line} of the .tex" if line else "the .tex"
+        source_lines = tex_source.splitlines()
+        shown = source_lines[line - 1].strip() if 0 < line <= len(source_lines) else ""
+        text = f"{label}: LaTeX error at {where}: {message}"
+        return f"{text}\n  {line}: {shown}" if shown else text
+    return f"{label}: LaTeX error in {file}, line {line}: {message}"
+
+
+def first_latex_error(log: str) -> tuple[str, int, str] | None:
+    """(file, line, message) of the first error in a TeX log; file "" means the main .tex.
+
+    With -file-line-error TeX writes `./sheet.tex:12: message`; some errors still
+    come as `! message` followed by a context line `l.12 ...`.
+    """
+    lines = log.splitlines()
+    for index, text in enumerate(lines):
+        match = _FILE_LINE_ERROR.match(text)
+        if match:
+            file = match["file"].removeprefix("./")
+            return file, int(match["line"]), match["message"].strip()
+        match = _BANG_ERROR.match(text)
+        if match:
+            for later in lines[index + 1 : index + 30]:
+                context = _CONTEXT_LINE.match(later)
+                if context:
+                    return "", int(context["line"]), match["message"].strip()
+            return "", 0, match["message"].strip()
+    return None
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` all at once: written beside it, then renamed over it."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as tmp:
+            tmp.write(data)
+            tmp.flush()
+            os.fsync(tmp.fileno())
+        os.chmod(tmp_name, 0o666 & ~_UMASK)  # mkstemp's 0600 would hide outputs from others
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Replace the text file `path` atomically (UTF-8): for .tex, .json, .md outputs."""
+    write_bytes_atomic(path, text.encode("utf-8"))

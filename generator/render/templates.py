@@ -1,0 +1,157 @@
+"""Finding the sheet templates and the Jinja environment that renders them.
+
+The templates are LaTeX, so Jinja's default `{{ }}` / `{% %}` delimiters (which clash
+with TeX's braces and comment sign) are replaced by `\\VAR{...}`, `\\BLOCK{...}` and
+`\\#{...}`.  Undefined variables are errors (StrictUndefined), never silently empty
+text on a sheet.
+
+Escaping works like PyLaTeX's: every value a template prints is escaped unless it is a
+`NoEscape` (LaTeX that is already safe: math from the printer, rendered pieces).  So
+prose from a YAML file (a title, a statement) can never inject TeX, even where a
+template author forgot the `tex` filter.
+
+Search order (as in mkdocs' themes): directories the user names (a later
+`--templates DIR`), then the templates shipped in the package (`generator.templates`,
+found through importlib.resources, so an installed wheel works), then the checkout's
+`templates/` directory (running from a source tree that was never installed).
+"""
+from __future__ import annotations
+
+import importlib.resources
+import os
+import re
+from functools import partial
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import jinja2
+from pylatex.utils import NoEscape, escape_latex
+
+from generator.errors import TemplateError
+
+PACKAGE = "generator.templates"
+CHECKOUT_DIR = Path(__file__).resolve().parents[2] / "templates"
+
+# OT1-encoded fonts print `<`, `>` and `|` as other glyphs in text; math mode does not.
+_EXTRA_ESCAPES = {"<": r"\ensuremath{<}", ">": r"\ensuremath{>}", "|": r"\ensuremath{|}"}
+_BACKTICKS = re.compile(r"`([^`\n]+)`")
+
+# Math in prose: the text between backticks -> LaTeX, or None when it does not parse.
+MathRenderer = Callable[[str], "str | None"]
+
+
+def package_template_dir() -> Path | None:
+    """The templates shipped with the package, or None when `generator.templates` is absent."""
+    try:
+        root = importlib.resources.files(PACKAGE)
+    except ModuleNotFoundError:
+        return None
+    path = Path(str(root))
+    return path if path.is_dir() else None
+
+
+def template_search_path(user_dirs: Sequence[str | os.PathLike] = ()) -> list[Path]:
+    """Every directory templates are looked up in, first match wins."""
+    path = [Path(d) for d in user_dirs]
+    for missing in (d for d in path if not d.is_dir()):
+        raise TemplateError(f"template directory {missing} does not exist")
+    shipped = package_template_dir()
+    if shipped is not None:
+        path.append(shipped)
+    elif CHECKOUT_DIR.is_dir():  # a source tree that was never installed
+        path.append(CHECKOUT_DIR)
+    if len(path) == len(user_dirs):
+        raise TemplateError(
+            f"the sheet templates are missing: neither the package {PACKAGE} nor "
+            f"{CHECKOUT_DIR} exists (reinstall tracetrick)")
+    return path
+
+
+def escape_prose(value: Any, math: MathRenderer | None = None) -> NoEscape:
+    """Prose -> LaTeX text: special characters escaped, whitespace normalised.
+
+    A YAML block scalar brings newlines; pylatex would turn each into `\\newline`
+    (an error at the start of a paragraph), so lines are joined and only blank lines
+    are kept, as paragraph breaks.  With `math`, text between backticks is math
+    (design.md: "math inside backticks in prose is typeset"); what `math` cannot
+    read stays text.  Already-safe LaTeX (`NoEscape`) passes unchanged.
+    """
+    if isinstance(value, NoEscape):
+        return value
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", str(value))]
+    return NoEscape("\n\n".join(_paragraph(p, math) for p in paragraphs if p))
+
+
+def _paragraph(text: str, math: MathRenderer | None) -> str:
+    pieces = _BACKTICKS.split(text) if math is not None else [text]
+    out = []
+    for index, piece in enumerate(pieces):
+        latex = math(piece) if index % 2 else None  # odd pieces were between backticks
+        if latex is not None:
+            out.append(f"${latex}$")
+        else:
+            out.append("".join(_EXTRA_ESCAPES.get(c, c) for c in escape_latex(piece)))
+    return "".join(out)
+
+
+def _finalize(value: Any, math: MathRenderer | None = None) -> Any:
+    """Applied by Jinja to everything a `\\VAR{}` prints: escape by default."""
+    if isinstance(value, NoEscape):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    return escape_prose(value, math)
+
+
+def make_environment(
+    template_dirs: Sequence[str | os.PathLike] = (), math: MathRenderer | None = None,
+) -> jinja2.Environment:
+    """A Jinja environment for LaTeX templates, searching `template_dirs` first.
+
+    `math` typesets backtick math in prose (see escape_prose); None leaves it text.
+    """
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(p) for p in template_search_path(template_dirs)]),
+        block_start_string=r"\BLOCK{",
+        block_end_string="}",
+        variable_start_string=r"\VAR{",
+        variable_end_string="}",
+        comment_start_string=r"\#{",
+        comment_end_string="}",
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+        undefined=jinja2.StrictUndefined,
+        finalize=partial(_finalize, math=math),
+    )
+    env.filters["tex"] = partial(escape_prose, math=math)
+    return env
+
+
+def render_template(env: jinja2.Environment, name: str, **variables: Any) -> str:
+    """Render one template; any Jinja failure becomes a TemplateError naming the template."""
+    try:
+        return env.get_template(name).render(**variables)
+    except jinja2.TemplateSyntaxError as exc:
+        where = f"{exc.filename or exc.name or name}:{exc.lineno}"
+        raise TemplateError(f"template {where}: {exc.message}") from exc
+    except jinja2.TemplateNotFound as exc:
+        dirs = ", ".join(str(p) for p in getattr(env.loader, "searchpath", ()))
+        raise TemplateError(f"template {exc.name} not found (searched {dirs})") from exc
+    except jinja2.UndefinedError as exc:
+        raise TemplateError(
+            f"template {_template_frame(exc) or name}: undefined variable: {exc.message}"
+        ) from exc
+
+
+def _template_frame(exc: BaseException) -> str:
+    """`problem.tex.j2:12` for the innermost template line in the traceback, or ''."""
+    found = ""
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            found = f"{Path(filename).name}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return found

@@ -1,0 +1,63 @@
+"""The derivation as plain text for the terminal, aligned like the sheet."""
+from __future__ import annotations
+
+from generator.derivation import Derivation, Line
+from generator.render.describe import symbol_phrase
+from generator.syntax.printer import to_text
+
+
+def problem_heading(derivation: Derivation) -> str:
+    p = derivation.problem
+    return f"Problem {p.number}: {p.title}" if p.number is not None else p.title
+
+
+def render_text(derivation: Derivation) -> str:
+    p = derivation.problem
+    out = [problem_heading(derivation), ""]
+    where = symbol_phrase(p.symbols, p.wrt)
+    out.append(f"Let L = {to_text(p.objective)}{', where ' + where if where else ''}. "
+               f"Find grad_{p.wrt} L.")
+    if p.statement:
+        out.append(p.statement)
+    for k, step in enumerate(derivation.sheet, 1):
+        out += ["", f"Step {k}: {step.title}"]
+        out += _aligned(step.lines)
+    out += ["", f"Answer: grad_{p.wrt} L = {to_text(derivation.gradient)}"]
+    if derivation.solution is not None:
+        out.append(f"Setting it to zero: {p.wrt} = {to_text(derivation.solution)}"
+                   + (f", provided {' and '.join(derivation.conditions)}"
+                      if derivation.conditions else ""))
+    for note in derivation.notes:
+        out.append(note)
+    out.append(verification_sentence(derivation))
+    return "\n".join(out) + "\n"
+
+
+def verification_sentence(derivation: Derivation) -> str:
+    v = derivation.verification
+    return (f"Every line was checked numerically on {v.trials} random instances "
+            f"({v.checks} checks); largest relative error {v.max_rel_error:.1e}.")
+
+
+def _aligned(lines: tuple[Line, ...]) -> list[str]:
+    left = [_lhs_text(line) for line in lines]
+    width = max((len(s) for s in left), default=0)
+    out = []
+    for line, lhs in zip(lines, left):
+        note = ""
+        if line.note or line.note_math is not None:
+            math = ""
+            if line.note_math is not None:
+                math = (f"{to_text(line.note_math_lhs)} = " if line.note_math_lhs else "") \
+                    + to_text(line.note_math)
+            note = "    (" + " ".join(x for x in (line.note, math) if x) + ")"
+        out.append(f"    {lhs.rjust(width)} = {to_text(line.rhs)}{note}")
+    return out
+
+
+def _lhs_text(line: Line) -> str:
+    if line.lhs is None:
+        return ""
+    text = to_text(line.lhs)
+    return f"=> {text}" if line.implies else text
+

@@ -1,0 +1,484 @@
+"""Shapes: infer every symbol's shape from how it is used, and give the shape of any expression.
+
+One set of shape rules (one function per node type, below) runs over two dimension
+algebras, so inference and checking cannot disagree:
+- `_Unifier` (for `infer_symbols`): dimensions are union-find variables, solved from
+  use (`A x - b` ties the rows of A to the rows of b);
+- `_Concrete` (for `shape_of`, `is_scalar`): dimensions are the names and integers of a
+  complete SymbolTable, only compared.  Fast: no unification, no memo needed (one pass).
+
+The scalar rule (contract section 2; the notes write `(x^T b) X` and `X alpha`): a factor
+of a product that is known to be 1 x 1 is a scalar and commutes, so it never constrains
+its neighbours.  A known 1 x 1 term of a sum or of a Hadamard product broadcasts
+(`1 + exp(v)`).  An inferred dimension stands for a general size and is never unified
+with 1, so "known 1 x 1" is decided when a factor is met and does not depend on order.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import replace
+from itertools import chain, count
+from typing import Callable, Iterable, Optional
+
+from generator.errors import ShapeError
+from generator.expr import (Add, Det, Differential, Dim, Elementwise, Expr, Hadamard, Identity,
+                            Inverse, LogDet, Mul, Norm, Number, Power, SumEntries, Symbol, Trace,
+                            Transpose)
+from generator.symbols import SymbolInfo, SymbolTable
+from generator.syntax.names import GREEK_LOWER
+
+Shape = tuple[Dim, Dim]
+SCALAR: Shape = (1, 1)
+UNSIZED = "?"  # both sides of the shape of a bare `I` whose size nothing fixes
+
+GREEK = frozenset(GREEK_LOWER) | {"varepsilon", "vartheta", "varpi", "varrho", "varsigma", "varphi"}
+SQUARE_PROPERTIES = ("symmetric", "invertible", "positive_definite", "diagonal")
+FRESH_NAMES = ("n", "m", "p", "q", "k", "r", "s", "t", "u", "v", "w")
+
+
+# ----- names and messages ---------------------------------------------------------------
+
+def kind_of_name(name: str) -> Optional[str]:
+    """'matrix', 'vector' or 'scalar' as the name says (contract 1.1); None if it says nothing.
+
+    Upper case first (so `Sigma` is a matrix, `sigma` a scalar); subscripts and digits
+    do not count (`alpha_1` is a scalar, `x2` a vector).
+    """
+    match = re.match(r"[^\W\d_]+", name)
+    if not match:
+        return None
+    base = match.group()
+    if base[0].isupper():
+        return "matrix"
+    if base in GREEK or all(unicodedata.name(ch, "").startswith("GREEK") for ch in base):
+        return "scalar"
+    if "a" <= base[0] <= "z":
+        return "vector"
+    return None
+
+
+def show_shape(shape: Optional[Shape]) -> str:
+    return f"{UNSIZED} x {UNSIZED}" if shape is None else f"{shape[0]} x {shape[1]}"
+
+
+def _scalar_hint(name: str) -> str:
+    return (f"declare it a scalar (`{name}: {{shape: []}}` in a file, `--let \"{name}: scalar\"` "
+            f"on the command line) if it is one")
+
+
+def _part(parts: tuple[Expr, ...]) -> Expr:
+    """The leading factors of a product, as one expression for a message."""
+    return parts[0] if len(parts) == 1 else Mul(parts)
+
+
+# ----- the shape rules, one per node type ----------------------------------------------
+# A rule takes the node and an algebra and returns (rows, cols), or None for a bare `I`
+# (under `_Concrete`), which adapts to whatever it is added to or multiplied with.
+
+def _scalar(e: Expr, alg):
+    """Numbers, and scalar-valued functions (the arguments are checked by their own rule)."""
+    for child in e.children():
+        alg.shape(child)
+    return alg.scalar
+
+
+def _same(e: Expr, alg):
+    """`d(X)`, `exp(X)`: the shape of the argument."""
+    return alg.shape(e.children()[0])
+
+
+def _transpose(e: Transpose, alg):
+    s = alg.shape(e.arg)
+    return None if s is None else (s[1], s[0])
+
+
+def _square(what: str, to_scalar: bool) -> Callable:
+    """A rule for an operation defined only on square matrices (tr, det, inverse, power)."""
+    def rule(e: Expr, alg):
+        arg = e.children()[0]
+        s = alg.shape(arg)
+        if s is not None and not alg.same(s[0], s[1]):
+            alg.fail(f"shape mismatch in `{e}`: {arg} is {alg.show(s)}, "
+                     f"but {what} needs a square matrix", (arg,))
+        return alg.scalar if to_scalar else s
+    return rule
+
+
+def _norm(e: Norm, alg):
+    """`||v||` needs a vector; a matrix needs the Frobenius norm, written `||X||_F`."""
+    s = alg.shape(e.arg)
+    if not e.frobenius and s is not None and not (alg.is_one(s[0]) or alg.is_one(s[1])):
+        alg.fail(f"`{e}`: {e.arg} is a matrix ({alg.show(s)}) and `||.||` is the "
+                 f"norm of a vector; write `{Norm(e.arg, True)}` for the Frobenius norm", ())
+    return alg.scalar
+
+
+def _mul(e: Mul, alg):
+    """Fold left to right; a known 1 x 1 side is a scalar multiplication, and so is a run
+    of factors whose product is 1 x 1 (`X (x^T b)` is stored flat as `X x^T b`)."""
+    run, unsized, i = None, False, 0
+    while i < len(e.factors):
+        factor = e.factors[i]
+        s = alg.shape(factor)
+        if s is None:
+            unsized = True
+        elif run is None or alg.is_scalar(run):
+            run = s
+        elif alg.is_scalar(s) or alg.same(run[1], s[0]):
+            run = run if alg.is_scalar(s) else (run[0], s[1])
+        else:
+            end = _scalar_run(e.factors, i, alg)
+            if end is None:
+                left = _part(e.factors[:i])
+                alg.fail(f"shape mismatch in `{e}`: {left} is {alg.show(run)} but "
+                         f"{factor} is {alg.show(s)} (the columns of {left} must "
+                         f"equal the rows of {factor})", (left, factor))
+            i = end
+        i += 1
+    return None if unsized and (run is None or alg.is_scalar(run)) else run
+
+
+def _scalar_run(factors: tuple[Expr, ...], start: int, alg) -> Optional[int]:
+    """The last index of a run from `start` whose product is 1 x 1, or None (no side
+    effects then: the algebra is rolled back)."""
+    for end in range(start + 1, len(factors)):
+        saved = alg.snapshot()
+        try:
+            s = alg.shape(Mul(factors[start:end + 1]))
+        except ShapeError:
+            alg.restore(saved)
+            return None
+        if s is not None and alg.is_scalar(s):
+            return end
+        alg.restore(saved)
+    return None
+
+
+def _broadcast(e: Expr, parts: tuple[Expr, ...], alg, why: str):
+    """All parts the same shape, except known 1 x 1 parts, which are added to every entry."""
+    base = base_part = None
+    unsized = False
+    for part in parts:
+        s = alg.shape(part)
+        if s is None or alg.is_scalar(s):
+            unsized = unsized or s is None
+        elif base is None:
+            base, base_part = s, part
+        elif not (alg.same(base[0], s[0]) and alg.same(base[1], s[1])):
+            alg.fail(f"shape mismatch in `{e}`: {base_part} is {alg.show(base)} but "
+                     f"{part} is {alg.show(s)} ({why})", (base_part, part))
+    if base is None and not unsized:
+        return alg.scalar
+    return base
+
+
+def _add(e: Add, alg):
+    return _broadcast(e, e.terms, alg, "the terms of a sum must have the same shape")
+
+
+def _hadamard(e: Hadamard, alg):
+    what = "quotient" if e.divide else "product"
+    return _broadcast(e, (e.left, e.right), alg,
+                      f"both sides of an elementwise {what} must have the same shape")
+
+
+RULES: dict[type, Callable] = {
+    Symbol: lambda e, alg: alg.symbol(e.name), Number: _scalar,
+    Identity: lambda e, alg: alg.identity(e.size),
+    Add: _add, Mul: _mul, Hadamard: _hadamard,
+    Transpose: _transpose, Differential: _same, Elementwise: _same,
+    Inverse: _square("the inverse", False), Power: _square("a matrix power", False),
+    Trace: _square("the trace", True), Det: _square("the determinant", True),
+    LogDet: _square("the log-determinant", True),
+    SumEntries: _scalar, Norm: _norm,
+}
+
+
+def _apply_rule(e: Expr, alg):
+    rule = RULES.get(type(e))
+    if rule is None:
+        raise ShapeError(f"no shape rule for a {type(e).__name__} node (in `{e}`)")
+    return rule(e, alg)
+
+
+# ----- checking against a complete table (the engine's fast path) -----------------------
+
+class _Concrete:
+    """Dimensions are the values in a complete SymbolTable; `same` only compares."""
+
+    one = 1
+    scalar = SCALAR
+
+    def __init__(self, dims: dict[str, Shape], table: SymbolTable):
+        self.dims = dims
+        self.table = table
+
+    def shape(self, e: Expr):
+        return _apply_rule(e, self)
+
+    def symbol(self, name: str) -> Shape:
+        try:
+            return self.dims[name]
+        except KeyError:
+            known = ", ".join(self.table.names()) or "none"
+            raise ShapeError(f"`{name}` has no shape: it is not a symbol of this problem "
+                             f"(symbols: {known})") from None
+
+    def identity(self, size):
+        return None if size is None else (size, size)
+
+    def is_one(self, dim) -> bool:
+        return dim == 1
+
+    def is_scalar(self, s: Shape) -> bool:
+        return s == SCALAR
+
+    def same(self, a, b) -> bool:
+        return a == b
+
+    def show(self, s) -> str:
+        return show_shape(s)
+
+    def fail(self, message: str, involved: tuple[Expr, ...]):
+        raise ShapeError(message)
+
+    def snapshot(self):
+        return None
+
+    def restore(self, saved) -> None:
+        pass
+
+
+_DIMS_CACHE: dict[int, tuple[SymbolTable, dict[str, Shape]]] = {}
+
+
+def _dims_of(table: SymbolTable) -> dict[str, Shape]:
+    """name -> (rows, cols), cached per table object (tables are immutable)."""
+    hit = _DIMS_CACHE.get(id(table))
+    if hit is not None and hit[0] is table:
+        return hit[1]
+    if len(_DIMS_CACHE) > 256:
+        _DIMS_CACHE.clear()
+    dims = {s.name: (s.rows, s.cols) for s in table.symbols}
+    _DIMS_CACHE[id(table)] = (table, dims)
+    return dims
+
+
+def shape_of(expr: Expr, table: SymbolTable) -> Shape:
+    """(rows, cols) of `expr`; scalars are (1, 1); a bare `I` of no known size is ('?', '?').
+
+    Raises ShapeError when the shapes do not fit, naming the subexpression.
+    """
+    s = _Concrete(_dims_of(table), table).shape(expr)
+    return (UNSIZED, UNSIZED) if s is None else s
+
+
+def is_scalar(expr: Expr, table: SymbolTable) -> bool:
+    return shape_of(expr, table) == SCALAR
+
+
+def check_scalar_objective(objective: Expr, table: SymbolTable) -> None:
+    """The objective L must be a scalar; say what it is, and why if a name misled inference."""
+    s = shape_of(objective, table)
+    if s == SCALAR:
+        return
+    hint = ""
+    guessed = [t.name for t in (objective.terms if isinstance(objective, Add) else (objective,))
+               if isinstance(t, Symbol) and t.name in table and not table[t.name].declared
+               and table[t.name].kind == "vector"]
+    if guessed:
+        hint = f"; {guessed[0]} was inferred to be a column vector from its name: " \
+               + _scalar_hint(guessed[0])
+    raise ShapeError(f"the objective must be a scalar, but `{objective}` is {show_shape(s)}"
+                     f" (take a trace, a norm or a quadratic form such as `x^T A x`){hint}")
+
+
+# ----- inference by unification ---------------------------------------------------------
+
+class _Unifier:
+    """Dimensions are union-find variables (ints); a rigid one carries a declared name or int.
+
+    Equal rigid values share one variable, so two different rigid values never unify;
+    an inferred (fresh) dimension never unifies with 1 (it stands for a general size).
+    """
+
+    def __init__(self, declared: dict[str, SymbolInfo], wrt: Optional[str],
+                 reserved: frozenset[str]):
+        self.parent: list[int] = []
+        self.value: dict[int, Dim] = {}
+        self.rigid: dict[Dim, int] = {}
+        self.vars: dict[str, Shape] = {}
+        self.kinds: dict[str, str] = {}
+        self.given = dict(declared)
+        self.appeared: list[str] = []
+        self.reserved = reserved
+        self.wrt = wrt
+        self.one = self.const(1)
+        self.scalar = (self.one, self.one)
+        for info in declared.values():
+            self._declare(info)
+
+    # union-find
+    def fresh(self) -> int:
+        self.parent.append(len(self.parent))
+        return len(self.parent) - 1
+
+    def const(self, dim: Dim) -> int:
+        if dim not in self.rigid:
+            self.rigid[dim] = self.fresh()
+            self.value[self.rigid[dim]] = dim
+        return self.rigid[dim]
+
+    def find(self, v: int) -> int:
+        while self.parent[v] != v:
+            self.parent[v] = self.parent[self.parent[v]]
+            v = self.parent[v]
+        return v
+
+    def same(self, a: int, b: int) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return True
+        va, vb = self.value.get(ra), self.value.get(rb)
+        if (va is not None and vb is not None) or va == 1 or vb == 1:
+            return False
+        if va is None:
+            self.parent[ra] = rb
+        else:
+            self.parent[rb] = ra
+        return True
+
+    def snapshot(self) -> tuple:
+        """The whole state, to roll back a failed look-ahead (products are short)."""
+        return (list(self.parent), dict(self.value), dict(self.rigid), dict(self.vars),
+                dict(self.kinds), list(self.appeared))
+
+    def restore(self, saved: tuple) -> None:
+        (self.parent, self.value, self.rigid, self.vars, self.kinds,
+         self.appeared) = (type(x)(x) for x in saved)
+
+    # the algebra used by the rules
+    def shape(self, e: Expr):
+        return _apply_rule(e, self)
+
+    def is_one(self, v: int) -> bool:
+        return self.find(v) == self.find(self.one)
+
+    def is_scalar(self, s: Shape) -> bool:
+        return self.is_one(s[0]) and self.is_one(s[1])
+
+    def identity(self, size):
+        v = self.fresh() if size is None else self.const(size)
+        return (v, v)
+
+    def symbol(self, name: str) -> Shape:
+        if name not in self.vars:
+            self._infer(name, self.given.get(name))
+            self.appeared.append(name)
+        return self.vars[name]
+
+    def show(self, s: Shape) -> str:
+        names = self.dim_names()
+        return show_shape((names[self.find(s[0])], names[self.find(s[1])]))
+
+    def fail(self, message: str, involved: tuple[Expr, ...]):
+        """Raise; when a bare symbol's shape was only guessed from its name, say how to fix it."""
+        guessed = [e.name for e in involved if isinstance(e, Symbol)
+                   and e.name in self.vars and not self._is_declared(e.name)]
+        if guessed:
+            name = guessed[-1]
+            kind = {"vector": "column vector"}.get(self.kinds[name], self.kinds[name])
+            fix = _scalar_hint(name) if kind == "column vector" else \
+                "declare its shape if that is wrong"
+            message += f"; {name} was inferred to be a {kind} from its name: {fix}"
+        raise ShapeError(message)
+
+    # symbols
+    def _is_declared(self, name: str) -> bool:
+        return name in self.given and self.given[name].declared
+
+    def _declare(self, info: SymbolInfo) -> None:
+        """A declared shape is rigid; an entry without a shape (declared=False) is inferred."""
+        if not info.declared:
+            self._infer(info.name, info)
+            return
+        self.vars[info.name] = (self.const(info.rows), self.const(info.cols))
+        self.kinds[info.name] = info.kind
+
+    def _infer(self, name: str, hint: Optional[SymbolInfo]) -> None:
+        kind = kind_of_name(name)
+        if kind is None:
+            raise ShapeError(f"cannot tell the shape of `{name}` from its name; declare it "
+                             f"(e.g. `{name}: {{shape: [n, m]}}`)")
+        rows = self.one if kind == "scalar" else self.fresh()
+        cols = self.fresh() if kind == "matrix" else self.one
+        props = [p for p in SQUARE_PROPERTIES if hint is not None and hint.has(p)]
+        if props and kind == "vector":
+            raise ShapeError(f"{name} is {props[0].replace('_', ' ')}, but a lower-case name is a "
+                             f"column vector; give its shape, e.g. `{name}: {{shape: [n, n]}}`")
+        if props:
+            self.same(rows, cols)
+        self.vars[name] = (rows, cols)
+        self.kinds[name] = kind
+
+    # results
+    def names_in_order(self) -> list[str]:
+        return [*self.given, *(n for n in self.appeared if n not in self.given)]
+
+    def dim_names(self) -> dict[int, Dim]:
+        """Every root's name: rigid values as given, fresh ones n, m, p, ... in order of
+        first appearance, the variable's dimensions first (so X is n x m in `tr(A X)`)."""
+        taken = {v for v in self.value.values() if isinstance(v, str)} | self.reserved
+        pool = (n for n in chain(FRESH_NAMES, (f"n_{i}" for i in count(1))) if n not in taken)
+        order = [*(self.vars[self.wrt] if self.wrt in self.vars else ())]
+        order += [v for name in self.names_in_order() for v in self.vars.get(name, ())]
+        names: dict[int, Dim] = {}
+        for v in [*order, *range(len(self.parent))]:
+            root = self.find(v)
+            if root not in names:
+                names[root] = self.value[root] if root in self.value else next(pool)
+        return names
+
+    def table(self) -> SymbolTable:
+        names = self.dim_names()
+        infos = []
+        for name in self.names_in_order():
+            given = self.given.get(name)
+            if given is not None and given.declared:
+                info = given
+            else:
+                rows, cols = (names[self.find(v)] for v in self.vars[name])
+                shape = {"scalar": (), "vector": (rows,), "matrix": (rows, cols)}[self.kinds[name]]
+                info = SymbolInfo(name, shape, constant=given.constant if given else True,
+                                  properties=given.properties if given else frozenset())
+            infos.append(replace(info, constant=False) if name == self.wrt else info)
+        return SymbolTable(tuple(infos))
+
+
+def _reserved_names(exprs: Iterable[Expr]) -> frozenset[str]:
+    """Names a fresh dimension must not take: symbols, and named exponents (`X^k`)."""
+    names: set[str] = set()
+    for e in exprs:
+        names |= e.symbols()
+        names |= {n.exponent for n in e.walk() if isinstance(n, Power) and isinstance(n.exponent, str)}
+    return frozenset(names)
+
+
+def infer_symbols(objective: Expr, declared: dict[str, SymbolInfo], wrt: Optional[str],
+                  extra: tuple[Expr, ...] = ()) -> SymbolTable:
+    """The complete SymbolTable: declared symbols first (as declared), then the inferred
+    ones in order of appearance.  `wrt` is not constant; every other symbol is by default.
+
+    An entry of `declared` with declared=False gives properties but leaves the shape to
+    inference (a symmetric one is square).  `extra` (expect, solution) must fit the same
+    shapes.  Raises ShapeError naming the subexpression and both shapes.
+    """
+    exprs = (objective, *extra)
+    unifier = _Unifier(declared, wrt, _reserved_names(exprs))
+    for e in exprs:
+        unifier.shape(e)
+    if wrt is not None and wrt not in objective.symbols():
+        symbols = ", ".join(sorted(objective.symbols())) or "none"
+        raise ShapeError(f"'{wrt}' is not a symbol of the objective (symbols: {symbols})")
+    return unifier.table()

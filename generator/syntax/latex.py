@@ -1,0 +1,186 @@
+"""Expr -> LaTeX in the notation of the handwritten notes.
+
+`\\operatorname{tr}\\left(X^{T} A X\\right)`, `X^{-T}`, `\\mathrm{d}X^{T}`,
+`\\lVert A x - b \\rVert_2^{2}`, `A \\odot B`, `\\frac{1}{2}`, `\\alpha`.
+
+The printer subclasses sympy's LatexPrinter, as the design asks, but prints only our
+own nodes.  sympy dispatches on class names along the MRO, and several of ours
+(Symbol, Add, Mul, Transpose, Trace, Identity, Differential) share a name with a
+sympy method written for sympy objects: every node class therefore has its own
+`_print_<Name>` here, and anything that would reach sympy's code raises instead.
+Layout (parentheses, precedence) follows the text printer, so both read alike.
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+
+from sympy.printing.latex import LatexPrinter
+
+from generator.expr import (
+    Add, Det, Differential, Elementwise, Expr, Hadamard, Identity, Inverse, LogDet, Mul,
+    Norm, Number, Power, SumEntries, Symbol, Trace, Transpose, mul, split_coefficient,
+)
+from generator.syntax.latex_names import name_latex
+from generator.syntax.limits import MAX_DEPTH, room_for_nesting
+from generator.syntax.printer import is_atom, is_negative
+
+_ELEMENTWISE = {"exp": r"\exp", "log": r"\log", "sigmoid": r"\sigma"}
+
+
+def to_latex(expr: Expr) -> str:
+    """`expr` as LaTeX math-mode source (no surrounding `$`)."""
+    with room_for_nesting(MAX_DEPTH):
+        return TraceTrickLatexPrinter().doprint(expr)
+
+
+class TraceTrickLatexPrinter(LatexPrinter):
+    """LaTeX for generator.expr trees (and nothing else)."""
+
+    printmethod = ""   # objects never print themselves: only the methods below run
+
+    def doprint(self, expr: Expr) -> str:
+        if not isinstance(expr, Expr):
+            raise TypeError(f"to_latex prints generator.expr trees, not {type(expr).__name__}")
+        return super().doprint(expr)
+
+    def emptyPrinter(self, expr: object) -> str:
+        raise TypeError(f"to_latex: no LaTeX form for {expr!r}")
+
+    def _print_Expr(self, expr: Expr) -> str:
+        """A node class without its own method must not fall through to sympy's."""
+        raise TypeError(f"to_latex: no LaTeX form for {type(expr).__name__}")
+
+    # ----- leaves -----------------------------------------------------------------
+
+    def _print_Symbol(self, expr: Symbol) -> str:
+        return name_latex(expr.name)
+
+    def _print_Identity(self, expr: Identity) -> str:
+        if expr.size is None:
+            return "I"
+        size = str(expr.size) if isinstance(expr.size, int) else name_latex(expr.size)
+        return f"I_{{{size}}}"
+
+    def _print_Number(self, expr: Number) -> str:
+        return number_latex(expr.value)
+
+    # ----- sums and products -------------------------------------------------------
+
+    def _print_Add(self, expr: Add) -> str:
+        parts = [self._term(expr.terms[0])]
+        for term in expr.terms[1:]:
+            coefficient, rest = split_coefficient(term)
+            if coefficient < 0:
+                parts.append(" - " + self._term(mul(Number(-coefficient), rest)))
+            else:
+                parts.append(" + " + self._term(term))
+        return "".join(parts)
+
+    def _term(self, term: Expr) -> str:
+        return group(self._print(term)) if isinstance(term, Add) else self._print(term)
+
+    def _print_Mul(self, expr: Mul) -> str:
+        """`2 A^{T} (A x - b)`; `\\cdot` only where two numbers would run together."""
+        factors, sign, pieces = expr.factors, "", []
+        if isinstance(factors[0], Number):
+            value, factors = factors[0].value, factors[1:]
+            if value == -1:
+                sign = "-"
+            else:
+                pieces.append(number_latex(value))
+        for i, factor in enumerate(factors):
+            pieces.append(self._factor(factor, last=i == len(factors) - 1))
+        text = pieces[0]
+        for piece in pieces[1:]:
+            numeric = piece[0].isdigit() or piece.startswith(r"\frac")
+            text += (r" \cdot " if numeric else " ") + piece
+        return sign + text
+
+    def _factor(self, factor: Expr, last: bool) -> str:
+        """Sums and Hadamard products are grouped; `\\det X` keeps its argument visible
+        (`\\det\\left(X\\right) A`, not `\\det X A`) unless it ends the product."""
+        if isinstance(factor, (Add, Hadamard, Mul, Number)):
+            return group(self._print(factor))
+        if isinstance(factor, (Det, LogDet)) and not last:
+            return self._determinant(factor, bare=False)
+        return self._print(factor)
+
+    def _print_Hadamard(self, expr: Hadamard) -> str:
+        op = r" \oslash " if expr.divide else r" \odot "
+        return self._hadamard_operand(expr.left, False) + op + self._hadamard_operand(expr.right, True)
+
+    def _hadamard_operand(self, operand: Expr, right: bool) -> str:
+        if isinstance(operand, Add) or (right and isinstance(operand, Hadamard)) or is_negative(operand):
+            return group(self._print(operand))
+        return self._print(operand)
+
+    # ----- postfix -----------------------------------------------------------------
+
+    def _print_Transpose(self, expr: Transpose) -> str:
+        return self._postfix_base(expr.arg) + "^{T}"
+
+    def _print_Inverse(self, expr: Inverse) -> str:
+        if isinstance(expr.arg, Transpose):
+            return self._postfix_base(expr.arg.arg) + "^{-T}"
+        return self._postfix_base(expr.arg) + "^{-1}"
+
+    def _print_Power(self, expr: Power) -> str:
+        exponent = expr.exponent if isinstance(expr.exponent, int) else name_latex(expr.exponent)
+        return f"{self._postfix_base(expr.base)}^{{{exponent}}}"
+
+    def _postfix_base(self, base: Expr) -> str:
+        """Atoms take a superscript directly; anything else (including `\\det X`, and a
+        base that already carries one: LaTeX forbids `X^{T}^{T}`) is grouped."""
+        if is_atom(base) and not isinstance(base, (Det, LogDet)):
+            return self._print(base)
+        return group(self._print(base))
+
+    # ----- functions, differentials, norms -----------------------------------------
+
+    def _print_Trace(self, expr: Trace) -> str:
+        return r"\operatorname{tr}" + self._argument(expr.arg)
+
+    def _print_SumEntries(self, expr: SumEntries) -> str:
+        return r"\operatorname{sum}" + self._argument(expr.arg)
+
+    def _print_Elementwise(self, expr: Elementwise) -> str:
+        return _ELEMENTWISE[expr.func] + self._argument(expr.arg)
+
+    def _print_Det(self, expr: Det) -> str:
+        return self._determinant(expr, bare=True)
+
+    def _print_LogDet(self, expr: LogDet) -> str:
+        return self._determinant(expr, bare=True)
+
+    def _determinant(self, expr: Det | LogDet, bare: bool) -> str:
+        """`\\det X`, `\\log\\det X` for a name; `\\det\\left(A B\\right)` otherwise."""
+        command = r"\det" if isinstance(expr, Det) else r"\log\det"
+        if bare and isinstance(expr.arg, (Symbol, Identity)):
+            return f"{command} {self._print(expr.arg)}"
+        return command + self._argument(expr.arg)
+
+    def _print_Differential(self, expr: Differential) -> str:
+        """`\\mathrm{d}X` for a symbol, `\\mathrm{d}\\left(A X\\right)` otherwise."""
+        if isinstance(expr.arg, Symbol):
+            return r"\mathrm{d}" + self._print(expr.arg)
+        return r"\mathrm{d}" + self._argument(expr.arg)
+
+    def _print_Norm(self, expr: Norm) -> str:
+        subscript = "F" if expr.frobenius else "2"
+        return rf"\lVert {self._print(expr.arg)} \rVert_{subscript}"
+
+    def _argument(self, arg: Expr) -> str:
+        return r"\left(" + self._print(arg) + r"\right)"
+
+
+def number_latex(value: Fraction) -> str:
+    """`3`, `-3`, `\\frac{1}{2}`, `-\\frac{1}{2}`."""
+    if value.denominator == 1:
+        return str(value.numerator)
+    sign = "-" if value < 0 else ""
+    return rf"{sign}\frac{{{abs(value.numerator)}}}{{{value.denominator}}}"
+
+
+def group(tex: str) -> str:
+    """Parentheses around `tex`; `\\left( \\right)` only when it holds a fraction."""
+    return rf"\left({tex}\right)" if r"\frac" in tex else f"({tex})"

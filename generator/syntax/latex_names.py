@@ -1,0 +1,59 @@
+"""User names as safe LaTeX: `alpha` -> `\\alpha`, `x_1` -> `x_{1}`, `AX` -> `\\mathit{AX}`.
+
+The lexer only admits letters, digits and underscores, but names also arrive from
+YAML keys and from code, so anything else is escaped rather than trusted: no user
+text ever reaches LaTeX as markup.
+"""
+from __future__ import annotations
+
+import re
+
+from generator.syntax.names import GREEK_LOWER, IDENTIFIER
+
+# Upper-case Greek letters that look like Latin ones have no LaTeX command.
+_LATIN_LOOKALIKE = {
+    "Alpha": "A", "Beta": "B", "Epsilon": "E", "Zeta": "Z", "Eta": "H", "Iota": "I",
+    "Kappa": "K", "Mu": "M", "Nu": "N", "Omicron": "O", "Rho": "P", "Tau": "T", "Chi": "X",
+}
+GREEK_LATEX = (
+    {name: "\\" + name for name in GREEK_LOWER}
+    | {name.capitalize(): "\\" + name.capitalize() for name in GREEK_LOWER}
+    | _LATIN_LOOKALIKE
+    | {"omicron": "o"}
+)
+
+_HEAD = re.compile(r"([A-Za-z]+)(\d*)\Z")
+_SPECIAL = {
+    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
+    "^": r"\textasciicircum{}", "_": r"\_", "%": r"\%", "~": r"\textasciitilde{}",
+}
+
+
+def name_latex(name: str) -> str:
+    """A symbol or dimension name as LaTeX: base letters, then one subscript.
+
+    `x1`, `x_1` -> `x_{1}`; `lambda_max` -> `\\lambda_{max}`; `x_i_j` -> `x_{i,j}`;
+    several letters are one italic word (`\\mathit{AX}`), not a product of A and X.
+    """
+    if not IDENTIFIER.match(name):
+        return r"\text{" + escape_text(name) + "}"
+    head, *tail = name.split("_")
+    match = _HEAD.match(head)
+    if match is None:          # letters and digits mixed, e.g. `x1y`
+        base, subscripts = _word(head), []
+    else:
+        base, subscripts = _word(match.group(1)), [match.group(2)]
+    subscripts += tail
+    parts = [GREEK_LATEX.get(part, part) for part in subscripts if part]
+    return base + ("_{" + ",".join(parts) + "}" if parts else "")
+
+
+def _word(letters: str) -> str:
+    if letters in GREEK_LATEX:
+        return GREEK_LATEX[letters]
+    return letters if len(letters) == 1 else r"\mathit{" + letters + "}"
+
+
+def escape_text(text: str) -> str:
+    """`text` safe inside `\\text{...}`: LaTeX's special characters escaped."""
+    return "".join(_SPECIAL.get(ch, ch) for ch in text)

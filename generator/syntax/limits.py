@@ -1,0 +1,40 @@
+"""How deep an expression may nest, and the stack room to reach that depth safely.
+
+Parsing, printing and comparing trees all recurse, so the syntax layer refuses input
+that nests more than MAX_DEPTH levels with a MathSyntaxError at the offending column,
+instead of letting a RecursionError escape from whichever stage hits the limit first.
+"""
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from typing import Iterator
+
+MAX_DEPTH = 200
+_FRAMES_PER_LEVEL = 10   # the parser spends up to ~9 frames per level (sum ... call ... sum)
+
+
+@contextmanager
+def room_for_nesting(levels: int) -> Iterator[None]:
+    """Make room on the Python stack for `levels` levels of the parser's recursion.
+
+    The default limit of 1000 frames is below what 200 levels cost, so the limit is
+    raised (never lowered) for the duration and restored afterwards: the depth check,
+    not the interpreter, is what stops deep input.
+    """
+    old = sys.getrecursionlimit()
+    needed = _stack_depth() + levels * _FRAMES_PER_LEVEL + 100
+    if needed > old:
+        sys.setrecursionlimit(needed)
+    try:
+        yield
+    finally:
+        if needed > old:
+            sys.setrecursionlimit(old)
+
+
+def _stack_depth() -> int:
+    frame, depth = sys._getframe(), 0
+    while frame is not None:
+        frame, depth = frame.f_back, depth + 1
+    return depth

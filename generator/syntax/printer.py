@@ -1,0 +1,174 @@
+"""Expr -> the math syntax of the contract (section 2), with minimal parentheses.
+
+What it prints reads back: `parse(to_text(e), differentials=True) == e` for every
+tree the parser or the smart constructors build.  Two trees have no spelling of
+their own and are the documented exceptions: `Elementwise("log", Det(X))` prints
+as `log(det(X))`, which the parser reads as LogDet(X); and a Symbol whose name
+is `d` + a name (`Symbol("dX")`) prints as `dX`, which is a differential when
+differentials are on.
+
+Precedence, loosest first, mirrors the parser: sum, Hadamard, product, unary minus,
+postfix.  A child is parenthesised only when it binds more loosely than its place
+requires.
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+from functools import singledispatch
+
+from generator.expr import (
+    Add, Det, Differential, Elementwise, Expr, Hadamard, Identity, Inverse, LogDet, Mul,
+    Norm, Number, Power, SumEntries, Symbol, Trace, Transpose, mul, split_coefficient,
+)
+from generator.syntax.names import differential_target
+
+_FUNCTION_NAME = {Trace: "tr", Det: "det", LogDet: "logdet", SumEntries: "sum"}
+
+
+def to_text(expr: Expr) -> str:
+    """`expr` in the math syntax: `tr(X^T A X)`, `2 A^T (A x - b)`, `X^-T`."""
+    return _text(expr)
+
+
+@singledispatch
+def _text(expr: Expr) -> str:
+    raise TypeError(f"to_text: not an expression node: {expr!r}")
+
+
+@_text.register
+def _(expr: Symbol) -> str:
+    return expr.name
+
+
+@_text.register
+def _(expr: Identity) -> str:
+    return "I" if expr.size is None else f"I_{expr.size}"
+
+
+@_text.register
+def _(expr: Number) -> str:
+    return number_text(expr.value)
+
+
+def number_text(value: Fraction) -> str:
+    """`3`, `-3`, `1/2`, `-1/2`: exact, and `1/2` reads back as one number."""
+    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+
+
+@_text.register
+def _(expr: Add) -> str:
+    """Terms in written order; a term with a negative coefficient prints as ` - term`."""
+    parts = [_term(expr.terms[0])]
+    for term in expr.terms[1:]:
+        coefficient, rest = split_coefficient(term)
+        if coefficient < 0:
+            parts.append(" - " + _term(mul(Number(-coefficient), rest)))
+        else:
+            parts.append(" + " + _term(term))
+    return "".join(parts)
+
+
+def _term(term: Expr) -> str:
+    return f"({_text(term)})" if isinstance(term, Add) else _text(term)
+
+
+@_text.register
+def _(expr: Mul) -> str:
+    """`2 A^T (A x - b)`, `-X`, `1/2 tr(X)`: the coefficient first, then the factors."""
+    factors = expr.factors
+    prefix = ""
+    if isinstance(factors[0], Number):
+        value = factors[0].value
+        prefix = "-" if value == -1 else number_text(value) + " "
+        factors = factors[1:]
+    return prefix + " ".join(_factor(f) for f in factors)
+
+
+def _factor(factor: Expr) -> str:
+    """A factor after the coefficient: sums and Hadamard products bind more loosely."""
+    if isinstance(factor, (Add, Hadamard, Mul, Number)):
+        return f"({_text(factor)})"
+    return _text(factor)
+
+
+@_text.register
+def _(expr: Hadamard) -> str:
+    """Left-associative: `A .* B .* C`, but `A .* (B .* C)`."""
+    op = " ./ " if expr.divide else " .* "
+    return _hadamard_operand(expr.left, False) + op + _hadamard_operand(expr.right, True)
+
+
+def _hadamard_operand(operand: Expr, right: bool) -> str:
+    if isinstance(operand, Add) or (right and isinstance(operand, Hadamard)) or is_negative(operand):
+        return f"({_text(operand)})"
+    return _text(operand)
+
+
+def is_negative(expr: Expr) -> bool:
+    """Does the printed form start with a minus sign (`-2`, `-A B`)?"""
+    return split_coefficient(expr)[0] < 0
+
+
+@_text.register
+def _(expr: Transpose) -> str:
+    return postfix_base(expr.arg) + "^T"
+
+
+@_text.register
+def _(expr: Inverse) -> str:
+    if isinstance(expr.arg, Transpose):
+        return postfix_base(expr.arg.arg) + "^-T"
+    return postfix_base(expr.arg) + "^-1"
+
+
+@_text.register
+def _(expr: Power) -> str:
+    return f"{postfix_base(expr.base)}^{expr.exponent}"
+
+
+def postfix_base(base: Expr) -> str:
+    """The base of `^T`, `^-1`, `^k`: parenthesised unless it is an atom.
+
+    A postfix node as base is parenthesised too (`(X^T)^2`, not `X^T^2`): it parses
+    the same, but reads far better; `X^-T` is the one spelling of its own.
+    """
+    return _text(base) if is_atom(base) else f"({_text(base)})"
+
+
+def is_atom(expr: Expr) -> bool:
+    """Nodes that print as one unbreakable unit: names, whole numbers, calls, norms."""
+    if isinstance(expr, Number):
+        return expr.value.denominator == 1 and expr.value >= 0
+    return isinstance(expr, (Symbol, Identity, Differential, Norm, Elementwise, *_FUNCTION_NAME))
+
+
+@_text.register(Trace)
+@_text.register(Det)
+@_text.register(LogDet)
+@_text.register(SumEntries)
+def _(expr: Expr) -> str:
+    return f"{_FUNCTION_NAME[type(expr)]}({_text(expr.arg)})"
+
+
+@_text.register
+def _(expr: Elementwise) -> str:
+    return f"{expr.func}({_text(expr.arg)})"
+
+
+@_text.register
+def _(expr: Differential) -> str:
+    """`dX` for a symbol whose name reads back as a differential, else `d(...)`."""
+    arg = expr.arg
+    if isinstance(arg, Symbol) and differential_target("d" + arg.name) == arg.name:
+        return "d" + arg.name
+    return f"d({_text(arg)})"
+
+
+@_text.register
+def _(expr: Norm) -> str:
+    """`||v||`, `||X||_F`; an argument holding bars of its own is parenthesised, so
+    that its `||` cannot be read as the closing one."""
+    inner = _text(expr.arg)
+    if "|" in inner:
+        inner = f"({inner})"
+    return f"||{inner}||" + ("_F" if expr.frobenius else "")

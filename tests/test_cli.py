@@ -1,0 +1,128 @@
+"""The command line, through click's runner and as a real subprocess."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_derive_prints_the_steps_and_the_answer():
+    result = run("derive", "tr(X^T A X)", "--wrt", "X")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Step 1: Take the differential of both sides" in out
+    assert "tr(dX^T A X + X^T A dX)" in out
+    assert out.index("Step 1") < out.index("Step 2") < out.index("Answer")
+    assert "Answer: grad_X L = (A + A^T) X" in out
+
+
+def test_derive_json_follows_the_contract():
+    result = run("derive", "tr(X^T A X)", "--wrt", "X", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert {"title", "objective", "wrt", "symbols", "steps", "gradient", "gradient_latex",
+            "verified"} <= set(data)
+    assert data["objective"] == "tr(X^T A X)" and data["wrt"] == "X"
+    assert data["gradient"] == "(A + A^T) X"
+    assert data["symbols"]["A"]["constant"] is True
+    assert len(data["symbols"]["A"]["shape"]) == 2
+    step = data["steps"][1]
+    assert step["rule"] == "differential-product"
+    assert {"rule", "says", "lhs", "expr", "latex"} <= set(step)
+    assert data["verified"]["trials"] == 3
+    assert data["verified"]["numeric_max_rel_error"] < 1e-9
+
+
+def test_json_gradient_reads_back_into_derive():
+    """`gradient` is in the math syntax: the program can read its own output."""
+    from generator.syntax.parser import parse
+    data = json.loads(run("derive", "||A x - b||^2", "--wrt", "x", "--solve",
+                          "--format", "json").output)
+    assert parse(data["gradient"]) is not None
+    assert data["solution"] == "(A^T A)^-1 A^T b"
+    assert data["conditions"] == ["A^T A is invertible"]
+
+
+def test_derive_latex_is_a_document():
+    result = run("derive", "tr(A X)", "--wrt", "X", "--format", "latex")
+    assert result.exit_code == 0, result.output
+    assert "\\begin{document}" in result.output and "\\end{document}" in result.output
+
+
+def test_derive_with_let_declarations():
+    result = run("derive", "tr(X^T A X)", "--wrt", "X", "--let", "A: n x n, symmetric",
+                 "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["symbols"]["A"].get("symmetric") is True
+
+
+@pytest.mark.parametrize("args, words", [
+    (["derive", "tr(X^T A X", "--wrt", "X"], ["column"]),
+    (["derive", "tr(A X) +", "--wrt", "X"], ["column"]),
+    (["derive", "tr(X^T A X)", "--wrt", "Y"], ["Y"]),
+    (["derive", "A X", "--wrt", "X"], ["scalar"]),
+    (["derive", "tr(A X)", "--wrt", "X", "--let", "A: n x n", "--let", "X: m x m"],
+     ["A", "X"]),
+])
+def test_bad_input_is_one_clear_paragraph(args, words):
+    result = run(*args)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert result.output.startswith("error: ")
+    for w in words:
+        assert w in result.output
+
+
+def test_usage_errors_exit_2():
+    assert run("derive", "tr(X)").exit_code == 2          # --wrt missing
+    assert run("derive", "tr(X)", "--wrt", "X", "--bogus").exit_code == 2
+
+
+def test_subprocess_console_script_and_module():
+    for cmd in ([sys.executable, "-m", "generator"],):
+        proc = subprocess.run(cmd + ["derive", "tr(A X)", "--wrt", "X"],
+                              capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        assert "Answer: grad_X L = A^T" in proc.stdout
+    proc = subprocess.run([sys.executable, "-m", "generator", "derive", "tr(A X", "--wrt", "X"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr and "error:" in proc.stderr
+
+
+def test_check_and_list_on_the_shipped_problems():
+    result = run("check", str(ROOT / "problems"))
+    assert result.exit_code == 0, result.output
+    assert "3 passed, 0 failed" in result.output
+    listing = run("list", str(ROOT / "problems"))
+    assert listing.exit_code == 0
+    assert "Trace of quadratic product" in listing.output and "tr(X^T A X)" in listing.output
+
+
+def test_check_fails_on_a_bad_problem(tmp_path):
+    (tmp_path / "bad.yaml").write_text("title: Bad\nobjective: tr(X^T A X)\nwrt: X\nexpect: A X\n")
+    result = run("check", str(tmp_path))
+    assert result.exit_code == 1
+    assert "0 passed, 1 failed" in result.output
+
+
+def test_new_scaffolds_a_problem_that_checks(tmp_path):
+    result = run("new", "07-my-problem", "-d", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "07-my-problem.yaml"
+    assert path.exists()
+    assert run("check", str(path)).exit_code == 0
+    assert run("new", "07-my-problem", "-d", str(tmp_path)).exit_code == 1  # no overwrite
