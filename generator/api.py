@@ -6,7 +6,9 @@ compare with what the problem says to expect.  Nothing is returned unverified.
 """
 from __future__ import annotations
 
-from generator.derivation import Derivation
+from dataclasses import replace
+
+from generator.derivation import Condition, Derivation
 from generator.engine.context import Context
 from generator.engine.differential import derive_gradient
 from generator.engine.recorder import Recorder
@@ -14,7 +16,7 @@ from generator.engine.solve import solve_for
 from generator.errors import ProblemError
 from generator.expr import Expr
 from generator.problem import Problem
-from generator.verify import TOLERANCE, Claim, agree, verify
+from generator.verify import TOLERANCE, Claim, agree, sympy_agrees, verify
 
 
 def derive(problem: Problem) -> Derivation:
@@ -34,6 +36,8 @@ def derive(problem: Problem) -> Derivation:
     claim = Claim(problem.objective, problem.wrt, rec.ctx.table, dict(result.definitions),
                   tuple(rec.steps), result.gradient, solution)
     verification = verify(claim)
+    verification = replace(verification, sympy_agrees=sympy_agrees(
+        problem.objective, problem.wrt, problem.symbols, result.gradient))
     _check_expected(problem, "expect", problem.expect, result.gradient, rec.ctx)
     _check_expected(problem, "solution", problem.solution, solution, rec.ctx)
     return Derivation(
@@ -43,8 +47,7 @@ def derive(problem: Problem) -> Derivation:
         gradient=result.gradient,
         verification=verification,
         solution=solution,
-        conditions=tuple(f"{c} is invertible" for c in conditions),
-        condition_exprs=conditions,
+        conditions=tuple(Condition(c, "invertible") for c in conditions),
     )
 
 

@@ -51,6 +51,17 @@ class SheetStep:
 
 
 @dataclass(frozen=True)
+class Condition:
+    """What the answer assumes: `A^T A` is `invertible`."""
+
+    subject: Expr
+    property: str      # "invertible", "symmetric", ...
+
+    def __str__(self) -> str:
+        return f"{self.subject} is {self.property}"
+
+
+@dataclass(frozen=True)
 class Verification:
     """What was checked numerically."""
 
@@ -70,6 +81,5 @@ class Derivation:
     gradient: Expr
     verification: Verification
     solution: Expr | None = None
-    conditions: tuple[str, ...] = ()    # math-syntax statements: "A^T A is invertible"
-    condition_exprs: tuple[Expr, ...] = ()  # the matrices that must be invertible
+    conditions: tuple[Condition, ...] = ()  # what the solution assumes
     notes: tuple[str, ...] = ()         # conventions stated on the sheet

@@ -13,13 +13,13 @@ import re
 
 from generator.errors import ProblemError
 from generator.expr import Dim
+from generator.shapes import SQUARE_PROPERTIES
 from generator.symbols import PROPERTIES, SymbolInfo
 from generator.syntax.names import is_ordinary_name, is_reserved
 
 EXAMPLES = "'A: n x n, constant', 'x: n', 'alpha: scalar' or 'X: 3 x 4, positive_definite'"
 NAME = re.compile(r"[^\W\d]\w*\Z")
 _SEPARATOR = re.compile(r"\s*[×*]\s*|\s+x\s+|(?<=\d)x(?=\d)")
-SQUARE_ONLY = ("symmetric", "invertible", "positive_definite", "diagonal")
 
 
 def is_name(text: str) -> bool:
@@ -42,7 +42,9 @@ def parse_dim(text: str) -> Dim:
 def parse_shape(text: str) -> tuple[Dim, ...]:
     """`n x m` -> ('n', 'm'), `n` -> ('n',), `scalar` -> (); raises ValueError otherwise."""
     text = text.strip()
-    if text.lower() in ("scalar", "") or text == "1 x 1":
+    if not text:
+        raise ValueError("the shape is missing (write n x m, n or scalar)")
+    if text.lower() == "scalar" or text == "1 x 1":
         return ()
     parts = _SEPARATOR.split(text)
     if len(parts) > 2:
@@ -67,7 +69,7 @@ def check_declaration(info: SymbolInfo) -> str | None:
     if not is_ordinary_name(info.name):
         return f"'{info.name}' is not a symbol name (a letter, then letters, digits or _)"
     square = info.kind != "vector" and info.rows == info.cols
-    for prop in SQUARE_ONLY:
+    for prop in SQUARE_PROPERTIES:
         if prop in info.properties and not square:
             shape = " x ".join(map(str, info.shape))
             return (f"{info.name} is {prop.replace('_', ' ')} but its shape {shape} is not square; "

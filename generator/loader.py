@@ -241,28 +241,24 @@ def _symbol(name_node: Node, node: Node, where: Where) -> tuple[SymbolInfo, bool
     return info, "constant" in flags
 
 
-def _symbols(node: Node, where: Where) -> tuple[dict[str, SymbolInfo], dict[str, Node], set]:
-    """The declarations, the node of each (for later errors), and those that say `constant`."""
+def _symbols(node: Node, where: Where) -> tuple[dict[str, SymbolInfo], dict[str, Node]]:
+    """The declarations, and the name node of each that says `constant: true`."""
     if isinstance(node, ScalarNode) and node.tag.endswith(":null"):
-        return {}, {}, set()
+        return {}, {}
     if not isinstance(node, MappingNode):
         raise where.error(node, "symbols", f"expected a mapping of names, found {_describe(node)};"
                                            f" e.g. `symbols: {{A: {{shape: [n, n]}}}}`")
     declared: dict[str, SymbolInfo] = {}
-    nodes: dict[str, Node] = {}
-    said_constant: set[str] = set()
+    said_constant: dict[str, Node] = {}
     for name_node, value in node.value:
         name = name_node.value if isinstance(name_node, ScalarNode) else ""
         why = check_declaration(SymbolInfo(name, ()))
-        if why:
-            raise where.error(name_node, "symbols", why)
-        if name in declared:
-            raise where.error(name_node, "symbols", f"'{name}' is declared twice; keep one")
-        info, said = _symbol(name_node, value, where)
-        declared[name], nodes[name] = info, name_node
-        if said and info.constant:
-            said_constant.add(name)
-    return declared, nodes, said_constant
+        if why or name in declared:
+            raise where.error(name_node, "symbols", why or f"'{name}' is declared twice; keep one")
+        declared[name], said = _symbol(name_node, value, where)
+        if said and declared[name].constant:
+            said_constant[name] = name_node
+    return declared, said_constant
 
 
 # ----- one problem ---------------------------------------------------------------------
@@ -310,55 +306,67 @@ def _check_gradient_shape(field: _Math, table: SymbolTable, wrt: str, where: Whe
                       f"{show_shape(shape)}")
 
 
-def _problem(node: MappingNode, where: Where) -> Problem:
-    """Validate one problem mapping, key by key, in the order a reader would check them."""
-    f = _fields(node, where, "", KEYS)
-    for key in ("title", "objective", "wrt"):
-        if key not in f:
-            raise where.error(node, key, f"missing; every problem needs it, e.g. `{EXAMPLE[key]}`")
-    value = {k: v for k, (_, v) in f.items()}
-    title = " ".join(_text(value["title"], where, "title", EXAMPLE["title"]).split())
-    number = _number(value["number"], where) if "number" in f else None
-    method = _text(value["method"], where, "method", "method: differential") if "method" in f \
-        else "differential"
-    if method not in METHODS:
-        raise where.error(value["method"], "method", f"'{method}' is not a method; use "
-                                                     f"{' or '.join(METHODS)}")
-    solve = _bool(value["solve"], where, "solve") if "solve" in f else False
-    statement = _text(value["statement"], where, "statement", "statement: ...").strip() \
-        if "statement" in f else ""
-    declared, symbol_nodes, said_constant = (_symbols(value["symbols"], where) if "symbols" in f
-                                             else ({}, {}, set()))
-    objective = _Math("objective", value["objective"],
-                      *_math(value["objective"], where, "objective", EXAMPLE["objective"]))
-    wrt = _text(value["wrt"], where, "wrt", EXAMPLE["wrt"]).strip()
+def _wrt(node: Node, objective: _Math, said_constant: dict[str, Node], where: Where) -> str:
+    """The variable: a symbol of the objective, and not declared constant."""
+    wrt = _text(node, where, "wrt", EXAMPLE["wrt"]).strip()
     names = objective.expr.symbols()
     if wrt not in names:
         listed = ", ".join(sorted(names)) or "none"
-        raise where.error(value["wrt"], "wrt",
+        raise where.error(node, "wrt",
                           f"'{wrt}' is not a symbol of the objective (symbols: {listed})")
     if wrt in said_constant:
-        raise where.error(symbol_nodes[wrt], f"symbols: {wrt}",
+        raise where.error(said_constant[wrt], f"symbols: {wrt}",
                           f"{wrt} is the variable (wrt: {wrt}), so it cannot be constant; "
                           f"remove `constant`")
-    if "solution" in f and not solve:
+    return wrt
+
+
+def _extras(value: dict[str, Node], solve: bool, allowed: set[str], objective: _Math,
+            where: Where) -> list[_Math]:
+    """`expect` and `solution`: math over the objective's (or declared) symbols only."""
+    if "solution" in value and not solve:
         raise where.error(value["solution"], "solution",
                           "given without `solve: true`; add `solve: true` or remove it")
     extras = [_Math(k, value[k], *_math(value[k], where, k, f"{k}: 2 A X"))
-              for k in ("expect", "solution") if k in f]
-    allowed = names | set(declared)
+              for k in ("expect", "solution") if k in value]
     for field in extras:
         unknown = sorted(field.expr.symbols() - allowed)
         if unknown:
+            listed = ", ".join(sorted(objective.expr.symbols()))
             raise where.error(field.node, field.key, f"'{unknown[0]}' is not a symbol of the "
-                                                     f"objective (symbols: {', '.join(sorted(names))})")
+                                                     f"objective (symbols: {listed})")
+    return extras
+
+
+def _problem(node: MappingNode, where: Where) -> Problem:
+    """Validate one problem mapping, key by key, in the order a reader would check them."""
+    fields = _fields(node, where, "", KEYS)
+    for key in ("title", "objective", "wrt"):
+        if key not in fields:
+            raise where.error(node, key, f"missing; every problem needs it, e.g. `{EXAMPLE[key]}`")
+    value = {k: v for k, (_, v) in fields.items()}
+    title = " ".join(_text(value["title"], where, "title", EXAMPLE["title"]).split())
+    number = _number(value["number"], where) if "number" in value else None
+    method = (_text(value["method"], where, "method", "method: differential")
+              if "method" in value else "differential")
+    if method not in METHODS:
+        raise where.error(value["method"], "method", f"'{method}' is not a method; use "
+                                                     f"{' or '.join(METHODS)}")
+    solve = _bool(value["solve"], where, "solve") if "solve" in value else False
+    statement = _text(value["statement"], where, "statement", "statement: ...").strip() \
+        if "statement" in value else ""
+    declared, said_constant = _symbols(value["symbols"], where) if "symbols" in value else ({}, {})
+    objective = _Math("objective", value["objective"],
+                      *_math(value["objective"], where, "objective", EXAMPLE["objective"]))
+    wrt = _wrt(value["wrt"], objective, said_constant, where)
+    extras = _extras(value, solve, objective.expr.symbols() | set(declared), objective, where)
     table = _infer(objective, extras, declared, wrt, where)
     for field in extras:
         _check_gradient_shape(field, table, wrt, where)
-    by_key = {field.key: field.expr for field in extras}
+    given = {field.key: field.expr for field in extras}
     return Problem(title=title, objective=objective.expr, objective_text=objective.text, wrt=wrt,
                    symbols=table, number=number, method=method, solve=solve,
-                   expect=by_key.get("expect"), solution=by_key.get("solution"),
+                   expect=given.get("expect"), solution=given.get("solution"),
                    statement=statement, source=Source(where.path, node.start_mark.line + 1))
 
 

@@ -461,7 +461,8 @@ def _reserved_names(exprs: Iterable[Expr]) -> frozenset[str]:
     names: set[str] = set()
     for e in exprs:
         names |= e.symbols()
-        names |= {n.exponent for n in e.walk() if isinstance(n, Power) and isinstance(n.exponent, str)}
+        names |= {n.exponent for n in e.walk()
+                  if isinstance(n, Power) and isinstance(n.exponent, str)}
     return frozenset(names)
 
 

@@ -155,16 +155,28 @@ def verify(claim: Claim, seed: int = 0) -> Verification:
 
 
 def agree(a: Expr, b: Expr, table: SymbolTable, wrt: str, seed: int = 1) -> float:
-    """The largest relative difference of two expressions on random instances."""
+    """The largest relative difference of two expressions on random instances
+    (infinity when they could not be evaluated on any instance)."""
     rng = np.random.default_rng(seed)
-    worst = 0.0
-    for _ in range(TRIALS):
+    worst, compared = 0.0, 0
+    for _ in range(MAX_DRAWS):
         inst = draw_instance(table, wrt, rng)
         ev = Evaluator(inst.values, inst.dims)
         try:
             worst = max(worst, relative_error(ev(a), ev(b)))
-        except EvaluationError:
+        except (EvaluationError, ValueError):
             continue
-    return worst
+        compared += 1
+        if compared == TRIALS:
+            break
+    return worst if compared else float("inf")
 
 
+def sympy_agrees(objective: Expr, wrt: str, table: SymbolTable, gradient: Expr) -> bool | None:
+    """Whether sympy's own derivative has our value; None where sympy gives none."""
+    from generator.sympy_bridge import sympy_gradient
+    theirs = sympy_gradient(objective, wrt, table)
+    if theirs is None:
+        return None
+    error = agree(theirs, gradient, table, wrt)
+    return None if error == float("inf") else error <= TOLERANCE

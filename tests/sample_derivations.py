@@ -6,7 +6,7 @@ line for line as the notes write them.
 """
 from __future__ import annotations
 
-from generator.derivation import Derivation, Line, SheetStep, Step, Verification
+from generator.derivation import Condition, Derivation, Line, SheetStep, Step, Verification
 from generator.expr import Add, Inverse, Mul, Number, Symbol, Trace, Transpose, add, d, mul, neg
 from generator.problem import Problem
 from generator.symbols import SymbolInfo, SymbolTable
@@ -99,5 +99,5 @@ def problem6() -> Derivation:
         ), ("identify-gradient",)),
     )
     return Derivation(problem, (), sheet, gradient, CHECKED, solution=solution,
-                      conditions=("A^T A invertible",),
+                      conditions=(Condition(mul(T(A), A), "invertible"),),
                       notes=("x is a column vector; the gradient has its shape.",))

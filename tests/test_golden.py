@@ -93,7 +93,7 @@ def test_problem_6_states_what_must_be_invertible(golden):
     name, _, derivation = golden
     if name != "06-linear-regression.yaml":
         pytest.skip("Problem 6 only")
-    assert derivation.conditions == ("A^T A is invertible",)
+    assert [str(c) for c in derivation.conditions] == ["A^T A is invertible"]
     notes = [line.note_math for s in derivation.sheet for line in s.lines if line.note_math]
     assert parse("A x - b") in notes  # "where R = A x - b", as in the notes
 

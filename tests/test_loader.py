@@ -272,7 +272,8 @@ def test_a_file_may_hold_a_list_of_problems(write):
      "5: problems: item 2 is '5'; each item is a mapping with title, objective and wrt"),
     ("title: x\nproblems:\n  - title: A\n    objective: tr(X)\n    wrt: X\n",
      "1: unknown key 'title' beside `problems:`; a file with a problem list holds only the list"),
-    (LIST.replace("wrt: x", "wrt: y"), "8: wrt: 'y' is not a symbol of the objective (symbols: A, x)"),
+    (LIST.replace("wrt: x", "wrt: y"),
+     "8: wrt: 'y' is not a symbol of the objective (symbols: A, x)"),
 ])
 def test_errors_in_a_list_of_problems(write, text, message):
     assert error_of(write("l.yaml", text)) == f"problems/l.yaml:{message}"
@@ -319,7 +320,8 @@ def test_every_problem_of_the_repository_loads():
 
 # ----- never a traceback -----------------------------------------------------------------------
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(alphabet="title:objectivewrX tr()^T|-\n'\"[]{},#A 01", max_size=80))
 def test_any_text_is_a_problem_or_one_clear_error(write, text):
     path = write("fuzz.yaml", text)
@@ -329,7 +331,7 @@ def test_any_text_is_a_problem_or_one_clear_error(write, text):
         assert str(err).startswith("problems/fuzz.yaml")
 
 
-# ----- --let and the command line ------------------------------------------------------------------
+# ----- --let and the command line ------------------------------------------------------------
 
 @pytest.mark.parametrize("text, name, shape, props", [
     ("A: n x n, constant", "A", ("n", "n"), set()),
@@ -345,7 +347,8 @@ def test_any_text_is_a_problem_or_one_clear_error(write, text):
 ])
 def test_let_forms(text, name, shape, props):
     info = parse_let(text)
-    assert (info.name, info.shape, set(info.properties), info.declared) == (name, shape, props, True)
+    assert (info.name, info.shape, set(info.properties)) == (name, shape, props)
+    assert info.declared
 
 
 @pytest.mark.parametrize("text, why", [

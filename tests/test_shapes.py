@@ -226,9 +226,11 @@ def test_a_bare_i_is_unsized_and_adapts_in_sums_and_products():
 
 MISMATCHES = [
     ("tr(A X)", "X", ("A: n x n", "X: m x m"),
-     "shape mismatch in `A X`: A is n x n but X is m x m (the columns of A must equal the rows of X)"),
+     "shape mismatch in `A X`: A is n x n but X is m x m "
+     "(the columns of A must equal the rows of X)"),
     ("tr(A + B)", "A", ("A: n x n", "B: 3 x 3"),
-     "shape mismatch in `A + B`: A is n x n but B is 3 x 3 (the terms of a sum must have the same shape)"),
+     "shape mismatch in `A + B`: A is n x n but B is 3 x 3 "
+     "(the terms of a sum must have the same shape)"),
     ("sum(A .* B)", "A", ("A: n x m", "B: m x n"),
      "shape mismatch in `A .* B`: A is n x m but B is m x n "
      "(both sides of an elementwise product must have the same shape)"),
@@ -312,7 +314,8 @@ def test_shape_of_checks_what_it_reads():
     table = infer("tr(A X)", "X")
     with pytest.raises(ShapeError, match=re.escape("`A + X`: A is m x n but X is n x m")):
         shape_of(parse("A + X"), table)
-    with pytest.raises(ShapeError, match=r"`Z` has no shape: it is not a symbol of this problem \(symbols: A, X\)"):
+    with pytest.raises(ShapeError, match=re.escape(
+            "`Z` has no shape: it is not a symbol of this problem (symbols: A, X)")):
         shape_of(parse("A Z"), table)
 
 
@@ -345,7 +348,8 @@ def test_a_non_scalar_objective_is_an_error():
 def test_a_lower_case_constant_term_is_a_vector_and_the_error_says_so():
     objective = parse("x^T A x + b^T x + c")
     table = infer_symbols(objective, {}, "x")
-    with pytest.raises(ShapeError, match=r"is m x 1.*c was inferred to be a column vector.*`c: \{shape: \[\]\}`"):
+    pattern = r"is m x 1.*c was inferred to be a column vector.*`c: \{shape: \[\]\}`"
+    with pytest.raises(ShapeError, match=pattern):
         check_scalar_objective(objective, table)
 
 

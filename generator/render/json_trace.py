@@ -37,10 +37,10 @@ def trace_dict(derivation: Derivation) -> dict[str, Any]:
     if derivation.solution is not None:
         data["solution"] = to_text(derivation.solution)
         data["solution_latex"] = to_latex(derivation.solution)
-        data["conditions"] = list(derivation.conditions)
+        data["conditions"] = [str(c) for c in derivation.conditions]
     v = derivation.verification
     data["verified"] = {"numeric_max_rel_error": v.max_rel_error, "trials": v.trials,
-                        "checks": v.checks}
+                        "checks": v.checks, "sympy_agrees": v.sympy_agrees}
     return data
 
 

@@ -18,7 +18,7 @@ from typing import Literal, Sequence
 from pylatex import Document, Package
 from pylatex.utils import NoEscape
 
-from generator.derivation import Derivation, Line, SheetStep, Verification
+from generator.derivation import Condition, Derivation, Line, SheetStep, Verification
 from generator.errors import TracetrickError
 from generator.expr import Symbol
 from generator.render.templates import make_environment, render_template
@@ -34,25 +34,21 @@ TEMPLATE_OF_KIND: dict[str, str] = {
 }
 
 # The reference page until the engine's rule catalogue feeds it: (law, description).
-# The notation is the printer's (\operatorname{tr}, X^{T}, \mathrm{d}X).
+# The notation is the printer's (\operatorname{tr}, X^{T}, \mathrm{d}X); descriptions
+# are prose, with math between backticks.
 DEFAULT_REFERENCE_ROWS: tuple[tuple[str, str], ...] = (
     (r"\operatorname{tr}(A + B) = \operatorname{tr} A + \operatorname{tr} B",
      "the trace is linear"),
-    (r"\operatorname{tr}(cA) = c \operatorname{tr} A", "for a scalar c"),
+    (r"\operatorname{tr}(cA) = c \operatorname{tr} A", "for a scalar `c`"),
     (r"\operatorname{tr}(AB) = \operatorname{tr}(BA)", "cyclic property"),
     (r"\operatorname{tr} A = \operatorname{tr} A^{T}", "trace of a transpose"),
-    (r"\operatorname{tr}(a) = a", "for a scalar a"),
-    (r"\mathrm{d}(cA) = c\,\mathrm{d}A", "for a constant scalar c"),
+    (r"\operatorname{tr}(a) = a", "for a scalar `a`"),
+    (r"\mathrm{d}(cA) = c\,\mathrm{d}A", "for a constant scalar `c`"),
     (r"\mathrm{d}(A + B) = \mathrm{d}A + \mathrm{d}B", "the differential is linear"),
     (r"\mathrm{d}(AB) = \mathrm{d}A\,B + A\,\mathrm{d}B", "product rule"),
     (r"\mathrm{d}(X^{T}) = (\mathrm{d}X)^{T}", "differential of a transpose"),
-    (r"\mathrm{d}A = 0", "for a constant A"),
+    (r"\mathrm{d}A = 0", "for a constant `A`"),
 )
-
-# Words that end a condition such as "A^T A invertible" (contract section 1.1).
-_PROPERTY_WORDS = ("positive definite", "positive_definite", "invertible", "symmetric",
-                   "diagonal", "constant", "nonzero", "non-zero")
-
 
 # ----- the views the templates receive ------------------------------------------------
 
@@ -86,11 +82,9 @@ class StepView:
 
 @dataclass(frozen=True)
 class ConditionView:
-    """"A^T A invertible": the subject as math (or as text, when it cannot be parsed)
-    and the property; a condition that names no known property is all `words`."""
+    """What an answer assumes: `subject_math` (LaTeX) is `words` ("invertible")."""
 
-    subject_math: NoEscape | None
-    subject_text: str
+    subject_math: NoEscape
     words: str
 
 
@@ -220,21 +214,10 @@ def check_view(verification: Verification) -> CheckView:
                      verification.sympy_agrees)
 
 
-def condition_view(condition: str) -> ConditionView:
-    """"A^T A invertible" -> subject `A^{T} A` (math) and the property "invertible".
-
-    Conditions are written in the math syntax (Derivation.conditions); the subject
-    is typeset when the syntax package parses it, else printed as text.
-    """
-    text = " ".join(condition.split())
-    for word in _PROPERTY_WORDS:
-        if text.endswith(" " + word):
-            subject = text[: -len(word)].strip()
-            math_latex = math_to_latex(subject)
-            return ConditionView(None if math_latex is None else NoEscape(math_latex),
-                                 subject if math_latex is None else "",
-                                 word.replace("_", " "))
-    return ConditionView(None, "", text)
+def condition_view(condition: Condition) -> ConditionView:
+    """`A^T A` invertible -> the subject typeset and the property in words."""
+    return ConditionView(NoEscape(to_latex(condition.subject)),
+                         condition.property.replace("_", " "))
 
 
 def math_to_latex(text: str) -> str | None:

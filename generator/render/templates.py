@@ -12,8 +12,9 @@ template author forgot the `tex` filter.
 
 Search order (as in mkdocs' themes): directories the user names (a later
 `--templates DIR`), then the templates shipped in the package (`generator.templates`,
-found through importlib.resources, so an installed wheel works), then the checkout's
-`templates/` directory (running from a source tree that was never installed).
+found through importlib.resources, so an installed wheel works), or, when that
+package is absent (a source tree that was never installed), the checkout's
+`templates/` directory.
 """
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ def render_text(derivation: Derivation) -> str:
     out += ["", f"Answer: grad_{p.wrt} L = {to_text(derivation.gradient)}"]
     if derivation.solution is not None:
         out.append(f"Setting it to zero: {p.wrt} = {to_text(derivation.solution)}"
-                   + (f", provided {' and '.join(derivation.conditions)}"
+                   + (f", provided {' and '.join(map(str, derivation.conditions))}"
                       if derivation.conditions else ""))
     for note in derivation.notes:
         out.append(note)
@@ -35,8 +35,14 @@ def render_text(derivation: Derivation) -> str:
 
 def verification_sentence(derivation: Derivation) -> str:
     v = derivation.verification
-    return (f"Every line was checked numerically on {v.trials} random instances "
-            f"({v.checks} checks); largest relative error {v.max_rel_error:.1e}.")
+    sentence = (f"Every line was checked numerically on {v.trials} random instances "
+                f"({v.checks} checks); largest relative error {v.max_rel_error:.1e}.")
+    if v.sympy_agrees is True:
+        sentence += " sympy's own matrix derivative agrees."
+    elif v.sympy_agrees is False:
+        sentence += (" sympy's own matrix derivative gives another value, which fails "
+                     "the same check.")
+    return sentence
 
 
 def _aligned(lines: tuple[Line, ...]) -> list[str]:

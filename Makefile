@@ -1,0 +1,46 @@
+# tracetrick: `make pdf` builds the sheets, `make test` runs the tests.
+# Both work on a fresh Debian machine in a clean clone: they make the virtualenv
+# .venv (installing the package and its test extras once, again only when
+# pyproject.toml or setup.py change) and install TeX Live if it is missing.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: pdf test check bench tex venv clean
+
+pdf: $(STAMP) tex
+	$(BIN)/tracetrick build problems -o output
+
+test: $(STAMP) tex
+	$(BIN)/python -m pytest -q
+
+check: $(STAMP)
+	$(BIN)/tracetrick check problems
+
+bench: $(STAMP)
+	@if [ -f bench/run.py ]; then $(BIN)/python bench/run.py; \
+	else echo "bench/run.py does not exist yet: nothing to run"; fi
+
+tex:
+	bash scripts/ensure-tex.sh
+
+venv: $(STAMP)
+
+# A venv left half-made (no pip) is made again rather than trusted.
+$(STAMP): pyproject.toml setup.py
+	@if [ ! -x $(BIN)/pip ]; then \
+	  rm -rf $(VENV); \
+	  $(PYTHON) -m venv $(VENV) || { \
+	    echo "error: '$(PYTHON) -m venv' failed; on Debian: apt-get install python3-venv" >&2; \
+	    exit 1; }; \
+	fi
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis
+	find output -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

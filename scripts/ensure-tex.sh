@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Make sure the TeX tools the sheets and the tests need are installed:
+# latexmk + pdflatex with the LaTeX packages the templates load, and poppler's
+# pdftotext/pdftoppm (the tests read PDFs back).  Installs them with apt-get when
+# running as root (or with password-less sudo); otherwise prints the command and
+# fails, so `make pdf` / `make test` never half-work.
+set -euo pipefail
+
+PACKAGES=(texlive-latex-base texlive-latex-recommended texlive-latex-extra
+          texlive-fonts-recommended latexmk poppler-utils)
+COMMANDS=(latexmk pdflatex kpsewhich pdftotext pdftoppm)
+# What templates/*.j2 and generator/render/latex_sheet.py \usepackage.
+STYLES=(amsmath.sty amssymb.sty cancel.sty geometry.sty parskip.sty lastpage.sty)
+
+missing() {
+    local name
+    for name in "${COMMANDS[@]}"; do
+        command -v "$name" >/dev/null 2>&1 || { echo "command $name"; return 0; }
+    done
+    for name in "${STYLES[@]}"; do
+        [ -n "$(kpsewhich "$name" 2>/dev/null)" ] || { echo "LaTeX package $name"; return 0; }
+    done
+    return 1
+}
+
+what=$(missing) || exit 0
+
+install=(apt-get install -y --no-install-recommends "${PACKAGES[@]}")
+if ! command -v apt-get >/dev/null 2>&1; then
+    echo "error: $what is missing and this is not a Debian-like system (no apt-get)." >&2
+    echo "Install TeX Live with latexmk, and poppler-utils, then run make again." >&2
+    exit 1
+fi
+if [ "$(id -u)" -eq 0 ]; then
+    sudo=()
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    sudo=(sudo -n)
+else
+    echo "error: $what is missing, and installing it needs root. Run:" >&2
+    echo "  sudo apt-get update && sudo env DEBIAN_FRONTEND=noninteractive ${install[*]}" >&2
+    exit 1
+fi
+
+echo "ensure-tex: $what is missing; installing TeX Live (a few minutes, once)" >&2
+"${sudo[@]}" apt-get update
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive "${install[@]}"
+
+if what=$(missing); then
+    echo "error: $what is still missing after installing ${PACKAGES[*]}" >&2
+    exit 1
+fi
+echo "ensure-tex: TeX Live is ready" >&2
