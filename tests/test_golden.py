@@ -82,7 +82,7 @@ def test_problem_5_sheet_reads_like_the_notes(golden):
     assert "product rule" in titles[0]
     assert titles[1] == "Linearity of the trace"
     assert titles[2] == "Trace of a transpose"
-    assert titles[3] == "Identify G"
+    assert titles[3] == "Identify `G`"
     rhs = [to_text(line.rhs) for line in derivation.sheet[0].lines]
     assert rhs[-1] == "tr(dX^T A X + X^T A dX)"
     collect = [to_text(line.rhs) for line in derivation.sheet[2].lines]

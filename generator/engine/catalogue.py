@@ -22,14 +22,13 @@ THEOREM = Rule(
 
 ABBREVIATE = Rule(
     "introduce-name", "trace", "name a repeated subexpression",
-    r"L(R) \text{ with } R = R(X):\ \mathrm{d}L = \operatorname{tr}(M\,\mathrm{d}R),\ "
-    r"\mathrm{d}R = \dots\,\mathrm{d}X\dots",
+    r"L = f(R),\ R = g(X):\ \text{find } \mathrm{d}R \text{ once, then substitute}",
     "Name the repeated subexpression, to take its differential once (chain rule)",
     _not_a_rewrite)
 
 SUBSTITUTE = Rule(
     "substitute", "algebra", "plug it back",
-    r"\text{replace } R \text{ and } \mathrm{d}R \text{ by what they stand for}",
+    r"R,\ \mathrm{d}R \text{ replaced by what they stand for}",
     "Plug the differential of the named subexpression back in", _not_a_rewrite)
 
 SOLVE_RULES = (

@@ -72,7 +72,7 @@ def derive_gradient(objective: Expr, ctx: Context, rec: Recorder | None = None) 
 # ----- phase 1 ------------------------------------------------------------------------
 
 def _trace_form(rec: Recorder, objective: Expr) -> tuple[Expr, tuple[tuple[str, Expr], ...]]:
-    rec.begin("Write L in trace form")
+    rec.begin("Write `L` in trace form")
     rec.show(L, objective)
     expr = rec.exhaust(L, objective, cat.rules("norm-squared"))
     definitions = []
@@ -81,7 +81,7 @@ def _trace_form(rec: Recorder, objective: Expr) -> tuple[Expr, tuple[tuple[str, 
         expr = _introduce_name(rec, expr, name, found)
         definitions.append((name, found))
     expr = _wrap_terms_in_trace(rec, expr)
-    rec.retitle(_title("Write L in trace form", rec))
+    rec.retitle(_title("Write `L` in trace form", rec))
     rec.end()
     return expr, tuple(definitions)
 
@@ -178,7 +178,7 @@ def _linearity(rec: Recorder, expr: Expr) -> Expr:
 
 def _to_trace_form(rec: Recorder, expr: Expr) -> Expr:
     """Each term to tr(M dX), shown term by term as in the notes, then collected."""
-    rec.begin("Bring every term to the form tr(M dX)")
+    rec.begin("Bring every term to the form `tr(M dX)`")
     terms = list(terms_of(expr))
     for i, term in enumerate(terms):
         new = rec.exhaust(term, term, TO_TRACE_FORM, where=has_differential)
@@ -199,12 +199,12 @@ def _to_trace_form(rec: Recorder, expr: Expr) -> Expr:
 
 def _plug_in(rec: Recorder, expr: Expr, name: str, meaning: Expr) -> Expr:
     dr = Differential(Symbol(name))
-    rec.begin(f"Find d{name}")
+    rec.begin(f"Find `d{name}`")
     rec.show(dr, d(meaning))
     differential = rec.exhaust(dr, d(meaning), DIFFERENTIAL)
     _check_pushed_to_variables(differential, rec.ctx)
     rec.end(keep_if_unchanged=True)
-    rec.begin(f"Plug d{name} back into dL")
+    rec.begin(f"Plug `d{name}` back into `dL`")
     rec.show(DL, expr)
     expr = expr.replace(dr, differential)
     rec.record(cat.SUBSTITUTE, DL, expr, differential)
@@ -217,7 +217,7 @@ def _plug_in(rec: Recorder, expr: Expr, name: str, meaning: Expr) -> Expr:
 # ----- phase 5 ------------------------------------------------------------------------
 
 def _identify(rec: Recorder, expr: Expr) -> Expr:
-    rec.begin("Identify G")
+    rec.begin("Identify `G`")
     ctx = rec.ctx
     dvar = Differential(Symbol(ctx.wrt))
     m = _coefficient_of_differential(expr, dvar, ctx)

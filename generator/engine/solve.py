@@ -28,7 +28,7 @@ class Solution:
 def solve_for(rec: Recorder, gradient: Expr) -> Solution:
     ctx = rec.ctx
     x = Symbol(ctx.wrt)
-    rec.begin(f"Set the gradient to zero and solve for {ctx.wrt}")
+    rec.begin(f"Set the gradient to zero and solve for `{ctx.wrt}`")
     rec.record(cat.rule("solve-set-zero"), gradient, ZERO)
     lhs = rec.exhaust(gradient, gradient, cat.rules("distribute", "collect-like-terms"),
                       where=lambda n: isinstance(n, Mul) and any(

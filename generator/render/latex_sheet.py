@@ -226,7 +226,8 @@ def math_to_latex(text: str) -> str | None:
     Each side of an `=` is parsed on its own: the math syntax has no equations.
     """
     try:
-        return " = ".join(to_latex(parse(side.strip())) for side in text.split("="))
+        return " = ".join(to_latex(parse(side.strip(), differentials=True))
+                          for side in text.split("="))
     except TracetrickError:
         return None
 

@@ -1,24 +1,25 @@
 """The reference section of a sheet, printed from the rule catalogue.
 
-Only laws the engine actually applied in the sheet's derivations are listed (plus
-the theorem), in catalogue order, so the page cannot drift from what the engine does.
+Only laws the engine actually applied in the sheet's derivations are listed, each
+with its short name, in catalogue order, so the page cannot drift from what the
+engine does.  The theorem has a paragraph of its own in the template.
 """
 from __future__ import annotations
 
 from typing import Sequence
 
 from generator.derivation import Derivation
-from generator.engine.catalogue import CATALOGUE, THEOREM
+from generator.engine.catalogue import CATALOGUE
 
 # Groups shown on the reference page, in the order of the notes.
-SHOWN_GROUPS = ("trace", "transpose", "differential", "algebra", "theorem", "solve")
+SHOWN_GROUPS = ("trace", "transpose", "differential", "algebra", "solve")
 
 
 def reference_rows(derivations: Sequence[Derivation]) -> list[tuple[str, str]]:
-    used = {step.rule for d in derivations for step in d.steps} | {THEOREM.id}
+    used = {step.rule for d in derivations for step in d.steps}
     rows = []
     for group in SHOWN_GROUPS:
         for rule in CATALOGUE:
             if rule.group == group and rule.id in used:
-                rows.append((rule.law, rule.says))
+                rows.append((rule.law, rule.name))
     return rows

@@ -18,9 +18,9 @@ def render_text(derivation: Derivation) -> str:
     out.append(f"Let L = {to_text(p.objective)}{', where ' + where if where else ''}. "
                f"Find grad_{p.wrt} L.")
     if p.statement:
-        out.append(p.statement)
+        out.append(plain(p.statement))
     for k, step in enumerate(derivation.sheet, 1):
-        out += ["", f"Step {k}: {step.title}"]
+        out += ["", f"Step {k}: {plain(step.title)}"]
         out += _aligned(step.lines)
     out += ["", f"Answer: grad_{p.wrt} L = {to_text(derivation.gradient)}"]
     if derivation.solution is not None:
@@ -31,6 +31,11 @@ def render_text(derivation: Derivation) -> str:
         out.append(note)
     out.append(verification_sentence(derivation))
     return "\n".join(out) + "\n"
+
+
+def plain(prose: str) -> str:
+    """Prose for the terminal: the backticks that mark math are dropped."""
+    return prose.replace("`", "")
 
 
 def verification_sentence(derivation: Derivation) -> str:

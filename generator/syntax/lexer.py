@@ -67,8 +67,8 @@ _LETTER = f"A-Za-z{_GREEK}"
 # numbers (`.5`) before `.T`, `.*`, `./`.
 _TOKEN = re.compile(
     rf"""
-    (?P<space>\s+)
-  | (?P<number>\d+(?:\.\d+)?|\.\d+)
+    \s*(?:
+    (?P<number>\d+(?:\.\d+)?|\.\d+)
   | (?P<name>[{_LETTER}][{_LETTER}0-9_]*)
   | (?P<dbar>\|\||‖)
   | (?P<bar>\|)
@@ -77,7 +77,8 @@ _TOKEN = re.compile(
   | (?P<hadamard_div>\./)
   | (?P<sup_inv>⁻¹)
   | (?P<other>[-−+*/^'(){{}},_ᵀ])
-    """,
+  | (?P<end>\Z)
+    )""",
     re.VERBOSE,
 )
 
@@ -104,22 +105,26 @@ def iter_tokens(text: str) -> Iterator[Token]:
     """The tokens one at a time: the parser streams them, so a few MB of input never
     sits in memory as a million token objects at once."""
     pos = 0
-    while pos < len(text):
+    while True:
         match = _TOKEN.match(text, pos)
         if match is None:
-            raise MathSyntaxError(_unknown_character(text[pos]), text, pos + 1)
+            bad = len(text) - len(text[pos:].lstrip())
+            raise MathSyntaxError(_unknown_character(text[bad]), text, bad + 1)
         group = match.lastgroup
-        if group != "space":
-            if group == "number":
-                _check_number_end(text, match.end())
-            yield _make_token(group, match.group(), pos + 1)
-        pos = match.end()
-    yield Token(Kind.EOF, "", len(text) + 1, 0)
+        start, pos = match.start(group), match.end()
+        if group == "end":
+            yield Token(Kind.EOF, "", len(text) + 1, 0)
+            return
+        if group == "number":
+            _check_number_end(text, pos)
+        yield _make_token(group, match.group(group), start + 1)
 
 
 def _make_token(group: str, raw: str, column: int) -> Token:
     kind = _GROUP_KIND.get(group) or _CHAR_KIND[raw]
-    text = "".join(UNICODE_GREEK.get(ch, ch) for ch in raw) if kind is Kind.NAME else raw
+    text = raw
+    if kind is Kind.NAME and not raw.isascii():
+        text = "".join(UNICODE_GREEK.get(ch, ch) for ch in raw)
     return Token(kind, text, column, len(raw))
 
 

@@ -281,6 +281,8 @@ class _Parser:
         name, layers = tok.text, 0
         while self.differentials and differential_target(name):
             name, layers = differential_target(name), layers + 1
+            if layers > MAX_DEPTH:   # checked in the loop: each peel copies the name
+                raise self.error(f"the expression nests more than {MAX_DEPTH} levels deep", tok)
         if name in FUNCTION_NAMES:
             raise self.error(f"'{name}' is a function, not a symbol: write {name}(...)", tok)
         result = Parsed(self.leaf(name, tok), 0)
