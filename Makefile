@@ -36,7 +36,6 @@ $(STAMP): pyproject.toml setup.py
 	    echo "error: '$(PYTHON) -m venv' failed; on Debian: apt-get install python3-venv" >&2; \
 	    exit 1; }; \
 	fi
-	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
