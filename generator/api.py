@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from generator.derivation import Condition, Derivation
+from generator.derivation import Derivation
 from generator.engine.context import Context
 from generator.engine.differential import derive_gradient
 from generator.engine.recorder import Recorder
@@ -47,7 +47,7 @@ def derive(problem: Problem) -> Derivation:
         gradient=result.gradient,
         verification=verification,
         solution=solution,
-        conditions=tuple(Condition(c, "invertible") for c in conditions),
+        conditions=conditions,
     )
 
 

@@ -115,9 +115,11 @@ def _trials(claim: Claim, rng: np.random.Generator):
         inst = draw_instance(claim.table, claim.wrt, rng)
         try:
             trial = _Trial(claim, inst)
-            yield trial
         except EvaluationError:
             continue
+        except ValueError as exc:   # numpy: shapes that do not fit are an engine bug
+            raise VerificationError(f"the objective could not be evaluated: {exc}") from None
+        yield trial
         made += 1
 
 
@@ -129,7 +131,7 @@ def verify(claim: Claim, seed: int = 0) -> Verification:
         for number, step in enumerate(claim.steps, 1):
             try:
                 err = trial.error(step)
-            except EvaluationError as exc:
+            except (EvaluationError, ValueError) as exc:
                 raise VerificationError(
                     f"step {number} ({step.rule}) could not be evaluated: {exc}") from None
             if not err <= TOLERANCE:

@@ -238,10 +238,11 @@ def _coefficient_of_differential(expr: Expr, dvar: Differential, ctx: Context) -
     if isinstance(expr, Trace):
         factors = factors_of(expr.arg)
         if factors[-1] == dvar and not any(f.contains(dvar) for f in factors[:-1]):
-            if len(factors) == 1:
-                info = ctx.table[ctx.wrt]
-                return Identity(info.rows)
-            return mul(*factors[:-1])
+            rest = factors[:-1]
+            if all(ctx.is_scalar(f) for f in rest) and not ctx.is_scalar(dvar.arg):
+                # tr(c dX) = tr(c I dX): a scalar coefficient is c times the identity
+                return mul(*rest, Identity(ctx.table[ctx.wrt].rows))
+            return mul(*rest)
     raise StuckError(
         f"could not bring dL to the form tr(G^T d{ctx.wrt}); the engine stopped at "
         f"dL = {expr}")

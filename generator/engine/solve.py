@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
+from generator.derivation import Condition
 from generator.engine import catalogue as cat
 from generator.engine.recorder import Recorder
 from generator.errors import StuckError
@@ -22,7 +23,7 @@ from generator.expr import (
 @dataclass(frozen=True)
 class Solution:
     value: Expr
-    conditions: tuple[Expr, ...]   # matrices that must be invertible
+    conditions: tuple[Condition, ...]   # what must hold: `A^T A` invertible
 
 
 def solve_for(rec: Recorder, gradient: Expr) -> Solution:
@@ -47,15 +48,26 @@ def solve_for(rec: Recorder, gradient: Expr) -> Solution:
         rec.record(cat.rule("solve-move-constant"), left, right)
     left, right = _cancel_common_number(rec, variable_terms, right)
     matrix = _coefficient_matrix(rec, left, right, x, side)
-    inverse = Inverse(matrix)
-    value = mul(inverse, right) if side == "left" else mul(right, inverse)
-    if isinstance(matrix, Identity):
-        value = right
+    value, conditions = _invert(matrix, right, side, rec)
     rec.record(cat.rule("solve-invert"), x, value, show=False)
     rec.show(x, value, implies=True)
     rec.end()
-    conditions = () if isinstance(matrix, Identity) else (matrix,)
     return Solution(value, conditions)
+
+
+def _invert(matrix: Expr, right: Expr, side: str, rec: Recorder):
+    """x = M^-1 C (or C M^-1); for M = c I, x = c^-1 C with c nonzero."""
+    if isinstance(matrix, Identity):
+        return right, ()
+    factors = factors_of(matrix)
+    if isinstance(factors[-1], Identity) and all(rec.ctx.is_scalar(f) for f in factors[:-1]):
+        c, rest = split_coefficient(mul(*factors[:-1]))
+        value = mul(Number(1 / c), right) if rest == Number(1) else mul(
+            Number(1 / c), Inverse(rest), right)
+        return value, (() if rest == Number(1) else (Condition(rest, "nonzero"),))
+    inverse = Inverse(matrix)
+    value = mul(inverse, right) if side == "left" else mul(right, inverse)
+    return value, (Condition(matrix, "invertible"),)
 
 
 def _side_of_variable(terms: list[Expr], x: Symbol) -> str:
@@ -102,7 +114,9 @@ def _coefficient_matrix(rec: Recorder, left: Expr, right: Expr, x: Symbol, side:
         c, rest = split_coefficient(t)
         factors = factors_of(rest)
         kept = factors[:-1] if side == "left" else factors[1:]
-        pieces.append(mul(Number(c), *kept) if kept else mul(Number(c), _identity(rec, x, side)))
+        if all(rec.ctx.is_scalar(f) for f in kept):
+            kept = (*kept, _identity(rec, x, side))   # lambda x = lambda I x
+        pieces.append(mul(Number(c), *kept))
     matrix = add(*pieces)
     if len(pieces) > 1:
         factored = mul(matrix, x) if side == "left" else mul(x, matrix)

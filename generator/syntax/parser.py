@@ -89,7 +89,7 @@ class _Parser:
 
     def parse(self) -> Expr:
         if self.at(Kind.EOF):
-            raise self.error("empty expression: there is nothing to parse", self.tok)
+            raise MathSyntaxError("empty expression: there is nothing to parse", self.text, 1)
         result = self.sum()
         if not self.at(Kind.EOF):
             raise self.error(_unexpected(self.tok), self.tok)
