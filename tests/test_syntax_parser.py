@@ -53,6 +53,7 @@ VALID = [
     ("X.T", Transpose(X)),
     ("X^{T}", Transpose(X)),
     ("Xᵀ", Transpose(X)),
+    ("X’", Transpose(X)),
     ("X^-1", Inverse(X)),
     ("X^{-1}", Inverse(X)),
     ("X^(-1)", Inverse(X)),
@@ -235,6 +236,7 @@ INVALID = [
     ("I_", 1, "identity's size"),
     ("I_0", 1, "identity's size"),
     ("λ $", 3, "unexpected character"),
+    ("x + " + "1" * 5000, 5, "at most 100 digits"),
 ]
 
 
@@ -313,7 +315,9 @@ def test_two_megabyte_sum_parses():
     "d" * TWO_MB + "X",
     "X" + "'" * TWO_MB,
     "A" * TWO_MB + " +",
-], ids=["parens", "minus-signs", "d-prefixes", "primes", "long-name"])
+    "9" * TWO_MB,
+    "X^" + "9" * TWO_MB,
+], ids=["parens", "minus-signs", "d-prefixes", "primes", "long-name", "long-number", "long-exponent"])
 def test_two_megabyte_inputs_return_or_raise(text):
     try:
         parse(text, differentials=True)

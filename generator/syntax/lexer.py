@@ -2,7 +2,7 @@
 
 Tokens carry their 1-based column in the text as the user typed it, so every syntax
 error can put its caret under the exact character.  Unicode spellings (`λ`, `∘`,
-`−`, `ᵀ`, `‖`) become the same tokens as their ASCII forms, which is all the parser
+`−`, `ᵀ`, `’`, `‖`) become the same tokens as their ASCII forms, which is all the parser
 ever sees.  One compiled regex matched at a moving position keeps lexing linear.
 """
 from __future__ import annotations
@@ -76,7 +76,7 @@ _TOKEN = re.compile(
   | (?P<hadamard>\.\*|∘|⊙)
   | (?P<hadamard_div>\./)
   | (?P<sup_inv>⁻¹)
-  | (?P<other>[-−+*/^'(){{}},_ᵀ])
+  | (?P<other>[-−+*/^'’(){{}},_ᵀ])
   | (?P<end>\Z)
     )""",
     re.VERBOSE,
@@ -89,11 +89,12 @@ _GROUP_KIND = {
 }
 _CHAR_KIND = {
     "-": Kind.MINUS, "−": Kind.MINUS, "+": Kind.PLUS, "*": Kind.STAR, "/": Kind.SLASH,
-    "^": Kind.CARET, "'": Kind.PRIME, "(": Kind.LPAREN, ")": Kind.RPAREN,
+    "^": Kind.CARET, "'": Kind.PRIME, "’": Kind.PRIME, "(": Kind.LPAREN, ")": Kind.RPAREN,
     "{": Kind.LBRACE, "}": Kind.RBRACE, ",": Kind.COMMA, "_": Kind.UNDERSCORE,
     "ᵀ": Kind.SUP_T,
 }
 _NAME_CHAR = re.compile(f"[{_LETTER}_]")
+MAX_NUMBER_LENGTH = 100
 
 
 def tokenize(text: str) -> list[Token]:
@@ -116,7 +117,7 @@ def iter_tokens(text: str) -> Iterator[Token]:
             yield Token(Kind.EOF, "", len(text) + 1, 0)
             return
         if group == "number":
-            _check_number_end(text, pos)
+            _check_number(text, start, pos)
         yield _make_token(group, match.group(group), start + 1)
 
 
@@ -128,14 +129,17 @@ def _make_token(group: str, raw: str, column: int) -> Token:
     return Token(kind, text, column, len(raw))
 
 
-def _check_number_end(text: str, end: int) -> None:
-    """`2x` or `1e-3` would be guessed at; the contract says juxtaposition needs a space."""
+def _check_number(text: str, start: int, end: int) -> None:
+    """`2x` or `1e-3` would be guessed at (the contract: juxtaposition needs a space);
+    a number of thousands of digits is refused before int() refuses it less kindly."""
     if _NAME_CHAR.match(text, end):
         raise MathSyntaxError(
             f"a number cannot run into a name: write '{text[end - 1]} {text[end]}' with a space "
             "for a product (numbers are written as 2, 0.5 or 1/2)",
             text, end + 1,
         )
+    if end - start > MAX_NUMBER_LENGTH:
+        raise MathSyntaxError(f"a number may have at most {MAX_NUMBER_LENGTH} digits", text, start + 1)
 
 
 def _unknown_character(ch: str) -> str:

@@ -20,6 +20,7 @@ from generator.expr import (
     Add, Det, Differential, Elementwise, Expr, Hadamard, Identity, Inverse, LogDet, Mul,
     Norm, Number, Power, SumEntries, Symbol, Trace, Transpose, mul, split_coefficient,
 )
+from generator.syntax.limits import MAX_DEPTH, room_for_nesting
 from generator.syntax.names import differential_target
 
 _FUNCTION_NAME = {Trace: "tr", Det: "det", LogDet: "logdet", SumEntries: "sum"}
@@ -27,7 +28,8 @@ _FUNCTION_NAME = {Trace: "tr", Det: "det", LogDet: "logdet", SumEntries: "sum"}
 
 def to_text(expr: Expr) -> str:
     """`expr` in the math syntax: `tr(X^T A X)`, `2 A^T (A x - b)`, `X^-T`."""
-    return _text(expr)
+    with room_for_nesting(MAX_DEPTH):
+        return _text(expr)
 
 
 @singledispatch
