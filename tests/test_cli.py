@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -91,8 +92,16 @@ def test_usage_errors_exit_2():
     assert run("derive", "tr(X)", "--wrt", "X", "--bogus").exit_code == 2
 
 
+def _console_script() -> list[str]:
+    """The installed `tracetrick` next to this Python (the venv's bin/), else on PATH."""
+    beside = Path(sys.executable).with_name("tracetrick")
+    found = str(beside) if beside.exists() else shutil.which("tracetrick")
+    assert found, "the console script `tracetrick` is not installed"
+    return [found]
+
+
 def test_subprocess_console_script_and_module():
-    for cmd in ([sys.executable, "-m", "generator"],):
+    for cmd in ([sys.executable, "-m", "generator"], _console_script()):
         proc = subprocess.run(cmd + ["derive", "tr(A X)", "--wrt", "X"],
                               capture_output=True, text=True, timeout=120)
         assert proc.returncode == 0, proc.stderr
