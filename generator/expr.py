@@ -77,6 +77,14 @@ class Identity(Expr):
 
 
 @dataclass(frozen=True)
+class Ones(Expr):
+    """The all-ones vector `ones(n)` (n x 1) or matrix `ones(n, m)`: `sum(X) = tr(ones^T X)`."""
+
+    rows: Dim
+    cols: Dim = 1
+
+
+@dataclass(frozen=True)
 class Number(Expr):
     """An exact rational constant.  `Number(0)` also stands for a zero matrix."""
 

@@ -14,7 +14,7 @@ from typing import Callable, Mapping
 import numpy as np
 
 from generator.expr import (
-    Add, Det, Differential, Elementwise, Expr, Hadamard, Identity, Inverse, LogDet, Mul,
+    Add, Det, Differential, Elementwise, Expr, Hadamard, Identity, Inverse, LogDet, Mul, Ones,
     Norm, Number, Power, SumEntries, Symbol, Trace, Transpose,
 )
 from generator.symbols import SymbolInfo, SymbolTable
@@ -149,6 +149,8 @@ class Evaluator:
             return as_matrix(self.values[e.name])
         if isinstance(e, Number):
             return as_matrix(float(e.value))
+        if isinstance(e, Ones):
+            return np.ones((size(e.rows, self.dims), size(e.cols, self.dims)))
         if isinstance(e, Identity):
             if e.size is None:
                 raise EvaluationError("an identity whose size is not known here")

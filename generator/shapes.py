@@ -22,7 +22,7 @@ from itertools import chain, count
 from typing import Callable, Iterable, Optional
 
 from generator.errors import ShapeError
-from generator.expr import (Add, Det, Differential, Dim, Elementwise, Expr, Hadamard, Identity,
+from generator.expr import (Add, Det, Differential, Dim, Elementwise, Expr, Hadamard, Identity, Ones,
                             Inverse, LogDet, Mul, Norm, Number, Power, SumEntries, Symbol, Trace,
                             Transpose)
 from generator.symbols import SymbolInfo, SymbolTable
@@ -186,6 +186,8 @@ def _hadamard(e: Hadamard, alg):
 RULES: dict[type, Callable] = {
     Symbol: lambda e, alg: alg.symbol(e.name), Number: _scalar,
     Identity: lambda e, alg: alg.identity(e.size),
+    # ones(n, m) is n x m; each algebra turns a size into a dimension through identity()
+    Ones: lambda e, alg: (alg.identity(e.rows)[0], alg.identity(e.cols)[0]),
     Add: _add, Mul: _mul, Hadamard: _hadamard,
     Transpose: _transpose, Differential: _same, Elementwise: _same,
     Inverse: _square("the inverse", False), Power: _square("a matrix power", False),

@@ -17,7 +17,7 @@ from fractions import Fraction
 from sympy.printing.latex import LatexPrinter
 
 from generator.expr import (
-    Add, Det, Differential, Elementwise, Expr, Hadamard, Identity, Inverse, LogDet, Mul,
+    Add, Det, Differential, Elementwise, Expr, Hadamard, Identity, Inverse, LogDet, Mul, Ones,
     Norm, Number, Power, SumEntries, Symbol, Trace, Transpose, mul, split_coefficient,
 )
 from generator.syntax.latex_names import name_latex
@@ -60,6 +60,12 @@ class TraceTrickLatexPrinter(LatexPrinter):
             return "I"
         size = str(expr.size) if isinstance(expr.size, int) else name_latex(expr.size)
         return f"I_{{{size}}}"
+
+    def _print_Ones(self, expr: Ones) -> str:
+        """The all-ones vector or matrix, as textbooks write it: a bold 1 with its size."""
+        size = lambda d: str(d) if isinstance(d, int) else name_latex(d)
+        sub = size(expr.rows) if expr.cols == 1 else f"{size(expr.rows)} \\times {size(expr.cols)}"
+        return f"\\mathbf{{1}}_{{{sub}}}"
 
     def _print_Number(self, expr: Number) -> str:
         return number_latex(expr.value)

@@ -18,13 +18,14 @@ from typing import NamedTuple, Sequence
 
 from generator.errors import MathSyntaxError
 from generator.expr import (
-    Det, Differential, Elementwise, Expr, Hadamard, Identity, Inverse, LogDet, Norm,
+    Det, Differential, Elementwise, Expr, Hadamard, Identity, Inverse, LogDet, Norm, Ones,
     Number, Power, SumEntries, Symbol, Trace, Transpose, add, mul, neg,
 )
 from generator.syntax.lexer import Kind, Token, iter_tokens
 from generator.syntax.limits import MAX_DEPTH, room_for_nesting
 from generator.syntax.names import (
     FUNCTION_LIST, FUNCTION_NAMES, IDENTIFIER, IDENTITY, TRACE_NAMES, differential_target,
+    is_reserved,
 )
 
 
@@ -306,6 +307,8 @@ class _Parser:
     def function(self, tok: Token) -> Parsed:
         """`tr(X)`, `det(X)`, `log|X|`, `norm(X, F)`, ...; parentheses are required."""
         name = tok.text
+        if name == "ones":
+            return self.ones(tok)
         if name == "log" and self.at(Kind.BAR):
             arg = self.atom()
         elif self.at(Kind.LPAREN):
@@ -319,6 +322,28 @@ class _Parser:
         if name == "log" and isinstance(arg.expr, Det):
             return self.node(LogDet(arg.expr.arg), [arg], tok)
         return self.node(Elementwise(name, arg.expr), [arg], tok)
+
+    def ones(self, tok: Token) -> Parsed:
+        """`ones(n)`, the all-ones vector, or `ones(n, m)`, the all-ones matrix."""
+        if not self.at(Kind.LPAREN):
+            raise self.error("'ones' needs its size: write ones(n) or ones(n, m)", tok)
+        opener = self.advance()
+        self.push(opener)
+        dims = [self.dimension()]
+        if self.at(Kind.COMMA):
+            self.advance()
+            dims.append(self.dimension())
+        self.close(opener, Kind.RPAREN)
+        return self.node(Ones(*dims), [], tok)
+
+    def dimension(self) -> int | str:
+        """A size: a positive whole number or a name."""
+        tok = self.advance()
+        if tok.kind is Kind.NUMBER and tok.text.isdigit() and int(tok.text) > 0:
+            return int(tok.text)
+        if tok.kind is Kind.NAME and IDENTIFIER.match(tok.text) and not is_reserved(tok.text):
+            return tok.text
+        raise self.error("a size is a positive whole number or a name, as in ones(n, 3)", tok)
 
     def arguments(self, name: str) -> tuple[Parsed, bool]:
         """`(arg)`, or for norm `(arg, 2)` / `(arg, F)`: the argument and "Frobenius?"."""

@@ -17,7 +17,7 @@ from fractions import Fraction
 from functools import singledispatch
 
 from generator.expr import (
-    Add, Det, Differential, Elementwise, Expr, Hadamard, Identity, Inverse, LogDet, Mul,
+    Add, Det, Differential, Elementwise, Expr, Hadamard, Identity, Inverse, LogDet, Mul, Ones,
     Norm, Number, Power, SumEntries, Symbol, Trace, Transpose, mul, split_coefficient,
 )
 from generator.syntax.limits import MAX_DEPTH, room_for_nesting
@@ -45,6 +45,11 @@ def _(expr: Symbol) -> str:
 @_text.register
 def _(expr: Identity) -> str:
     return "I" if expr.size is None else f"I_{expr.size}"
+
+
+@_text.register
+def _(expr: Ones) -> str:
+    return f"ones({expr.rows})" if expr.cols == 1 else f"ones({expr.rows}, {expr.cols})"
 
 
 @_text.register
@@ -141,7 +146,8 @@ def is_atom(expr: Expr) -> bool:
     """Nodes that print as one unbreakable unit: names, whole numbers, calls, norms."""
     if isinstance(expr, Number):
         return expr.value.denominator == 1 and expr.value >= 0
-    return isinstance(expr, (Symbol, Identity, Differential, Norm, Elementwise, *_FUNCTION_NAME))
+    return isinstance(expr, (Symbol, Identity, Ones, Differential, Norm, Elementwise,
+                             *_FUNCTION_NAME))
 
 
 @_text.register(Trace)
