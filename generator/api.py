@@ -13,7 +13,7 @@ from generator.engine.context import Context
 from generator.engine.differential import derive_gradient
 from generator.engine.recorder import Recorder
 from generator.engine.solve import solve_for
-from generator.errors import ProblemError
+from generator.errors import ProblemError, StuckError
 from generator.expr import Expr
 from generator.problem import Problem
 from generator.verify import TOLERANCE, Claim, agree, sympy_agrees, verify
@@ -27,7 +27,12 @@ def derive(problem: Problem) -> Derivation:
             f"use method: differential")
     ctx = Context(problem.symbols, problem.wrt, frozenset({problem.wrt}))
     rec = Recorder(ctx)
-    result = derive_gradient(problem.objective, ctx, rec)
+    try:
+        result = derive_gradient(problem.objective, ctx, rec)
+    except RecursionError:
+        raise StuckError(
+            f"{_where(problem)}the derivation of {problem.objective} did not terminate "
+            f"(a rewrite kept growing the expression); this is a bug in tracetrick") from None
     solution, conditions = None, ()
     if problem.solve:
         found = solve_for(rec, result.gradient)

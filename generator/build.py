@@ -1,10 +1,14 @@
-"""Sheets on disk: derive a set of problems and write their PDFs and LaTeX.
+"""Sheets on disk: derive sets of problems and write their PDFs and LaTeX.
 
-`build_directory` is what `make pdf` runs: worksheet.pdf, solutions.pdf and one PDF
+`build_directory` is what `make pdf` runs: for every set (the folder's own problems, and
+each subfolder's; generator/problem_sets.py) worksheet.pdf, solutions.pdf and one PDF
 per problem, each written atomically (a failure leaves the previous file in place).
 """
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -12,26 +16,29 @@ from generator.api import derive
 from generator.derivation import Derivation
 from generator.errors import TracetrickError
 from generator.problem import Problem
+from generator.problem_sets import DEFAULT_SET_TITLE, ProblemSet  # noqa: F401 (re-exported)
 
-DEFAULT_SET_TITLE = "Matrix calculus using the trace trick"
 Progress = Callable[[int, int, str], None]
+SHEET_NAMES = ("worksheet", "solutions")  # a problem file of that name would clash
+MAX_LATEX_JOBS = 4                        # latexmk runs at once
 
 
 def derive_all(problems: Sequence[Problem]) -> list[Derivation]:
     return [derive(p) for p in problems]
 
 
-def sheet_tex(derivations: Sequence[Derivation], kind: str, title: str) -> str:
+def sheet_tex(derivations: Sequence[Derivation], kind: str, title: str,
+              description: str = "") -> str:
     from generator.render.latex_sheet import render_sheet
     from generator.render.reference import reference_rows
-    return render_sheet(list(derivations), kind, title=title,
+    return render_sheet(list(derivations), kind, title=title, description=description,
                         reference_rows=reference_rows(derivations))
 
 
 def write_sheet_pdf(derivations: Sequence[Derivation], kind: str, out_pdf: Path,
-                    *, title: str) -> Path:
+                    *, title: str, description: str = "") -> Path:
     from generator.render.pdf import compile_pdf
-    compile_pdf(sheet_tex(derivations, kind, title), out_pdf,
+    compile_pdf(sheet_tex(derivations, kind, title, description), out_pdf,
                 source_label=f"{kind} sheet '{title}'")
     return out_pdf
 
@@ -50,50 +57,125 @@ def problem_file_stems(problems: Sequence[Problem]) -> list[str]:
     return stems
 
 
+@dataclass(frozen=True)
+class SheetJob:
+    """One PDF to write: the derivations on it, the kind of sheet, where, and its title."""
+
+    derivations: tuple[Derivation, ...]
+    kind: str
+    path: Path
+    title: str
+    description: str = ""
+
+
+def set_jobs(problem_set: ProblemSet, derivations: Sequence[Derivation],
+             out_dir: Path) -> list[SheetJob]:
+    """The PDFs of one set, in `out_dir`: worksheet, solutions, one per problem."""
+    ds = tuple(derivations)
+    jobs = [SheetJob(ds, kind, out_dir / f"{kind}.pdf", problem_set.title,
+                     problem_set.description) for kind in ("worksheet", "solutions")]
+    for stem, p, d in zip(problem_file_stems(problem_set.problems), problem_set.problems, ds):
+        if stem in SHEET_NAMES:
+            raise TracetrickError(f"{p.source}: its PDF would be {stem}.pdf and overwrite the "
+                                  f"set's {stem} sheet; rename the file")
+        jobs.append(SheetJob((d,), "single", out_dir / f"{stem}.pdf", p.title))
+    return jobs
+
+
 def build_directory(problems_dir: Path, out_dir: Path,
                     progress: Progress | None = None) -> list[Path]:
-    """Derive every problem of the folder, then write all the PDFs of the set."""
-    from generator.loader import load_directory
-    problems = load_directory(problems_dir)
-    if not problems:
-        raise TracetrickError(f"{problems_dir}: no problem files (*.yaml) found")
-    derivations = derive_all(problems)
+    """Every set of the folder (its own problems, and each subfolder's) into out_dir and
+    out_dir/<set>/.  Everything is loaded and derived before the first PDF is written, so
+    a bad problem anywhere leaves the output as it was."""
+    from generator.problem_sets import load_sets
+    problems_dir, out_dir = Path(problems_dir), Path(out_dir)
+    jobs: list[SheetJob] = []
+    for problem_set in load_sets(problems_dir):
+        derivations = derive_all(problem_set.problems)
+        jobs += set_jobs(problem_set, derivations, out_dir / problem_set.name)
+    sources = [(job, sheet_tex(job.derivations, job.kind, job.title, job.description))
+               for job in jobs]
     out_dir.mkdir(parents=True, exist_ok=True)
-    jobs: list[tuple[Sequence[Derivation], str, Path, str]] = [
-        (derivations, "worksheet", out_dir / "worksheet.pdf", DEFAULT_SET_TITLE),
-        (derivations, "solutions", out_dir / "solutions.pdf", DEFAULT_SET_TITLE),
-    ]
-    for stem, d in zip(problem_file_stems(problems), derivations):
-        jobs.append(([d], "single", out_dir / f"{stem}.pdf", d.problem.title))
-    written = []
-    for done, (ds, kind, path, title) in enumerate(jobs, 1):
-        write_sheet_pdf(ds, kind, path, title=title)
-        written.append(path)
-        if progress:
-            progress(done, len(jobs), path.name)
-    return written
+    return _compile_all(sources, out_dir, progress)
+
+
+def _compile_all(sources: list[tuple[SheetJob, str]], out_dir: Path,
+                 progress: Progress | None) -> list[Path]:
+    """latexmk on every sheet, a few at a time (each in its own temporary folder); the
+    first failure cancels the sheets not yet started and is raised."""
+    from generator.render.pdf import compile_pdf
+
+    def compile_one(job: SheetJob, tex: str) -> Path:
+        compile_pdf(tex, job.path, source_label=f"{job.kind} sheet '{job.title}'")
+        return job.path
+
+    workers = max(1, min(len(sources), os.cpu_count() or 1, MAX_LATEX_JOBS))
+    written: list[Path] = []
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(compile_one, job, tex) for job, tex in sources]
+        try:
+            for future in as_completed(futures):
+                path = future.result()
+                written.append(path)
+                if progress:
+                    progress(len(written), len(futures), _relative(path, out_dir))
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+    order = {job.path: i for i, (job, _) in enumerate(sources)}
+    return sorted(written, key=order.__getitem__)
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def check_problems(path: Path, report: Callable[[str], None]) -> tuple[int, int]:
-    """Load, derive and verify every problem; returns (failures, total)."""
-    from generator.loader import load_file
-    files = sorted(path.glob("*.y*ml")) if path.is_dir() else [path]
+    """Load, derive and verify every problem of a file, or of a folder and its subfolders
+    (each set headed by its folder and title); returns (failures, total)."""
+    from generator.problem_sets import check_set, set_folders
+    path = Path(path)
+    if not path.is_dir():
+        return _check_file(path, report)
+    folders = set_folders(path)
+    if not folders:
+        raise TracetrickError(f"{path}: no problem files (*.yaml, *.yml) in this folder or its "
+                              f"subfolders")
     failures = total = 0
-    for file in files:
-        try:
-            problems = load_file(file)
-        except TracetrickError as exc:
-            failures, total = failures + 1, total + 1
-            report(f"FAIL {file}: {exc}")
-            continue
-        for p in problems:
-            total += 1
-            try:
-                d = derive(p)
-            except TracetrickError as exc:
-                failures += 1
-                report(f"FAIL {file}: {p.title}: {exc}")
-                continue
-            report(f"ok   {file}: {p.title}: grad_{p.wrt} L = {d.gradient} "
-                   f"(max relative error {d.verification.max_rel_error:.1e})")
+    for folder in folders:
+        lines: list[str] = []
+        problem_set, failed = check_set(path, folder, lines.append)
+        report(f"{folder}: {problem_set.title}")
+        for line in lines:
+            report(line)
+        failures, total = failures + failed, total + failed
+        for p in problem_set.problems:
+            failures, total = failures + _check_one(p, report), total + 1
     return failures, total
+
+
+def _check_file(file: Path, report: Callable[[str], None]) -> tuple[int, int]:
+    from generator.loader import load_file
+    try:
+        problems = load_file(file)
+    except TracetrickError as exc:
+        report(f"FAIL {exc}" if str(exc).startswith(str(file)) else f"FAIL {file}: {exc}")
+        return 1, 1
+    return sum(_check_one(p, report) for p in problems), len(problems)
+
+
+def _check_one(p: Problem, report: Callable[[str], None]) -> int:
+    """Derive and verify one problem; 1 if it failed."""
+    where = p.source.path if p.source else "?"
+    try:
+        d = derive(p)
+    except TracetrickError as exc:
+        report(f"FAIL {where}: {p.title}: {exc}")
+        return 1
+    report(f"ok   {where}: {p.title}: grad_{p.wrt} L = {d.gradient} "
+           f"(max relative error {d.verification.max_rel_error:.1e})")
+    return 0

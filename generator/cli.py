@@ -49,12 +49,14 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--method", type=click.Choice(["differential", "elementwise"]),
               default="differential", show_default=True)
 @click.option("--solve", is_flag=True, help="Set the gradient to zero and solve for the variable.")
+@click.option("--symmetric-gradient", is_flag=True,
+              help="For a symmetric variable: give (G + G^T)/2 instead of G.")
 @click.option("--title", default=None, help="A title for the derivation.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="Output format (default: text, or from the -o suffix).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to FILE (.pdf, .tex, .json, .txt) instead of the terminal.")
-def derive(objective, wrt, lets, method, solve, title, fmt, output):
+def derive(objective, wrt, lets, method, solve, symmetric_gradient, title, fmt, output):
     """Derive the gradient of OBJECTIVE with respect to --wrt, step by step.
 
     Example: tracetrick derive "tr(X^T A X)" --wrt X
@@ -63,7 +65,7 @@ def derive(objective, wrt, lets, method, solve, title, fmt, output):
     from generator.api import derive as run
     from generator.loader import problem_from_text
     problem = problem_from_text(objective, wrt, tuple(lets), method=method, solve=solve,
-                                title=title)
+                                title=title, symmetric_gradient=symmetric_gradient)
     derivation = run(problem)
     if output is not None and output.suffix.lower() == ".pdf":
         from generator.build import write_single_pdf
@@ -98,7 +100,8 @@ def render(problem_file: Path, output: Path | None):
 @click.option("-o", "--output", "out_dir", default="output",
               type=click.Path(file_okay=False, path_type=Path))
 def build(problems_dir: Path, out_dir: Path):
-    """Build worksheet.pdf, solutions.pdf and one PDF per problem."""
+    """Build worksheet.pdf, solutions.pdf and one PDF per problem, for the folder's own
+    problems and, into OUTPUT/<set>/, for each subfolder (a problem set)."""
     from generator.build import build_directory
     for path in build_directory(problems_dir, out_dir, progress=_progress):
         click.echo(f"wrote {path}", err=True)
@@ -108,7 +111,7 @@ def build(problems_dir: Path, out_dir: Path):
 @click.argument("problems_dir", required=False, default="problems",
                 type=click.Path(exists=True, path_type=Path))
 def check(problems_dir: Path):
-    """Validate, derive and verify every problem; exit 1 on any failure."""
+    """Validate, derive and verify every problem (subfolders too); exit 1 on any failure."""
     from generator.build import check_problems
     failures, total = check_problems(problems_dir, report=lambda line: click.echo(line))
     click.echo(f"{total - failures} passed, {failures} failed")
@@ -120,16 +123,30 @@ def check(problems_dir: Path):
 @click.argument("problems_dir", required=False, default="problems",
                 type=click.Path(exists=True, path_type=Path))
 def list_problems(problems_dir: Path):
-    """Print a table of the problems: number, title, objective, wrt, method."""
-    from generator.loader import load_directory, load_file
-    problems = (load_directory(problems_dir) if problems_dir.is_dir()
-                else load_file(problems_dir))
-    rows = [("#", "title", "objective", "wrt", "method")]
-    rows += [(str(p.number or ""), p.title, p.objective_text, p.wrt,
-              p.method + (", solve" if p.solve else "")) for p in problems]
-    widths = [max(len(r[i]) for r in rows) for i in range(5)]
-    for r in rows:
-        click.echo("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+    """Print the problems, set by set: number, title, objective, wrt, method."""
+    from generator.loader import load_file
+    from generator.problem_sets import load_sets
+    if problems_dir.is_dir():
+        groups = [(f"{s.label}: {s.title} ({_count(len(s.problems))})", s.problems)
+                  for s in load_sets(problems_dir)]
+    else:
+        groups = [("", load_file(problems_dir))]
+    header = ("#", "title", "objective", "wrt", "method")
+    tables = [[(str(p.number or ""), p.title, p.objective_text, p.wrt,
+                p.method + (", solve" if p.solve else "")) for p in problems]
+              for _, problems in groups]
+    widths = [max(len(r[i]) for r in [header, *(row for t in tables for row in t)])
+              for i in range(5)]
+    for index, ((heading, _), rows) in enumerate(zip(groups, tables)):
+        if heading:
+            click.echo(("\n" if index else "") + heading)
+        for r in [header, *rows]:
+            click.echo(("  " if heading else "")
+                       + "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+
+
+def _count(n: int) -> str:
+    return f"{n} problem{'' if n == 1 else 's'}"
 
 
 @main.command()

@@ -111,9 +111,15 @@ def _power(m: np.ndarray, k: int) -> np.ndarray:
     return np.linalg.matrix_power(m, k)
 
 
+def _log_abs(v: np.ndarray) -> np.ndarray:
+    """log |v| entry by entry, kept analytic for the complex step (as for log det):
+    its derivative dv / v is that of log v, and it is defined for negative entries."""
+    return np.log(v * np.sign(np.real(v)))
+
+
 _ELEMENTWISE = {
     "exp": np.exp,
-    "log": np.log,
+    "log": _log_abs,
     "sigmoid": lambda v: 1 / (1 + np.exp(-v)),
 }
 

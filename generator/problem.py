@@ -36,3 +36,6 @@ class Problem:
     solution: Expr | None = None
     statement: str = ""
     source: Source | None = None
+    # wrt symmetric: True asks for the symmetrised gradient (G + G^T)/2 instead of G
+    # (contract 1.1); the loader allows it only for a symmetric or positive definite wrt.
+    symmetric_gradient: bool = False

@@ -2,8 +2,8 @@
 
 One set of shape rules (one function per node type, below) runs over two dimension
 algebras, so inference and checking cannot disagree:
-- `_Unifier` (for `infer_symbols`): dimensions are union-find variables, solved from
-  use (`A x - b` ties the rows of A to the rows of b);
+- `Unifier` (generator/dims.py, for `infer_symbols`): dimensions are union-find
+  variables, solved from use (`A x - b` ties the rows of A to the rows of b);
 - `_Concrete` (for `shape_of`, `is_scalar`): dimensions are the names and integers of a
   complete SymbolTable, only compared.  Fast: no unification, no memo needed (one pass).
 
@@ -15,56 +15,17 @@ with 1, so "known 1 x 1" is decided when a factor is met and does not depend on 
 """
 from __future__ import annotations
 
-import re
-import unicodedata
-from dataclasses import replace
-from itertools import chain, count
 from typing import Callable, Iterable, Optional
 
+# The names, shapes and messages of generator.dims are re-exported: importers of
+# generator.shapes (letspec, the engine, the tests) use them from here.
+from generator.dims import (FRESH_NAMES, GREEK, SCALAR, SQUARE_PROPERTIES,  # noqa: F401
+                            UNSIZED, Shape, Unifier, kind_of_name, scalar_hint, show_shape)
 from generator.errors import ShapeError
-from generator.expr import (Add, Det, Differential, Dim, Elementwise, Expr, Hadamard, Identity, Ones,
+from generator.expr import (Add, Det, Differential, Elementwise, Expr, Hadamard, Identity, Ones,
                             Inverse, LogDet, Mul, Norm, Number, Power, SumEntries, Symbol, Trace,
                             Transpose)
 from generator.symbols import SymbolInfo, SymbolTable
-from generator.syntax.names import GREEK_LOWER
-
-Shape = tuple[Dim, Dim]
-SCALAR: Shape = (1, 1)
-UNSIZED = "?"  # both sides of the shape of a bare `I` whose size nothing fixes
-
-GREEK = frozenset(GREEK_LOWER) | {"varepsilon", "vartheta", "varpi", "varrho", "varsigma", "varphi"}
-SQUARE_PROPERTIES = ("symmetric", "invertible", "positive_definite", "diagonal")
-FRESH_NAMES = ("n", "m", "p", "q", "k", "r", "s", "t", "u", "v", "w")
-
-
-# ----- names and messages ---------------------------------------------------------------
-
-def kind_of_name(name: str) -> Optional[str]:
-    """'matrix', 'vector' or 'scalar' as the name says (contract 1.1); None if it says nothing.
-
-    Upper case first (so `Sigma` is a matrix, `sigma` a scalar); subscripts and digits
-    do not count (`alpha_1` is a scalar, `x2` a vector).
-    """
-    match = re.match(r"[^\W\d_]+", name)
-    if not match:
-        return None
-    base = match.group()
-    if base[0].isupper():
-        return "matrix"
-    if base in GREEK or all(unicodedata.name(ch, "").startswith("GREEK") for ch in base):
-        return "scalar"
-    if "a" <= base[0] <= "z":
-        return "vector"
-    return None
-
-
-def show_shape(shape: Optional[Shape]) -> str:
-    return f"{UNSIZED} x {UNSIZED}" if shape is None else f"{shape[0]} x {shape[1]}"
-
-
-def _scalar_hint(name: str) -> str:
-    return (f"declare it a scalar (`{name}: {{shape: []}}` in a file, `--let \"{name}: scalar\"` "
-            f"on the command line) if it is one")
 
 
 def _part(parts: tuple[Expr, ...]) -> Expr:
@@ -291,172 +252,15 @@ def check_scalar_objective(objective: Expr, table: SymbolTable) -> None:
                and table[t.name].kind == "vector"]
     if guessed:
         hint = f"; {guessed[0]} was inferred to be a column vector from its name: " \
-               + _scalar_hint(guessed[0])
+               + scalar_hint(guessed[0])
     raise ShapeError(f"the objective must be a scalar, but `{objective}` is {show_shape(s)}"
                      f" (take a trace, a norm or a quadratic form such as `x^T A x`){hint}")
 
 
 # ----- inference by unification ---------------------------------------------------------
 
-class _Unifier:
-    """Dimensions are union-find variables (ints); a rigid one carries a declared name or int.
 
-    Equal rigid values share one variable, so two different rigid values never unify;
-    an inferred (fresh) dimension never unifies with 1 (it stands for a general size).
-    """
-
-    def __init__(self, declared: dict[str, SymbolInfo], wrt: Optional[str],
-                 reserved: frozenset[str]):
-        self.parent: list[int] = []
-        self.value: dict[int, Dim] = {}
-        self.rigid: dict[Dim, int] = {}
-        self.vars: dict[str, Shape] = {}
-        self.kinds: dict[str, str] = {}
-        self.given = dict(declared)
-        self.appeared: list[str] = []
-        self.reserved = reserved
-        self.wrt = wrt
-        self.one = self.const(1)
-        self.scalar = (self.one, self.one)
-        for info in declared.values():
-            self._declare(info)
-
-    # union-find
-    def fresh(self) -> int:
-        self.parent.append(len(self.parent))
-        return len(self.parent) - 1
-
-    def const(self, dim: Dim) -> int:
-        if dim not in self.rigid:
-            self.rigid[dim] = self.fresh()
-            self.value[self.rigid[dim]] = dim
-        return self.rigid[dim]
-
-    def find(self, v: int) -> int:
-        while self.parent[v] != v:
-            self.parent[v] = self.parent[self.parent[v]]
-            v = self.parent[v]
-        return v
-
-    def same(self, a: int, b: int) -> bool:
-        ra, rb = self.find(a), self.find(b)
-        if ra == rb:
-            return True
-        va, vb = self.value.get(ra), self.value.get(rb)
-        if (va is not None and vb is not None) or va == 1 or vb == 1:
-            return False
-        if va is None:
-            self.parent[ra] = rb
-        else:
-            self.parent[rb] = ra
-        return True
-
-    def snapshot(self) -> tuple:
-        """The whole state, to roll back a failed look-ahead (products are short)."""
-        return (list(self.parent), dict(self.value), dict(self.rigid), dict(self.vars),
-                dict(self.kinds), list(self.appeared))
-
-    def restore(self, saved: tuple) -> None:
-        (self.parent, self.value, self.rigid, self.vars, self.kinds,
-         self.appeared) = (type(x)(x) for x in saved)
-
-    # the algebra used by the rules
-    def shape(self, e: Expr):
-        return _apply_rule(e, self)
-
-    def is_one(self, v: int) -> bool:
-        return self.find(v) == self.find(self.one)
-
-    def is_scalar(self, s: Shape) -> bool:
-        return self.is_one(s[0]) and self.is_one(s[1])
-
-    def identity(self, size):
-        v = self.fresh() if size is None else self.const(size)
-        return (v, v)
-
-    def symbol(self, name: str) -> Shape:
-        if name not in self.vars:
-            self._infer(name, self.given.get(name))
-            self.appeared.append(name)
-        return self.vars[name]
-
-    def show(self, s: Shape) -> str:
-        names = self.dim_names()
-        return show_shape((names[self.find(s[0])], names[self.find(s[1])]))
-
-    def fail(self, message: str, involved: tuple[Expr, ...]):
-        """Raise; when a bare symbol's shape was only guessed from its name, say how to fix it."""
-        guessed = [e.name for e in involved if isinstance(e, Symbol)
-                   and e.name in self.vars and not self._is_declared(e.name)]
-        if guessed:
-            name = guessed[-1]
-            kind = {"vector": "column vector"}.get(self.kinds[name], self.kinds[name])
-            fix = _scalar_hint(name) if kind == "column vector" else \
-                "declare its shape if that is wrong"
-            message += f"; {name} was inferred to be a {kind} from its name: {fix}"
-        raise ShapeError(message)
-
-    # symbols
-    def _is_declared(self, name: str) -> bool:
-        return name in self.given and self.given[name].declared
-
-    def _declare(self, info: SymbolInfo) -> None:
-        """A declared shape is rigid; an entry without a shape (declared=False) is inferred."""
-        if not info.declared:
-            self._infer(info.name, info)
-            return
-        self.vars[info.name] = (self.const(info.rows), self.const(info.cols))
-        self.kinds[info.name] = info.kind
-
-    def _infer(self, name: str, hint: Optional[SymbolInfo]) -> None:
-        kind = kind_of_name(name)
-        if kind is None:
-            raise ShapeError(f"cannot tell the shape of `{name}` from its name; declare it "
-                             f"(e.g. `{name}: {{shape: [n, m]}}`)")
-        rows = self.one if kind == "scalar" else self.fresh()
-        cols = self.fresh() if kind == "matrix" else self.one
-        props = [p for p in SQUARE_PROPERTIES if hint is not None and hint.has(p)]
-        if props and kind == "vector":
-            raise ShapeError(f"{name} is {props[0].replace('_', ' ')}, but a lower-case name is a "
-                             f"column vector; give its shape, e.g. `{name}: {{shape: [n, n]}}`")
-        if props:
-            self.same(rows, cols)
-        self.vars[name] = (rows, cols)
-        self.kinds[name] = kind
-
-    # results
-    def names_in_order(self) -> list[str]:
-        return [*self.given, *(n for n in self.appeared if n not in self.given)]
-
-    def dim_names(self) -> dict[int, Dim]:
-        """Every root's name: rigid values as given, fresh ones n, m, p, ... in order of
-        first appearance, the variable's dimensions first (so X is n x m in `tr(A X)`)."""
-        taken = {v for v in self.value.values() if isinstance(v, str)} | self.reserved
-        pool = (n for n in chain(FRESH_NAMES, (f"n_{i}" for i in count(1))) if n not in taken)
-        order = [*(self.vars[self.wrt] if self.wrt in self.vars else ())]
-        order += [v for name in self.names_in_order() for v in self.vars.get(name, ())]
-        names: dict[int, Dim] = {}
-        for v in [*order, *range(len(self.parent))]:
-            root = self.find(v)
-            if root not in names:
-                names[root] = self.value[root] if root in self.value else next(pool)
-        return names
-
-    def table(self) -> SymbolTable:
-        names = self.dim_names()
-        infos = []
-        for name in self.names_in_order():
-            given = self.given.get(name)
-            if given is not None and given.declared:
-                info = given
-            else:
-                rows, cols = (names[self.find(v)] for v in self.vars[name])
-                shape = {"scalar": (), "vector": (rows,), "matrix": (rows, cols)}[self.kinds[name]]
-                info = SymbolInfo(name, shape, constant=given.constant if given else True,
-                                  properties=given.properties if given else frozenset())
-            infos.append(replace(info, constant=False) if name == self.wrt else info)
-        return SymbolTable(tuple(infos))
-
+# ----- inference by unification (the algebra is generator.dims.Unifier) ----------------
 
 def _reserved_names(exprs: Iterable[Expr]) -> frozenset[str]:
     """Names a fresh dimension must not take: symbols, and named exponents (`X^k`)."""
@@ -478,7 +282,7 @@ def infer_symbols(objective: Expr, declared: dict[str, SymbolInfo], wrt: Optiona
     shapes.  Raises ShapeError naming the subexpression and both shapes.
     """
     exprs = (objective, *extra)
-    unifier = _Unifier(declared, wrt, _reserved_names(exprs))
+    unifier = Unifier(declared, wrt, _reserved_names(exprs), _apply_rule)
     for e in exprs:
         unifier.shape(e)
     if wrt is not None and wrt not in objective.symbols():

@@ -28,6 +28,10 @@ class Context:
         from generator.shapes import is_scalar
         return is_scalar(e, self.table)
 
+    def shape(self, e: Expr):
+        from generator.shapes import shape_of
+        return shape_of(e, self.table)
+
     def has_property(self, name: str, prop: str) -> bool:
         return name in self.table and self.table[name].has(prop)
 

@@ -20,7 +20,7 @@ from generator.engine.context import Context, has_differential
 from generator.engine.recorder import Recorder
 from generator.errors import StuckError
 from generator.expr import (
-    Add, Differential, Expr, Identity, Mul, Symbol, Trace, Transpose, ZERO, add, d,
+    Add, Differential, Expr, Hadamard, Identity, Mul, Symbol, Trace, Transpose, ZERO, add, d,
     factors_of, is_zero, mul, terms_of,
 )
 from generator.symbols import SymbolInfo
@@ -32,10 +32,14 @@ G = Symbol("G")
 DIFFERENTIAL = cat.rules(
     "differential-constant", "differential-trace", "differential-sum", "differential-product",
     "differential-transpose", "differential-inverse", "differential-det", "differential-logdet",
-    "differential-power", "drop-zero")
+    "differential-power", "differential-hadamard", "differential-elementwise",
+    "differential-sum-entries", "differential-norm", "drop-zero")
+LINEARITY = cat.rules("trace-sum", "sum-linearity", "drop-zero", "hadamard-scalar")
+EXPAND = cat.rules("transpose-sum", "distribute", "hadamard-distribute")
+TO_TRACES = cat.rules("hadamard-rearrange", "sum-as-trace", "trace-scalar-factor")
 TO_TRACE_FORM = cat.rules(
     "trace-transpose", "transpose-product", "transpose-sum", "transpose-transpose",
-    "transpose-scalar", "trace-cyclic", "scalar-commute", "drop-zero")
+    "transpose-scalar", "trace-cyclic", "trace-hadamard", "scalar-commute", "drop-zero")
 COLLECT = cat.rules("trace-collect", "collect-like-terms", "factor-common", "drop-zero")
 TIDY = cat.rules(
     "transpose-product", "transpose-sum", "transpose-transpose", "transpose-scalar",
@@ -80,7 +84,7 @@ def _trace_form(rec: Recorder, objective: Expr) -> tuple[Expr, tuple[tuple[str, 
         name = _fresh_name(rec.ctx)
         expr = _introduce_name(rec, expr, name, found)
         definitions.append((name, found))
-    expr = _wrap_terms_in_trace(rec, expr)
+    expr = _wrap_terms_in_trace(rec, L, expr)
     rec.retitle(_title("Write `L` in trace form", rec))
     rec.end()
     return expr, tuple(definitions)
@@ -116,7 +120,7 @@ def _introduce_name(rec: Recorder, expr: Expr, name: str, meaning: Expr) -> Expr
     return new
 
 
-def _wrap_terms_in_trace(rec: Recorder, expr: Expr) -> Expr:
+def _wrap_terms_in_trace(rec: Recorder, lhs: Expr, expr: Expr) -> Expr:
     rule = cat.rule("scalar-as-trace")
     terms = list(terms_of(expr))
     for i, term in enumerate(terms):
@@ -124,7 +128,7 @@ def _wrap_terms_in_trace(rec: Recorder, expr: Expr) -> Expr:
         if wrapped is not None:
             terms[i] = wrapped
             expr = add(*terms)
-            rec.record(rule, L, expr, wrapped)
+            rec.record(rule, lhs, expr, wrapped)
     return expr
 
 
@@ -157,6 +161,8 @@ def _sum_holds_differential(node: Expr) -> bool:
         return isinstance(node.arg, Add) and has_differential(node.arg)
     if isinstance(node, Mul):
         return any(isinstance(f, Add) and has_differential(f) for f in node.factors)
+    if isinstance(node, Hadamard):
+        return any(isinstance(f, Add) and has_differential(f) for f in node.children())
     return False
 
 
@@ -165,12 +171,12 @@ def _linearity(rec: Recorder, expr: Expr) -> Expr:
     rec.show(DL, expr)
     while True:
         before = expr
-        expr = rec.exhaust(DL, expr, cat.rules("trace-sum", "drop-zero"))
-        expr = rec.exhaust(DL, expr, cat.rules("transpose-sum", "distribute"),
-                           where=_sum_holds_differential)
-        expr = rec.exhaust(DL, expr, cat.rules("trace-scalar-factor"))
+        expr = rec.exhaust(DL, expr, LINEARITY)
+        expr = rec.exhaust(DL, expr, EXPAND, where=_sum_holds_differential)
+        expr = rec.exhaust(DL, expr, TO_TRACES, where=has_differential)
         if expr == before:
             break
+    expr = _wrap_terms_in_trace(rec, DL, expr)
     rec.retitle(_title("", rec) or "Linearity of the trace")
     rec.end()
     return expr

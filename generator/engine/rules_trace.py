@@ -12,7 +12,9 @@ from generator.expr import (
 
 
 def _is_transposed_differential(e: Expr) -> bool:
-    return isinstance(e, Transpose) and isinstance(e.arg, Differential)
+    """`dX^T`, or a transposed factor holding the differential, `(A .* dX)^T`."""
+    return (isinstance(e, Transpose) and has_differential(e.arg)
+            and not isinstance(e.arg, Transpose))   # (dX^T)^T is dX, not transposed
 
 
 # ----- trace form ---------------------------------------------------------------------
@@ -66,19 +68,21 @@ def _trace_scalar_factor(node: Expr, ctx: Context):
 
 def _trace_transpose(node: Expr, ctx: Context):
     """tr(A) = tr(A^T), used when the differential appears transposed."""
-    if isinstance(node, Trace) and any(_is_transposed_differential(f) for f in factors_of(node.arg)):
+    if (isinstance(node, Trace) and not isinstance(node.arg, Transpose)
+            and any(_is_transposed_differential(f) for f in factors_of(node.arg))):
         return Trace(Transpose(node.arg))
     return None
 
 
 def _trace_cyclic(node: Expr, ctx: Context):
-    """tr(P dX Q) = tr(Q P dX); scalar factors stay in front."""
+    """tr(P dX Q) = tr(Q P dX); scalar factors stay in front.  The factor holding the
+    differential (`dX`, or `A .* dX`) is the one brought to the end."""
     if not (isinstance(node, Trace) and isinstance(node.arg, Mul)):
         return None
     factors = node.arg.factors
     scalars = [f for f in factors if ctx.is_scalar(f) and not has_differential(f)]
     matrices = [f for f in factors if not (ctx.is_scalar(f) and not has_differential(f))]
-    where = [i for i, f in enumerate(matrices) if isinstance(f, Differential)]
+    where = [i for i, f in enumerate(matrices) if has_differential(f)]
     if len(where) != 1 or where[0] == len(matrices) - 1:
         return None
     i = where[0]

@@ -123,13 +123,16 @@ def render_sheet(
     kind: Kind,
     *,
     title: str,
+    description: str = "",
     reference_rows: Sequence[tuple[str, str]] | None = None,
     template_dirs: Sequence[str | os.PathLike] = (),
 ) -> str:
     """A complete .tex document for `derivations`.
 
     `kind`: "worksheet" (the statements with room to work), "solutions" (every step),
-    "single" (one derivation with its steps, no reference page).  `reference_rows`
+    "single" (one derivation with its steps, no reference page).  `description` is
+    prose (math in backticks) under the title of a worksheet or solutions sheet (a
+    set's set.yaml).  `reference_rows`
     are (law in LaTeX, description in prose) pairs for the reference page; None
     gives DEFAULT_REFERENCE_ROWS.  `template_dirs` are searched before the shipped
     templates.  Raises TemplateError when a template is broken.
@@ -143,6 +146,7 @@ def render_sheet(
         make_environment(template_dirs, math=math_to_latex),
         TEMPLATE_OF_KIND[kind],
         title=title,
+        description=description,
         reference_rows=[ReferenceRow(NoEscape(law), text) for law, text in rows],
         problems=[problem_view(d, position) for position, d in enumerate(derivations, 1)],
     )

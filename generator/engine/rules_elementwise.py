@@ -1,0 +1,196 @@
+"""Hadamard products, elementwise functions, sums of entries and norms.
+
+The differential goes through them entry by entry (`d exp(z) = exp(z) .* dz`, the
+chain rule as textbooks write it with `.*`, equivalently `diag(exp(z)) dz`), and the
+identity `sum(A .* B) = tr(A^T B)` brings such terms back to the trace form.
+"""
+from __future__ import annotations
+
+from generator.engine.context import Context, has_differential
+from generator.engine.rule import Rule
+from generator.expr import (
+    ONE, Add, Differential, Elementwise, Expr, Hadamard, Inverse, Mul, Norm, Number, Ones,
+    SumEntries, Trace, Transpose, add, d, factors_of, mul, neg,
+)
+
+
+def _dhadamard(node: Expr, ctx: Context):
+    """d(A .* B) = dA .* B + A .* dB;  d(A ./ B) = dA ./ B - (A ./ (B .* B)) .* dB."""
+    if not (isinstance(node, Differential) and isinstance(node.arg, Hadamard)):
+        return None
+    a, b = node.arg.left, node.arg.right
+    terms = []
+    if not node.arg.divide:
+        if not ctx.is_constant(a):
+            terms.append(Hadamard(d(a), b))
+        if not ctx.is_constant(b):
+            terms.append(Hadamard(a, d(b)))
+    else:
+        if not ctx.is_constant(a):
+            terms.append(Hadamard(d(a), b, divide=True))
+        if not ctx.is_constant(b):
+            terms.append(neg(Hadamard(Hadamard(a, Hadamard(b, b), divide=True), d(b))))
+    return add(*terms) if terms else None
+
+
+def _delementwise(node: Expr, ctx: Context):
+    if not (isinstance(node, Differential) and isinstance(node.arg, Elementwise)):
+        return None
+    f, m = node.arg.func, node.arg.arg
+    if f == "exp":
+        return Hadamard(node.arg, d(m))
+    if f == "log":
+        return Hadamard(d(m), m, divide=True)
+    if f == "sigmoid":
+        s = node.arg
+        return Hadamard(Hadamard(s, add(ONE, neg(s))), d(m))
+    return None
+
+
+def _dsum(node: Expr, ctx: Context):
+    if isinstance(node, Differential) and isinstance(node.arg, SumEntries):
+        return SumEntries(d(node.arg.arg))
+    return None
+
+
+def _dnorm(node: Expr, ctx: Context):
+    """d||x|| = x^T dx / ||x||;  d||X||_F = tr(X^T dX) / ||X||_F."""
+    if not (isinstance(node, Differential) and isinstance(node.arg, Norm)):
+        return None
+    m = node.arg.arg
+    inner = mul(Transpose(m), d(m))
+    if node.arg.frobenius:
+        inner = Trace(inner)
+    return mul(Inverse(node.arg), inner)
+
+
+# ----- back to the trace form ---------------------------------------------------------
+
+def _sum_linear(node: Expr, ctx: Context):
+    """sum(A + B) = sum(A) + sum(B);  sum(c A) = c sum(A) for a scalar c."""
+    if not isinstance(node, SumEntries):
+        return None
+    if isinstance(node.arg, Add):
+        return add(*(SumEntries(t) for t in node.arg.terms))
+    if isinstance(node.arg, Mul):
+        is_s = [ctx.is_scalar(f) and not has_differential(f) for f in node.arg.factors]
+        if any(is_s) and not all(is_s):
+            scalars = [f for f, s in zip(node.arg.factors, is_s) if s]
+            rest = [f for f, s in zip(node.arg.factors, is_s) if not s]
+            return mul(*scalars, SumEntries(mul(*rest)))
+    return None
+
+
+def _hadamard_distribute(node: Expr, ctx: Context):
+    """A .* (B + C) = A .* B + A .* C, when the sum holds the differential."""
+    if not isinstance(node, Hadamard) or node.divide:
+        return None
+    if isinstance(node.right, Add) and has_differential(node.right):
+        return add(*(Hadamard(node.left, t) for t in node.right.terms))
+    if isinstance(node.left, Add) and has_differential(node.left):
+        return add(*(Hadamard(t, node.right) for t in node.left.terms))
+    return None
+
+
+def _hadamard_by_scalar(node: Expr, ctx: Context):
+    """A .* s = s A and A ./ s = s^-1 A for a scalar s."""
+    if not isinstance(node, Hadamard):
+        return None
+    if ctx.is_scalar(node.right):
+        return mul(Inverse(node.right) if node.divide else node.right, node.left)
+    if ctx.is_scalar(node.left) and not node.divide and not isinstance(node.left, Number):
+        return mul(node.left, node.right)
+    return None
+
+
+def _chain(e: Expr) -> list[Expr]:
+    """The factors of a chain of `.*`."""
+    if isinstance(e, Hadamard) and not e.divide:
+        return _chain(e.left) + _chain(e.right)
+    return [e]
+
+
+def _hadamard_rearrange(node: Expr, ctx: Context):
+    """Gather the factors without the differential on the left: (B .* dX) .* C = (B .* C) .* dX,
+    and dX ./ B = (1 ./ B) .* dX."""
+    if not isinstance(node, Hadamard):
+        return None
+    if node.divide:
+        if has_differential(node.left) and not has_differential(node.right):
+            return Hadamard(Hadamard(ONE, node.right, divide=True), node.left)
+        return None
+    chain = _chain(node)
+    with_d = [f for f in chain if has_differential(f)]
+    if len(with_d) != 1:
+        return None
+    others = [f for f in chain if not has_differential(f)]
+    if chain[-1] is with_d[0] and len(others) <= 1:
+        return None
+    combined = others[0]
+    for f in others[1:]:
+        combined = Hadamard(combined, f)
+    return Hadamard(combined, with_d[0])
+
+
+def _sum_as_trace(node: Expr, ctx: Context):
+    """sum(A .* B) = tr(A^T B); sum(M) = tr(ones^T M)."""
+    if not (isinstance(node, SumEntries) and has_differential(node.arg)):
+        return None
+    m = node.arg
+    if isinstance(m, Hadamard) and not m.divide and not has_differential(m.left):
+        return Trace(mul(Transpose(m.left), m.right))
+    if isinstance(m, (Hadamard, Add)):
+        return None
+    rows, cols = ctx.shape(m)
+    return Trace(mul(Transpose(Ones(rows, cols)), m))
+
+
+def _trace_hadamard(node: Expr, ctx: Context):
+    """tr(R (B .* dX)) = tr((R^T .* B)^T dX): the differential leaves the Hadamard product."""
+    if not (isinstance(node, Trace) and isinstance(node.arg, Mul)):
+        return None
+    *rest, last = node.arg.factors
+    if not (isinstance(last, Hadamard) and not last.divide and has_differential(last.right)
+            and not has_differential(last.left)) or any(has_differential(f) for f in rest):
+        return None
+    return Trace(mul(Transpose(Hadamard(Transpose(mul(*rest)), last.left)), last.right))
+
+
+RULES = (
+    Rule("differential-hadamard", "differential", "d of a Hadamard product",
+         r"\mathrm{d}(A \odot B) = \mathrm{d}A \odot B + A \odot \mathrm{d}B",
+         "Product rule for the Hadamard (elementwise) product", _dhadamard),
+    Rule("differential-elementwise", "differential", "chain rule, entry by entry",
+         r"\mathrm{d}\exp(Z) = \exp(Z) \odot \mathrm{d}Z,\ \mathrm{d}\log(Z) = \mathrm{d}Z "
+         r"\oslash Z,\ \mathrm{d}\sigma(Z) = \sigma(Z) \odot (1 - \sigma(Z)) \odot \mathrm{d}Z",
+         "Chain rule for a function applied entry by entry (= diag(f'(z)) dz)",
+         _delementwise),
+    Rule("differential-sum-entries", "differential", "d of a sum of entries",
+         r"\mathrm{d}\operatorname{sum}(A) = \operatorname{sum}(\mathrm{d}A)",
+         "The sum of the entries is linear", _dsum),
+    Rule("differential-norm", "differential", "d of a norm",
+         r"\mathrm{d}\lVert x \rVert = \frac{x^{T}\mathrm{d}x}{\lVert x \rVert},\ "
+         r"\mathrm{d}\lVert X \rVert_F = \frac{\operatorname{tr}(X^{T}\mathrm{d}X)}{\lVert X \rVert_F}",
+         "Differential of a norm", _dnorm, conditions=("x nonzero",)),
+    Rule("sum-linearity", "hadamard", "linearity of the sum",
+         r"\operatorname{sum}(A + cB) = \operatorname{sum}(A) + c\operatorname{sum}(B)",
+         "The sum of the entries is linear", _sum_linear),
+    Rule("hadamard-distribute", "hadamard", "expand the Hadamard product",
+         r"A \odot (B + C) = A \odot B + A \odot C",
+         "The Hadamard product distributes over sums", _hadamard_distribute),
+    Rule("hadamard-scalar", "hadamard", "a scalar times a matrix",
+         r"A \odot s = sA,\ A \oslash s = s^{-1}A \text{ for a scalar } s",
+         "An elementwise product with a scalar is a scalar multiple", _hadamard_by_scalar,
+         minor=True),
+    Rule("hadamard-rearrange", "hadamard", "rearrange the Hadamard product",
+         r"(A \odot \mathrm{d}X) \odot B = (A \odot B) \odot \mathrm{d}X,\ "
+         r"\mathrm{d}X \oslash B = (1 \oslash B) \odot \mathrm{d}X",
+         "The Hadamard product commutes and associates", _hadamard_rearrange),
+    Rule("sum-as-trace", "hadamard", "sum of entries as a trace",
+         r"\operatorname{sum}(A \odot B) = \operatorname{tr}(A^{T}B),\ "
+         r"\operatorname{sum}(A) = \operatorname{tr}(\mathbf{1}^{T}A)",
+         "A sum of entries is a trace", _sum_as_trace),
+    Rule("trace-hadamard", "hadamard", "trace of a Hadamard product",
+         r"\operatorname{tr}(A^{T}(B \odot C)) = \operatorname{tr}((A \odot B)^{T}C)",
+         "Move the differential out of the Hadamard product", _trace_hadamard),
+)

@@ -1,0 +1,190 @@
+"""YAML text with its positions: reading a file, composing nodes, and pointing at a line.
+
+Problem files (generator/loader.py) and set files (generator/problem_sets.py) are read
+the same way: the file's text is read strictly (UTF-8, no NUL bytes), composed safely
+into nodes (yaml.compose, SafeLoader), never into Python objects, so every value keeps
+its line and column.  Every failure is one ProblemError paragraph,
+`file:line: key: what is wrong; what would be right`, and a YAML syntax error shows the
+line with a caret under the culprit and a likely fix.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Optional
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from generator.errors import ProblemError
+
+# ----- where an error is: file, line, column, caret ----------------------------------------
+
+
+@dataclass(frozen=True)
+class Where:
+    """The file being read (its path as the user named it, and its text, for carets)."""
+
+    path: str
+    text: str
+
+    def error(self, node: Node, key: str, why: str) -> ProblemError:
+        """`file:line: key: why` for the line where `node` starts."""
+        prefix = f"{key}: " if key else ""
+        return ProblemError(f"{self.path}:{node.start_mark.line + 1}: {prefix}{why}")
+
+
+def caret_line(text: str, column: int) -> str:
+    """Spaces (tabs kept, so it lines up) up to the 1-based column, then `^`."""
+    return "".join("\t" if ch == "\t" else " " for ch in text[:column - 1]) + "^"
+
+
+def line_at(text: str, column: int) -> tuple[str, int]:
+    """The line of a multi-line text holding 1-based `column`, and the column within it."""
+    start = text.rfind("\n", 0, column - 1) + 1
+    end = text.find("\n", start)
+    return text[start:end if end >= 0 else len(text)], column - start
+
+
+def file_position(source: str, node: Node, target: int) -> tuple[int, int]:
+    """1-based (line, column) in the file of character `target` of a scalar's value.
+
+    Plain one-line scalars map directly; quoted, folded and block scalars are aligned
+    with the source character by character (quotes, indentation and line breaks
+    skipped), which is right except inside escape sequences.
+    """
+    value, pos, end = node.value, node.start_mark.index, node.end_mark.index
+    for i, ch in enumerate(value[:target + 1]):
+        while pos < end and source[pos] != ch and not (ch.isspace() and source[pos].isspace()):
+            pos += 1
+        if pos >= end:
+            pos = node.start_mark.index
+            break
+        if i < target:
+            pos += 1
+    line_start = source.rfind("\n", 0, pos) + 1
+    return source.count("\n", 0, pos) + 1, pos - line_start + 1
+
+
+_SPECIAL_START = tuple("|>[]{}&*!%@`")
+
+
+def yaml_error(err: yaml.MarkedYAMLError, text: str, path: str) -> ProblemError:
+    """`file:line:column: YAML syntax error: ...`, the line, a caret, and a likely fix."""
+    lines = text.splitlines()
+    mark = err.problem_mark
+    if mark is None or mark.line >= len(lines) or not lines[mark.line].strip():
+        mark = err.context_mark or mark
+    line = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
+    where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark is not None else path
+    problem = err.problem or err.context or "invalid YAML"
+    if err.context and problem.startswith("but "):
+        problem = f"{err.context}, {problem}"
+    return ProblemError(f"{where}: YAML syntax error: {problem}; {_yaml_hint(problem, line)}\n"
+                        f"  {line}\n  {caret_line(line, mark.column + 1 if mark else 1)}")
+
+
+def _yaml_hint(problem: str, line: str) -> str:
+    key, colon, value = line.strip().partition(": ")
+    value = value.strip()
+    if "\t" in problem or "\t" in line[:len(line) - len(line.lstrip())]:
+        return "indent with spaces; YAML does not allow tabs"
+    if colon and value.startswith(_SPECIAL_START):
+        quoted = value.replace("\\", "\\\\").replace('"', '\\"')
+        return f"a value starting with {value[0]} must be quoted: `{key}: \"{quoted}\"`"
+    if "single document" in problem:
+        return "a file holds one YAML document; list several problems under `problems:`"
+    if "mapping values are not allowed" in problem:
+        return "a value that contains ': ' must be quoted"
+    return "check the indentation and the quotes on this line"
+
+
+# ----- files -----------------------------------------------------------------------------
+
+def read_source(path: str | Path) -> Where:
+    """The file, named as the user named it, with its text; a missing, binary or
+    non-UTF-8 file is a ProblemError."""
+    return Where(str(path), _read(Path(path)))
+
+
+def _read(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ProblemError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ProblemError(f"{path}: is a folder; give a .yaml file, or load the folder") from None
+    except OSError as err:
+        raise ProblemError(f"{path}: cannot read the file ({err.strerror})") from None
+    if b"\0" in data:
+        raise ProblemError(f"{path}: not a text file (it contains NUL bytes); a problem file "
+                           f"is YAML text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise ProblemError(f"{path}: not UTF-8 text (byte 0x{data[err.start]:02x} at offset "
+                           f"{err.start}); save the file as UTF-8") from None
+
+
+def compose(where: Where) -> Optional[Node]:
+    """The file's node tree (None for an empty file); a YAML error shows the line and a caret."""
+    try:
+        return yaml.compose(where.text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as err:
+        raise yaml_error(err, where.text, where.path) from None
+    except yaml.YAMLError as err:
+        raise ProblemError(f"{where.path}: YAML error: {err}") from None
+    except RecursionError:
+        raise ProblemError(f"{where.path}: the YAML is nested too deeply") from None
+
+
+# ----- reading the node tree ------------------------------------------------------------
+
+def fields(node: MappingNode, where: Where, context: str, allowed: tuple[str, ...],
+           hints: Mapping[str, str] | None = None) -> dict[str, tuple[Node, Node]]:
+    """key -> (key node, value node); unknown and repeated keys are errors.
+
+    `hints` gives the message for a known mistake (a key that belongs elsewhere)."""
+    found: dict[str, tuple[Node, Node]] = {}
+    for key_node, value in node.value:
+        if not isinstance(key_node, ScalarNode):
+            raise where.error(key_node, context, "a key must be a plain name")
+        key = key_node.value
+        if key in found:
+            first = found[key][0].start_mark.line + 1
+            raise where.error(key_node, f"{context}: {key}" if context else key,
+                              f"appears twice (first on line {first}); keep one")
+        if key not in allowed:
+            if hints and key in hints:
+                raise where.error(key_node, context, f"unknown key '{key}'; {hints[key]}")
+            near = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            hint = f"did you mean '{near[0]}'?" if near else "valid keys: " + ", ".join(allowed)
+            raise where.error(key_node, context, f"unknown key '{key}'; {hint}")
+        found[key] = (key_node, value)
+    return found
+
+
+def describe(node: Node) -> str:
+    """How a value reads in a message: a mapping, a list, or the value quoted."""
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    return f"'{node.value}'"
+
+
+def text_value(node: Node, where: Where, key: str, example: str) -> str:
+    """A text value.  A plain `0`, `5` or `yes` is taken as written (`expect: 0`)."""
+    if not isinstance(node, ScalarNode):
+        raise where.error(node, key, f"expected text, found {describe(node)}; e.g. `{example}`")
+    if node.tag.endswith(":null") or not node.value.strip():
+        raise where.error(node, key, f"is empty; write a value, e.g. `{example}`")
+    return node.value
+
+
+def bool_value(node: Node, where: Where, key: str) -> bool:
+    """`true`/`false` (and YAML's yes/no, on/off); anything else is an error."""
+    if isinstance(node, ScalarNode) and node.tag.endswith(":bool"):
+        return node.value.lower() in ("true", "yes", "on")
+    raise where.error(node, key, f"expected true or false, found {describe(node)}")

@@ -1,0 +1,230 @@
+"""The evidence corpus: gradient identities with independently written answers.
+
+Every row is an objective, the variable, the symbol declarations (`--let` forms), and
+the gradient as written by hand from the source -- never produced by running
+tracetrick.  tests/test_corpus.py checks each written answer against central finite
+differences of the objective first, and only then compares it with tracetrick's.
+
+Sources
+- "Cookbook (N)": K. B. Petersen and M. S. Pedersen, *The Matrix Cookbook*, version of
+  November 15, 2012, section 2, equation N.  A row tagged by section and content
+  ("Cookbook 2.4.3 ...") is an identity of that section whose number is not quoted.
+  Transcription notes: (95) prints the denominator as x^T B B x; it is x^T B^T B x.
+  (125)-(127) assume B and C symmetric; (127) also needs A symmetric (else the
+  inverse's transpose differs), so A is declared symmetric there.
+- "notes ...": the course notes' facts (T1 and the two others quoted in the issue).
+- "ML: ...": machine-learning objectives, derived by hand.
+- "norms", "Hadamard", "scalar functions": further hand-derived identities that
+  exercise unsquared norms, elementwise products and functions, and scalar quotients.
+
+Conventions: denominator layout (the gradient has the shape of the variable).  For a
+symmetric variable the answer is the unconstrained gradient G (contract, section 1.1),
+written with the symmetry of the point where it is evaluated (S^-1 for S^-T).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Identity:
+    source: str
+    objective: str
+    wrt: str
+    lets: tuple[str, ...]
+    expected: str
+    solve: bool = False
+    solution: str | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.source}: {self.objective} wrt {self.wrt}"
+
+
+I = Identity  # short name for the table below
+
+SQUARE_X = ("X: n x n",)
+
+CORPUS: tuple[Identity, ...] = (
+    # ----- The notes ---------------------------------------------------------------------
+    I("notes T1", "tr(A B)", "A", (), "B^T"),
+    I("notes", "tr(A B A^T C)", "A", (), "C A B + C^T A B^T"),
+    I("notes", "|A|", "A", ("A: n x n",), "|A| A^-T"),
+
+    # ----- Cookbook 2.1: determinants -------------------------------------------------------
+    I("Cookbook (49)", "det(X)", "X", SQUARE_X, "det(X) X^-T"),
+    I("Cookbook (51)", "det(A X B)", "X", ("A: n x n", "X: n x n", "B: n x n"),
+      "det(A X B) X^-T"),
+    I("Cookbook (52)", "det(X^T A X)", "X", ("A: n x n", "X: n x n"), "2 det(X^T A X) X^-T"),
+    I("Cookbook (53)", "det(X^T A X)", "X", ("A: n x n, symmetric", "X: n x m"),
+      "2 det(X^T A X) A X (X^T A X)^-1"),
+    I("Cookbook (54)", "det(X^T A X)", "X", ("A: n x n", "X: n x m"),
+      "det(X^T A X) (A X (X^T A X)^-1 + A^T X (X^T A^T X)^-1)"),
+    I("Cookbook (55)", "logdet(X^T X)", "X", ("X: n x m",), "2 X (X^T X)^-1"),
+    I("Cookbook (57)", "logdet(X)", "X", SQUARE_X, "X^-T"),
+    I("Cookbook (57)", "log|X|", "X", SQUARE_X, "(X^T)^-1"),
+    I("Cookbook (58)", "det(X^2)", "X", SQUARE_X, "2 det(X^2) X^-T"),
+    I("Cookbook (58)", "det(X^3)", "X", SQUARE_X, "3 det(X^3) X^-T"),
+
+    # ----- Cookbook 2.2: inverses ----------------------------------------------------------
+    I("Cookbook (61)", "a^T X^-1 b", "X", SQUARE_X, "-X^-T a b^T X^-T"),
+    I("Cookbook (62)", "det(X^-1)", "X", SQUARE_X, "-det(X^-1) (X^-1)^T"),
+    I("Cookbook (63)", "tr(A X^-1 B)", "X", SQUARE_X, "-(X^-1 B A X^-1)^T"),
+    I("Cookbook (64)", "tr((X + A)^-1)", "X", SQUARE_X, "-((X + A)^-1 (X + A)^-1)^T"),
+
+    # ----- Cookbook 2.4: first order forms ------------------------------------------------
+    I("Cookbook (69)", "x^T a", "x", (), "a"),
+    I("Cookbook (69)", "a^T x", "x", (), "a"),
+    I("Cookbook (70)", "a^T X b", "X", (), "a b^T"),
+    I("Cookbook (71)", "a^T X^T b", "X", (), "b a^T"),
+    I("Cookbook (72)", "a^T X a", "X", SQUARE_X, "a a^T"),
+    I("Cookbook (72)", "a^T X^T a", "X", SQUARE_X, "a a^T"),
+
+    # ----- Cookbook 2.4: second order forms -----------------------------------------------
+    I("Cookbook (77)", "b^T X^T X c", "X", (), "X (b c^T + c b^T)"),
+    I("Cookbook (78)", "(B x + b)^T C (D x + d)", "x", (),
+      "B^T C (D x + d) + D^T C^T (B x + b)"),
+    I("Cookbook (81)", "x^T B x", "x", (), "(B + B^T) x"),
+    I("Cookbook (81), B symmetric", "x^T B x", "x", ("B: n x n, symmetric",), "2 B x"),
+    I("Cookbook (82)", "b^T X^T D X c", "X", (), "D^T X b c^T + D X c b^T"),
+    I("Cookbook (83)", "(X b + c)^T D (X b + c)", "X", (), "(D + D^T) (X b + c) b^T"),
+    I("Cookbook (84)", "(x - A s)^T W (x - A s)", "s", ("W: n x n, symmetric",),
+      "-2 A^T W (x - A s)"),
+    I("Cookbook (85)", "(x - s)^T W (x - s)", "x", ("W: n x n, symmetric",), "2 W (x - s)"),
+    I("Cookbook (86)", "(x - s)^T W (x - s)", "s", ("W: n x n, symmetric",), "-2 W (x - s)"),
+    I("Cookbook (87)", "(x - A s)^T W (x - A s)", "x", ("W: n x n, symmetric",),
+      "2 W (x - A s)"),
+    I("Cookbook (88)", "(x - A s)^T W (x - A s)", "A", ("W: n x n, symmetric",),
+      "-2 W (x - A s) s^T"),
+
+    # ----- Cookbook 2.4: higher order, non-linear, gradient -------------------------------
+    I("Cookbook 2.4.3 a^T X^n b, n=2", "a^T X^2 b", "X", SQUARE_X, "a b^T X^T + X^T a b^T"),
+    I("Cookbook 2.4.3 a^T X^n b, n=3", "a^T X^3 b", "X", SQUARE_X,
+      "a b^T (X^2)^T + X^T a b^T X^T + (X^2)^T a b^T"),
+    I("Cookbook 2.4.3 ratio", "x^T A^T A x / (x^T B^T B x)", "x", (),
+      "2 A^T A x / (x^T B^T B x) - 2 (x^T A^T A x) / (x^T B^T B x)^2 B^T B x"),
+    I("Cookbook 2.4.4 gradient", "x^T A x + b^T x", "x", (), "(A + A^T) x + b"),
+
+    # ----- Cookbook 2.5: traces, first order ----------------------------------------------
+    I("Cookbook (99)", "tr(X)", "X", SQUARE_X, "I_n"),
+    I("Cookbook (100)", "tr(X A)", "X", (), "A^T"),
+    I("Cookbook (101)", "tr(A X B)", "X", (), "A^T B^T"),
+    I("Cookbook (102)", "tr(A X^T B)", "X", (), "B A"),
+    I("Cookbook (103)", "tr(X^T A)", "X", (), "A"),
+    I("Cookbook (104)", "tr(A X^T)", "X", (), "A"),
+
+    # ----- Cookbook 2.5: traces, second order ---------------------------------------------
+    I("Cookbook (106)", "tr(X^2)", "X", SQUARE_X, "2 X^T"),
+    I("Cookbook (107)", "tr(X^2 B)", "X", SQUARE_X, "(X B + B X)^T"),
+    I("Cookbook (108)", "tr(X^T B X)", "X", (), "B X + B^T X"),
+    I("Cookbook (108), B symmetric", "tr(X^T B X)", "X", ("B: n x n, symmetric",), "2 B X"),
+    I("Cookbook (109)", "tr(B X X^T)", "X", (), "B X + B^T X"),
+    I("Cookbook (110)", "tr(X X^T B)", "X", (), "B X + B^T X"),
+    I("Cookbook (111)", "tr(X B X^T)", "X", (), "X B^T + X B"),
+    I("Cookbook (112)", "tr(B X^T X)", "X", (), "X B^T + X B"),
+    I("Cookbook (113)", "tr(X^T X B)", "X", (), "X B^T + X B"),
+    I("Cookbook (114)", "tr(A X B X)", "X", (), "A^T X^T B^T + B^T X^T A^T"),
+    I("Cookbook (115)", "tr(X^T X)", "X", (), "2 X"),
+    I("Cookbook (115)", "tr(X X^T)", "X", (), "2 X"),
+    I("Cookbook (116)", "tr(B^T X^T C X B)", "X", (), "C^T X B B^T + C X B B^T"),
+    I("Cookbook (117)", "tr(X^T B X C)", "X", (), "B X C + B^T X C^T"),
+    I("Cookbook (118)", "tr(A X B X^T C)", "X", (), "A^T C^T X B^T + C A X B"),
+    I("Cookbook (119)", "tr((A X B + C) (A X B + C)^T)", "X", (), "2 A^T (A X B + C) B^T"),
+    I("Cookbook (120)", "tr(X) tr(X)", "X", SQUARE_X, "2 tr(X) I_n"),
+
+    # ----- Cookbook 2.5: traces, higher order and other -----------------------------------
+    I("Cookbook (121), k=2", "tr(X^2)", "X", SQUARE_X, "2 X^T"),
+    I("Cookbook (121), k=3", "tr(X^3)", "X", SQUARE_X, "3 (X^2)^T"),
+    I("Cookbook (121), k=4", "tr(X^4)", "X", SQUARE_X, "4 (X^3)^T"),
+    I("Cookbook (122), k=3", "tr(A X^3)", "X", SQUARE_X,
+      "(A X^2)^T + (X A X)^T + (X^2 A)^T"),
+    I("Cookbook (123)", "tr(B^T X^T C X X^T C X B)", "X", (),
+      "C X X^T C X B B^T + C^T X B B^T X^T C^T X + C X B B^T X^T C X"
+      " + C^T X X^T C^T X B B^T"),
+    I("Cookbook (124)", "tr(A X^-1 B)", "X", SQUARE_X, "-X^-T A^T B^T X^-T"),
+    I("Cookbook (125)", "tr((X^T C X)^-1 A)", "X", ("C: n x n, symmetric", "X: n x m"),
+      "-(C X (X^T C X)^-1) (A + A^T) (X^T C X)^-1"),
+    I("Cookbook (126)", "tr((X^T C X)^-1 (X^T B X))", "X",
+      ("B: n x n, symmetric", "C: n x n, symmetric", "X: n x m"),
+      "-2 C X (X^T C X)^-1 X^T B X (X^T C X)^-1 + 2 B X (X^T C X)^-1"),
+    I("Cookbook (127)", "tr((A + X^T C X)^-1 (X^T B X))", "X",
+      ("A: m x m, symmetric", "B: n x n, symmetric", "C: n x n, symmetric", "X: n x m"),
+      "-2 C X (A + X^T C X)^-1 X^T B X (A + X^T C X)^-1 + 2 B X (A + X^T C X)^-1"),
+
+    # ----- Cookbook 2.6, 2.7: norms -------------------------------------------------------
+    I("Cookbook (129)", "||x - a||", "x", (), "(x - a) / ||x - a||"),
+    I("Cookbook (131)", "||x||^2", "x", (), "2 x"),
+    I("Cookbook (132)", "||X||_F^2", "X", (), "2 X"),
+
+    # ----- Norms (by hand) ----------------------------------------------------------------
+    I("norms", "||x||", "x", (), "x / ||x||"),
+    I("norms", "||X||_F", "X", (), "X ||X||_F^-1"),
+    I("norms", "||A x - b||", "x", (), "A^T (A x - b) / ||A x - b||"),
+    I("norms", "||A X B||_F^2", "X", (), "2 A^T A X B B^T"),
+
+    # ----- Hadamard products and elementwise functions (by hand) --------------------------
+    I("Hadamard", "sum(A .* X)", "X", (), "A"),
+    I("Hadamard", "sum(X .* X)", "X", (), "2 X"),
+    I("Hadamard", "x^T (a .* x)", "x", (), "2 a .* x"),
+    I("Hadamard", "tr(A^T (B .* X))", "X", (), "A .* B"),
+    I("Hadamard", "||a .* x - b||^2", "x", (), "2 a .* (a .* x - b)"),
+    I("Hadamard", "a^T (x ./ b)", "x", (), "a ./ b"),
+    I("elementwise", "sum(exp(X))", "X", (), "exp(X)"),
+    I("elementwise", "a^T exp(x)", "x", (), "a .* exp(x)"),
+    I("elementwise", "sum(log(1 + exp(x)))", "x", (), "sigmoid(x)"),
+    I("elementwise", "sum(sigmoid(X))", "X", (), "sigmoid(X) .* (1 - sigmoid(X))"),
+    I("elementwise", "log(sum(exp(x)))", "x", (), "exp(x) / sum(exp(x))"),
+
+    # ----- Scalar functions, products and quotients of traces (by hand) -------------------
+    I("scalar functions", "det(X)^2", "X", SQUARE_X, "2 det(X)^2 X^-T"),
+    I("scalar functions", "tr(A X) tr(B X)", "X", (), "tr(B X) A^T + tr(A X) B^T"),
+    I("scalar functions", "tr(A X) / tr(B X)", "X", (),
+      "A^T / tr(B X) - tr(A X) / tr(B X)^2 B^T"),
+    I("scalar functions", "x^T A x / (x^T x)", "x", ("A: n x n, symmetric",),
+      "2 A x / (x^T x) - 2 (x^T A x) / (x^T x)^2 x"),
+    I("scalar functions", "exp(tr(A X))", "X", (), "exp(tr(A X)) A^T"),
+    I("scalar functions", "log(tr(X^T X))", "X", (), "2 X / tr(X^T X)"),
+
+    # ----- Machine learning objectives (by hand) ------------------------------------------
+    I("ML: least squares", "||A x - b||^2", "x", (), "2 A^T (A x - b)",
+      True, "(A^T A)^-1 A^T b"),
+    I("ML: least squares, matrix", "||A X - B||_F^2", "X", (), "2 A^T (A X - B)",
+      True, "(A^T A)^-1 A^T B"),
+    I("ML: ridge", "||X w - y||^2 + lambda ||w||^2", "w", ("X: m x n",),
+      "2 X^T (X w - y) + 2 lambda w", True, "(X^T X + lambda I_n)^-1 X^T y"),
+    I("ML: weighted least squares", "(A x - b)^T W (A x - b)", "x", ("W: m x m, symmetric",),
+      "2 A^T W (A x - b)", True, "(A^T W A)^-1 A^T W b"),
+    I("ML: quadratic, A symmetric", "x^T A x - 2 b^T x", "x", ("A: n x n, symmetric",),
+      "2 A x - 2 b", True, "A^-1 b"),
+    I("ML: quadratic", "1/2 x^T A x - b^T x", "x", (), "1/2 (A + A^T) x - b",
+      True, "2 (A + A^T)^-1 b"),
+    I("ML: Mahalanobis", "(x - m)^T S^-1 (x - m)", "m", ("S: n x n, symmetric, invertible",),
+      "-2 S^-1 (x - m)", True, "x"),
+    I("ML: Gaussian log-likelihood, mean", "1/2 (x - m)^T S^-1 (x - m) + 1/2 logdet(S)", "m",
+      ("S: n x n, positive_definite",), "-S^-1 (x - m)", True, "x"),
+    I("ML: Gaussian log-likelihood, mean of samples", "tr(S^-1 (X - m u^T) (X - m u^T)^T)",
+      "m", ("S: n x n, positive_definite",), "-2 S^-1 (X - m u^T) u",
+      True, "X u / (u^T u)"),
+    I("ML: Gaussian log-likelihood, covariance", "N logdet(S) + tr(S^-1 C)", "S",
+      ("S: n x n, positive_definite", "C: n x n, symmetric", "N: scalar"),
+      "N S^-1 - S^-1 C S^-1"),
+    I("ML: Gaussian log-likelihood, covariance MLE", "N logdet(S) + tr(S^-1 C)", "S",
+      ("S: n x n, positive_definite", "C: n x n, symmetric", "N: scalar"),
+      "N S^-1 - S^-1 C S^-1", True, "C / N"),
+    I("ML: Gaussian log-likelihood, precision", "-N logdet(P) + tr(P C)", "P",
+      ("P: n x n, positive_definite", "C: n x n, symmetric", "N: scalar"),
+      "-N P^-1 + C", True, "N C^-1"),
+    I("ML: logistic regression", "sum(log(1 + exp(-y .* (X w))))", "w", (),
+      "-X^T (y .* sigmoid(-y .* (X w)))"),
+    I("ML: logistic regression, L2", "sum(log(1 + exp(-y .* (X w)))) + lambda/2 ||w||^2", "w",
+      (), "-X^T (y .* sigmoid(-y .* (X w))) + lambda w"),
+    I("ML: logistic regression, cross entropy",
+      "-(y^T log(sigmoid(X w)) + (1 - y)^T log(1 - sigmoid(X w)))", "w", (),
+      "X^T (sigmoid(X w) - y)"),
+    I("ML: softmax cross entropy, one-hot y", "-y^T W x + log(sum(exp(W x)))", "W", (),
+      "(exp(W x) / sum(exp(W x)) - y) x^T"),
+    I("ML: Poisson regression", "sum(exp(X w)) - y^T X w", "w", (), "X^T (exp(X w) - y)"),
+    I("ML: matrix factorization", "||Y - U V^T||_F^2", "U", (), "-2 (Y - U V^T) V"),
+    I("ML: matrix factorization", "||Y - U V^T||_F^2", "V", (), "-2 (Y - U V^T)^T U"),
+    I("ML: PCA objective", "tr(W^T S W)", "W", ("S: n x n, symmetric",), "2 S W"),
+)

@@ -1,0 +1,146 @@
+"""The evidence corpus (tests/corpus.py): every identity, checked twice.
+
+(a) The hand-written answer is checked alone, with no part of the engine's calculus:
+    central finite differences of the objective along random directions must equal
+    sum(expected .* E); for a solve row the expected gradient must vanish at the
+    expected solution.  A failure here is a wrong row, not a wrong engine.
+(b) tracetrick derives the gradient (and the solution), every recorded step verified,
+    and its answer agrees with the hand-written one on random instances.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from corpus import CORPUS, Identity
+from generator.api import derive
+from generator.expr import Add
+from generator.loader import problem_from_text
+from generator.numeric import EvaluationError, Evaluator, draw_instance
+from generator.syntax.parser import parse
+from generator.verify import agree
+
+H = 1e-6               # central-difference step, relative to the size of the variable
+FD_TOLERANCE = 1e-5    # relative: central differences are good to ~1e-9 here
+SOLVE_TOLERANCE = 1e-8
+AGREE_TOLERANCE = 1e-8
+TRIALS = 3             # random instances per row
+MAX_DRAWS = 30         # redraws when an instance makes a needed matrix singular
+
+ROWS = [pytest.param(row, id=row.id) for row in CORPUS]
+
+
+def test_the_corpus_is_large_and_its_rows_distinct():
+    assert len(CORPUS) >= 60
+    assert len({row.id for row in CORPUS}) == len(CORPUS)
+    assert all(row.solution is not None for row in CORPUS if row.solve)
+    assert sum(row.source.startswith("Cookbook") for row in CORPUS) >= 50
+
+
+# ----- (a) the hand-written answer, by finite differences ---------------------------------
+
+def _value(expr, values, dims) -> np.ndarray:
+    result = np.asarray(Evaluator(values, dims)(expr), dtype=float)
+    if not np.all(np.isfinite(result)):
+        raise EvaluationError("not finite on this instance")
+    return result
+
+
+def _scale(expr, values, dims) -> float:
+    """The size of the numbers a (vanishing) value is computed from: the sum of the
+    norms of its terms."""
+    terms = expr.terms if isinstance(expr, Add) else (expr,)
+    return sum(float(np.linalg.norm(_value(t, values, dims))) for t in terms)
+
+
+def _instances(row: Identity, table, rng):
+    """Random instances on which the objective and the expected answer are defined."""
+    for _ in range(MAX_DRAWS):
+        yield draw_instance(table, row.wrt, rng)
+
+
+@pytest.mark.parametrize("row", ROWS)
+def test_expected_answer_by_finite_differences(row: Identity):
+    problem = problem_from_text(row.objective, row.wrt, row.lets)
+    table, objective, expected = problem.symbols, problem.objective, parse(row.expected)
+    rng = np.random.default_rng(20240601)
+    checked = 0
+    for inst in _instances(row, table, rng):
+        x = np.asarray(inst.values[row.wrt], dtype=float)
+        # An unconstrained direction: for a symmetric variable the answer is the gradient
+        # of the unconstrained function (contract 1.1), so check all of it.
+        direction = rng.standard_normal(x.shape)
+        h = H * max(1.0, float(np.linalg.norm(x)))
+
+        def f(t: float) -> float:
+            values = dict(inst.values)
+            values[row.wrt] = x + t * direction
+            return float(_value(objective, values, inst.dims).reshape(()))
+
+        try:
+            finite_difference = (f(h) - f(-h)) / (2 * h)
+            gradient = _value(expected, inst.values, inst.dims)
+            floor = 1e-3 * _scale(expected, inst.values, inst.dims) * float(
+                np.linalg.norm(direction))
+        except EvaluationError:
+            continue
+        assert gradient.shape == x.shape, (
+            f"expected answer has shape {gradient.shape}, the variable {x.shape}")
+        predicted = float(np.sum(gradient * direction))
+        # `floor`: where the terms of the answer cancel (a gradient that is 0), the error is
+        # measured against the size of the terms
+        error = abs(finite_difference - predicted) / max(abs(finite_difference), abs(predicted),
+                                                         floor, 1e-12)
+        assert error < FD_TOLERANCE, (
+            f"{row.id}: d/dt L(X + tE) = {finite_difference:.10g} by finite differences, "
+            f"but sum(expected .* E) = {predicted:.10g} (relative error {error:.2g}, "
+            f"dims {dict(inst.dims)})")
+        checked += 1
+        if checked == TRIALS:
+            break
+    assert checked == TRIALS, f"only {checked} random instances could be evaluated"
+
+
+@pytest.mark.parametrize("row", [r for r in ROWS if r.values[0].solve])
+def test_expected_gradient_vanishes_at_expected_solution(row: Identity):
+    problem = problem_from_text(row.objective, row.wrt, row.lets)
+    table, expected, solution = problem.symbols, parse(row.expected), parse(row.solution)
+    rng = np.random.default_rng(20240602)
+    checked = 0
+    for inst in _instances(row, table, rng):
+        try:
+            x_star = _value(solution, inst.values, inst.dims)
+            values = dict(inst.values)
+            values[row.wrt] = x_star
+            at_solution = _value(expected, values, inst.dims)
+            scale = _scale(expected, values, inst.dims) + _scale(expected, inst.values, inst.dims)
+        except EvaluationError:
+            continue
+        assert x_star.shape == np.shape(inst.values[row.wrt])
+        residual = float(np.linalg.norm(at_solution)) / max(scale, 1e-12)
+        assert residual < SOLVE_TOLERANCE, (
+            f"{row.id}: the expected gradient is {residual:.2g} (relative) at the expected "
+            f"solution, not 0")
+        checked += 1
+        if checked == TRIALS:
+            break
+    assert checked == TRIALS, f"only {checked} random instances could be evaluated"
+
+
+# ----- (b) tracetrick's derivation --------------------------------------------------------
+
+@pytest.mark.parametrize("row", ROWS)
+def test_tracetrick_derives_the_expected_answer(row: Identity):
+    problem = problem_from_text(row.objective, row.wrt, row.lets, solve=row.solve)
+    derivation = derive(problem)
+    assert derivation.verification.max_rel_error < 1e-8
+    difference = agree(parse(row.expected), derivation.gradient, problem.symbols, row.wrt)
+    assert difference < AGREE_TOLERANCE, (
+        f"derived {derivation.gradient}, expected {row.expected} "
+        f"(relative difference {difference:.2g})")
+    if row.solve:
+        assert derivation.solution is not None
+        difference = agree(parse(row.solution), derivation.solution, problem.symbols, row.wrt)
+        assert difference < AGREE_TOLERANCE, (
+            f"solution {derivation.solution}, expected {row.solution} "
+            f"(relative difference {difference:.2g})")
