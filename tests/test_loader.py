@@ -90,6 +90,20 @@ def test_a_symbol_may_be_declared_in_the_one_line_form_or_without_a_shape(write)
     assert p.symbols.names() == ("A", "S", "X")
 
 
+@pytest.mark.parametrize("declaration, value, expected", [
+    ("X: {shape: [n, n], symmetric: true}", "true", True),
+    ("X: {positive_definite: true}", "true", True),
+    ("X: n x n, symmetric", "false", False),
+    ("X: {shape: [n, m]}", "false", False),     # false is always allowed
+])
+def test_symmetric_gradient(write, declaration, value, expected):
+    (p,) = load_file(write("s.yaml", f"title: T\nsymbols:\n  {declaration}\n"
+                                     f"objective: tr(A X)\nwrt: X\nsymmetric_gradient: {value}\n"))
+    assert p.symmetric_gradient is expected
+    (q,) = load_file(write("t.yaml", "title: T\nobjective: tr(A X)\nwrt: X\n"))
+    assert q.symmetric_gradient is False
+
+
 def test_declared_but_unused_symbols_are_kept(write):
     (p,) = load_file(write("a.yaml", "title: T\nsymbols:\n  B: {shape: [3, 3]}\n"
                                      "objective: tr(X)\nwrt: X\n"))
@@ -106,7 +120,18 @@ ERRORS = [
      "2: unknown key 'objectve'; did you mean 'objective'?"),
     ("alien.yaml", "title: T\nobjective: tr(X)\nwrt: X\ncolour: red\n",
      "4: unknown key 'colour'; valid keys: title, number, symbols, objective, wrt, method, "
-     "solve, expect, solution, statement"),
+     "solve, expect, solution, statement, symmetric_gradient"),
+    ("set-key.yaml", "title: T\ndescription: Traces.\nobjective: tr(X)\nwrt: X\n",
+     "2: unknown key 'description'; a set's description goes in set.yaml beside the problem "
+     "files"),
+    ("symgrad-not-symmetric.yaml", "title: T\nobjective: tr(A X)\nwrt: X\n"
+                                   "symmetric_gradient: true\n",
+     "4: symmetric_gradient: only meaningful when the variable is a symmetric matrix, but X is "
+     "not declared symmetric or positive_definite; declare it, e.g. `symbols: {X: {shape: "
+     "[n, n], symmetric: true}}`, or remove `symmetric_gradient`"),
+    ("symgrad-bool.yaml", "title: T\nsymbols:\n  X: {symmetric: true}\nobjective: tr(A X)\n"
+                          "wrt: X\nsymmetric_gradient: sometimes\n",
+     "6: symmetric_gradient: expected true or false, found 'sometimes'"),
     ("no-title.yaml", "objective: tr(X)\nwrt: X\n",
      "1: title: missing; every problem needs it, e.g. `title: Trace of a product`"),
     ("no-objective.yaml", "title: T\nwrt: X\n",
@@ -388,6 +413,27 @@ def test_problem_from_text_errors(args, kwargs, message):
     with pytest.raises(ProblemError) as err:
         problem_from_text(*args, **kwargs)
     assert str(err.value).startswith(message)
+
+
+def test_problem_from_text_symmetric_gradient():
+    p = problem_from_text("logdet(X)", "X", ("X: n x n, symmetric",), symmetric_gradient=True)
+    assert p.symmetric_gradient
+    assert not problem_from_text("logdet(X)", "X").symmetric_gradient
+    with pytest.raises(ProblemError) as err:
+        problem_from_text("logdet(X)", "X", symmetric_gradient=True)
+    assert str(err.value) == (
+        "--symmetric-gradient: only meaningful when the variable is a symmetric matrix, but X "
+        "is not declared symmetric or positive_definite; declare it, e.g. --let \"X: n x n, "
+        "symmetric\", or drop --symmetric-gradient")
+
+
+def test_set_yaml_is_not_a_problem(write):
+    write("set.yaml", "title: Traces\n")
+    write("a.yaml", "title: A\nobjective: tr(X)\nwrt: X\n")
+    assert [p.title for p in load_directory("problems")] == ["A"]
+    assert error_of("problems/set.yaml") == (
+        "problems/set.yaml: set.yaml gives the title and description of the set in its folder; "
+        "it is not a problem file")
 
 
 def test_problem_from_text_passes_math_and_shape_errors_through():

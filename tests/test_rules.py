@@ -85,6 +85,19 @@ CASES = [
     ("collect-like-terms", "A X - A X + B", "B"),
     ("factor-common", "X^T A dX + X^T B dX", "X^T (A + B) dX"),
     ("factor-common", "A X C + 2 A B C", "A (X + 2 B) C"),
+    ("cancel-inverse", "A P P^-1 B", "A I_n B"),
+    ("cancel-inverse", "P^-1 P", "I_n"),
+    ("identity-product", "A I_n B", "A B"),
+    ("inverse-inverse", "(P^-1)^-1 A", "P A"),
+    ("hadamard-sign", "(-A) .* (2 X)", "-2 (A .* X)"),
+    ("hadamard-cancel", "1 ./ X .* A .* X", "A"),
+    ("sigmoid-from-exp", "1 ./ (1 + exp(X)) .* exp(X)", "sigmoid(X)"),
+    ("sigmoid-from-exp", "exp(X) ./ (1 + exp(X))", "sigmoid(X)"),
+    ("factor-number", "1/2 A + 1/2 X", "1/2 (A + X)"),
+    ("factor-some", "A X + B X + C", "(A + B) X + C"),
+    ("hadamard-expand", "(1 - A) .* X - A .* (1 - X)", "X - A"),
+    ("order-terms", "-A + X", "X - A"),
+    ("collect-like-terms", "A .* X + X .* A", "2 (A .* X)"),
 ]
 
 

@@ -6,7 +6,7 @@ not use, nor use one it does not print.
 """
 from __future__ import annotations
 
-from generator.engine import rules_differential, rules_elementwise, rules_trace
+from generator.engine import rules_differential, rules_elementwise, rules_tidy, rules_trace
 from generator.engine.rule import Rule
 
 
@@ -49,7 +49,7 @@ SOLVE_RULES = (
 )
 
 CATALOGUE: tuple[Rule, ...] = (
-    rules_trace.RULES + rules_differential.RULES + rules_elementwise.RULES
+    rules_trace.RULES + rules_differential.RULES + rules_elementwise.RULES + rules_tidy.RULES
     + (ABBREVIATE, SUBSTITUTE, THEOREM) + SOLVE_RULES
 )
 

@@ -34,7 +34,8 @@ DIFFERENTIAL = cat.rules(
     "differential-transpose", "differential-inverse", "differential-det", "differential-logdet",
     "differential-power", "differential-hadamard", "differential-elementwise",
     "differential-sum-entries", "differential-norm", "drop-zero")
-LINEARITY = cat.rules("trace-sum", "sum-linearity", "drop-zero", "hadamard-scalar")
+LINEARITY = cat.rules("trace-sum", "sum-linearity", "drop-zero", "hadamard-scalar",
+                      "hadamard-sign", "hadamard-cancel")
 EXPAND = cat.rules("transpose-sum", "distribute", "hadamard-distribute")
 TO_TRACES = cat.rules("hadamard-rearrange", "sum-as-trace", "trace-scalar-factor")
 TO_TRACE_FORM = cat.rules(
@@ -43,8 +44,10 @@ TO_TRACE_FORM = cat.rules(
 COLLECT = cat.rules("trace-collect", "collect-like-terms", "factor-common", "drop-zero")
 TIDY = cat.rules(
     "transpose-product", "transpose-sum", "transpose-transpose", "transpose-scalar",
-    "transpose-inverse", "transpose-symmetric", "drop-zero", "collect-like-terms",
-    "factor-common", "scalar-commute")
+    "transpose-inverse", "transpose-symmetric", "inverse-inverse", "cancel-inverse",
+    "identity-product", "drop-zero", "hadamard-sign", "hadamard-cancel", "sigmoid-from-exp", "hadamard-expand",
+    "collect-like-terms", "factor-common", "factor-some", "factor-number", "scalar-commute",
+    "order-terms")
 NAMES_FOR_RESIDUALS = ("R", "S", "Q", "U", "V", "W", "Z")
 
 

@@ -10,7 +10,7 @@ from generator.engine.context import Context, has_differential
 from generator.engine.rule import Rule
 from generator.expr import (
     ONE, Add, Differential, Elementwise, Expr, Hadamard, Inverse, Mul, Norm, Number, Ones,
-    SumEntries, Trace, Transpose, add, d, factors_of, mul, neg,
+    SumEntries, Trace, Transpose, add, d, factors_of, mul, neg, split_coefficient,
 )
 
 
@@ -149,11 +149,23 @@ def _trace_hadamard(node: Expr, ctx: Context):
     """tr(R (B .* dX)) = tr((R^T .* B)^T dX): the differential leaves the Hadamard product."""
     if not (isinstance(node, Trace) and isinstance(node.arg, Mul)):
         return None
-    *rest, last = node.arg.factors
+    coefficient, product = split_coefficient(node.arg)
+    *rest, last = factors_of(product)
     if not (isinstance(last, Hadamard) and not last.divide and has_differential(last.right)
             and not has_differential(last.left)) or any(has_differential(f) for f in rest):
         return None
-    return Trace(mul(Transpose(Hadamard(Transpose(mul(*rest)), last.left)), last.right))
+    moved = Hadamard(transposed(mul(*rest)), last.left)
+    return Trace(mul(Number(coefficient), transposed(moved), last.right))
+
+
+def transposed(e: Expr) -> Expr:
+    """e^T written simply: (A^T)^T = A, (A B)^T = B^T A^T (notation, not a step)."""
+    if isinstance(e, Transpose):
+        return e.arg
+    if isinstance(e, Mul):
+        c, rest = split_coefficient(e)
+        return mul(Number(c), *(transposed(f) for f in reversed(factors_of(rest))))
+    return Transpose(e)
 
 
 RULES = (

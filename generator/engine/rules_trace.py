@@ -6,7 +6,7 @@ from fractions import Fraction
 from generator.engine.context import Context, has_differential
 from generator.engine.rule import Rule
 from generator.expr import (
-    ZERO, Add, Differential, Expr, Identity, Inverse, Mul, Norm, Number, Power, Symbol,
+    ZERO, Add, Differential, Expr, Hadamard, Identity, Inverse, Mul, Norm, Number, Power, Symbol,
     Trace, Transpose, add, factors_of, is_zero, mul, split_coefficient,
 )
 
@@ -166,21 +166,43 @@ def _distribute(node: Expr, ctx: Context):
     return None
 
 
+def _hadamard_factors(e: Expr) -> list[Expr]:
+    if isinstance(e, Hadamard) and not e.divide:
+        return _hadamard_factors(e.left) + _hadamard_factors(e.right)
+    return [e]
+
+
+def like_key(e: Expr) -> Expr:
+    """A form in which `a .* x` and `x .* a` are the same (the Hadamard product commutes)."""
+    def canonical(node: Expr) -> Expr:
+        if isinstance(node, Hadamard) and not node.divide:
+            factors = sorted(_hadamard_factors(node), key=str)
+            out = factors[0]
+            for f in factors[1:]:
+                out = Hadamard(out, f)
+            return out
+        return node
+    return e.map_bottom_up(canonical)
+
+
 def _collect_like_terms(node: Expr, ctx: Context):
     """2 A + 3 A = 5 A: terms equal up to a numeric coefficient are merged."""
     if not isinstance(node, Add):
         return None
     order: list[Expr] = []
+    first: dict[Expr, Expr] = {}
     total: dict[Expr, Fraction] = {}
     for t in node.terms:
         c, rest = split_coefficient(t)
-        if rest not in total:
-            order.append(rest)
-            total[rest] = Fraction(0)
-        total[rest] += c
+        key = like_key(rest)
+        if key not in total:
+            order.append(key)
+            first[key] = rest
+            total[key] = Fraction(0)
+        total[key] += c
     if len(order) == len(node.terms):
         return None
-    return add(*(mul(Number(total[r]), r) for r in order if total[r] != 0))
+    return add(*(mul(Number(total[k]), first[k]) for k in order if total[k] != 0))
 
 
 def _common_affixes(lists: list[tuple[Expr, ...]]) -> tuple[int, int]:

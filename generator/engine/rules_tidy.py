@@ -1,0 +1,229 @@
+"""The tidy pass: the gradient as a teacher writes it.
+
+Each rule here is an identity (`X X^-1 = I`, `exp(z) ./ (1 + exp(z)) = sigmoid(z)`,
+`1/2 A + 1/2 B = 1/2 (A + B)`); applied to `G`, every line is still checked by the
+theorem, so the printed answer is proved equal to the untidied one.
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+
+from generator.engine.context import Context
+from generator.engine.rule import Rule
+from generator.engine.rules_trace import _common_affixes
+from generator.expr import (
+    ONE, Add, Elementwise, Expr, Hadamard, Identity, Inverse, Mul, Number, add, factors_of,
+    mul, split_coefficient,
+)
+
+
+def _cancel_inverse(node: Expr, ctx: Context):
+    """X X^-1 = X^-1 X = I."""
+    if not isinstance(node, Mul):
+        return None
+    f = node.factors
+    for i in range(len(f) - 1):
+        a, b = f[i], f[i + 1]
+        if Inverse(a) == b or Inverse(b) == a:
+            inner = a if Inverse(a) == b else b
+            if ctx.is_scalar(inner):
+                return mul(*f[:i], *f[i + 2:]) if len(f) > 2 else ONE
+            return mul(*f[:i], Identity(ctx.shape(inner)[0]), *f[i + 2:])
+    return None
+
+
+def _identity_product(node: Expr, ctx: Context):
+    """A I = I A = A."""
+    if not isinstance(node, Mul):
+        return None
+    kept = [g for g in node.factors if not isinstance(g, Identity)]
+    if len(kept) < len(node.factors) and any(not ctx.is_scalar(g) for g in kept):
+        return mul(*kept)
+    return None
+
+
+def _inverse_inverse(node: Expr, ctx: Context):
+    if isinstance(node, Inverse) and isinstance(node.arg, Inverse):
+        return node.arg.arg
+    if isinstance(node, Inverse) and isinstance(node.arg, Number) and node.arg.value != 0:
+        return Number(1 / node.arg.value)
+    return None
+
+
+def _hadamard_sign(node: Expr, ctx: Context):
+    """(c A) .* B = c (A .* B) for a number c."""
+    if not isinstance(node, Hadamard):
+        return None
+    cl, left = split_coefficient(node.left)
+    cr, right = split_coefficient(node.right)
+    if node.divide:
+        cr = 1 / cr
+    if cl == 1 and cr == 1 or left == ONE or (right == ONE and not node.divide):
+        return None
+    return mul(Number(cl * cr), Hadamard(left, right, node.divide))
+
+
+def chain(e: Expr) -> list[Expr]:
+    if isinstance(e, Hadamard) and not e.divide:
+        return chain(e.left) + chain(e.right)
+    return [e]
+
+
+def _rebuild_chain(factors: list[Expr]) -> Expr:
+    if not factors:
+        return ONE
+    out = factors[0]
+    for f in factors[1:]:
+        out = Hadamard(out, f)
+    return out
+
+
+def _reciprocal_of(e: Expr):
+    if isinstance(e, Hadamard) and e.divide and e.left == ONE:
+        return e.right
+    return None
+
+
+def _hadamard_cancel(node: Expr, ctx: Context):
+    """(1 ./ u) .* u = 1 inside a chain of `.*`."""
+    if not isinstance(node, Hadamard) or node.divide:
+        return None
+    factors = chain(node)
+    for i, f in enumerate(factors):
+        u = _reciprocal_of(f)
+        if u is not None and u in factors:
+            j = factors.index(u)
+            return _rebuild_chain([g for k, g in enumerate(factors) if k not in (i, j)])
+    return None
+
+
+def _sigmoid_from_exp(node: Expr, ctx: Context):
+    """exp(z) ./ (1 + exp(z)) = sigmoid(z), in a chain of `.*`."""
+    if not isinstance(node, Hadamard):
+        return None
+    factors = chain(node) if not node.divide else [Hadamard(ONE, node.right, True), node.left]
+    for i, f in enumerate(factors):
+        u = _reciprocal_of(f)
+        if isinstance(u, Add) and len(u.terms) == 2 and u.terms[0] == ONE \
+                and isinstance(u.terms[1], Elementwise) and u.terms[1].func == "exp" \
+                and u.terms[1] in factors:
+            j = factors.index(u.terms[1])
+            rest = [g for k, g in enumerate(factors) if k not in (i, j)]
+            return _rebuild_chain(rest + [Elementwise("sigmoid", u.terms[1].arg)])
+    return None
+
+
+def _factor_number(node: Expr, ctx: Context):
+    """1/2 A + 1/2 B = 1/2 (A + B)."""
+    if not isinstance(node, Add):
+        return None
+    split = [split_coefficient(t) for t in node.terms]
+    coefficients = {c for c, _ in split}
+    if len(coefficients) == 1 and (c := coefficients.pop()) not in (1, -1):
+        return mul(Number(c), add(*(rest for _, rest in split)))
+    return None
+
+
+def _factor_some(node: Expr, ctx: Context):
+    """A X + B X + C = (A + B) X + C: factor the terms that share a factor."""
+    if not isinstance(node, Add) or len(node.terms) < 3:
+        return None
+    split = [split_coefficient(t) for t in node.terms]
+    for side in (-1, 0):
+        groups: dict[Expr, list[int]] = {}
+        for i, (_, rest) in enumerate(split):
+            fs = factors_of(rest)
+            if len(fs) > 1 and not ctx.is_scalar(fs[side]):
+                groups.setdefault(fs[side], []).append(i)
+        for members in groups.values():
+            if 1 < len(members) < len(node.terms):
+                lists = [factors_of(split[i][1]) for i in members]
+                prefix, suffix = _common_affixes(lists)
+                middles = [mul(Number(split[i][0]), *f[prefix: len(f) - suffix])
+                           for i, f in zip(members, lists)]
+                common = lists[0]
+                factored = mul(*common[:prefix], add(*middles), *common[len(common) - suffix:])
+                terms = [factored if i == members[0] else t
+                         for i, t in enumerate(node.terms) if i == members[0] or i not in members]
+                return add(*terms)
+    return None
+
+
+def _order_terms(node: Expr, ctx: Context):
+    """Positive terms first: `-y + s` is written `s - y`."""
+    if not isinstance(node, Add):
+        return None
+    negative = [split_coefficient(t)[0] < 0 for t in node.terms]
+    if negative[0] and not all(negative):
+        return add(*(t for t, n in zip(node.terms, negative) if not n),
+                   *(t for t, n in zip(node.terms, negative) if n))
+    return None
+
+
+def _size(e: Expr) -> int:
+    return sum(1 for _ in e.walk())
+
+
+def _expand_node(node: Expr) -> Expr:
+    """One level of `A .* (B + C) = A .* B + A .* C`, numbers out, `1 .* A = A`;
+    also `c (A + B) = c A + c B` for a number c."""
+    if isinstance(node, Mul) and len(node.factors) == 2 and isinstance(node.factors[0], Number) \
+            and isinstance(node.factors[1], Add):
+        return add(*(mul(node.factors[0], t) for t in node.factors[1].terms))
+    if not isinstance(node, Hadamard) or node.divide:
+        return node
+    for side, other, rebuild in ((node.right, node.left, lambda t: Hadamard(node.left, t)),
+                                 (node.left, node.right, lambda t: Hadamard(t, node.right))):
+        if isinstance(side, Add):
+            return add(*(_expand_node(rebuild(t)) for t in side.terms))
+    cl, left = split_coefficient(node.left)
+    cr, right = split_coefficient(node.right)
+    if left == ONE:
+        return mul(Number(cl * cr), right)
+    if right == ONE:
+        return mul(Number(cl * cr), left)
+    return mul(Number(cl * cr), Hadamard(left, right))
+
+
+def _expand_and_collect(node: Expr, ctx: Context):
+    """Expand the Hadamard products over sums and collect: kept only when it is shorter,
+    as when `(1 - y) .* s - y .* (1 - s)` becomes `s - y`."""
+    if not isinstance(node, Add):
+        return None
+    expanded = node.map_bottom_up(_expand_node)
+    if expanded == node:
+        return None
+    from generator.engine.rules_trace import _collect_like_terms
+    collected = _collect_like_terms(expanded, ctx) if isinstance(expanded, Add) else None
+    result = collected if collected is not None else expanded
+    return result if _size(result) < _size(node) else None
+
+
+RULES = (
+    Rule("cancel-inverse", "tidy", "cancel the inverse",
+         r"XX^{-1} = X^{-1}X = I", "A matrix times its inverse is the identity",
+         _cancel_inverse),
+    Rule("identity-product", "tidy", "drop the identity",
+         r"AI = IA = A", "Multiplying by the identity changes nothing", _identity_product,
+         minor=True),
+    Rule("inverse-inverse", "tidy", "inverse of an inverse",
+         r"(X^{-1})^{-1} = X", "The inverse of an inverse", _inverse_inverse, minor=True),
+    Rule("hadamard-sign", "tidy", "numbers out of the Hadamard product",
+         r"(cA) \odot B = c(A \odot B)", "A number factors out of a Hadamard product",
+         _hadamard_sign, minor=True),
+    Rule("hadamard-cancel", "tidy", "cancel entry by entry",
+         r"(\mathbf{1} \oslash u) \odot u = \mathbf{1}", "Cancel entry by entry",
+         _hadamard_cancel),
+    Rule("sigmoid-from-exp", "tidy", "recognise the sigmoid",
+         r"\exp(z) \oslash (1 + \exp(z)) = \sigma(z)", "Recognise the sigmoid function",
+         _sigmoid_from_exp),
+    Rule("factor-number", "tidy", "factor out the number",
+         r"cA + cB = c(A + B)", "Factor out the common number", _factor_number),
+    Rule("factor-some", "tidy", "factor out common factors",
+         r"AX + BX + C = (A + B)X + C", "Factor the terms that share a factor", _factor_some),
+    Rule("hadamard-expand", "tidy", "expand and collect",
+         r"A \odot (B + C) = A \odot B + A \odot C",
+         "Expand the Hadamard products and collect like terms", _expand_and_collect),
+    Rule("order-terms", "tidy", "reorder the terms",
+         r"-B + A = A - B", "Write the positive terms first", _order_terms, minor=True),
+)
