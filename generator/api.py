@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from generator.derivation import Derivation
 from generator.engine.context import Context
-from generator.engine.differential import derive_gradient
+from generator.engine.differential import derive_gradient, symmetrise
 from generator.engine.recorder import Recorder
 from generator.engine.solve import solve_for
 from generator.errors import ProblemError, StuckError
@@ -33,27 +33,44 @@ def derive(problem: Problem) -> Derivation:
         raise StuckError(
             f"{_where(problem)}the derivation of {problem.objective} did not terminate "
             f"(a rewrite kept growing the expression); this is a bug in tracetrick") from None
+    gradient, notes = result.gradient, _conventions(problem)
+    if problem.symmetric_gradient:
+        gradient = symmetrise(rec, gradient)
     solution, conditions = None, ()
     if problem.solve:
-        found = solve_for(rec, result.gradient)
+        found = solve_for(rec, gradient)
         solution, conditions = found.value, found.conditions
     rec.end()
     claim = Claim(problem.objective, problem.wrt, rec.ctx.table, dict(result.definitions),
-                  tuple(rec.steps), result.gradient, solution)
+                  tuple(rec.steps), gradient, solution)
     verification = verify(claim)
     verification = replace(verification, sympy_agrees=sympy_agrees(
         problem.objective, problem.wrt, problem.symbols, result.gradient))
-    _check_expected(problem, "expect", problem.expect, result.gradient, rec.ctx)
+    _check_expected(problem, "expect", problem.expect, gradient, rec.ctx)
     _check_expected(problem, "solution", problem.solution, solution, rec.ctx)
     return Derivation(
         problem=problem,
         steps=tuple(rec.steps),
         sheet=tuple(rec.sheet),
-        gradient=result.gradient,
+        gradient=gradient,
         verification=verification,
         solution=solution,
         conditions=conditions,
+        notes=notes,
     )
+
+
+def _conventions(problem: Problem) -> tuple[str, ...]:
+    """What the sheet must say about the convention its answer follows."""
+    x = problem.wrt
+    if not problem.symbols[x].has("symmetric"):
+        return ()
+    if problem.symmetric_gradient:
+        return (f"`{x}` is symmetric: the gradient given is the symmetric part (G + G^T)/2 "
+                f"of the gradient of L as a function of an unconstrained `{x}`.",)
+    return (f"`{x}` is symmetric: the gradient given is that of L as a function of an "
+            f"unconstrained `{x}` (the usual convention); `symmetric_gradient: true` gives "
+            f"its symmetric part (G + G^T)/2 instead.",)
 
 
 def derive_text(objective: str, wrt: str, lets: tuple[str, ...] = (), **options) -> Derivation:

@@ -31,6 +31,11 @@ SUBSTITUTE = Rule(
     r"R,\ \mathrm{d}R \text{ replaced by what they stand for}",
     "Plug the differential of the named subexpression back in", _not_a_rewrite)
 
+SYMMETRISE = Rule(
+    "symmetrise-gradient", "theorem", "symmetrise",
+    r"\nabla_X^{\mathrm{sym}} L = \tfrac{1}{2}(G + G^{T}) \text{ for a symmetric } X",
+    "For a symmetric variable, take the symmetric part of the gradient", _not_a_rewrite)
+
 SOLVE_RULES = (
     Rule("solve-set-zero", "solve", "set the gradient to zero",
          r"\nabla_X L = 0 \text{ at a stationary point}",
@@ -50,7 +55,7 @@ SOLVE_RULES = (
 
 CATALOGUE: tuple[Rule, ...] = (
     rules_trace.RULES + rules_differential.RULES + rules_elementwise.RULES + rules_tidy.RULES
-    + (ABBREVIATE, SUBSTITUTE, THEOREM) + SOLVE_RULES
+    + (ABBREVIATE, SUBSTITUTE, THEOREM, SYMMETRISE) + SOLVE_RULES
 )
 
 BY_ID: dict[str, Rule] = {rule.id: rule for rule in CATALOGUE}

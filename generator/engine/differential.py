@@ -13,6 +13,7 @@ recorded by the Recorder.  The story, as in the notes:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 from generator.derivation import SheetStep, Step
 from generator.engine import catalogue as cat
@@ -20,7 +21,8 @@ from generator.engine.context import Context, has_differential
 from generator.engine.recorder import Recorder
 from generator.errors import StuckError
 from generator.expr import (
-    Add, Differential, Expr, Hadamard, Identity, Mul, Symbol, Trace, Transpose, ZERO, add, d,
+    Add, Differential, Expr, Hadamard, Identity, Mul, Number, Symbol, Trace, Transpose, ZERO,
+    add, d,
     factors_of, is_zero, mul, terms_of,
 )
 from generator.symbols import SymbolInfo
@@ -42,6 +44,9 @@ TO_TRACE_FORM = cat.rules(
     "trace-transpose", "transpose-product", "transpose-sum", "transpose-transpose",
     "transpose-scalar", "trace-cyclic", "trace-hadamard", "scalar-commute", "drop-zero")
 COLLECT = cat.rules("trace-collect", "collect-like-terms", "factor-common", "drop-zero")
+TRANSPOSES = cat.rules(
+    "transpose-product", "transpose-sum", "transpose-transpose", "transpose-scalar",
+    "transpose-inverse")
 TIDY = cat.rules(
     "transpose-product", "transpose-sum", "transpose-transpose", "transpose-scalar",
     "transpose-inverse", "transpose-symmetric", "inverse-inverse", "cancel-inverse",
@@ -235,9 +240,22 @@ def _identify(rec: Recorder, expr: Expr) -> Expr:
     rec.show(g_t, m)
     gradient = Transpose(m)
     rec.show(G, gradient, implies=True)
+    gradient = rec.exhaust(G, gradient, TRANSPOSES)   # first the notation, then the algebra
     gradient = rec.exhaust(G, gradient, TIDY)
     rec.end(keep_if_unchanged=True)
     return gradient
+
+
+def symmetrise(rec: Recorder, gradient: Expr) -> Expr:
+    """(G + G^T) / 2: the gradient among symmetric directions, for a symmetric variable."""
+    rec.begin(f"Symmetrise the gradient (`{rec.ctx.wrt}` is symmetric)")
+    rec.show(G, gradient)
+    g = mul(Number(Fraction(1, 2)), add(gradient, Transpose(gradient)))
+    rec.record(cat.SYMMETRISE, G, g, g)
+    g = rec.exhaust(G, g, TRANSPOSES)
+    g = rec.exhaust(G, g, TIDY)
+    rec.end()
+    return g
 
 
 def _coefficient_of_differential(expr: Expr, dvar: Differential, ctx: Context) -> Expr:

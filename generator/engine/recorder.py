@@ -13,6 +13,7 @@ from generator.engine.context import Context
 from generator.engine.rule import Rule
 from generator.errors import StuckError
 from generator.expr import Expr
+from generator.syntax.printer import to_text
 
 # A derivation that needs more rewrites than this is looping: a bug, not a proof.
 MAX_APPLICATIONS = 2000
@@ -108,7 +109,8 @@ class Recorder:
             self._lines[-1] = Line(expr, last.lhs, last.implies, last.note,
                                    last.note_math, last.note_math_lhs)
         else:
-            self.show(lhs, expr)
+            note = rule.because.format(to_text(changed)) if rule.because and changed else ""
+            self.show(lhs, expr, note=note)
 
     def exhaust(self, lhs: Expr, expr: Expr, rules: Iterable[Rule],
                 where: Optional[Where] = None, show: bool = True) -> Expr:

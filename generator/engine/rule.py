@@ -19,6 +19,8 @@ class Rule:
     trace.  `apply(node, ctx)` returns the rewritten node, or None where the law does
     not apply to that node.  `minor` rules (dropping a zero, `(A^T)^T = A`) are shown
     merged into the neighbouring line of the sheet, as a teacher would write them.
+    A rule whose use depends on a property of a symbol says so on its line through
+    `because` ("since `A` is symmetric").
     """
 
     id: str
@@ -29,3 +31,4 @@ class Rule:
     apply: Apply = field(compare=False, repr=False)
     conditions: tuple[str, ...] = ()
     minor: bool = False
+    because: str = ""   # a note for the sheet line, `{}` is the subterm produced

@@ -272,7 +272,7 @@ RULES = (
          _transpose_scalar, minor=True),
     Rule("transpose-symmetric", "transpose", "symmetry",
          r"A^{T} = A \text{ for a symmetric } A", "Use the symmetry of the matrix",
-         _transpose_symmetric, conditions=("A symmetric",)),
+         _transpose_symmetric, conditions=("A symmetric",), because="since `{}` is symmetric"),
     Rule("transpose-inverse", "transpose", "transpose of an inverse",
          r"(X^{-1})^{T} = (X^{T})^{-1} = X^{-T}", "Transpose of an inverse",
          _transpose_inverse, minor=True),

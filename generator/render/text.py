@@ -28,7 +28,7 @@ def render_text(derivation: Derivation) -> str:
                    + (f", provided {' and '.join(map(str, derivation.conditions))}"
                       if derivation.conditions else ""))
     for note in derivation.notes:
-        out.append(note)
+        out.append(plain(note))
     out.append(verification_sentence(derivation))
     return "\n".join(out) + "\n"
 
@@ -61,7 +61,7 @@ def _aligned(lines: tuple[Line, ...]) -> list[str]:
             if line.note_math is not None:
                 math = (f"{to_text(line.note_math_lhs)} = " if line.note_math_lhs else "") \
                     + to_text(line.note_math)
-            note = "    (" + " ".join(x for x in (line.note, math) if x) + ")"
+            note = "    (" + " ".join(x for x in (plain(line.note), math) if x) + ")"
         out.append(f"    {lhs.rjust(width)} = {to_text(line.rhs)}{note}")
     return out
 
