@@ -18,7 +18,7 @@ import numpy as np
 from generator.derivation import Step, Verification
 from generator.engine import catalogue as cat
 from generator.errors import VerificationError
-from generator.expr import ZERO, Add, Expr, Mul, Symbol, Transpose
+from generator.expr import ZERO, Add, Expr, Hadamard, Mul, Symbol, Trace, Transpose
 from generator.numeric import STEP, EvaluationError, Evaluator, Instance, draw_instance
 from generator.symbols import SymbolTable
 
@@ -57,7 +57,18 @@ def magnitude(e: Expr, ev: Evaluator) -> float:
         return sum(magnitude(t, ev) for t in e.terms)
     if isinstance(e, Mul):
         return float(np.prod([magnitude(f, ev) for f in e.factors]))
+    if isinstance(e, Hadamard):
+        return magnitude(e.left, ev) * magnitude(e.right, ev) if not e.divide \
+            else float(np.linalg.norm(ev(e)))
+    if isinstance(e, (Trace, Transpose)):
+        return magnitude(e.arg, ev) * (np.sqrt(ev(e.arg).shape[0]) if isinstance(e, Trace) else 1)
     return float(np.linalg.norm(ev(e)))
+
+
+def scaled_error(a: np.ndarray, b: np.ndarray, scale: float) -> float:
+    """|a - b| against the larger of |a|, |b| and the size of the parts b is made of."""
+    gap = float(np.linalg.norm(np.asarray(a) - np.asarray(b)))
+    return gap / max(float(np.linalg.norm(a)), float(np.linalg.norm(b)), scale, 1e-8)
 
 
 class _Trial:
@@ -86,13 +97,14 @@ class _Trial:
     def error(self, step: Step) -> float:
         lhs, rhs = step.lhs, step.expr
         rule = cat.BY_ID.get(step.rule)
-        if rule is not None and rule.group == "solve":
-            return self.equation_error(lhs, rhs)
+        if rule is not None and rule.group == "solve" or lhs == Symbol(self.claim.wrt):
+            return self.equation_error(lhs, rhs)   # an equation that holds at the solution
+        scale = magnitude(rhs, self.base) * float(np.linalg.norm(self.inst.direction))
         if lhs == Transpose(G):
-            return relative_error(np.trace(self.base(rhs) @ self.inst.direction), self.dL)
+            return scaled_error(np.trace(self.base(rhs) @ self.inst.direction), self.dL, scale)
         if lhs == G:
-            return relative_error(np.sum(self.base(rhs) * self.inst.direction), self.dL)
-        return relative_error(self.base(lhs), self.base(rhs))
+            return scaled_error(np.sum(self.base(rhs) * self.inst.direction), self.dL, scale)
+        return scaled_error(self.base(lhs), self.base(rhs), magnitude(rhs, self.base))
 
     def equation_error(self, lhs: Expr, rhs: Expr) -> float:
         """How far `lhs = rhs` is from holding at the solution, against its terms' size."""
@@ -104,56 +116,59 @@ class _Trial:
         return self.equation_error(self.claim.gradient, ZERO)
 
 
-def _trials(claim: Claim, rng: np.random.Generator):
-    made, draws = 0, 0
-    while made < TRIALS:
-        draws += 1
-        if draws > MAX_DRAWS:
-            raise VerificationError(
-                "could not find random instances on which every matrix to invert is "
-                "invertible; the derivation was not checked")
-        inst = draw_instance(claim.table, claim.wrt, rng)
+def _errors_of_trial(claim: Claim, trial: "_Trial") -> list[tuple[str, float]]:
+    """(what was checked, relative error) for every line of one instance.
+
+    Raises EvaluationError when the instance makes a needed matrix singular: the
+    caller then draws another instance.
+    """
+    errors = []
+    for number, step in enumerate(claim.steps, 1):
         try:
-            trial = _Trial(claim, inst)
-        except EvaluationError:
-            continue
+            err = trial.error(step)
         except ValueError as exc:   # numpy: shapes that do not fit are an engine bug
-            raise VerificationError(f"the objective could not be evaluated: {exc}") from None
-        yield trial
-        made += 1
+            raise VerificationError(
+                f"step {number} ({step.rule}) could not be evaluated: {exc}") from None
+        errors.append((f"step {number} ({step.rule}) failed its numeric check: "
+                       f"{step.lhs} = {step.expr} is off by a relative error of {{:.2g}}. "
+                       f"This is a bug in tracetrick: the sheet was not written.", err))
+    errors.append((f"the gradient {claim.gradient} fails the finite-difference check "
+                   f"(relative error {{:.2g}}); this is a bug in tracetrick",
+                   trial.error(Step("identify-gradient", "", G, claim.gradient))))
+    if claim.solution is not None:
+        errors.append((f"the solution {claim.solution} does not make the gradient zero "
+                       f"(relative error {{:.2g}}); this is a bug in tracetrick",
+                       trial.stationary_error()))
+    return errors
 
 
 def verify(claim: Claim, seed: int = 0) -> Verification:
-    """Check every step on TRIALS random instances; raise VerificationError on a failure."""
+    """Check every line on TRIALS random instances; raise VerificationError on a failure.
+
+    An instance on which a matrix to invert is singular (or nearly) says nothing about
+    the derivation: it is replaced by another, up to MAX_DRAWS draws.
+    """
     rng = np.random.default_rng(seed)
-    worst, checks = 0.0, 0
-    for trial in _trials(claim, rng):
-        for number, step in enumerate(claim.steps, 1):
-            try:
-                err = trial.error(step)
-            except (EvaluationError, ValueError) as exc:
-                raise VerificationError(
-                    f"step {number} ({step.rule}) could not be evaluated: {exc}") from None
+    worst, checks, made = 0.0, 0, 0
+    for _ in range(MAX_DRAWS):
+        try:
+            trial = _Trial(claim, draw_instance(claim.table, claim.wrt, rng))
+            errors = _errors_of_trial(claim, trial)
+        except EvaluationError:
+            continue
+        except ValueError as exc:
+            raise VerificationError(f"the objective could not be evaluated: {exc}") from None
+        for message, err in errors:
             if not err <= TOLERANCE:
-                raise VerificationError(
-                    f"step {number} ({step.rule}) failed its numeric check: "
-                    f"{step.lhs} = {step.expr} is off by a relative error of {err:.2g}. "
-                    f"This is a bug in tracetrick: the sheet was not written.")
-            worst, checks = max(worst, err), checks + 1
-        grad_err = trial.error(Step("identify-gradient", "", G, claim.gradient))
-        if not grad_err <= TOLERANCE:
-            raise VerificationError(
-                f"the gradient {claim.gradient} fails the finite-difference check "
-                f"(relative error {grad_err:.2g}); this is a bug in tracetrick")
-        worst, checks = max(worst, grad_err), checks + 1
-        if claim.solution is not None:
-            err = trial.stationary_error()
-            if not err <= TOLERANCE:
-                raise VerificationError(
-                    f"the solution {claim.solution} does not make the gradient zero "
-                    f"(relative error {err:.2g}); this is a bug in tracetrick")
-            worst, checks = max(worst, err), checks + 1
-    return Verification(TRIALS, worst, checks)
+                raise VerificationError(message.format(err))
+            worst = max(worst, err)
+        checks += len(errors)
+        made += 1
+        if made == TRIALS:
+            return Verification(TRIALS, worst, checks)
+    raise VerificationError(
+        f"could not find {TRIALS} random instances on which every matrix to invert is "
+        f"invertible (in {MAX_DRAWS} draws); the derivation was not checked")
 
 
 def agree(a: Expr, b: Expr, table: SymbolTable, wrt: str, seed: int = 1) -> float:

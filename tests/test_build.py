@@ -40,6 +40,20 @@ def test_build_writes_every_sheet(built):
     assert not list(built.glob("*.tmp"))
 
 
+def test_build_writes_the_cookbook_set_into_its_folder(built):
+    cookbook = built / "cookbook"
+    names = sorted(p.name for p in cookbook.glob("*.pdf"))
+    assert {"worksheet.pdf", "solutions.pdf", "01-trace-linear.pdf",
+            "12-ridge-regression.pdf"} <= set(names)
+    assert len(names) == 2 + len(list((ROOT / "problems/cookbook").glob("[0-9]*.yaml")))
+    text = pdf_text(cookbook / "solutions.pdf")
+    assert text.startswith("Matrixcalculus:theMatrixCookbookandmachinelearning")
+    assert "Problem1:Traceofalinearproduct" in text
+    assert "∇XL=ATBT" in text                            # Problem 1's answer
+    assert "w=(XTX+λIn)−1XTy" in text                    # ridge regression, solved
+    assert "Traceofquadraticproduct" not in text         # the top set's problem 5
+
+
 def test_solutions_hold_the_steps_and_answers(built):
     text = pdf_text(built / "solutions.pdf")
     assert "Problem5:Traceofquadraticproduct" in text

@@ -115,10 +115,13 @@ def test_subprocess_console_script_and_module():
 def test_check_and_list_on_the_shipped_problems():
     result = run("check", str(ROOT / "problems"))
     assert result.exit_code == 0, result.output
-    assert "3 passed, 0 failed" in result.output
+    shipped = len(list((ROOT / "problems").rglob("[0-9]*.yaml")))
+    assert f"{shipped} passed, 0 failed" in result.output
+    assert "problems/cookbook/01-trace-linear.yaml: Trace of a linear product" in result.output
     listing = run("list", str(ROOT / "problems"))
     assert listing.exit_code == 0
     assert "Trace of quadratic product" in listing.output and "tr(X^T A X)" in listing.output
+    assert "cookbook: Matrix calculus: the Matrix Cookbook and machine learning" in listing.output
 
 
 def test_check_fails_on_a_bad_problem(tmp_path):

@@ -50,7 +50,7 @@ def _value(e, env, sizes):
         for t in e.terms[1:]:
             out = out + v(t)
         return out
-    unary = {Transpose: lambda a: a.T, Inverse: np.linalg.inv,
+    unary = {Transpose: lambda a: a.T, Inverse: _shape_of_inverse,
              Trace: lambda a: np.array([[np.trace(a)]]),
              Det: lambda a: np.array([[np.linalg.det(a)]]),
              LogDet: lambda a: np.array([[np.linalg.slogdet(a)[1]]]),
@@ -81,6 +81,12 @@ def _chain(values):
         except ValueError:
             continue
     raise ValueError("no association of the product conforms")
+
+
+def _shape_of_inverse(a):
+    """Only the shape matters here, and a square product such as `A B` (n x m times m x n,
+    m < n) is singular: pinv for a square matrix; inv (which refuses) for any other."""
+    return np.linalg.pinv(a) if a.shape[0] == a.shape[1] else np.linalg.inv(a)
 
 
 def numeric_shape(expr, table, identity_size=None):

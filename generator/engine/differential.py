@@ -44,15 +44,16 @@ TO_TRACE_FORM = cat.rules(
     "trace-transpose", "transpose-product", "transpose-sum", "transpose-transpose",
     "transpose-scalar", "trace-cyclic", "trace-hadamard", "scalar-commute", "drop-zero")
 COLLECT = cat.rules("trace-collect", "collect-like-terms", "factor-common", "drop-zero")
-TRANSPOSES = cat.rules(
+# The tidy pass: notation kept normal (NORMAL, to exhaustion) between single pieces of
+# algebra (TIDY), so that no rule sees `S^-T I_n N` where a teacher sees `N S^-T`.
+NORMAL = cat.rules(
     "transpose-product", "transpose-sum", "transpose-transpose", "transpose-scalar",
-    "transpose-inverse")
+    "transpose-inverse", "inverse-inverse", "identity-product", "drop-zero", "hadamard-sign",
+    "scalar-commute")
 TIDY = cat.rules(
-    "transpose-product", "transpose-sum", "transpose-transpose", "transpose-scalar",
-    "transpose-inverse", "transpose-symmetric", "inverse-inverse", "cancel-inverse",
-    "identity-product", "drop-zero", "hadamard-sign", "hadamard-cancel", "sigmoid-from-exp", "hadamard-expand",
-    "collect-like-terms", "factor-common", "factor-some", "factor-number", "scalar-commute",
-    "order-terms")
+    "transpose-symmetric", "cancel-inverse", "hadamard-cancel", "sigmoid-from-exp",
+    "hadamard-expand", "expand-identity", "collect-like-terms", "factor-out", "factor-some",
+    "factor-number", "order-terms")
 NAMES_FOR_RESIDUALS = ("R", "S", "Q", "U", "V", "W", "Z")
 
 
@@ -240,8 +241,7 @@ def _identify(rec: Recorder, expr: Expr) -> Expr:
     rec.show(g_t, m)
     gradient = Transpose(m)
     rec.show(G, gradient, implies=True)
-    gradient = rec.exhaust(G, gradient, TRANSPOSES)   # first the notation, then the algebra
-    gradient = rec.exhaust(G, gradient, TIDY)
+    gradient = rec.simplify(G, gradient, NORMAL, TIDY)
     rec.end(keep_if_unchanged=True)
     return gradient
 
@@ -252,8 +252,7 @@ def symmetrise(rec: Recorder, gradient: Expr) -> Expr:
     rec.show(G, gradient)
     g = mul(Number(Fraction(1, 2)), add(gradient, Transpose(gradient)))
     rec.record(cat.SYMMETRISE, G, g, g)
-    g = rec.exhaust(G, g, TRANSPOSES)
-    g = rec.exhaust(G, g, TIDY)
+    g = rec.simplify(G, g, NORMAL, TIDY)
     rec.end()
     return g
 

@@ -123,6 +123,19 @@ class Recorder:
             rule, expr, changed = found
             self.record(rule, lhs, expr, changed, show=show)
 
+    def simplify(self, lhs: Expr, expr: Expr, normal: Iterable[Rule],
+                 rules: Iterable[Rule]) -> Expr:
+        """Keep `expr` in normal form (the `normal` rules to exhaustion) between single
+        applications of `rules`: notation first, then one piece of algebra at a time."""
+        normal, rules = tuple(normal), tuple(rules)
+        while True:
+            expr = self.exhaust(lhs, expr, normal)
+            found = rewrite_first(expr, rules, self.ctx)
+            if found is None:
+                return expr
+            rule, expr, changed = found
+            self.record(rule, lhs, expr, changed)
+
     def apply_once(self, lhs: Expr, expr: Expr, rule: Rule) -> Expr:
         found = rewrite_first(expr, (rule,), self.ctx)
         if found is None:

@@ -10,7 +10,7 @@ from fractions import Fraction
 
 from generator.engine.context import Context
 from generator.engine.rule import Rule
-from generator.engine.rules_trace import _common_affixes
+from generator.engine.rules_trace import factor_terms
 from generator.expr import (
     ONE, Add, Elementwise, Expr, Hadamard, Identity, Inverse, Mul, Number, add, factors_of,
     mul, split_coefficient,
@@ -47,6 +47,19 @@ def _inverse_inverse(node: Expr, ctx: Context):
         return node.arg.arg
     if isinstance(node, Inverse) and isinstance(node.arg, Number) and node.arg.value != 0:
         return Number(1 / node.arg.value)
+    return None
+
+
+def _inverse_scalar(node: Expr, ctx: Context):
+    """(c A)^-1 = c^-1 A^-1 for a scalar c."""
+    if not (isinstance(node, Inverse) and isinstance(node.arg, Mul)):
+        return None
+    f = node.arg.factors
+    for i in range(1, len(f)):   # a leading group whose product is a scalar: u^T u S
+        if ctx.is_scalar(mul(*f[:i])) and not ctx.is_scalar(mul(*f[i:])):
+            c, scalar = split_coefficient(mul(*f[:i]))
+            inverse_scalar = Number(1 / c) if scalar == ONE else mul(Number(1 / c), Inverse(scalar))
+            return mul(inverse_scalar, Inverse(mul(*f[i:])))
     return None
 
 
@@ -128,24 +141,40 @@ def _factor_some(node: Expr, ctx: Context):
     """A X + B X + C = (A + B) X + C: factor the terms that share a factor."""
     if not isinstance(node, Add) or len(node.terms) < 3:
         return None
-    split = [split_coefficient(t) for t in node.terms]
     for side in (-1, 0):
         groups: dict[Expr, list[int]] = {}
-        for i, (_, rest) in enumerate(split):
-            fs = factors_of(rest)
+        for i, t in enumerate(node.terms):
+            fs = factors_of(split_coefficient(t)[1])
             if len(fs) > 1 and not ctx.is_scalar(fs[side]):
                 groups.setdefault(fs[side], []).append(i)
         for members in groups.values():
-            if 1 < len(members) < len(node.terms):
-                lists = [factors_of(split[i][1]) for i in members]
-                prefix, suffix = _common_affixes(lists)
-                middles = [mul(Number(split[i][0]), *f[prefix: len(f) - suffix])
-                           for i, f in zip(members, lists)]
-                common = lists[0]
-                factored = mul(*common[:prefix], add(*middles), *common[len(common) - suffix:])
-                terms = [factored if i == members[0] else t
-                         for i, t in enumerate(node.terms) if i == members[0] or i not in members]
-                return add(*terms)
+            if not 1 < len(members) < len(node.terms):
+                continue
+            factored = factor_terms(tuple(node.terms[i] for i in members), ctx,
+                                    with_identity=False)
+            if factored is not None:
+                return add(*(factored if i == members[0] else t
+                             for i, t in enumerate(node.terms)
+                             if i == members[0] or i not in members))
+    return None
+
+
+def _factor_out(node: Expr, ctx: Context):
+    """A B C + A D C = A (B + D) C, where no identity is needed to write it."""
+    if not isinstance(node, Add):
+        return None
+    return factor_terms(node.terms, ctx, with_identity=False)
+
+
+def _expand_identity(node: Expr, ctx: Context):
+    """(c I - B) C = c C - B C: an identity inside a factored sum is expanded away."""
+    if not isinstance(node, Mul):
+        return None
+    for i, f in enumerate(node.factors):
+        if isinstance(f, Add) and any(isinstance(g, Identity)
+                                      for t in f.terms for g in factors_of(t)):
+            before, after = node.factors[:i], node.factors[i + 1:]
+            return add(*(mul(*before, t, *after) for t in f.terms))
     return None
 
 
@@ -208,6 +237,8 @@ RULES = (
          minor=True),
     Rule("inverse-inverse", "tidy", "inverse of an inverse",
          r"(X^{-1})^{-1} = X", "The inverse of an inverse", _inverse_inverse, minor=True),
+    Rule("inverse-scalar", "tidy", "scalars out of an inverse",
+         r"(cA)^{-1} = c^{-1}A^{-1}", "A scalar factor leaves the inverse", _inverse_scalar),
     Rule("hadamard-sign", "tidy", "numbers out of the Hadamard product",
          r"(cA) \odot B = c(A \odot B)", "A number factors out of a Hadamard product",
          _hadamard_sign, minor=True),
@@ -224,6 +255,11 @@ RULES = (
     Rule("hadamard-expand", "tidy", "expand and collect",
          r"A \odot (B + C) = A \odot B + A \odot C",
          "Expand the Hadamard products and collect like terms", _expand_and_collect),
+    Rule("factor-out", "tidy", "factor out common factors",
+         r"ABC + ADC = A(B + D)C", "Factor out the common factors", _factor_out),
+    Rule("expand-identity", "tidy", "expand the identity away",
+         r"(cI - B)C = cC - BC", "Expand a product whose sum holds an identity",
+         _expand_identity),
     Rule("order-terms", "tidy", "reorder the terms",
          r"-B + A = A - B", "Write the positive terms first", _order_terms, minor=True),
 )

@@ -6,7 +6,7 @@ from fractions import Fraction
 from generator.engine.context import Context, has_differential
 from generator.engine.rule import Rule
 from generator.expr import (
-    ZERO, Add, Differential, Expr, Hadamard, Identity, Inverse, Mul, Norm, Number, Power, Symbol,
+    ONE, ZERO, Add, Differential, Expr, Hadamard, Identity, Inverse, Mul, Norm, Number, Power, Symbol,
     Trace, Transpose, add, factors_of, is_zero, mul, split_coefficient,
 )
 
@@ -217,23 +217,38 @@ def _common_affixes(lists: list[tuple[Expr, ...]]) -> tuple[int, int]:
     return prefix, suffix
 
 
-def _factor_common(node: Expr, ctx: Context):
-    """A B C + A D C = A (B + D) C, for the factors common to every term."""
-    if not isinstance(node, Add):
-        return None
-    split = [split_coefficient(t) for t in node.terms]
+def factor_terms(terms: tuple[Expr, ...], ctx: Context,
+                 with_identity: bool = True) -> Expr | None:
+    """A B C + A D C = A (B + D) C for the factors common to all `terms`.
+
+    A term with nothing (or only scalars) left between the common factors gets an
+    identity of the right size: `A X + X = (A + I) X`, `N S^-1 - S^-1 C S^-1 =
+    (N I - S^-1 C) S^-1`; when no identity fits (the others are not square), None.
+    """
+    split = [split_coefficient(t) for t in terms]
     lists = [factors_of(rest) for _, rest in split]
     prefix, suffix = _common_affixes(lists)
     if prefix + suffix == 0:
         return None
-    middles = []
-    for (c, _), f in zip(split, lists):
-        middle = f[prefix: len(f) - suffix]
-        if not middle:
-            return None  # a term with nothing left would need an identity: leave it
-        middles.append(mul(Number(c), *middle))
+    middles = [list(f[prefix: len(f) - suffix]) for f in lists]
+    matrix_middles = [m for m in middles if m and not ctx.is_scalar(mul(*m))]
+    if matrix_middles and len(matrix_middles) < len(middles):
+        rows, cols = ctx.shape(mul(*matrix_middles[0]))
+        if rows != cols or not with_identity:
+            return None
+        middles = [m if m in matrix_middles else m + [Identity(rows)] for m in middles]
+    elif not matrix_middles and any(not m for m in middles):
+        middles = [m or [ONE] for m in middles]
+    parts = [mul(Number(c), *m) for (c, _), m in zip(split, middles)]
     common = lists[0]
-    return mul(*common[:prefix], add(*middles), *common[len(common) - suffix:])
+    return mul(*common[:prefix], add(*parts), *common[len(common) - suffix:])
+
+
+def _factor_common(node: Expr, ctx: Context):
+    """A B C + A D C = A (B + D) C, for the factors common to every term."""
+    if not isinstance(node, Add):
+        return None
+    return factor_terms(node.terms, ctx)
 
 
 RULES = (

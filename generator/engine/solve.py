@@ -12,10 +12,11 @@ from fractions import Fraction
 
 from generator.derivation import Condition
 from generator.engine import catalogue as cat
-from generator.engine.recorder import Recorder
+from generator.engine.recorder import Recorder, rewrite_first
 from generator.errors import StuckError
 from generator.expr import (
-    ZERO, Add, Expr, Identity, Inverse, Mul, Number, Symbol, add, factors_of, mul, neg,
+    ZERO, Add, Expr, Identity, Inverse, Mul, Number, Symbol, Transpose, add, factors_of, mul,
+    neg,
     split_coefficient, terms_of,
 )
 
@@ -35,8 +36,12 @@ def solve_for(rec: Recorder, gradient: Expr) -> Solution:
                       where=lambda n: isinstance(n, Mul) and any(
                           isinstance(f, Add) and f.contains(x) for f in n.factors),
                       show=False)
+    lhs = _transpose_if_needed(rec, lhs, x)
+    lhs = _scalars_first(rec, lhs, x)
     if lhs != gradient:
         rec.show(lhs, ZERO)
+    if lhs.contains(Inverse(x)):
+        lhs = _multiply_through(rec, lhs, x)
     variable_terms = [t for t in terms_of(lhs) if t.contains(x)]
     constant_terms = [t for t in terms_of(lhs) if not t.contains(x)]
     if not variable_terms:
@@ -48,26 +53,112 @@ def solve_for(rec: Recorder, gradient: Expr) -> Solution:
         rec.record(cat.rule("solve-move-constant"), left, right)
     left, right = _cancel_common_number(rec, variable_terms, right)
     matrix = _coefficient_matrix(rec, left, right, x, side)
-    value, conditions = _invert(matrix, right, side, rec)
+    value = _invert(matrix, right, side, rec)
     rec.record(cat.rule("solve-invert"), x, value, show=False)
     rec.show(x, value, implies=True)
+    value = rec.exhaust(x, value, TIDY_SOLUTION)
+    conditions = _what_must_be_invertible(value, rec)
+    if not conditions and not isinstance(matrix, Identity) and not rec.ctx.is_scalar(matrix):
+        conditions = (Condition(matrix, "invertible"),)   # x = 0 needs M invertible too
     rec.end()
     return Solution(value, conditions)
 
 
+TIDY_SOLUTION = cat.rules("inverse-inverse", "inverse-scalar", "scalar-commute", "cancel-inverse",
+                          "identity-product", "transpose-transpose", "transpose-symmetric")
+
+
+def _transpose_if_needed(rec: Recorder, lhs: Expr, x: Symbol) -> Expr:
+    """G = 0 holds exactly when G^T = 0: transpose when x appears as x^-T or x^T only."""
+    if not (lhs.contains(Inverse(Transpose(x))) or lhs.contains(Transpose(x))):
+        return lhs
+    flipped = rec.exhaust(Transpose(lhs), Transpose(lhs), cat.rules(
+        "transpose-sum", "transpose-product", "transpose-transpose", "transpose-scalar",
+        "transpose-inverse"), show=False)
+    flipped = flipped.replace(Inverse(Transpose(Transpose(x))), Inverse(x))
+    if flipped.contains(Transpose(x)) or flipped.contains(Inverse(Transpose(x))):
+        return lhs   # x appears both ways: leave it to the linear solver's message
+    rec.record(cat.rule("solve-transpose"), flipped, ZERO)
+    return flipped
+
+
+def _what_must_be_invertible(value: Expr, rec: Recorder) -> tuple[Condition, ...]:
+    """Every inverse in the answer, but of a symbol declared invertible: scalars must be
+    nonzero, matrices invertible."""
+    found: list[Condition] = []
+    for node in value.walk():
+        if not isinstance(node, Inverse):
+            continue
+        inner = node.arg.arg if isinstance(node.arg, Transpose) else node.arg
+        if isinstance(inner, Number) or (isinstance(inner, Symbol)
+                                        and rec.ctx.has_property(inner.name, "invertible")):
+            continue
+        condition = Condition(inner, "nonzero" if rec.ctx.is_scalar(inner) else "invertible")
+        if condition not in found:
+            found.append(condition)
+    return tuple(found)
+
+
+def _scalars_first(rec: Recorder, lhs: Expr, x: Symbol) -> Expr:
+    """`S^-1 m u^T u` is `u^T u S^-1 m`: a scalar group after the variable moves to the
+    front, so that the variable ends the term."""
+    terms = []
+    for t in terms_of(lhs):
+        factors = factors_of(t)
+        if x in factors:
+            i = factors.index(x)
+            after = factors[i + 1:]
+            if after and rec.ctx.is_scalar(mul(*after)):
+                t = mul(*after, *factors[: i + 1])
+        terms.append(t)
+    new = add(*terms)
+    new = rec.exhaust(lhs, new, cat.rules("scalar-commute", "identity-product"), show=False)
+    if new != lhs:
+        rec.record(cat.rule("scalar-commute"), lhs, new, show=False)
+    return new
+
+
+CANCEL = cat.rules("scalar-commute", "cancel-inverse", "identity-product", "collect-like-terms")
+
+
+def _multiply_through(rec: Recorder, lhs: Expr, x: Symbol) -> Expr:
+    """`N S^-1 - S^-1 C S^-1 = 0`: multiply by S on the left and/or right (S is
+    invertible) so that every inverse cancels: `N S - C = 0`.  The sides tried are
+    left, right, then both; the first that clears every inverse is written out."""
+    for left, right in ((True, False), (False, True), (True, True)):
+        multiplied = add(*(mul(*([x] if left else []), t, *([x] if right else []))
+                           for t in terms_of(lhs)))
+        if not _cancelled(multiplied, rec).contains(Inverse(x)):
+            break
+    else:
+        raise StuckError(f"cannot solve for {x}: {x}^-1 remains after multiplying by {x}")
+    rec.record(cat.rule("solve-multiply-through"), multiplied, ZERO)
+    cancelled = rec.exhaust(multiplied, multiplied, CANCEL, show=False)
+    rec.show(cancelled, ZERO)
+    return cancelled
+
+
+def _cancelled(expr: Expr, rec: Recorder) -> Expr:
+    """What CANCEL makes of `expr`, without recording (to choose the side)."""
+    for _ in range(200):
+        found = rewrite_first(expr, CANCEL, rec.ctx)
+        if found is None:
+            break
+        expr = found[1]
+    return expr
+
+
 def _invert(matrix: Expr, right: Expr, side: str, rec: Recorder):
-    """x = M^-1 C (or C M^-1); for M = c I, x = c^-1 C with c nonzero."""
+    """x = M^-1 C (or C M^-1); for M = c I, x = c^-1 C."""
     if isinstance(matrix, Identity):
-        return right, ()
+        return right
     factors = factors_of(matrix)
     if isinstance(factors[-1], Identity) and all(rec.ctx.is_scalar(f) for f in factors[:-1]):
         c, rest = split_coefficient(mul(*factors[:-1]))
-        value = mul(Number(1 / c), right) if rest == Number(1) else mul(
+        return mul(Number(1 / c), right) if rest == Number(1) else mul(
             Number(1 / c), Inverse(rest), right)
-        return value, (() if rest == Number(1) else (Condition(rest, "nonzero"),))
     inverse = Inverse(matrix)
-    value = mul(inverse, right) if side == "left" else mul(right, inverse)
-    return value, (Condition(matrix, "invertible"),)
+    return mul(inverse, right) if side == "left" else mul(right, inverse)
 
 
 def _side_of_variable(terms: list[Expr], x: Symbol) -> str:
