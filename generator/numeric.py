@@ -148,7 +148,12 @@ class Evaluator:
 
     def __call__(self, e: Expr) -> np.ndarray:
         if e not in self._cache:
-            self._cache[e] = self._eval(e)
+            with np.errstate(all="ignore"):
+                value = self._eval(e)
+            if not np.all(np.isfinite(value)):
+                # log 0, 1/0, an overflow: this instance says nothing; draw another
+                raise EvaluationError(f"{e} is not finite on this instance")
+            self._cache[e] = value
         return self._cache[e]
 
     def _eval(self, e: Expr) -> np.ndarray:  # noqa: C901 - one case per node type

@@ -37,12 +37,15 @@ DIFFERENTIAL = cat.rules(
     "differential-power", "differential-hadamard", "differential-elementwise",
     "differential-sum-entries", "differential-norm", "drop-zero")
 LINEARITY = cat.rules("trace-sum", "sum-linearity", "drop-zero", "hadamard-scalar",
-                      "hadamard-sign", "hadamard-cancel")
+                      "hadamard-sign", "hadamard-cancel", "sigmoid-from-exp")
 EXPAND = cat.rules("transpose-sum", "distribute", "hadamard-distribute")
 TO_TRACES = cat.rules("hadamard-rearrange", "sum-as-trace", "trace-scalar-factor")
-TO_TRACE_FORM = cat.rules(
-    "trace-transpose", "transpose-product", "transpose-sum", "transpose-transpose",
-    "transpose-scalar", "trace-cyclic", "trace-hadamard", "scalar-commute", "drop-zero")
+TO_TRACE_FORM = cat.rules("trace-transpose", "trace-cyclic", "trace-hadamard")
+TRACE_NOTATION = cat.rules(
+    "transpose-product", "transpose-sum", "transpose-transpose", "transpose-scalar",
+    "scalar-commute", "drop-zero")
+# A term longer than this is not shown on its own line (its dL line follows anyway).
+LONGEST_TERM_SHOWN = 60
 COLLECT = cat.rules("trace-collect", "collect-like-terms", "factor-common", "drop-zero")
 # The tidy pass: notation kept normal (NORMAL, to exhaustion) between single pieces of
 # algebra (TIDY), so that no rule sees `S^-T I_n N` where a teacher sees `N S^-T`.
@@ -196,7 +199,9 @@ def _to_trace_form(rec: Recorder, expr: Expr) -> Expr:
     rec.begin("Bring every term to the form `tr(M dX)`")
     terms = list(terms_of(expr))
     for i, term in enumerate(terms):
-        new = rec.exhaust(term, term, TO_TRACE_FORM, where=has_differential)
+        shown = len(str(term)) <= LONGEST_TERM_SHOWN
+        new = rec.simplify(term, term, TRACE_NOTATION, TO_TRACE_FORM, show=shown,
+                           where=has_differential)
         if new != term:
             terms[i] = new
     title = _title("", rec)

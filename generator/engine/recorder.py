@@ -124,17 +124,18 @@ class Recorder:
             self.record(rule, lhs, expr, changed, show=show)
 
     def simplify(self, lhs: Expr, expr: Expr, normal: Iterable[Rule],
-                 rules: Iterable[Rule]) -> Expr:
+                 rules: Iterable[Rule], show: bool = True,
+                 where: Optional[Where] = None) -> Expr:
         """Keep `expr` in normal form (the `normal` rules to exhaustion) between single
         applications of `rules`: notation first, then one piece of algebra at a time."""
         normal, rules = tuple(normal), tuple(rules)
         while True:
-            expr = self.exhaust(lhs, expr, normal)
-            found = rewrite_first(expr, rules, self.ctx)
+            expr = self.exhaust(lhs, expr, normal, where, show=show)
+            found = rewrite_first(expr, rules, self.ctx, where)
             if found is None:
                 return expr
             rule, expr, changed = found
-            self.record(rule, lhs, expr, changed)
+            self.record(rule, lhs, expr, changed, show=show)
 
     def apply_once(self, lhs: Expr, expr: Expr, rule: Rule) -> Expr:
         found = rewrite_first(expr, (rule,), self.ctx)

@@ -138,6 +138,8 @@ def _sum_as_trace(node: Expr, ctx: Context):
         return None
     m = node.arg
     if isinstance(m, Hadamard) and not m.divide and not has_differential(m.left):
+        if isinstance(m.right, Hadamard):
+            return None   # gather the chain first (hadamard-rearrange)
         return Trace(mul(Transpose(m.left), m.right))
     if isinstance(m, (Hadamard, Add)):
         return None

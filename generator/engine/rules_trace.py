@@ -106,9 +106,11 @@ def _scalar_to_front(node: Expr, ctx: Context):
 # ----- transpose laws -----------------------------------------------------------------
 
 def _transpose_product(node: Expr, ctx: Context):
+    """(c A B)^T = c B^T A^T: scalar factors are their own transposes and stay in front."""
     if isinstance(node, Transpose) and isinstance(node.arg, Mul):
-        coefficient, rest = split_coefficient(node.arg)
-        return mul(Number(coefficient), *(Transpose(f) for f in reversed(factors_of(rest))))
+        scalars = [f for f in node.arg.factors if ctx.is_scalar(f)]
+        matrices = [f for f in node.arg.factors if not ctx.is_scalar(f)]
+        return mul(*scalars, *(Transpose(f) for f in reversed(matrices)))
     return None
 
 

@@ -12,14 +12,16 @@ from generator.derivation import Derivation
 from generator.engine.catalogue import CATALOGUE
 
 # Groups shown on the reference page, in the order of the notes.
-SHOWN_GROUPS = ("trace", "transpose", "differential", "algebra", "solve")
+SHOWN_GROUPS = ("trace", "transpose", "differential", "hadamard", "algebra", "tidy", "solve")
 
 
 def reference_rows(derivations: Sequence[Derivation]) -> list[tuple[str, str]]:
     used = {step.rule for d in derivations for step in d.steps}
-    rows = []
+    rows, names = [], set()
     for group in SHOWN_GROUPS:
         for rule in CATALOGUE:
-            if rule.group == group and rule.id in used:
+            # one row a name: `tr(A + B) = tr A + tr B` read both ways is one law
+            if rule.group == group and rule.id in used and rule.name not in names:
                 rows.append((rule.law, rule.name))
+                names.add(rule.name)
     return rows
