@@ -10,7 +10,8 @@ PACKAGES=(texlive-latex-base texlive-latex-recommended texlive-latex-extra
           texlive-fonts-recommended latexmk poppler-utils)
 COMMANDS=(latexmk pdflatex kpsewhich pdftotext pdftoppm)
 # What templates/*.j2 and generator/render/latex_sheet.py \usepackage.
-STYLES=(amsmath.sty amssymb.sty cancel.sty geometry.sty parskip.sty lastpage.sty)
+STYLES=(amsmath.sty amssymb.sty cancel.sty geometry.sty parskip.sty lastpage.sty multicol.sty
+        needspace.sty)
 
 missing() {
     local name

@@ -165,7 +165,7 @@ def _document(body: str) -> str:
         indent=False,       # parskip: paragraphs separated by space, as in the notes
         page_numbers=True,
     )
-    for name in ("amsmath", "amssymb", "cancel"):
+    for name in ("amsmath", "amssymb", "cancel", "multicol", "needspace"):
         doc.packages.append(Package(name))
     doc.append(NoEscape(body))
     return doc.dumps() + "\n"
