@@ -98,6 +98,8 @@ CASES = [
     ("hadamard-expand", "(1 - A) .* X - A .* (1 - X)", "X - A"),
     ("order-terms", "-A + X", "X - A"),
     ("factor-out", "A X B + A C B", "A (X + C) B"),
+    ("product-to-power", "A X X X B", "A X^3 B"),
+    ("trace-hadamard", "tr(A .* dX)", "tr((I_n .* A)^T dX)"),
     ("expand-identity", "(alpha I_n - A) X", "alpha I_n X - A X"),
     ("inverse-scalar", "(x^T b P)^-1", "(x^T b)^-1 P^-1"),
     ("collect-like-terms", "A .* X + X .* A", "2 (A .* X)"),

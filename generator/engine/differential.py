@@ -21,7 +21,8 @@ from generator.engine.context import Context, has_differential
 from generator.engine.recorder import Recorder
 from generator.errors import StuckError
 from generator.expr import (
-    Add, Differential, Expr, Hadamard, Identity, Mul, Number, Symbol, Trace, Transpose, ZERO,
+    Add, Differential, Expr, Hadamard, Identity, Mul, Number, Power, Symbol, Trace, Transpose,
+    ZERO,
     add, d,
     factors_of, is_zero, mul, terms_of,
 )
@@ -56,7 +57,7 @@ NORMAL = cat.rules(
 TIDY = cat.rules(
     "transpose-symmetric", "cancel-inverse", "hadamard-cancel", "sigmoid-from-exp",
     "hadamard-expand", "expand-identity", "collect-like-terms", "factor-out", "factor-some",
-    "factor-number", "order-terms")
+    "factor-number", "product-to-power", "order-terms")
 NAMES_FOR_RESIDUALS = ("R", "S", "Q", "U", "V", "W", "Z")
 
 
@@ -162,8 +163,18 @@ def _check_pushed_to_variables(expr: Expr, ctx: Context) -> None:
             isinstance(node.arg, Symbol) and node.arg.name in ctx.variables
         ):
             raise StuckError(
-                f"no rule for the differential of `{node.arg}`: the engine cannot take "
-                f"d({node.arg}) yet")
+                f"no rule for the differential of `{node.arg}` ({_missing_rule(node.arg)}); "
+                f"the engine cannot take d({node.arg}) yet")
+
+
+def _missing_rule(e: Expr) -> str:
+    """What rule d(e) would need, in words."""
+    if isinstance(e, Power) and not isinstance(e.exponent, int):
+        return (f"a power with the symbolic exponent {e.exponent}; write a number, "
+                f"as in {e.base}^3")
+    if isinstance(e, Symbol):
+        return f"{e.name} is a named subexpression without a definition"
+    return f"there is no differential rule for {type(e).__name__} nodes"
 
 
 # ----- phases 3 and 4 -----------------------------------------------------------------

@@ -9,7 +9,8 @@ from __future__ import annotations
 from generator.engine.context import Context, has_differential
 from generator.engine.rule import Rule
 from generator.expr import (
-    ONE, Add, Differential, Elementwise, Expr, Hadamard, Inverse, Mul, Norm, Number, Ones,
+    ONE, Add, Differential, Elementwise, Expr, Hadamard, Identity, Inverse, Mul, Norm, Number,
+    Ones,
     SumEntries, Trace, Transpose, add, d, factors_of, mul, neg, split_coefficient,
 )
 
@@ -149,6 +150,11 @@ def _sum_as_trace(node: Expr, ctx: Context):
 
 def _trace_hadamard(node: Expr, ctx: Context):
     """tr(R (B .* dX)) = tr((R^T .* B)^T dX): the differential leaves the Hadamard product."""
+    if isinstance(node, Trace) and isinstance(node.arg, Hadamard) and not node.arg.divide \
+            and has_differential(node.arg.right) and not has_differential(node.arg.left):
+        # tr(B .* dX) = tr(I (B .* dX)): the diagonal of B, as (I .* B)^T dX
+        size = ctx.shape(node.arg)[0]
+        return Trace(mul(Transpose(Hadamard(Identity(size), node.arg.left)), node.arg.right))
     if not (isinstance(node, Trace) and isinstance(node.arg, Mul)):
         return None
     coefficient, product = split_coefficient(node.arg)

@@ -12,7 +12,8 @@ from generator.engine.context import Context
 from generator.engine.rule import Rule
 from generator.engine.rules_trace import factor_terms
 from generator.expr import (
-    ONE, Add, Elementwise, Expr, Hadamard, Identity, Inverse, Mul, Number, add, factors_of,
+    ONE, Add, Elementwise, Expr, Hadamard, Identity, Inverse, Mul, Number, Power, add,
+    factors_of,
     mul, split_coefficient,
 )
 
@@ -178,6 +179,20 @@ def _expand_identity(node: Expr, ctx: Context):
     return None
 
 
+def _powers(node: Expr, ctx: Context):
+    """A A A = A^3 for adjacent equal factors."""
+    if not isinstance(node, Mul):
+        return None
+    f = node.factors
+    for i in range(len(f) - 1):
+        if f[i] == f[i + 1] and not isinstance(f[i], Number):
+            j = i
+            while j + 1 < len(f) and f[j + 1] == f[i]:
+                j += 1
+            return mul(*f[:i], Power(f[i], j - i + 1), *f[j + 1:])
+    return None
+
+
 def _order_terms(node: Expr, ctx: Context):
     """Positive terms first: `-y + s` is written `s - y`."""
     if not isinstance(node, Add):
@@ -260,6 +275,8 @@ RULES = (
     Rule("expand-identity", "tidy", "expand the identity away",
          r"(cI - B)C = cC - BC", "Expand a product whose sum holds an identity",
          _expand_identity),
+    Rule("product-to-power", "tidy", "write the power",
+         r"AA\cdots A = A^{k}", "Equal factors in a row make a power", _powers),
     Rule("order-terms", "tidy", "reorder the terms",
          r"-B + A = A - B", "Write the positive terms first", _order_terms, minor=True),
 )
