@@ -57,6 +57,7 @@ def derive(problem: Problem) -> Derivation:
         solution=solution,
         conditions=conditions,
         notes=notes,
+        symbols=rec.ctx.table,
     )
 
 

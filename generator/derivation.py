@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from generator.expr import Expr
 from generator.problem import Problem
+from generator.symbols import SymbolTable
 
 
 @dataclass(frozen=True)
@@ -83,3 +84,4 @@ class Derivation:
     solution: Expr | None = None
     conditions: tuple[Condition, ...] = ()  # what the solution assumes
     notes: tuple[str, ...] = ()         # conventions stated on the sheet
+    symbols: SymbolTable | None = None  # the problem's symbols and the names it introduced (R)

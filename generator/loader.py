@@ -380,6 +380,6 @@ def problem_from_text(objective: str, wrt: str, lets: tuple[str, ...] = (), *,
     if why:
         raise ProblemError(f"--symmetric-gradient: {why}; declare it, e.g. "
                            f"--let \"{wrt}: n x n, symmetric\", or drop --symmetric-gradient")
-    return Problem(title=title or f"Gradient of {text}", objective=expr, objective_text=text,
+    return Problem(title=title or f"Gradient of `{text}`", objective=expr, objective_text=text,
                    wrt=wrt, symbols=table, method=method, solve=solve,
                    source=Source("<command line>"), symmetric_gradient=symmetric_gradient)

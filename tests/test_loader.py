@@ -396,7 +396,7 @@ def test_bad_let_forms_say_what_would_be_right(text, why):
 
 def test_problem_from_text():
     p = problem_from_text("tr(X^T A X)", "X", ("A: n x n, symmetric",))
-    assert p.title == "Gradient of tr(X^T A X)"
+    assert p.title == "Gradient of `tr(X^T A X)`"
     assert p.objective_text == "tr(X^T A X)"
     assert [(s.name, s.shape, s.constant) for s in p.symbols.symbols] == [
         ("A", ("n", "n"), True), ("X", ("n", "m"), False)]

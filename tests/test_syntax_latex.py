@@ -170,3 +170,14 @@ def test_latex_compiles_with_pdflatex(tmp_path):
     )
     assert result.returncode == 0, result.stdout[-3000:]
     assert (tmp_path / "sample.pdf").stat().st_size > 0
+
+
+def test_scalar_inverses_become_fractions_when_shapes_are_known():
+    from generator.syntax.latex import to_latex as latex
+    scalar = {parse("||x||"), parse("x^T A x")}
+    is_scalar = lambda e: e in scalar
+    assert latex(parse("||x||^-1 x"), is_scalar) == r"\frac{x}{\lVert x \rVert_2}"
+    assert latex(parse("-2 (x^T A x)^-1 A x"), is_scalar) == r"-2 \frac{A x}{x^{T} A x}"
+    # without shapes (or for a matrix inverse) nothing changes
+    assert latex(parse("||x||^-1 x")) == r"\lVert x \rVert_2^{-1} x"
+    assert latex(parse("X^-1 A"), is_scalar) == r"X^{-1} A"

@@ -13,14 +13,15 @@ import math
 import os
 import re
 from dataclasses import dataclass
-from typing import Literal, Sequence
+from typing import Callable, Literal, Sequence
 
 from pylatex import Document, Package
 from pylatex.utils import NoEscape
 
+from generator import shapes
 from generator.derivation import Condition, Derivation, Line, SheetStep, Verification
-from generator.errors import TracetrickError
-from generator.expr import Symbol
+from generator.errors import ShapeError, TracetrickError
+from generator.expr import Expr, Symbol
 from generator.render.templates import make_environment, render_template
 from generator.syntax.latex import to_latex
 from generator.syntax.parser import parse
@@ -173,9 +174,22 @@ def _document(body: str) -> str:
 
 # ----- Derivation -> views --------------------------------------------------------------
 
+def math_printer(derivation: Derivation) -> Callable[[Expr], str]:
+    """to_latex that writes scalar inverses as fractions (it knows the shapes)."""
+    table = derivation.symbols or derivation.problem.symbols
+
+    def is_scalar(e: Expr) -> bool:
+        try:
+            return shapes.is_scalar(e, table)
+        except (ShapeError, KeyError):
+            return False
+    return lambda e: to_latex(e, is_scalar)
+
+
 def problem_view(derivation: Derivation, position: int) -> ProblemView:
     """The view of one derivation; `position` numbers a problem that has no number."""
     problem = derivation.problem
+    to_latex = math_printer(derivation)
     wrt = to_latex(Symbol(problem.wrt))
     return ProblemView(
         number=problem.number if problem.number is not None else position,
@@ -185,20 +199,20 @@ def problem_view(derivation: Derivation, position: int) -> ProblemView:
         wrt=NoEscape(wrt),
         gradient_symbol=NoEscape(rf"\nabla_{{{wrt}}} L"),
         solve=problem.solve,
-        steps=tuple(step_view(s, k) for k, s in enumerate(derivation.sheet, 1)),
+        steps=tuple(step_view(s, k, to_latex) for k, s in enumerate(derivation.sheet, 1)),
         gradient=NoEscape(to_latex(derivation.gradient)),
         solution=None if derivation.solution is None else NoEscape(to_latex(derivation.solution)),
-        conditions=tuple(condition_view(c) for c in derivation.conditions),
+        conditions=tuple(condition_view(c, to_latex) for c in derivation.conditions),
         notes=derivation.notes,
         check=check_view(derivation.verification),
     )
 
 
-def step_view(step: SheetStep, number: int) -> StepView:
-    return StepView(number, step.title, tuple(line_view(line) for line in step.lines))
+def step_view(step: SheetStep, number: int, to_latex=to_latex) -> StepView:
+    return StepView(number, step.title, tuple(line_view(line, to_latex) for line in step.lines))
 
 
-def line_view(line: Line) -> LineView:
+def line_view(line: Line, to_latex=to_latex) -> LineView:
     note_math = None
     if line.note_math is not None:
         note_math = to_latex(line.note_math)
@@ -218,7 +232,7 @@ def check_view(verification: Verification) -> CheckView:
                      verification.sympy_agrees)
 
 
-def condition_view(condition: Condition) -> ConditionView:
+def condition_view(condition: Condition, to_latex=to_latex) -> ConditionView:
     """`A^T A` invertible -> the subject typeset and the property in words."""
     return ConditionView(NoEscape(to_latex(condition.subject)),
                          condition.property.replace("_", " "))

@@ -8,7 +8,8 @@ from generator.syntax.printer import to_text
 
 def problem_heading(derivation: Derivation) -> str:
     p = derivation.problem
-    return f"Problem {p.number}: {p.title}" if p.number is not None else p.title
+    title = plain(p.title)
+    return f"Problem {p.number}: {title}" if p.number is not None else title
 
 
 def render_text(derivation: Derivation) -> str:

@@ -13,6 +13,7 @@ Layout (parentheses, precedence) follows the text printer, so both read alike.
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Callable
 
 from sympy.printing.latex import LatexPrinter
 
@@ -27,16 +28,25 @@ from generator.syntax.printer import is_atom, is_negative
 _ELEMENTWISE = {"exp": r"\exp", "log": r"\log", "sigmoid": r"\sigma"}
 
 
-def to_latex(expr: Expr) -> str:
-    """`expr` as LaTeX math-mode source (no surrounding `$`)."""
+def to_latex(expr: Expr, is_scalar: Callable[[Expr], bool] | None = None) -> str:
+    """`expr` as LaTeX math-mode source (no surrounding `$`).
+
+    With `is_scalar` (which needs the shapes, so the caller supplies it), an inverse of
+    a scalar factor is written as a fraction: `\\frac{x}{\\lVert x \\rVert_2}` rather
+    than `\\lVert x \\rVert_2^{-1} x`.
+    """
     with room_for_nesting(MAX_DEPTH):
-        return TraceTrickLatexPrinter().doprint(expr)
+        return TraceTrickLatexPrinter(is_scalar).doprint(expr)
 
 
 class TraceTrickLatexPrinter(LatexPrinter):
     """LaTeX for generator.expr trees (and nothing else)."""
 
     printmethod = ""   # objects never print themselves: only the methods below run
+
+    def __init__(self, is_scalar: Callable[[Expr], bool] | None = None):
+        super().__init__()
+        self._is_scalar = is_scalar
 
     def doprint(self, expr: Expr) -> str:
         if not isinstance(expr, Expr):
@@ -87,6 +97,9 @@ class TraceTrickLatexPrinter(LatexPrinter):
 
     def _print_Mul(self, expr: Mul) -> str:
         """`2 A^{T} (A x - b)`; `\\cdot` only where two numbers would run together."""
+        quotient = self._as_fraction(expr)
+        if quotient is not None:
+            return quotient
         factors, sign, pieces = expr.factors, "", []
         if isinstance(factors[0], Number):
             value, factors = factors[0].value, factors[1:]
@@ -101,6 +114,24 @@ class TraceTrickLatexPrinter(LatexPrinter):
             numeric = piece[0].isdigit() or piece.startswith(r"\frac")
             text += (r" \cdot " if numeric else " ") + piece
         return sign + text
+
+    def _as_fraction(self, expr: Mul) -> str | None:
+        """`c \\frac{rest}{s t}` for the scalar inverses `s^-1 t^-1` among the factors."""
+        if self._is_scalar is None:
+            return None
+        below = [f.arg for f in expr.factors if isinstance(f, Inverse)
+                 and not isinstance(f.arg, Number) and self._is_scalar(f.arg)]
+        if not below:
+            return None
+        coefficient, rest = split_coefficient(
+            mul(*(f for f in expr.factors
+                  if not (isinstance(f, Inverse) and f.arg in below))))
+        sign = "-" if coefficient < 0 else ""
+        number = "" if abs(coefficient) == 1 else number_latex(abs(coefficient)) + " "
+        top = "1" if rest == Number(1) else self._print(rest)
+        bottom = " ".join(self._factor(b, last=True) if isinstance(b, Mul) else self._print(b)
+                          for b in below) if len(below) > 1 else self._print(below[0])
+        return rf"{sign}{number}\frac{{{top}}}{{{bottom}}}"
 
     def _factor(self, factor: Expr, last: bool) -> str:
         """Sums and Hadamard products are grouped; `\\det X` keeps its argument visible
