@@ -8,27 +8,28 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from generator.derivation import Derivation
+from generator.derivation import Derivation, Verification
 from generator.engine.context import Context
-from generator.engine.differential import derive_gradient, symmetrise
+from generator.engine.differential import GradientResult, derive_gradient, symmetrise
 from generator.engine.recorder import Recorder
 from generator.engine.solve import solve_for
 from generator.errors import ProblemError, StuckError
 from generator.expr import Expr
 from generator.problem import Problem
-from generator.verify import TOLERANCE, Claim, agree, sympy_agrees, verify
+from generator.verify import TOLERANCE, Claim, agree, sympy_agrees
+from generator.verify import verify as verify_claim
 
 
-def derive(problem: Problem) -> Derivation:
-    """Derive, solve if asked, and verify one problem."""
-    if problem.method != "differential":
-        raise ProblemError(
-            f"{_where(problem)}method: '{problem.method}' is not available yet; "
-            f"use method: differential")
+def derive(problem: Problem, *, verify: bool = True) -> Derivation:
+    """Derive, solve if asked, and verify one problem.  `verify=False` skips the numeric
+    proof and sympy's opinion (the benchmark times the engine alone): never for a sheet."""
     ctx = Context(problem.symbols, problem.wrt, frozenset({problem.wrt}))
     rec = Recorder(ctx)
     try:
-        result = derive_gradient(problem.objective, ctx, rec)
+        if problem.method == "elementwise":
+            result = _elementwise(problem, rec)
+        else:
+            result = derive_gradient(problem.objective, ctx, rec)
     except RecursionError:
         raise StuckError(
             f"{_where(problem)}the derivation of {problem.objective} did not terminate "
@@ -43,9 +44,10 @@ def derive(problem: Problem) -> Derivation:
     rec.end()
     claim = Claim(problem.objective, problem.wrt, rec.ctx.table, dict(result.definitions),
                   tuple(rec.steps), gradient, solution)
-    verification = verify(claim)
-    verification = replace(verification, sympy_agrees=sympy_agrees(
-        problem.objective, problem.wrt, problem.symbols, result.gradient))
+    verification = Verification(0, 0.0, 0)
+    if verify:
+        verification = replace(verify_claim(claim), sympy_agrees=sympy_agrees(
+            problem.objective, problem.wrt, problem.symbols, result.gradient))
     _check_expected(problem, "expect", problem.expect, gradient, rec.ctx)
     _check_expected(problem, "solution", problem.solution, solution, rec.ctx)
     return Derivation(
@@ -59,6 +61,12 @@ def derive(problem: Problem) -> Derivation:
         notes=notes,
         symbols=rec.ctx.table,
     )
+
+
+def _elementwise(problem: Problem, rec: Recorder) -> GradientResult:
+    from generator.index.method import derive_elementwise
+    gradient = derive_elementwise(problem.objective, rec)
+    return GradientResult(tuple(rec.steps), tuple(rec.sheet), gradient, (), rec.ctx)
 
 
 def _conventions(problem: Problem) -> tuple[str, ...]:

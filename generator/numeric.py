@@ -205,6 +205,8 @@ class Evaluator:
             if self.derivative is None:
                 raise EvaluationError(f"no value for d({e.arg})")
             return self.derivative(e.arg)
+        if hasattr(e, "evaluate"):   # index notation (generator.index) evaluates itself
+            return e.evaluate(self)
         raise EvaluationError(f"cannot evaluate {type(e).__name__}")
 
     def _sum(self, e: Add) -> np.ndarray:

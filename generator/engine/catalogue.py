@@ -36,6 +36,28 @@ SYMMETRISE = Rule(
     r"\nabla_X^{\mathrm{sym}} L = \tfrac{1}{2}(G + G^{T}) \text{ for a symmetric } X",
     "For a symmetric variable, take the symmetric part of the gradient", _not_a_rewrite)
 
+INDEX_RULES = (
+    Rule("index-expand", "index", "write with indices",
+         r"(AB)_{ij} = \sum_k A_{ik}B_{kj},\ \operatorname{tr}A = \sum_i A_{ii},\ (A^{T})_{ij} = A_{ji}",
+         "Write L with indices: products sum over their inner index", _not_a_rewrite),
+    Rule("index-differentiate", "index", "differentiate one entry",
+         r"\frac{\partial X_{ij}}{\partial X_{pq}} = \delta_{ip}\delta_{jq}",
+         "Differentiate with respect to one entry (product rule)", _not_a_rewrite),
+    Rule("kronecker-collapse", "index", "the deltas collapse the sums",
+         r"\sum_j A_{ij}\delta_{jp} = A_{ip}", "The Kronecker deltas collapse the sums",
+         _not_a_rewrite),
+    Rule("gradient-definition", "theorem", "the gradient is the matrix of partials",
+         r"(\nabla_X L)_{pq} = \frac{\partial L}{\partial X_{pq}}",
+         "The gradient is the matrix of partial derivatives (it has the shape of X)",
+         _not_a_rewrite),
+    Rule("index-assemble", "index", "assemble the matrix",
+         r"\left[\frac{\partial L}{\partial X_{pq}}\right]_{pq}",
+         "Assemble the matrix entry by entry", _not_a_rewrite),
+    Rule("index-name", "index", "name the matrix",
+         r"[A_{qp}]_{pq} = A^{T},\ \left[\sum_k A_{pk}B_{kq}\right]_{pq} = AB",
+         "Name the matrix of entries as a matrix expression", _not_a_rewrite),
+)
+
 SOLVE_RULES = (
     Rule("solve-set-zero", "solve", "set the gradient to zero",
          r"\nabla_X L = 0 \text{ at a stationary point}",
@@ -61,7 +83,7 @@ SOLVE_RULES = (
 
 CATALOGUE: tuple[Rule, ...] = (
     rules_trace.RULES + rules_differential.RULES + rules_elementwise.RULES + rules_tidy.RULES
-    + (ABBREVIATE, SUBSTITUTE, THEOREM, SYMMETRISE) + SOLVE_RULES
+    + (ABBREVIATE, SUBSTITUTE, THEOREM, SYMMETRISE) + INDEX_RULES + SOLVE_RULES
 )
 
 BY_ID: dict[str, Rule] = {rule.id: rule for rule in CATALOGUE}

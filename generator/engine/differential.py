@@ -56,8 +56,8 @@ NORMAL = cat.rules(
     "scalar-commute")
 TIDY = cat.rules(
     "transpose-symmetric", "cancel-inverse", "hadamard-cancel", "sigmoid-from-exp",
-    "hadamard-expand", "expand-identity", "collect-like-terms", "factor-out", "factor-some",
-    "factor-number", "product-to-power", "order-terms")
+    "hadamard-expand", "expand-identity", "collect-like-terms", "factor-number", "factor-out",
+    "factor-some", "product-to-power", "order-terms")
 NAMES_FOR_RESIDUALS = ("R", "S", "Q", "U", "V", "W", "Z")
 
 

@@ -128,13 +128,13 @@ def _sigmoid_from_exp(node: Expr, ctx: Context):
 
 
 def _factor_number(node: Expr, ctx: Context):
-    """1/2 A + 1/2 B = 1/2 (A + B)."""
+    """1/2 A + 1/2 B = 1/2 (A + B);  2 A - 2 B = 2 (A - B)."""
     if not isinstance(node, Add):
         return None
     split = [split_coefficient(t) for t in node.terms]
-    coefficients = {c for c, _ in split}
-    if len(coefficients) == 1 and (c := coefficients.pop()) not in (1, -1):
-        return mul(Number(c), add(*(rest for _, rest in split)))
+    sizes = {abs(c) for c, _ in split}
+    if len(sizes) == 1 and (c := sizes.pop()) != 1:
+        return mul(Number(c), add(*(mul(Number(k / c), rest) for k, rest in split)))
     return None
 
 

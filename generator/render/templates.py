@@ -156,3 +156,27 @@ def _template_frame(exc: BaseException) -> str:
             found = f"{Path(filename).name}:{tb.tb_lineno}"
         tb = tb.tb_next
     return found
+
+
+def make_web_environment(
+    template_dirs: Sequence[str | os.PathLike] = (), *, autoescape: bool,
+    filters: dict[str, Callable[..., Any]] | None = None,
+) -> jinja2.Environment:
+    """A Jinja environment for the HTML and Markdown templates (`*.html.j2`, `*.md.j2`).
+
+    These use Jinja's normal `{{ }}` / `{% %}` delimiters (no TeX braces to clash
+    with), the same search path and StrictUndefined.  `autoescape` is on for HTML:
+    every value is HTML-escaped unless it is `markupsafe.Markup` (what the `prose`
+    filter returns).  Markdown has no autoescape; its templates pass prose through
+    their own filter.
+    """
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(p) for p in template_search_path(template_dirs)]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=autoescape,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters.update(filters or {})
+    return env

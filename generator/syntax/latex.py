@@ -57,7 +57,10 @@ class TraceTrickLatexPrinter(LatexPrinter):
         raise TypeError(f"to_latex: no LaTeX form for {expr!r}")
 
     def _print_Expr(self, expr: Expr) -> str:
-        """A node class without its own method must not fall through to sympy's."""
+        """A node class without its own method must not fall through to sympy's; nodes
+        outside the math syntax (generator.index) print themselves."""
+        if hasattr(expr, "latex"):
+            return expr.latex(self._print)
         raise TypeError(f"to_latex: no LaTeX form for {type(expr).__name__}")
 
     # ----- leaves -----------------------------------------------------------------

@@ -34,6 +34,10 @@ def to_text(expr: Expr) -> str:
 
 @singledispatch
 def _text(expr: Expr) -> str:
+    # Nodes outside the math syntax (the index notation of generator.index) print
+    # themselves; they are shown, never read back.
+    if isinstance(expr, Expr) and hasattr(expr, "text"):
+        return expr.text()
     raise TypeError(f"to_text: not an expression node: {expr!r}")
 
 

@@ -1,0 +1,55 @@
+"""`method: elementwise`: the gradient the way the notes' first page finds it.
+
+1. write L with indices (`tr(A X) = sum_{i,j} A_ij X_ji`);
+2. differentiate with respect to one entry X_pq: each occurrence of X gives Kronecker
+   deltas, which collapse the sums (`dL/dX_pq = A_qp`);
+3. assemble the matrix of partial derivatives, written out entry by entry, and name
+   it as a matrix again (`[A_qp]_pq = A^T`);
+4. tidy it as the differential method does.
+"""
+from __future__ import annotations
+
+from generator.engine import catalogue as cat
+from generator.engine.differential import NORMAL, TIDY
+from generator.engine.recorder import Recorder
+from generator.expr import Expr, Symbol
+from generator.index.calculus import COL, ROW, collapse, differentiate
+from generator.index.expand import to_index
+from generator.index.naming import name_poly
+from generator.index.nodes import Entry, EntryMatrix, ExplicitMatrix, GradientOf, Partial
+
+L = Symbol("L")
+
+
+def derive_elementwise(objective: Expr, rec: Recorder) -> Expr:
+    ctx = rec.ctx
+    info = ctx.table[ctx.wrt]
+    rec.begin("Write `L` with indices")
+    rec.show(L, objective)
+    indexed = to_index(objective, ctx.table)
+    rec.record(cat.rule("index-expand"), L, indexed)
+    rec.end()
+
+    sizes = tuple(zip((ROW, COL), (info.rows, info.cols)))
+    col = COL if len(info.shape) == 2 else None
+    entry = Entry(ctx.wrt, ROW if info.shape else None, col)
+    partial = Partial(objective, ctx.wrt, entry.row, entry.col)
+    rec.begin(f"Differentiate with respect to one entry `{entry}`")
+    with_deltas = differentiate(indexed, ctx.wrt, info.shape, sizes)
+    rec.record(cat.rule("index-differentiate"), partial, with_deltas)
+    collapsed = collapse(with_deltas)
+    rec.record(cat.rule("kronecker-collapse"), partial, collapsed)
+    rec.end()
+
+    gradient_of = GradientOf(objective, ctx.wrt)
+    rec.begin("Assemble the matrix of partial derivatives")
+    rec.record(cat.rule("gradient-definition"), gradient_of,
+               ExplicitMatrix(partial, ROW, col, info.rows, info.cols))
+    rec.record(cat.rule("index-assemble"), gradient_of,
+               ExplicitMatrix(collapsed, ROW, col, info.rows, info.cols))
+    rec.record(cat.rule("index-assemble"), gradient_of, EntryMatrix(collapsed, ROW, col))
+    gradient = name_poly(collapsed, ctx.table)
+    rec.record(cat.rule("index-name"), gradient_of, gradient)
+    gradient = rec.simplify(gradient_of, gradient, NORMAL, TIDY)
+    rec.end()
+    return gradient
