@@ -3,12 +3,12 @@ Kronecker deltas collapse the sums: d X_ij / d X_pq = delta_ip delta_jq."""
 from __future__ import annotations
 
 from generator.index.expand import canonical_poly
-from generator.index.nodes import Delta, Entry, Monomial, Poly
+from generator.index.nodes import Delta, Entry, Monomial, IndexSum
 
 ROW, COL = "p", "q"
 
 
-def differentiate(poly: Poly, wrt: str, shape: tuple, sizes: tuple) -> Poly:
+def differentiate(poly: IndexSum, wrt: str, shape: tuple, sizes: tuple) -> IndexSum:
     """d poly / d wrt_pq by the product rule: each occurrence of the variable in turn
     becomes its deltas.  `shape` is the variable's (rows, cols) as in the symbol table."""
     vector, scalar = len(shape) == 1, len(shape) == 0
@@ -23,10 +23,10 @@ def differentiate(poly: Poly, wrt: str, shape: tuple, sizes: tuple) -> Poly:
                 deltas = (Delta(f.row, ROW),) + (() if vector else (Delta(f.col, COL),))
             terms.append(Monomial(m.coefficient, m.factors[:k] + deltas + m.factors[k + 1:],
                                   m.summed))
-    return Poly(tuple(terms), free, sizes)
+    return IndexSum(tuple(terms), free, sizes)
 
 
-def collapse(poly: Poly) -> Poly:
+def collapse(poly: IndexSum) -> IndexSum:
     """sum_j A_ij delta_jp = A_ip: a delta with a summed index substitutes it away."""
     terms = []
     for m in poly.terms:
@@ -43,7 +43,7 @@ def collapse(poly: Poly) -> Poly:
                     changed = True
                     break
         terms.append(Monomial(m.coefficient, tuple(factors), tuple(summed)))
-    return canonical_poly(Poly(tuple(terms), poly.free, poly.sizes))
+    return canonical_poly(IndexSum(tuple(terms), poly.free, poly.sizes))
 
 
 def _substitute(f, gone: str, kept: str):

@@ -13,17 +13,17 @@ from generator.expr import (
     Add, Expr, Hadamard, Identity, Mul, Norm, Number, Power, SumEntries, Symbol, Trace,
     Transpose, mul,
 )
-from generator.index.nodes import Delta, Entry, Index, Monomial, Poly
+from generator.index.nodes import Delta, Entry, Index, Monomial, IndexSum
 from generator.symbols import SymbolTable
 
 INDEX_NAMES = ("i", "j", "k", "l", "r", "s", "t", "u", "v", "w")
 RESERVED = ("p", "q")   # the entry differentiated: X_pq
 
 
-def to_index(expr: Expr, table: SymbolTable) -> Poly:
+def to_index(expr: Expr, table: SymbolTable) -> IndexSum:
     """The scalar `expr` with indices."""
     terms = _Expander(table).entry(expr, None, None)
-    return canonical_poly(Poly(tuple(terms), (), ()))
+    return canonical_poly(IndexSum(tuple(terms), (), ()))
 
 
 class _Expander:
@@ -170,7 +170,7 @@ def _monomial_key(m: Monomial) -> str:
     return " ".join(f.text() for f in m.factors) + "|" + ",".join(m.summed)
 
 
-def canonical_poly(poly: Poly) -> Poly:
+def canonical_poly(poly: IndexSum) -> IndexSum:
     """Like monomials merged, zero ones dropped; bound index sizes kept."""
     total: dict[tuple, Fraction] = {}
     first: dict[tuple, Monomial] = {}
@@ -185,4 +185,4 @@ def canonical_poly(poly: Poly) -> Poly:
         total[k] += c.coefficient
     terms = tuple(Monomial(total[k], first[k].factors, first[k].summed)
                   for k in order if total[k] != 0)
-    return Poly(terms, poly.free, poly.sizes)
+    return IndexSum(terms, poly.free, poly.sizes)

@@ -12,13 +12,13 @@ from typing import Optional
 
 from generator.errors import StuckError
 from generator.expr import Expr, Identity, Number, Symbol, Trace, Transpose, add, mul
-from generator.index.nodes import Delta, Entry, Monomial, Poly
+from generator.index.nodes import Delta, Entry, Monomial, IndexSum
 
 ONE = "1"
 Edge = tuple[str, str, Expr]
 
 
-def name_poly(poly: Poly, table) -> Expr:
+def name_poly(poly: IndexSum, table) -> Expr:
     """The matrix (vector, scalar) whose entry (p, q) the poly is."""
     start = poly.free[0] if poly.free else ONE
     end = poly.free[1] if len(poly.free) == 2 else ONE
@@ -39,11 +39,11 @@ def _name_monomial(m: Monomial, start: str, end: str, table, sizes: dict) -> Exp
             edges.append((f.row, f.col if f.col is not None else ONE, Symbol(f.name)))
     found = _walk(start, end, edges, [], first=True)
     if found is None:
-        raise StuckError(f"cannot write the entry {Poly((m,), (), ())} as a matrix product")
+        raise StuckError(f"cannot write the entry {IndexSum((m,), (), ())} as a matrix product")
     path, rest = found
     loops = _loops(rest)
     if loops is None:
-        raise StuckError(f"cannot write the entry {Poly((m,), (), ())} as a matrix product")
+        raise StuckError(f"cannot write the entry {IndexSum((m,), (), ())} as a matrix product")
     main = mul(*path) if path else Number(1)
     return mul(Number(m.coefficient), *scalars, *loops, main)
 

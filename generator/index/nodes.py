@@ -71,7 +71,7 @@ class Monomial:
 
 
 @dataclass(frozen=True)
-class Poly(Expr):
+class IndexSum(Expr):
     """A sum of monomials; `free` are the indices of the value (() for a scalar, ('p', 'q')
     for the entry (p, q) of a matrix); `sizes` gives every index its dimension."""
 
@@ -88,7 +88,7 @@ class Poly(Expr):
     def evaluate(self, ev) -> np.ndarray:
         return evaluate_poly(self, ev.values, ev.dims)
 
-    def at(self, values: Mapping[str, str]) -> "Poly":
+    def at(self, values: Mapping[str, str]) -> "IndexSum":
         """The same entry with free indices given (for the explicit matrix: p -> 1)."""
         def rename(i):
             return values.get(i, i) if i is not None else None
@@ -96,7 +96,7 @@ class Poly(Expr):
             Entry(f.name, rename(f.row), rename(f.col)) if isinstance(f, Entry)
             else Delta(rename(f.i), rename(f.j)) for f in m.factors), m.summed)
             for m in self.terms)
-        return Poly(terms, (), self.sizes)
+        return IndexSum(terms, (), self.sizes)
 
 
 def _join(pieces: list[tuple[Fraction, str]]) -> str:
@@ -122,7 +122,7 @@ def _monomial_latex(m: Monomial) -> str:
     return rf"\sum_{{{','.join(m.summed)}}} {body}" if m.summed else body
 
 
-def evaluate_poly(poly: Poly, values: Mapping[str, np.ndarray], dims: Mapping[str, int]):
+def evaluate_poly(poly: IndexSum, values: Mapping[str, np.ndarray], dims: Mapping[str, int]):
     """The value with numpy's einsum: a matrix over the free indices (a column for one,
     1 x 1 for none).  Index sizes come from the arrays; a delta takes the size of an
     index it shares, and `poly.sizes` gives the free indices theirs."""
@@ -222,7 +222,7 @@ class ExplicitMatrix(Expr):
     """The matrix written out entry by entry, with dots, as in the notes:
     [[e_11, ..., e_1m], [..., ...], [e_n1, ..., e_nm]]."""
 
-    entry: Expr            # a Poly or a Partial with free indices `row`, `col`
+    entry: Expr            # a IndexSum or a Partial with free indices `row`, `col`
     row: str
     col: Optional[str]
     rows: Dim
@@ -268,7 +268,7 @@ class ExplicitMatrix(Expr):
 class EntryMatrix(Expr):
     """`[A_qp]_pq`: the matrix whose (p, q) entry is the given expression."""
 
-    entry: Poly
+    entry: IndexSum
     row: str
     col: Optional[str]
 

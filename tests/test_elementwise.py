@@ -1,0 +1,100 @@
+"""The entry-by-entry method of the notes' first page (T1: grad_A tr(AB) = B^T)."""
+from __future__ import annotations
+
+import pytest
+
+from generator.api import derive
+from generator.errors import StuckError
+from generator.loader import problem_from_text
+from generator.render.latex_sheet import math_printer
+from generator.syntax.parser import parse
+from generator.syntax.printer import to_text
+from generator.verify import agree
+
+CASES = [  # (objective, wrt, the answer as a teacher writes it)
+    ("tr(A B)", "A", "B^T"),
+    ("tr(A X)", "X", "A^T"),
+    ("a^T X b", "X", "a b^T"),
+    ("x^T A x", "x", "(A + A^T) x"),
+    ("tr(X^T A X)", "X", "(A + A^T) X"),
+    ("||A x - b||^2", "x", "2 A^T (A x - b)"),
+    ("tr(A B A^T C)", "A", "C^T A B^T + C A B"),
+]
+
+
+def elementwise(objective: str, wrt: str):
+    return derive(problem_from_text(objective, wrt, method="elementwise"))
+
+
+def test_t1_entry_by_entry_golden():
+    d = elementwise("tr(A B)", "A")
+    assert [s.rule for s in d.steps] == [
+        "index-expand", "index-differentiate", "kronecker-collapse", "gradient-definition",
+        "index-assemble", "index-assemble", "index-name"]
+    lines = {s.rule: to_text(s.expr) for s in d.steps}
+    assert lines["index-expand"] == "sum_{i,j} A_ij B_ji"
+    assert lines["index-differentiate"] == "sum_{i,j} delta_ip delta_jq B_ji"
+    assert lines["kronecker-collapse"] == "B_qp"
+    assert lines["index-name"] == "B^T"
+    assert [s.title for s in d.sheet] == [
+        "Write `L` with indices", "Differentiate with respect to one entry `A_pq`",
+        "Assemble the matrix of partial derivatives"]
+    assert d.verification.max_rel_error < 1e-12
+
+
+@pytest.mark.parametrize("objective, wrt, answer", CASES)
+def test_both_methods_give_the_same_answer(objective, wrt, answer):
+    by_entries = elementwise(objective, wrt)
+    problem = problem_from_text(objective, wrt)
+    by_differentials = derive(problem)
+    assert to_text(by_entries.gradient) == to_text(by_differentials.gradient) == answer
+    assert agree(by_entries.gradient, by_differentials.gradient, problem.symbols, wrt) < 1e-12
+    assert by_entries.verification.max_rel_error < 1e-9
+
+
+def test_the_matrix_of_partials_is_written_out_as_in_the_notes():
+    d = elementwise("tr(A B)", "A")
+    latex = math_printer(d)
+    assembled = [s.expr for s in d.steps if s.rule == "index-assemble"][0]
+    text = latex(assembled)
+    assert text.startswith(r"\begin{bmatrix}") and text.endswith(r"\end{bmatrix}")
+    assert r"\cdots" in text and r"\vdots" in text and r"\ddots" in text
+    assert "B_{11}" in text and "B_{21}" in text      # entry (1, 2) is b_21: the transpose
+    partials = latex([s.expr for s in d.steps if s.rule == "gradient-definition"][0])
+    assert r"\frac{\partial L}{\partial A_{11}}" in partials
+
+
+def test_a_wrong_index_step_is_caught():
+    """Tamper with the collapse: verification must stop the derivation."""
+    from generator.errors import VerificationError
+    from generator.index import calculus, method
+    original = calculus.collapse
+
+    def wrong(poly):
+        good = original(poly)
+        from generator.index.nodes import Monomial, IndexSum
+        return IndexSum(tuple(Monomial(2 * m.coefficient, m.factors, m.summed)
+                          for m in good.terms), good.free, good.sizes)
+    method.collapse = wrong
+    try:
+        with pytest.raises(VerificationError, match="kronecker-collapse"):
+            elementwise("tr(A X)", "X")
+    finally:
+        method.collapse = original
+
+
+def test_what_indices_cannot_write_is_a_clear_error():
+    with pytest.raises(StuckError, match="method: differential"):
+        elementwise("tr(X^-1)", "X")
+
+
+def test_index_nodes_cannot_be_taken_over_by_sympys_printer():
+    """sympy's LatexPrinter dispatches on class names (it has `_print_Poly`): ours must
+    not share one, or sympy's code would print them."""
+    from sympy.printing.latex import LatexPrinter
+    from generator.index import nodes
+    from generator.expr import Expr
+    for name in dir(nodes):
+        cls = getattr(nodes, name)
+        if isinstance(cls, type) and issubclass(cls, Expr) and cls is not Expr:
+            assert not hasattr(LatexPrinter, f"_print_{name}"), name
