@@ -20,7 +20,7 @@ from generator.errors import MathSyntaxError, ProblemError, ShapeError
 from generator.expr import Expr, Number
 from generator.letspec import (check_declaration, is_name, parse_declaration, parse_let,
                                parse_shape)
-from generator.problem import METHODS, Problem, Source
+from generator.problem import split_transposed, METHODS, Problem, Source
 from generator.shapes import UNSIZED, check_scalar_objective, infer_symbols, shape_of, show_shape
 from generator.symbols import PROPERTIES, SymbolInfo, SymbolTable
 from generator.yaml_source import (Where, bool_value, caret_line, compose, describe, fields,
@@ -184,8 +184,9 @@ def _check_gradient_shape(field: _Math, table: SymbolTable, wrt: str, where: Whe
 
 
 def _wrt(node: Node, objective: _Math, said_constant: dict[str, Node], where: Where) -> str:
-    """The variable: a symbol of the objective, and not declared constant."""
-    wrt = text_value(node, where, "wrt", EXAMPLE["wrt"]).strip()
+    """The variable: a symbol of the objective, and not declared constant (`X^T` names
+    the transpose of the variable X: see split_transposed)."""
+    wrt, _ = split_transposed(text_value(node, where, "wrt", EXAMPLE["wrt"]))
     names = objective.expr.symbols()
     if wrt not in names:
         listed = ", ".join(sorted(names)) or "none"
@@ -253,7 +254,8 @@ def _problem(node: MappingNode, where: Where) -> Problem:
                    symbols=table, number=number, method=method, solve=solve,
                    expect=given.get("expect"), solution=given.get("solution"),
                    statement=statement, source=Source(where.path, node.start_mark.line + 1),
-                   symmetric_gradient=symmetric_gradient)
+                   symmetric_gradient=symmetric_gradient,
+                   wrt_transposed=split_transposed(str(value["wrt"].value))[1])
 
 
 def _symmetric_gradient_problem(table: SymbolTable, wrt: str, wanted: bool) -> str | None:
@@ -355,6 +357,7 @@ def problem_from_text(objective: str, wrt: str, lets: tuple[str, ...] = (), *,
     A syntax error in the objective is raised as the parser's MathSyntaxError (its
     column is in the text the user typed); shape errors as ShapeError.
     """
+    wrt, transposed = split_transposed(wrt)
     declared: dict[str, SymbolInfo] = {}
     for let in lets:
         info = parse_let(let)
@@ -382,4 +385,5 @@ def problem_from_text(objective: str, wrt: str, lets: tuple[str, ...] = (), *,
                            f"--let \"{wrt}: n x n, symmetric\", or drop --symmetric-gradient")
     return Problem(title=title or f"Gradient of `{text}`", objective=expr, objective_text=text,
                    wrt=wrt, symbols=table, method=method, solve=solve,
-                   source=Source("<command line>"), symmetric_gradient=symmetric_gradient)
+                   source=Source("<command line>"), symmetric_gradient=symmetric_gradient,
+                   wrt_transposed=transposed)

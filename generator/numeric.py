@@ -210,13 +210,18 @@ class Evaluator:
         raise EvaluationError(f"cannot evaluate {type(e).__name__}")
 
     def _sum(self, e: Add) -> np.ndarray:
+        """A sum; a term `c I` with no size given (`X^T X + lambda I`) takes the size of
+        the other terms, and its scalar factors c multiply the identity."""
         sized = [t for t in e.terms if not _is_unsized_identity(t)]
-        total = sum((self(t) for t in sized[1:]), self(sized[0])) if sized else None
-        if total is None:
+        if not sized:
             raise EvaluationError("a sum of identities without a size")
+        total = sum((self(t) for t in sized[1:]), self(sized[0]))
         for t in e.terms:
             if _is_unsized_identity(t):
-                c, _ = _coefficient_and_identity(t)
+                values = [self(f) for f in _factors(t) if not isinstance(f, Identity)]
+                if any(v.shape != (1, 1) for v in values):
+                    raise EvaluationError(f"{t}: the size of I cannot be told here")
+                c = np.prod([v[0, 0] for v in values]) if values else 1.0
                 total = total + c * np.eye(total.shape[0])
         return total
 
@@ -227,15 +232,13 @@ class Evaluator:
         return self(f)
 
 
-def _coefficient_and_identity(t: Expr) -> tuple[float, Identity]:
-    if isinstance(t, Identity):
-        return 1.0, t
-    return float(t.factors[0].value), t.factors[1]  # type: ignore[union-attr]
+def _factors(t: Expr) -> tuple[Expr, ...]:
+    return t.factors if isinstance(t, Mul) else (t,)
 
 
 def _is_unsized_identity(t: Expr) -> bool:
-    if isinstance(t, Identity):
-        return t.size is None
-    return (isinstance(t, Mul) and len(t.factors) == 2 and isinstance(t.factors[0], Number)
-            and isinstance(t.factors[1], Identity) and t.factors[1].size is None)
-
+    """`I`, `2 I`, `lambda I`: an identity of no given size times scalars."""
+    factors = _factors(t)
+    ids = [f for f in factors if isinstance(f, Identity)]
+    return len(ids) == 1 and ids[0].size is None and all(
+        isinstance(f, (Number, Symbol, Identity)) for f in factors)

@@ -7,6 +7,16 @@ from generator.expr import Expr
 from generator.symbols import SymbolTable
 
 METHODS = ("differential", "elementwise")
+_TRANSPOSED = ("^T", "^{T}", "'", ".T")
+
+
+def split_transposed(wrt: str) -> tuple[str, bool]:
+    """`X^T` -> ("X", True): `wrt` may name the transpose of the variable (the notes' T2)."""
+    text = wrt.strip()
+    for mark in _TRANSPOSED:
+        if text.endswith(mark) and len(text) > len(mark):
+            return text[: -len(mark)].strip(), True
+    return text, False
 
 
 @dataclass(frozen=True)
@@ -39,3 +49,9 @@ class Problem:
     # wrt symmetric: True asks for the symmetrised gradient (G + G^T)/2 instead of G
     # (contract 1.1); the loader allows it only for a symmetric or positive definite wrt.
     symmetric_gradient: bool = False
+    wrt_transposed: bool = False   # `wrt: X^T`: the gradient with respect to X^T (T2)
+
+    @property
+    def wrt_text(self) -> str:
+        """`X`, or `X^T` for the gradient with respect to the transpose."""
+        return f"{self.wrt}^T" if self.wrt_transposed else self.wrt
