@@ -10,7 +10,9 @@ from dataclasses import replace
 
 from generator.derivation import Derivation, Verification
 from generator.engine.context import Context
-from generator.engine.differential import GradientResult, derive_gradient, symmetrise
+from generator.engine.differential import (
+    GradientResult, derive_gradient, symmetrise, transpose_variable,
+)
 from generator.engine.recorder import Recorder
 from generator.engine.solve import solve_for
 from generator.errors import ProblemError, StuckError
@@ -37,6 +39,9 @@ def derive(problem: Problem, *, verify: bool = True) -> Derivation:
     gradient, notes = result.gradient, _conventions(problem)
     if problem.symmetric_gradient:
         gradient = symmetrise(rec, gradient)
+    answer = gradient
+    if problem.wrt_transposed:
+        answer = transpose_variable(rec, problem.objective, gradient)
     solution, conditions = None, ()
     if problem.solve:
         found = solve_for(rec, gradient)
@@ -48,13 +53,13 @@ def derive(problem: Problem, *, verify: bool = True) -> Derivation:
     if verify:
         verification = replace(verify_claim(claim), sympy_agrees=sympy_agrees(
             problem.objective, problem.wrt, problem.symbols, result.gradient))
-    _check_expected(problem, "expect", problem.expect, gradient, rec.ctx)
+    _check_expected(problem, "expect", problem.expect, answer, rec.ctx)
     _check_expected(problem, "solution", problem.solution, solution, rec.ctx)
     return Derivation(
         problem=problem,
         steps=tuple(rec.steps),
         sheet=tuple(rec.sheet),
-        gradient=gradient,
+        gradient=answer,
         verification=verification,
         solution=solution,
         conditions=conditions,

@@ -98,3 +98,13 @@ def test_index_nodes_cannot_be_taken_over_by_sympys_printer():
         cls = getattr(nodes, name)
         if isinstance(cls, type) and issubclass(cls, Expr) and cls is not Expr:
             assert not hasattr(LatexPrinter, f"_print_{name}"), name
+
+
+@pytest.mark.parametrize("method", ["differential", "elementwise"])
+def test_t2_the_gradient_with_respect_to_a_transpose(method):
+    """The notes' T2: grad_{A^T} f(A) = (grad_A f(A))^T, as a cited step."""
+    d = derive(problem_from_text("tr(A B)", "A^T", method=method))
+    assert to_text(d.gradient) == "B"
+    assert "gradient-transposed" in [s.rule for s in d.steps]
+    assert d.sheet[-1].title == "The gradient with respect to `A^T` (T2)"
+    assert d.problem.wrt_text == "A^T"

@@ -31,6 +31,12 @@ SUBSTITUTE = Rule(
     r"R,\ \mathrm{d}R \text{ replaced by what they stand for}",
     "Plug the differential of the named subexpression back in", _not_a_rewrite)
 
+TRANSPOSED_VARIABLE = Rule(
+    "gradient-transposed", "theorem", "gradient with respect to a transpose",
+    r"\nabla_{X^{T}} L = (\nabla_X L)^{T}",
+    "The gradient with respect to X^T is the transpose of the gradient with respect to X",
+    _not_a_rewrite)
+
 SYMMETRISE = Rule(
     "symmetrise-gradient", "theorem", "symmetrise",
     r"\nabla_X^{\mathrm{sym}} L = \tfrac{1}{2}(G + G^{T}) \text{ for a symmetric } X",
@@ -83,7 +89,7 @@ SOLVE_RULES = (
 
 CATALOGUE: tuple[Rule, ...] = (
     rules_trace.RULES + rules_differential.RULES + rules_elementwise.RULES + rules_tidy.RULES
-    + (ABBREVIATE, SUBSTITUTE, THEOREM, SYMMETRISE) + INDEX_RULES + SOLVE_RULES
+    + (ABBREVIATE, SUBSTITUTE, THEOREM, TRANSPOSED_VARIABLE, SYMMETRISE) + INDEX_RULES + SOLVE_RULES
 )
 
 BY_ID: dict[str, Rule] = {rule.id: rule for rule in CATALOGUE}

@@ -262,6 +262,20 @@ def _identify(rec: Recorder, expr: Expr) -> Expr:
     return gradient
 
 
+def transpose_variable(rec: Recorder, objective: Expr, gradient: Expr) -> Expr:
+    """The notes' T2: grad_{X^T} L = (grad_X L)^T."""
+    from generator.index.nodes import GradientOf
+    x = rec.ctx.wrt
+    rec.begin(f"The gradient with respect to `{x}^T` (T2)")
+    lhs = GradientOf(objective, x, transposed=True)
+    rec.show(GradientOf(objective, x), gradient)
+    answer = Transpose(gradient)
+    rec.record(cat.TRANSPOSED_VARIABLE, lhs, answer, answer)
+    answer = rec.simplify(lhs, answer, NORMAL, TIDY)
+    rec.end()
+    return answer
+
+
 def symmetrise(rec: Recorder, gradient: Expr) -> Expr:
     """(G + G^T) / 2: the gradient among symmetric directions, for a symmetric variable."""
     rec.begin(f"Symmetrise the gradient (`{rec.ctx.wrt}` is symmetric)")

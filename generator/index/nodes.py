@@ -191,7 +191,7 @@ class GradientOf(Expr):
     transposed: bool = False
 
     def text(self) -> str:
-        return f"grad_{self.wrt}{'^T' if self.transposed else ''} L"
+        return f"grad_{{{self.wrt}^T}} L" if self.transposed else f"grad_{self.wrt} L"
 
     def latex(self, _print=None) -> str:
         sub = name_latex(self.wrt) + ("^{T}" if self.transposed else "")

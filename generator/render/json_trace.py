@@ -14,7 +14,7 @@ def trace_dict(derivation: Derivation) -> dict[str, Any]:
     data: dict[str, Any] = {
         "title": p.title,
         "objective": p.objective_text,
-        "wrt": p.wrt,
+        "wrt": p.wrt_text,
         "method": p.method,
         "symbols": {info.name: _symbol(info, p.wrt) for info in p.symbols.symbols},
         "steps": [

@@ -21,7 +21,7 @@ from pylatex.utils import NoEscape
 from generator import shapes
 from generator.derivation import Condition, Derivation, Line, SheetStep, Verification
 from generator.errors import ShapeError, TracetrickError
-from generator.expr import Expr, Symbol
+from generator.expr import Expr, Symbol, Transpose
 from generator.render.templates import make_environment, render_template
 from generator.syntax.latex import to_latex
 from generator.syntax.parser import parse
@@ -191,13 +191,14 @@ def problem_view(derivation: Derivation, position: int) -> ProblemView:
     problem = derivation.problem
     to_latex = math_printer(derivation)
     wrt = to_latex(Symbol(problem.wrt))
+    wrt_of_answer = to_latex(Transpose(Symbol(problem.wrt))) if problem.wrt_transposed else wrt
     return ProblemView(
         number=problem.number if problem.number is not None else position,
         title=problem.title,
         statement=problem.statement,
         objective=NoEscape(to_latex(problem.objective)),
         wrt=NoEscape(wrt),
-        gradient_symbol=NoEscape(rf"\nabla_{{{wrt}}} L"),
+        gradient_symbol=NoEscape(rf"\nabla_{{{wrt_of_answer}}} L"),
         solve=problem.solve,
         steps=tuple(step_view(s, k, to_latex) for k, s in enumerate(derivation.sheet, 1)),
         gradient=NoEscape(to_latex(derivation.gradient)),

@@ -17,13 +17,13 @@ def render_text(derivation: Derivation) -> str:
     out = [problem_heading(derivation), ""]
     where = symbol_phrase(p.symbols, p.wrt)
     out.append(f"Let L = {to_text(p.objective)}{', where ' + where if where else ''}. "
-               f"Find grad_{p.wrt} L.")
+               f"Find {gradient_label(p)}.")
     if p.statement:
         out.append(plain(p.statement))
     for k, step in enumerate(derivation.sheet, 1):
         out += ["", f"Step {k}: {plain(step.title)}"]
         out += _aligned(step.lines)
-    out += ["", f"Answer: grad_{p.wrt} L = {to_text(derivation.gradient)}"]
+    out += ["", f"Answer: {gradient_label(p)} = {to_text(derivation.gradient)}"]
     if derivation.solution is not None:
         out.append(f"Setting it to zero: {p.wrt} = {to_text(derivation.solution)}"
                    + (f", provided {' and '.join(map(str, derivation.conditions))}"
@@ -32,6 +32,11 @@ def render_text(derivation: Derivation) -> str:
         out.append(plain(note))
     out.append(verification_sentence(derivation))
     return "\n".join(out) + "\n"
+
+
+def gradient_label(problem) -> str:
+    """`grad_X L`, or `grad_{X^T} L` for the gradient with respect to the transpose."""
+    return f"grad_{{{problem.wrt_text}}} L" if problem.wrt_transposed else f"grad_{problem.wrt} L"
 
 
 def plain(prose: str) -> str:

@@ -1,0 +1,243 @@
+"""What a build may skip: content hashes of its inputs, kept beside its outputs.
+
+`tracetrick build` writes `<output>/.tracetrick-cache.json` (the record) and
+`<output>/.tracetrick-cache/` (the verified derivations, one file per problem).  Every
+key is a SHA-256 of the inputs of what it names, always mixed with the *environment*:
+the package version, the package's own source files and the sheet templates (so a new
+release, an edited rule or an edited template invalidates everything):
+
+- a set's key: its folder's name and place, its set.yaml and every problem file's text.
+  When it matches and every PDF the set wrote is still there, unchanged (size and
+  mtime), the set is skipped without even parsing its files: the no-op rebuild.
+- a problem's key: the validated Problem itself (objective, symbols, number, title, ...;
+  not where it came from).  Its verified Derivation is kept under that key, so a
+  worksheet that must be typeset again does not derive its unchanged problems again.
+- a PDF's key: the kind of sheet, its title and description, and the keys of the
+  problems on it.  A PDF whose key matches (and which is unchanged on disk) is not
+  typeset again; so a change to one problem rebuilds that problem's PDF and its set's
+  worksheet and solutions, nothing else.
+
+Derivations are stored with pickle, and read back by an unpickler that only builds the
+project's own data classes (and the few standard types they hold): a tampered cache
+file cannot name a function to call.  A cache file that does not read is a miss.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import json
+import os
+import pickle
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from generator import __version__
+from generator.loader import SET_FILE, problem_files
+
+RECORD_NAME = ".tracetrick-cache.json"
+STORE_NAME = ".tracetrick-cache"
+FORMAT = 1
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+# ----- hashing ------------------------------------------------------------------------
+
+def digest(*parts: Any) -> str:
+    """SHA-256 of JSON-encoded parts (bytes are hashed first)."""
+    h = hashlib.sha256()
+    for part in parts:
+        if isinstance(part, bytes):
+            part = hashlib.sha256(part).hexdigest()
+        h.update(json.dumps(part, sort_keys=True, separators=(",", ":")).encode())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _files_digest(files: Iterable[Path], base: Path) -> list[tuple[str, str]]:
+    return [(f.relative_to(base).as_posix(), hashlib.sha256(f.read_bytes()).hexdigest())
+            for f in sorted(files)]
+
+
+def environment_digest(template_dirs: Sequence[Path] | None = None) -> str:
+    """The package version, its Python sources and the templates: what every key depends
+    on besides the problems themselves."""
+    if template_dirs is None:
+        from generator.render.templates import template_search_path
+        template_dirs = template_search_path()
+    sources = _files_digest(
+        (p for p in PACKAGE_DIR.rglob("*.py") if "__pycache__" not in p.parts), PACKAGE_DIR)
+    templates = [(str(d), _files_digest((p for p in Path(d).rglob("*") if p.is_file()
+                                         and "__pycache__" not in p.parts), Path(d)))
+                 for d in template_dirs]
+    return digest("tracetrick", __version__, FORMAT, sources, templates)
+
+
+def canonical(value: Any) -> Any:
+    """A JSON-able form of a value made of the project's frozen data classes, stable
+    across processes (sets are sorted, so hash randomisation does not change it)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [type(value).__name__] + [[f.name, canonical(getattr(value, f.name))]
+                                         for f in dataclasses.fields(value)]
+    if isinstance(value, (tuple, list)):
+        return [canonical(v) for v in value]
+    if isinstance(value, (frozenset, set)):
+        return sorted((canonical(v) for v in value), key=json.dumps)
+    if isinstance(value, dict):
+        return sorted([canonical(k), canonical(v)] for k, v in value.items())
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, Fraction):
+        return ["Fraction", str(value)]
+    return [type(value).__name__, repr(value)]
+
+
+def problem_key(problem, environment: str) -> str:
+    """What a problem's derivation depends on: the problem, not where it was read from."""
+    return digest("problem", environment, canonical(dataclasses.replace(problem, source=None)))
+
+
+def sheet_key(kind: str, title: str, description: str, problem_keys: Sequence[str],
+              environment: str) -> str:
+    return digest("sheet", environment, kind, title, description, list(problem_keys))
+
+
+def set_key(root: Path, folder: Path, environment: str) -> str:
+    """The raw inputs of one set: its place, set.yaml and the problem files' bytes."""
+    set_file = folder / SET_FILE
+    files = [(f.name, f.read_bytes()) for f in problem_files(folder)]
+    return digest("set", environment, folder.relative_to(root).as_posix(), folder.name,
+                  set_file.read_bytes() if set_file.is_file() else None,
+                  [[name, hashlib.sha256(data).hexdigest()] for name, data in files])
+
+
+# ----- the record -----------------------------------------------------------------------
+
+def _stat(path: Path) -> list[int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
+
+
+class BuildCache:
+    """The record of one output folder: which set, which PDF, from which inputs.
+
+    `enabled=False` (a forced build) trusts nothing it finds but still writes the
+    record, so the next build can skip.
+    """
+
+    def __init__(self, out_dir: Path, environment: str, enabled: bool = True):
+        self.out_dir = Path(out_dir)
+        self.environment = environment
+        self.enabled = enabled
+        self.record_path = self.out_dir / RECORD_NAME
+        self.store = self.out_dir / STORE_NAME
+        self.sets: dict[str, dict] = {}
+        self.outputs: dict[str, dict] = {}
+        if enabled:
+            self._read()
+
+    def _read(self) -> None:
+        try:
+            data = json.loads(self.record_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            return
+        self.sets = dict(data.get("sets") or {})
+        self.outputs = dict(data.get("outputs") or {})
+
+    def save(self) -> None:
+        """Write the record atomically and drop derivations no set refers to any more."""
+        from generator.render.pdf import write_text_atomic
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        data = {"format": FORMAT, "environment": self.environment,
+                "sets": self.sets, "outputs": self.outputs}
+        write_text_atomic(self.record_path, json.dumps(data, indent=1, sort_keys=True) + "\n")
+        live = {k for s in self.sets.values() for k in s.get("problems", ())}
+        if self.store.is_dir():
+            for f in self.store.glob("*.pickle"):
+                if f.stem not in live:
+                    f.unlink(missing_ok=True)
+
+    # -- sets ---------------------------------------------------------------------------
+
+    def set_is_fresh(self, name: str, key: str) -> bool:
+        """The set's inputs are those of its last build and every PDF it wrote is intact."""
+        found = self.sets.get(name)
+        if not self.enabled or not found or found.get("key") != key:
+            return False
+        outputs = found.get("outputs") or []
+        return bool(outputs) and all(self.output_is_fresh(rel, self.outputs.get(rel, {})
+                                                          .get("key", "")) for rel in outputs)
+
+    def record_set(self, name: str, key: str, outputs: Sequence[str],
+                   problem_keys: Sequence[str]) -> None:
+        self.sets[name] = {"key": key, "outputs": list(outputs), "problems": list(problem_keys)}
+
+    def forget_set(self, name: str) -> None:
+        """The set is being rebuilt: until it is recorded again, it is not fresh."""
+        self.sets.pop(name, None)
+
+    # -- outputs ------------------------------------------------------------------------
+
+    def output_is_fresh(self, rel: str, key: str) -> bool:
+        found = self.outputs.get(rel)
+        if not self.enabled or not found or found.get("key") != key:
+            return False
+        return _stat(self.out_dir / rel) == found.get("stat")
+
+    def record_output(self, rel: str, key: str) -> None:
+        self.outputs[rel] = {"key": key, "stat": _stat(self.out_dir / rel)}
+
+    # -- derivations ----------------------------------------------------------------------
+
+    def derivation(self, key: str):
+        """The verified Derivation stored under `key`, or None."""
+        if not self.enabled:
+            return None
+        try:
+            data = (self.store / f"{key}.pickle").read_bytes()
+            return _SafeUnpickler(io.BytesIO(data)).load()
+        except Exception:  # a missing, truncated or foreign file is a miss, never an error
+            return None
+
+    def keep_derivation(self, key: str, derivation) -> None:
+        from generator.render.pdf import write_bytes_atomic
+        self.store.mkdir(parents=True, exist_ok=True)
+        path = self.store / f"{key}.pickle"
+        if not path.exists():
+            write_bytes_atomic(path, pickle.dumps(derivation, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+# Standard types a Derivation holds (numpy scalars for errors measured with numpy).
+_ALLOWED_GLOBALS = {
+    ("fractions", "Fraction"),
+    ("numpy", "dtype"),
+    ("numpy.core.multiarray", "scalar"),
+    ("numpy._core.multiarray", "scalar"),
+}
+
+
+class _SafeUnpickler(pickle.Unpickler):
+    """Builds only the project's data classes (classes of `generator.*`, never a
+    function) and the few standard types above."""
+
+    def find_class(self, module: str, name: str):
+        if (module, name) in _ALLOWED_GLOBALS:
+            return super().find_class(module, name)
+        if module == "generator" or module.startswith("generator."):
+            found = super().find_class(module, name)
+            if isinstance(found, type) and dataclasses.is_dataclass(found):
+                return found
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a build cache")
+
+
+def relative(path: Path, base: Path) -> str:
+    try:
+        return Path(path).relative_to(base).as_posix()
+    except ValueError:
+        return os.fspath(path)
