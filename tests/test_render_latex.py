@@ -13,7 +13,7 @@ from generator.derivation import SheetStep
 from generator.errors import TemplateError
 from generator.expr import Symbol, Transpose
 from generator.render.latex_sheet import (
-    DEFAULT_REFERENCE_ROWS, _scientific, condition_view, render_sheet)
+    _scientific, condition_view, render_sheet)
 from generator.render.templates import (
     escape_prose, make_environment, package_template_dir, template_search_path)
 from generator.syntax.latex import to_latex
@@ -99,17 +99,35 @@ def test_the_worksheet_has_statements_and_room_but_no_steps(worksheet):
     assert worksheet.count(r"\vspace{") == 2
 
 
-def test_reference_section_defaults_and_rows_from_the_caller(solutions):
-    for law, description in DEFAULT_REFERENCE_ROWS:
-        assert f"${law}$" in solutions
-        assert description.replace("`", "$") in solutions  # `c`: math in prose
+def test_reference_section_is_the_whole_catalogue_numbered(solutions):
+    """Every rule of the catalogue appears on the reference page with its law and number."""
+    from generator.engine.catalogue import CATALOGUE
+    from generator.render.reference import rule_number
+    for rule in CATALOGUE:
+        assert f"\\item[({rule_number(rule.id)})] ${rule.law}$" in solutions, rule.id
+    assert len({rule_number(r.id) for r in CATALOGUE}) == len(CATALOGUE)
     assert r"\mathrm{d}L = \operatorname{tr}(G^{T}\,\mathrm{d}X)" in solutions
     assert "denominator layout" in solutions
-    rows = [(r"\operatorname{tr}(AB) = \operatorname{tr}(BA)", "cyclic, & more")]
+    rows = [(1, r"\operatorname{tr}(AB) = \operatorname{tr}(BA)", "cyclic, & more")]
     tex = render_sheet([problem5()], "solutions", title=TITLE, reference_rows=rows)
-    assert r"\item $\operatorname{tr}(AB) = \operatorname{tr}(BA)$" in tex
+    assert r"\item[(1)] $\operatorname{tr}(AB) = \operatorname{tr}(BA)$" in tex
     assert r"cyclic, \& more" in tex
-    assert DEFAULT_REFERENCE_ROWS[-1][0] not in tex
+
+
+def test_every_cited_rule_number_exists_and_cites_a_rule_the_step_used():
+    import re
+    from generator.api import derive_text
+    from generator.render.latex_sheet import render_sheet as render
+    from generator.render.reference import numbered_rules, rule_number
+    d = derive_text("||A x - b||^2", "x", solve=True)
+    tex = render([d], "single", title="t")
+    cited = [int(n) for group in re.findall(r"\\footnotesize \(([0-9, ]+)\)", tex)
+             for n in group.split(",")]
+    assert cited, "no step cites a rule"
+    numbers = {n for n, _ in numbered_rules()}
+    assert set(cited) <= numbers
+    used = {rule_number(s.rule) for s in d.steps}
+    assert set(cited) <= used
 
 
 def test_single_is_one_problem_without_the_reference_page():

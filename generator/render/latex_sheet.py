@@ -22,6 +22,8 @@ from generator import shapes
 from generator.derivation import Condition, Derivation, Line, SheetStep, Verification
 from generator.errors import ShapeError, TracetrickError
 from generator.expr import Expr, Symbol, Transpose
+from generator.render.reference import citation
+from generator.render.reference import reference_rows as catalogue_rows
 from generator.render.templates import make_environment, render_template
 from generator.syntax.latex import to_latex
 from generator.syntax.parser import parse
@@ -34,29 +36,13 @@ TEMPLATE_OF_KIND: dict[str, str] = {
     "single": "single.tex.j2",
 }
 
-# The reference page until the engine's rule catalogue feeds it: (law, description).
-# The notation is the printer's (\operatorname{tr}, X^{T}, \mathrm{d}X); descriptions
-# are prose, with math between backticks.
-DEFAULT_REFERENCE_ROWS: tuple[tuple[str, str], ...] = (
-    (r"\operatorname{tr}(A + B) = \operatorname{tr} A + \operatorname{tr} B",
-     "the trace is linear"),
-    (r"\operatorname{tr}(cA) = c \operatorname{tr} A", "for a scalar `c`"),
-    (r"\operatorname{tr}(AB) = \operatorname{tr}(BA)", "cyclic property"),
-    (r"\operatorname{tr} A = \operatorname{tr} A^{T}", "trace of a transpose"),
-    (r"\operatorname{tr}(a) = a", "for a scalar `a`"),
-    (r"\mathrm{d}(cA) = c\,\mathrm{d}A", "for a constant scalar `c`"),
-    (r"\mathrm{d}(A + B) = \mathrm{d}A + \mathrm{d}B", "the differential is linear"),
-    (r"\mathrm{d}(AB) = \mathrm{d}A\,B + A\,\mathrm{d}B", "product rule"),
-    (r"\mathrm{d}(X^{T}) = (\mathrm{d}X)^{T}", "differential of a transpose"),
-    (r"\mathrm{d}A = 0", "for a constant `A`"),
-)
-
 # ----- the views the templates receive ------------------------------------------------
 
 @dataclass(frozen=True)
 class ReferenceRow:
-    """One law of the reference page: `law` is LaTeX math, `description` prose."""
+    """One law of the reference page: its number, `law` (LaTeX math), `description` (prose)."""
 
+    number: int
     law: NoEscape
     description: str
 
@@ -74,11 +60,13 @@ class LineView:
 
 @dataclass(frozen=True)
 class StepView:
-    """"Step k: title" and its rows."""
+    """"Step k: title" and its rows; `cites` is LaTeX for the numbers of its rules,
+    set at the right margin (empty for a step that used none)."""
 
     number: int
     title: str
     lines: tuple[LineView, ...]
+    cites: NoEscape = NoEscape("")
 
 
 @dataclass(frozen=True)
@@ -125,7 +113,7 @@ def render_sheet(
     *,
     title: str,
     description: str = "",
-    reference_rows: Sequence[tuple[str, str]] | None = None,
+    reference_rows: Sequence[tuple[int, str, str]] | None = None,
     template_dirs: Sequence[str | os.PathLike] = (),
 ) -> str:
     """A complete .tex document for `derivations`.
@@ -133,22 +121,21 @@ def render_sheet(
     `kind`: "worksheet" (the statements with room to work), "solutions" (every step),
     "single" (one derivation with its steps, no reference page).  `description` is
     prose (math in backticks) under the title of a worksheet or solutions sheet (a
-    set's set.yaml).  `reference_rows`
-    are (law in LaTeX, description in prose) pairs for the reference page; None
-    gives DEFAULT_REFERENCE_ROWS.  `template_dirs` are searched before the shipped
+    set's set.yaml).  `reference_rows` are (number, law in LaTeX, description in prose)
+    for the reference page; None gives the whole rule catalogue.  `template_dirs` are searched before the shipped
     templates.  Raises TemplateError when a template is broken.
     """
     if kind not in TEMPLATE_OF_KIND:
         raise ValueError(f"kind must be one of {', '.join(TEMPLATE_OF_KIND)}, not {kind!r}")
     if kind == "single" and len(derivations) != 1:
         raise ValueError(f"a single sheet holds one derivation, not {len(derivations)}")
-    rows = DEFAULT_REFERENCE_ROWS if reference_rows is None else reference_rows
+    rows = catalogue_rows() if reference_rows is None else reference_rows
     body = render_template(
         make_environment(template_dirs, math=math_to_latex),
         TEMPLATE_OF_KIND[kind],
         title=title,
         description=description,
-        reference_rows=[ReferenceRow(NoEscape(law), text) for law, text in rows],
+        reference_rows=[ReferenceRow(n, NoEscape(law), text) for n, law, text in rows],
         problems=[problem_view(d, position) for position, d in enumerate(derivations, 1)],
     )
     return _document(body)
@@ -210,7 +197,10 @@ def problem_view(derivation: Derivation, position: int) -> ProblemView:
 
 
 def step_view(step: SheetStep, number: int, to_latex=to_latex) -> StepView:
-    return StepView(number, step.title, tuple(line_view(line, to_latex) for line in step.lines))
+    numbers = citation(step.rules)
+    cites = NoEscape(rf" \hfill{{\footnotesize ({numbers})}}" if numbers else "")
+    return StepView(number, step.title, tuple(line_view(line, to_latex) for line in step.lines),
+                    cites)
 
 
 def line_view(line: Line, to_latex=to_latex) -> LineView:
