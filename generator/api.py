@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from generator.derivation import Derivation, Verification
 from generator.engine.context import Context
+from generator.engine.earlier import EarlierResult
 from generator.engine.differential import (
     GradientResult, derive_gradient, symmetrise, transpose_variable,
 )
@@ -22,16 +23,21 @@ from generator.verify import TOLERANCE, Claim, agree, sympy_agrees
 from generator.verify import verify as verify_claim
 
 
-def derive(problem: Problem, *, verify: bool = True) -> Derivation:
+def derive(problem: Problem, earlier: tuple[Derivation, ...] = (), *,
+           verify: bool = True) -> Derivation:
     """Derive, solve if asked, and verify one problem.  `verify=False` skips the numeric
-    proof and sympy's opinion (the benchmark times the engine alone): never for a sheet."""
+    proof and sympy's opinion (the benchmark times the engine alone): never for a sheet.
+
+    `earlier`: derivations of the problems before this one on the same sheet; a step
+    may then use one of their results and cite it ("by Problem 5"), as the notes do.
+    """
     ctx = Context(problem.symbols, problem.wrt, frozenset({problem.wrt}))
     rec = Recorder(ctx)
     try:
         if problem.method == "elementwise":
             result = _elementwise(problem, rec)
         else:
-            result = derive_gradient(problem.objective, ctx, rec)
+            result = derive_gradient(problem.objective, ctx, rec, _results(earlier))
     except RecursionError:
         raise StuckError(
             f"{_where(problem)}the derivation of {problem.objective} did not terminate "
@@ -66,6 +72,31 @@ def derive(problem: Problem, *, verify: bool = True) -> Derivation:
         notes=notes,
         symbols=rec.ctx.table,
     )
+
+
+def cites_earlier(problem: Problem, earlier: tuple[Derivation, ...]) -> bool:
+    """Whether `derive(problem, earlier)` would use an earlier result: the trace form
+    only, no derivation (so a parallel build re-derives just these problems)."""
+    from generator.engine.differential import trace_form_of
+    from generator.engine.earlier import find_use
+    if problem.method != "differential" or not earlier:
+        return False
+    ctx = Context(problem.symbols, problem.wrt, frozenset({problem.wrt}))
+    expr, ctx = trace_form_of(problem.objective, ctx)
+    return find_use(expr, _results(earlier), ctx) is not None
+
+
+def _results(earlier: tuple[Derivation, ...]) -> tuple[EarlierResult, ...]:
+    """What a later problem may cite: the numbered, untransposed gradients."""
+    results = []
+    for d in earlier:
+        p = d.problem
+        if p.number is None or p.wrt_transposed or p.symmetric_gradient:
+            continue
+        constants = tuple(s.name for s in p.symbols.symbols
+                          if s.name != p.wrt and len(s.shape) == 2)
+        results.append(EarlierResult(p.number, p.objective, p.wrt, d.gradient, constants))
+    return tuple(results)
 
 
 def _elementwise(problem: Problem, rec: Recorder) -> GradientResult:

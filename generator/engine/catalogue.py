@@ -31,6 +31,11 @@ SUBSTITUTE = Rule(
     r"R,\ \mathrm{d}R \text{ replaced by what they stand for}",
     "Plug the differential of the named subexpression back in", _not_a_rewrite)
 
+EARLIER_RESULT = Rule(
+    "earlier-result", "theorem", "an earlier problem",
+    r"\text{if } \nabla_X f = G(X) \text{ then } \mathrm{d}f(R) = \operatorname{tr}(G(R)^{T}\mathrm{d}R)",
+    "Use the gradient found in an earlier problem of the sheet", _not_a_rewrite)
+
 TRANSPOSED_VARIABLE = Rule(
     "gradient-transposed", "theorem", "gradient with respect to a transpose",
     r"\nabla_{X^{T}} L = (\nabla_X L)^{T}",
@@ -89,7 +94,7 @@ SOLVE_RULES = (
 
 CATALOGUE: tuple[Rule, ...] = (
     rules_trace.RULES + rules_differential.RULES + rules_elementwise.RULES + rules_tidy.RULES
-    + (ABBREVIATE, SUBSTITUTE, THEOREM, TRANSPOSED_VARIABLE, SYMMETRISE) + INDEX_RULES + SOLVE_RULES
+    + (ABBREVIATE, SUBSTITUTE, THEOREM, EARLIER_RESULT, TRANSPOSED_VARIABLE, SYMMETRISE) + INDEX_RULES + SOLVE_RULES
 )
 
 BY_ID: dict[str, Rule] = {rule.id: rule for rule in CATALOGUE}

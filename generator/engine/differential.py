@@ -18,6 +18,7 @@ from fractions import Fraction
 from generator.derivation import SheetStep, Step
 from generator.engine import catalogue as cat
 from generator.engine.context import Context, has_differential
+from generator.engine.earlier import EarlierResult, Use, find_use
 from generator.engine.recorder import Recorder
 from generator.errors import StuckError
 from generator.expr import (
@@ -72,10 +73,12 @@ class GradientResult:
     context: Context
 
 
-def derive_gradient(objective: Expr, ctx: Context, rec: Recorder | None = None) -> GradientResult:
+def derive_gradient(objective: Expr, ctx: Context, rec: Recorder | None = None,
+                    earlier: tuple[EarlierResult, ...] = ()) -> GradientResult:
     rec = rec or Recorder(ctx)
     expr, definitions = _trace_form(rec, objective)
-    dexpr = _take_differential(rec, expr)
+    use = find_use(expr, earlier, rec.ctx) if earlier else None
+    dexpr = _by_earlier_result(rec, expr, use) if use else _take_differential(rec, expr)
     dexpr = _to_trace_form(rec, _linearity(rec, dexpr))
     if definitions:
         for name, meaning in definitions:
@@ -101,6 +104,14 @@ def _trace_form(rec: Recorder, objective: Expr) -> tuple[Expr, tuple[tuple[str, 
     rec.retitle(_title("Write `L` in trace form", rec))
     rec.end()
     return expr, tuple(definitions)
+
+
+def trace_form_of(objective: Expr, ctx: Context) -> tuple[Expr, Context]:
+    """Phase 1 alone (nothing recorded that anyone keeps): the objective in trace form
+    and the context with its named subexpressions."""
+    rec = Recorder(ctx)
+    expr, _ = _trace_form(rec, objective)
+    return expr, rec.ctx
 
 
 def _repeated_residual(expr: Expr, ctx: Context) -> Expr | None:
@@ -153,6 +164,22 @@ def _take_differential(rec: Recorder, expr: Expr) -> Expr:
     dexpr = rec.exhaust(DL, d(expr), DIFFERENTIAL)
     _check_pushed_to_variables(dexpr, rec.ctx)
     rec.retitle(_title("Take the differential of both sides", rec))
+    rec.end(keep_if_unchanged=True)
+    return dexpr
+
+
+def _by_earlier_result(rec: Recorder, expr: Expr, use: Use) -> Expr:
+    """dL in one step from an earlier problem's gradient ("remember problem 5")."""
+    from generator.engine.rules_elementwise import transposed
+    rec.begin(f"Take the differential of both sides, as in Problem {use.result.number}")
+    rec.show(DL, d(expr))
+    gradient = Recorder(rec.ctx).simplify(G, use.gradient, NORMAL, TIDY)   # notation only
+    dexpr = Trace(mul(transposed(gradient), Differential(Symbol(use.variable))))
+    fixed = [f"{name} = {value}" for name, value in use.bindings
+             if isinstance(value, Identity)]
+    note = f"by Problem {use.result.number}" + (f", with {', '.join(fixed)}" if fixed else "")
+    rec.record(cat.EARLIER_RESULT, DL, dexpr, dexpr, show=False)
+    rec.show(None, dexpr, note=note)
     rec.end(keep_if_unchanged=True)
     return dexpr
 
