@@ -167,20 +167,25 @@ def _infer(objective: _Math, extras: list[_Math], declared, wrt: str, where: Whe
     return table
 
 
-def _check_gradient_shape(field: _Math, table: SymbolTable, wrt: str, where: Where) -> None:
-    """`expect` and `solution` have the shape of the variable (a number or `I` adapts)."""
+def _check_gradient_shape(field: _Math, table: SymbolTable, wrt: str, where: Where,
+                          transposed: bool = False) -> None:
+    """`expect` and `solution` have the shape of the variable (a number or `I` adapts);
+    the gradient with respect to `X^T` has the shape of X^T."""
     info = table[wrt]
     try:
         shape = shape_of(field.expr, table)
     except ShapeError as err:
         raise where.error(field.node, field.key, str(err)) from None
-    if shape in ((info.rows, info.cols), (UNSIZED, UNSIZED)) or isinstance(field.expr, Number):
+    wanted = (info.rows, info.cols)
+    name = wrt
+    if transposed and field.key == "expect":
+        wanted, name = (info.cols, info.rows), f"{wrt}^T"
+    if shape in (wanted, (UNSIZED, UNSIZED)) or isinstance(field.expr, Number):
         return
     what = "the gradient" if field.key == "expect" else "the solution"
     raise where.error(field.node, field.key,
-                      f"{what} with respect to {wrt} has the shape of {wrt} "
-                      f"({show_shape((info.rows, info.cols))}), but `{field.text}` is "
-                      f"{show_shape(shape)}")
+                      f"{what} with respect to {name} has the shape of {name} "
+                      f"({show_shape(wanted)}), but `{field.text}` is {show_shape(shape)}")
 
 
 def _wrt(node: Node, objective: _Math, said_constant: dict[str, Node], where: Where) -> str:
@@ -240,7 +245,8 @@ def _problem(node: MappingNode, where: Where) -> Problem:
     extras = _extras(value, solve, objective.expr.symbols() | set(declared), objective, where)
     table = _infer(objective, extras, declared, wrt, where)
     for field in extras:
-        _check_gradient_shape(field, table, wrt, where)
+        _check_gradient_shape(field, table, wrt, where,
+                              split_transposed(str(value["wrt"].value))[1])
     symmetric_gradient = False
     if "symmetric_gradient" in value:
         symmetric_gradient = bool_value(value["symmetric_gradient"], where, "symmetric_gradient")
