@@ -236,16 +236,20 @@ def _to_trace_form(rec: Recorder, expr: Expr) -> Expr:
     """Each term to tr(M dX), shown term by term as in the notes, then collected."""
     rec.begin("Bring every term to the form `tr(M dX)`")
     terms = list(terms_of(expr))
+    single = len(terms) == 1     # then the term is dL itself: no "using it" line
+    if single:
+        rec.show(DL, expr)
     for i, term in enumerate(terms):
-        shown = len(str(term)) <= LONGEST_TERM_SHOWN
-        new = rec.simplify(term, term, TRACE_NOTATION, TO_TRACE_FORM, show=shown,
-                           where=has_differential)
+        shown = single or len(str(term)) <= LONGEST_TERM_SHOWN
+        new = rec.simplify(DL if single else term, term, TRACE_NOTATION, TO_TRACE_FORM,
+                           show=shown, where=has_differential)
         if new != term:
             terms[i] = new
     title = _title("", rec)
     if expr != add(*terms):
         expr = add(*terms)
-        rec.show(DL, expr, note="using it")
+        if not single:
+            rec.show(DL, expr, note="using it")
     if len(terms_of(expr)) > 1:
         expr = rec.exhaust(DL, expr, COLLECT)
     rec.retitle(title or "Collect the terms")
