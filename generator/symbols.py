@@ -31,7 +31,11 @@ class SymbolInfo:
         return ("scalar", "vector", "matrix")[len(self.shape)]
 
     def has(self, prop: str) -> bool:
+        """A property, declared or implied: positive definite implies symmetric and
+        invertible; diagonal implies symmetric."""
         if prop in ("symmetric", "invertible") and "positive_definite" in self.properties:
+            return True
+        if prop == "symmetric" and "diagonal" in self.properties:
             return True
         return prop in self.properties
 

@@ -177,3 +177,17 @@ def test_solve_refuses_what_it_cannot_solve(objective, wrt, words):
     from generator.loader import problem_from_text
     with pytest.raises(StuckError, match=words):
         derive(problem_from_text(objective, wrt, solve=True))
+
+
+@pytest.mark.parametrize("let, answer", [
+    ("A: n x n, symmetric", "2 A x"),
+    ("A: n x n, positive_definite", "2 A x"),
+    ("A: n x n, diagonal", "2 A x"),
+    ("A: n x n", "(A + A^T) x"),
+])
+def test_a_property_that_changes_the_answer_is_cited(let, answer):
+    from generator.loader import problem_from_text
+    d = derive(problem_from_text("x^T A x", "x", (let,)))
+    assert to_text(d.gradient) == answer
+    cited = [line.note for s in d.sheet for line in s.lines if line.note.startswith("since")]
+    assert cited == (["since `A` is symmetric"] if answer == "2 A x" else [])
