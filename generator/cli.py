@@ -103,7 +103,10 @@ def build(problems_dir: Path, out_dir: Path):
     """Build worksheet.pdf, solutions.pdf and one PDF per problem, for the folder's own
     problems and, into OUTPUT/<set>/, for each subfolder (a problem set)."""
     from generator.build import build_directory
-    for path in build_directory(problems_dir, out_dir, progress=_progress):
+    from generator.progress import ProgressDisplay
+    with ProgressDisplay() as progress:  # a bar on a terminal, plain lines when piped
+        written = build_directory(problems_dir, out_dir, progress=progress)
+    for path in written:
         click.echo(f"wrote {path}", err=True)
 
 
@@ -160,6 +163,19 @@ def new(name: str, directory: Path):
     click.echo(f"wrote {path}")
 
 
+@main.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the schema to FILE instead of the terminal.")
+def schema(output: Path | None):
+    """Print the JSON Schema (draft 2020-12) of problem files, for editors.
+
+    Example: tracetrick schema -o problem.schema.json, then start a problem file with
+    `# yaml-language-server: $schema=problem.schema.json`.
+    """
+    from generator.schema import schema_text
+    _emit(schema_text(), output)
+
+
 # ----- helpers --------------------------------------------------------------------------
 
 def _format(derivation, fmt: str) -> str:
@@ -182,10 +198,6 @@ def _emit(text: str, output: Path | None) -> None:
     from generator.render.pdf import write_text_atomic
     write_text_atomic(output, text)
     click.echo(f"wrote {output}", err=True)
-
-
-def _progress(done: int, total: int, label: str) -> None:
-    click.echo(f"[{done}/{total}] {label}", err=True)
 
 
 def _set_title(path: Path) -> str:

@@ -5,6 +5,8 @@ one-paragraph message and exit status 1.  Anything else escaping is a bug.
 """
 from __future__ import annotations
 
+from generator.caret import show
+
 
 class TracetrickError(Exception):
     """Base of every error the program reports to a user (exit status 1)."""
@@ -24,8 +26,7 @@ class MathSyntaxError(TracetrickError):
         self.reason = message
         self.text = text
         self.column = column
-        caret = " " * (column - 1) + "^"
-        super().__init__(f"{message} (column {column})\n  {text}\n  {caret}")
+        super().__init__(f"{message} (column {column})\n{show(text, column)}")
 
 
 class ShapeError(TracetrickError):

@@ -2,7 +2,8 @@
 
 The file is read and composed into YAML nodes by generator.yaml_source (safely, never
 into Python objects), so every value keeps its line and column; the node tree is
-validated here, key by key.  Every failure is one ProblemError paragraph:
+validated here, key by key, against the table of fields in generator/problem_fields.py
+(which `tracetrick schema` also prints).  Every failure is one ProblemError paragraph:
 `file:line: key: what is wrong; what would be right`.  Math syntax and shape errors
 from the fields are translated to the same form (a syntax error gets the column in the
 file); nothing else escapes.  Folders of problems, and sets of them in subfolders,
@@ -21,16 +22,16 @@ from generator.expr import Expr, Number
 from generator.letspec import (check_declaration, is_name, parse_declaration, parse_let,
                                parse_shape)
 from generator.problem import split_transposed, METHODS, Problem, Source
+from generator.problem_fields import (LIST_KEY, PROBLEM_KEYS, REQUIRED_KEYS, SYMBOL_KEYS,
+                                      FieldSpec, problem_field)
 from generator.shapes import UNSIZED, check_scalar_objective, infer_symbols, shape_of, show_shape
-from generator.symbols import PROPERTIES, SymbolInfo, SymbolTable
-from generator.yaml_source import (Where, bool_value, caret_line, compose, describe, fields,
-                                   file_position, line_at, read_source, text_value)
+from generator.symbols import SymbolInfo, SymbolTable
+from generator.syntax.limits import MAX_MATH_LENGTH
+from generator.caret import show
+from generator.yaml_source import (Where, bool_value, compose, describe, fields, file_position,
+                                   read_source, text_value)
 
-KEYS = ("title", "number", "symbols", "objective", "wrt", "method", "solve", "expect",
-        "solution", "statement", "symmetric_gradient")
-SYMBOL_KEYS = ("shape",) + PROPERTIES
-EXAMPLE = {"title": "title: Trace of a product", "objective": "objective: tr(X^T A X)",
-           "wrt": "wrt: X"}
+KEYS = PROBLEM_KEYS  # the keys of a problem (generator/problem_fields.py)
 SET_FILE = "set.yaml"  # a folder's title and description (generator/problem_sets.py)
 PROBLEM_SUFFIXES = (".yaml", ".yml")
 # Keys that belong in another file: the message says where.
@@ -43,26 +44,56 @@ def _parse(text: str) -> Expr:
     return parse(text)
 
 
-def _number(node: Node, where: Where) -> int:
+def _number(node: Node, where: Where, spec: FieldSpec) -> int:
     if isinstance(node, ScalarNode) and node.tag.endswith((":int", ":str")) \
             and node.value.isdigit() and int(node.value) > 0:
         return int(node.value)
-    raise where.error(node, "number", f"expected a positive whole number, found {describe(node)}"
-                                      f"; e.g. `number: 5`")
+    raise where.error(node, spec.name, f"expected a positive whole number, found "
+                                       f"{describe(node)}; e.g. `{spec.written}`")
 
 
-def _math(node: Node, where: Where, key: str, example: str) -> tuple[str, Expr]:
+def _field(value: dict[str, Node], name: str, where: Where):
+    """A text, integer, boolean or choice field, checked as its FieldSpec says; its
+    default when absent."""
+    spec = problem_field(name)
+    if name not in value:
+        return spec.default
+    node = value[name]
+    if spec.kind == "integer":
+        return _number(node, where, spec)
+    if spec.kind == "boolean":
+        return bool_value(node, where, name)
+    text = text_value(node, where, name, spec.written)
+    if spec.kind == "choice" and text not in spec.choices:
+        raise where.error(node, name, f"'{text}' is not a {name}; use "
+                                      f"{' or '.join(spec.choices)}")
+    if spec.kind not in ("text", "choice"):
+        raise TypeError(f"{name}: a {spec.kind} field is not read by _field")
+    return text
+
+
+def too_long(text: str) -> str | None:
+    """Why a math field is refused for its length, or None (see syntax/limits.py)."""
+    if len(text) <= MAX_MATH_LENGTH:
+        return None
+    return (f"the expression is {len(text):,} characters long; at most {MAX_MATH_LENGTH:,} "
+            f"are accepted (a longer one would take too long to derive and check)")
+
+
+def _math(node: Node, where: Where, key: str) -> tuple[str, Expr]:
     """(the text as written, its expression); a syntax error points into the file."""
-    raw = text_value(node, where, key, example)
+    raw = text_value(node, where, key, problem_field(key).written)
     text = raw.strip()
+    why = too_long(text)
+    if why:
+        raise where.error(node, key, why)
     try:
         return text, _parse(text)
     except MathSyntaxError as err:
         lead = len(raw) - len(raw.lstrip())
         line, col = file_position(where.text, node, lead + err.column - 1)
-        shown, column = line_at(err.text, err.column)
         raise ProblemError(f"{where.path}:{line}:{col}: {key}: {err.reason}\n"
-                           f"  {shown}\n  {caret_line(shown, column)}") from None
+                           f"{show(err.text, err.column)}") from None
     except RecursionError:
         raise where.error(node, key, "the expression is nested too deeply") from None
 
@@ -191,7 +222,7 @@ def _check_gradient_shape(field: _Math, table: SymbolTable, wrt: str, where: Whe
 def _wrt(node: Node, objective: _Math, said_constant: dict[str, Node], where: Where) -> str:
     """The variable: a symbol of the objective, and not declared constant (`X^T` names
     the transpose of the variable X: see split_transposed)."""
-    wrt, _ = split_transposed(text_value(node, where, "wrt", EXAMPLE["wrt"]))
+    wrt, _ = split_transposed(text_value(node, where, "wrt", problem_field("wrt").written))
     names = objective.expr.symbols()
     if wrt not in names:
         listed = ", ".join(sorted(names)) or "none"
@@ -210,7 +241,7 @@ def _extras(value: dict[str, Node], solve: bool, allowed: set[str], objective: _
     if "solution" in value and not solve:
         raise where.error(value["solution"], "solution",
                           "given without `solve: true`; add `solve: true` or remove it")
-    extras = [_Math(k, value[k], *_math(value[k], where, k, f"{k}: 2 A X"))
+    extras = [_Math(k, value[k], *_math(value[k], where, k))
               for k in ("expect", "solution") if k in value]
     for field in extras:
         unknown = sorted(field.expr.symbols() - allowed)
@@ -223,33 +254,28 @@ def _extras(value: dict[str, Node], solve: bool, allowed: set[str], objective: _
 
 def _problem(node: MappingNode, where: Where) -> Problem:
     """Validate one problem mapping, key by key, in the order a reader would check them."""
-    found = fields(node, where, "", KEYS, MISPLACED)
-    for key in ("title", "objective", "wrt"):
+    found = fields(node, where, "", PROBLEM_KEYS, MISPLACED)
+    for key in REQUIRED_KEYS:
         if key not in found:
-            raise where.error(node, key, f"missing; every problem needs it, e.g. `{EXAMPLE[key]}`")
+            raise where.error(node, key, f"missing; every problem needs it, e.g. "
+                                         f"`{problem_field(key).written}`")
     value = {k: v for k, (_, v) in found.items()}
-    title = " ".join(text_value(value["title"], where, "title", EXAMPLE["title"]).split())
-    number = _number(value["number"], where) if "number" in value else None
-    method = (text_value(value["method"], where, "method", "method: differential")
-              if "method" in value else "differential")
-    if method not in METHODS:
-        raise where.error(value["method"], "method", f"'{method}' is not a method; use "
-                                                     f"{' or '.join(METHODS)}")
-    solve = bool_value(value["solve"], where, "solve") if "solve" in value else False
-    statement = text_value(value["statement"], where, "statement", "statement: ...").strip() \
-        if "statement" in value else ""
+    title = " ".join(_field(value, "title", where).split())
+    number = _field(value, "number", where)
+    method = _field(value, "method", where)
+    solve = _field(value, "solve", where)
+    statement = _field(value, "statement", where).strip()
     declared, said_constant = _symbols(value["symbols"], where) if "symbols" in value else ({}, {})
     objective = _Math("objective", value["objective"],
-                      *_math(value["objective"], where, "objective", EXAMPLE["objective"]))
+                      *_math(value["objective"], where, "objective"))
     wrt = _wrt(value["wrt"], objective, said_constant, where)
     extras = _extras(value, solve, objective.expr.symbols() | set(declared), objective, where)
     table = _infer(objective, extras, declared, wrt, where)
     for field in extras:
         _check_gradient_shape(field, table, wrt, where,
                               split_transposed(str(value["wrt"].value))[1])
-    symmetric_gradient = False
+    symmetric_gradient = _field(value, "symmetric_gradient", where)
     if "symmetric_gradient" in value:
-        symmetric_gradient = bool_value(value["symmetric_gradient"], where, "symmetric_gradient")
         why = _symmetric_gradient_problem(table, wrt, symmetric_gradient)
         if why:
             raise where.error(value["symmetric_gradient"], "symmetric_gradient",
@@ -283,20 +309,20 @@ def _problem_nodes(root: Optional[Node], where: Where) -> list[MappingNode]:
     if not isinstance(root, MappingNode):
         raise where.error(root, "", f"expected {shape}, found {describe(root)}")
     keys = [k.value for k, _ in root.value if isinstance(k, ScalarNode)]
-    if "problems" not in keys:
+    if LIST_KEY not in keys:
         return [root]
     for key_node, _ in root.value:
-        if isinstance(key_node, ScalarNode) and key_node.value != "problems":
-            raise where.error(key_node, "", f"unknown key '{key_node.value}' beside `problems:`; "
+        if isinstance(key_node, ScalarNode) and key_node.value != LIST_KEY:
+            raise where.error(key_node, "", f"unknown key '{key_node.value}' beside `{LIST_KEY}:`; "
                                             f"a file with a problem list holds only the list")
-    items = fields(root, where, "", ("problems",))["problems"][1]
+    items = fields(root, where, "", (LIST_KEY,))[LIST_KEY][1]
     if not isinstance(items, SequenceNode) or not items.value:
-        raise where.error(items, "problems", "expected a list of problems (`- title: ...`), "
-                                             f"found {describe(items)}")
+        raise where.error(items, LIST_KEY, "expected a list of problems (`- title: ...`), "
+                                           f"found {describe(items)}")
     for i, item in enumerate(items.value, 1):
         if not isinstance(item, MappingNode):
-            raise where.error(item, "problems", f"item {i} is {describe(item)}; each item is a "
-                                                f"mapping with title, objective and wrt")
+            raise where.error(item, LIST_KEY, f"item {i} is {describe(item)}; each item is a "
+                                              f"mapping with title, objective and wrt")
     return list(items.value)
 
 
@@ -376,6 +402,9 @@ def problem_from_text(objective: str, wrt: str, lets: tuple[str, ...] = (), *,
     if method not in METHODS:
         raise ProblemError(f"--method: '{method}' is not a method; use {' or '.join(METHODS)}")
     text = objective.strip()
+    why = too_long(text)
+    if why:
+        raise ProblemError(f"objective: {why}")
     try:
         expr = _parse(text)
     except RecursionError:

@@ -23,6 +23,7 @@ from generator.numeric import STEP, EvaluationError, Evaluator, Instance, draw_i
 from generator.symbols import SymbolTable
 
 TOLERANCE = 1e-6
+SYMPY_BUDGET = 40   # nodes of the objective beyond which sympy is not consulted
 TRIALS = 3
 MAX_DRAWS = 30  # redraws when an instance makes a needed matrix singular
 
@@ -190,7 +191,11 @@ def agree(a: Expr, b: Expr, table: SymbolTable, wrt: str, seed: int = 1) -> floa
 
 
 def sympy_agrees(objective: Expr, wrt: str, table: SymbolTable, gradient: Expr) -> bool | None:
-    """Whether sympy's own derivative has our value; None where sympy gives none."""
+    """Whether sympy's own derivative has our value; None where sympy gives none, or is
+    not asked: its matrix calculus slows down sharply with size (seconds for 30 terms),
+    so objectives larger than SYMPY_BUDGET nodes are not sent to it."""
+    if sum(1 for _ in objective.walk()) > SYMPY_BUDGET:
+        return None
     from generator.sympy_bridge import sympy_gradient
     theirs = sympy_gradient(objective, wrt, table)
     if theirs is None:

@@ -17,7 +17,12 @@ from typing import Mapping, Optional
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from generator.caret import ELLIPSIS, caret_line, clip
 from generator.errors import ProblemError
+
+# A problem file is a few hundred bytes; a bigger one is refused before YAML reads it
+# (composing megabytes of YAML takes seconds, deriving thousands of problems far longer).
+MAX_FILE_BYTES = 256 * 1024
 
 # ----- where an error is: file, line, column, caret ----------------------------------------
 
@@ -33,18 +38,6 @@ class Where:
         """`file:line: key: why` for the line where `node` starts."""
         prefix = f"{key}: " if key else ""
         return ProblemError(f"{self.path}:{node.start_mark.line + 1}: {prefix}{why}")
-
-
-def caret_line(text: str, column: int) -> str:
-    """Spaces (tabs kept, so it lines up) up to the 1-based column, then `^`."""
-    return "".join("\t" if ch == "\t" else " " for ch in text[:column - 1]) + "^"
-
-
-def line_at(text: str, column: int) -> tuple[str, int]:
-    """The line of a multi-line text holding 1-based `column`, and the column within it."""
-    start = text.rfind("\n", 0, column - 1) + 1
-    end = text.find("\n", start)
-    return text[start:end if end >= 0 else len(text)], column - start
 
 
 def file_position(source: str, node: Node, target: int) -> tuple[int, int]:
@@ -81,8 +74,9 @@ def yaml_error(err: yaml.MarkedYAMLError, text: str, path: str) -> ProblemError:
     problem = err.problem or err.context or "invalid YAML"
     if err.context and problem.startswith("but "):
         problem = f"{err.context}, {problem}"
+    shown, column = clip(line, mark.column + 1 if mark else 1)
     return ProblemError(f"{where}: YAML syntax error: {problem}; {_yaml_hint(problem, line)}\n"
-                        f"  {line}\n  {caret_line(line, mark.column + 1 if mark else 1)}")
+                        f"  {shown}\n  {caret_line(shown, column)}")
 
 
 def _yaml_hint(problem: str, line: str) -> str:
@@ -91,6 +85,7 @@ def _yaml_hint(problem: str, line: str) -> str:
     if "\t" in problem or "\t" in line[:len(line) - len(line.lstrip())]:
         return "indent with spaces; YAML does not allow tabs"
     if colon and value.startswith(_SPECIAL_START):
+        value = value if len(value) <= 60 else value[:57] + ELLIPSIS
         quoted = value.replace("\\", "\\\\").replace('"', '\\"')
         return f"a value starting with {value[0]} must be quoted: `{key}: \"{quoted}\"`"
     if "single document" in problem:
@@ -110,13 +105,19 @@ def read_source(path: str | Path) -> Where:
 
 def _read(path: Path) -> str:
     try:
-        data = path.read_bytes()
+        with path.open("rb") as file:  # at most one byte past the limit: /dev/zero ends too
+            data = file.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise ProblemError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise ProblemError(f"{path}: is a folder; give a .yaml file, or load the folder") from None
     except OSError as err:
         raise ProblemError(f"{path}: cannot read the file ({err.strerror})") from None
+    if len(data) > MAX_FILE_BYTES:
+        size = path.stat().st_size if path.is_file() else 0
+        found = f"is {_size(size)}" if size > MAX_FILE_BYTES else "is longer than that"
+        raise ProblemError(f"{path}: a problem file may be at most {_size(MAX_FILE_BYTES)}, and "
+                           f"this one {found}; split it, or shorten what is long")
     if b"\0" in data:
         raise ProblemError(f"{path}: not a text file (it contains NUL bytes); a problem file "
                            f"is YAML text")
@@ -127,16 +128,65 @@ def _read(path: Path) -> str:
                            f"{err.start}); save the file as UTF-8") from None
 
 
+def _size(n: int) -> str:
+    """1234567 -> `1.2 MB`, 262144 -> `256 KB`, 900 -> `900 bytes`."""
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.1f} MB"
+    return f"{n // 1024} KB" if n >= 1024 else f"{n} bytes"
+
+
 def compose(where: Where) -> Optional[Node]:
-    """The file's node tree (None for an empty file); a YAML error shows the line and a caret."""
+    """The file's node tree (None for an empty file); a YAML error shows the line and a caret.
+    A tag outside YAML's standard ones (`!!python/object/apply:...`, `!foo`) is an error:
+    nothing is ever constructed from one, but a problem file has no use for it."""
     try:
-        return yaml.compose(where.text, Loader=yaml.SafeLoader)
+        root = yaml.compose(where.text, Loader=yaml.SafeLoader)
+        _check_tags(root, where)
+        return root
     except yaml.MarkedYAMLError as err:
         raise yaml_error(err, where.text, where.path) from None
     except yaml.YAMLError as err:
         raise ProblemError(f"{where.path}: YAML error: {err}") from None
     except RecursionError:
-        raise ProblemError(f"{where.path}: the YAML is nested too deeply") from None
+        line = _deep_line(where.text)
+        raise ProblemError(f"{where.path}:{line}: the YAML is nested too deeply (lists or "
+                           f"mappings inside each other hundreds of levels deep)") from None
+
+
+_STANDARD_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in (
+    "str", "int", "float", "bool", "null", "seq", "map", "timestamp", "binary", "merge",
+    "value", "set", "omap", "pairs"))
+
+
+def _check_tags(root: Optional[Node], where: Where) -> None:
+    """Every node's tag is a standard one; walked with a stack (aliases may form cycles)."""
+    stack, seen = [root] if root is not None else [], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if node.tag not in _STANDARD_TAGS:
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            raise where.error(node, "", f"the YAML tag {tag} is not allowed; a problem file is "
+                                        f"plain YAML (text, numbers, lists and mappings)")
+        if isinstance(node, SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, MappingNode):
+            stack.extend(n for pair in node.value for n in pair)
+
+
+def _deep_line(text: str, depth: int = 100) -> int:
+    """The line where flow brackets (`[[[...`, `{{{...`) first nest `depth` deep, else
+    the most indented line: where a too-deep document goes wrong, near enough."""
+    level = 0
+    for index, ch in enumerate(text):
+        level += (ch in "[{") - (ch in "]}")
+        if level >= depth:
+            return text.count("\n", 0, index) + 1
+    lines = text.splitlines() or [""]
+    indents = [len(s) - len(s.lstrip(" -")) for s in lines]
+    return indents.index(max(indents)) + 1
 
 
 # ----- reading the node tree ------------------------------------------------------------

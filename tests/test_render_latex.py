@@ -160,10 +160,11 @@ def test_a_problem_without_a_number_is_numbered_by_its_place():
     (r"Evil \input{/etc/passwd}", r"\textbackslash{}input\{/etc/passwd\}", r"\input{"),
     ("Costs $5", r"Costs \$5", "Costs $5"),
     ("100% sure", r"100\% sure", "100% sure"),
-    ("a_b", r"a\_b", "a_b"),
+    ("a_b", r"a\texttt{\char95}b", "a_b"),
     ("this & that", r"this \& that", "this & that"),
     ("#1", r"\#1", " #1"),
-    ("x^2", r"x\^{}2", "x^2"),
+    ("x^2", r"x\texttt{\char94}2", "x^2"),     # the ASCII caret, not an accent
+    ("a~b", r"a\texttt{\char126}b", "a~b"),
     ("a < b", r"a \ensuremath{<} b", "a < b"),
 ])
 def test_titles_and_statements_are_escaped(prose, escaped, raw):

@@ -22,9 +22,10 @@ from generator import shapes
 from generator.derivation import Condition, Derivation, Line, SheetStep, Verification
 from generator.errors import ShapeError, TracetrickError
 from generator.expr import Expr, Symbol, Transpose
+from generator.render.pdf import problem_marker
 from generator.render.reference import citation
 from generator.render.reference import reference_rows as catalogue_rows
-from generator.render.templates import make_environment, render_template
+from generator.render.templates import render_template, shared_environment
 from generator.syntax.latex import to_latex
 from generator.syntax.parser import parse
 
@@ -103,6 +104,7 @@ class ProblemView:
     conditions: tuple[ConditionView, ...]
     notes: tuple[str, ...]
     check: CheckView
+    marker: NoEscape = NoEscape("")  # a comment naming the problem (render/pdf.py)
 
 
 # ----- the public function --------------------------------------------------------------
@@ -131,7 +133,7 @@ def render_sheet(
         raise ValueError(f"a single sheet holds one derivation, not {len(derivations)}")
     rows = catalogue_rows() if reference_rows is None else reference_rows
     body = render_template(
-        make_environment(template_dirs, math=math_to_latex),
+        shared_environment(template_dirs, math=math_to_latex),
         TEMPLATE_OF_KIND[kind],
         title=title,
         description=description,
@@ -155,6 +157,9 @@ def _document(body: str) -> str:
     )
     for name in ("amsmath", "amssymb", "cancel", "multicol", "needspace"):
         doc.packages.append(Package(name))
+    # A long unbreakable word in prose (a path, a URL) goes to the next line instead of
+    # running past the margin, where it would be cut off the page.
+    doc.preamble.append(NoEscape(r"\sloppy"))
     doc.append(NoEscape(body))
     return doc.dumps() + "\n"
 
@@ -193,7 +198,15 @@ def problem_view(derivation: Derivation, position: int) -> ProblemView:
         conditions=tuple(condition_view(c, to_latex) for c in derivation.conditions),
         notes=derivation.notes,
         check=check_view(derivation.verification),
+        marker=NoEscape(problem_marker(_origin(problem, position))),
     )
+
+
+def _origin(problem, position: int) -> str:
+    """`Problem 5 (problems/05.yaml:1)`: what a LaTeX error message names (not the title:
+    the .tex holds prose only escaped)."""
+    number = problem.number if problem.number is not None else position
+    return f"Problem {number}" + (f" ({problem.source})" if problem.source else "")
 
 
 def step_view(step: SheetStep, number: int, to_latex=to_latex) -> StepView:

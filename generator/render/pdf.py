@@ -11,8 +11,10 @@ Why each precaution:
   and a failed build leaves nothing behind.
 - The PDF is moved into place with os.replace from a file in the same directory:
   a reader never sees half a PDF, and a failed build leaves the previous one as it was.
-- A failure becomes a LatexError carrying LaTeX's first error and its line in the .tex,
-  which is what someone fixing a template needs.
+- A failure becomes a LatexError carrying LaTeX's first error, its line in the .tex,
+  and the problem whose LaTeX that line belongs to (each problem's part of a sheet
+  starts with a PROBLEM_MARKER comment naming it), which is what someone fixing a
+  template or a problem needs.
 """
 from __future__ import annotations
 
@@ -39,6 +41,22 @@ INSTALL_HINT = (
 _FILE_LINE_ERROR = re.compile(r"^(?P<file>[^\s:][^:]*?):(?P<line>\d+): (?P<message>.*)$")
 _BANG_ERROR = re.compile(r"^! (?P<message>.*)$")
 _CONTEXT_LINE = re.compile(r"^l\.(?P<line>\d+)")
+PROBLEM_MARKER = "% tracetrick problem: "
+
+
+def problem_marker(label: str) -> str:
+    """The comment line that starts a problem's part of a sheet: `% tracetrick problem:
+    Problem 5 (problems/05.yaml:1)`.  Only printable characters are kept, so the label
+    (a file name is user text) cannot end the comment and reach TeX."""
+    return PROBLEM_MARKER + "".join(c for c in label if c.isprintable())
+
+
+def problem_at(tex_source: str, line: int) -> str:
+    """The label of the problem whose part of the .tex holds `line`, or ''."""
+    for text in reversed(tex_source.splitlines()[:line]):
+        if text.startswith(PROBLEM_MARKER):
+            return text[len(PROBLEM_MARKER):]
+    return ""
 
 
 def _read_umask() -> int:
@@ -125,6 +143,9 @@ def _failure_message(build_dir: Path, tex_source: str, stdout: str, label: str) 
         where = f"line {line} of the .tex" if line else "the .tex"
         source_lines = tex_source.splitlines()
         shown = source_lines[line - 1].strip() if 0 < line <= len(source_lines) else ""
+        origin = problem_at(tex_source, line) if line else ""
+        if origin:
+            where += f", in {origin}"
         text = f"{label}: LaTeX error at {where}: {message}"
         return f"{text}\n  {line}: {shown}" if shown else text
     return f"{label}: LaTeX error in {file}, line {line}: {message}"

@@ -1,8 +1,18 @@
-"""How deep an expression may nest, and the stack room to reach that depth safely.
+"""How large math input may be: nesting depth, length, exponents; and the stack room
+to reach the allowed depth safely.
 
 Parsing, printing and comparing trees all recurse, so the syntax layer refuses input
 that nests more than MAX_DEPTH levels with a MathSyntaxError at the offending column,
 instead of letting a RecursionError escape from whichever stage hits the limit first.
+
+The other limits keep every later stage quick, so that no input makes the program hang:
+- MAX_MATH_LENGTH: a math field (objective, expect, solution, `derive`'s argument) is
+  refused above this many characters by the loader, before it is parsed (the longest
+  shipped objective has under 100; derivation and verification grow faster than
+  linearly in the size of the objective).
+- MAX_EXPONENT: `X^k` is differentiated as a product of k factors, one term each, so
+  the parser refuses a whole-number exponent above this (`X^99999999999` would
+  otherwise expand without end).
 """
 from __future__ import annotations
 
@@ -11,6 +21,8 @@ from contextlib import contextmanager
 from typing import Iterator
 
 MAX_DEPTH = 200
+MAX_MATH_LENGTH = 1000
+MAX_EXPONENT = 50
 _FRAMES_PER_LEVEL = 10   # the parser spends up to ~9 frames per level (sum ... call ... sum)
 
 

@@ -9,7 +9,8 @@ coefficients are folded exactly as everywhere else in the program.
 Bounded work: tokens are streamed, sums and products are collected in lists and
 built once (linear time on inputs of megabytes), and no expression may nest more
 than MAX_DEPTH levels, by grouping or by chains such as `X^T^T...`, which is reported
-as a MathSyntaxError with its column rather than a RecursionError later.
+as a MathSyntaxError with its column rather than a RecursionError later.  A whole-number
+exponent above MAX_EXPONENT is refused likewise (the engine expands `X^k` into k terms).
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from generator.expr import (
     Number, Power, SumEntries, Symbol, Trace, Transpose, add, mul, neg,
 )
 from generator.syntax.lexer import Kind, Token, iter_tokens
-from generator.syntax.limits import MAX_DEPTH, room_for_nesting
+from generator.syntax.limits import MAX_DEPTH, MAX_EXPONENT, room_for_nesting
 from generator.syntax.names import (
     FUNCTION_LIST, FUNCTION_NAMES, IDENTIFIER, IDENTITY, TRACE_NAMES, differential_target,
     is_reserved,
@@ -218,6 +219,9 @@ class _Parser:
                 raise self.error(f"the exponent must be a whole number: {_BAD_EXPONENT}", tok)
             if int(tok.text) == 0 or (int(tok.text) == 1 and not negative):
                 raise self.error(f"an exponent of {tok.text} is not a power: {_BAD_EXPONENT}", tok)
+            if int(tok.text) > MAX_EXPONENT:
+                raise self.error(f"an exponent may be at most {MAX_EXPONENT}: the derivation "
+                                 f"treats X^k as a product of k factors", tok)
             self.advance()
             return int(tok.text)
         if tok.kind is Kind.NAME:

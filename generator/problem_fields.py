@@ -1,0 +1,102 @@
+"""The fields of a problem file and of a symbol entry: one table, read by the loader
+(which keys exist, which are required, how each value is checked, the example in an
+error message) and by `tracetrick schema` (generator/schema.py), so the JSON Schema an
+editor uses cannot drift from what the loader accepts.
+
+The semantic checks that no schema can express (`wrt` is a symbol of the objective, a
+symmetric matrix is square, shapes fit) stay in generator/loader.py.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from generator.problem import METHODS
+from generator.symbols import PROPERTIES
+
+# How a value is read (generator/loader.py) and described (generator/schema.py):
+#   text      any non-empty scalar, taken as written (`title: 2024` is the text "2024")
+#   math      text in the math syntax, at most syntax.limits.MAX_MATH_LENGTH characters
+#   integer   a positive whole number
+#   boolean   true or false
+#   choice    one of `choices`
+#   symbols   a mapping: name -> a symbol entry (SYMBOL_FIELDS) or its one-line form
+#   shape     `[n, m]`, `[n]`, `[]`, or the one-line form `n x m`
+Kind = Literal["text", "math", "integer", "boolean", "choice", "symbols", "shape"]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One key: its kind, whether it is required, what it means, and an example value
+    (shown in error messages as `name: example`)."""
+
+    name: str
+    kind: Kind
+    description: str
+    example: str
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    default: object = None
+
+    @property
+    def written(self) -> str:
+        """The example as a line of the file: `title: Trace of a product`."""
+        return f"{self.name}: {self.example}"
+
+
+PROBLEM_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("title", "text", "The problem's title on the sheet.",
+              "Trace of a product", required=True),
+    FieldSpec("number", "integer", 'Order on the sheet and "Problem 5"; unique within a set.',
+              "5"),
+    FieldSpec("symbols", "symbols",
+              "Declarations: a symbol's shape and properties. Undeclared symbols are "
+              "inferred (upper case a matrix, lower case a vector, Greek a scalar).",
+              "{A: {shape: [n, n], constant: true}}"),
+    FieldSpec("objective", "math", "The scalar L, in the math syntax.",
+              "tr(X^T A X)", required=True),
+    FieldSpec("wrt", "text", "The variable the gradient is taken with respect to (a symbol "
+                             "of the objective), or its transpose: X^T.", "X", required=True),
+    FieldSpec("method", "choice", "How the gradient is derived.", "differential",
+              choices=METHODS, default=METHODS[0]),
+    FieldSpec("solve", "boolean", "true: set the gradient to zero and solve for the variable.",
+              "true", default=False),
+    FieldSpec("expect", "math", "The expected gradient, checked: a mismatch is an error.",
+              "2 A X"),
+    FieldSpec("solution", "math", "With solve: true, the expected solution, checked likewise.",
+              "(A^T A)^-1 A^T b"),
+    FieldSpec("statement", "text", "Prose under \"Let L = ...\"; math in backticks is typeset.",
+              "The matrix `A` is constant and square.", default=""),
+    FieldSpec("symmetric_gradient", "boolean",
+              "For a variable declared symmetric or positive_definite: true gives the "
+              "symmetrised gradient (G + G^T)/2 instead of G.", "true", default=False),
+)
+
+_PROPERTY_DESCRIPTIONS = {
+    "constant": "A constant (default: every symbol but the variable).",
+    "symmetric": "A symmetric matrix (square).",
+    "invertible": "An invertible matrix (square).",
+    "positive_definite": "A positive definite matrix: symmetric and invertible.",
+    "diagonal": "A diagonal matrix (square).",
+}
+
+# `shape`, then one boolean per property of generator/symbols.py (a property without a
+# description here is a KeyError at import: add it above).
+SYMBOL_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("shape", "shape", "[] a scalar, [n] a column vector, [n, m] a matrix; "
+                                "dimensions are names or positive integers.", "[n, m]"),
+) + tuple(FieldSpec(p, "boolean", _PROPERTY_DESCRIPTIONS[p], "true") for p in PROPERTIES)
+
+# A file holds one problem, or a list of them under this key.
+LIST_KEY = "problems"
+
+PROBLEM_KEYS = tuple(f.name for f in PROBLEM_FIELDS)
+SYMBOL_KEYS = tuple(f.name for f in SYMBOL_FIELDS)
+REQUIRED_KEYS = tuple(f.name for f in PROBLEM_FIELDS if f.required)
+_BY_NAME = {f.name: f for f in PROBLEM_FIELDS}
+
+
+def problem_field(name: str) -> FieldSpec:
+    """The spec of one key of a problem."""
+    return _BY_NAME[name]
+
