@@ -95,7 +95,9 @@ def _results(earlier: tuple[Derivation, ...]) -> tuple[EarlierResult, ...]:
             continue
         constants = tuple(s.name for s in p.symbols.symbols
                           if s.name != p.wrt and len(s.shape) == 2)
-        results.append(EarlierResult(p.number, p.objective, p.wrt, d.gradient, constants))
+        properties = tuple((s.name, s.properties) for s in p.symbols.symbols if s.properties)
+        results.append(EarlierResult(p.number, p.objective, p.wrt, d.gradient, constants,
+                                     properties))
     return tuple(results)
 
 

@@ -24,7 +24,11 @@ MAX_LATEX_JOBS = 4                        # latexmk runs at once
 
 
 def derive_all(problems: Sequence[Problem]) -> list[Derivation]:
-    return [derive(p) for p in problems]
+    """The problems of one sheet in order; each may cite the ones before it."""
+    done: list[Derivation] = []
+    for p in problems:
+        done.append(derive(p, tuple(done)))
+    return done
 
 
 def sheet_tex(derivations: Sequence[Derivation], kind: str, title: str,
@@ -82,21 +86,16 @@ def set_jobs(problem_set: ProblemSet, derivations: Sequence[Derivation],
     return jobs
 
 
-def build_directory(problems_dir: Path, out_dir: Path,
-                    progress: Progress | None = None) -> list[Path]:
+def build_directory(problems_dir: Path, out_dir: Path, progress: Progress | None = None,
+                    *, force: bool = False, jobs: int | None = None) -> list[Path]:
     """Every set of the folder (its own problems, and each subfolder's) into out_dir and
-    out_dir/<set>/.  Everything is loaded and derived before the first PDF is written, so
-    a bad problem anywhere leaves the output as it was."""
-    from generator.problem_sets import load_sets
-    problems_dir, out_dir = Path(problems_dir), Path(out_dir)
-    jobs: list[SheetJob] = []
-    for problem_set in load_sets(problems_dir):
-        derivations = derive_all(problem_set.problems)
-        jobs += set_jobs(problem_set, derivations, out_dir / problem_set.name)
-    sources = [(job, sheet_tex(job.derivations, job.kind, job.title, job.description))
-               for job in jobs]
-    out_dir.mkdir(parents=True, exist_ok=True)
-    return _compile_all(sources, out_dir, progress)
+    out_dir/<set>/; returns the PDFs written.  Only what changed since the last build is
+    derived and typeset (`force`: everything), on `jobs` cores (default: all of them);
+    see generator/build_parallel.py.  Everything is loaded and derived before the first
+    PDF is written, so a bad problem anywhere leaves the output as it was."""
+    from generator.build_parallel import build_incremental
+    return build_incremental(Path(problems_dir), Path(out_dir), progress, force=force,
+                             jobs=jobs)
 
 
 def _compile_all(sources: list[tuple[SheetJob, str]], out_dir: Path,

@@ -3,8 +3,9 @@
 `tracetrick build` writes `<output>/.tracetrick-cache.json` (the record) and
 `<output>/.tracetrick-cache/` (the verified derivations, one file per problem).  Every
 key is a SHA-256 of the inputs of what it names, always mixed with the *environment*:
-the package version, the package's own source files and the sheet templates (so a new
-release, an edited rule or an edited template invalidates everything):
+the package version, the package's own source files, the sheet templates and the
+versions of sympy, numpy, Jinja and PyLaTeX (so a new release, an edited rule or
+template, or another library invalidates everything):
 
 - a set's key: its folder's name and place, its set.yaml and every problem file's text.
   When it matches and every PDF the set wrote is still there, unchanged (size and
@@ -12,10 +13,13 @@ release, an edited rule or an edited template invalidates everything):
 - a problem's key: the validated Problem itself (objective, symbols, number, title, ...;
   not where it came from).  Its verified Derivation is kept under that key, so a
   worksheet that must be typeset again does not derive its unchanged problems again.
-- a PDF's key: the kind of sheet, its title and description, and the keys of the
-  problems on it.  A PDF whose key matches (and which is unchanged on disk) is not
-  typeset again; so a change to one problem rebuilds that problem's PDF and its set's
-  worksheet and solutions, nothing else.
+  A derivation that cites an earlier problem of its sheet ("by Problem 5") is kept
+  under a key that also names every problem before it.
+- a PDF's key: the SHA-256 of the LaTeX source it was typeset from (comments aside: they
+  say where each problem came from, which the PDF does not show).  A PDF whose source
+  is unchanged (and which is unchanged on disk) is not typeset again; so a change to
+  one problem typesets that problem's PDF and its set's worksheet and solutions (and a
+  later problem's PDF only if what it cites changed), nothing else.
 
 Derivations are stored with pickle, and read back by an unpickler that only builds the
 project's own data classes (and the few standard types they hold): a tampered cache
@@ -71,7 +75,20 @@ def environment_digest(template_dirs: Sequence[Path] | None = None) -> str:
     templates = [(str(d), _files_digest((p for p in Path(d).rglob("*") if p.is_file()
                                          and "__pycache__" not in p.parts), Path(d)))
                  for d in template_dirs]
-    return digest("tracetrick", __version__, FORMAT, sources, templates)
+    return digest("tracetrick", __version__, FORMAT, sources, templates, _library_versions())
+
+
+def _library_versions() -> list[str]:
+    """The libraries whose output lands on a sheet: sympy (its verdict, the LaTeX printer),
+    numpy (the checks), Jinja and PyLaTeX (the document)."""
+    from importlib.metadata import PackageNotFoundError, version
+    found = []
+    for name in ("sympy", "numpy", "Jinja2", "PyLaTeX"):
+        try:
+            found.append(f"{name} {version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name} ?")
+    return found
 
 
 def canonical(value: Any) -> Any:
@@ -98,9 +115,11 @@ def problem_key(problem, environment: str) -> str:
     return digest("problem", environment, canonical(dataclasses.replace(problem, source=None)))
 
 
-def sheet_key(kind: str, title: str, description: str, problem_keys: Sequence[str],
-              environment: str) -> str:
-    return digest("sheet", environment, kind, title, description, list(problem_keys))
+def tex_key(tex: str) -> str:
+    """What a PDF is typeset from: its LaTeX source without the lines that are only a
+    comment (they say where each problem came from, which the PDF does not show)."""
+    kept = [line for line in tex.splitlines() if not line.lstrip().startswith("%")]
+    return hashlib.sha256("\n".join(kept).encode()).hexdigest()
 
 
 def set_key(root: Path, folder: Path, environment: str) -> str:
@@ -150,15 +169,15 @@ class BuildCache:
         self.sets = dict(data.get("sets") or {})
         self.outputs = dict(data.get("outputs") or {})
 
-    def save(self) -> None:
-        """Write the record atomically and drop derivations no set refers to any more."""
-        from generator.render.pdf import write_text_atomic
-        self.out_dir.mkdir(parents=True, exist_ok=True)
+    def save(self, prune: bool = True) -> None:
+        """Write the record atomically; with `prune`, drop the derivations no set refers to
+        any more."""
         data = {"format": FORMAT, "environment": self.environment,
                 "sets": self.sets, "outputs": self.outputs}
-        write_text_atomic(self.record_path, json.dumps(data, indent=1, sort_keys=True) + "\n")
+        _write_atomic(self.record_path,
+                      (json.dumps(data, indent=1, sort_keys=True) + "\n").encode())
         live = {k for s in self.sets.values() for k in s.get("problems", ())}
-        if self.store.is_dir():
+        if prune and self.store.is_dir():
             for f in self.store.glob("*.pickle"):
                 if f.stem not in live:
                     f.unlink(missing_ok=True)
@@ -170,17 +189,15 @@ class BuildCache:
         found = self.sets.get(name)
         if not self.enabled or not found or found.get("key") != key:
             return False
-        outputs = found.get("outputs") or []
-        return bool(outputs) and all(self.output_is_fresh(rel, self.outputs.get(rel, {})
-                                                          .get("key", "")) for rel in outputs)
+        outputs = found.get("outputs")
+        return isinstance(outputs, dict) and bool(outputs) and all(
+            self.output_is_fresh(rel, output_key) for rel, output_key in outputs.items())
 
-    def record_set(self, name: str, key: str, outputs: Sequence[str],
+    def record_set(self, name: str, key: str, outputs: dict[str, str],
                    problem_keys: Sequence[str]) -> None:
-        self.sets[name] = {"key": key, "outputs": list(outputs), "problems": list(problem_keys)}
-
-    def forget_set(self, name: str) -> None:
-        """The set is being rebuilt: until it is recorded again, it is not fresh."""
-        self.sets.pop(name, None)
+        """The set's key, its PDFs with their keys (each must still be the PDF of that key
+        for the set to be fresh) and its problems' keys (their derivations are kept)."""
+        self.sets[name] = {"key": key, "outputs": dict(outputs), "problems": list(problem_keys)}
 
     # -- outputs ------------------------------------------------------------------------
 
@@ -206,11 +223,22 @@ class BuildCache:
             return None
 
     def keep_derivation(self, key: str, derivation) -> None:
-        from generator.render.pdf import write_bytes_atomic
-        self.store.mkdir(parents=True, exist_ok=True)
         path = self.store / f"{key}.pickle"
         if not path.exists():
-            write_bytes_atomic(path, pickle.dumps(derivation, protocol=pickle.HIGHEST_PROTOCOL))
+            _write_atomic(path, pickle.dumps(derivation, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Written beside, then renamed: a reader sees the old file or the new one.  Not
+    synced to disk (unlike the PDFs): a cache file lost in a crash is only a miss."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 # Standard types a Derivation holds (numpy scalars for errors measured with numpy).

@@ -99,15 +99,21 @@ def render(problem_file: Path, output: Path | None):
                 type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-o", "--output", "out_dir", default="output",
               type=click.Path(file_okay=False, path_type=Path))
-def build(problems_dir: Path, out_dir: Path):
+@click.option("--force", is_flag=True,
+              help="Derive and typeset everything, even what is up to date.")
+def build(problems_dir: Path, out_dir: Path, force: bool):
     """Build worksheet.pdf, solutions.pdf and one PDF per problem, for the folder's own
-    problems and, into OUTPUT/<set>/, for each subfolder (a problem set)."""
+    problems and, into OUTPUT/<set>/, for each subfolder (a problem set).  Only what
+    changed since the last build is derived and typeset again, on every core."""
     from generator.build import build_directory
     from generator.progress import ProgressDisplay
     with ProgressDisplay() as progress:  # a bar on a terminal, plain lines when piped
-        written = build_directory(problems_dir, out_dir, progress=progress)
+        written = build_directory(problems_dir, out_dir, progress=progress, force=force)
     for path in written:
         click.echo(f"wrote {path}", err=True)
+    if not written:
+        click.echo(f"{out_dir}: up to date (nothing changed since the last build; "
+                   f"--force builds everything)", err=True)
 
 
 @main.command()

@@ -48,3 +48,26 @@ def test_an_earlier_constant_matches_a_constant_expression():
     d = derive(later, earlier=(derive(p5),))
     assert "earlier-result" in [s.rule for s in d.steps]
     assert to_text(d.gradient) == "(B C + C^T B^T) Y"
+
+
+def _numbered(objective, wrt, lets, number):
+    p = problem_from_text(objective, wrt, lets)
+    return p.__class__(**{**p.__dict__, "number": number})
+
+
+def test_an_earlier_result_that_used_a_property_is_not_used_without_it():
+    """det(X^T A X) with A symmetric has a gradient that is wrong for another A."""
+    symmetric = _numbered("det(X^T A X)", "X", ("A: n x n, symmetric", "X: n x m"), 7)
+    general = _numbered("det(X^T A X)", "X", ("A: n x n", "X: n x m"), 8)
+    d7 = derive(symmetric)
+    d8 = derive(general, earlier=(d7,))          # must not fail verification
+    assert "earlier-result" not in [s.rule for s in d8.steps]
+    again = derive(_numbered("det(X^T B X)", "X", ("B: n x n, symmetric", "X: n x m"), 9),
+                   earlier=(d7,))
+    assert "earlier-result" in [s.rule for s in again.steps]
+
+
+def test_an_earlier_gradient_with_a_sized_identity_is_not_carried_over():
+    d1 = derive(_numbered("tr(X)", "X", ("X: n x n",), 1))
+    d2 = derive(_numbered("tr(Y)", "Y", ("Y: m x m",), 2), earlier=(d1,))
+    assert to_text(d2.gradient) == "I_m"

@@ -25,6 +25,9 @@ class EarlierResult:
     wrt: str
     gradient: Expr
     constants: tuple[str, ...]   # its matrix symbols other than wrt
+    # properties its symbols were declared with (symmetric, ...): its gradient holds
+    # only where what they stand for has them too
+    properties: tuple[tuple[str, frozenset], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ def _match(pattern: Expr, expr: Expr, result: EarlierResult, ctx: Context,
             ok = isinstance(expr, Symbol) and expr.name in ctx.variables
         else:
             ok = ctx.is_constant(expr)
+        ok = ok and _keeps_properties(pattern.name, expr, result, ctx)
         if ok:
             bound[pattern.name] = expr
         return ok
@@ -76,6 +80,15 @@ def _match(pattern: Expr, expr: Expr, result: EarlierResult, ctx: Context,
     if len(kids_p) != len(kids_e) or pattern.rebuild(kids_e) != expr:
         return False
     return all(_match(p, e, result, ctx, bound) for p, e in zip(kids_p, kids_e))
+
+
+def _keeps_properties(name: str, expr: Expr, result: EarlierResult, ctx: Context) -> bool:
+    """An earlier symbol declared symmetric (invertible, ...) matches only a symbol of
+    this problem declared so too: the earlier gradient used the property."""
+    wanted = dict(result.properties).get(name, frozenset())
+    if not wanted:
+        return True
+    return isinstance(expr, Symbol) and all(ctx.has_property(expr.name, p) for p in wanted)
 
 
 def _match_factors(pattern: list[Expr], factors: list[Expr], result: EarlierResult,
@@ -109,6 +122,9 @@ def find_use(expr: Expr, earlier: tuple[EarlierResult, ...], ctx: Context) -> Op
                 substituted = gradient
                 for name, value in bound.items():
                     substituted = substituted.replace(Symbol(name), value)
+                if any(isinstance(n, Identity) and n.size is not None
+                       for n in substituted.walk()):
+                    continue   # its size names a dimension of the earlier problem
                 return Use(result, bound[result.wrt].name, substituted,
                            tuple(sorted(bound.items())) + fixed)
     return None

@@ -1,0 +1,386 @@
+"""`tracetrick build`, incremental and on every core.
+
+The story of one build:
+1. For each set, hash its raw inputs (generator/build_cache.py); a set whose inputs and
+   PDFs are those of the last build is skipped without parsing it (the no-op rebuild).
+2. Load every other set (a bad problem anywhere stops the build here, before any work).
+3. Derive its problems, each on its own, unless the cache holds the derivation: in a
+   process pool, one process per core (forked after the heavy imports, so no process
+   imports sympy again).  A problem that can use an earlier problem's result of its
+   sheet ("by Problem 5") is then derived again here, with the earlier ones, in order.
+4. As soon as a PDF's derivations are all there, its LaTeX source is rendered; a PDF
+   whose source is the one it was last typeset from (and which is unchanged on disk)
+   is left alone, the others go to latexmk, in a thread pool as large as the machine,
+   the largest sheet first: LaTeX overlaps the derivations still running.
+5. A PDF is typeset into a staging folder and published (renamed into place) only once
+   every derivation of the build succeeded, so a problem that fails to derive or
+   verify leaves the output folder as it was.
+
+Progress is reported per PDF (done, total, its path in the output folder; a PDF left
+alone counts too), from the calling thread.
+"""
+from __future__ import annotations
+
+import concurrent.futures as cf
+import heapq
+import multiprocessing
+import os
+import queue
+import shutil
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable, Sequence
+
+from generator.build_cache import (
+    STORE_NAME, BuildCache, digest, environment_digest, problem_key, relative, set_key,
+    tex_key,
+)
+from generator.errors import ProblemError, TracetrickError
+from generator.problem import Problem
+from generator.problem_sets import ProblemSet, load_set, set_folders, set_name
+
+Progress = Callable[[int, int, str], None]
+Slot = tuple[int, int]   # (index of the set's plan, index of the problem in the set)
+MIN_POOL_PROBLEMS = 4   # fewer derivations than this are not worth starting processes
+
+
+def cpu_count() -> int:
+    """The cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class Output:
+    """One PDF of a set and which of the set's problems it shows."""
+
+    rel: str                  # relative to the output folder: `cookbook/worksheet.pdf`
+    path: Path
+    kind: str                 # worksheet, solutions, single
+    title: str
+    description: str
+    problems: tuple[int, ...]  # indices into the set's problems
+
+
+@dataclass(frozen=True)
+class SetPlan:
+    problem_set: ProblemSet
+    key: str
+    problem_keys: tuple[str, ...]
+    outputs: tuple[Output, ...]
+
+
+def plan_set(problem_set: ProblemSet, key: str, out_dir: Path, environment: str) -> SetPlan:
+    """The PDFs of one set, as build.set_jobs lays them out."""
+    from generator.build import SHEET_NAMES, problem_file_stems
+    problems = problem_set.problems
+    folder = out_dir / problem_set.name
+    everything = tuple(range(len(problems)))
+    outputs = [Output(relative(folder / f"{kind}.pdf", out_dir), folder / f"{kind}.pdf", kind,
+                      problem_set.title, problem_set.description, everything)
+               for kind in ("worksheet", "solutions")]
+    for index, (stem, p) in enumerate(zip(problem_file_stems(problems), problems)):
+        if stem in SHEET_NAMES:
+            raise TracetrickError(f"{p.source}: its PDF would be {stem}.pdf and overwrite the "
+                                  f"set's {stem} sheet; rename the file")
+        path = folder / f"{stem}.pdf"
+        outputs.append(Output(relative(path, out_dir), path, "single", p.title, "", (index,)))
+    keys = tuple(problem_key(p, environment) for p in problems)
+    return SetPlan(problem_set, key, keys, tuple(outputs))
+
+
+def build_incremental(root: Path, out_dir: Path, progress: Progress | None = None, *,
+                      force: bool = False, jobs: int | None = None) -> list[Path]:
+    """Build every set under `root` into `out_dir`, skipping what is up to date (all of
+    it with `force`); returns the PDFs written."""
+    root, out_dir = Path(root), Path(out_dir)
+    environment = environment_digest()
+    cache = BuildCache(out_dir, environment, enabled=not force)
+    folders = set_folders(root)
+    if not folders:
+        raise ProblemError(f"{root}: no problem files (*.yaml, *.yml) in this folder or its "
+                           f"subfolders")
+    plans: list[SetPlan] = []
+    for folder in folders:
+        key = set_key(root, folder, environment)
+        if not cache.set_is_fresh(set_name(root, folder), key):
+            plans.append(plan_set(load_set(root, folder), key, out_dir, environment))
+    if not plans:
+        return []
+    build = _Build(plans, cache, out_dir, progress, jobs or cpu_count())
+    written = build.run()
+    for p, plan in enumerate(plans):
+        outputs = {o.rel: build.tex_keys[(p, n)] for n, o in enumerate(plan.outputs)}
+        cache.record_set(plan.problem_set.name, plan.key, outputs, build.used_keys[p])
+    cache.save()
+    return written
+
+
+# ----- the work: derivations in processes, LaTeX in threads ------------------------------
+
+@dataclass(frozen=True)
+class _Failed:
+    """A TracetrickError raised in a worker process, carried back by value."""
+
+    kind: type
+    message: str
+
+    def error(self) -> TracetrickError:
+        try:
+            return self.kind(self.message)
+        except TypeError:   # an error class with more arguments: keep the message
+            return TracetrickError(self.message)
+
+
+def derive_in_worker(problem: Problem, earlier: tuple = ()):
+    """Run in a worker process: the verified derivation (with the earlier problems of its
+    sheet, when it cites one), or the error as a value."""
+    from generator.api import derive
+    try:
+        return derive(problem, earlier)
+    except TracetrickError as exc:
+        return _Failed(type(exc), str(exc))
+
+
+class _Build:
+    """Steps 3 to 5 above, for the sets of `plans`.  One loop in the calling thread takes
+    the events (a derivation done, a LaTeX run done) from a queue as they come, and
+    keeps every core busy; each event costs the same at 20 problems as at 500."""
+
+    def __init__(self, plans: Sequence[SetPlan], cache: BuildCache, out_dir: Path,
+                 progress: Progress | None, jobs: int):
+        self.cache, self.out_dir, self.progress, self.jobs = cache, out_dir, progress, jobs
+        self.plans = plans
+        self.alone: dict[Slot, object] = {}      # each problem derived on its own
+        self.on_sheet: dict[Slot, object] = {}   # ... and as its sheet shows it
+        self.resolved = [0] * len(plans)         # problems whose citations are decided
+        self.missing = [len(plan.problem_keys) for plan in plans]   # not yet on_sheet
+        self.single_of = [{o.problems[0]: n for n, o in enumerate(plan.outputs)
+                           if o.kind == "single"} for plan in plans]
+        self.used_keys: list[list[str]] = [list(plan.problem_keys) for plan in plans]
+        self.waiting: dict[str, list[Slot]] = {}   # problem key -> the slots that need it
+        for slot in ((p, i) for p, plan in enumerate(plans)
+                     for i in range(len(plan.problem_keys))):
+            key = self._key(slot)
+            found = None if key in self.waiting else cache.derivation(key)
+            if found is None:
+                self.waiting.setdefault(key, []).append(slot)
+            else:
+                self.alone[slot] = replace(found, problem=self._problem(slot))
+        # One derivation per distinct problem (two sets may share a problem file).
+        self.to_derive: list[Slot] = [slots[0] for slots in self.waiting.values()]
+        self.pool: cf.ProcessPoolExecutor | None = None
+        self.deriving = 0                        # derivations submitted to the pool, not in
+        self.total = sum(len(plan.outputs) for plan in plans)
+        self.done = 0
+        self.tex_keys: dict[tuple[int, int], str] = {}   # (plan, output) -> its tex_key
+        self.staging = out_dir / STORE_NAME / f"staging-{os.getpid()}"
+        self.events: queue.SimpleQueue = queue.SimpleQueue()
+        self.newly_ready: list[tuple[int, int]] = []
+        self.ready: list[tuple[int, tuple[int, int], str]] = []   # (-size, output, tex)
+        self.compiling = 0
+        self.staged: dict[tuple[int, int], Path] = {}
+        self.written: list[tuple[int, int]] = []
+        self.committed = False
+
+    def _problem(self, slot: Slot) -> Problem:
+        return self.plans[slot[0]].problem_set.problems[slot[1]]
+
+    def _key(self, slot: Slot) -> str:
+        return self.plans[slot[0]].problem_keys[slot[1]]
+
+    def _output(self, at: tuple[int, int]) -> Output:
+        return self.plans[at[0]].outputs[at[1]]
+
+    def run(self) -> list[Path]:
+        _import_the_heavy_modules()
+        self.pool = self._start_pool()   # forks now, before this process has any thread
+        inline = [] if self.pool else list(self.to_derive)
+        latex = cf.ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="latexmk")
+        try:
+            self._advance(latex)
+            while self.deriving or inline:
+                if inline:            # no pool: derive here, between LaTeX events
+                    from generator.api import derive
+                    slot = inline.pop(0)
+                    self._derived(slot, derive(self._problem(slot)))
+                    self._advance(latex)
+                    self._drain(latex, block=False)
+                    continue
+                kind, payload, future = self.events.get()
+                if kind == "compiled":
+                    self._compiled(payload, future)
+                else:
+                    self.deriving -= 1
+                    derivation = _unwrap(future.result())
+                    if kind == "derived":
+                        self._derived(payload, derivation)
+                    else:             # "on-sheet": (slot, key)
+                        self.cache.keep_derivation(payload[1], derivation)
+                        self._place(payload[0], derivation)
+                self._advance(latex)
+            self.committed = True     # every derivation succeeded: publish from now on
+            for at, staged in sorted(self.staged.items()):
+                self._publish(at, staged)
+            while self.compiling or self.ready:
+                self._drain(latex, block=True)
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown(wait=True, cancel_futures=True)
+            latex.shutdown(wait=True, cancel_futures=True)
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self.cache.save(prune=False)    # what was published is recorded even on failure
+        return [self._output(at).path for at in sorted(self.written)]
+
+    # -- derivations ----------------------------------------------------------------------
+
+    def _start_pool(self) -> cf.ProcessPoolExecutor | None:
+        """A process per core for the derivations, when there are enough of them."""
+        if self.jobs < 2 or len(self.to_derive) < MIN_POOL_PROBLEMS:
+            return None
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        pool = cf.ProcessPoolExecutor(max_workers=min(self.jobs, len(self.to_derive)),
+                                      mp_context=context)
+        for slot in self.to_derive:
+            self._submit(pool, "derived", slot, self._problem(slot))
+        return pool
+
+    def _submit(self, pool: cf.ProcessPoolExecutor, kind: str, payload, problem: Problem,
+                earlier: tuple = ()) -> None:
+        future = pool.submit(derive_in_worker, problem, earlier)
+        future.add_done_callback(lambda f: self.events.put((kind, payload, f)))
+        self.deriving += 1
+
+    def _derived(self, slot: Slot, derivation) -> None:
+        key = self._key(slot)
+        self.cache.keep_derivation(key, derivation)
+        for each in self.waiting.pop(key):
+            self.alone[each] = replace(derivation, problem=self._problem(each))
+
+    def _resolve(self, p: int) -> None:
+        """Decide, in order, which problems of the set can use an earlier problem's result
+        ("by Problem 5"), as far as their derivations (and those of all the problems
+        before them) are in.  One that can is derived again with the earlier ones (in the
+        pool, or from the cache under a key that names them all); the others go on the
+        sheet as derived on their own.  The earlier results are the same either way."""
+        from generator.api import cites_earlier, derive
+        problems = self.plans[p].problem_set.problems
+        while self.resolved[p] < len(problems) and (p, self.resolved[p]) in self.alone:
+            i = self.resolved[p]
+            self.resolved[p] += 1
+            earlier = tuple(self.alone[(p, j)] for j in range(i))
+            if not cites_earlier(problems[i], earlier):
+                self._place((p, i), self.alone[(p, i)])
+                continue
+            key = digest("on-sheet", self._key((p, i)), self.plans[p].problem_keys[:i])
+            self.used_keys[p].append(key)
+            found = self.cache.derivation(key)
+            if found is None and self.pool is not None:
+                self._submit(self.pool, "on-sheet", ((p, i), key), problems[i], earlier)
+                continue
+            if found is None:
+                found = derive(problems[i], earlier)
+                self.cache.keep_derivation(key, found)
+            self._place((p, i), found)
+
+    def _place(self, slot: Slot, derivation) -> None:
+        """The problem as its sheet shows it: its PDF can be rendered, and the set's
+        sheets once it was the last one missing."""
+        p, i = slot
+        self.on_sheet[slot] = replace(derivation, problem=self._problem(slot))
+        self.newly_ready.append((p, self.single_of[p][i]))
+        self.missing[p] -= 1
+        if self.missing[p] == 0:
+            self.newly_ready += [(p, n) for n, o in enumerate(self.plans[p].outputs)
+                                 if o.kind != "single"]
+
+    # -- LaTeX ----------------------------------------------------------------------------
+
+    def _advance(self, latex: cf.ThreadPoolExecutor) -> None:
+        """Render the PDFs whose derivations are now all on their sheet; start the
+        largest rendered ones while a core is free."""
+        for p in range(len(self.plans)):
+            self._resolve(p)
+        for at in self.newly_ready:
+            self._render(at)
+        self.newly_ready.clear()
+        while self.ready and self.compiling < self.jobs:
+            _, at, tex = heapq.heappop(self.ready)
+            future = latex.submit(_compile, tex, self.staging / f"{at[0]}-{at[1]}.pdf",
+                                  self._output(at))
+            future.add_done_callback(lambda f, at=at: self.events.put(("compiled", at, f)))
+            self.compiling += 1
+
+    def _render(self, at: tuple[int, int]) -> None:
+        """The PDF's LaTeX source; typeset only when it is not the source of the PDF there."""
+        from generator.build import sheet_tex
+        out = self._output(at)
+        tex = sheet_tex([self.on_sheet[(at[0], i)] for i in out.problems], out.kind,
+                        out.title, out.description)
+        self.tex_keys[at] = tex_key(tex)
+        if self.cache.output_is_fresh(out.rel, self.tex_keys[at]):
+            self._tick(f"{out.rel} (unchanged)")
+        else:
+            heapq.heappush(self.ready, (-len(tex), at, tex))
+
+    def _drain(self, latex: cf.ThreadPoolExecutor, block: bool) -> None:
+        """Handle the LaTeX runs that finished (waiting for one, with `block`)."""
+        while True:
+            try:
+                kind, at, future = self.events.get(block=block)
+            except queue.Empty:
+                return
+            self._compiled(at, future)
+            self._advance(latex)
+            if block:
+                return
+
+    def _compiled(self, at: tuple[int, int], future: cf.Future) -> None:
+        self.compiling -= 1
+        staged = future.result()        # a LatexError stops the build here
+        self._tick(self._output(at).rel)
+        if self.committed:
+            self._publish(at, staged)
+        else:
+            self.staged[at] = staged
+
+    def _publish(self, at: tuple[int, int], staged: Path) -> None:
+        out = self._output(at)
+        out.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.replace(staged, out.path)
+        except OSError:   # another file system (a symbolic link in the output folder)
+            from generator.render.pdf import write_bytes_atomic
+            write_bytes_atomic(out.path, staged.read_bytes())
+        self.cache.record_output(out.rel, self.tex_keys[at])
+        self.written.append(at)
+        self.staged.pop(at, None)
+
+    def _tick(self, label: str) -> None:
+        self.done += 1
+        if self.progress:
+            self.progress(self.done, self.total, label)
+
+
+def _unwrap(result):
+    if isinstance(result, _Failed):
+        raise result.error()
+    return result
+
+
+def _compile(tex: str, staged: Path, out: Output) -> Path:
+    from generator.render import pdf
+    pdf.compile_pdf(tex, staged, source_label=f"{out.kind} sheet '{out.title}'")
+    return staged
+
+
+def _import_the_heavy_modules() -> None:
+    """sympy, numpy, the engine and the renderers, once, before the worker processes are
+    forked: they inherit them instead of importing them again."""
+    import generator.api  # noqa: F401
+    import generator.render.latex_sheet  # noqa: F401
+    import generator.render.reference  # noqa: F401
+    import generator.sympy_bridge  # noqa: F401
