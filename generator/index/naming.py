@@ -58,10 +58,9 @@ def _step(edge: Edge, at: str) -> Optional[tuple[str, Expr]]:
 
 
 def _walk(at: str, end: str, edges: list[Edge], taken: list[Expr], first: bool = False):
-    """Depth-first: a walk from `at` to `end` whose leftover edges close into loops."""
-    if at == end and not first and _loops(edges) is not None:
-        return taken, edges
-    if at == end and first and start_is_end_ok(edges):
+    """Depth-first: a walk from `at` to `end` whose leftover edges close into loops.
+    (`first`: the walk may be empty, for a scalar variable, whose start is its end.)"""
+    if at == end and (taken or first) and _loops(edges) is not None:
         return taken, edges
     for k, edge in enumerate(edges):
         moved = _step(edge, at)
@@ -72,12 +71,6 @@ def _walk(at: str, end: str, edges: list[Edge], taken: list[Expr], first: bool =
         if found is not None:
             return found
     return None
-
-
-def start_is_end_ok(edges: list[Edge]) -> bool:
-    """A scalar gradient (start = end = ONE) with nothing to walk: all edges are loops."""
-    return _loops(edges) is not None and not any(ONE in (a, b) for a, b, _ in edges) \
-        or _loops(edges) is not None
 
 
 def _loops(edges: list[Edge]) -> Optional[list[Expr]]:
