@@ -191,3 +191,16 @@ def test_a_property_that_changes_the_answer_is_cited(let, answer):
     assert to_text(d.gradient) == answer
     cited = [line.note for s in d.sheet for line in s.lines if line.note.startswith("since")]
     assert cited == (["since `A` is symmetric"] if answer == "2 A x" else [])
+
+
+@pytest.mark.parametrize("objective, expected", [
+    ("alpha tr(A)", "tr(A)"),
+    ("alpha^2 x^T x + alpha tr(A)", "2 alpha x^T x + tr(A)"),
+    ("exp(alpha) sum(X)", "exp(alpha) sum(X)"),
+    ("tr(alpha A X)", "tr(A X)"),
+])
+def test_a_scalar_variable(objective, expected):
+    from generator.loader import problem_from_text
+    problem = problem_from_text(objective, "alpha")
+    d = derive(problem)
+    assert agree(parse(expected), d.gradient, problem.symbols, "alpha") < 1e-9

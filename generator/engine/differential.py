@@ -322,6 +322,22 @@ def _coefficient_of_differential(expr: Expr, dvar: Differential, ctx: Context) -
     """M in dL = tr(M dX); dL = 0 gives M = 0."""
     if is_zero(expr):
         return ZERO
+    if ctx.is_scalar(dvar.arg):
+        # a scalar variable: dL = c d(alpha) term by term, each c free of d(alpha)
+        coefficients = []
+        for term in terms_of(expr):
+            traced = isinstance(term, Trace)
+            factors = factors_of(term.arg if traced else term)
+            if factors.count(dvar) == 1 and not any(
+                    f.contains(dvar) for f in factors if f != dvar):
+                rest = mul(*(f for f in factors if f != dvar))
+                # tr(c M d(alpha)) = tr(c M) d(alpha): the trace stays on what is a matrix
+                coefficients.append(Trace(rest) if traced and not ctx.is_scalar(rest) else rest)
+            else:
+                coefficients = None
+                break
+        if coefficients:
+            return add(*coefficients)
     if isinstance(expr, Trace):
         factors = factors_of(expr.arg)
         if factors[-1] == dvar and not any(f.contains(dvar) for f in factors[:-1]):
