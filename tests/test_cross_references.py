@@ -71,3 +71,11 @@ def test_an_earlier_gradient_with_a_sized_identity_is_not_carried_over():
     d1 = derive(_numbered("tr(X)", "X", ("X: n x n",), 1))
     d2 = derive(_numbered("tr(Y)", "Y", ("Y: m x m",), 2), earlier=(d1,))
     assert to_text(d2.gradient) == "I_m"
+
+
+def test_an_identity_of_unknown_size_is_not_carried_over():
+    """tr(X) matches tr(A X) with A = I, but the gradient I^T has no size: no citation."""
+    d1 = derive(_numbered("tr(A X)", "X", (), 1))
+    d2 = derive(_numbered("tr(X)", "X", ("X: n x n",), 2), earlier=(d1,))
+    assert "earlier-result" not in [s.rule for s in d2.steps]
+    assert to_text(d2.gradient) == "I_n"

@@ -173,8 +173,7 @@ def _by_earlier_result(rec: Recorder, expr: Expr, use: Use) -> Expr:
     from generator.engine.rules_elementwise import transposed
     rec.begin(f"Take the differential of both sides, as in Problem {use.result.number}")
     rec.show(DL, d(expr))
-    gradient = Recorder(rec.ctx).simplify(G, use.gradient, NORMAL, TIDY)   # notation only
-    dexpr = Trace(mul(transposed(gradient), Differential(Symbol(use.variable))))
+    dexpr = Trace(mul(transposed(use.gradient), Differential(Symbol(use.variable))))
     fixed = [f"{name} = {value}" for name, value in use.bindings
              if isinstance(value, Identity)]
     note = f"by Problem {use.result.number}" + (f", with {', '.join(fixed)}" if fixed else "")

@@ -113,6 +113,13 @@ def _match_factors(pattern: list[Expr], factors: list[Expr], result: EarlierResu
     return False
 
 
+def _tidy(gradient: Expr, ctx: Context) -> Expr:
+    """The substituted gradient as the tidy pass writes it ((I + I^T) R is 2 R)."""
+    from generator.engine.differential import G, NORMAL, TIDY
+    from generator.engine.recorder import Recorder
+    return Recorder(ctx).simplify(G, gradient, NORMAL, TIDY)
+
+
 def find_use(expr: Expr, earlier: tuple[EarlierResult, ...], ctx: Context) -> Optional[Use]:
     """The latest earlier result of which `expr` is an instance, if any."""
     for result in reversed(earlier):
@@ -125,6 +132,9 @@ def find_use(expr: Expr, earlier: tuple[EarlierResult, ...], ctx: Context) -> Op
                 if any(isinstance(n, Identity) and n.size is not None
                        for n in substituted.walk()):
                     continue   # its size names a dimension of the earlier problem
+                substituted = _tidy(substituted, ctx)
+                if any(isinstance(n, Identity) for n in substituted.walk()):
+                    continue   # an identity of no known size is left: write it out instead
                 return Use(result, bound[result.wrt].name, substituted,
                            tuple(sorted(bound.items())) + fixed)
     return None
