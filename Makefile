@@ -8,12 +8,16 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: pdf test check bench tex venv clean
+.PHONY: pdf html test check bench tex browser venv clean
 
 pdf: $(STAMP) tex
 	$(BIN)/tracetrick build problems -o output
 
-test: $(STAMP) tex
+# The same sheets as HTML pages (MathJax copied to output/_assets/, works offline).
+html: $(STAMP)
+	$(BIN)/tracetrick build problems -o output --format html
+
+test: $(STAMP) tex browser
 	$(BIN)/python -m pytest -q
 
 check: $(STAMP)
@@ -27,6 +31,10 @@ bench: $(STAMP) tex
 
 tex:
 	bash scripts/ensure-tex.sh
+
+# Headless Chromium, for the test that opens the HTML pages (tests/test_render_html.py).
+browser:
+	bash scripts/ensure-browser.sh
 
 venv: $(STAMP)
 

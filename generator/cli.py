@@ -14,8 +14,11 @@ import click
 from generator import __version__
 from generator.errors import TracetrickError
 
-FORMATS = ("text", "latex", "json")
-SUFFIX_FORMATS = {".tex": "latex", ".json": "json", ".txt": "text"}
+FORMATS = ("text", "latex", "json", "markdown", "html")
+SUFFIX_FORMATS = {".tex": "latex", ".json": "json", ".txt": "text", ".md": "markdown",
+                  ".html": "html", ".htm": "html"}
+FORMAT_SUFFIX = {"text": ".txt", "latex": ".tex", "json": ".json", "markdown": ".md",
+                 "html": ".html"}
 
 
 class _Group(click.Group):
@@ -55,7 +58,7 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="Output format (default: text, or from the -o suffix).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to FILE (.pdf, .tex, .json, .txt) instead of the terminal.")
+              help="Write to FILE (.pdf, .tex, .json, .txt, .md, .html) instead of the terminal.")
 def derive(objective, wrt, lets, method, solve, symmetric_gradient, title, fmt, output):
     """Derive the gradient of OBJECTIVE with respect to --wrt, step by step.
 
@@ -73,24 +76,38 @@ def derive(objective, wrt, lets, method, solve, symmetric_gradient, title, fmt, 
         click.echo(f"wrote {output}", err=True)
         return
     fmt = fmt or (SUFFIX_FORMATS.get(output.suffix.lower(), "text") if output else "text")
+    if fmt == "html" and output is not None:  # MathJax is copied beside the page
+        from generator.web_pages import write_page
+        write_page([derivation], "single", fmt, output, title=derivation.problem.title)
+        click.echo(f"wrote {output}", err=True)
+        return
     _emit(_format(derivation, fmt), output)
 
 
 @main.command()
 @click.argument("problem_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="The PDF (or .tex/.json/.txt) to write; default output/<name>.pdf.")
-def render(problem_file: Path, output: Path | None):
+              help="The PDF (or .tex/.json/.txt/.md/.html) to write; default "
+                   "output/<name>.pdf (or the --format's suffix).")
+@click.option("--format", "fmt", type=click.Choice(("pdf",) + FORMATS), default=None,
+              help="Output format (default: from the -o suffix, else pdf).")
+def render(problem_file: Path, output: Path | None, fmt: str | None):
     """Render the problems of one YAML file as a solutions sheet."""
     from generator.build import derive_all, write_sheet_pdf
     from generator.loader import load_file
     derivations = derive_all(load_file(problem_file))
-    output = output or Path("output") / f"{problem_file.stem}.pdf"
-    if output.suffix.lower() == ".pdf":
+    output = output or Path("output") / (problem_file.stem + FORMAT_SUFFIX.get(fmt, ".pdf"))
+    fmt = fmt or ("pdf" if output.suffix.lower() == ".pdf"
+                  else SUFFIX_FORMATS.get(output.suffix.lower(), "text"))
+    if fmt in ("markdown", "html"):  # one page: the solutions sheet, as in the PDF
+        from generator.web_pages import write_page
+        write_page(derivations, "solutions", fmt, output, title=_set_title(problem_file))
+        click.echo(f"wrote {output}", err=True)
+        return
+    if fmt == "pdf":
         write_sheet_pdf(derivations, "solutions", output, title=_set_title(problem_file))
         click.echo(f"wrote {output}", err=True)
         return
-    fmt = SUFFIX_FORMATS.get(output.suffix.lower(), "text")
     _emit("".join(_format(d, fmt) for d in derivations), output)
 
 
@@ -101,14 +118,22 @@ def render(problem_file: Path, output: Path | None):
               type=click.Path(file_okay=False, path_type=Path))
 @click.option("--force", is_flag=True,
               help="Derive and typeset everything, even what is up to date.")
-def build(problems_dir: Path, out_dir: Path, force: bool):
+@click.option("--format", "fmt", type=click.Choice(("pdf", "html", "markdown")), default="pdf",
+              show_default=True,
+              help="pdf: the sheets as PDFs; html: one page each (MathJax in OUTPUT/_assets/); "
+                   "markdown: .md files.")
+def build(problems_dir: Path, out_dir: Path, force: bool, fmt: str):
     """Build worksheet.pdf, solutions.pdf and one PDF per problem, for the folder's own
     problems and, into OUTPUT/<set>/, for each subfolder (a problem set).  Only what
     changed since the last build is derived and typeset again, on every core."""
     from generator.build import build_directory
     from generator.progress import ProgressDisplay
     with ProgressDisplay() as progress:  # a bar on a terminal, plain lines when piped
-        written = build_directory(problems_dir, out_dir, progress=progress, force=force)
+        if fmt != "pdf":  # pages are quick to write: always all of them (--force is moot)
+            from generator.web_pages import build_pages
+            written = build_pages(problems_dir, out_dir, fmt, progress=progress)
+        else:
+            written = build_directory(problems_dir, out_dir, progress=progress, force=force)
     for path in written:
         click.echo(f"wrote {path}", err=True)
     if not written:
@@ -193,6 +218,9 @@ def _format(derivation, fmt: str) -> str:
         from generator.render.reference import reference_rows
         return render_sheet([derivation], "single", title=derivation.problem.title,
                             reference_rows=reference_rows([derivation]))
+    if fmt in ("markdown", "html"):
+        from generator.web_pages import render_page
+        return render_page([derivation], "single", fmt, title=derivation.problem.title)
     from generator.render.text import render_text
     return render_text(derivation)
 

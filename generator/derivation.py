@@ -85,3 +85,10 @@ class Derivation:
     conditions: tuple[Condition, ...] = ()  # what the solution assumes
     notes: tuple[str, ...] = ()         # conventions stated on the sheet
     symbols: SymbolTable | None = None  # the problem's symbols and the names it introduced (R)
+
+    def _repr_markdown_(self) -> str:
+        """Jupyter shows a Derivation as its worked sheet: Markdown with `$$` math.
+
+        The renderer is imported here, so that importing this module stays light."""
+        from generator.render.markdown import derivation_markdown
+        return derivation_markdown(self)

@@ -1,0 +1,221 @@
+"""What the Markdown and HTML pages share: views of the derivations, ready for templates.
+
+The LaTeX sheet's views (latex_sheet.problem_view) already hold every piece of math
+printed by the same printers (scalar inverses as fractions); this module adds what a
+web page needs on top: each step's lines as one `aligned` block, the symbols in words
+and math, the numeric-check sentence (text.verification_sentence), and prose split
+into text and math pieces, so that each output format escapes the text its own way
+and typesets the math in its own delimiters.  No mathematics is computed here.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from generator.derivation import Derivation, SheetStep
+from generator.expr import Symbol
+from generator.render.describe import properties_words
+from generator.render.latex_sheet import (
+    LineView, ProblemView, StepView, math_printer, math_to_latex, problem_view)
+from generator.render.reference import citation
+from generator.render.reference import reference_rows as catalogue_rows
+from generator.render.text import verification_sentence
+
+KINDS = ("worksheet", "solutions", "single")
+
+_BACKTICKS = re.compile(r"`([^`\n]+)`")
+# Characters that would break out of `\text{...}` in a MathJax/KaTeX formula.
+_UNSAFE_IN_TEXT = re.compile(r"[\\{}$&#%^_~]")
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A run of prose: plain `text`, or LaTeX math when `math` is true."""
+
+    text: str
+    math: bool = False
+
+
+Rich = tuple[Piece, ...]
+
+
+@dataclass(frozen=True)
+class ReferenceRowView:
+    """One law of the reference section: its number, LaTeX math and short name (prose)."""
+
+    number: int
+    law: str
+    name: Rich
+
+
+@dataclass(frozen=True)
+class WebStep:
+    """"Step k: title" and its lines as one `\\begin{aligned}...\\end{aligned}` block;
+    `cites` the numbers of the reference's laws it used ("3, 7"), or ''."""
+
+    number: int
+    title: Rich
+    aligned: str | None   # None for a step without lines
+    cites: str = ""
+
+
+@dataclass(frozen=True)
+class WebProblem:
+    """One problem of a page: the LaTeX sheet's view plus what a web page adds."""
+
+    view: ProblemView                    # objective, gradient, solution, ... as LaTeX
+    heading: Rich                        # "Problem 5: Trace of quadratic product"
+    where: Rich                          # "A is n x n (constant), X is n x m"
+    statement: tuple[Rich, ...]          # paragraphs
+    steps: tuple[WebStep, ...]
+    answer: str                          # \boxed{\nabla_{X} L = ...}
+    solution: str | None                 # \boxed{X = ...}
+    conditions: tuple[Rich, ...]         # "A^T A is invertible"
+    notes: tuple[Rich, ...]
+    check: str                           # the numeric-check sentence (plain text)
+
+
+# ----- prose ------------------------------------------------------------------------
+
+def rich(prose: str) -> Rich:
+    """Prose -> pieces: whitespace normalised, math between backticks as LaTeX.
+
+    Backtick text that is not in the math syntax stays text (backticks dropped), as on
+    the LaTeX sheet.
+    """
+    text = " ".join(str(prose).split())
+    pieces = []
+    for index, part in enumerate(_BACKTICKS.split(text)):
+        latex = math_to_latex(part) if index % 2 else None
+        if latex is not None:
+            pieces.append(Piece(latex, math=True))
+        elif part:
+            pieces.append(Piece(part))
+    return tuple(pieces)
+
+
+def paragraphs(prose: str) -> tuple[Rich, ...]:
+    """Prose with blank lines between paragraphs -> one Rich per paragraph."""
+    return tuple(rich(p) for p in re.split(r"\n\s*\n", str(prose)) if p.strip())
+
+
+def text_in_math(prose: str) -> str:
+    """Prose inside a formula (a line's note): `\\text{...}` runs, backtick math as math.
+
+    Notes come from the engine ("since `A` is symmetric"); characters that could
+    break out of `\\text{}` are dropped all the same.
+    """
+    out = []
+    for piece in rich(prose):
+        if piece.math:
+            out.append(piece.text)
+        else:
+            out.append(r"\text{" + _UNSAFE_IN_TEXT.sub("", piece.text) + "}")
+    return "".join(out)
+
+
+# ----- steps ------------------------------------------------------------------------
+
+def aligned(lines: Sequence[LineView]) -> str:
+    """The lines of a step as an `aligned` block, one `lhs &= rhs` row each."""
+    rows = []
+    for line in lines:
+        left = (r"\Rightarrow " if line.implies else "") + \
+            (f"{line.lhs} " if line.lhs is not None else "")
+        row = f"{left}&= {line.rhs}"
+        if line.note or line.note_math is not None:
+            note = text_in_math(line.note) if line.note else ""
+            if line.note and line.note_math is not None:
+                note += r"\ "
+            row += r" \quad " + note + (line.note_math or "")
+        rows.append(row)
+    return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
+
+
+def web_step(step: StepView, sheet_step: SheetStep) -> WebStep:
+    return WebStep(step.number, rich(step.title), aligned(step.lines) if step.lines else None,
+                   citation(sheet_step.rules))
+
+
+# ----- problems and pages -------------------------------------------------------------
+
+def heading(view: ProblemView, derivation: Derivation, kind: str) -> Rich:
+    """"Problem 5: Title"; a lone derivation without a number is headed by its title."""
+    if kind == "single" and derivation.problem.number is None:
+        return rich(view.title)
+    return (Piece(f"Problem {view.number}: "), *rich(view.title))
+
+
+def symbols_phrase(derivation: Derivation) -> Rich:
+    """"A is n x n (constant), X is n x m" with the names and shapes as math."""
+    p = derivation.problem
+    to_latex = math_printer(derivation)
+    pieces: list[Piece] = []
+    for info in p.symbols.symbols:
+        if pieces:
+            pieces.append(Piece(", "))
+        pieces += [Piece(to_latex(Symbol(info.name)), math=True), Piece(" is ")]
+        if not info.shape:
+            pieces.append(Piece("a scalar"))
+        elif len(info.shape) == 1:
+            pieces += [Piece("a vector of size "), Piece(_dimension(info.shape[0]), math=True)]
+        else:
+            pieces.append(Piece(rf"{_dimension(info.shape[0])} \times "
+                                rf"{_dimension(info.shape[1])}", math=True))
+        words = properties_words(info, p.wrt)
+        if words:
+            pieces.append(Piece(f" ({', '.join(words)})"))
+    return tuple(pieces)
+
+
+def _dimension(dim) -> str:
+    """A dimension as LaTeX: `n`, `3`; a name that is not a plain identifier is text."""
+    text = str(dim)
+    return text if re.fullmatch(r"[A-Za-z0-9]+", text) else r"\text{" + \
+        _UNSAFE_IN_TEXT.sub("", text) + "}"
+
+
+def web_problem(derivation: Derivation, position: int, kind: str) -> WebProblem:
+    view = problem_view(derivation, position)
+    return WebProblem(
+        view=view,
+        heading=heading(view, derivation, kind),
+        where=symbols_phrase(derivation),
+        statement=paragraphs(view.statement) if view.statement else (),
+        steps=tuple(web_step(s, raw) for s, raw in zip(view.steps, derivation.sheet)),
+        answer=rf"\boxed{{{view.gradient_symbol} = {view.gradient}}}",
+        solution=None if view.solution is None else rf"\boxed{{{view.wrt} = {view.solution}}}",
+        conditions=tuple((Piece(c.subject_math, math=True), Piece(f" is {c.words}"))
+                         for c in view.conditions),
+        notes=tuple(rich(n) for n in view.notes),
+        check=verification_sentence(derivation),
+    )
+
+
+def page_context(
+    derivations: Sequence[Derivation], kind: str, *, title: str, description: str = "",
+    reference_rows: Sequence[tuple[str, str]] | None = None,
+) -> dict:
+    """The variables of a page template.
+
+    `kind`: "worksheet" (statements only), "solutions" (every step), "single" (one
+    derivation, no reference section).  `reference_rows` are (number, LaTeX law, prose
+    name), as the steps cite them; None takes the whole rule catalogue (render.reference).
+    """
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    if kind == "single" and len(derivations) != 1:
+        raise ValueError(f"a single page holds one derivation, not {len(derivations)}")
+    if reference_rows is None:
+        reference_rows = catalogue_rows()
+    return {
+        "kind": kind,
+        "title": rich(title),
+        "title_text": " ".join(title.replace("`", "").split()),
+        "description": paragraphs(description) if description else (),
+        "show_reference": kind != "single",
+        "show_steps": kind != "worksheet",
+        "reference_rows": [ReferenceRowView(n, law, rich(name)) for n, law, name in reference_rows],
+        "problems": [web_problem(d, position, kind) for position, d in enumerate(derivations, 1)],
+    }
