@@ -26,25 +26,10 @@ missing() {
 
 what=$(missing) || exit 0
 
-install=(apt-get install -y --no-install-recommends "${PACKAGES[@]}")
-if ! command -v apt-get >/dev/null 2>&1; then
-    echo "error: $what is missing and this is not a Debian-like system (no apt-get)." >&2
-    echo "Install TeX Live with latexmk, and poppler-utils, then run make again." >&2
-    exit 1
-fi
-if [ "$(id -u)" -eq 0 ]; then
-    sudo=()
-elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-    sudo=(sudo -n)
-else
-    echo "error: $what is missing, and installing it needs root. Run:" >&2
-    echo "  sudo apt-get update && sudo env DEBIAN_FRONTEND=noninteractive ${install[*]}" >&2
-    exit 1
-fi
-
-echo "ensure-tex: $what is missing; installing TeX Live (a few minutes, once)" >&2
-"${sudo[@]}" apt-get update
-"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive "${install[@]}"
+# shellcheck source=scripts/apt-install.sh
+. "$(dirname "$0")/apt-install.sh"
+apt_install "$what" "Install TeX Live with latexmk, and poppler-utils, then run make again." \
+    "${PACKAGES[@]}"
 
 if what=$(missing); then
     echo "error: $what is still missing after installing ${PACKAGES[*]}" >&2

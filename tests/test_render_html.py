@@ -19,10 +19,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from generator import derive_text
-from generator.cli import main
+from web_helpers import evil_problem, run
 from generator.render.html import CONTENT_SECURITY_POLICY, MATHJAX_CONFIG, render_html
 from generator.render.mathjax import ASSET_DIR, SCRIPT, copy_assets, installed_script_uri
 from generator.render.text import verification_sentence
@@ -31,19 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SCRIPT_PATH = f"{ASSET_DIR.as_posix()}/{SCRIPT}"
 
 EVIL_TITLE = r"<script>alert(1)</script> \input{/etc/passwd} \(x\) $y$"
-EVIL_PROBLEM = """\
-title: "<script>alert(1)</script> \\\\input{/etc/passwd} \\\\(x\\\\) $y$"
-number: 1
-objective: tr(A X)
-wrt: X
-statement: "Compute it. <img src=x onerror=alert(1)> & `tr(A X)` is the objective."
-"""
-
-
-def run(*args: str):
-    result = CliRunner().invoke(main, list(args))
-    assert result.exit_code == 0, result.output
-    return result
+EVIL_PROBLEM = evil_problem(EVIL_TITLE)
 
 
 class MathSpans(HTMLParser):

@@ -12,25 +12,14 @@ from click.testing import CliRunner
 
 from generator import derive_text
 from generator.cli import main
+from web_helpers import evil_problem, run
 from generator.render.markdown import derivation_markdown, escape_markdown, render_markdown
 from generator.render.text import verification_sentence
 
 ROOT = Path(__file__).resolve().parent.parent
 
 EVIL_TITLE = r"<script>alert(1)</script> \input{/etc/passwd} \(x\) $y$ *b* [l](javascript:x)"
-EVIL_PROBLEM = """\
-title: "<script>alert(1)</script> \\\\input{/etc/passwd} \\\\(x\\\\) $y$ *b* [l](javascript:x)"
-number: 1
-objective: tr(A X)
-wrt: X
-statement: "Compute it. <img src=x onerror=alert(1)> & `tr(A X)` is the objective."
-"""
-
-
-def run(*args: str):
-    result = CliRunner().invoke(main, list(args))
-    assert result.exit_code == 0, result.output
-    return result
+EVIL_PROBLEM = evil_problem(EVIL_TITLE)
 
 
 def display_blocks(markdown: str) -> list[str]:
