@@ -6,8 +6,6 @@ per problem, each written atomically (a failure leaves the previous file in plac
 """
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
@@ -17,10 +15,10 @@ from generator.derivation import Derivation
 from generator.errors import TracetrickError
 from generator.problem import Problem
 from generator.problem_sets import DEFAULT_SET_TITLE, ProblemSet  # noqa: F401 (re-exported)
+from generator.render.sheet_options import SheetOptions
 
 Progress = Callable[[int, int, str], None]
 SHEET_NAMES = ("worksheet", "solutions")  # a problem file of that name would clash
-MAX_LATEX_JOBS = 4                        # latexmk runs at once
 
 
 def derive_all(problems: Sequence[Problem]) -> list[Derivation]:
@@ -32,23 +30,27 @@ def derive_all(problems: Sequence[Problem]) -> list[Derivation]:
 
 
 def sheet_tex(derivations: Sequence[Derivation], kind: str, title: str,
-              description: str = "") -> str:
+              description: str = "", options: SheetOptions = SheetOptions()) -> str:
     from generator.render.latex_sheet import render_sheet
     from generator.render.reference import reference_rows
     return render_sheet(list(derivations), kind, title=title, description=description,
-                        reference_rows=reference_rows(derivations))
+                        reference_rows=reference_rows(derivations),
+                        template_dirs=options.template_dirs, reveal=options.reveal)
 
 
 def write_sheet_pdf(derivations: Sequence[Derivation], kind: str, out_pdf: Path,
-                    *, title: str, description: str = "") -> Path:
+                    *, title: str, description: str = "",
+                    options: SheetOptions = SheetOptions()) -> Path:
     from generator.render.pdf import compile_pdf
-    compile_pdf(sheet_tex(derivations, kind, title, description), out_pdf,
+    compile_pdf(sheet_tex(derivations, kind, title, description, options), out_pdf,
                 source_label=f"{kind} sheet '{title}'")
     return out_pdf
 
 
-def write_single_pdf(derivation: Derivation, out_pdf: Path) -> Path:
-    return write_sheet_pdf([derivation], "single", out_pdf, title=derivation.problem.title)
+def write_single_pdf(derivation: Derivation, out_pdf: Path,
+                     options: SheetOptions = SheetOptions()) -> Path:
+    return write_sheet_pdf([derivation], "single", out_pdf, title=derivation.problem.title,
+                           options=options)
 
 
 def problem_file_stems(problems: Sequence[Problem]) -> list[str]:
@@ -87,50 +89,17 @@ def set_jobs(problem_set: ProblemSet, derivations: Sequence[Derivation],
 
 
 def build_directory(problems_dir: Path, out_dir: Path, progress: Progress | None = None,
-                    *, force: bool = False, jobs: int | None = None) -> list[Path]:
+                    *, force: bool = False, jobs: int | None = None,
+                    options: SheetOptions = SheetOptions()) -> list[Path]:
     """Every set of the folder (its own problems, and each subfolder's) into out_dir and
     out_dir/<set>/; returns the PDFs written.  Only what changed since the last build is
     derived and typeset (`force`: everything), on `jobs` cores (default: all of them);
     see generator/build_parallel.py.  Everything is loaded and derived before the first
-    PDF is written, so a bad problem anywhere leaves the output as it was."""
+    PDF is written, so a bad problem anywhere leaves the output as it was.  `options`:
+    hint mode for the worksheets and the user's templates (render/sheet_options.py)."""
     from generator.build_parallel import build_incremental
     return build_incremental(Path(problems_dir), Path(out_dir), progress, force=force,
-                             jobs=jobs)
-
-
-def _compile_all(sources: list[tuple[SheetJob, str]], out_dir: Path,
-                 progress: Progress | None) -> list[Path]:
-    """latexmk on every sheet, a few at a time (each in its own temporary folder); the
-    first failure cancels the sheets not yet started and is raised."""
-    from generator.render.pdf import compile_pdf
-
-    def compile_one(job: SheetJob, tex: str) -> Path:
-        compile_pdf(tex, job.path, source_label=f"{job.kind} sheet '{job.title}'")
-        return job.path
-
-    workers = max(1, min(len(sources), os.cpu_count() or 1, MAX_LATEX_JOBS))
-    written: list[Path] = []
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(compile_one, job, tex) for job, tex in sources]
-        try:
-            for future in as_completed(futures):
-                path = future.result()
-                written.append(path)
-                if progress:
-                    progress(len(written), len(futures), _relative(path, out_dir))
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
-    order = {job.path: i for i, (job, _) in enumerate(sources)}
-    return sorted(written, key=order.__getitem__)
-
-
-def _relative(path: Path, base: Path) -> str:
-    try:
-        return path.relative_to(base).as_posix()
-    except ValueError:
-        return str(path)
+                             jobs=jobs, options=options)
 
 
 def check_problems(path: Path, report: Callable[[str], None]) -> tuple[int, int]:

@@ -111,8 +111,10 @@ def canonical(value: Any) -> Any:
 
 
 def problem_key(problem, environment: str) -> str:
-    """What a problem's derivation depends on: the problem, not where it was read from."""
-    return digest("problem", environment, canonical(dataclasses.replace(problem, source=None)))
+    """What a problem's derivation depends on: the problem, not where it was read from
+    nor how much of it a worksheet reveals."""
+    return digest("problem", environment,
+                  canonical(dataclasses.replace(problem, source=None, reveal=None)))
 
 
 def tex_key(tex: str) -> str:

@@ -38,6 +38,7 @@ from generator.build_cache import (
 from generator.errors import ProblemError, TracetrickError
 from generator.problem import Problem
 from generator.problem_sets import ProblemSet, load_set, set_folders, set_name
+from generator.render.sheet_options import SheetOptions, for_sheet_of_build
 
 Progress = Callable[[int, int, str], None]
 Slot = tuple[int, int]   # (index of the set's plan, index of the problem in the set)
@@ -92,11 +93,15 @@ def plan_set(problem_set: ProblemSet, key: str, out_dir: Path, environment: str)
 
 
 def build_incremental(root: Path, out_dir: Path, progress: Progress | None = None, *,
-                      force: bool = False, jobs: int | None = None) -> list[Path]:
+                      force: bool = False, jobs: int | None = None,
+                      options: SheetOptions = SheetOptions()) -> list[Path]:
     """Build every set under `root` into `out_dir`, skipping what is up to date (all of
-    it with `force`); returns the PDFs written."""
+    it with `force`); returns the PDFs written.  `options` (hint mode, the user's
+    templates) are part of every key: a build with other options is not up to date."""
+    from generator.render.templates import template_search_path
     root, out_dir = Path(root), Path(out_dir)
-    environment = environment_digest()
+    environment = digest(environment_digest(template_search_path(options.template_dirs)),
+                         options.reveal)
     cache = BuildCache(out_dir, environment, enabled=not force)
     folders = set_folders(root)
     if not folders:
@@ -109,7 +114,7 @@ def build_incremental(root: Path, out_dir: Path, progress: Progress | None = Non
             plans.append(plan_set(load_set(root, folder), key, out_dir, environment))
     if not plans:
         return []
-    build = _Build(plans, cache, out_dir, progress, jobs or cpu_count())
+    build = _Build(plans, cache, out_dir, progress, jobs or cpu_count(), options)
     written = build.run()
     for p, plan in enumerate(plans):
         outputs = {o.rel: build.tex_keys[(p, n)] for n, o in enumerate(plan.outputs)}
@@ -150,8 +155,9 @@ class _Build:
     keeps every core busy; each event costs the same at 20 problems as at 500."""
 
     def __init__(self, plans: Sequence[SetPlan], cache: BuildCache, out_dir: Path,
-                 progress: Progress | None, jobs: int):
+                 progress: Progress | None, jobs: int, options: SheetOptions):
         self.cache, self.out_dir, self.progress, self.jobs = cache, out_dir, progress, jobs
+        self.options = options
         self.plans = plans
         self.alone: dict[Slot, object] = {}      # each problem derived on its own
         self.on_sheet: dict[Slot, object] = {}   # ... and as its sheet shows it
@@ -319,7 +325,7 @@ class _Build:
         from generator.build import sheet_tex
         out = self._output(at)
         tex = sheet_tex([self.on_sheet[(at[0], i)] for i in out.problems], out.kind,
-                        out.title, out.description)
+                        out.title, out.description, for_sheet_of_build(self.options, out.kind))
         self.tex_keys[at] = tex_key(tex)
         if self.cache.output_is_fresh(out.rel, self.tex_keys[at]):
             self._tick(f"{out.rel} (unchanged)")

@@ -21,6 +21,24 @@ FORMAT_SUFFIX = {"text": ".txt", "latex": ".tex", "json": ".json", "markdown": "
                  "html": ".html"}
 
 
+def _sheet_options(command):
+    """`--reveal K` and `--templates DIR`, shared by derive, render and build."""
+    command = click.option(
+        "--templates", "template_dirs", multiple=True, metavar="DIR",
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        help="Look for templates in DIR before the built-in ones (may be repeated; "
+             "README: Your own templates).")(command)
+    return click.option(
+        "--reveal", type=click.IntRange(min=0), default=None, metavar="K",
+        help="Hint mode: print the first K steps of each solution and leave the rest "
+             "(and the answer) blank.")(command)
+
+
+def _options(reveal: int | None, template_dirs: tuple[Path, ...]):
+    from generator.render.sheet_options import SheetOptions
+    return SheetOptions(reveal=reveal, template_dirs=tuple(template_dirs))
+
+
 class _Group(click.Group):
     """Catches the project's errors: a clear paragraph, never a traceback (unless --debug)."""
 
@@ -59,7 +77,9 @@ def main(ctx: click.Context, debug: bool) -> None:
               help="Output format (default: text, or from the -o suffix).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to FILE (.pdf, .tex, .json, .txt, .md, .html) instead of the terminal.")
-def derive(objective, wrt, lets, method, solve, symmetric_gradient, title, fmt, output):
+@_sheet_options
+def derive(objective, wrt, lets, method, solve, symmetric_gradient, title, fmt, output,
+           reveal, template_dirs):
     """Derive the gradient of OBJECTIVE with respect to --wrt, step by step.
 
     Example: tracetrick derive "tr(X^T A X)" --wrt X
@@ -67,21 +87,25 @@ def derive(objective, wrt, lets, method, solve, symmetric_gradient, title, fmt, 
     """
     from generator.api import derive as run
     from generator.loader import problem_from_text
+    is_pdf = output is not None and output.suffix.lower() == ".pdf"
+    fmt = fmt or (SUFFIX_FORMATS.get(output.suffix.lower(), "text") if output else "text")
+    _check_format_options(fmt if not is_pdf else "pdf", reveal, template_dirs)
+    options = _options(reveal, template_dirs)
     problem = problem_from_text(objective, wrt, tuple(lets), method=method, solve=solve,
                                 title=title, symmetric_gradient=symmetric_gradient)
     derivation = run(problem)
-    if output is not None and output.suffix.lower() == ".pdf":
+    if is_pdf:
         from generator.build import write_single_pdf
-        write_single_pdf(derivation, output)
+        write_single_pdf(derivation, output, options)
         click.echo(f"wrote {output}", err=True)
         return
-    fmt = fmt or (SUFFIX_FORMATS.get(output.suffix.lower(), "text") if output else "text")
     if fmt == "html" and output is not None:  # MathJax is copied beside the page
         from generator.web_pages import write_page
-        write_page([derivation], "single", fmt, output, title=derivation.problem.title)
+        write_page([derivation], "single", fmt, output, title=derivation.problem.title,
+                   options=options)
         click.echo(f"wrote {output}", err=True)
         return
-    _emit(_format(derivation, fmt), output)
+    _emit(_format(derivation, fmt, options), output)
 
 
 @main.command()
@@ -91,24 +115,36 @@ def derive(objective, wrt, lets, method, solve, symmetric_gradient, title, fmt, 
                    "output/<name>.pdf (or the --format's suffix).")
 @click.option("--format", "fmt", type=click.Choice(("pdf",) + FORMATS), default=None,
               help="Output format (default: from the -o suffix, else pdf).")
-def render(problem_file: Path, output: Path | None, fmt: str | None):
-    """Render the problems of one YAML file as a solutions sheet."""
+@_sheet_options
+def render(problem_file: Path, output: Path | None, fmt: str | None, reveal: int | None,
+           template_dirs: tuple[Path, ...]):
+    """Render the problems of one YAML file as a solutions sheet; with --reveal K, as a
+    worksheet that shows the first K steps of each solution."""
     from generator.build import derive_all, write_sheet_pdf
     from generator.loader import load_file
-    derivations = derive_all(load_file(problem_file))
     output = output or Path("output") / (problem_file.stem + FORMAT_SUFFIX.get(fmt, ".pdf"))
     fmt = fmt or ("pdf" if output.suffix.lower() == ".pdf"
                   else SUFFIX_FORMATS.get(output.suffix.lower(), "text"))
-    if fmt in ("markdown", "html"):  # one page: the solutions sheet, as in the PDF
+    _check_format_options(fmt, reveal, template_dirs)
+    options = _options(reveal, template_dirs)
+    kind = "solutions" if reveal is None else "worksheet"
+    derivations = derive_all(load_file(problem_file))
+    if fmt in ("markdown", "html"):  # one page: the sheet, as in the PDF
         from generator.web_pages import write_page
-        write_page(derivations, "solutions", fmt, output, title=_set_title(problem_file))
+        write_page(derivations, kind, fmt, output, title=_set_title(problem_file),
+                   options=options)
         click.echo(f"wrote {output}", err=True)
         return
     if fmt == "pdf":
-        write_sheet_pdf(derivations, "solutions", output, title=_set_title(problem_file))
+        write_sheet_pdf(derivations, kind, output, title=_set_title(problem_file),
+                        options=options)
         click.echo(f"wrote {output}", err=True)
         return
-    _emit("".join(_format(d, fmt) for d in derivations), output)
+    if fmt == "latex":
+        from generator.build import sheet_tex
+        _emit(sheet_tex(derivations, kind, _set_title(problem_file), options=options), output)
+        return
+    _emit("".join(_format(d, fmt, options) for d in derivations), output)
 
 
 @main.command()
@@ -122,18 +158,24 @@ def render(problem_file: Path, output: Path | None, fmt: str | None):
               show_default=True,
               help="pdf: the sheets as PDFs; html: one page each (MathJax in OUTPUT/_assets/); "
                    "markdown: .md files.")
-def build(problems_dir: Path, out_dir: Path, force: bool, fmt: str):
+@_sheet_options
+def build(problems_dir: Path, out_dir: Path, force: bool, fmt: str, reveal: int | None,
+          template_dirs: tuple[Path, ...]):
     """Build worksheet.pdf, solutions.pdf and one PDF per problem, for the folder's own
     problems and, into OUTPUT/<set>/, for each subfolder (a problem set).  Only what
-    changed since the last build is derived and typeset again, on every core."""
+    changed since the last build is derived and typeset again, on every core.
+    --reveal K makes every worksheet a hint sheet (overriding `reveal:` in the files)."""
     from generator.build import build_directory
     from generator.progress import ProgressDisplay
+    options = _options(reveal, template_dirs)
     with ProgressDisplay() as progress:  # a bar on a terminal, plain lines when piped
         if fmt != "pdf":  # pages are quick to write: always all of them (--force is moot)
             from generator.web_pages import build_pages
-            written = build_pages(problems_dir, out_dir, fmt, progress=progress)
+            written = build_pages(problems_dir, out_dir, fmt, progress=progress,
+                                  options=options)
         else:
-            written = build_directory(problems_dir, out_dir, progress=progress, force=force)
+            written = build_directory(problems_dir, out_dir, progress=progress, force=force,
+                                      options=options)
     for path in written:
         click.echo(f"wrote {path}", err=True)
     if not written:
@@ -209,20 +251,31 @@ def schema(output: Path | None):
 
 # ----- helpers --------------------------------------------------------------------------
 
-def _format(derivation, fmt: str) -> str:
+def _check_format_options(fmt: str, reveal: int | None,
+                          template_dirs: tuple[Path, ...]) -> None:
+    """The JSON trace is data, not a sheet: every step, no template; text has no template."""
+    if fmt == "json" and reveal is not None:
+        raise click.UsageError("--reveal hides steps of a sheet; the JSON trace always "
+                               "holds every step (leave out --reveal, or pick another --format)")
+    if fmt in ("json", "text") and template_dirs:
+        raise click.UsageError(f"--templates applies to the latex, pdf, markdown and html "
+                               f"formats; {fmt} output is not made from a template (leave out "
+                               f"--templates, or pick one of those formats)")
+
+
+def _format(derivation, fmt: str, options) -> str:
     if fmt == "json":
         from generator.render.json_trace import render_json
         return render_json(derivation)
     if fmt == "latex":
-        from generator.render.latex_sheet import render_sheet
-        from generator.render.reference import reference_rows
-        return render_sheet([derivation], "single", title=derivation.problem.title,
-                            reference_rows=reference_rows([derivation]))
+        from generator.build import sheet_tex
+        return sheet_tex([derivation], "single", derivation.problem.title, options=options)
     if fmt in ("markdown", "html"):
         from generator.web_pages import render_page
-        return render_page([derivation], "single", fmt, title=derivation.problem.title)
+        return render_page([derivation], "single", fmt, title=derivation.problem.title,
+                           options=options)
     from generator.render.text import render_text
-    return render_text(derivation)
+    return render_text(derivation, options.reveal)
 
 
 def _emit(text: str, output: Path | None) -> None:

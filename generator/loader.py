@@ -44,11 +44,15 @@ def _parse(text: str) -> Expr:
     return parse(text)
 
 
-def _number(node: Node, where: Where, spec: FieldSpec) -> int:
+def whole_number(node: Node, where: Where, spec: FieldSpec) -> int:
+    """An integer field's value: a whole number, at least `spec.minimum`."""
     if isinstance(node, ScalarNode) and node.tag.endswith((":int", ":str")) \
-            and node.value.isdigit() and int(node.value) > 0:
+            and node.value.isascii() and node.value.isdigit() \
+            and int(node.value) >= spec.minimum:
         return int(node.value)
-    raise where.error(node, spec.name, f"expected a positive whole number, found "
+    wanted = "a positive whole number" if spec.minimum == 1 else \
+        f"a whole number, at least {spec.minimum}"
+    raise where.error(node, spec.name, f"expected {wanted}, found "
                                        f"{describe(node)}; e.g. `{spec.written}`")
 
 
@@ -60,7 +64,7 @@ def _field(value: dict[str, Node], name: str, where: Where):
         return spec.default
     node = value[name]
     if spec.kind == "integer":
-        return _number(node, where, spec)
+        return whole_number(node, where, spec)
     if spec.kind == "boolean":
         return bool_value(node, where, name)
     text = text_value(node, where, name, spec.written)
@@ -287,7 +291,8 @@ def _problem(node: MappingNode, where: Where) -> Problem:
                    expect=given.get("expect"), solution=given.get("solution"),
                    statement=statement, source=Source(where.path, node.start_mark.line + 1),
                    symmetric_gradient=symmetric_gradient,
-                   wrt_transposed=split_transposed(str(value["wrt"].value))[1])
+                   wrt_transposed=split_transposed(str(value["wrt"].value))[1],
+                   reveal=_field(value, "reveal", where))
 
 
 def _symmetric_gradient_problem(table: SymbolTable, wrt: str, wanted: bool) -> str | None:

@@ -50,6 +50,9 @@ class Problem:
     # (contract 1.1); the loader allows it only for a symmetric or positive definite wrt.
     symmetric_gradient: bool = False
     wrt_transposed: bool = False   # `wrt: X^T`: the gradient with respect to X^T (T2)
+    # Hint mode: the worksheet prints the first `reveal` steps of the solution and leaves
+    # the rest blank (None: the set's `reveal`, else none).  Never changes the derivation.
+    reveal: int | None = None
 
     @property
     def wrt_text(self) -> str:

@@ -17,7 +17,7 @@ from generator.symbols import PROPERTIES
 # How a value is read (generator/loader.py) and described (generator/schema.py):
 #   text      any non-empty scalar, taken as written (`title: 2024` is the text "2024")
 #   math      text in the math syntax, at most syntax.limits.MAX_MATH_LENGTH characters
-#   integer   a positive whole number
+#   integer   a whole number, at least `minimum` (1 unless the spec says otherwise)
 #   boolean   true or false
 #   choice    one of `choices`
 #   symbols   a mapping: name -> a symbol entry (SYMBOL_FIELDS) or its one-line form
@@ -37,6 +37,7 @@ class FieldSpec:
     required: bool = False
     choices: tuple[str, ...] = ()
     default: object = None
+    minimum: int = 1   # the least value of an integer
 
     @property
     def written(self) -> str:
@@ -70,6 +71,10 @@ PROBLEM_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("symmetric_gradient", "boolean",
               "For a variable declared symmetric or positive_definite: true gives the "
               "symmetrised gradient (G + G^T)/2 instead of G.", "true", default=False),
+    FieldSpec("reveal", "integer",
+              "Hint mode: the worksheet prints the first K steps of the solution and leaves "
+              "the rest blank (0: none; default: the set's `reveal`, else 0).", "1",
+              minimum=0),
 )
 
 _PROPERTY_DESCRIPTIONS = {

@@ -4,7 +4,7 @@
       04-trace-linear.yaml
       set.yaml                     optional: title and description of the top set
       cookbook/                    a set: output/cookbook/worksheet.pdf, solutions.pdf, ...
-        set.yaml                   optional: `title:` and `description:`
+        set.yaml                   optional: `title:`, `description:` and `reveal:`
         01-trace-linear.yaml
       _drafts/                     skipped: a folder whose name starts with _ or .
 
@@ -12,31 +12,33 @@ A folder is a set when it holds problem files (`*.yaml`, `*.yml`, not set.yaml);
 subfolders are sets at any depth (`problems/week-2/extra/` builds into
 `output/week-2/extra/`).  A set's title is `title:` in its set.yaml, else, for a
 subfolder, its name (`week-2` -> "Week 2", `01-traces` -> "Traces"), and for the
-folder given on the command line DEFAULT_SET_TITLE.  Problem numbers are unique
-within a set; two sets may both have a Problem 1.
+folder given on the command line DEFAULT_SET_TITLE.  `reveal: K` in set.yaml makes
+the set's worksheet a hint sheet (the first K steps of each solution; a problem's own
+`reveal:` wins).  Problem numbers are unique within a set; two sets may both have a
+Problem 1.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
 from yaml.nodes import MappingNode, ScalarNode
 
 from generator.errors import ProblemError, TracetrickError
-from generator.loader import SET_FILE, load_file, problem_files, sort_and_check
+from generator.loader import SET_FILE, load_file, problem_files, sort_and_check, whole_number
 from generator.problem import Problem
-from generator.problem_fields import LIST_KEY, PROBLEM_KEYS
+from generator.problem_fields import LIST_KEY, PROBLEM_KEYS, problem_field
 from generator.yaml_source import Where, compose, describe, fields, read_source, text_value
 
 DEFAULT_SET_TITLE = "Matrix calculus using the trace trick"
-SET_KEYS = ("title", "description")
+SET_KEYS = ("title", "description", "reveal")
 SET_EXAMPLE = {"title": "title: Matrix calculus: the Matrix Cookbook",
                "description": "description: Gradients from the Matrix Cookbook."}
 # Keys of a problem (generator/problem_fields.py), written in set.yaml by mistake.
-_NOT_IN_SET = {key: "set.yaml holds only the set's title and description; a problem goes in "
-                    "a file of its own beside it"
+_NOT_IN_SET = {key: "set.yaml holds only the set's title, description and reveal; a problem "
+                    "goes in a file of its own beside it"
                for key in (*PROBLEM_KEYS, LIST_KEY) if key not in SET_KEYS}
 
 
@@ -48,6 +50,7 @@ class SetInfo:
     title: str
     description: str = ""
     source: str = ""
+    reveal: int | None = None   # the default `reveal` of the set's problems (hint mode)
 
 
 @dataclass(frozen=True)
@@ -144,7 +147,10 @@ def read_set_info(folder: Path, default_title: str) -> SetInfo:
     description = ""
     if "description" in value:
         description = _description(value["description"], where)
-    return SetInfo(title, description, where.path)
+    reveal = None
+    if "reveal" in value:   # the same field, with the same check, as a problem's `reveal`
+        reveal = whole_number(value["reveal"], where, problem_field("reveal"))
+    return SetInfo(title, description, where.path, reveal)
 
 
 def _description(node, where: Where) -> str:
@@ -169,6 +175,9 @@ def load_set(root: Path, folder: Path) -> ProblemSet:
         raise ProblemError(f"{folder / SET_FILE}: the set has no problem files (*.yaml, *.yml) "
                            f"beside it; add one, or remove {SET_FILE}")
     problems = sort_and_check([(f, load_file(f)) for f in files])
+    if info.reveal is not None:
+        problems = tuple(p if p.reveal is not None else replace(p, reveal=info.reveal)
+                         for p in problems)
     return ProblemSet(set_name(root, folder), folder, info, problems)
 
 

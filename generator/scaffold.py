@@ -19,6 +19,7 @@ wrt: X                      # the variable
 # solve: false              # true: set the gradient to zero and solve for wrt
 # expect: (A + A^T) X       # optional: the expected gradient, checked
 statement: A is a constant square matrix.
+# reveal: 1                 # optional: the worksheet shows the first step as a hint
 """
 
 

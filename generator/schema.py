@@ -33,8 +33,11 @@ def _kind_schema(spec: FieldSpec) -> dict[str, Any]:
         return {"anyOf": [{"type": "string", "pattern": _NOT_BLANK,
                            "maxLength": MAX_MATH_LENGTH}, {"type": "number"}]}
     if spec.kind == "integer":
-        return {"anyOf": [{"type": "integer", "minimum": 1},
-                          {"type": "string", "pattern": r"^[0-9]*[1-9][0-9]*$"}]}
+        digits = r"^[0-9]*[1-9][0-9]*$" if spec.minimum >= 1 else r"^[0-9]+$"
+        if spec.minimum > 1:
+            raise ValueError(f"{spec.name}: the schema writes minimums of 0 and 1 only")
+        return {"anyOf": [{"type": "integer", "minimum": spec.minimum},
+                          {"type": "string", "pattern": digits}]}
     if spec.kind == "boolean":
         return {"type": "boolean"}
     if spec.kind == "choice":

@@ -12,28 +12,34 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from generator.derivation import Derivation
+from generator.render.sheet_options import SheetOptions, for_sheet_of_build
 
 Progress = Callable[[int, int, str], None]
 WEB_FORMATS = {"html": ".html", "markdown": ".md"}   # format -> file suffix
 
 
 def render_page(derivations: Sequence[Derivation], kind: str, fmt: str, *, title: str,
-                description: str = "", mathjax_src: str | None = None) -> str:
+                description: str = "", mathjax_src: str | None = None,
+                options: SheetOptions = SheetOptions()) -> str:
     """The page's text.  For HTML, `mathjax_src` is MathJax's URL as the page refers to
-    it; None refers to the installed copy (a page with no folder of its own: stdout)."""
+    it; None refers to the installed copy (a page with no folder of its own: stdout).
+    `options`: hint mode and the user's templates (render/sheet_options.py)."""
     if fmt == "markdown":
         from generator.render.markdown import render_markdown
-        return render_markdown(derivations, kind, title=title, description=description)
+        return render_markdown(derivations, kind, title=title, description=description,
+                               template_dirs=options.template_dirs, reveal=options.reveal)
     if fmt == "html":
         from generator.render.html import render_html
         from generator.render.mathjax import installed_script_uri
         return render_html(derivations, kind, title=title, description=description,
-                           mathjax_src=mathjax_src or installed_script_uri())
+                           mathjax_src=mathjax_src or installed_script_uri(),
+                           template_dirs=options.template_dirs, reveal=options.reveal)
     raise ValueError(f"not a web format: {fmt!r} (one of {', '.join(WEB_FORMATS)})")
 
 
 def write_page(derivations: Sequence[Derivation], kind: str, fmt: str, path: Path, *,
-               title: str, description: str = "") -> Path:
+               title: str, description: str = "",
+               options: SheetOptions = SheetOptions()) -> Path:
     """Write one page to `path` (atomically); an HTML page gets MathJax beside it."""
     from generator.render.pdf import write_text_atomic
     path = Path(path)
@@ -41,7 +47,7 @@ def write_page(derivations: Sequence[Derivation], kind: str, fmt: str, path: Pat
     if fmt == "html":
         src = _mathjax_beside(path)
     text = render_page(derivations, kind, fmt, title=title, description=description,
-                       mathjax_src=src)
+                       mathjax_src=src, options=options)
     write_text_atomic(path, text)
     return path
 
@@ -54,7 +60,8 @@ def _mathjax_beside(page: Path) -> str:
 
 
 def build_pages(problems_dir: Path, out_dir: Path, fmt: str,
-                progress: Progress | None = None) -> list[Path]:
+                progress: Progress | None = None,
+                options: SheetOptions = SheetOptions()) -> list[Path]:
     """Every set of the folder as pages: worksheet, solutions and one page per problem,
     in out_dir and out_dir/<set>/, like the PDFs (build.set_jobs); MathJax once, in
     out_dir/_assets/.  Returns the pages written, in order."""
@@ -72,7 +79,8 @@ def build_pages(problems_dir: Path, out_dir: Path, fmt: str,
             path = job.path.with_suffix(WEB_FORMATS[fmt])
             src = script_src(path, out_dir) if fmt == "html" else None
             pages.append((path, render_page(job.derivations, job.kind, fmt, title=job.title,
-                                            description=job.description, mathjax_src=src)))
+                                            description=job.description, mathjax_src=src,
+                                            options=for_sheet_of_build(options, job.kind))))
     out_dir.mkdir(parents=True, exist_ok=True)
     if fmt == "html":
         from generator.render.mathjax import copy_assets

@@ -145,7 +145,7 @@ def test_a_new_environment_derives_again_and_typesets_what_it_changed(tree, tmp_
     build(tree, out)
     reset(counted)
     # Another release, an edited rule or template: no set or derivation is trusted ...
-    monkeypatch.setattr(build_parallel, "environment_digest", lambda: "another release")
+    monkeypatch.setattr(build_parallel, "environment_digest", lambda *_: "another release")
     assert build(tree, out) == []             # ... but these sheets' LaTeX is the same
     assert len(counted["derive"]) == 3 and counted["latex"] == []
     reset(counted)
@@ -153,7 +153,7 @@ def test_a_new_environment_derives_again_and_typesets_what_it_changed(tree, tmp_
     sheet_tex = build_module.sheet_tex
     monkeypatch.setattr(build_module, "sheet_tex",
                         lambda *a, **k: sheet_tex(*a, **k).replace("Problem", "Exercise"))
-    monkeypatch.setattr(build_parallel, "environment_digest", lambda: "a new template")
+    monkeypatch.setattr(build_parallel, "environment_digest", lambda *_: "a new template")
     assert build(tree, out) == sorted(TOP + EXTRA)
 
 

@@ -78,6 +78,7 @@ def render_html(
     description: str = "",
     reference_rows: Sequence[tuple[int, str, str]] | None = None,
     template_dirs: Sequence[str | os.PathLike] = (),
+    reveal: int | None = None,
 ) -> str:
     """One HTML page: "worksheet", "solutions" or "single" (see web.page_context).
 
@@ -89,7 +90,7 @@ def render_html(
         template_dirs, autoescape=True,
         filters={"prose": html_rich, "math": inline_math, "display": display_math})
     context = page_context(derivations, kind, title=title, description=description,
-                           reference_rows=reference_rows)
+                           reference_rows=reference_rows, reveal=reveal)
     return render_template(env, TEMPLATE, **context, mathjax_src=mathjax_src,
                            mathjax_config=Markup(MATHJAX_CONFIG),
                            content_security_policy=CONTENT_SECURITY_POLICY,

@@ -25,6 +25,7 @@ from generator.expr import Expr, Symbol, Transpose
 from generator.render.pdf import problem_marker
 from generator.render.reference import citation
 from generator.render.reference import reference_rows as catalogue_rows
+from generator.render.sheet_options import steps_shown
 from generator.render.templates import render_template, shared_environment
 from generator.syntax.latex import to_latex
 from generator.syntax.parser import parse
@@ -71,6 +72,15 @@ class StepView:
 
 
 @dataclass(frozen=True)
+class BlankStepView:
+    """A step that hint mode leaves blank: "Step k:" and room for as many rows as the
+    worked step has."""
+
+    number: int
+    rows: int
+
+
+@dataclass(frozen=True)
 class ConditionView:
     """What an answer assumes: `subject_math` (LaTeX) is `words` ("invertible")."""
 
@@ -105,6 +115,14 @@ class ProblemView:
     notes: tuple[str, ...]
     check: CheckView
     marker: NoEscape = NoEscape("")  # a comment naming the problem (render/pdf.py)
+    # Hint mode (render/sheet_options.py): `steps` are the first steps only, these the
+    # rest; when there are any, the answer is left blank too.
+    blanks: tuple[BlankStepView, ...] = ()
+
+    @property
+    def is_hint(self) -> bool:
+        """Some steps are left blank (and so is the answer)."""
+        return bool(self.blanks)
 
 
 # ----- the public function --------------------------------------------------------------
@@ -117,6 +135,7 @@ def render_sheet(
     description: str = "",
     reference_rows: Sequence[tuple[int, str, str]] | None = None,
     template_dirs: Sequence[str | os.PathLike] = (),
+    reveal: int | None = None,
 ) -> str:
     """A complete .tex document for `derivations`.
 
@@ -124,8 +143,10 @@ def render_sheet(
     "single" (one derivation with its steps, no reference page).  `description` is
     prose (math in backticks) under the title of a worksheet or solutions sheet (a
     set's set.yaml).  `reference_rows` are (number, law in LaTeX, description in prose)
-    for the reference page; None gives the whole rule catalogue.  `template_dirs` are searched before the shipped
-    templates.  Raises TemplateError when a template is broken.
+    for the reference page; None gives the whole rule catalogue.  `template_dirs` are
+    searched before the shipped templates.  `reveal` is hint mode
+    (render/sheet_options.py): the steps a worksheet or single sheet prints.  Raises
+    TemplateError when a template is broken.
     """
     if kind not in TEMPLATE_OF_KIND:
         raise ValueError(f"kind must be one of {', '.join(TEMPLATE_OF_KIND)}, not {kind!r}")
@@ -138,7 +159,8 @@ def render_sheet(
         title=title,
         description=description,
         reference_rows=[ReferenceRow(n, NoEscape(law), text) for n, law, text in rows],
-        problems=[problem_view(d, position) for position, d in enumerate(derivations, 1)],
+        problems=[problem_view(d, position, steps_shown(d.problem, kind, reveal))
+                  for position, d in enumerate(derivations, 1)],
     )
     return _document(body)
 
@@ -178,9 +200,14 @@ def math_printer(derivation: Derivation) -> Callable[[Expr], str]:
     return lambda e: to_latex(e, is_scalar)
 
 
-def problem_view(derivation: Derivation, position: int) -> ProblemView:
-    """The view of one derivation; `position` numbers a problem that has no number."""
+def problem_view(derivation: Derivation, position: int,
+                 shown: int | None = None) -> ProblemView:
+    """The view of one derivation; `position` numbers a problem that has no number.
+    `shown`: hint mode, the steps printed (the others are blanks); None: all."""
     problem = derivation.problem
+    sheet = derivation.sheet if shown is None else derivation.sheet[:shown]
+    blanks = tuple(BlankStepView(k, max(1, len(step.lines)))
+                   for k, step in enumerate(derivation.sheet[len(sheet):], len(sheet) + 1))
     to_latex = math_printer(derivation)
     wrt = to_latex(Symbol(problem.wrt))
     wrt_of_answer = to_latex(Transpose(Symbol(problem.wrt))) if problem.wrt_transposed else wrt
@@ -192,13 +219,14 @@ def problem_view(derivation: Derivation, position: int) -> ProblemView:
         wrt=NoEscape(wrt),
         gradient_symbol=NoEscape(rf"\nabla_{{{wrt_of_answer}}} L"),
         solve=problem.solve,
-        steps=tuple(step_view(s, k, to_latex) for k, s in enumerate(derivation.sheet, 1)),
+        steps=tuple(step_view(s, k, to_latex) for k, s in enumerate(sheet, 1)),
         gradient=NoEscape(to_latex(derivation.gradient)),
         solution=None if derivation.solution is None else NoEscape(to_latex(derivation.solution)),
         conditions=tuple(condition_view(c, to_latex) for c in derivation.conditions),
         notes=derivation.notes,
         check=check_view(derivation.verification),
         marker=NoEscape(problem_marker(_origin(problem, position))),
+        blanks=blanks,
     )
 
 

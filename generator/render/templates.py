@@ -10,14 +10,15 @@ Escaping works like PyLaTeX's: every value a template prints is escaped unless i
 prose from a YAML file (a title, a statement) can never inject TeX, even where a
 template author forgot the `tex` filter.
 
-Search order (as in mkdocs' themes): directories the user names (a later
-`--templates DIR`), then the templates shipped in the package (`generator.templates`,
+Search order (as in mkdocs' themes): directories the user names (`--templates DIR`),
+then the templates shipped in the package (`generator.templates`,
 found through importlib.resources, so an installed wheel works), or, when that
 package is absent (a source tree that was never installed), the checkout's
 `templates/` directory.
 """
 from __future__ import annotations
 
+import dataclasses
 import importlib.resources
 import os
 import re
@@ -26,6 +27,8 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 import jinja2
+import jinja2.sandbox
+from jinja2.utils import missing
 from pylatex.utils import NoEscape, escape_latex
 
 from generator.errors import TemplateError
@@ -44,6 +47,25 @@ _BACKTICKS = re.compile(r"`([^`\n]+)`")
 
 # Math in prose: the text between backticks -> LaTeX, or None when it does not parse.
 MathRenderer = Callable[[str], "str | None"]
+
+
+class _Undefined(jinja2.StrictUndefined):
+    """StrictUndefined whose message, for a view's missing attribute, lists the
+    attributes the view has: `problem has no attribute 'titel'; a ProblemView has:
+    number, title, ...`, which is what the author of a template needs to fix it."""
+
+    __slots__ = ()
+
+    @property
+    def _undefined_message(self) -> str:
+        obj, name = self._undefined_obj, self._undefined_name
+        if obj is missing or not dataclasses.is_dataclass(obj) or isinstance(obj, type):
+            return super()._undefined_message
+        has = [f.name for f in dataclasses.fields(obj)] + sorted(
+            n for n, v in vars(type(obj)).items()
+            if isinstance(v, property) and not n.startswith("_"))
+        return (f"a {type(obj).__name__} has no attribute {name!r}; it has: "
+                f"{', '.join(has)}")
 
 
 def package_template_dir() -> Path | None:
@@ -116,7 +138,7 @@ def make_environment(
 
     `math` typesets backtick math in prose (see escape_prose); None leaves it text.
     """
-    env = jinja2.Environment(
+    env = jinja2.sandbox.SandboxedEnvironment(
         loader=jinja2.FileSystemLoader([str(p) for p in template_search_path(template_dirs)]),
         block_start_string=r"\BLOCK{",
         block_end_string="}",
@@ -128,7 +150,7 @@ def make_environment(
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=False,
-        undefined=jinja2.StrictUndefined,
+        undefined=_Undefined,
         finalize=partial(_finalize, math=math),
     )
     env.filters["tex"] = partial(escape_prose, math=math)
@@ -153,27 +175,47 @@ def render_template(env: jinja2.Environment, name: str, **variables: Any) -> str
     try:
         return env.get_template(name).render(**variables)
     except jinja2.TemplateSyntaxError as exc:
-        where = f"{exc.filename or exc.name or name}:{exc.lineno}"
+        where = f"{_shown_path(exc.filename) if exc.filename else exc.name or name}:{exc.lineno}"
         raise TemplateError(f"template {where}: {exc.message}") from exc
     except jinja2.TemplateNotFound as exc:
         dirs = ", ".join(str(p) for p in getattr(env.loader, "searchpath", ()))
         raise TemplateError(f"template {exc.name} not found (searched {dirs})") from exc
     except jinja2.UndefinedError as exc:
+        message = exc.message or ""
+        if message.endswith("is undefined"):   # a top-level name: say which there are
+            message += f"; this template receives: {', '.join(sorted(variables))}"
         raise TemplateError(
-            f"template {_template_frame(exc) or name}: undefined variable: {exc.message}"
+            f"template {_template_frame(exc) or name}: undefined variable: {message}"
         ) from exc
+    except jinja2.sandbox.SecurityError as exc:
+        raise TemplateError(f"template {_template_frame(exc) or name}: not allowed in a "
+                            f"template: {exc}") from exc
+    # What a template's own expressions may raise (`\\VAR{problem.number / 0}`, a filter
+    # given the wrong type): named with the template's line like the errors above.
+    except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError) as exc:
+        raise TemplateError(f"template {_template_frame(exc) or name}: "
+                            f"{type(exc).__name__}: {exc}") from exc
 
 
 def _template_frame(exc: BaseException) -> str:
-    """`problem.tex.j2:12` for the innermost template line in the traceback, or ''."""
+    """`mytemplates/problem.tex.j2:12` for the innermost template line in the traceback
+    (its path relative to the working folder when it is under it), or ''."""
     found = ""
     tb = exc.__traceback__
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
         if filename.endswith(".j2"):
-            found = f"{Path(filename).name}:{tb.tb_lineno}"
+            found = f"{_shown_path(filename)}:{tb.tb_lineno}"
         tb = tb.tb_next
     return found
+
+
+def _shown_path(filename: str) -> str:
+    path = Path(filename)
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def make_web_environment(
@@ -188,13 +230,13 @@ def make_web_environment(
     filter returns).  Markdown has no autoescape; its templates pass prose through
     their own filter.
     """
-    env = jinja2.Environment(
+    env = jinja2.sandbox.SandboxedEnvironment(
         loader=jinja2.FileSystemLoader([str(p) for p in template_search_path(template_dirs)]),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=autoescape,
-        undefined=jinja2.StrictUndefined,
+        undefined=_Undefined,
     )
     env.filters.update(filters or {})
     return env

@@ -6,13 +6,18 @@ from generator.render.describe import symbol_phrase
 from generator.syntax.printer import to_text
 
 
+BLANK = "_" * 24   # what hint mode leaves for the student to fill in
+
+
 def problem_heading(derivation: Derivation) -> str:
     p = derivation.problem
     title = plain(p.title)
     return f"Problem {p.number}: {title}" if p.number is not None else title
 
 
-def render_text(derivation: Derivation) -> str:
+def render_text(derivation: Derivation, reveal: int | None = None) -> str:
+    """The derivation for the terminal; `reveal` (hint mode) prints its first steps only
+    and leaves the others, and the answer, blank."""
     p = derivation.problem
     out = [problem_heading(derivation), ""]
     where = symbol_phrase(p.symbols, p.wrt)
@@ -20,9 +25,17 @@ def render_text(derivation: Derivation) -> str:
                f"Find {gradient_label(p)}.")
     if p.statement:
         out.append(plain(p.statement))
-    for k, step in enumerate(derivation.sheet, 1):
+    shown = derivation.sheet if reveal is None else derivation.sheet[:reveal]
+    for k, step in enumerate(shown, 1):
         out += ["", f"Step {k}: {plain(step.title)}"]
         out += _aligned(step.lines)
+    if len(shown) < len(derivation.sheet):
+        for k in range(len(shown) + 1, len(derivation.sheet) + 1):
+            out += ["", f"Step {k}: {BLANK}"]
+        out += ["", f"Answer: {gradient_label(p)} = {BLANK}"]
+        if p.solve:
+            out.append(f"Setting it to zero: {p.wrt} = {BLANK}")
+        return "\n".join(out) + "\n"
     out += ["", f"Answer: {gradient_label(p)} = {to_text(derivation.gradient)}"]
     if derivation.solution is not None:
         out.append(f"Setting it to zero: {p.wrt} = {to_text(derivation.solution)}"

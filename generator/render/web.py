@@ -20,6 +20,7 @@ from generator.render.latex_sheet import (
     LineView, ProblemView, StepView, math_printer, math_to_latex, problem_view)
 from generator.render.reference import citation
 from generator.render.reference import reference_rows as catalogue_rows
+from generator.render.sheet_options import steps_shown
 from generator.render.text import verification_sentence
 
 KINDS = ("worksheet", "solutions", "single")
@@ -176,8 +177,9 @@ def _dimension(dim) -> str:
         _UNSAFE_IN_TEXT.sub("", text) + "}"
 
 
-def web_problem(derivation: Derivation, position: int, kind: str) -> WebProblem:
-    view = problem_view(derivation, position)
+def web_problem(derivation: Derivation, position: int, kind: str,
+                reveal: int | None = None) -> WebProblem:
+    view = problem_view(derivation, position, steps_shown(derivation.problem, kind, reveal))
     return WebProblem(
         view=view,
         heading=heading(view, derivation, kind),
@@ -196,12 +198,15 @@ def web_problem(derivation: Derivation, position: int, kind: str) -> WebProblem:
 def page_context(
     derivations: Sequence[Derivation], kind: str, *, title: str, description: str = "",
     reference_rows: Sequence[tuple[str, str]] | None = None,
+    reveal: int | None = None,
 ) -> dict:
     """The variables of a page template.
 
     `kind`: "worksheet" (statements only), "solutions" (every step), "single" (one
     derivation, no reference section).  `reference_rows` are (number, LaTeX law, prose
     name), as the steps cite them; None takes the whole rule catalogue (render.reference).
+    `reveal`: hint mode (render/sheet_options.py).  A problem is worked out on the page
+    when `show_steps` is true or, on a hint worksheet, when it has revealed steps.
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
@@ -217,5 +222,6 @@ def page_context(
         "show_reference": kind != "single",
         "show_steps": kind != "worksheet",
         "reference_rows": [ReferenceRowView(n, law, rich(name)) for n, law, name in reference_rows],
-        "problems": [web_problem(d, position, kind) for position, d in enumerate(derivations, 1)],
+        "problems": [web_problem(d, position, kind, reveal)
+                     for position, d in enumerate(derivations, 1)],
     }

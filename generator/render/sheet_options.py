@@ -1,0 +1,48 @@
+"""How a sheet is rendered, beyond what it shows: hint mode and the user's templates.
+
+Hint mode (`--reveal K`, or `reveal: K` in a problem file or a set.yaml) prints the
+first K steps of a solution and leaves the others blank, with room to write them
+and a blank answer: a worksheet that gets a student started.  Which sheets it touches:
+
+- a worksheet: `--reveal K` for every problem, else each problem's own `reveal`
+  (which a set.yaml may give for the whole set), else none (the plain worksheet);
+- a single derivation (`derive --reveal K`): K steps, all of them without the option;
+- a solutions sheet: always every step (it is the answer key);
+- in a build, `--reveal` is for the worksheets only: the one-problem PDFs beside them
+  are solutions too (`for_sheet_of_build`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from generator.problem import Problem
+
+
+@dataclass(frozen=True)
+class SheetOptions:
+    """What the command line may change in every sheet of a build.
+
+    `reveal`: the steps a worksheet prints (None: each problem's own `reveal`).
+    `template_dirs`: folders searched for templates before the shipped ones.
+    """
+
+    reveal: int | None = None
+    template_dirs: tuple[Path, ...] = ()
+
+
+def steps_shown(problem: Problem, kind: str, reveal: int | None = None) -> int | None:
+    """How many steps of `problem`'s solution a sheet of `kind` prints; None: all."""
+    if kind == "worksheet":
+        if reveal is not None:
+            return reveal
+        return problem.reveal or 0
+    if kind == "single":
+        return reveal
+    return None
+
+
+def for_sheet_of_build(options: SheetOptions, kind: str) -> SheetOptions:
+    """The options of one sheet of a build: its `--reveal` makes hint worksheets, while
+    its solutions and one-problem sheets show every step."""
+    return options if kind == "worksheet" else replace(options, reveal=None)

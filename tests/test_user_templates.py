@@ -1,0 +1,239 @@
+"""`--templates DIR`: the user's templates come first, for every command and format.
+
+A template is overridden by copying a shipped one and changing it, as the README says;
+errors in a user's template name its path, its line and what it may use instead; the
+README's list of template variables is checked against the views themselves.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+from generator.render import latex_sheet, web
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ROOT / "templates"
+needs_latex = pytest.mark.skipif(shutil.which("latexmk") is None,
+                                 reason="latexmk is installed by `make test`")
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def override(folder: Path, name: str, old: str, new: str) -> Path:
+    """Copy a shipped template into `folder` with one change, as a user would."""
+    folder.mkdir(exist_ok=True)
+    text = (SHIPPED / name).read_text()
+    assert old in text, f"{name} no longer contains {old!r}"
+    (folder / name).write_text(text.replace(old, new))
+    return folder
+
+
+def exercise_templates(tmp_path: Path) -> Path:
+    """'Problem N' becomes 'Exercise N' in the LaTeX, Markdown and HTML headings."""
+    folder = tmp_path / "mine"
+    override(folder, "problem.tex.j2", r"\section*{Problem ", r"\section*{Exercise ")
+    override(folder, "problem.md.j2", "## {{ problem.heading | md }}",
+             "## Exercise: {{ problem.heading | md }}")
+    override(folder, "problem.html.j2", "<h2>{{ problem.heading | prose }}</h2>",
+             "<h2>Exercise: {{ problem.heading | prose }}</h2>")
+    return folder
+
+
+# ----- every command and format finds the user's templates first ---------------------------
+
+@pytest.mark.parametrize("fmt, heading", [
+    ("latex", r"\section*{Exercise "),
+    ("markdown", "## Exercise: "),
+    ("html", "<h2>Exercise: "),
+])
+def test_derive_uses_the_users_template(tmp_path, fmt, heading):
+    folder = exercise_templates(tmp_path)
+    plain = run("derive", "tr(A X)", "--wrt", "X", "--format", fmt)
+    assert plain.exit_code == 0, plain.output
+    assert heading not in plain.output
+    mine = run("derive", "tr(A X)", "--wrt", "X", "--format", fmt, "--templates", str(folder))
+    assert mine.exit_code == 0, mine.output
+    assert heading in mine.output
+    # Only the overridden template changed: the steps come from the shipped ones.
+    assert "Step 1" in mine.output and "Step 1" in plain.output
+
+
+def test_render_and_the_web_build_use_the_users_templates(tmp_path):
+    folder = exercise_templates(tmp_path)
+    out = tmp_path / "r.tex"
+    result = run("render", str(ROOT / "problems" / "05-trace-quadratic.yaml"), "-o", str(out),
+                 "--templates", str(folder))
+    assert result.exit_code == 0, result.output
+    assert r"\section*{Exercise 5: Trace of quadratic product}" in out.read_text()
+    site = tmp_path / "site"
+    result = run("build", str(ROOT / "problems" / "cookbook"), "-o", str(site),
+                 "--format", "markdown", "--templates", str(folder))
+    assert result.exit_code == 0, result.output
+    assert "## Exercise: Problem 1: " in (site / "solutions.md").read_text()
+    assert "## Exercise: Problem 1: " in (site / "01-trace-linear.md").read_text()
+
+
+def test_several_template_folders_are_searched_in_order(tmp_path):
+    first = override(tmp_path / "first", "problem.tex.j2", r"\section*{Problem ",
+                     r"\section*{First ")
+    second = override(tmp_path / "second", "problem.tex.j2", r"\section*{Problem ",
+                      r"\section*{Second ")
+    override(second, "title.tex.j2", r"{\Large\bfseries \VAR{title}}",
+             r"{\Large\bfseries SECOND: \VAR{title}}")
+    out = tmp_path / "s.tex"
+    result = run("render", str(ROOT / "problems" / "05-trace-quadratic.yaml"), "-o", str(out),
+                 "--templates", str(first), "--templates", str(second))
+    assert result.exit_code == 0, result.output
+    tex = out.read_text()
+    assert r"\section*{First 5:" in tex and "Second" not in tex.split("SECOND")[-1]
+    assert "SECOND: " in tex          # found in the second folder: the first lacks it
+
+
+@pytest.mark.parametrize("fmt", ["json", "text"])
+def test_templates_with_a_format_that_has_none_is_a_usage_error(tmp_path, fmt):
+    result = run("derive", "tr(A X)", "--wrt", "X", "--format", fmt, "--templates",
+                 str(tmp_path))
+    assert result.exit_code == 2
+    assert "--templates applies to the latex, pdf, markdown and html formats" in result.output
+
+
+def test_a_missing_template_folder_is_a_usage_error(tmp_path):
+    result = run("build", str(ROOT / "problems"), "-o", str(tmp_path / "o"), "--templates",
+                 str(tmp_path / "nowhere"))
+    assert result.exit_code == 2
+    assert "does not exist" in result.output
+
+
+# ----- a broken template: one clear paragraph, exit 1, nothing written ----------------------
+
+@pytest.mark.parametrize("inserted, expected", [
+    (r"\VAR{problem.titel}", "undefined variable: a ProblemView has no attribute 'titel'; "
+                             "it has: number, title, statement,"),
+    (r"\VAR{subtitle}", "undefined variable: 'subtitle' is undefined; this template receives: "
+                        "description, problems, reference_rows, title"),
+    (r"\VAR{problem.number / 0}", "ZeroDivisionError: division by zero"),
+    (r"\VAR{problem.__class__.__mro__}", "not allowed in a template"),
+    (r"\VAR{problem.title | nosuchfilter}", "No filter named 'nosuchfilter'"),
+])
+def test_a_broken_template_names_its_path_line_and_the_problem(tmp_path, monkeypatch,
+                                                               inserted, expected):
+    monkeypatch.chdir(tmp_path)
+    folder = Path("mine")
+    folder.mkdir()
+    text = (SHIPPED / "problem.tex.j2").read_text().splitlines()
+    text.insert(6, inserted)                  # becomes line 7
+    (folder / "problem.tex.j2").write_text("\n".join(text) + "\n")
+    result = run("derive", "tr(A X)", "--wrt", "X", "--templates", "mine", "-o", "out.pdf")
+    assert result.exit_code == 1
+    assert result.output.startswith("error: template mine/problem.tex.j2:7: "), result.output
+    assert expected in result.output
+    assert "Traceback" not in result.output and len(result.output.splitlines()) == 1
+    assert not Path("out.pdf").exists()
+
+
+def test_a_template_syntax_error_names_the_users_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("mine").mkdir()
+    Path("mine/title.tex.j2").write_text("ok\n\\BLOCK{if title}\n")
+    result = run("render", str(ROOT / "problems" / "05-trace-quadratic.yaml"), "-o", "x.pdf",
+                 "--templates", "mine")
+    assert result.exit_code == 1
+    assert result.output.startswith("error: template mine/title.tex.j2:")
+    assert "endif" in result.output and not Path("x.pdf").exists()
+
+
+@needs_latex
+def test_a_build_with_a_broken_template_keeps_the_previous_pdfs(tmp_path):
+    problems = tmp_path / "problems"
+    problems.mkdir()
+    shutil.copy(ROOT / "problems" / "05-trace-quadratic.yaml", problems)
+    out = tmp_path / "output"
+    command = [sys.executable, "-m", "generator", "build", str(problems), "-o", str(out)]
+    assert subprocess.run(command, capture_output=True, timeout=600).returncode == 0
+    before = {p.name: p.read_bytes() for p in out.glob("*.pdf")}
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "steps.tex.j2").write_text(r"\VAR{problem.answer}" + "\n")
+    proc = subprocess.run(command + ["--templates", str(broken)], capture_output=True,
+                          text=True, timeout=600)
+    assert proc.returncode == 1
+    assert "steps.tex.j2:1: undefined variable: a ProblemView has no attribute 'answer'" \
+        in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert {p.name: p.read_bytes() for p in out.glob("*.pdf")} == before
+
+
+# ----- a real build with the user's templates, and its cache --------------------------------
+
+def pdf_text(path: Path) -> str:
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    return re.sub(r"\s+", "", out)
+
+
+@needs_latex
+def test_build_typesets_with_the_users_templates_and_notices_when_they_change(tmp_path):
+    problems = tmp_path / "problems"
+    problems.mkdir()
+    shutil.copy(ROOT / "problems" / "05-trace-quadratic.yaml", problems)
+    folder = override(tmp_path / "mine", "problem.tex.j2", r"\section*{Problem ",
+                      r"\section*{Exercise ")
+    out = tmp_path / "output"
+    command = [sys.executable, "-m", "generator", "build", str(problems), "-o", str(out)]
+
+    def build(*args: str) -> str:
+        proc = subprocess.run(command + list(args), capture_output=True, text=True,
+                              timeout=600)
+        assert proc.returncode == 0, proc.stderr
+        return proc.stderr
+
+    build("--templates", str(folder))
+    assert "Exercise5:Traceofquadraticproduct" in pdf_text(out / "solutions.pdf")
+    assert "up to date" in build("--templates", str(folder))
+    # An edit to the user's template is a change like any other.
+    override(folder, "problem.tex.j2", r"\section*{Problem ", r"\section*{Task ")
+    assert "wrote" in build("--templates", str(folder))
+    assert "Task5:" in pdf_text(out / "solutions.pdf")
+    # Without --templates the built-in template is back.
+    assert "wrote" in build()
+    assert "Problem5:Traceofquadraticproduct" in pdf_text(out / "solutions.pdf")
+
+
+# ----- the README lists what a template receives ----------------------------------------------
+
+def readme_templates_section() -> str:
+    text = (ROOT / "README.md").read_text()
+    start = text.index("## Your own templates")
+    return text[start:text.index("\n## ", start + 1)]
+
+
+@pytest.mark.parametrize("view", [
+    latex_sheet.ReferenceRow, latex_sheet.ProblemView, latex_sheet.StepView,
+    latex_sheet.LineView, latex_sheet.BlankStepView, latex_sheet.ConditionView,
+    latex_sheet.CheckView, web.ReferenceRowView, web.WebProblem, web.WebStep,
+])
+def test_the_readme_lists_every_attribute_a_template_receives(view):
+    section = readme_templates_section()
+    assert f"**{view.__name__}**" in section
+    names = [f.name for f in dataclasses.fields(view)] + [
+        n for n, v in vars(view).items() if isinstance(v, property)]
+    missing = [n for n in names if f"`{n}`" not in section]
+    assert not missing, f"README.md, Your own templates: {view.__name__} lacks {missing}"
+
+
+def test_the_readme_names_every_shipped_template():
+    section = readme_templates_section()
+    shipped = sorted(p.name for p in SHIPPED.glob("*.j2"))
+    assert shipped
+    missing = [name for name in shipped if f"`{name}`" not in section]
+    assert not missing, f"README.md, Your own templates: no word on {missing}"
