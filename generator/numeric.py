@@ -27,7 +27,12 @@ MAX_CONDITION = 1e6
 
 
 class EvaluationError(ArithmeticError):
-    """An expression has no value on this instance (a singular matrix, a bad shape)."""
+    """An expression has no value (a bad shape, an identity of unknown size)."""
+
+
+class UnluckyInstance(EvaluationError):
+    """An expression has no value on this instance only (a singular matrix, log 0): another
+    random instance may do."""
 
 
 @dataclass(frozen=True)
@@ -104,7 +109,7 @@ def _inverse(m: np.ndarray) -> np.ndarray:
     if m.shape == (1, 1):
         return 1 / m
     if np.linalg.cond(m) > MAX_CONDITION:
-        raise EvaluationError("a matrix to invert is singular on this instance")
+        raise UnluckyInstance("a matrix to invert is singular on this instance")
     return np.linalg.inv(m)
 
 
@@ -152,7 +157,7 @@ class Evaluator:
                 value = self._eval(e)
             if not np.all(np.isfinite(value)):
                 # log 0, 1/0, an overflow: this instance says nothing; draw another
-                raise EvaluationError(f"{e} is not finite on this instance")
+                raise UnluckyInstance(f"{e} is not finite on this instance")
             self._cache[e] = value
         return self._cache[e]
 
@@ -212,18 +217,28 @@ class Evaluator:
     def _sum(self, e: Add) -> np.ndarray:
         """A sum; a term `c I` with no size given (`X^T X + lambda I`) takes the size of
         the other terms, and its scalar factors c multiply the identity."""
-        sized = [t for t in e.terms if not _is_unsized_identity(t)]
+        sized = [t for t in e.terms if not is_unsized(t)]
         if not sized:
             raise EvaluationError("a sum of identities without a size")
         total = sum((self(t) for t in sized[1:]), self(sized[0]))
         for t in e.terms:
-            if _is_unsized_identity(t):
-                values = [self(f) for f in _factors(t) if not isinstance(f, Identity)]
-                if any(v.shape != (1, 1) for v in values):
-                    raise EvaluationError(f"{t}: the size of I cannot be told here")
-                c = np.prod([v[0, 0] for v in values]) if values else 1.0
-                total = total + c * np.eye(total.shape[0])
+            if is_unsized(t):
+                total = total + self.term_of_size(t, total.shape[0])
         return total
+
+    def term_of_size(self, t: Expr, rows: int) -> np.ndarray:
+        """A term of a sum whose other terms are `rows` x `rows`: `c I` with no size of
+        its own is c times the identity of that size, and `d(I)` (the sum rule's
+        `d(X - I) = dX - d(I)`) is zero."""
+        if not is_unsized(t):
+            return self(t)
+        if _is_unsized_identity_differential(t):
+            return np.zeros((rows, rows))
+        values = [self(f) for f in _factors(t) if not isinstance(f, Identity)]
+        if any(v.shape != (1, 1) for v in values):
+            raise EvaluationError(f"{t}: the size of I cannot be told here")
+        c = np.prod([v[0, 0] for v in values]) if values else 1.0
+        return c * np.eye(rows)
 
     def _factor(self, f: Expr, left: np.ndarray) -> np.ndarray:
         if isinstance(f, Identity):
@@ -234,6 +249,19 @@ class Evaluator:
 
 def _factors(t: Expr) -> tuple[Expr, ...]:
     return t.factors if isinstance(t, Mul) else (t,)
+
+
+def is_unsized(t: Expr) -> bool:
+    """A term of a sum that takes its size from the others: `c I`, `d(I)`."""
+    return _is_unsized_identity(t) or _is_unsized_identity_differential(t)
+
+
+def _is_unsized_identity_differential(t: Expr) -> bool:
+    """`d(I)`, `-d(2 I)`: the differential of an identity of no given size, times numbers."""
+    factors = _factors(t)
+    found = [f for f in factors if isinstance(f, Differential)]
+    return len(found) == 1 and _is_unsized_identity(found[0].arg) and all(
+        isinstance(f, (Number, Differential)) for f in factors)
 
 
 def _is_unsized_identity(t: Expr) -> bool:

@@ -19,7 +19,9 @@ from generator.derivation import Step, Verification
 from generator.engine import catalogue as cat
 from generator.errors import VerificationError
 from generator.expr import ZERO, Add, Expr, Hadamard, Mul, Symbol, Trace, Transpose
-from generator.numeric import STEP, EvaluationError, Evaluator, Instance, draw_instance
+from generator.numeric import (
+    STEP, EvaluationError, Evaluator, Instance, UnluckyInstance, draw_instance, is_unsized,
+)
 from generator.symbols import SymbolTable
 
 TOLERANCE = 1e-6
@@ -55,6 +57,10 @@ def magnitude(e: Expr, ev: Evaluator) -> float:
     """A bound on the size of `e`'s parts, so that a difference that should vanish is
     measured against the numbers it is computed from, not against itself."""
     if isinstance(e, Add):
+        if any(is_unsized(t) for t in e.terms):   # `X - I`: I is as large as the sum
+            rows = ev(e).shape[0]
+            return sum(float(np.linalg.norm(ev.term_of_size(t, rows))) if is_unsized(t)
+                       else magnitude(t, ev) for t in e.terms)
         return sum(magnitude(t, ev) for t in e.terms)
     if isinstance(e, Mul):
         return float(np.prod([magnitude(f, ev) for f in e.factors]))
@@ -120,16 +126,21 @@ class _Trial:
 def _errors_of_trial(claim: Claim, trial: "_Trial") -> list[tuple[str, float]]:
     """(what was checked, relative error) for every line of one instance.
 
-    Raises EvaluationError when the instance makes a needed matrix singular: the
-    caller then draws another instance.
+    Raises UnluckyInstance when the instance makes a needed matrix singular: the
+    caller then draws another instance.  A line that cannot be evaluated on any
+    instance is a VerificationError naming it.
     """
     errors = []
     for number, step in enumerate(claim.steps, 1):
         try:
             err = trial.error(step)
-        except ValueError as exc:   # numpy: shapes that do not fit are an engine bug
+        except UnluckyInstance:
+            raise
+        except (ValueError, EvaluationError) as exc:   # shapes that do not fit: a bug
             raise VerificationError(
-                f"step {number} ({step.rule}) could not be evaluated: {exc}") from None
+                f"step {number} ({step.rule}) could not be evaluated: {exc} "
+                f"({step.lhs} = {step.expr}); this is a bug in tracetrick: the sheet was "
+                f"not written") from None
         errors.append((f"step {number} ({step.rule}) failed its numeric check: "
                        f"{step.lhs} = {step.expr} is off by a relative error of {{:.2g}}. "
                        f"This is a bug in tracetrick: the sheet was not written.", err))
@@ -155,9 +166,9 @@ def verify(claim: Claim, seed: int = 0) -> Verification:
         try:
             trial = _Trial(claim, draw_instance(claim.table, claim.wrt, rng))
             errors = _errors_of_trial(claim, trial)
-        except EvaluationError:
+        except UnluckyInstance:
             continue
-        except ValueError as exc:
+        except (ValueError, EvaluationError) as exc:
             raise VerificationError(f"the objective could not be evaluated: {exc}") from None
         for message, err in errors:
             if not err <= TOLERANCE:

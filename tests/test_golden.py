@@ -99,6 +99,49 @@ def test_problem_6_states_what_must_be_invertible():
     assert parse("A x - b") in notes  # "where R = A x - b", as in the notes
 
 
+def test_problem_6_finds_dr_as_the_notes_do():
+    """Notes: dR = d(Ax - b) = A dx - db (db crossed out: b is constant) = A dx."""
+    derivation = _derived("06-linear-regression.yaml")
+    (step,) = [s for s in derivation.sheet if s.title == "Find `dR`"]
+    assert [to_text(line.rhs) for line in step.lines] == [
+        "d(A x - b)", "d(A x) - db", "A dx - db", "A dx"]
+    assert step.lines[-1].note == "`db = 0`, as `b` is constant"
+
+
+@pytest.mark.parametrize("objective, expected", [
+    ("tr(X^T X) + 2 tr(X)", "2 X + 2 I"),      # factor-number and expand-identity looped
+    ("tr(A (X + I))", "A^T"),                   # d(I) in a sum: zero of the sum's size
+    ("||X - I||_F^2", "2 X - 2 I"),
+    ("tr(X - 2 I)", "I_n"),
+])
+def test_identities_of_no_given_size_derive_and_verify(objective, expected):
+    from generator.loader import problem_from_text
+    problem = problem_from_text(objective, "X")
+    derivation = derive(problem)
+    assert derivation.verification.trials == 3
+    table = derivation.symbols or problem.symbols
+    assert agree(parse(expected), derivation.gradient, table, "X") < 1e-9
+
+
+def test_a_line_that_cannot_be_evaluated_is_named_not_blamed_on_bad_luck():
+    """An instance where a matrix is singular is drawn again; a line that can never be
+    evaluated (an engine bug) stops at once and names the line."""
+    from generator.errors import VerificationError
+    from generator.expr import Identity, Symbol
+    from generator.verify import Claim, verify
+    from generator.derivation import Step
+    (problem,) = load_file(PROBLEMS / "04-trace-linear.yaml")
+    good = derive(problem)
+    bad = Step("bogus-rule", "", Symbol("L"), Identity(None))
+    claim = Claim(problem.objective, problem.wrt, good.symbols or problem.symbols, {},
+                  (bad,), good.gradient)
+    with pytest.raises(VerificationError) as err:
+        verify(claim)
+    message = str(err.value)
+    assert "step 1 (bogus-rule) could not be evaluated" in message
+    assert "an identity whose size is not known" in message and "invertible" not in message
+
+
 def test_a_wrong_rule_is_caught_by_verification():
     """Break the product rule (drop a term): the numeric check must stop the sheet."""
     from generator.engine import rules_differential as rd

@@ -35,6 +35,8 @@ DECLARED = {
 CASES = [
     ("differential-trace", "d(tr(A X))", "tr(d(A X))"),
     ("differential-sum", "d(A X + X B)", "d(A X) + d(X B)"),
+    ("differential-sum", "d(A X - 2 B)", "d(A X) - 2 dB"),
+    ("differential-sum", "d(X - b c^T)", "dX - d(b c^T)"),
     ("differential-product", "d(X^T A X)", "d(X^T) A X + X^T A dX"),
     ("differential-product", "d(A X B)", "A dX B"),
     ("differential-product", "d(2 X X)", "2 dX X + 2 X dX"),
@@ -130,7 +132,7 @@ def test_rule_rewrites_as_its_law_says(rule_id, before, after):
     rule = cat.rule(rule_id)
     found = rewrite_first(parse(before, differentials=True), (rule,), ctx)
     assert found is not None, f"{rule_id} did not apply to {before}"
-    _, result, _ = found
+    _, result, _, _ = found
     assert result == parse(after, differentials=True), str(result)
 
 

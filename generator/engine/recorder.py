@@ -13,7 +13,6 @@ from generator.engine.context import Context
 from generator.engine.rule import Rule
 from generator.errors import StuckError
 from generator.expr import Expr
-from generator.syntax.printer import to_text
 
 # A derivation that needs more rewrites than this is looping: a bug, not a proof.
 MAX_APPLICATIONS = 2000
@@ -22,23 +21,25 @@ Where = Callable[[Expr], bool]
 
 
 def rewrite_first(expr: Expr, rules: tuple[Rule, ...], ctx: Context,
-                  where: Optional[Where] = None) -> Optional[tuple[Rule, Expr, Expr]]:
+                  where: Optional[Where] = None
+                  ) -> Optional[tuple[Rule, Expr, Expr, Expr]]:
     """Apply the first rule that fits at the outermost, leftmost subterm.
 
-    Returns (rule, whole expression after, the subterm produced), or None.
+    Returns (rule, whole expression after, the subterm produced, the subterm it
+    replaced), or None.
     """
     if where is None or where(expr):
         for rule in rules:
             new = rule.apply(expr, ctx)
             if new is not None and new != expr:
-                return rule, new, new
+                return rule, new, new, expr
     for i, child in enumerate(expr.children()):
         found = rewrite_first(child, rules, ctx, where)
         if found is not None:
-            rule, new_child, changed = found
+            rule, new_child, changed, before = found
             kids = list(expr.children())
             kids[i] = new_child
-            return rule, expr.rebuild(tuple(kids)), changed
+            return rule, expr.rebuild(tuple(kids)), changed, before
     return None
 
 
@@ -93,8 +94,10 @@ class Recorder:
 
     # ----- recording --------------------------------------------------------------
     def record(self, rule: Rule, lhs: Expr, expr: Expr, changed: Optional[Expr] = None,
-               *, show: bool = True) -> None:
-        """One rule application: a Step of the trace and, unless minor, a sheet line."""
+               *, show: bool = True, before: Optional[Expr] = None) -> None:
+        """One rule application: a Step of the trace and, unless minor, a sheet line
+        (with the rule's note, when it has one and `before`, the subterm it rewrote,
+        is known)."""
         self._applied += 1
         if self._applied > MAX_APPLICATIONS:
             raise StuckError(
@@ -109,7 +112,8 @@ class Recorder:
             self._lines[-1] = Line(expr, last.lhs, last.implies, last.note,
                                    last.note_math, last.note_math_lhs)
         else:
-            note = rule.because.format(to_text(changed)) if rule.because and changed else ""
+            note = rule.note(before, changed) \
+                if before is not None and changed is not None else ""
             self.show(lhs, expr, note=note)
 
     def exhaust(self, lhs: Expr, expr: Expr, rules: Iterable[Rule],
@@ -120,8 +124,8 @@ class Recorder:
             found = rewrite_first(expr, rules, self.ctx, where)
             if found is None:
                 return expr
-            rule, expr, changed = found
-            self.record(rule, lhs, expr, changed, show=show)
+            rule, expr, changed, before = found
+            self.record(rule, lhs, expr, changed, show=show, before=before)
 
     def simplify(self, lhs: Expr, expr: Expr, normal: Iterable[Rule],
                  rules: Iterable[Rule], show: bool = True,
@@ -134,13 +138,13 @@ class Recorder:
             found = rewrite_first(expr, rules, self.ctx, where)
             if found is None:
                 return expr
-            rule, expr, changed = found
-            self.record(rule, lhs, expr, changed, show=show)
+            rule, expr, changed, before = found
+            self.record(rule, lhs, expr, changed, show=show, before=before)
 
     def apply_once(self, lhs: Expr, expr: Expr, rule: Rule) -> Expr:
         found = rewrite_first(expr, (rule,), self.ctx)
         if found is None:
             return expr
-        _, new, changed = found
-        self.record(rule, lhs, new, changed)
+        _, new, changed, before = found
+        self.record(rule, lhs, new, changed, before=before)
         return new

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from typing import Callable, Optional, Union
 
 from generator.expr import Expr
 from generator.engine.context import Context
 
 Apply = Callable[[Expr, Context], Optional[Expr]]
+# The note on a rule's sheet line, from the subterm it rewrote and the one it produced.
+Because = Callable[[Expr, Expr], str]
 
 
 @dataclass(frozen=True)
@@ -20,7 +22,8 @@ class Rule:
     not apply to that node.  `minor` rules (dropping a zero, `(A^T)^T = A`) are shown
     merged into the neighbouring line of the sheet, as a teacher would write them.
     A rule whose use depends on a property of a symbol says so on its line through
-    `because` ("since `A` is symmetric").
+    `because`: a text where `{}` is the subterm produced ("since `{}` is symmetric"),
+    or a function of the subterms before and after (`db = 0`, as `b` is constant).
     """
 
     id: str
@@ -31,4 +34,13 @@ class Rule:
     apply: Apply = field(compare=False, repr=False)
     conditions: tuple[str, ...] = ()
     minor: bool = False
-    because: str = ""   # a note for the sheet line, `{}` is the subterm produced
+    because: Union[str, Because] = field(default="", compare=False)
+
+    def note(self, before: Expr, after: Expr) -> str:
+        """The note on the sheet line of one application of this rule ('' for none)."""
+        if callable(self.because):
+            return self.because(before, after)
+        if self.because:
+            from generator.syntax.printer import to_text
+            return self.because.format(to_text(after))
+        return ""

@@ -22,9 +22,25 @@ def _trace(node: Expr, ctx: Context):
 
 
 def _sum(node: Expr, ctx: Context):
+    """d(A x - b) = d(A x) - db: one differential a term, its number in front."""
     if isinstance(node, Differential) and isinstance(node.arg, Add):
-        return add(*(d(t) for t in node.arg.terms))
+        return add(*(_differential_of_term(t) for t in node.arg.terms))
     return None
+
+
+def _differential_of_term(term: Expr) -> Expr:
+    if isinstance(term, Mul) and isinstance(term.factors[0], Number) \
+            and len(term.factors) > 1:
+        return mul(term.factors[0], d(mul(*term.factors[1:])))
+    return d(term)
+
+
+def _constant_note(before: Expr, after: Expr) -> str:
+    """`db = 0`, as `b` is constant: what the sheet says where a differential vanishes."""
+    from generator.syntax.printer import to_text
+    if not isinstance(before, Differential):
+        return ""
+    return f"`{to_text(before)} = 0`, as `{to_text(before.arg)}` is constant"
 
 
 def _product(node: Expr, ctx: Context):
@@ -92,14 +108,15 @@ RULES = (
          r"\mathrm{d}\operatorname{tr}(A) = \operatorname{tr}(\mathrm{d}A)",
          "The trace is a sum and d is linear, so d and tr can be swapped", _trace),
     Rule("differential-sum", "differential", "d of a sum",
-         r"\mathrm{d}(A + B) = \mathrm{d}A + \mathrm{d}B",
-         "The differential of a sum is the sum of the differentials", _sum),
+         r"\mathrm{d}(A + cB) = \mathrm{d}A + c\,\mathrm{d}B",
+         "The differential of a sum is the sum of the differentials, numbers in front",
+         _sum),
     Rule("differential-product", "differential", "product rule",
          r"\mathrm{d}(AB) = \mathrm{d}A\,B + A\,\mathrm{d}B",
          "Product rule of the differential (a constant factor has no term)", _product),
     Rule("differential-constant", "differential", "constants have d = 0",
          r"\mathrm{d}A = 0 \text{ for a constant } A",
-         "The differential of a constant is zero", _constant, minor=True),
+         "The differential of a constant is zero", _constant, because=_constant_note),
     Rule("differential-transpose", "differential", "d of a transpose",
          r"\mathrm{d}(A^{T}) = (\mathrm{d}A)^{T}",
          "The differential of a transpose is the transpose of the differential",

@@ -175,6 +175,8 @@ def _expand_identity(node: Expr, ctx: Context):
         if isinstance(f, Add) and any(isinstance(g, Identity)
                                       for t in f.terms for g in factors_of(t)):
             before, after = node.factors[:i], node.factors[i + 1:]
+            if all(ctx.is_scalar(g) for g in (*before, *after)):
+                return None   # `2 (X + I)`: no matrix to expand over (factor-number's form)
             return add(*(mul(*before, t, *after) for t in f.terms))
     return None
 
