@@ -1,7 +1,6 @@
 """End to end: the shipped problems through the real CLI, latexmk and pdftotext."""
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 import sys
@@ -11,17 +10,13 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
+from pdf_helpers import unspaced as pdf_text
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.skipif(shutil.which("latexmk") is None,
                                 reason="latexmk is installed by `make test`")
 
 
-def pdf_text(path: Path) -> str:
-    """The PDF's text with all white space removed (math spacing varies)."""
-    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
-                         check=True).stdout
-    return re.sub(r"\s+", "", out)
 
 
 @pytest.fixture(scope="module")

@@ -22,6 +22,7 @@ import generator.render.pdf as pdf
 from generator.build import build_directory
 from generator.build_cache import RECORD_NAME, STORE_NAME, BuildCache, _SafeUnpickler
 from generator.errors import TracetrickError
+from pdf_helpers import pdf_text
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.skipif(shutil.which("latexmk") is None,
@@ -210,10 +211,6 @@ def test_a_problem_that_cites_an_earlier_one_is_derived_with_it(tmp_path, counte
     assert counted["derive"] == ["Renamed, Trace of quadratic product", "Linear regression"]
 
 
-def pdf_text(path: Path) -> str:
-    import subprocess
-    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
 
 
 def test_two_sets_sharing_a_problem_derive_it_once(tree, tmp_path, counted):

@@ -27,6 +27,7 @@ from generator.render.text import BLANK, render_text
 from generator.render.web import page_context
 from generator.syntax.printer import to_text
 from sample_derivations import problem5, problem6
+from pdf_helpers import unspaced as pdf_text
 
 ROOT = Path(__file__).resolve().parent.parent
 needs_latex = pytest.mark.skipif(shutil.which("latexmk") is None,
@@ -241,10 +242,6 @@ def test_render_reveal_writes_a_hint_worksheet(tmp_path):
 
 # ----- a real build: PDFs, and the cache ----------------------------------------------------
 
-def pdf_text(path: Path) -> str:
-    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
-                         check=True).stdout
-    return re.sub(r"\s+", "", out)
 
 
 def build(problems: Path, out: Path, *args: str) -> subprocess.CompletedProcess:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -16,15 +15,11 @@ from generator.errors import LatexError
 from generator.render.latex_sheet import render_sheet
 from generator.render.pdf import compile_pdf, first_latex_error, write_text_atomic
 from sample_derivations import problem5, problem6
+from pdf_helpers import pdf_text
 
 MINIMAL = "\\documentclass{article}\n\\begin{document}\n%s\n\\end{document}\n"
 
 
-def pdf_text(pdf: Path) -> str:
-    """The text of a PDF, as a reader would copy it (poppler's pdftotext)."""
-    assert shutil.which("pdftotext"), "pdftotext is missing: run scripts/ensure-tex.sh"
-    return subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True,
-                          text=True).stdout
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,7 @@ from generator.errors import LatexError
 from generator.loader import load_file
 from generator.render.latex_sheet import render_sheet
 from generator.render.pdf import compile_pdf, latexmk_command, tex_environment
+from pdf_helpers import single_spaced as pdf_text
 
 # Every character TeX treats specially, and commands that would read, write or run.
 SPECIALS = r"$ % & # ^ ~ \ { } _ ^^5c"
@@ -41,11 +42,6 @@ def evil_text(outside: Path) -> dict[str, str]:
     }
 
 
-def pdf_text(pdf: Path) -> str:
-    assert shutil.which("pdftotext"), "pdftotext is missing: run `make pdf` first"
-    text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True,
-                          text=True).stdout
-    return " ".join(text.split())
 
 
 def yaml_quoted(text: str) -> str:

@@ -7,7 +7,6 @@ README's list of template variables is checked against the views themselves.
 from __future__ import annotations
 
 import dataclasses
-import re
 import shutil
 import subprocess
 import sys
@@ -18,6 +17,7 @@ from click.testing import CliRunner
 
 from generator.cli import main
 from generator.render import latex_sheet, web
+from pdf_helpers import unspaced as pdf_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "templates"
@@ -175,10 +175,6 @@ def test_a_build_with_a_broken_template_keeps_the_previous_pdfs(tmp_path):
 
 # ----- a real build with the user's templates, and its cache --------------------------------
 
-def pdf_text(path: Path) -> str:
-    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
-                         check=True).stdout
-    return re.sub(r"\s+", "", out)
 
 
 @needs_latex
