@@ -89,7 +89,7 @@ def as_matrix(x) -> np.ndarray:
     return a.reshape(1, 1) if a.ndim == 0 else a
 
 
-def _product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Matrix product, where a 1 x 1 factor that does not conform acts as a scalar."""
     if a.shape[1] == b.shape[0]:
         return a @ b
@@ -177,9 +177,18 @@ class Evaluator:
         if isinstance(e, Add):
             return self._sum(e)
         if isinstance(e, Mul):
-            result = self(e.factors[0])
-            for f in e.factors[1:]:
-                result = _product(result, self._factor(f, result))
+            factors = e.factors
+            if self.is_unsized_factor(factors[0]) and len(factors) > 1:
+                # `I a a^T` (expand-identity's `(X + I) a a^T = X a a^T + I a a^T`),
+                # `(3 I + 3 I^T) dX`: a leading c I of no given size is as large as what
+                # it multiplies
+                rest = self(Mul(factors[1:]))
+                if rest.shape == (1, 1):
+                    raise EvaluationError(f"{e}: the size of I cannot be told here")
+                return product(self.of_size(factors[0], rest.shape[0]), rest)
+            result = self(factors[0])
+            for f in factors[1:]:
+                result = product(result, self._factor(f, result))
             return result
         if isinstance(e, Transpose):
             return self(e.arg).T
@@ -217,56 +226,76 @@ class Evaluator:
     def _sum(self, e: Add) -> np.ndarray:
         """A sum; a term `c I` with no size given (`X^T X + lambda I`) takes the size of
         the other terms, and its scalar factors c multiply the identity."""
-        sized = [t for t in e.terms if not is_unsized(t)]
+        sized = [t for t in e.terms if not self.is_unsized(t)]
         if not sized:
             raise EvaluationError("a sum of identities without a size")
         total = sum((self(t) for t in sized[1:]), self(sized[0]))
         for t in e.terms:
-            if is_unsized(t):
+            if self.is_unsized(t):
                 total = total + self.term_of_size(t, total.shape[0])
         return total
+
+    def is_unsized(self, t: Expr) -> bool:
+        """A term of a sum that takes its size from the others: `d(I)`, or one I of no
+        given size times factors whose values are 1 x 1.  Told by value, not by form:
+        `lambda I` and `tr(X) I` take the size of the sum; `A^T I` or `I x`
+        (expand-identity's `(A + I) x = A x + I x`) have the size of A or x."""
+        factors = _factors(t)
+        found = [f for f in factors if isinstance(f, Differential)]
+        if found:   # `d(I)`, `-d(2 I)`, but not `d(X I)`: that is as large as X
+            return len(found) == 1 and self.is_unsized(found[0].arg) and all(
+                isinstance(f, (Number, Differential)) for f in factors)
+        rest = [f for f in factors if not is_bare_identity(f)]
+        return len(rest) == len(factors) - 1 and all(self(f).shape == (1, 1) for f in rest)
 
     def term_of_size(self, t: Expr, rows: int) -> np.ndarray:
         """A term of a sum whose other terms are `rows` x `rows`: `c I` with no size of
         its own is c times the identity of that size, and `d(I)` (the sum rule's
         `d(X - I) = dX - d(I)`) is zero."""
-        if not is_unsized(t):
+        if not self.is_unsized(t):
             return self(t)
-        if _is_unsized_identity_differential(t):
+        if any(isinstance(f, Differential) for f in _factors(t)):
             return np.zeros((rows, rows))
-        values = [self(f) for f in _factors(t) if not isinstance(f, Identity)]
-        if any(v.shape != (1, 1) for v in values):
-            raise EvaluationError(f"{t}: the size of I cannot be told here")
+        values = [self(f) for f in _factors(t) if not is_bare_identity(f)]
         c = np.prod([v[0, 0] for v in values]) if values else 1.0
         return c * np.eye(rows)
 
+    def is_unsized_factor(self, f: Expr) -> bool:
+        """`I`, `I^T`, `(3 I + 3 I^T)`: a factor that is c I, or a sum of such, with no
+        size given; in a product it takes the size of its neighbour."""
+        return all(self.is_unsized(t) for t in _terms(f))
+
+    def of_size(self, f: Expr, rows: int) -> np.ndarray:
+        """An unsized factor as a `rows` x `rows` matrix."""
+        return sum(self.term_of_size(t, rows) for t in _terms(f))
+
     def _factor(self, f: Expr, left: np.ndarray) -> np.ndarray:
+        if self.is_unsized_factor(f):
+            return self.of_size(f, left.shape[1])
         if isinstance(f, Identity):
-            n = size(f.size, self.dims) if f.size is not None else left.shape[1]
-            return np.eye(n)
+            return np.eye(size(f.size, self.dims))
         return self(f)
 
 
+def _terms(e: Expr) -> tuple[Expr, ...]:
+    return e.terms if isinstance(e, Add) else (e,)
+
+
+def _untransposed(e: Expr) -> Expr:
+    while isinstance(e, Transpose):
+        e = e.arg
+    return e
+
+
 def _factors(t: Expr) -> tuple[Expr, ...]:
-    return t.factors if isinstance(t, Mul) else (t,)
+    """The factors of a term, to tell an identity times scalars, which is its own
+    transpose: transpose-sum writes `(A - I)^T` as `A^T + (-I)^T` and transpose-product
+    makes that `-I^T`, before transpose-scalar tidies it to `-I`."""
+    t = _untransposed(t)
+    return tuple(_untransposed(f) for f in t.factors) if isinstance(t, Mul) else (t,)
 
 
-def is_unsized(t: Expr) -> bool:
-    """A term of a sum that takes its size from the others: `c I`, `d(I)`."""
-    return _is_unsized_identity(t) or _is_unsized_identity_differential(t)
-
-
-def _is_unsized_identity_differential(t: Expr) -> bool:
-    """`d(I)`, `-d(2 I)`: the differential of an identity of no given size, times numbers."""
-    factors = _factors(t)
-    found = [f for f in factors if isinstance(f, Differential)]
-    return len(found) == 1 and _is_unsized_identity(found[0].arg) and all(
-        isinstance(f, (Number, Differential)) for f in factors)
-
-
-def _is_unsized_identity(t: Expr) -> bool:
-    """`I`, `2 I`, `lambda I`: an identity of no given size times scalars."""
-    factors = _factors(t)
-    ids = [f for f in factors if isinstance(f, Identity)]
-    return len(ids) == 1 and ids[0].size is None and all(
-        isinstance(f, (Number, Symbol, Identity)) for f in factors)
+def is_bare_identity(f: Expr) -> bool:
+    """`I` or `I^T` with no size given: it takes the size of what it multiplies."""
+    f = _untransposed(f)
+    return isinstance(f, Identity) and f.size is None

@@ -20,7 +20,7 @@ from generator.engine import catalogue as cat
 from generator.errors import VerificationError
 from generator.expr import ZERO, Add, Expr, Hadamard, Mul, Symbol, Trace, Transpose
 from generator.numeric import (
-    STEP, EvaluationError, Evaluator, Instance, UnluckyInstance, draw_instance, is_unsized,
+    STEP, EvaluationError, Evaluator, Instance, UnluckyInstance, draw_instance, product,
 )
 from generator.symbols import SymbolTable
 
@@ -57,13 +57,17 @@ def magnitude(e: Expr, ev: Evaluator) -> float:
     """A bound on the size of `e`'s parts, so that a difference that should vanish is
     measured against the numbers it is computed from, not against itself."""
     if isinstance(e, Add):
-        if any(is_unsized(t) for t in e.terms):   # `X - I`: I is as large as the sum
+        if any(ev.is_unsized(t) for t in e.terms):   # `X - I`: I is as large as the sum
             rows = ev(e).shape[0]
-            return sum(float(np.linalg.norm(ev.term_of_size(t, rows))) if is_unsized(t)
+            return sum(float(np.linalg.norm(ev.term_of_size(t, rows))) if ev.is_unsized(t)
                        else magnitude(t, ev) for t in e.terms)
         return sum(magnitude(t, ev) for t in e.terms)
     if isinstance(e, Mul):
-        return float(np.prod([magnitude(f, ev) for f in e.factors]))
+        # c I of no given size (`X a a^T + I a a^T`) has no value of its own; it counts
+        # |c|, its operator norm: |c I B|_F <= |c I|_2 |B|_F, so the bound still holds
+        return float(np.prod([float(np.abs(ev.of_size(f, 1)).sum())
+                              if ev.is_unsized_factor(f) else magnitude(f, ev)
+                              for f in e.factors]))
     if isinstance(e, Hadamard):
         return magnitude(e.left, ev) * magnitude(e.right, ev) if not e.divide \
             else float(np.linalg.norm(ev(e)))
@@ -108,7 +112,9 @@ class _Trial:
             return self.equation_error(lhs, rhs)   # an equation that holds at the solution
         scale = magnitude(rhs, self.base) * float(np.linalg.norm(self.inst.direction))
         if lhs == Transpose(G):
-            return scaled_error(np.trace(self.base(rhs) @ self.inst.direction), self.dL, scale)
+            # `G^T = 0` (dL = 0) is a 1 x 1 zero: a product with E as the evaluator forms it
+            return scaled_error(np.trace(product(self.base(rhs), self.inst.direction)),
+                                self.dL, scale)
         if lhs == G:
             return scaled_error(np.sum(self.base(rhs) * self.inst.direction), self.dL, scale)
         return scaled_error(self.base(lhs), self.base(rhs), magnitude(rhs, self.base))

@@ -27,6 +27,7 @@ from generator.expr import (
     add, d,
     factors_of, is_zero, mul, terms_of,
 )
+from generator.shapes import UNSIZED
 from generator.symbols import SymbolInfo
 
 L = Symbol("L")
@@ -344,7 +345,11 @@ def _coefficient_of_differential(expr: Expr, dvar: Differential, ctx: Context) -
             if all(ctx.is_scalar(f) for f in rest) and not ctx.is_scalar(dvar.arg):
                 # tr(c dX) = tr(c I dX): a scalar coefficient is c times the identity
                 return mul(*rest, Identity(ctx.table[ctx.wrt].rows))
-            return mul(*rest)
+            m = mul(*rest)
+            if ctx.shape(m) == (UNSIZED, UNSIZED):
+                # `3 I + 3 I^T` (from `tr((X + X^T) I)`): only dX tells the size of its I
+                m = m.replace(Identity(None), Identity(ctx.table[ctx.wrt].rows))
+            return m
     raise StuckError(
         f"could not bring dL to the form tr(G^T d{ctx.wrt}); the engine stopped at "
         f"dL = {expr}")

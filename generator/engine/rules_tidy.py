@@ -210,12 +210,20 @@ def _size(e: Expr) -> int:
     return sum(1 for _ in e.walk())
 
 
-def _expand_node(node: Expr) -> Expr:
-    """One level of `A .* (B + C) = A .* B + A .* C`, numbers out, `1 .* A = A`;
-    also `c (A + B) = c A + c B` for a number c."""
+def _distribute_number(node: Expr) -> Expr:
+    """`c (A + B) = c A + c B` for a number c."""
     if isinstance(node, Mul) and len(node.factors) == 2 and isinstance(node.factors[0], Number) \
             and isinstance(node.factors[1], Add):
         return add(*(mul(node.factors[0], t) for t in node.factors[1].terms))
+    return node
+
+
+def _expand_node(node: Expr) -> Expr:
+    """One level of `A .* (B + C) = A .* B + A .* C`, numbers out, `1 .* A = A`;
+    also `c (A + B) = c A + c B` for a number c."""
+    distributed = _distribute_number(node)
+    if distributed is not node:
+        return distributed
     if not isinstance(node, Hadamard) or node.divide:
         return node
     for side, other, rebuild in ((node.right, node.left, lambda t: Hadamard(node.left, t)),
@@ -242,7 +250,9 @@ def _expand_and_collect(node: Expr, ctx: Context):
     from generator.engine.rules_trace import _collect_like_terms
     collected = _collect_like_terms(expanded, ctx) if isinstance(expanded, Add) else None
     result = collected if collected is not None else expanded
-    return result if _size(result) < _size(node) else None
+    # Shorter than the sum with only its numbers distributed: `2 (A - B)` -> `2 A - 2 B`
+    # saves a node but gains nothing, and factor-number writes it back (a loop).
+    return result if _size(result) < _size(node.map_bottom_up(_distribute_number)) else None
 
 
 RULES = (

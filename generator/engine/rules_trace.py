@@ -9,6 +9,7 @@ from generator.expr import (
     ONE, ZERO, Add, Differential, Expr, Hadamard, Identity, Inverse, Mul, Norm, Number, Power, Symbol,
     Trace, Transpose, add, factors_of, is_zero, mul, split_coefficient,
 )
+from generator.shapes import UNSIZED
 
 
 def _is_transposed_differential(e: Expr) -> bool:
@@ -41,20 +42,44 @@ def _scalar_as_trace(node: Expr, ctx: Context):
 # ----- trace laws ---------------------------------------------------------------------
 
 def _trace_sum(node: Expr, ctx: Context):
+    """tr(A + B) = tr(A) + tr(B); an I of no given size gets the size of the sum it
+    leaves (`tr(X - I) = tr(X) - tr(I_n)`): on its own, tr(I) has no value."""
     if isinstance(node, Trace) and isinstance(node.arg, Add):
-        return add(*(Trace(t) for t in node.arg.terms))
+        rows, _ = ctx.shape(node.arg)
+        return add(*(Trace(_size_identity(t, rows, ctx)) for t in node.arg.terms))
     return None
 
 
+def _size_identity(term: Expr, rows, ctx: Context) -> Expr:
+    """`-2 I` as `-2 I_n`: a term that is an identity of no given size times scalars
+    (only then: the I of `A^T I B` has the size A and B give it)."""
+    if rows == UNSIZED or ctx.shape(term) != (UNSIZED, UNSIZED):
+        return term
+    return mul(*(Identity(rows) if isinstance(f, Identity) and f.size is None else f
+                 for f in factors_of(term)))
+
+
 def _trace_of_traces(node: Expr, ctx: Context):
-    """tr(A) + tr(B) = tr(A + B), used to collect terms."""
+    """tr(A) + tr(B) = tr(A + B), used to collect terms: only traces of matrices of one
+    size (`tr(R^T dR) + tr(alpha dX)`, R = A X B - C, are not, and A + B has no value)."""
     if isinstance(node, Add) and all(isinstance(t, Trace) for t in node.terms):
+        sizes = {ctx.shape(t.arg) for t in node.terms} - {(UNSIZED, UNSIZED)}
+        if len(sizes) > 1:
+            return None
         return Trace(add(*(t.arg for t in node.terms)))
     return None
 
 
 def _trace_scalar_factor(node: Expr, ctx: Context):
     """c tr(A) = tr(c A): moves scalar coefficients inside so every term is tr(M dX)."""
+    if isinstance(node, Trace) and isinstance(node.arg, Mul):
+        # read the other way for a scalar holding the differential, `tr(A tr(dX)) =
+        # tr(A) tr(dX)` (from `tr(tr(X) A)`): the differential must leave the outer trace
+        inner = [f for f in node.arg.factors if isinstance(f, Trace) and has_differential(f)]
+        others = [f for f in node.arg.factors if f not in inner]
+        if len(inner) == 1 and not any(has_differential(f) for f in others):
+            return mul(Trace(mul(*others)), inner[0])
+        return None
     if not isinstance(node, Mul):
         return None
     traces = [f for f in node.factors if isinstance(f, Trace) and has_differential(f)]
@@ -68,9 +93,16 @@ def _trace_scalar_factor(node: Expr, ctx: Context):
 
 def _trace_transpose(node: Expr, ctx: Context):
     """tr(A) = tr(A^T), used when the differential appears transposed."""
-    if (isinstance(node, Trace) and not isinstance(node.arg, Transpose)
+    if not isinstance(node, Trace):
+        return None
+    if (not isinstance(node.arg, Transpose)
             and any(_is_transposed_differential(f) for f in factors_of(node.arg))):
         return Trace(Transpose(node.arg))
+    # `tr(dX^T)` (from `tr(X^T)`): the transpose is the whole argument, so the law is
+    # read the other way, tr(A^T) = tr(A); never back to a transposed differential
+    if (isinstance(node.arg, Transpose) and _is_transposed_differential(node.arg)
+            and not any(_is_transposed_differential(f) for f in factors_of(node.arg.arg))):
+        return Trace(node.arg.arg)
     return None
 
 
@@ -236,7 +268,10 @@ def factor_terms(terms: tuple[Expr, ...], ctx: Context,
     matrix_middles = [m for m in middles if m and not ctx.is_scalar(mul(*m))]
     if matrix_middles and len(matrix_middles) < len(middles):
         rows, cols = ctx.shape(mul(*matrix_middles[0]))
-        if rows != cols or not with_identity:
+        if rows == UNSIZED:
+            # the middle is `c I` (I of no given size): the common factors tell its size
+            rows = cols = _middle_size(lists[0], prefix, suffix, ctx)
+        if rows != cols or rows == UNSIZED or not with_identity:
             return None
         middles = [m if m in matrix_middles else m + [Identity(rows)] for m in middles]
     elif not matrix_middles and any(not m for m in middles):
@@ -244,6 +279,13 @@ def factor_terms(terms: tuple[Expr, ...], ctx: Context,
     parts = [mul(Number(c), *m) for (c, _), m in zip(split, middles)]
     common = lists[0]
     return mul(*common[:prefix], add(*parts), *common[len(common) - suffix:])
+
+
+def _middle_size(factors: tuple[Expr, ...], prefix: int, suffix: int, ctx: Context):
+    """The size of a square middle between the first `prefix` and last `suffix` factors."""
+    if suffix:
+        return ctx.shape(mul(*factors[len(factors) - suffix:]))[0]
+    return ctx.shape(mul(*factors[:prefix]))[1]
 
 
 def _factor_common(node: Expr, ctx: Context):
