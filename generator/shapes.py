@@ -242,9 +242,11 @@ def is_scalar(expr: Expr, table: SymbolTable) -> bool:
 
 
 def check_scalar_objective(objective: Expr, table: SymbolTable) -> None:
-    """The objective L must be a scalar; say what it is, and why if a name misled inference."""
+    """The objective L must be a scalar; say what it is, and why if a name misled inference.
+    Its value must be known too: `tr(I)` with nothing to tell the size of I is not."""
     s = shape_of(objective, table)
     if s == SCALAR:
+        _check_identities_sized(objective, table)
         return
     hint = ""
     guessed = [t.name for t in (objective.terms if isinstance(objective, Add) else (objective,))
@@ -255,6 +257,15 @@ def check_scalar_objective(objective: Expr, table: SymbolTable) -> None:
                + scalar_hint(guessed[0])
     raise ShapeError(f"the objective must be a scalar, but `{objective}` is {show_shape(s)}"
                      f" (take a trace, a norm or a quadratic form such as `x^T A x`){hint}")
+
+
+def _check_identities_sized(objective: Expr, table: SymbolTable) -> None:
+    """A trace or determinant of a matrix whose size nothing fixes (`tr(I)`, `tr(tr(X) I)`,
+    `det(2 I)`) is a number that depends on a size the problem does not give."""
+    for node in objective.walk():
+        if isinstance(node, (Trace, Det, LogDet)) and shape_of(node.arg, table)[0] == UNSIZED:
+            raise ShapeError(f"the size of the identity in `{node}` is not known: nothing "
+                             f"around it fixes it; write it with its size, e.g. `I_n` or `I_3`")
 
 
 # ----- inference by unification ---------------------------------------------------------

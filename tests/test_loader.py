@@ -187,6 +187,9 @@ ERRORS = [
                         "objective: A X\nwrt: X\n",
      "5: objective: the objective must be a scalar, but `A X` is n x m (take a trace, a norm "
      "or a quadratic form such as `x^T A x`)"),
+    ("unsized.yaml", "title: T\nobjective: tr(X) + tr(I)\nwrt: X\n",
+     "2: objective: the size of the identity in `tr(I)` is not known: nothing around it "
+     "fixes it; write it with its size, e.g. `I_n` or `I_3`"),
     ("norm.yaml", "title: T\nobjective: '||X||'\nwrt: X\n",
      "2: objective: `||X||`: X is a matrix (n x m) and `||.||` is the norm of a vector; "
      "write `||X||_F` for the Frobenius norm"),

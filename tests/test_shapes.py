@@ -351,6 +351,22 @@ def test_a_non_scalar_objective_is_an_error():
     check_scalar_objective(parse("tr(X^T A X)"), table)
 
 
+@pytest.mark.parametrize("objective", ["tr(I) + tr(X)", "tr(X) tr(I)", "tr(tr(X) I)", "det(2 I) tr(X)",
+                                       "logdet(alpha I) + tr(X)"])
+def test_a_trace_or_determinant_of_an_identity_of_unknown_size_is_an_error(objective):
+    expr = parse(objective)
+    table = infer_symbols(expr, {}, "X")
+    with pytest.raises(ShapeError, match=r"the size of the identity in `.*` is not known"):
+        check_scalar_objective(expr, table)
+
+
+@pytest.mark.parametrize("objective", ["tr(X) + tr(I_3)", "tr(X^T X + lambda I)",
+                                       "tr(A (X + I))", "logdet(X + I)", "det(I X)"])
+def test_an_identity_sized_by_its_neighbours_is_fine(objective):
+    expr = parse(objective)
+    check_scalar_objective(expr, infer_symbols(expr, {}, "X"))
+
+
 def test_a_lower_case_constant_term_is_a_vector_and_the_error_says_so():
     objective = parse("x^T A x + b^T x + c")
     table = infer_symbols(objective, {}, "x")
