@@ -187,8 +187,17 @@ class Evaluator:
                     raise EvaluationError(f"{e}: the size of I cannot be told here")
                 return product(self.of_size(factors[0], rest.shape[0]), rest)
             result = self(factors[0])
-            for f in factors[1:]:
-                result = product(result, self._factor(f, result))
+            i = 1
+            while i < len(factors):
+                value = self._factor(factors[i], result)
+                end = i
+                if result.shape[1] != value.shape[0] and (1, 1) not in (result.shape,
+                                                                        value.shape):
+                    # `A x^T x`: a run of factors whose product is 1 x 1 is a scalar, as
+                    # for the shape rules (shapes._scalar_run); `A x^T` alone has no value
+                    end, value = self._scalar_run(factors, i)
+                result = product(result, value)
+                i = end + 1
             return result
         if isinstance(e, Transpose):
             return self(e.arg).T
@@ -268,6 +277,19 @@ class Evaluator:
     def of_size(self, f: Expr, rows: int) -> np.ndarray:
         """An unsized factor as a `rows` x `rows` matrix."""
         return sum(self.term_of_size(t, rows) for t in _terms(f))
+
+    def _scalar_run(self, factors: tuple[Expr, ...], start: int) -> tuple[int, np.ndarray]:
+        """(last index, value) of the shortest run from `start` whose product is 1 x 1; the
+        factor at `start` alone when there is none (its product then fails, named)."""
+        value = self(factors[start])
+        for end in range(start + 1, len(factors)):
+            try:
+                value = product(value, self(factors[end]))
+            except EvaluationError:
+                break
+            if value.shape == (1, 1):
+                return end, value
+        return start, self(factors[start])
 
     def _factor(self, f: Expr, left: np.ndarray) -> np.ndarray:
         if self.is_unsized_factor(f):

@@ -214,6 +214,17 @@ def test_expect_mismatch_is_a_problem_error(tmp_path):
     # tr(A tr(dX)) = tr(A) tr(dX): a scalar holding dX leaves the outer trace
     ("tr(tr(X) X)", "X", "2 tr(X) I_n"),
     ("tr(tr(X) A)", "X", "tr(A) I_n"),
+    # tr(P x^T dx Q) = tr(P Q) x^T dx: a 1 x 1 run holding dx leaves the outer trace
+    # (the cyclic law moved `x^T dx` as a matrix: G^T = (A^T + A) x^T)
+    ("tr(x^T x A)", "x", "2 tr(A) x"),
+    # ... and the numeric check evaluates `A x^T x` as A times the scalar x^T x
+    ("tr(A x^T x)", "x", "2 tr(A) x"),
+    ("tr(X a^T a)", "X", "a^T a I_n"),
+    ("tr(B x^T A x)", "x", "tr(B) (A + A^T) x"),
+    ("tr(x^T A x B)", "x", "tr(B) (A + A^T) x"),
+    ("tr(x^T x A) + x^T x", "x", "2 tr(A) x + 2 x"),
+    # tr(a^T a dX): the coefficient `a^T a` is a 1 x 1 run, so G = a^T a I_n
+    ("tr(a^T a X)", "X", "a^T a I_n"),
 ])
 def test_more_gradients_by_value(objective, wrt, expected):
     """Each derives, verifies, and agrees with a gradient written by hand."""

@@ -342,8 +342,9 @@ def _coefficient_of_differential(expr: Expr, dvar: Differential, ctx: Context) -
         factors = factors_of(expr.arg)
         if factors[-1] == dvar and not any(f.contains(dvar) for f in factors[:-1]):
             rest = factors[:-1]
-            if all(ctx.is_scalar(f) for f in rest) and not ctx.is_scalar(dvar.arg):
-                # tr(c dX) = tr(c I dX): a scalar coefficient is c times the identity
+            if ctx.is_scalar(mul(*rest)) and not ctx.is_scalar(dvar.arg):
+                # tr(c dX) = tr(c I dX): a scalar coefficient is c times the identity; so
+                # is a run of factors whose product is 1 x 1 (`tr(a^T a dX)`), not only c
                 return mul(*rest, Identity(ctx.table[ctx.wrt].rows))
             m = mul(*rest)
             if ctx.shape(m) == (UNSIZED, UNSIZED):

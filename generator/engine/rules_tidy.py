@@ -38,7 +38,8 @@ def _identity_product(node: Expr, ctx: Context):
     if not isinstance(node, Mul):
         return None
     kept = [g for g in node.factors if not isinstance(g, Identity)]
-    if len(kept) < len(node.factors) and any(not ctx.is_scalar(g) for g in kept):
+    # not when what is kept is 1 x 1, as `a^T a I_n` (a run whose product is a scalar)
+    if len(kept) < len(node.factors) and kept and not ctx.is_scalar(mul(*kept)):
         return mul(*kept)
     return None
 

@@ -5,6 +5,7 @@ from fractions import Fraction
 
 from generator.engine.context import Context, has_differential
 from generator.engine.rule import Rule
+from generator.errors import ShapeError
 from generator.expr import (
     ONE, ZERO, Add, Differential, Expr, Hadamard, Identity, Inverse, Mul, Norm, Number, Power, Symbol,
     Trace, Transpose, add, factors_of, is_zero, mul, split_coefficient,
@@ -79,6 +80,14 @@ def _trace_scalar_factor(node: Expr, ctx: Context):
         others = [f for f in node.arg.factors if f not in inner]
         if len(inner) == 1 and not any(has_differential(f) for f in others):
             return mul(Trace(mul(*others)), inner[0])
+        # likewise a run of factors whose product is 1 x 1 and holds the differential,
+        # `tr(P x^T dx Q) = tr(P Q) x^T dx` (from `tr(x^T x A)`): left inside, the cyclic
+        # and transpose laws would move `x^T dx` as a matrix and read an ill-shaped G
+        run = _scalar_run_with_differential(node.arg.factors, ctx)
+        if run is not None:
+            start, end = run
+            factors = node.arg.factors
+            return mul(Trace(mul(*factors[:start], *factors[end:])), *factors[start:end])
         return None
     if not isinstance(node, Mul):
         return None
@@ -88,6 +97,27 @@ def _trace_scalar_factor(node: Expr, ctx: Context):
     others = [f for f in node.factors if f is not traces[0]]
     if all(ctx.is_scalar(f) and not has_differential(f) for f in others):
         return Trace(mul(*others, traces[0].arg))
+    return None
+
+
+def _scalar_run_with_differential(factors: tuple[Expr, ...], ctx: Context):
+    """(start, end) of the shortest run `factors[start:end]` holding the one factor with
+    the differential, whose product is 1 x 1 while the other factors make a matrix; or
+    None.  (When the others are 1 x 1 too the product is an ordinary one: `x^T dx b^T x`.)"""
+    where = [i for i, f in enumerate(factors) if has_differential(f)]
+    if len(where) != 1:
+        return None
+    i = where[0]
+    for length in range(2, len(factors)):
+        for start in range(max(0, i - length + 1), min(i, len(factors) - length) + 1):
+            end = start + length
+            try:
+                if not ctx.is_scalar(mul(*factors[start:end])):
+                    continue
+                return None if ctx.is_scalar(mul(*factors[:start], *factors[end:])) else (
+                    start, end)
+            except ShapeError:
+                continue
     return None
 
 
@@ -140,10 +170,30 @@ def _scalar_to_front(node: Expr, ctx: Context):
 def _transpose_product(node: Expr, ctx: Context):
     """(c A B)^T = c B^T A^T: scalar factors are their own transposes and stay in front."""
     if isinstance(node, Transpose) and isinstance(node.arg, Mul):
+        lead = _leading_scalar_run(node.arg.factors, ctx)
+        if lead:
+            # `(a^T a I_n)^T = a^T a I_n^T`: a leading run whose product is 1 x 1 is a
+            # scalar too; reversed with the matrices it would read `I_n^T a^T a`
+            return mul(*node.arg.factors[:lead], Transpose(mul(*node.arg.factors[lead:])))
         scalars = [f for f in node.arg.factors if ctx.is_scalar(f)]
         matrices = [f for f in node.arg.factors if not ctx.is_scalar(f)]
         return mul(*scalars, *(Transpose(f) for f in reversed(matrices)))
     return None
+
+
+def _leading_scalar_run(factors: tuple[Expr, ...], ctx: Context) -> int:
+    """The length of the longest leading run of two or more factors, not each a scalar,
+    whose product is 1 x 1 while the rest is a matrix, and which does not conform with
+    the rest as a matrix product (`a^T a I_n`, not `x^T A x x^T`); 0 if none."""
+    for end in range(len(factors) - 1, 1, -1):
+        try:
+            if (ctx.is_scalar(mul(*factors[:end])) and not ctx.is_scalar(mul(*factors[end:]))
+                    and not all(ctx.is_scalar(f) for f in factors[:end])
+                    and ctx.shape(factors[end - 1])[1] != ctx.shape(factors[end])[0]):
+                return end
+        except ShapeError:
+            continue
+    return 0
 
 
 def _transpose_sum(node: Expr, ctx: Context):
