@@ -24,7 +24,7 @@ def test_problem_6_uses_problem_5_in_one_step():
     step = d6.sheet[1]
     assert step.title == "Take the differential of both sides, as in Problem 5"
     assert [to_text(line.rhs) for line in step.lines] == ["d(tr(R^T R))", "tr(2 R^T dR)"]
-    assert step.lines[-1].note == "by Problem 5, with A = I"
+    assert step.lines[-1].note == "by Problem 5, with `A = I`"
     assert "earlier-result" in [s.rule for s in d6.steps]
     assert to_text(d6.gradient) == "2 A^T (A x - b)"      # the same answer
     assert d6.verification.max_rel_error < 1e-12          # and the step was checked

@@ -175,7 +175,7 @@ def _by_earlier_result(rec: Recorder, expr: Expr, use: Use) -> Expr:
     rec.begin(f"Take the differential of both sides, as in Problem {use.result.number}")
     rec.show(DL, d(expr))
     dexpr = Trace(mul(transposed(use.gradient), Differential(Symbol(use.variable))))
-    fixed = [f"{name} = {value}" for name, value in use.bindings
+    fixed = [f"`{name} = {value}`" for name, value in use.bindings   # math on the sheet
              if isinstance(value, Identity)]
     note = f"by Problem {use.result.number}" + (f", with {', '.join(fixed)}" if fixed else "")
     rec.record(cat.EARLIER_RESULT, DL, dexpr, dexpr, show=False)
