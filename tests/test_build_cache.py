@@ -23,6 +23,7 @@ from generator.build import build_directory
 from generator.build_cache import RECORD_NAME, STORE_NAME, BuildCache, _SafeUnpickler
 from generator.errors import TracetrickError
 from pdf_helpers import pdf_text
+from cli_helpers import problems_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.skipif(shutil.which("latexmk") is None,
@@ -192,10 +193,8 @@ def test_the_process_pool_builds_and_reports_a_failed_derivation(tree, tmp_path,
 
 
 def test_a_problem_that_cites_an_earlier_one_is_derived_with_it(tmp_path, counted):
-    problems = tmp_path / "problems"
-    problems.mkdir()
-    for name in ("05-trace-quadratic.yaml", "06-linear-regression.yaml"):
-        shutil.copy(ROOT / "problems/notes" / name, problems)
+    problems = problems_folder(tmp_path, "05-trace-quadratic.yaml", "06-linear-regression.yaml",
+                               source="problems/notes")
     out = tmp_path / "out"
     build(problems, out)
     # Each problem on its own, then Problem 6 again, with Problem 5 before it.

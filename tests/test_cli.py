@@ -8,15 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from generator.cli import main
+from cli_helpers import invoke
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run(*args: str):
-    return CliRunner().invoke(main, list(args))
+run = invoke
 
 
 def test_derive_prints_the_steps_and_the_answer():

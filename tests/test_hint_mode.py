@@ -9,14 +9,11 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from generator.build import derive_all
-from generator.cli import main
 from generator.errors import ProblemError
 from generator.loader import load_file
 from generator.problem_sets import load_sets
@@ -28,8 +25,8 @@ from generator.render.web import page_context
 from generator.syntax.printer import to_text
 from sample_derivations import problem5, problem6
 from pdf_helpers import unspaced as pdf_text
+from cli_helpers import ROOT, build_process, invoke, problems_folder
 
-ROOT = Path(__file__).resolve().parent.parent
 needs_latex = pytest.mark.skipif(shutil.which("latexmk") is None,
                                  reason="latexmk is installed by `make test`")
 
@@ -202,8 +199,7 @@ def test_html_hint_page_has_blank_steps_and_no_answer():
 
 # ----- the command line ----------------------------------------------------------------------
 
-def run(*args: str):
-    return CliRunner().invoke(main, list(args))
+run = invoke
 
 
 def test_derive_reveal_in_the_terminal():
@@ -245,19 +241,14 @@ def test_render_reveal_writes_a_hint_worksheet(tmp_path):
 
 
 def build(problems: Path, out: Path, *args: str) -> subprocess.CompletedProcess:
-    proc = subprocess.run([sys.executable, "-m", "generator", "build", str(problems),
-                           "-o", str(out), *args], capture_output=True, text=True,
-                          timeout=600)
+    proc = build_process(problems, out, *args)
     assert proc.returncode == 0, proc.stderr
     return proc
 
 
 @needs_latex
 def test_build_with_reveal_typesets_hint_worksheets_and_only_them(tmp_path):
-    problems = tmp_path / "problems"
-    problems.mkdir()
-    for name in ("05-trace-quadratic.yaml", "06-linear-regression.yaml"):
-        shutil.copy(ROOT / "problems" / name, problems)
+    problems = problems_folder(tmp_path, "05-trace-quadratic.yaml", "06-linear-regression.yaml")
     out = tmp_path / "output"
     build(problems, out)
     plain = pdf_text(out / "worksheet.pdf")
@@ -281,10 +272,8 @@ def test_build_with_reveal_typesets_hint_worksheets_and_only_them(tmp_path):
 
 @needs_latex
 def test_a_yaml_reveal_reaches_the_pdf(tmp_path):
-    problems = tmp_path / "problems"
-    problems.mkdir()
+    problems = problems_folder(tmp_path, "06-linear-regression.yaml")
     (problems / "set.yaml").write_text("title: Hints\nreveal: 2\n")
-    shutil.copy(ROOT / "problems" / "06-linear-regression.yaml", problems)
     out = tmp_path / "output"
     build(problems, out)
     text = pdf_text(out / "worksheet.pdf")

@@ -9,12 +9,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from generator.cli import main
 from generator.errors import ProblemError
 from generator.problem_sets import (DEFAULT_SET_TITLE, load_sets, read_set_info,
                                     title_from_name)
+from cli_helpers import invoke
 
 ROOT = Path(__file__).resolve().parent.parent
 needs_latex = pytest.mark.skipif(shutil.which("latexmk") is None,
@@ -43,8 +42,7 @@ def tree(tmp_path, monkeypatch):
     return tree
 
 
-def run(*args: str):
-    return CliRunner().invoke(main, list(args))
+run = invoke
 
 
 # ----- layout and titles ---------------------------------------------------------------------

@@ -8,25 +8,20 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from generator.cli import main
 from generator.render import latex_sheet, web
 from pdf_helpers import unspaced as pdf_text
+from cli_helpers import ROOT, build_process, invoke, problems_folder
 
-ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "templates"
 needs_latex = pytest.mark.skipif(shutil.which("latexmk") is None,
                                  reason="latexmk is installed by `make test`")
 
 
-def run(*args: str):
-    return CliRunner().invoke(main, list(args))
+run = invoke
 
 
 def override(folder: Path, name: str, old: str, new: str) -> Path:
@@ -154,18 +149,14 @@ def test_a_template_syntax_error_names_the_users_file(tmp_path, monkeypatch):
 
 @needs_latex
 def test_a_build_with_a_broken_template_keeps_the_previous_pdfs(tmp_path):
-    problems = tmp_path / "problems"
-    problems.mkdir()
-    shutil.copy(ROOT / "problems" / "05-trace-quadratic.yaml", problems)
+    problems = problems_folder(tmp_path, "05-trace-quadratic.yaml")
     out = tmp_path / "output"
-    command = [sys.executable, "-m", "generator", "build", str(problems), "-o", str(out)]
-    assert subprocess.run(command, capture_output=True, timeout=600).returncode == 0
+    assert build_process(problems, out).returncode == 0
     before = {p.name: p.read_bytes() for p in out.glob("*.pdf")}
     broken = tmp_path / "broken"
     broken.mkdir()
     (broken / "steps.tex.j2").write_text(r"\VAR{problem.answer}" + "\n")
-    proc = subprocess.run(command + ["--templates", str(broken)], capture_output=True,
-                          text=True, timeout=600)
+    proc = build_process(problems, out, "--templates", str(broken))
     assert proc.returncode == 1
     assert "steps.tex.j2:1: undefined variable: a ProblemView has no attribute 'answer'" \
         in proc.stderr
@@ -179,17 +170,13 @@ def test_a_build_with_a_broken_template_keeps_the_previous_pdfs(tmp_path):
 
 @needs_latex
 def test_build_typesets_with_the_users_templates_and_notices_when_they_change(tmp_path):
-    problems = tmp_path / "problems"
-    problems.mkdir()
-    shutil.copy(ROOT / "problems" / "05-trace-quadratic.yaml", problems)
+    problems = problems_folder(tmp_path, "05-trace-quadratic.yaml")
     folder = override(tmp_path / "mine", "problem.tex.j2", r"\section*{Problem ",
                       r"\section*{Exercise ")
     out = tmp_path / "output"
-    command = [sys.executable, "-m", "generator", "build", str(problems), "-o", str(out)]
 
     def build(*args: str) -> str:
-        proc = subprocess.run(command + list(args), capture_output=True, text=True,
-                              timeout=600)
+        proc = build_process(problems, out, *args)
         assert proc.returncode == 0, proc.stderr
         return proc.stderr
 

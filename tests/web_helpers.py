@@ -1,14 +1,12 @@
 """What the Markdown and HTML tests share: the CLI runner and a malicious problem."""
 from __future__ import annotations
 
-from click.testing import CliRunner
-
-from generator.cli import main
+from cli_helpers import invoke
 
 
 def run(*args: str):
     """The CLI through click's runner; it must succeed."""
-    result = CliRunner().invoke(main, list(args))
+    result = invoke(*args)
     assert result.exit_code == 0, result.output
     return result
 

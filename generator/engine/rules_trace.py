@@ -74,15 +74,11 @@ def _trace_of_traces(node: Expr, ctx: Context):
 def _trace_scalar_factor(node: Expr, ctx: Context):
     """c tr(A) = tr(c A): moves scalar coefficients inside so every term is tr(M dX)."""
     if isinstance(node, Trace) and isinstance(node.arg, Mul):
-        # read the other way for a scalar holding the differential, `tr(A tr(dX)) =
-        # tr(A) tr(dX)` (from `tr(tr(X) A)`): the differential must leave the outer trace
-        inner = [f for f in node.arg.factors if isinstance(f, Trace) and has_differential(f)]
-        others = [f for f in node.arg.factors if f not in inner]
-        if len(inner) == 1 and not any(has_differential(f) for f in others):
-            return mul(Trace(mul(*others)), inner[0])
-        # likewise a run of factors whose product is 1 x 1 and holds the differential,
-        # `tr(P x^T dx Q) = tr(P Q) x^T dx` (from `tr(x^T x A)`): left inside, the cyclic
-        # and transpose laws would move `x^T dx` as a matrix and read an ill-shaped G
+        # read the other way for a scalar holding the differential: a factor such as
+        # `tr(dX)` (`tr(A tr(dX)) = tr(A) tr(dX)`, from `tr(tr(X) A)`) or a run of factors
+        # whose product is 1 x 1 (`tr(P x^T dx Q) = tr(P Q) x^T dx`, from `tr(x^T x A)`)
+        # leaves the outer trace: left inside, the cyclic and transpose laws would move
+        # it as a matrix and read an ill-shaped G
         run = _scalar_run_with_differential(node.arg.factors, ctx)
         if run is not None:
             start, end = run
@@ -101,14 +97,15 @@ def _trace_scalar_factor(node: Expr, ctx: Context):
 
 
 def _scalar_run_with_differential(factors: tuple[Expr, ...], ctx: Context):
-    """(start, end) of the shortest run `factors[start:end]` holding the one factor with
-    the differential, whose product is 1 x 1 while the other factors make a matrix; or
-    None.  (When the others are 1 x 1 too the product is an ordinary one: `x^T dx b^T x`.)"""
+    """(start, end) of the shortest run `factors[start:end]` (one factor, or several)
+    holding the one factor with the differential, whose product is 1 x 1 while the other
+    factors make a matrix; or None.  (When the others are 1 x 1 too the product is an
+    ordinary one: `x^T dx b^T x`.)"""
     where = [i for i, f in enumerate(factors) if has_differential(f)]
     if len(where) != 1:
         return None
     i = where[0]
-    for length in range(2, len(factors)):
+    for length in range(1, len(factors)):
         for start in range(max(0, i - length + 1), min(i, len(factors) - length) + 1):
             end = start + length
             try:
