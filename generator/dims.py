@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from itertools import chain, count
 from typing import Callable, Optional
 
@@ -22,7 +22,14 @@ from generator.syntax.names import GREEK_LOWER
 
 Shape = tuple[Dim, Dim]
 SCALAR: Shape = (1, 1)
-UNSIZED = "?"  # both sides of the shape of a bare `I` whose size nothing fixes
+
+
+@dataclass(frozen=True)
+class IdentitySlot:
+    """The unknown size of the `index`-th bare `I` of a problem while inference solves it
+    (`Identity(IdentitySlot(k))`); inference replaces it by the size it finds."""
+
+    index: int
 
 GREEK = frozenset(GREEK_LOWER) | {"varepsilon", "vartheta", "varpi", "varrho", "varsigma", "varphi"}
 SQUARE_PROPERTIES = ("symmetric", "invertible", "positive_definite", "diagonal")
@@ -50,8 +57,8 @@ def kind_of_name(name: str) -> Optional[str]:
     return None
 
 
-def show_shape(shape: Optional[Shape]) -> str:
-    return f"{UNSIZED} x {UNSIZED}" if shape is None else f"{shape[0]} x {shape[1]}"
+def show_shape(shape: Shape) -> str:
+    return f"{shape[0]} x {shape[1]}"
 
 
 def scalar_hint(name: str) -> str:
@@ -77,6 +84,7 @@ class Unifier:
         self.rigid: dict[Dim, int] = {}
         self.vars: dict[str, Shape] = {}
         self.kinds: dict[str, str] = {}
+        self.slots: dict[IdentitySlot, int] = {}
         self.given = dict(declared)
         self.appeared: list[str] = []
         self.reserved = reserved
@@ -119,11 +127,11 @@ class Unifier:
     def snapshot(self) -> tuple:
         """The whole state, to roll back a failed look-ahead (products are short)."""
         return (list(self.parent), dict(self.value), dict(self.rigid), dict(self.vars),
-                dict(self.kinds), list(self.appeared))
+                dict(self.kinds), list(self.appeared), dict(self.slots))
 
     def restore(self, saved: tuple) -> None:
         (self.parent, self.value, self.rigid, self.vars, self.kinds,
-         self.appeared) = (type(x)(x) for x in saved)
+         self.appeared, self.slots) = (type(x)(x) for x in saved)
 
     # the algebra used by the rules
     def shape(self, e: Expr):
@@ -136,7 +144,13 @@ class Unifier:
         return self.is_one(s[0]) and self.is_one(s[1])
 
     def identity(self, size):
-        v = self.fresh() if size is None else self.const(size)
+        """A given size is rigid; a bare `I` (its slot) is a fresh, general size."""
+        if isinstance(size, IdentitySlot):
+            if size not in self.slots:
+                self.slots[size] = self.fresh()
+            v = self.slots[size]
+        else:
+            v = self.const(size)
         return (v, v)
 
     def symbol(self, name: str) -> Shape:
@@ -206,6 +220,15 @@ class Unifier:
             if root not in names:
                 names[root] = self.value[root] if root in self.value else next(pool)
         return names
+
+    def identity_sizes(self) -> dict[IdentitySlot, Optional[Dim]]:
+        """The size found for each bare `I`; None where nothing but other bare identities
+        fixes it (`tr(I)`: its value would depend on a size the problem does not give)."""
+        names = self.dim_names()
+        fixed = {self.find(v) for v in self.value} | {
+            self.find(v) for shape in self.vars.values() for v in shape}
+        return {slot: names[self.find(v)] if self.find(v) in fixed else None
+                for slot, v in self.slots.items()}
 
     def table(self) -> SymbolTable:
         names = self.dim_names()

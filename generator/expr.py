@@ -12,7 +12,7 @@ notation, not a step.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Callable, Iterator, Union
 
@@ -71,9 +71,18 @@ class Symbol(Expr):
 
 @dataclass(frozen=True)
 class Identity(Expr):
-    """The identity matrix `I`, or `I_n` with its size given."""
+    """The identity matrix of `size` rows.
+
+    The parser reads a bare `I` as `Identity(None)`; shape inference
+    (`generator.shapes.infer_shapes`) then gives every identity of a problem its size,
+    so that no later stage has to work it out again.  `shown` says whether the size is
+    printed: `I_n` as the user or the engine wrote it, `I` where the user wrote a bare
+    `I` (the sheet shows what the user wrote).  It is notation only, so it takes no part
+    in comparing identities.
+    """
 
     size: Dim | None = None
+    shown: bool = field(default=True, compare=False)
 
 
 @dataclass(frozen=True)

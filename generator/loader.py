@@ -11,7 +11,7 @@ are generator/problem_sets.py.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Optional
 
@@ -24,7 +24,7 @@ from generator.letspec import (check_declaration, is_name, parse_declaration, pa
 from generator.problem import split_transposed, METHODS, Problem, Source
 from generator.problem_fields import (LIST_KEY, PROBLEM_KEYS, REQUIRED_KEYS, SYMBOL_KEYS,
                                       FieldSpec, problem_field)
-from generator.shapes import UNSIZED, check_scalar_objective, infer_symbols, shape_of, show_shape
+from generator.shapes import check_scalar_objective, infer_shapes, shape_of, show_shape
 from generator.symbols import SymbolInfo, SymbolTable
 from generator.syntax.limits import MAX_MATH_LENGTH
 from generator.caret import show
@@ -186,20 +186,24 @@ class _Math:
 
 
 def _infer(objective: _Math, extras: list[_Math], declared, wrt: str, where: Where
-           ) -> SymbolTable:
-    """Infer with the objective alone, then each extra field added, to blame the right line."""
+           ) -> tuple[SymbolTable, _Math, list[_Math]]:
+    """Infer with the objective alone, then each extra field added, to blame the right line.
+    Returns the table and the fields with every identity sized."""
     done: list[_Math] = []
     for field in [objective, *extras]:
         done.append(field)
         try:
-            table = infer_symbols(objective.expr, declared, wrt, tuple(f.expr for f in done[1:]))
+            inferred = infer_shapes(objective.expr, declared, wrt,
+                                    tuple(f.expr for f in done[1:]))
         except ShapeError as err:
             raise where.error(field.node, field.key, str(err)) from None
+    table = inferred.table
+    objective, *extras = (replace(f, expr=e) for f, e in zip(done, inferred.exprs))
     try:
         check_scalar_objective(objective.expr, table)
     except ShapeError as err:
         raise where.error(objective.node, "objective", str(err)) from None
-    return table
+    return table, objective, extras
 
 
 def _check_gradient_shape(field: _Math, table: SymbolTable, wrt: str, where: Where,
@@ -215,7 +219,7 @@ def _check_gradient_shape(field: _Math, table: SymbolTable, wrt: str, where: Whe
     name = wrt
     if transposed and field.key == "expect":
         wanted, name = (info.cols, info.rows), f"{wrt}^T"
-    if shape in (wanted, (UNSIZED, UNSIZED)) or isinstance(field.expr, Number):
+    if shape == wanted or isinstance(field.expr, Number):
         return
     what = "the gradient" if field.key == "expect" else "the solution"
     raise where.error(field.node, field.key,
@@ -274,7 +278,7 @@ def _problem(node: MappingNode, where: Where) -> Problem:
                       *_math(value["objective"], where, "objective"))
     wrt = _wrt(value["wrt"], objective, said_constant, where)
     extras = _extras(value, solve, objective.expr.symbols() | set(declared), objective, where)
-    table = _infer(objective, extras, declared, wrt, where)
+    table, objective, extras = _infer(objective, extras, declared, wrt, where)
     for field in extras:
         _check_gradient_shape(field, table, wrt, where,
                               split_transposed(str(value["wrt"].value))[1])
@@ -417,7 +421,8 @@ def problem_from_text(objective: str, wrt: str, lets: tuple[str, ...] = (), *,
     if wrt not in expr.symbols():
         listed = ", ".join(sorted(expr.symbols())) or "none"
         raise ProblemError(f"--wrt: '{wrt}' is not a symbol of the objective (symbols: {listed})")
-    table = infer_symbols(expr, declared, wrt)
+    inferred = infer_shapes(expr, declared, wrt)
+    table, (expr,) = inferred.table, inferred.exprs
     check_scalar_objective(expr, table)
     why = _symmetric_gradient_problem(table, wrt, symmetric_gradient)
     if why:

@@ -171,25 +171,17 @@ class Evaluator:
         if isinstance(e, Ones):
             return np.ones((size(e.rows, self.dims), size(e.cols, self.dims)))
         if isinstance(e, Identity):
-            if e.size is None:
+            if e.size is None:   # inference sizes every identity of a problem
                 raise EvaluationError("an identity whose size is not known here")
             return np.eye(size(e.size, self.dims))
         if isinstance(e, Add):
-            return self._sum(e)
+            return sum((self(t) for t in e.terms[1:]), self(e.terms[0]))
         if isinstance(e, Mul):
             factors = e.factors
-            if self.is_unsized_factor(factors[0]) and len(factors) > 1:
-                # `I a a^T` (expand-identity's `(X + I) a a^T = X a a^T + I a a^T`),
-                # `(3 I + 3 I^T) dX`: a leading c I of no given size is as large as what
-                # it multiplies
-                rest = self(Mul(factors[1:]))
-                if rest.shape == (1, 1):
-                    raise EvaluationError(f"{e}: the size of I cannot be told here")
-                return product(self.of_size(factors[0], rest.shape[0]), rest)
             result = self(factors[0])
             i = 1
             while i < len(factors):
-                value = self._factor(factors[i], result)
+                value = self(factors[i])
                 end = i
                 if result.shape[1] != value.shape[0] and (1, 1) not in (result.shape,
                                                                         value.shape):
@@ -232,52 +224,6 @@ class Evaluator:
             return e.evaluate(self)
         raise EvaluationError(f"cannot evaluate {type(e).__name__}")
 
-    def _sum(self, e: Add) -> np.ndarray:
-        """A sum; a term `c I` with no size given (`X^T X + lambda I`) takes the size of
-        the other terms, and its scalar factors c multiply the identity."""
-        sized = [t for t in e.terms if not self.is_unsized(t)]
-        if not sized:
-            raise EvaluationError("a sum of identities without a size")
-        total = sum((self(t) for t in sized[1:]), self(sized[0]))
-        for t in e.terms:
-            if self.is_unsized(t):
-                total = total + self.term_of_size(t, total.shape[0])
-        return total
-
-    def is_unsized(self, t: Expr) -> bool:
-        """A term of a sum that takes its size from the others: `d(I)`, or one I of no
-        given size times factors whose values are 1 x 1.  Told by value, not by form:
-        `lambda I` and `tr(X) I` take the size of the sum; `A^T I` or `I x`
-        (expand-identity's `(A + I) x = A x + I x`) have the size of A or x."""
-        factors = _factors(t)
-        found = [f for f in factors if isinstance(f, Differential)]
-        if found:   # `d(I)`, `-d(2 I)`, but not `d(X I)`: that is as large as X
-            return len(found) == 1 and self.is_unsized(found[0].arg) and all(
-                isinstance(f, (Number, Differential)) for f in factors)
-        rest = [f for f in factors if not is_bare_identity(f)]
-        return len(rest) == len(factors) - 1 and all(self(f).shape == (1, 1) for f in rest)
-
-    def term_of_size(self, t: Expr, rows: int) -> np.ndarray:
-        """A term of a sum whose other terms are `rows` x `rows`: `c I` with no size of
-        its own is c times the identity of that size, and `d(I)` (the sum rule's
-        `d(X - I) = dX - d(I)`) is zero."""
-        if not self.is_unsized(t):
-            return self(t)
-        if any(isinstance(f, Differential) for f in _factors(t)):
-            return np.zeros((rows, rows))
-        values = [self(f) for f in _factors(t) if not is_bare_identity(f)]
-        c = np.prod([v[0, 0] for v in values]) if values else 1.0
-        return c * np.eye(rows)
-
-    def is_unsized_factor(self, f: Expr) -> bool:
-        """`I`, `I^T`, `(3 I + 3 I^T)`: a factor that is c I, or a sum of such, with no
-        size given; in a product it takes the size of its neighbour."""
-        return all(self.is_unsized(t) for t in _terms(f))
-
-    def of_size(self, f: Expr, rows: int) -> np.ndarray:
-        """An unsized factor as a `rows` x `rows` matrix."""
-        return sum(self.term_of_size(t, rows) for t in _terms(f))
-
     def _scalar_run(self, factors: tuple[Expr, ...], start: int) -> tuple[int, np.ndarray]:
         """(last index, value) of the shortest run from `start` whose product is 1 x 1; the
         factor at `start` alone when there is none (its product then fails, named)."""
@@ -290,34 +236,3 @@ class Evaluator:
             if value.shape == (1, 1):
                 return end, value
         return start, self(factors[start])
-
-    def _factor(self, f: Expr, left: np.ndarray) -> np.ndarray:
-        if self.is_unsized_factor(f):
-            return self.of_size(f, left.shape[1])
-        if isinstance(f, Identity):
-            return np.eye(size(f.size, self.dims))
-        return self(f)
-
-
-def _terms(e: Expr) -> tuple[Expr, ...]:
-    return e.terms if isinstance(e, Add) else (e,)
-
-
-def _untransposed(e: Expr) -> Expr:
-    while isinstance(e, Transpose):
-        e = e.arg
-    return e
-
-
-def _factors(t: Expr) -> tuple[Expr, ...]:
-    """The factors of a term, to tell an identity times scalars, which is its own
-    transpose: transpose-sum writes `(A - I)^T` as `A^T + (-I)^T` and transpose-product
-    makes that `-I^T`, before transpose-scalar tidies it to `-I`."""
-    t = _untransposed(t)
-    return tuple(_untransposed(f) for f in t.factors) if isinstance(t, Mul) else (t,)
-
-
-def is_bare_identity(f: Expr) -> bool:
-    """`I` or `I^T` with no size given: it takes the size of what it multiplies."""
-    f = _untransposed(f)
-    return isinstance(f, Identity) and f.size is None

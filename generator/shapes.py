@@ -15,14 +15,16 @@ with 1, so "known 1 x 1" is decided when a factor is met and does not depend on 
 """
 from __future__ import annotations
 
-from typing import Callable, Iterable, Optional
+from dataclasses import dataclass
+from itertools import count
+from typing import Callable, Iterable, Iterator, Optional
 
 # The names, shapes and messages of generator.dims are re-exported: importers of
 # generator.shapes (letspec, the engine, the tests) use them from here.
 from generator.dims import (FRESH_NAMES, GREEK, SCALAR, SQUARE_PROPERTIES,  # noqa: F401
-                            UNSIZED, Shape, Unifier, kind_of_name, scalar_hint, show_shape)
+                            IdentitySlot, Shape, Unifier, kind_of_name, scalar_hint, show_shape)
 from generator.errors import ShapeError
-from generator.expr import (Add, Det, Differential, Elementwise, Expr, Hadamard, Identity, Ones,
+from generator.expr import (Add, Dim, Det, Differential, Elementwise, Expr, Hadamard, Identity, Ones,
                             Inverse, LogDet, Mul, Norm, Number, Power, SumEntries, Symbol, Trace,
                             Transpose)
 from generator.symbols import SymbolInfo, SymbolTable
@@ -34,8 +36,7 @@ def _part(parts: tuple[Expr, ...]) -> Expr:
 
 
 # ----- the shape rules, one per node type ----------------------------------------------
-# A rule takes the node and an algebra and returns (rows, cols), or None for a bare `I`
-# (under `_Concrete`), which adapts to whatever it is added to or multiplied with.
+# A rule takes the node and an algebra and returns (rows, cols).
 
 def _scalar(e: Expr, alg):
     """Numbers, and scalar-valued functions (the arguments are checked by their own rule)."""
@@ -51,7 +52,7 @@ def _same(e: Expr, alg):
 
 def _transpose(e: Transpose, alg):
     s = alg.shape(e.arg)
-    return None if s is None else (s[1], s[0])
+    return (s[1], s[0])
 
 
 def _square(what: str, to_scalar: bool) -> Callable:
@@ -59,7 +60,7 @@ def _square(what: str, to_scalar: bool) -> Callable:
     def rule(e: Expr, alg):
         arg = e.children()[0]
         s = alg.shape(arg)
-        if s is not None and not alg.same(s[0], s[1]):
+        if not alg.same(s[0], s[1]):
             alg.fail(f"shape mismatch in `{e}`: {arg} is {alg.show(s)}, "
                      f"but {what} needs a square matrix", (arg,))
         return alg.scalar if to_scalar else s
@@ -69,7 +70,7 @@ def _square(what: str, to_scalar: bool) -> Callable:
 def _norm(e: Norm, alg):
     """`||v||` needs a vector; a matrix needs the Frobenius norm, written `||X||_F`."""
     s = alg.shape(e.arg)
-    if not e.frobenius and s is not None and not (alg.is_one(s[0]) or alg.is_one(s[1])):
+    if not e.frobenius and not (alg.is_one(s[0]) or alg.is_one(s[1])):
         alg.fail(f"`{e}`: {e.arg} is a matrix ({alg.show(s)}) and `||.||` is the "
                  f"norm of a vector; write `{Norm(e.arg, True)}` for the Frobenius norm", ())
     return alg.scalar
@@ -78,13 +79,11 @@ def _norm(e: Norm, alg):
 def _mul(e: Mul, alg):
     """Fold left to right; a known 1 x 1 side is a scalar multiplication, and so is a run
     of factors whose product is 1 x 1 (`X (x^T b)` is stored flat as `X x^T b`)."""
-    run, unsized, i = None, False, 0
+    run, i = None, 0
     while i < len(e.factors):
         factor = e.factors[i]
         s = alg.shape(factor)
-        if s is None:
-            unsized = True
-        elif run is None or alg.is_scalar(run):
+        if run is None or alg.is_scalar(run):
             run = s
         elif alg.is_scalar(s) or alg.same(run[1], s[0]):
             run = run if alg.is_scalar(s) else (run[0], s[1])
@@ -97,7 +96,7 @@ def _mul(e: Mul, alg):
                          f"equal the rows of {factor})", (left, factor))
             i = end
         i += 1
-    return None if unsized and (run is None or alg.is_scalar(run)) else run
+    return run
 
 
 def _scalar_run(factors: tuple[Expr, ...], start: int, alg) -> Optional[int]:
@@ -110,7 +109,7 @@ def _scalar_run(factors: tuple[Expr, ...], start: int, alg) -> Optional[int]:
         except ShapeError:
             alg.restore(saved)
             return None
-        if s is not None and alg.is_scalar(s):
+        if alg.is_scalar(s):
             return end
         alg.restore(saved)
     return None
@@ -119,19 +118,16 @@ def _scalar_run(factors: tuple[Expr, ...], start: int, alg) -> Optional[int]:
 def _broadcast(e: Expr, parts: tuple[Expr, ...], alg, why: str):
     """All parts the same shape, except known 1 x 1 parts, which are added to every entry."""
     base = base_part = None
-    unsized = False
     for part in parts:
         s = alg.shape(part)
-        if s is None or alg.is_scalar(s):
-            unsized = unsized or s is None
-        elif base is None:
+        if alg.is_scalar(s):
+            continue
+        if base is None:
             base, base_part = s, part
         elif not (alg.same(base[0], s[0]) and alg.same(base[1], s[1])):
             alg.fail(f"shape mismatch in `{e}`: {base_part} is {alg.show(base)} but "
                      f"{part} is {alg.show(s)} ({why})", (base_part, part))
-    if base is None and not unsized:
-        return alg.scalar
-    return base
+    return alg.scalar if base is None else base
 
 
 def _add(e: Add, alg):
@@ -189,7 +185,12 @@ class _Concrete:
                              f"(symbols: {known})") from None
 
     def identity(self, size):
-        return None if size is None else (size, size)
+        if size is None or isinstance(size, IdentitySlot):
+            # inference sizes every `I` of a problem (infer_shapes); one without a size
+            # here was built outside a problem
+            raise ShapeError("an identity `I` whose size is not known here; write it with "
+                             "its size, e.g. `I_n`")
+        return (size, size)
 
     def is_one(self, dim) -> bool:
         return dim == 1
@@ -229,12 +230,11 @@ def _dims_of(table: SymbolTable) -> dict[str, Shape]:
 
 
 def shape_of(expr: Expr, table: SymbolTable) -> Shape:
-    """(rows, cols) of `expr`; scalars are (1, 1); a bare `I` of no known size is ('?', '?').
+    """(rows, cols) of `expr`; scalars are (1, 1).
 
     Raises ShapeError when the shapes do not fit, naming the subexpression.
     """
-    s = _Concrete(_dims_of(table), table).shape(expr)
-    return (UNSIZED, UNSIZED) if s is None else s
+    return _Concrete(_dims_of(table), table).shape(expr)
 
 
 def is_scalar(expr: Expr, table: SymbolTable) -> bool:
@@ -242,11 +242,9 @@ def is_scalar(expr: Expr, table: SymbolTable) -> bool:
 
 
 def check_scalar_objective(objective: Expr, table: SymbolTable) -> None:
-    """The objective L must be a scalar; say what it is, and why if a name misled inference.
-    Its value must be known too: `tr(I)` with nothing to tell the size of I is not."""
+    """The objective L must be a scalar; say what it is, and why if a name misled inference."""
     s = shape_of(objective, table)
     if s == SCALAR:
-        _check_identities_sized(objective, table)
         return
     hint = ""
     guessed = [t.name for t in (objective.terms if isinstance(objective, Add) else (objective,))
@@ -257,18 +255,6 @@ def check_scalar_objective(objective: Expr, table: SymbolTable) -> None:
                + scalar_hint(guessed[0])
     raise ShapeError(f"the objective must be a scalar, but `{objective}` is {show_shape(s)}"
                      f" (take a trace, a norm or a quadratic form such as `x^T A x`){hint}")
-
-
-def _check_identities_sized(objective: Expr, table: SymbolTable) -> None:
-    """A trace or determinant of a matrix whose size nothing fixes (`tr(I)`, `tr(tr(X) I)`,
-    `det(2 I)`) is a number that depends on a size the problem does not give."""
-    for node in objective.walk():
-        if isinstance(node, (Trace, Det, LogDet)) and shape_of(node.arg, table)[0] == UNSIZED:
-            raise ShapeError(f"the size of the identity in `{node}` is not known: nothing "
-                             f"around it fixes it; write it with its size, e.g. `I_n` or `I_3`")
-
-
-# ----- inference by unification ---------------------------------------------------------
 
 
 # ----- inference by unification (the algebra is generator.dims.Unifier) ----------------
@@ -283,20 +269,73 @@ def _reserved_names(exprs: Iterable[Expr]) -> frozenset[str]:
     return frozenset(names)
 
 
-def infer_symbols(objective: Expr, declared: dict[str, SymbolInfo], wrt: Optional[str],
-                  extra: tuple[Expr, ...] = ()) -> SymbolTable:
+@dataclass(frozen=True)
+class Inferred:
+    """What inference knows: every symbol's shape, and the expressions it was given with
+    every identity sized (a bare `I` keeps printing as `I`)."""
+
+    table: SymbolTable
+    exprs: tuple[Expr, ...]
+
+
+def infer_shapes(objective: Expr, declared: dict[str, SymbolInfo], wrt: Optional[str],
+                 extra: tuple[Expr, ...] = ()) -> Inferred:
     """The complete SymbolTable: declared symbols first (as declared), then the inferred
     ones in order of appearance.  `wrt` is not constant; every other symbol is by default.
 
     An entry of `declared` with declared=False gives properties but leaves the shape to
     inference (a symmetric one is square).  `extra` (expect, solution) must fit the same
-    shapes.  Raises ShapeError naming the subexpression and both shapes.
+    shapes.  Each bare `I` is sized from what it is added to or multiplied with; one that
+    nothing fixes (`tr(I)`) is an error.  Raises ShapeError naming the subexpression and
+    both shapes.
     """
-    exprs = (objective, *extra)
+    slots = count()
+    exprs = tuple(_with_identity_slots(e, slots) for e in (objective, *extra))
     unifier = Unifier(declared, wrt, _reserved_names(exprs), _apply_rule)
     for e in exprs:
         unifier.shape(e)
     if wrt is not None and wrt not in objective.symbols():
         symbols = ", ".join(sorted(objective.symbols())) or "none"
         raise ShapeError(f"'{wrt}' is not a symbol of the objective (symbols: {symbols})")
-    return unifier.table()
+    sizes = unifier.identity_sizes()
+    return Inferred(unifier.table(), tuple(_sized(e, sizes) for e in exprs))
+
+
+def infer_symbols(objective: Expr, declared: dict[str, SymbolInfo], wrt: Optional[str],
+                  extra: tuple[Expr, ...] = ()) -> SymbolTable:
+    """The SymbolTable of `infer_shapes`."""
+    return infer_shapes(objective, declared, wrt, extra).table
+
+
+def _with_identity_slots(e: Expr, slots: Iterator[int]) -> Expr:
+    """Each bare `I` with a slot of its own: two `I` of one expression may differ in size."""
+    def slot(node: Expr) -> Expr:
+        if isinstance(node, Identity) and node.size is None:
+            return Identity(IdentitySlot(next(slots)), shown=False)
+        return node
+    return e.map_bottom_up(slot)
+
+
+def _sized(e: Expr, sizes: dict[IdentitySlot, Optional[Dim]]) -> Expr:
+    unknown = {slot for slot, size in sizes.items() if size is None}
+    if unknown:
+        raise ShapeError(f"the size of the identity in `{_around(e, unknown)}` is not known: "
+                         f"nothing around it fixes it; write it with its size, e.g. `I_n` "
+                         f"or `I_3`")
+
+    def size(node: Expr) -> Expr:
+        if isinstance(node, Identity) and isinstance(node.size, IdentitySlot):
+            return Identity(sizes[node.size], shown=False)
+        return node
+    return e.map_bottom_up(size)
+
+
+def _around(e: Expr, unknown: set[IdentitySlot]) -> Expr:
+    """The innermost trace, determinant or sum around an identity of unknown size."""
+    def holds(node: Expr) -> bool:
+        return any(isinstance(n, Identity) and n.size in unknown for n in node.walk())
+    found = e
+    for node in e.walk():
+        if isinstance(node, (Trace, Det, LogDet, SumEntries)) and holds(node):
+            found = node
+    return found

@@ -34,6 +34,8 @@ def to_sympy(e: Expr, table: SymbolTable) -> sp.Basic:
         if not info.shape:
             return sp.Symbol(e.name)
         return sp.MatrixSymbol(e.name, _dim(info.rows), _dim(info.cols))
+    if isinstance(e, Identity):
+        return sp.Identity(_dim(e.size))
     if isinstance(e, Number):
         return sp.Rational(e.value.numerator, e.value.denominator)
     if isinstance(e, Add):
@@ -76,7 +78,8 @@ def from_sympy(s: sp.Basic) -> Expr:
     if isinstance(s, sp.Determinant):
         return Det(from_sympy(s.arg))
     if isinstance(s, sp.Identity):
-        return Identity(None)
+        rows = s.rows
+        return Identity(int(rows) if rows.is_Integer else str(rows))
     if isinstance(s, (sp.ZeroMatrix, matexpr.ZeroMatrix)) or s == 0:
         return Number(0)
     if isinstance(s, sp.MatPow) and s.exp.is_Integer:

@@ -57,17 +57,9 @@ def magnitude(e: Expr, ev: Evaluator) -> float:
     """A bound on the size of `e`'s parts, so that a difference that should vanish is
     measured against the numbers it is computed from, not against itself."""
     if isinstance(e, Add):
-        if any(ev.is_unsized(t) for t in e.terms):   # `X - I`: I is as large as the sum
-            rows = ev(e).shape[0]
-            return sum(float(np.linalg.norm(ev.term_of_size(t, rows))) if ev.is_unsized(t)
-                       else magnitude(t, ev) for t in e.terms)
         return sum(magnitude(t, ev) for t in e.terms)
     if isinstance(e, Mul):
-        # c I of no given size (`X a a^T + I a a^T`) has no value of its own; it counts
-        # |c|, its operator norm: |c I B|_F <= |c I|_2 |B|_F, so the bound still holds
-        return float(np.prod([float(np.abs(ev.of_size(f, 1)).sum())
-                              if ev.is_unsized_factor(f) else magnitude(f, ev)
-                              for f in e.factors]))
+        return float(np.prod([magnitude(f, ev) for f in e.factors]))
     if isinstance(e, Hadamard):
         return magnitude(e.left, ev) * magnitude(e.right, ev) if not e.divide \
             else float(np.linalg.norm(ev(e)))

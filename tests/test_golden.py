@@ -225,6 +225,13 @@ def test_expect_mismatch_is_a_problem_error(tmp_path):
     ("tr(x^T x A) + x^T x", "x", "2 tr(A) x + 2 x"),
     # tr(a^T a dX): the coefficient `a^T a` is a 1 x 1 run, so G = a^T a I_n
     ("tr(a^T a X)", "X", "a^T a I_n"),
+    # a bare I takes the size inference finds for it, wherever it stands (issue 10)
+    ("sum(I .* X)", "X", "I_n"),
+    ("x^T (alpha I) x", "x", "2 alpha x"),
+    ("tr((A (I .* (x ones(n)^T)) A^T)^-1)", "x",
+     "-((A^T (A (I_n .* (x ones(n)^T)) A^T)^-1 (A (I_n .* (x ones(n)^T)) A^T)^-1 A) .* I_n)"
+     " ones(n)"),
+    ("tr(I A I B) + tr(X)", "X", "I_n"),
 ])
 def test_more_gradients_by_value(objective, wrt, expected):
     """Each derives, verifies, and agrees with a gradient written by hand."""

@@ -18,7 +18,7 @@ from generator.expr import (Add, Det, Differential, Elementwise, Hadamard, Ident
                             LogDet, Mul, Norm, Number, Power, SumEntries, Symbol, Trace,
                             Transpose)
 from generator.letspec import parse_let
-from generator.shapes import (UNSIZED, check_scalar_objective, infer_symbols, is_scalar,
+from generator.shapes import (check_scalar_objective, infer_shapes, infer_symbols, is_scalar,
                               kind_of_name, shape_of)
 from generator.syntax.parser import parse
 
@@ -220,12 +220,35 @@ def test_i_n_must_agree_with_the_declared_shapes():
                               "(the columns of X must equal the rows of I_n)")
 
 
-def test_a_bare_i_is_unsized_and_adapts_in_sums_and_products():
-    table = infer("x^T (alpha I + x x^T) x", "x")
-    assert shape_of(Identity(), table) == (UNSIZED, UNSIZED)
-    assert shape_of(parse("alpha I + x x^T"), table) == ("n", "n")
-    assert shape_of(parse("I x"), table) == ("n", 1)
-    assert is_scalar(parse("tr(I)"), table)
+def _identities(expr):
+    return [n for n in expr.walk() if isinstance(n, Identity)]
+
+
+def test_inference_gives_every_bare_i_its_size_and_it_still_prints_as_written():
+    inferred = infer_shapes(parse("x^T (alpha I) x + tr(I A)"), {}, "x")
+    objective = inferred.exprs[0]
+    assert [i.size for i in _identities(objective)] == ["n", "m"]
+    assert str(objective) == "x^T alpha I x + tr(I A)"
+    assert inferred.table["A"].shape == ("m", "m")
+    assert shape_of(objective.terms[0].factors[2], inferred.table) == ("n", "n")
+
+
+def test_two_bare_identities_of_one_expression_may_differ_in_size():
+    inferred = infer_shapes(parse("tr(I A I B)"), {}, "A", ())
+    first, second = _identities(inferred.exprs[0])
+    assert (first.size, second.size) == (inferred.table["A"].rows, inferred.table["B"].rows)
+    assert first.size != second.size
+
+
+def test_the_extra_fields_are_sized_with_the_objective():
+    inferred = infer_shapes(parse("x^T A x"), {}, "x", (parse("(A + A^T + I) x"),))
+    assert [i.size for i in _identities(inferred.exprs[1])] == ["n"]
+
+
+def test_an_identity_built_outside_a_problem_has_no_shape():
+    table = infer("tr(X)", "X")
+    with pytest.raises(ShapeError, match="whose size is not known"):
+        shape_of(Identity(), table)
 
 
 # ----- mismatches name the subexpression and both shapes ---------------------------------------
@@ -354,17 +377,16 @@ def test_a_non_scalar_objective_is_an_error():
 @pytest.mark.parametrize("objective", ["tr(I) + tr(X)", "tr(X) tr(I)", "tr(tr(X) I)", "det(2 I) tr(X)",
                                        "logdet(alpha I) + tr(X)"])
 def test_a_trace_or_determinant_of_an_identity_of_unknown_size_is_an_error(objective):
-    expr = parse(objective)
-    table = infer_symbols(expr, {}, "X")
     with pytest.raises(ShapeError, match=r"the size of the identity in `.*` is not known"):
-        check_scalar_objective(expr, table)
+        infer_shapes(parse(objective), {}, "X")
 
 
 @pytest.mark.parametrize("objective", ["tr(X) + tr(I_3)", "tr(X^T X + lambda I)",
                                        "tr(A (X + I))", "logdet(X + I)", "det(I X)"])
 def test_an_identity_sized_by_its_neighbours_is_fine(objective):
-    expr = parse(objective)
-    check_scalar_objective(expr, infer_symbols(expr, {}, "X"))
+    inferred = infer_shapes(parse(objective), {}, "X")
+    check_scalar_objective(inferred.exprs[0], inferred.table)
+    assert all(isinstance(i.size, (str, int)) for i in _identities(inferred.exprs[0]))
 
 
 def test_a_lower_case_constant_term_is_a_vector_and_the_error_says_so():
@@ -395,13 +417,11 @@ def _node(children):
 @settings(max_examples=400, deadline=None)
 @given(st.recursive(_LEAVES, _node, max_leaves=7))
 def test_whatever_inference_accepts_numpy_can_compute(expr):
-    assume(Identity() not in set(expr.walk()))  # an unsized I has no numeric value
     try:
-        table = infer_symbols(expr, {}, None)
+        inferred = infer_shapes(expr, {}, None)
+        table, (expr,) = inferred.table, inferred.exprs
         expected = shape_of(expr, table)
     except ShapeError:
-        return
-    if UNSIZED in expected:
         return
     shape, sizes = numeric_shape(expr, table)
     assert shape == tuple(sizes.get(d, d) for d in expected)

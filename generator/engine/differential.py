@@ -27,7 +27,6 @@ from generator.expr import (
     add, d,
     factors_of, is_zero, mul, terms_of,
 )
-from generator.shapes import UNSIZED
 from generator.symbols import SymbolInfo
 
 L = Symbol("L")
@@ -346,11 +345,7 @@ def _coefficient_of_differential(expr: Expr, dvar: Differential, ctx: Context) -
                 # tr(c dX) = tr(c I dX): a scalar coefficient is c times the identity; so
                 # is a run of factors whose product is 1 x 1 (`tr(a^T a dX)`), not only c
                 return mul(*rest, Identity(ctx.table[ctx.wrt].rows))
-            m = mul(*rest)
-            if ctx.shape(m) == (UNSIZED, UNSIZED):
-                # `3 I + 3 I^T` (from `tr((X + X^T) I)`): only dX tells the size of its I
-                m = m.replace(Identity(None), Identity(ctx.table[ctx.wrt].rows))
-            return m
+            return mul(*rest)
     raise StuckError(
         f"could not bring dL to the form tr(G^T d{ctx.wrt}); the engine stopped at "
         f"dL = {expr}")

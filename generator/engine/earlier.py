@@ -9,10 +9,11 @@ objective (in trace form) is such an instance, its differential is written at on
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
 from generator.engine.context import Context
+from generator.errors import ShapeError
 from generator.expr import Expr, Identity, Mul, Symbol, mul
 
 
@@ -120,6 +121,17 @@ def _tidy(gradient: Expr, ctx: Context) -> Expr:
     return Recorder(ctx).simplify(G, gradient, NORMAL, TIDY)
 
 
+def _sized_here(gradient: Expr, ctx: Context) -> Optional[Expr]:
+    """The substituted gradient with each identity that a constant became sized by this
+    problem's shapes (None where they do not fit)."""
+    from generator.shapes import infer_shapes
+    declared = {s.name: replace(s, declared=True) for s in ctx.table.symbols}
+    try:
+        return infer_shapes(gradient, declared, None).exprs[0]
+    except ShapeError:
+        return None
+
+
 def find_use(expr: Expr, earlier: tuple[EarlierResult, ...], ctx: Context) -> Optional[Use]:
     """The latest earlier result of which `expr` is an instance, if any."""
     for result in reversed(earlier):
@@ -132,6 +144,9 @@ def find_use(expr: Expr, earlier: tuple[EarlierResult, ...], ctx: Context) -> Op
                 if any(isinstance(n, Identity) and n.size is not None
                        for n in substituted.walk()):
                     continue   # its size names a dimension of the earlier problem
+                substituted = _sized_here(substituted, ctx)
+                if substituted is None:
+                    continue
                 substituted = _tidy(substituted, ctx)
                 if any(isinstance(n, Identity) for n in substituted.walk()):
                     continue   # an identity of no known size is left: write it out instead

@@ -6,7 +6,6 @@ theorem, so the printed answer is proved equal to the untidied one.
 """
 from __future__ import annotations
 
-from fractions import Fraction
 
 from generator.engine.context import Context
 from generator.engine.rule import Rule

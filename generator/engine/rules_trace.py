@@ -7,10 +7,9 @@ from generator.engine.context import Context, has_differential
 from generator.engine.rule import Rule
 from generator.errors import ShapeError
 from generator.expr import (
-    ONE, ZERO, Add, Differential, Expr, Hadamard, Identity, Inverse, Mul, Norm, Number, Power, Symbol,
+    ONE, ZERO, Add, Expr, Hadamard, Identity, Inverse, Mul, Norm, Number, Power, Symbol,
     Trace, Transpose, add, factors_of, is_zero, mul, split_coefficient,
 )
-from generator.shapes import UNSIZED
 
 
 def _is_transposed_differential(e: Expr) -> bool:
@@ -43,29 +42,17 @@ def _scalar_as_trace(node: Expr, ctx: Context):
 # ----- trace laws ---------------------------------------------------------------------
 
 def _trace_sum(node: Expr, ctx: Context):
-    """tr(A + B) = tr(A) + tr(B); an I of no given size gets the size of the sum it
-    leaves (`tr(X - I) = tr(X) - tr(I_n)`): on its own, tr(I) has no value."""
+    """tr(A + B) = tr(A) + tr(B)."""
     if isinstance(node, Trace) and isinstance(node.arg, Add):
-        rows, _ = ctx.shape(node.arg)
-        return add(*(Trace(_size_identity(t, rows, ctx)) for t in node.arg.terms))
+        return add(*(Trace(t) for t in node.arg.terms))
     return None
-
-
-def _size_identity(term: Expr, rows, ctx: Context) -> Expr:
-    """`-2 I` as `-2 I_n`: a term that is an identity of no given size times scalars
-    (only then: the I of `A^T I B` has the size A and B give it)."""
-    if rows == UNSIZED or ctx.shape(term) != (UNSIZED, UNSIZED):
-        return term
-    return mul(*(Identity(rows) if isinstance(f, Identity) and f.size is None else f
-                 for f in factors_of(term)))
 
 
 def _trace_of_traces(node: Expr, ctx: Context):
     """tr(A) + tr(B) = tr(A + B), used to collect terms: only traces of matrices of one
     size (`tr(R^T dR) + tr(alpha dX)`, R = A X B - C, are not, and A + B has no value)."""
     if isinstance(node, Add) and all(isinstance(t, Trace) for t in node.terms):
-        sizes = {ctx.shape(t.arg) for t in node.terms} - {(UNSIZED, UNSIZED)}
-        if len(sizes) > 1:
+        if len({ctx.shape(t.arg) for t in node.terms}) > 1:
             return None
         return Trace(add(*(t.arg for t in node.terms)))
     return None
@@ -315,10 +302,7 @@ def factor_terms(terms: tuple[Expr, ...], ctx: Context,
     matrix_middles = [m for m in middles if m and not ctx.is_scalar(mul(*m))]
     if matrix_middles and len(matrix_middles) < len(middles):
         rows, cols = ctx.shape(mul(*matrix_middles[0]))
-        if rows == UNSIZED:
-            # the middle is `c I` (I of no given size): the common factors tell its size
-            rows = cols = _middle_size(lists[0], prefix, suffix, ctx)
-        if rows != cols or rows == UNSIZED or not with_identity:
+        if rows != cols or not with_identity:
             return None
         middles = [m if m in matrix_middles else m + [Identity(rows)] for m in middles]
     elif not matrix_middles and any(not m for m in middles):
@@ -327,12 +311,6 @@ def factor_terms(terms: tuple[Expr, ...], ctx: Context,
     common = lists[0]
     return mul(*common[:prefix], add(*parts), *common[len(common) - suffix:])
 
-
-def _middle_size(factors: tuple[Expr, ...], prefix: int, suffix: int, ctx: Context):
-    """The size of a square middle between the first `prefix` and last `suffix` factors."""
-    if suffix:
-        return ctx.shape(mul(*factors[len(factors) - suffix:]))[0]
-    return ctx.shape(mul(*factors[:prefix]))[1]
 
 
 def _factor_common(node: Expr, ctx: Context):

@@ -69,7 +69,7 @@ class TraceTrickLatexPrinter(LatexPrinter):
         return name_latex(expr.name)
 
     def _print_Identity(self, expr: Identity) -> str:
-        if expr.size is None:
+        if expr.size is None or not expr.shown:
             return "I"
         size = str(expr.size) if isinstance(expr.size, int) else name_latex(expr.size)
         return f"I_{{{size}}}"

@@ -48,7 +48,7 @@ def _(expr: Symbol) -> str:
 
 @_text.register
 def _(expr: Identity) -> str:
-    return "I" if expr.size is None else f"I_{expr.size}"
+    return f"I_{expr.size}" if expr.size is not None and expr.shown else "I"
 
 
 @_text.register
