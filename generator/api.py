@@ -31,7 +31,7 @@ def derive(problem: Problem, earlier: tuple[Derivation, ...] = (), *,
     `earlier`: derivations of the problems before this one on the same sheet; a step
     may then use one of their results and cite it ("by Problem 5"), as the notes do.
     """
-    ctx = Context(problem.symbols, problem.wrt, frozenset({problem.wrt}))
+    ctx = Context.of_problem(problem.symbols, problem.wrt)
     rec = Recorder(ctx)
     try:
         if problem.method == "elementwise":
@@ -54,7 +54,7 @@ def derive(problem: Problem, earlier: tuple[Derivation, ...] = (), *,
         solution, conditions = found.value, found.conditions
     rec.end()
     claim = Claim(problem.objective, problem.wrt, rec.ctx.table, dict(result.definitions),
-                  tuple(rec.steps), gradient, solution)
+                  tuple(rec.steps), gradient, solution, rec.ctx.names)
     verification = Verification(0, 0.0, 0)
     if verify:
         verification = replace(verify_claim(claim), sympy_agrees=sympy_agrees(
@@ -71,6 +71,7 @@ def derive(problem: Problem, earlier: tuple[Derivation, ...] = (), *,
         conditions=conditions,
         notes=notes,
         symbols=rec.ctx.table,
+        names=rec.ctx.names,
     )
 
 
@@ -81,7 +82,7 @@ def cites_earlier(problem: Problem, earlier: tuple[Derivation, ...]) -> bool:
     from generator.engine.earlier import find_use
     if problem.method != "differential" or not earlier:
         return False
-    ctx = Context(problem.symbols, problem.wrt, frozenset({problem.wrt}))
+    ctx = Context.of_problem(problem.symbols, problem.wrt)
     expr, ctx = trace_form_of(problem.objective, ctx)
     return find_use(expr, _results(earlier), ctx) is not None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.engine.names import DEFAULT_NAMES, EngineNames
 from generator.expr import Expr
 from generator.problem import Problem
 from generator.symbols import SymbolTable
@@ -85,6 +86,7 @@ class Derivation:
     conditions: tuple[Condition, ...] = ()  # what the solution assumes
     notes: tuple[str, ...] = ()         # conventions stated on the sheet
     symbols: SymbolTable | None = None  # the problem's symbols and the names it introduced (R)
+    names: EngineNames = DEFAULT_NAMES  # what the sheet calls the objective (L) and G
 
     def _repr_markdown_(self) -> str:
         """Jupyter shows a Derivation as its worked sheet: Markdown with `$$` math.

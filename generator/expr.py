@@ -70,6 +70,17 @@ class Symbol(Expr):
 
 
 @dataclass(frozen=True)
+class Quantity(Expr):
+    """A quantity the engine introduces, never one of the user's symbols: the objective
+    (`role` "objective", printed `L`), the matrix of the theorem dL = tr(G^T dX) (`role`
+    "gradient", printed `G`).  `name` is how it prints; generator.engine.names chooses it
+    so that it differs from every symbol of the problem (`H` where the user has a `G`)."""
+
+    role: str
+    name: str
+
+
+@dataclass(frozen=True)
 class Identity(Expr):
     """The identity matrix of `size` rows.
 

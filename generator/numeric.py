@@ -136,14 +136,15 @@ class Evaluator:
     """Evaluates expressions on one instance.
 
     `values` maps symbol names to arrays; `differentials` gives dX for a symbol X (the
-    direction); `definitions` gives named subexpressions (R = A x - b); `derivative`
+    direction); `definitions` gives what a name stands for (the named subexpression R,
+    a Symbol, for `A x - b`; the engine's Quantity L for the objective); `derivative`
     is called for d(compound), and returns the directional derivative of that compound.
     """
 
     def __init__(self, values: Mapping[str, np.ndarray], dims: Mapping[str, int],
                  differentials: Mapping[str, np.ndarray] | None = None,
                  derivative: Callable[[Expr], np.ndarray] | None = None,
-                 definitions: Mapping[str, Expr] | None = None):
+                 definitions: Mapping[Expr, Expr] | None = None):
         self.values = values
         self.dims = dims
         self.differentials = differentials or {}
@@ -162,9 +163,9 @@ class Evaluator:
         return self._cache[e]
 
     def _eval(self, e: Expr) -> np.ndarray:  # noqa: C901 - one case per node type
+        if e in self.definitions:   # R = A x - b, or the engine's L = the objective
+            return self(self.definitions[e])
         if isinstance(e, Symbol):
-            if e.name in self.definitions:
-                return self(self.definitions[e.name])
             return as_matrix(self.values[e.name])
         if isinstance(e, Number):
             return as_matrix(float(e.value))

@@ -17,6 +17,7 @@ import numpy as np
 
 from generator.derivation import Step, Verification
 from generator.engine import catalogue as cat
+from generator.engine.names import DEFAULT_NAMES, EngineNames
 from generator.errors import VerificationError
 from generator.expr import ZERO, Add, Expr, Hadamard, Mul, Symbol, Trace, Transpose
 from generator.numeric import (
@@ -28,8 +29,6 @@ TOLERANCE = 1e-6
 SYMPY_BUDGET = 40   # nodes of the objective beyond which sympy is not consulted
 TRIALS = 3
 MAX_DRAWS = 30  # redraws when an instance makes a needed matrix singular
-
-L, G = Symbol("L"), Symbol("G")
 
 
 @dataclass(frozen=True)
@@ -43,6 +42,7 @@ class Claim:
     steps: tuple[Step, ...]
     gradient: Expr
     solution: Expr | None = None
+    names: EngineNames = DEFAULT_NAMES   # the engine's L and G in these lines
 
 
 def relative_error(a: np.ndarray, b: np.ndarray) -> float:
@@ -79,8 +79,8 @@ class _Trial:
 
     def __init__(self, claim: Claim, inst: Instance):
         self.claim, self.inst = claim, inst
-        defs = dict(claim.definitions)
-        defs["L"] = claim.objective
+        defs: dict = {Symbol(name): e for name, e in claim.definitions.items()}
+        defs[claim.names.objective] = claim.objective
         perturbed = dict(inst.values)
         perturbed[claim.wrt] = inst.values[claim.wrt] + 1j * STEP * inst.direction
         self._perturbed = Evaluator(perturbed, inst.dims, definitions=defs)
@@ -103,6 +103,7 @@ class _Trial:
         if rule is not None and rule.group == "solve" or lhs == Symbol(self.claim.wrt):
             return self.equation_error(lhs, rhs)   # an equation that holds at the solution
         scale = magnitude(rhs, self.base) * float(np.linalg.norm(self.inst.direction))
+        G = self.claim.names.gradient
         if lhs == Transpose(G):
             # `G^T = 0` (dL = 0) is a 1 x 1 zero: a product with E as the evaluator forms it
             return scaled_error(np.trace(product(self.base(rhs), self.inst.direction)),
@@ -144,7 +145,8 @@ def _errors_of_trial(claim: Claim, trial: "_Trial") -> list[tuple[str, float]]:
                        f"This is a bug in tracetrick: the sheet was not written.", err))
     errors.append((f"the gradient {claim.gradient} fails the finite-difference check "
                    f"(relative error {{:.2g}}); this is a bug in tracetrick",
-                   trial.error(Step("identify-gradient", "", G, claim.gradient))))
+                   trial.error(Step("identify-gradient", "", claim.names.gradient,
+                                    claim.gradient))))
     if claim.solution is not None:
         errors.append((f"the solution {claim.solution} does not make the gradient zero "
                        f"(relative error {{:.2g}}); this is a bug in tracetrick",

@@ -1,11 +1,12 @@
 """What the rules need to know about a problem while they rewrite."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from generator.expr import Differential, Expr, Number, Symbol
-from generator.symbols import SymbolTable
+from generator.engine.names import DEFAULT_NAMES, EngineNames, engine_names
+from generator.symbols import SymbolInfo, SymbolTable
 
 
 @dataclass(frozen=True)
@@ -13,12 +14,24 @@ class Context:
     """The symbol table and the names whose differential is not zero.
 
     `variables` holds the variable `wrt` and every abbreviation (`R = A x - b`) that
-    depends on it; every other symbol is constant for the differential.
+    depends on it; every other symbol is constant for the differential.  `names` are
+    the engine's own quantities (L, G), named apart from the user's symbols.
     """
 
     table: SymbolTable
     wrt: str
     variables: frozenset[str]
+    names: EngineNames = DEFAULT_NAMES
+
+    @classmethod
+    def of_problem(cls, table: SymbolTable, wrt: str) -> "Context":
+        """The context a derivation starts from: only `wrt` varies."""
+        return cls(table, wrt, frozenset({wrt}), engine_names(table.names()))
+
+    def with_variable(self, info: SymbolInfo) -> "Context":
+        """A named subexpression (`R = A x - b`) added as a symbol that varies."""
+        return replace(self, table=self.table.with_symbol(info),
+                       variables=self.variables | {info.name})
 
     def is_constant(self, e: Expr) -> bool:
         """No variable and no differential occurs in `e`."""

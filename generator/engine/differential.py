@@ -19,6 +19,7 @@ from generator.derivation import SheetStep, Step
 from generator.engine import catalogue as cat
 from generator.engine.context import Context, has_differential
 from generator.engine.earlier import EarlierResult, Use, find_use
+from generator.engine.names import residual_name
 from generator.engine.recorder import Recorder
 from generator.errors import StuckError
 from generator.expr import (
@@ -28,10 +29,6 @@ from generator.expr import (
     factors_of, is_zero, mul, terms_of,
 )
 from generator.symbols import SymbolInfo
-
-L = Symbol("L")
-DL = Differential(L)
-G = Symbol("G")
 
 DIFFERENTIAL = cat.rules(
     "differential-constant", "differential-trace", "differential-sum", "differential-product",
@@ -59,7 +56,6 @@ TIDY = cat.rules(
     "transpose-symmetric", "cancel-inverse", "hadamard-cancel", "sigmoid-from-exp",
     "hadamard-expand", "expand-identity", "collect-like-terms", "factor-number", "factor-out",
     "factor-some", "product-to-power", "order-terms")
-NAMES_FOR_RESIDUALS = ("R", "S", "Q", "U", "V", "W", "Z")
 
 
 @dataclass(frozen=True)
@@ -92,16 +88,17 @@ def derive_gradient(objective: Expr, ctx: Context, rec: Recorder | None = None,
 # ----- phase 1 ------------------------------------------------------------------------
 
 def _trace_form(rec: Recorder, objective: Expr) -> tuple[Expr, tuple[tuple[str, Expr], ...]]:
-    rec.begin("Write `L` in trace form")
+    L = rec.ctx.names.objective
+    rec.begin(f"Write `{L}` in trace form")
     rec.show(L, objective)
     expr = rec.exhaust(L, objective, cat.rules("norm-squared"))
     definitions = []
     while (found := _repeated_residual(expr, rec.ctx)) is not None:
-        name = _fresh_name(rec.ctx)
+        name = residual_name(rec.ctx.table.names(), rec.ctx.names)
         expr = _introduce_name(rec, expr, name, found)
         definitions.append((name, found))
     expr = _wrap_terms_in_trace(rec, L, expr)
-    rec.retitle(_title("Write `L` in trace form", rec))
+    rec.retitle(_title(f"Write `{L}` in trace form", rec))
     rec.end()
     return expr, tuple(definitions)
 
@@ -124,20 +121,11 @@ def _repeated_residual(expr: Expr, ctx: Context) -> Expr | None:
     return repeated[0] if repeated else None
 
 
-def _fresh_name(ctx: Context) -> str:
-    for name in NAMES_FOR_RESIDUALS:
-        if name not in ctx.table:
-            return name
-    raise StuckError("too many repeated subexpressions to name")
-
-
 def _introduce_name(rec: Recorder, expr: Expr, name: str, meaning: Expr) -> Expr:
-    from generator.shapes import shape_of
-    rows, cols = shape_of(meaning, rec.ctx.table)
+    L = rec.ctx.names.objective
+    rows, cols = rec.ctx.shape(meaning)
     shape = (rows,) if cols == 1 else (rows, cols)
-    info = SymbolInfo(name, shape, constant=False)
-    rec.ctx = Context(rec.ctx.table.with_symbol(info), rec.ctx.wrt,
-                      rec.ctx.variables | {name})
+    rec.ctx = rec.ctx.with_variable(SymbolInfo(name, shape, constant=False))
     new = expr.replace(meaning, Symbol(name))
     rec.record(cat.ABBREVIATE, L, new, Symbol(name), show=False)
     rec.show(L, new, note="where", note_math_lhs=Symbol(name), note_math=meaning)
@@ -159,6 +147,7 @@ def _wrap_terms_in_trace(rec: Recorder, lhs: Expr, expr: Expr) -> Expr:
 # ----- phase 2 ------------------------------------------------------------------------
 
 def _take_differential(rec: Recorder, expr: Expr) -> Expr:
+    DL = rec.ctx.names.d_objective
     rec.begin("Take the differential of both sides")
     rec.show(DL, d(expr))
     dexpr = rec.exhaust(DL, d(expr), DIFFERENTIAL)
@@ -170,6 +159,7 @@ def _take_differential(rec: Recorder, expr: Expr) -> Expr:
 
 def _by_earlier_result(rec: Recorder, expr: Expr, use: Use) -> Expr:
     """dL in one step from an earlier problem's gradient ("remember problem 5")."""
+    DL = rec.ctx.names.d_objective
     from generator.engine.rules_elementwise import transposed
     rec.begin(f"Take the differential of both sides, as in Problem {use.result.number}")
     rec.show(DL, d(expr))
@@ -216,6 +206,7 @@ def _sum_holds_differential(node: Expr) -> bool:
 
 
 def _linearity(rec: Recorder, expr: Expr) -> Expr:
+    DL = rec.ctx.names.d_objective
     rec.begin("Linearity of the trace")
     rec.show(DL, expr)
     while True:
@@ -233,6 +224,7 @@ def _linearity(rec: Recorder, expr: Expr) -> Expr:
 
 def _to_trace_form(rec: Recorder, expr: Expr) -> Expr:
     """Each term to tr(M dX), shown term by term as in the notes, then collected."""
+    DL = rec.ctx.names.d_objective
     rec.begin("Bring every term to the form `tr(M dX)`")
     terms = list(terms_of(expr))
     single = len(terms) == 1     # then the term is dL itself: no "using it" line
@@ -259,6 +251,7 @@ def _to_trace_form(rec: Recorder, expr: Expr) -> Expr:
 # ----- the named residual -------------------------------------------------------------
 
 def _plug_in(rec: Recorder, expr: Expr, name: str, meaning: Expr) -> Expr:
+    DL = rec.ctx.names.d_objective
     dr = Differential(Symbol(name))
     rec.begin(f"Find `d{name}`")
     rec.show(dr, d(meaning))
@@ -278,7 +271,8 @@ def _plug_in(rec: Recorder, expr: Expr, name: str, meaning: Expr) -> Expr:
 # ----- phase 5 ------------------------------------------------------------------------
 
 def _identify(rec: Recorder, expr: Expr) -> Expr:
-    rec.begin("Identify `G`")
+    G = rec.ctx.names.gradient
+    rec.begin(f"Identify `{G}`")
     ctx = rec.ctx
     dvar = Differential(Symbol(ctx.wrt))
     m = _coefficient_of_differential(expr, dvar, ctx)
@@ -297,8 +291,9 @@ def transpose_variable(rec: Recorder, objective: Expr, gradient: Expr) -> Expr:
     from generator.index.nodes import GradientOf
     x = rec.ctx.wrt
     rec.begin(f"The gradient with respect to `{x}^T` (T2)")
-    lhs = GradientOf(objective, x, transposed=True)
-    rec.show(GradientOf(objective, x), gradient)
+    name = rec.ctx.names.objective.name
+    lhs = GradientOf(objective, x, transposed=True, name=name)
+    rec.show(GradientOf(objective, x, name=name), gradient)
     answer = Transpose(gradient)
     rec.record(cat.TRANSPOSED_VARIABLE, lhs, answer, answer)
     answer = rec.simplify(lhs, answer, NORMAL, TIDY)
@@ -308,6 +303,7 @@ def transpose_variable(rec: Recorder, objective: Expr, gradient: Expr) -> Expr:
 
 def symmetrise(rec: Recorder, gradient: Expr) -> Expr:
     """(G + G^T) / 2: the gradient among symmetric directions, for a symmetric variable."""
+    G = rec.ctx.names.gradient
     rec.begin(f"Symmetrise the gradient (`{rec.ctx.wrt}` is symmetric)")
     rec.show(G, gradient)
     g = mul(Number(Fraction(1, 2)), add(gradient, Transpose(gradient)))
@@ -347,8 +343,9 @@ def _coefficient_of_differential(expr: Expr, dvar: Differential, ctx: Context) -
                 return mul(*rest, Identity(ctx.table[ctx.wrt].rows))
             return mul(*rest)
     raise StuckError(
-        f"could not bring dL to the form tr(G^T d{ctx.wrt}); the engine stopped at "
-        f"dL = {expr}")
+        f"could not bring d{ctx.names.objective} to the form "
+        f"tr({ctx.names.gradient}^T d{ctx.wrt}); the engine stopped at "
+        f"d{ctx.names.objective} = {expr}")
 
 
 def _title(prefix: str, rec: Recorder) -> str:

@@ -116,9 +116,9 @@ def _match_factors(pattern: list[Expr], factors: list[Expr], result: EarlierResu
 
 def _tidy(gradient: Expr, ctx: Context) -> Expr:
     """The substituted gradient as the tidy pass writes it ((I + I^T) R is 2 R)."""
-    from generator.engine.differential import G, NORMAL, TIDY
+    from generator.engine.differential import NORMAL, TIDY
     from generator.engine.recorder import Recorder
-    return Recorder(ctx).simplify(G, gradient, NORMAL, TIDY)
+    return Recorder(ctx).simplify(ctx.names.gradient, gradient, NORMAL, TIDY)
 
 
 def _sized_here(gradient: Expr, ctx: Context) -> Optional[Expr]:

@@ -12,19 +12,17 @@ from __future__ import annotations
 from generator.engine import catalogue as cat
 from generator.engine.differential import NORMAL, TIDY
 from generator.engine.recorder import Recorder
-from generator.expr import Expr, Symbol
+from generator.expr import Expr
 from generator.index.calculus import COL, ROW, collapse, differentiate
 from generator.index.expand import to_index
 from generator.index.naming import name_poly
 from generator.index.nodes import Entry, EntryMatrix, ExplicitMatrix, GradientOf, Partial
 
-L = Symbol("L")
-
-
 def derive_elementwise(objective: Expr, rec: Recorder) -> Expr:
     ctx = rec.ctx
+    L = ctx.names.objective
     info = ctx.table[ctx.wrt]
-    rec.begin("Write `L` with indices")
+    rec.begin(f"Write `{L}` with indices")
     rec.show(L, objective)
     indexed = to_index(objective, ctx.table)
     rec.record(cat.rule("index-expand"), L, indexed)
@@ -33,7 +31,7 @@ def derive_elementwise(objective: Expr, rec: Recorder) -> Expr:
     sizes = tuple(zip((ROW, COL), (info.rows, info.cols)))
     col = COL if len(info.shape) == 2 else None
     entry = Entry(ctx.wrt, ROW if info.shape else None, col)
-    partial = Partial(objective, ctx.wrt, entry.row, entry.col)
+    partial = Partial(objective, ctx.wrt, entry.row, entry.col, L.name)
     rec.begin(f"Differentiate with respect to one entry `{entry}`")
     with_deltas = differentiate(indexed, ctx.wrt, info.shape, sizes)
     rec.record(cat.rule("index-differentiate"), partial, with_deltas)
@@ -41,7 +39,7 @@ def derive_elementwise(objective: Expr, rec: Recorder) -> Expr:
     rec.record(cat.rule("kronecker-collapse"), partial, collapsed)
     rec.end()
 
-    gradient_of = GradientOf(objective, ctx.wrt)
+    gradient_of = GradientOf(objective, ctx.wrt, name=L.name)
     rec.begin("Assemble the matrix of partial derivatives")
     rec.record(cat.rule("gradient-definition"), gradient_of,
                ExplicitMatrix(partial, ROW, col, info.rows, info.cols))

@@ -167,19 +167,21 @@ class Partial(Expr):
     wrt: str
     row: Index
     col: Index
+    name: str = "L"   # what the sheet calls the objective (generator.engine.names)
 
     def text(self) -> str:
-        return f"dL/d{Entry(self.wrt, self.row, self.col).text()}"
+        return f"d{self.name}/d{Entry(self.wrt, self.row, self.col).text()}"
 
     def latex(self, _print=None) -> str:
-        return rf"\frac{{\partial L}}{{\partial {Entry(self.wrt, self.row, self.col).latex()}}}"
+        entry = Entry(self.wrt, self.row, self.col).latex()
+        return rf"\frac{{\partial {name_latex(self.name)}}}{{\partial {entry}}}"
 
     def evaluate(self, ev) -> np.ndarray:
         return entrywise_gradient(self.objective, self.wrt, ev)
 
     def at(self, values: Mapping[str, str]) -> "Partial":
         rename = lambda i: values.get(i, i) if i is not None else None
-        return Partial(self.objective, self.wrt, rename(self.row), rename(self.col))
+        return Partial(self.objective, self.wrt, rename(self.row), rename(self.col), self.name)
 
 
 @dataclass(frozen=True)
@@ -189,13 +191,15 @@ class GradientOf(Expr):
     objective: Expr
     wrt: str
     transposed: bool = False
+    name: str = "L"   # what the sheet calls the objective (generator.engine.names)
 
     def text(self) -> str:
-        return f"grad_{{{self.wrt}^T}} L" if self.transposed else f"grad_{self.wrt} L"
+        wrt = f"{{{self.wrt}^T}}" if self.transposed else self.wrt
+        return f"grad_{wrt} {self.name}"
 
     def latex(self, _print=None) -> str:
         sub = name_latex(self.wrt) + ("^{T}" if self.transposed else "")
-        return rf"\nabla_{{{sub}}} L"
+        return rf"\nabla_{{{sub}}} {name_latex(self.name)}"
 
     def evaluate(self, ev) -> np.ndarray:
         g = entrywise_gradient(self.objective, self.wrt, ev)

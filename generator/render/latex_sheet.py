@@ -106,6 +106,7 @@ class ProblemView:
     statement: str
     objective: NoEscape       # the right-hand side of `L = ...`
     wrt: NoEscape             # X
+    objective_name: NoEscape   # L, or the engine's other name for it when the user has an L
     gradient_symbol: NoEscape  # \nabla_{X} L
     solve: bool
     steps: tuple[StepView, ...]
@@ -211,13 +212,15 @@ def problem_view(derivation: Derivation, position: int,
     to_latex = math_printer(derivation)
     wrt = to_latex(Symbol(problem.wrt))
     wrt_of_answer = to_latex(Transpose(Symbol(problem.wrt))) if problem.wrt_transposed else wrt
+    objective_name = to_latex(derivation.names.objective)
     return ProblemView(
         number=problem.number if problem.number is not None else position,
         title=problem.title,
         statement=problem.statement,
         objective=NoEscape(to_latex(problem.objective)),
         wrt=NoEscape(wrt),
-        gradient_symbol=NoEscape(rf"\nabla_{{{wrt_of_answer}}} L"),
+        objective_name=NoEscape(objective_name),
+        gradient_symbol=NoEscape(rf"\nabla_{{{wrt_of_answer}}} {objective_name}"),
         solve=problem.solve,
         steps=tuple(step_view(s, k, to_latex) for k, s in enumerate(sheet, 1)),
         gradient=NoEscape(to_latex(derivation.gradient)),

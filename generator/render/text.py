@@ -21,8 +21,8 @@ def render_text(derivation: Derivation, reveal: int | None = None) -> str:
     p = derivation.problem
     out = [problem_heading(derivation), ""]
     where = symbol_phrase(p.symbols, p.wrt)
-    out.append(f"Let L = {to_text(p.objective)}{', where ' + where if where else ''}. "
-               f"Find {gradient_label(p)}.")
+    out.append(f"Let {derivation.names.objective} = {to_text(p.objective)}{', where ' + where if where else ''}. "
+               f"Find {gradient_label(derivation)}.")
     if p.statement:
         out.append(plain(p.statement))
     shown = derivation.sheet if reveal is None else derivation.sheet[:reveal]
@@ -32,11 +32,11 @@ def render_text(derivation: Derivation, reveal: int | None = None) -> str:
     if len(shown) < len(derivation.sheet):
         for k in range(len(shown) + 1, len(derivation.sheet) + 1):
             out += ["", f"Step {k}: {BLANK}"]
-        out += ["", f"Answer: {gradient_label(p)} = {BLANK}"]
+        out += ["", f"Answer: {gradient_label(derivation)} = {BLANK}"]
         if p.solve:
             out.append(f"Setting it to zero: {p.wrt} = {BLANK}")
         return "\n".join(out) + "\n"
-    out += ["", f"Answer: {gradient_label(p)} = {to_text(derivation.gradient)}"]
+    out += ["", f"Answer: {gradient_label(derivation)} = {to_text(derivation.gradient)}"]
     if derivation.solution is not None:
         out.append(f"Setting it to zero: {p.wrt} = {to_text(derivation.solution)}"
                    + (f", provided {' and '.join(map(str, derivation.conditions))}"
@@ -47,9 +47,11 @@ def render_text(derivation: Derivation, reveal: int | None = None) -> str:
     return "\n".join(out) + "\n"
 
 
-def gradient_label(problem) -> str:
+def gradient_label(derivation: Derivation) -> str:
     """`grad_X L`, or `grad_{X^T} L` for the gradient with respect to the transpose."""
-    return f"grad_{{{problem.wrt_text}}} L" if problem.wrt_transposed else f"grad_{problem.wrt} L"
+    problem, objective = derivation.problem, derivation.names.objective
+    wrt = f"{{{problem.wrt_text}}}" if problem.wrt_transposed else problem.wrt
+    return f"grad_{wrt} {objective}"
 
 
 def plain(prose: str) -> str:

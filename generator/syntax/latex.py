@@ -19,7 +19,7 @@ from sympy.printing.latex import LatexPrinter
 
 from generator.expr import (
     Add, Det, Differential, Elementwise, Expr, Hadamard, Identity, Inverse, LogDet, Mul, Ones,
-    Norm, Number, Power, SumEntries, Symbol, Trace, Transpose, mul, split_coefficient,
+    Norm, Number, Power, Quantity, SumEntries, Symbol, Trace, Transpose, mul, split_coefficient,
 )
 from generator.syntax.latex_names import name_latex
 from generator.syntax.limits import MAX_DEPTH, room_for_nesting
@@ -66,6 +66,9 @@ class TraceTrickLatexPrinter(LatexPrinter):
     # ----- leaves -----------------------------------------------------------------
 
     def _print_Symbol(self, expr: Symbol) -> str:
+        return name_latex(expr.name)
+
+    def _print_Quantity(self, expr: Quantity) -> str:
         return name_latex(expr.name)
 
     def _print_Identity(self, expr: Identity) -> str:
@@ -201,7 +204,7 @@ class TraceTrickLatexPrinter(LatexPrinter):
 
     def _print_Differential(self, expr: Differential) -> str:
         """`\\mathrm{d}X` for a symbol, `\\mathrm{d}\\left(A X\\right)` otherwise."""
-        if isinstance(expr.arg, Symbol):
+        if isinstance(expr.arg, (Symbol, Quantity)):
             return r"\mathrm{d}" + self._print(expr.arg)
         return r"\mathrm{d}" + self._argument(expr.arg)
 

@@ -18,7 +18,7 @@ from functools import singledispatch
 
 from generator.expr import (
     Add, Det, Differential, Elementwise, Expr, Hadamard, Identity, Inverse, LogDet, Mul, Ones,
-    Norm, Number, Power, SumEntries, Symbol, Trace, Transpose, mul, split_coefficient,
+    Norm, Number, Power, Quantity, SumEntries, Symbol, Trace, Transpose, mul, split_coefficient,
 )
 from generator.syntax.limits import MAX_DEPTH, room_for_nesting
 from generator.syntax.names import differential_target
@@ -43,6 +43,11 @@ def _text(expr: Expr) -> str:
 
 @_text.register
 def _(expr: Symbol) -> str:
+    return expr.name
+
+
+@_text.register
+def _(expr: Quantity) -> str:
     return expr.name
 
 
@@ -150,7 +155,7 @@ def is_atom(expr: Expr) -> bool:
     """Nodes that print as one unbreakable unit: names, whole numbers, calls, norms."""
     if isinstance(expr, Number):
         return expr.value.denominator == 1 and expr.value >= 0
-    return isinstance(expr, (Symbol, Identity, Ones, Differential, Norm, Elementwise,
+    return isinstance(expr, (Symbol, Quantity, Identity, Ones, Differential, Norm, Elementwise,
                              *_FUNCTION_NAME))
 
 
@@ -171,7 +176,7 @@ def _(expr: Elementwise) -> str:
 def _(expr: Differential) -> str:
     """`dX` for a symbol whose name reads back as a differential, else `d(...)`."""
     arg = expr.arg
-    if isinstance(arg, Symbol) and differential_target("d" + arg.name) == arg.name:
+    if isinstance(arg, (Symbol, Quantity)) and differential_target("d" + arg.name) == arg.name:
         return "d" + arg.name
     return f"d({_text(arg)})"
 

@@ -1,0 +1,60 @@
+"""The names the engine gives what it introduces, never one of the user's.
+
+A user may call a matrix L, G, R, d or Q.  The engine's own quantities are nodes of
+their own (`Quantity`), and each is printed under a name that no symbol of the problem
+has: the objective is `L` unless the user has an `L` (then `f`, `J`, ...), the matrix
+of the theorem is `G` unless the user has a `G`, a named repeated subexpression is the
+first free name of R, S, Q, ...  One place chooses them all, so the choices cannot
+collide with each other either.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import count
+from typing import Iterable
+
+from generator.expr import Differential, Quantity
+
+OBJECTIVE_NAMES = ("L", "f", "J", "E")
+GRADIENT_NAMES = ("G", "H", "M", "N")
+RESIDUAL_NAMES = ("R", "S", "Q", "U", "V", "W", "Z")
+
+
+def fresh_name(candidates: tuple[str, ...], taken: Iterable[str]) -> str:
+    """The first candidate not taken; past them, the first with a free subscript (`R_1`)."""
+    taken = frozenset(taken)
+    for name in candidates:
+        if name not in taken:
+            return name
+    return next(f"{candidates[0]}_{i}" for i in count(1) if f"{candidates[0]}_{i}" not in taken)
+
+
+@dataclass(frozen=True)
+class EngineNames:
+    """The engine's quantities in one problem: the objective and the gradient's matrix."""
+
+    objective: Quantity
+    gradient: Quantity
+
+    @property
+    def d_objective(self) -> Differential:
+        return Differential(self.objective)
+
+    def printed(self) -> frozenset[str]:
+        return frozenset((self.objective.name, self.gradient.name))
+
+
+def engine_names(taken: Iterable[str] = ()) -> EngineNames:
+    """Names for the engine's quantities that differ from every name in `taken`."""
+    taken = frozenset(taken)
+    objective = fresh_name(OBJECTIVE_NAMES, taken)
+    gradient = fresh_name(GRADIENT_NAMES, taken | {objective})
+    return EngineNames(Quantity("objective", objective), Quantity("gradient", gradient))
+
+
+def residual_name(taken: Iterable[str], names: EngineNames) -> str:
+    """A name for a repeated subexpression (the notes' `R = A x - b`)."""
+    return fresh_name(RESIDUAL_NAMES, frozenset(taken) | names.printed())
+
+
+DEFAULT_NAMES = engine_names()
