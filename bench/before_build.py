@@ -14,8 +14,8 @@ from pathlib import Path
 
 
 def build_before(problems_dir: Path, out_dir: Path) -> int:
-    from generator.build import derive_all, set_jobs, sheet_tex
-    from generator.problem_sets import load_sets
+    from generator.output.build import derive_all, set_jobs, sheet_tex
+    from generator.problem.sets import load_sets
     from generator.render.pdf import compile_pdf
     jobs = []
     for problem_set in load_sets(problems_dir):

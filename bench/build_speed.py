@@ -24,7 +24,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from generator.build_cache import STORE_NAME
+from generator.output.build_cache import STORE_NAME
 
 from common import (PYTHON, ROOT, alternate, cpu_count, median, run_timed, table,
                     tracetrick_command)
@@ -38,8 +38,8 @@ EXPECTED_REWRITTEN = ["cookbook/05-trace-sandwich.pdf", "cookbook/solutions.pdf"
 
 def write_sources(problems: Path, into: Path) -> list[Path]:
     """The .tex of every sheet the build writes, each in a folder of its own."""
-    from generator.build import derive_all, set_jobs, sheet_tex
-    from generator.problem_sets import load_sets
+    from generator.output.build import derive_all, set_jobs, sheet_tex
+    from generator.problem.sets import load_sets
     folders = []
     for problem_set in load_sets(problems):
         jobs = set_jobs(problem_set, derive_all(problem_set.problems), into)
@@ -56,8 +56,8 @@ def render_before_after(problems: Path) -> dict:
     """Rendering every sheet's .tex from its derivations: with a new Jinja environment per
     sheet (before: every template compiled again for every sheet) and with the shared one."""
     import generator.render.latex_sheet as latex_sheet
-    from generator.build import derive_all, set_jobs, sheet_tex
-    from generator.problem_sets import load_sets
+    from generator.output.build import derive_all, set_jobs, sheet_tex
+    from generator.problem.sets import load_sets
     from generator.render.templates import make_environment
     jobs = [job for s in load_sets(problems)
             for job in set_jobs(s, derive_all(s.problems), problems)]

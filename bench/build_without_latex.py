@@ -11,8 +11,8 @@ from pathlib import Path
 
 
 def main(problems: Path, out: Path) -> int:
-    import generator.build_parallel as bp
-    from generator.build import build_directory
+    import generator.output.build_parallel as bp
+    from generator.output.build import build_directory
     from generator.render.pdf import write_text_atomic
 
     def write_tex(tex: str, staged: Path, output) -> Path:

@@ -2,8 +2,8 @@
 
 The problems: every row of the test corpus (tests/corpus.py) on which sympy's `.diff`
 gives an answer that is correct, i.e. that agrees numerically with tracetrick's verified
-gradient (generator.verify.agree after generator.sympy_bridge.from_sympy).  On each:
-- sympy: `expr.diff(X)` on the MatrixSymbols of generator.sympy_bridge.to_sympy;
+gradient (generator.check.verify.agree after generator.check.sympy_bridge.from_sympy).  On each:
+- sympy: `expr.diff(X)` on the MatrixSymbols of generator.check.sympy_bridge.to_sympy;
 - tracetrick: `derive(problem, verify=False)` (every rule application is still
   recorded), and `derive(problem)` (every line checked numerically on 3 random
   instances, and sympy's second opinion, which is itself one `.diff`).
@@ -27,7 +27,7 @@ REPEATS = 3
 
 def corpus_problems():
     from corpus import CORPUS
-    from generator.loader import problem_from_text
+    from generator.problem.loader import problem_from_text
     return [(row, problem_from_text(row.objective, row.wrt, row.lets, solve=row.solve))
             for row in CORPUS]
 
@@ -35,9 +35,9 @@ def corpus_problems():
 def sympy_case(problem, gradient):
     """(sympy expression, MatrixSymbol) when sympy's derivative is correct, else None."""
     import sympy as sp
-    from generator.expr import Symbol
-    from generator.sympy_bridge import from_sympy, to_sympy
-    from generator.verify import TOLERANCE, agree
+    from generator.math.expr import Symbol
+    from generator.check.sympy_bridge import from_sympy, to_sympy
+    from generator.check.verify import TOLERANCE, agree
     try:
         expr, wrt = to_sympy(problem.objective, problem.symbols), \
             to_sympy(Symbol(problem.wrt), problem.symbols)

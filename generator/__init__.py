@@ -5,7 +5,7 @@ verified and typeset.
     >>> str(derive_text("tr(X^T A X)", "X").gradient)
     '(A + A^T) X'
 
-`derive(problem)` takes a Problem (see generator.loader); `derive_text(objective, wrt,
+`derive(problem)` takes a Problem (see generator.problem.loader); `derive_text(objective, wrt,
 lets)` parses the math syntax first.  Both are imported on first use, so that
 `tracetrick --help` does not pay for sympy and numpy.
 """

@@ -17,10 +17,10 @@ from generator.engine.differential import (
 from generator.engine.recorder import Recorder
 from generator.engine.solve import solve_for
 from generator.errors import ProblemError, StuckError
-from generator.expr import Expr
-from generator.problem import Problem
-from generator.verify import TOLERANCE, Claim, agree, sympy_agrees
-from generator.verify import verify as verify_claim
+from generator.math.expr import Expr
+from generator.problem.model import Problem
+from generator.check.verify import TOLERANCE, Claim, agree, sympy_agrees
+from generator.check.verify import verify as verify_claim
 
 
 def derive(problem: Problem, earlier: tuple[Derivation, ...] = (), *,
@@ -123,7 +123,7 @@ def _conventions(problem: Problem) -> tuple[str, ...]:
 
 def derive_text(objective: str, wrt: str, lets: tuple[str, ...] = (), **options) -> Derivation:
     """`derive_text("tr(X^T A X)", "X")`: parse, infer shapes, derive, verify."""
-    from generator.loader import problem_from_text
+    from generator.problem.loader import problem_from_text
     return derive(problem_from_text(objective, wrt, tuple(lets), **options))
 
 

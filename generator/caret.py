@@ -1,7 +1,7 @@
 """Showing where an error is: the line of text, cut to a readable width, and a caret.
 
 Used for math syntax errors (generator/errors.py) and YAML errors
-(generator/yaml_source.py).  A line of megabytes (a generated objective) is cut to a
+(generator/problem/yaml_source.py).  A line of megabytes (a generated objective) is cut to a
 window around the column, so an error stays one short paragraph.
 """
 from __future__ import annotations

@@ -86,7 +86,7 @@ def derive(objective, wrt, lets, method, solve, symmetric_gradient, title, fmt, 
     (use "--" before an objective that starts with "-").
     """
     from generator.api import derive as run
-    from generator.loader import problem_from_text
+    from generator.problem.loader import problem_from_text
     is_pdf = output is not None and output.suffix.lower() == ".pdf"
     fmt = fmt or (SUFFIX_FORMATS.get(output.suffix.lower(), "text") if output else "text")
     _check_format_options(fmt if not is_pdf else "pdf", reveal, template_dirs)
@@ -95,12 +95,12 @@ def derive(objective, wrt, lets, method, solve, symmetric_gradient, title, fmt, 
                                 title=title, symmetric_gradient=symmetric_gradient)
     derivation = run(problem)
     if is_pdf:
-        from generator.build import write_single_pdf
+        from generator.output.build import write_single_pdf
         write_single_pdf(derivation, output, options)
         click.echo(f"wrote {output}", err=True)
         return
     if fmt == "html" and output is not None:  # MathJax is copied beside the page
-        from generator.web_pages import write_page
+        from generator.output.web_pages import write_page
         write_page([derivation], "single", fmt, output, title=derivation.problem.title,
                    options=options)
         click.echo(f"wrote {output}", err=True)
@@ -120,8 +120,8 @@ def render(problem_file: Path, output: Path | None, fmt: str | None, reveal: int
            template_dirs: tuple[Path, ...]):
     """Render the problems of one YAML file as a solutions sheet; with --reveal K, as a
     worksheet that shows the first K steps of each solution."""
-    from generator.build import derive_all, write_sheet_pdf
-    from generator.loader import load_file
+    from generator.output.build import derive_all, write_sheet_pdf
+    from generator.problem.loader import load_file
     output = output or Path("output") / (problem_file.stem + FORMAT_SUFFIX.get(fmt, ".pdf"))
     fmt = fmt or ("pdf" if output.suffix.lower() == ".pdf"
                   else SUFFIX_FORMATS.get(output.suffix.lower(), "text"))
@@ -130,7 +130,7 @@ def render(problem_file: Path, output: Path | None, fmt: str | None, reveal: int
     kind = "solutions" if reveal is None else "worksheet"
     derivations = derive_all(load_file(problem_file))
     if fmt in ("markdown", "html"):  # one page: the sheet, as in the PDF
-        from generator.web_pages import write_page
+        from generator.output.web_pages import write_page
         write_page(derivations, kind, fmt, output, title=_set_title(problem_file),
                    options=options)
         click.echo(f"wrote {output}", err=True)
@@ -141,7 +141,7 @@ def render(problem_file: Path, output: Path | None, fmt: str | None, reveal: int
         click.echo(f"wrote {output}", err=True)
         return
     if fmt == "latex":
-        from generator.build import sheet_tex
+        from generator.output.build import sheet_tex
         _emit(sheet_tex(derivations, kind, _set_title(problem_file), options=options), output)
         return
     _emit("".join(_format(d, fmt, options) for d in derivations), output)
@@ -165,12 +165,12 @@ def build(problems_dir: Path, out_dir: Path, force: bool, fmt: str, reveal: int 
     problems and, into OUTPUT/<set>/, for each subfolder (a problem set).  Only what
     changed since the last build is derived and typeset again, on every core.
     --reveal K makes every worksheet a hint sheet (overriding `reveal:` in the files)."""
-    from generator.build import build_directory
-    from generator.progress import ProgressDisplay
+    from generator.output.build import build_directory
+    from generator.output.progress import ProgressDisplay
     options = _options(reveal, template_dirs)
     with ProgressDisplay() as progress:  # a bar on a terminal, plain lines when piped
         if fmt != "pdf":  # pages are quick to write: always all of them (--force is moot)
-            from generator.web_pages import build_pages
+            from generator.output.web_pages import build_pages
             written = build_pages(problems_dir, out_dir, fmt, progress=progress,
                                   options=options)
         else:
@@ -188,7 +188,7 @@ def build(problems_dir: Path, out_dir: Path, force: bool, fmt: str, reveal: int 
                 type=click.Path(exists=True, path_type=Path))
 def check(problems_dir: Path):
     """Validate, derive and verify every problem (subfolders too); exit 1 on any failure."""
-    from generator.build import check_problems
+    from generator.output.build import check_problems
     failures, total = check_problems(problems_dir, report=lambda line: click.echo(line))
     click.echo(f"{total - failures} passed, {failures} failed")
     if failures:
@@ -200,8 +200,8 @@ def check(problems_dir: Path):
                 type=click.Path(exists=True, path_type=Path))
 def list_problems(problems_dir: Path):
     """Print the problems, set by set: number, title, objective, wrt, method."""
-    from generator.loader import load_file
-    from generator.problem_sets import load_sets
+    from generator.problem.loader import load_file
+    from generator.problem.sets import load_sets
     if problems_dir.is_dir():
         groups = [(f"{s.label}: {s.title} ({_count(len(s.problems))})", s.problems)
                   for s in load_sets(problems_dir)]
@@ -231,7 +231,7 @@ def _count(n: int) -> str:
               type=click.Path(file_okay=False, path_type=Path))
 def new(name: str, directory: Path):
     """Scaffold a commented problem file problems/NAME.yaml."""
-    from generator.scaffold import write_scaffold
+    from generator.problem.scaffold import write_scaffold
     path = write_scaffold(name, directory)
     click.echo(f"wrote {path}")
 
@@ -245,7 +245,7 @@ def schema(output: Path | None):
     Example: tracetrick schema -o problem.schema.json, then start a problem file with
     `# yaml-language-server: $schema=problem.schema.json`.
     """
-    from generator.schema import schema_text
+    from generator.problem.schema import schema_text
     _emit(schema_text(), output)
 
 
@@ -268,10 +268,10 @@ def _format(derivation, fmt: str, options) -> str:
         from generator.render.json_trace import render_json
         return render_json(derivation)
     if fmt == "latex":
-        from generator.build import sheet_tex
+        from generator.output.build import sheet_tex
         return sheet_tex([derivation], "single", derivation.problem.title, options=options)
     if fmt in ("markdown", "html"):
-        from generator.web_pages import render_page
+        from generator.output.web_pages import render_page
         return render_page([derivation], "single", fmt, title=derivation.problem.title,
                            options=options)
     from generator.render.text import render_text

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.engine.names import DEFAULT_NAMES, EngineNames
-from generator.expr import Expr
-from generator.problem import Problem
-from generator.symbols import SymbolTable
+from generator.math.expr import Expr
+from generator.problem.model import Problem
+from generator.math.symbols import SymbolTable
 
 
 @dataclass(frozen=True)

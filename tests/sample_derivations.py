@@ -7,9 +7,9 @@ line for line as the notes write them.
 from __future__ import annotations
 
 from generator.derivation import Condition, Derivation, Line, SheetStep, Step, Verification
-from generator.expr import Add, Inverse, Mul, Number, Symbol, Trace, Transpose, add, d, mul, neg
-from generator.problem import Problem
-from generator.symbols import SymbolInfo, SymbolTable
+from generator.math.expr import Add, Inverse, Mul, Number, Symbol, Trace, Transpose, add, d, mul, neg
+from generator.problem.model import Problem
+from generator.math.symbols import SymbolInfo, SymbolTable
 
 A, X, G, L = Symbol("A"), Symbol("X"), Symbol("G"), Symbol("L")
 x, b, R = Symbol("x"), Symbol("b"), Symbol("R")

@@ -1,4 +1,4 @@
-"""The incremental, parallel build (generator/build_cache.py, generator/build_parallel.py),
+"""The incremental, parallel build (generator/output/build_cache.py, generator/output/build_parallel.py),
 through real builds with latexmk: what a rebuild derives and typesets again.
 
 LaTeX runs are counted by wrapping generator.render.pdf.compile_pdf, derivations by
@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 
 import generator.api
-import generator.build_parallel as build_parallel
+import generator.output.build_parallel as build_parallel
 import generator.render.pdf as pdf
-from generator.build import build_directory
-from generator.build_cache import RECORD_NAME, STORE_NAME, BuildCache, _SafeUnpickler
+from generator.output.build import build_directory
+from generator.output.build_cache import RECORD_NAME, STORE_NAME, BuildCache, _SafeUnpickler
 from generator.errors import TracetrickError
 from pdf_helpers import pdf_text
 from cli_helpers import problems_folder
@@ -151,7 +151,7 @@ def test_a_new_environment_derives_again_and_typesets_what_it_changed(tree, tmp_
     assert build(tree, out) == []             # ... but these sheets' LaTeX is the same
     assert len(counted["derive"]) == 3 and counted["latex"] == []
     reset(counted)
-    import generator.build as build_module     # a template change that shows on every sheet
+    import generator.output.build as build_module     # a template change that shows on every sheet
     sheet_tex = build_module.sheet_tex
     monkeypatch.setattr(build_module, "sheet_tex",
                         lambda *a, **k: sheet_tex(*a, **k).replace("Problem", "Exercise"))

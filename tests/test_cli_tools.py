@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.progress import BAR_MIN_STEPS, ProgressDisplay
+from generator.output.progress import BAR_MIN_STEPS, ProgressDisplay
 
 
 class Terminal(io.StringIO):

@@ -14,11 +14,11 @@ import pytest
 
 from corpus import CORPUS, Identity
 from generator.api import derive
-from generator.expr import Add
-from generator.loader import problem_from_text
-from generator.numeric import EvaluationError, Evaluator, draw_instance
+from generator.math.expr import Add
+from generator.problem.loader import problem_from_text
+from generator.check.numeric import EvaluationError, Evaluator, draw_instance
 from generator.syntax.parser import parse
-from generator.verify import agree
+from generator.check.verify import agree
 
 H = 1e-6               # central-difference step, relative to the size of the variable
 FD_TOLERANCE = 1e-5    # relative: central differences are good to ~1e-9 here

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.api import cites_earlier, derive
-from generator.loader import load_file, problem_from_text
+from generator.problem.loader import load_file, problem_from_text
 from generator.syntax.printer import to_text
 
 PROBLEMS = Path(__file__).resolve().parent.parent / "problems"

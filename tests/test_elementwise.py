@@ -5,11 +5,11 @@ import pytest
 
 from generator.api import derive
 from generator.errors import StuckError
-from generator.loader import problem_from_text
+from generator.problem.loader import problem_from_text
 from generator.render.latex_sheet import math_printer
 from generator.syntax.parser import parse
 from generator.syntax.printer import to_text
-from generator.verify import agree
+from generator.check.verify import agree
 
 CASES = [  # (objective, wrt, the answer as a teacher writes it)
     ("tr(A B)", "A", "B^T"),
@@ -93,7 +93,7 @@ def test_index_nodes_cannot_be_taken_over_by_sympys_printer():
     not share one, or sympy's code would print them."""
     from sympy.printing.latex import LatexPrinter
     from generator.index import nodes
-    from generator.expr import Expr
+    from generator.math.expr import Expr
     for name in dir(nodes):
         cls = getattr(nodes, name)
         if isinstance(cls, type) and issubclass(cls, Expr) and cls is not Expr:

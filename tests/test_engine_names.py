@@ -13,10 +13,10 @@ import pytest
 
 from generator.api import derive_text
 from generator.engine.names import RESIDUAL_NAMES, engine_names, fresh_name, residual_name
-from generator.expr import Quantity, Symbol
+from generator.math.expr import Quantity, Symbol
 from generator.render.text import render_text
 from generator.syntax.parser import parse
-from generator.verify import agree
+from generator.check.verify import agree
 
 
 def _lhs_quantities(derivation) -> set[Quantity]:

@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 
 from generator.api import derive
-from generator.loader import load_file
+from generator.problem.loader import load_file
 from generator.syntax.parser import parse
 from generator.syntax.printer import to_text
-from generator.verify import agree
+from generator.check.verify import agree
 
 PROBLEMS = Path(__file__).resolve().parent.parent / "problems"
 
@@ -112,8 +112,8 @@ def test_a_line_that_cannot_be_evaluated_is_named_not_blamed_on_bad_luck():
     """An instance where a matrix is singular is drawn again; a line that can never be
     evaluated (an engine bug) stops at once and names the line."""
     from generator.errors import VerificationError
-    from generator.expr import Identity, Symbol
-    from generator.verify import Claim, verify
+    from generator.math.expr import Identity, Symbol
+    from generator.check.verify import Claim, verify
     from generator.derivation import Step
     (problem,) = load_file(PROBLEMS / "04-trace-linear.yaml")
     good = derive(problem)
@@ -131,7 +131,7 @@ def test_a_wrong_rule_is_caught_by_verification():
     """Break the product rule (drop a term): the numeric check must stop the sheet."""
     from generator.engine import rules_differential as rd
     from generator.errors import VerificationError
-    from generator.expr import Differential, Mul, add, d, mul
+    from generator.math.expr import Differential, Mul, add, d, mul
 
     def broken(node, ctx):
         if isinstance(node, Differential) and isinstance(node.arg, Mul):
@@ -235,7 +235,7 @@ def test_expect_mismatch_is_a_problem_error(tmp_path):
 ])
 def test_more_gradients_by_value(objective, wrt, expected):
     """Each derives, verifies, and agrees with a gradient written by hand."""
-    from generator.loader import problem_from_text
+    from generator.problem.loader import problem_from_text
     problem = problem_from_text(objective, wrt)
     derivation = derive(problem)
     assert derivation.verification.trials == 3
@@ -253,7 +253,7 @@ def test_more_gradients_by_value(objective, wrt, expected):
     ("||X A - B||_F^2", "X", "B A^T (A A^T)^-1", ["A A^T is invertible"]),
 ])
 def test_solve(objective, wrt, solution, conditions):
-    from generator.loader import problem_from_text
+    from generator.problem.loader import problem_from_text
     derivation = derive(problem_from_text(objective, wrt, solve=True))
     assert to_text(derivation.solution) == solution
     assert [str(c) for c in derivation.conditions] == conditions
@@ -265,7 +265,7 @@ def test_solve(objective, wrt, solution, conditions):
 ])
 def test_solve_refuses_what_it_cannot_solve(objective, wrt, words):
     from generator.errors import StuckError
-    from generator.loader import problem_from_text
+    from generator.problem.loader import problem_from_text
     with pytest.raises(StuckError, match=words):
         derive(problem_from_text(objective, wrt, solve=True))
 
@@ -277,7 +277,7 @@ def test_solve_refuses_what_it_cannot_solve(objective, wrt, words):
     ("A: n x n", "(A + A^T) x"),
 ])
 def test_a_property_that_changes_the_answer_is_cited(let, answer):
-    from generator.loader import problem_from_text
+    from generator.problem.loader import problem_from_text
     d = derive(problem_from_text("x^T A x", "x", (let,)))
     assert to_text(d.gradient) == answer
     cited = [line.note for s in d.sheet for line in s.lines if line.note.startswith("since")]
@@ -291,7 +291,7 @@ def test_a_property_that_changes_the_answer_is_cited(let, answer):
     ("tr(alpha A X)", "tr(A X)"),
 ])
 def test_a_scalar_variable(objective, expected):
-    from generator.loader import problem_from_text
+    from generator.problem.loader import problem_from_text
     problem = problem_from_text(objective, "alpha")
     d = derive(problem)
     assert agree(parse(expected), d.gradient, problem.symbols, "alpha") < 1e-9

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import derive_all
+from generator.output.build import derive_all
 from generator.errors import ProblemError
-from generator.loader import load_file
-from generator.problem_sets import load_sets
+from generator.problem.loader import load_file
+from generator.problem.sets import load_sets
 from generator.render.latex_sheet import render_sheet
 from generator.render.markdown import render_markdown
 from generator.render.sheet_options import steps_shown
@@ -94,7 +94,7 @@ def test_set_yaml_reveal_is_the_default_of_its_problems(tmp_path):
 def test_reveal_does_not_change_the_derivation_key():
     from dataclasses import replace
 
-    from generator.build_cache import problem_key
+    from generator.output.build_cache import problem_key
     p = problem5().problem
     assert problem_key(replace(p, reveal=2), "env") == problem_key(p, "env")
 

@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.errors import MathSyntaxError, ProblemError, ShapeError, TracetrickError
-from generator.expr import Number
-from generator.letspec import parse_let
-from generator.loader import load_directory, load_file, problem_from_text
+from generator.math.expr import Number
+from generator.problem.letspec import parse_let
+from generator.problem.loader import load_directory, load_file, problem_from_text
 
 REPO_PROBLEMS = Path(__file__).resolve().parent.parent / "problems"
 

@@ -11,7 +11,7 @@ import pytest
 
 from generator.derivation import SheetStep
 from generator.errors import TemplateError
-from generator.expr import Symbol, Transpose
+from generator.math.expr import Symbol, Transpose
 from generator.render.latex_sheet import (
     _scientific, condition_view, render_sheet)
 from generator.render.templates import (

@@ -11,12 +11,12 @@ import pytest
 from generator.engine import catalogue as cat
 from generator.engine.context import Context
 from generator.engine.recorder import rewrite_first
-from generator.expr import Symbol
-from generator.numeric import STEP, Evaluator, draw_instance
-from generator.shapes import infer_symbols
-from generator.symbols import SymbolInfo
+from generator.math.expr import Symbol
+from generator.check.numeric import STEP, Evaluator, draw_instance
+from generator.math.shapes import infer_symbols
+from generator.math.symbols import SymbolInfo
 from generator.syntax.parser import parse
-from generator.verify import relative_error
+from generator.check.verify import relative_error
 
 DECLARED = {
     "A": SymbolInfo("A", ("n", "n"), declared=True),

@@ -14,7 +14,7 @@ import pytest
 
 from generator.api import derive
 from generator.errors import LatexError
-from generator.loader import load_file
+from generator.problem.loader import load_file
 from generator.render.latex_sheet import render_sheet
 from generator.render.pdf import compile_pdf, latexmk_command, tex_environment
 from pdf_helpers import single_spaced as pdf_text

@@ -11,9 +11,9 @@ from click.testing import CliRunner
 
 from generator.cli import main
 from generator.errors import ProblemError
-from generator.loader import KEYS, load_file
-from generator.problem_fields import PROBLEM_FIELDS, REQUIRED_KEYS, SYMBOL_KEYS
-from generator.schema import problem_schema
+from generator.problem.loader import KEYS, load_file
+from generator.problem.fields import PROBLEM_FIELDS, REQUIRED_KEYS, SYMBOL_KEYS
+from generator.problem.schema import problem_schema
 
 jsonschema = pytest.importorskip("jsonschema", reason="pip install -e '.[test]'")
 

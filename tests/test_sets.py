@@ -1,4 +1,4 @@
-"""Problem sets in subfolders (generator/problem_sets.py): finding, titling and loading
+"""Problem sets in subfolders (generator/problem/sets.py): finding, titling and loading
 them, `check` and `list` over them, and a real build through the CLI, latexmk and
 pdftotext.  Every folder is written as real YAML files in a temporary `problems/`."""
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import ProblemError
-from generator.problem_sets import (DEFAULT_SET_TITLE, load_sets, read_set_info,
+from generator.problem.sets import (DEFAULT_SET_TITLE, load_sets, read_set_info,
                                     title_from_name)
 from cli_helpers import invoke
 

@@ -1,4 +1,4 @@
-"""Shape inference and checking (contract 1.1; generator/shapes.py).
+"""Shape inference and checking (contract 1.1; generator/math/shapes.py).
 
 Every inferred table is also checked independently: each dimension name gets its own
 size, random numpy arrays of the inferred shapes are built, and the expression is
@@ -14,11 +14,11 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from generator.errors import ShapeError
-from generator.expr import (Add, Det, Differential, Elementwise, Hadamard, Identity, Inverse,
+from generator.math.expr import (Add, Det, Differential, Elementwise, Hadamard, Identity, Inverse,
                             LogDet, Mul, Norm, Number, Power, SumEntries, Symbol, Trace,
                             Transpose)
-from generator.letspec import parse_let
-from generator.shapes import (check_scalar_objective, infer_shapes, infer_symbols, is_scalar,
+from generator.problem.letspec import parse_let
+from generator.math.shapes import (check_scalar_objective, infer_shapes, infer_symbols, is_scalar,
                               kind_of_name, shape_of)
 from generator.syntax.parser import parse
 
@@ -310,7 +310,7 @@ def test_extra_expressions_share_the_symbols():
 
 
 def test_a_symmetric_symbol_without_a_shape_is_square():
-    from generator.symbols import SymbolInfo
+    from generator.math.symbols import SymbolInfo
     hint = {"S": SymbolInfo("S", (), properties=frozenset({"symmetric"}), declared=False)}
     table = infer_symbols(parse("tr(S X)"), hint, "X")
     assert table["S"].shape == ("n", "n") and table["S"].has("symmetric")
@@ -350,7 +350,7 @@ def test_shape_of_checks_what_it_reads():
 
 def test_shape_of_follows_tables_extended_by_the_engine():
     table = infer("||A x - b||^2", "x")
-    from generator.symbols import SymbolInfo
+    from generator.math.symbols import SymbolInfo
     bigger = table.with_symbol(SymbolInfo("R", ("m",)))
     assert shape_of(parse("R^T R"), bigger) == (1, 1)
     with pytest.raises(ShapeError):

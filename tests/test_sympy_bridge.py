@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 
 from generator.api import derive
-from generator.loader import problem_from_text
+from generator.problem.loader import problem_from_text
 from generator.syntax.parser import parse
-from generator.sympy_bridge import from_sympy, sympy_gradient, to_sympy
+from generator.check.sympy_bridge import from_sympy, sympy_gradient, to_sympy
 
 
 @pytest.mark.parametrize("text", ["tr(X^T A X)", "(A + A^T) X", "2 A^T (A X - B)",

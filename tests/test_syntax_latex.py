@@ -10,8 +10,8 @@ import pytest
 import sympy
 from hypothesis import given, settings
 
-import generator.expr as expr_module
-from generator.expr import Expr, Identity, Number, Symbol
+import generator.math.expr as expr_module
+from generator.math.expr import Expr, Identity, Number, Symbol
 from generator.syntax.latex import TraceTrickLatexPrinter, to_latex
 from generator.syntax.latex_names import name_latex
 from generator.syntax.parser import parse

@@ -9,7 +9,7 @@ from fractions import Fraction
 import pytest
 
 from generator.errors import MathSyntaxError
-from generator.expr import (
+from generator.math.expr import (
     Add, Det, Differential, Elementwise, Hadamard, Identity, Inverse, LogDet, Mul, Norm,
     Number, Power, SumEntries, Symbol, Trace, Transpose,
 )

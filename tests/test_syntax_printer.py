@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.expr import (
+from generator.math.expr import (
     ELEMENTWISE_FUNCTIONS, Det, Differential, Elementwise, Hadamard, Identity, Inverse,
     LogDet, Norm, Number, Power, SumEntries, Symbol, Trace, Transpose, add, mul, neg,
 )

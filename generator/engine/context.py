@@ -4,9 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from generator.expr import Differential, Expr, Number, Symbol
+from generator.math.expr import Differential, Expr, Number, Symbol
 from generator.engine.names import DEFAULT_NAMES, EngineNames, engine_names
-from generator.symbols import SymbolInfo, SymbolTable
+from generator.math.symbols import SymbolInfo, SymbolTable
 
 
 @dataclass(frozen=True)
@@ -38,11 +38,11 @@ class Context:
         return _is_constant(e, self.variables)
 
     def is_scalar(self, e: Expr) -> bool:
-        from generator.shapes import is_scalar
+        from generator.math.shapes import is_scalar
         return is_scalar(e, self.table)
 
     def shape(self, e: Expr):
-        from generator.shapes import shape_of
+        from generator.math.shapes import shape_of
         return shape_of(e, self.table)
 
     def has_property(self, name: str, prop: str) -> bool:

@@ -22,13 +22,13 @@ from generator.engine.earlier import EarlierResult, Use, find_use
 from generator.engine.names import residual_name
 from generator.engine.recorder import Recorder
 from generator.errors import StuckError
-from generator.expr import (
+from generator.math.expr import (
     Add, Differential, Expr, Hadamard, Identity, Mul, Number, Power, Symbol, Trace, Transpose,
     ZERO,
     add, d,
     factors_of, is_zero, mul, terms_of,
 )
-from generator.symbols import SymbolInfo
+from generator.math.symbols import SymbolInfo
 
 DIFFERENTIAL = cat.rules(
     "differential-constant", "differential-trace", "differential-sum", "differential-product",

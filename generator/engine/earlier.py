@@ -14,7 +14,7 @@ from typing import Optional
 
 from generator.engine.context import Context
 from generator.errors import ShapeError
-from generator.expr import Expr, Identity, Mul, Symbol, mul
+from generator.math.expr import Expr, Identity, Mul, Symbol, mul
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ def _tidy(gradient: Expr, ctx: Context) -> Expr:
 def _sized_here(gradient: Expr, ctx: Context) -> Optional[Expr]:
     """The substituted gradient with each identity that a constant became sized by this
     problem's shapes (None where they do not fit)."""
-    from generator.shapes import infer_shapes
+    from generator.math.shapes import infer_shapes
     declared = {s.name: replace(s, declared=True) for s in ctx.table.symbols}
     try:
         return infer_shapes(gradient, declared, None).exprs[0]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from itertools import count
 from typing import Iterable
 
-from generator.expr import Differential, Quantity
+from generator.math.expr import Differential, Quantity
 
 OBJECTIVE_NAMES = ("L", "f", "J", "E")
 GRADIENT_NAMES = ("G", "H", "M", "N")

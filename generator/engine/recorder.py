@@ -12,7 +12,7 @@ from generator.derivation import Line, SheetStep, Step
 from generator.engine.context import Context
 from generator.engine.rule import Rule
 from generator.errors import StuckError
-from generator.expr import Expr
+from generator.math.expr import Expr
 
 # A derivation that needs more rewrites than this is looping: a bug, not a proof.
 MAX_APPLICATIONS = 2000

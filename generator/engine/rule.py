@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Optional, Union
 
-from generator.expr import Expr
+from generator.math.expr import Expr
 from generator.engine.context import Context
 
 Apply = Callable[[Expr, Context], Optional[Expr]]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from generator.engine.context import Context
 from generator.engine.rule import Rule
-from generator.expr import (
+from generator.math.expr import (
     ZERO, Add, Det, Differential, Expr, Inverse, LogDet, Mul, Number, Power, Trace, Transpose, add, d, mul,
 )
 

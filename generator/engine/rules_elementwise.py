@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from generator.engine.context import Context, has_differential
 from generator.engine.rule import Rule
-from generator.expr import (
+from generator.math.expr import (
     ONE, Add, Differential, Elementwise, Expr, Hadamard, Identity, Inverse, Mul, Norm, Number,
     Ones,
     SumEntries, Trace, Transpose, add, d, factors_of, mul, neg, split_coefficient,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from generator.engine.context import Context
 from generator.engine.rule import Rule
 from generator.engine.rules_trace import factor_terms
-from generator.expr import (
+from generator.math.expr import (
     ONE, Add, Elementwise, Expr, Hadamard, Identity, Inverse, Mul, Number, Power, add,
     factors_of,
     mul, split_coefficient,

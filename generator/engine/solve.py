@@ -14,7 +14,7 @@ from generator.derivation import Condition
 from generator.engine import catalogue as cat
 from generator.engine.recorder import Recorder, rewrite_first
 from generator.errors import StuckError
-from generator.expr import (
+from generator.math.expr import (
     ZERO, Add, Expr, Identity, Inverse, Mul, Number, Symbol, Transpose, add, factors_of, mul,
     neg,
     split_coefficient, terms_of,

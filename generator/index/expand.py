@@ -9,12 +9,12 @@ from fractions import Fraction
 from itertools import product as cartesian
 
 from generator.errors import StuckError
-from generator.expr import (
+from generator.math.expr import (
     Add, Expr, Hadamard, Identity, Mul, Norm, Number, Power, SumEntries, Symbol, Trace,
     Transpose, mul,
 )
 from generator.index.nodes import Delta, Entry, Index, Monomial, IndexSum
-from generator.symbols import SymbolTable
+from generator.math.symbols import SymbolTable
 
 INDEX_NAMES = ("i", "j", "k", "l", "r", "s", "t", "u", "v", "w")
 RESERVED = ("p", "q")   # the entry differentiated: X_pq
@@ -39,7 +39,7 @@ class _Expander:
         return INDEX_NAMES[k] if k < len(INDEX_NAMES) else f"i{k}"
 
     def shape(self, e: Expr):
-        from generator.shapes import shape_of
+        from generator.math.shapes import shape_of
         return shape_of(e, self.table)
 
     def entry(self, e: Expr, row: Index, col: Index) -> list[Monomial]:  # noqa: C901

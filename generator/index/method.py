@@ -12,7 +12,7 @@ from __future__ import annotations
 from generator.engine import catalogue as cat
 from generator.engine.differential import NORMAL, TIDY
 from generator.engine.recorder import Recorder
-from generator.expr import Expr
+from generator.math.expr import Expr
 from generator.index.calculus import COL, ROW, collapse, differentiate
 from generator.index.expand import to_index
 from generator.index.naming import name_poly

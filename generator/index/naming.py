@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Optional
 
 from generator.errors import StuckError
-from generator.expr import Expr, Identity, Number, Symbol, Trace, Transpose, add, mul
+from generator.math.expr import Expr, Identity, Number, Symbol, Trace, Transpose, add, mul
 from generator.index.nodes import Delta, Entry, Monomial, IndexSum
 
 ONE = "1"

@@ -1,6 +1,6 @@
 """Index notation as expression nodes: `sum_{i,j} A_ij X_ji`, `delta_ip`, `dL/dX_pq`.
 
-These nodes live in the same trees as generator.expr, so the recorder, the renderers
+These nodes live in the same trees as generator.math.expr, so the recorder, the renderers
 and the verifier treat them like any other line.  They print themselves (`text`,
 `latex`) and compute their own values (`evaluate`, with numpy's einsum); they are
 shown, never read back by the parser.
@@ -13,7 +13,7 @@ from typing import Callable, Mapping, Optional, Union
 
 import numpy as np
 
-from generator.expr import Dim, Expr
+from generator.math.expr import Dim, Expr
 from generator.syntax.latex_names import name_latex
 from generator.syntax.printer import number_text
 
@@ -126,7 +126,7 @@ def evaluate_poly(poly: IndexSum, values: Mapping[str, np.ndarray], dims: Mappin
     """The value with numpy's einsum: a matrix over the free indices (a column for one,
     1 x 1 for none).  Index sizes come from the arrays; a delta takes the size of an
     index it shares, and `poly.sizes` gives the free indices theirs."""
-    from generator.numeric import size
+    from generator.check.numeric import size
     free_sizes = {i: size(d, dims) for i, d in poly.sizes if i in poly.free}
     out_shape = [free_sizes[i] for i in poly.free]
     total = np.zeros(out_shape or [1], dtype=complex)
@@ -208,7 +208,7 @@ class GradientOf(Expr):
 
 def entrywise_gradient(objective: Expr, wrt: str, ev) -> np.ndarray:
     """dL/dX_pq for every (p, q), each by the complex step (exact to rounding)."""
-    from generator.numeric import STEP, Evaluator
+    from generator.check.numeric import STEP, Evaluator
     x = np.asarray(ev.values[wrt])
     grad = np.zeros(x.shape)
     for index in np.ndindex(*x.shape):

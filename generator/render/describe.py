@@ -1,7 +1,7 @@
 """Short English descriptions shared by the renderers ("A is n x n, constant")."""
 from __future__ import annotations
 
-from generator.symbols import SymbolInfo, SymbolTable
+from generator.math.symbols import SymbolInfo, SymbolTable
 
 _PROPERTY_WORDS = {
     "symmetric": "symmetric", "invertible": "invertible",

@@ -18,10 +18,10 @@ from typing import Callable, Literal, Sequence
 from pylatex import Document, Package
 from pylatex.utils import NoEscape
 
-from generator import shapes
+from generator.math import shapes
 from generator.derivation import Condition, Derivation, Line, SheetStep, Verification
 from generator.errors import ShapeError, TracetrickError
-from generator.expr import Expr, Symbol, Transpose
+from generator.math.expr import Expr, Symbol, Transpose
 from generator.render.pdf import problem_marker
 from generator.render.reference import citation
 from generator.render.reference import reference_rows as catalogue_rows

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from generator.problem import Problem
+from generator.problem.model import Problem
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from generator.derivation import Derivation, SheetStep
-from generator.expr import Symbol
+from generator.math.expr import Symbol
 from generator.render.describe import properties_words
 from generator.render.latex_sheet import (
     LineView, ProblemView, StepView, math_printer, math_to_latex, problem_view)

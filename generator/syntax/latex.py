@@ -17,7 +17,7 @@ from typing import Callable
 
 from sympy.printing.latex import LatexPrinter
 
-from generator.expr import (
+from generator.math.expr import (
     Add, Det, Differential, Elementwise, Expr, Hadamard, Identity, Inverse, LogDet, Mul, Ones,
     Norm, Number, Power, Quantity, SumEntries, Symbol, Trace, Transpose, mul, split_coefficient,
 )
@@ -40,7 +40,7 @@ def to_latex(expr: Expr, is_scalar: Callable[[Expr], bool] | None = None) -> str
 
 
 class TraceTrickLatexPrinter(LatexPrinter):
-    """LaTeX for generator.expr trees (and nothing else)."""
+    """LaTeX for generator.math.expr trees (and nothing else)."""
 
     printmethod = ""   # objects never print themselves: only the methods below run
 
@@ -50,7 +50,7 @@ class TraceTrickLatexPrinter(LatexPrinter):
 
     def doprint(self, expr: Expr) -> str:
         if not isinstance(expr, Expr):
-            raise TypeError(f"to_latex prints generator.expr trees, not {type(expr).__name__}")
+            raise TypeError(f"to_latex prints generator.math.expr trees, not {type(expr).__name__}")
         return super().doprint(expr)
 
     def emptyPrinter(self, expr: object) -> str:

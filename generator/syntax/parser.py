@@ -2,7 +2,7 @@
 
 One method per precedence level, loosest first: `sum` (+ -), `hadamard` (.* ∘ ./),
 `product` (*, /, juxtaposition), `signed` (unary -), then postfix (^T ' .T ^-1 ^k)
-and atoms.  User text is never evaluated: tokens become nodes of generator.expr, built
+and atoms.  User text is never evaluated: tokens become nodes of generator.math.expr, built
 with its smart constructors `add` / `mul` / `neg`, so nesting is flattened and numeric
 coefficients are folded exactly as everywhere else in the program.
 
@@ -18,7 +18,7 @@ from fractions import Fraction
 from typing import NamedTuple, Sequence
 
 from generator.errors import MathSyntaxError
-from generator.expr import (
+from generator.math.expr import (
     Det, Differential, Elementwise, Expr, Hadamard, Identity, Inverse, LogDet, Norm, Ones,
     Number, Power, SumEntries, Symbol, Trace, Transpose, add, mul, neg,
 )

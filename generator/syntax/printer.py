@@ -16,7 +16,7 @@ from __future__ import annotations
 from fractions import Fraction
 from functools import singledispatch
 
-from generator.expr import (
+from generator.math.expr import (
     Add, Det, Differential, Elementwise, Expr, Hadamard, Identity, Inverse, LogDet, Mul, Ones,
     Norm, Number, Power, Quantity, SumEntries, Symbol, Trace, Transpose, mul, split_coefficient,
 )

@@ -1,10 +1,10 @@
 """Dimensions: what a symbol's name says about its shape, and dimension unification.
 
-`Unifier` is the dimension algebra of shape inference (`generator.shapes.infer_symbols`):
+`Unifier` is the dimension algebra of shape inference (`generator.math.shapes.infer_symbols`):
 every dimension is a union-find variable, solved from how the symbols are used
 (`A x - b` ties the rows of A to the rows of b).  A rigid variable carries a declared
 name or integer; a fresh one stands for a general size and is never unified with 1.
-The shape rules themselves live in `generator.shapes` and are handed in as `rules`,
+The shape rules themselves live in `generator.math.shapes` and are handed in as `rules`,
 so this module does not depend on them.
 """
 from __future__ import annotations
@@ -16,8 +16,8 @@ from itertools import chain, count
 from typing import Callable, Optional
 
 from generator.errors import ShapeError
-from generator.expr import Dim, Expr, Symbol
-from generator.symbols import SymbolInfo, SymbolTable
+from generator.math.expr import Dim, Expr, Symbol
+from generator.math.symbols import SymbolInfo, SymbolTable
 from generator.syntax.names import GREEK_LOWER
 
 Shape = tuple[Dim, Dim]

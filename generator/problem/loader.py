@@ -1,13 +1,13 @@
 """Load problem files (contract section 1) into validated Problems.
 
-The file is read and composed into YAML nodes by generator.yaml_source (safely, never
+The file is read and composed into YAML nodes by generator.problem.yaml_source (safely, never
 into Python objects), so every value keeps its line and column; the node tree is
-validated here, key by key, against the table of fields in generator/problem_fields.py
+validated here, key by key, against the table of fields in generator/problem/fields.py
 (which `tracetrick schema` also prints).  Every failure is one ProblemError paragraph:
 `file:line: key: what is wrong; what would be right`.  Math syntax and shape errors
 from the fields are translated to the same form (a syntax error gets the column in the
 file); nothing else escapes.  Folders of problems, and sets of them in subfolders,
-are generator/problem_sets.py.
+are generator/problem/sets.py.
 """
 from __future__ import annotations
 
@@ -18,21 +18,21 @@ from typing import Optional
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.errors import MathSyntaxError, ProblemError, ShapeError
-from generator.expr import Expr, Number
-from generator.letspec import (check_declaration, is_name, parse_declaration, parse_let,
+from generator.math.expr import Expr, Number
+from generator.problem.letspec import (check_declaration, is_name, parse_declaration, parse_let,
                                parse_shape)
-from generator.problem import split_transposed, METHODS, Problem, Source
-from generator.problem_fields import (LIST_KEY, PROBLEM_KEYS, REQUIRED_KEYS, SYMBOL_KEYS,
+from generator.problem.model import split_transposed, METHODS, Problem, Source
+from generator.problem.fields import (LIST_KEY, PROBLEM_KEYS, REQUIRED_KEYS, SYMBOL_KEYS,
                                       FieldSpec, problem_field)
-from generator.shapes import check_scalar_objective, infer_shapes, shape_of, show_shape
-from generator.symbols import SymbolInfo, SymbolTable
+from generator.math.shapes import check_scalar_objective, infer_shapes, shape_of, show_shape
+from generator.math.symbols import SymbolInfo, SymbolTable
 from generator.syntax.limits import MAX_MATH_LENGTH
 from generator.caret import show
-from generator.yaml_source import (Where, bool_value, compose, describe, fields, file_position,
+from generator.problem.yaml_source import (Where, bool_value, compose, describe, fields, file_position,
                                    read_source, text_value)
 
-KEYS = PROBLEM_KEYS  # the keys of a problem (generator/problem_fields.py)
-SET_FILE = "set.yaml"  # a folder's title and description (generator/problem_sets.py)
+KEYS = PROBLEM_KEYS  # the keys of a problem (generator/problem/fields.py)
+SET_FILE = "set.yaml"  # a folder's title and description (generator/problem/sets.py)
 PROBLEM_SUFFIXES = (".yaml", ".yml")
 # Keys that belong in another file: the message says where.
 MISPLACED = {key: f"a set's {key} goes in {SET_FILE} beside the problem files"

@@ -12,9 +12,9 @@ import difflib
 import re
 
 from generator.errors import ProblemError
-from generator.expr import Dim
-from generator.shapes import SQUARE_PROPERTIES
-from generator.symbols import PROPERTIES, SymbolInfo
+from generator.math.expr import Dim
+from generator.math.shapes import SQUARE_PROPERTIES
+from generator.math.symbols import PROPERTIES, SymbolInfo
 from generator.syntax.names import is_ordinary_name, is_reserved
 
 EXAMPLES = "'A: n x n, constant', 'x: n', 'alpha: scalar' or 'X: 3 x 4, positive_definite'"

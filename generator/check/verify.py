@@ -1,7 +1,7 @@
 """Numeric proof of every line: a derivation that fails here is never printed.
 
 Each recorded Step is an equation `lhs = expr`.  What its left side means decides how
-it is checked on random instances (see generator.numeric):
+it is checked on random instances (see generator.check.numeric):
 - `L`: the value of the objective;
 - anything with a differential (`dL`, `dR`, a term `tr(dX^T A X)`): a directional
   derivative along a random direction E, computed exactly by the complex step;
@@ -19,11 +19,11 @@ from generator.derivation import Step, Verification
 from generator.engine import catalogue as cat
 from generator.engine.names import DEFAULT_NAMES, EngineNames
 from generator.errors import VerificationError
-from generator.expr import ZERO, Add, Expr, Hadamard, Mul, Symbol, Trace, Transpose
-from generator.numeric import (
+from generator.math.expr import ZERO, Add, Expr, Hadamard, Mul, Symbol, Trace, Transpose
+from generator.check.numeric import (
     STEP, EvaluationError, Evaluator, Instance, UnluckyInstance, draw_instance, product,
 )
-from generator.symbols import SymbolTable
+from generator.math.symbols import SymbolTable
 
 TOLERANCE = 1e-6
 SYMPY_BUDGET = 40   # nodes of the objective beyond which sympy is not consulted
@@ -207,7 +207,7 @@ def sympy_agrees(objective: Expr, wrt: str, table: SymbolTable, gradient: Expr) 
     so objectives larger than SYMPY_BUDGET nodes are not sent to it."""
     if sum(1 for _ in objective.walk()) > SYMPY_BUDGET:
         return None
-    from generator.sympy_bridge import sympy_gradient
+    from generator.check.sympy_bridge import sympy_gradient
     theirs = sympy_gradient(objective, wrt, table)
     if theirs is None:
         return None

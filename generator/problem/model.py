@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.expr import Expr
-from generator.symbols import SymbolTable
+from generator.math.expr import Expr
+from generator.math.symbols import SymbolTable
 
 METHODS = ("differential", "elementwise")
 _TRANSPOSED = ("^T", "^{T}", "'", ".T")

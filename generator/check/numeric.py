@@ -13,11 +13,11 @@ from typing import Callable, Mapping
 
 import numpy as np
 
-from generator.expr import (
+from generator.math.expr import (
     Add, Det, Differential, Elementwise, Expr, Hadamard, Identity, Inverse, LogDet, Mul, Ones,
     Norm, Number, Power, SumEntries, Symbol, Trace, Transpose,
 )
-from generator.symbols import SymbolInfo, SymbolTable
+from generator.math.symbols import SymbolInfo, SymbolTable
 
 STEP = 1e-30          # complex-step size: far below rounding, so exact to ~1e-16
 DIM_RANGE = (2, 5)    # random sizes for named dimensions

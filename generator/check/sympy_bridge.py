@@ -13,11 +13,11 @@ from typing import Optional
 import sympy as sp
 from sympy.matrices.expressions import matexpr
 
-from generator.expr import (
+from generator.math.expr import (
     Add, Det, Expr, Identity, Inverse, LogDet, Mul, Norm, Number, Power, Symbol, Trace,
     Transpose, add, mul,
 )
-from generator.symbols import SymbolTable
+from generator.math.symbols import SymbolTable
 
 
 class Untranslatable(Exception):

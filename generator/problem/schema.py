@@ -1,6 +1,6 @@
 """`tracetrick schema`: a JSON Schema (draft 2020-12) for problem files, for editors.
 
-It is built from the table the loader validates against (generator/problem_fields.py):
+It is built from the table the loader validates against (generator/problem/fields.py):
 the same keys, required keys, kinds, choices and descriptions, so an editor that
 reads it (through the YAML language server) flags what the loader would refuse.
 What a schema cannot say (that `wrt` is a symbol of the objective, that shapes fit,
@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from generator.problem_fields import LIST_KEY, PROBLEM_FIELDS, SYMBOL_FIELDS, FieldSpec
+from generator.problem.fields import LIST_KEY, PROBLEM_FIELDS, SYMBOL_FIELDS, FieldSpec
 from generator.syntax.limits import MAX_MATH_LENGTH
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"

@@ -3,7 +3,7 @@
 Each node is an immutable, hashable frozen dataclass, so expressions compare
 structurally (`parse("A X") == Mul((Symbol("A"), Symbol("X")))`) and can be used as
 dictionary keys.  Nodes know nothing of shapes: those live in a `SymbolTable`
-(generator.symbols) and are computed by generator.shapes.
+(generator.math.symbols) and are computed by generator.math.shapes.
 
 Products and sums keep the order the user wrote, because the sheets must read like
 the notes (`tr(dX^T A X + X^T A dX)`, not a canonical reordering); only the smart
@@ -85,7 +85,7 @@ class Identity(Expr):
     """The identity matrix of `size` rows.
 
     The parser reads a bare `I` as `Identity(None)`; shape inference
-    (`generator.shapes.infer_shapes`) then gives every identity of a problem its size,
+    (`generator.math.shapes.infer_shapes`) then gives every identity of a problem its size,
     so that no later stage has to work it out again.  `shown` says whether the size is
     printed: `I_n` as the user or the engine wrote it, `I` where the user wrote a bare
     `I` (the sheet shows what the user wrote).  It is notation only, so it takes no part

@@ -1,7 +1,7 @@
 """`tracetrick build`, incremental and on every core.
 
 The story of one build:
-1. For each set, hash its raw inputs (generator/build_cache.py); a set whose inputs and
+1. For each set, hash its raw inputs (generator/output/build_cache.py); a set whose inputs and
    PDFs are those of the last build is skipped without parsing it (the no-op rebuild).
 2. Load every other set (a bad problem anywhere stops the build here, before any work).
 3. Derive its problems, each on its own, unless the cache holds the derivation: in a
@@ -31,13 +31,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
-from generator.build_cache import (
+from generator.output.build_cache import (
     STORE_NAME, BuildCache, digest, environment_digest, problem_key, relative, set_key,
     tex_key,
 )
 from generator.errors import ProblemError, TracetrickError
-from generator.problem import Problem
-from generator.problem_sets import ProblemSet, load_set, set_folders, set_name
+from generator.problem.model import Problem
+from generator.problem.sets import ProblemSet, load_set, set_folders, set_name
 from generator.render.sheet_options import SheetOptions, for_sheet_of_build
 
 Progress = Callable[[int, int, str], None]
@@ -75,7 +75,7 @@ class SetPlan:
 
 def plan_set(problem_set: ProblemSet, key: str, out_dir: Path, environment: str) -> SetPlan:
     """The PDFs of one set, as build.set_jobs lays them out."""
-    from generator.build import SHEET_NAMES, problem_file_stems
+    from generator.output.build import SHEET_NAMES, problem_file_stems
     problems = problem_set.problems
     folder = out_dir / problem_set.name
     everything = tuple(range(len(problems)))
@@ -322,7 +322,7 @@ class _Build:
 
     def _render(self, at: tuple[int, int]) -> None:
         """The PDF's LaTeX source; typeset only when it is not the source of the PDF there."""
-        from generator.build import sheet_tex
+        from generator.output.build import sheet_tex
         out = self._output(at)
         tex = sheet_tex([self.on_sheet[(at[0], i)] for i in out.problems], out.kind,
                         out.title, out.description, for_sheet_of_build(self.options, out.kind))
@@ -389,4 +389,4 @@ def _import_the_heavy_modules() -> None:
     import generator.api  # noqa: F401
     import generator.render.latex_sheet  # noqa: F401
     import generator.render.reference  # noqa: F401
-    import generator.sympy_bridge  # noqa: F401
+    import generator.check.sympy_bridge  # noqa: F401

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from generator import __version__
-from generator.loader import SET_FILE, problem_files
+from generator.problem.loader import SET_FILE, problem_files
 
 RECORD_NAME = ".tracetrick-cache.json"
 STORE_NAME = ".tracetrick-cache"

@@ -1,20 +1,20 @@
 """The fields of a problem file and of a symbol entry: one table, read by the loader
 (which keys exist, which are required, how each value is checked, the example in an
-error message) and by `tracetrick schema` (generator/schema.py), so the JSON Schema an
+error message) and by `tracetrick schema` (generator/problem/schema.py), so the JSON Schema an
 editor uses cannot drift from what the loader accepts.
 
 The semantic checks that no schema can express (`wrt` is a symbol of the objective, a
-symmetric matrix is square, shapes fit) stay in generator/loader.py.
+symmetric matrix is square, shapes fit) stay in generator/problem/loader.py.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
 
-from generator.problem import METHODS
-from generator.symbols import PROPERTIES
+from generator.problem.model import METHODS
+from generator.math.symbols import PROPERTIES
 
-# How a value is read (generator/loader.py) and described (generator/schema.py):
+# How a value is read (generator/problem/loader.py) and described (generator/problem/schema.py):
 #   text      any non-empty scalar, taken as written (`title: 2024` is the text "2024")
 #   math      text in the math syntax, at most syntax.limits.MAX_MATH_LENGTH characters
 #   integer   a whole number, at least `minimum` (1 unless the spec says otherwise)
@@ -85,7 +85,7 @@ _PROPERTY_DESCRIPTIONS = {
     "diagonal": "A diagonal matrix (square).",
 }
 
-# `shape`, then one boolean per property of generator/symbols.py (a property without a
+# `shape`, then one boolean per property of generator/math/symbols.py (a property without a
 # description here is a KeyError at import: add it above).
 SYMBOL_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("shape", "shape", "[] a scalar, [n] a column vector, [n, m] a matrix; "

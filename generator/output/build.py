@@ -1,7 +1,7 @@
 """Sheets on disk: derive sets of problems and write their PDFs and LaTeX.
 
 `build_directory` is what `make pdf` runs: for every set (the folder's own problems, and
-each subfolder's; generator/problem_sets.py) worksheet.pdf, solutions.pdf and one PDF
+each subfolder's; generator/problem/sets.py) worksheet.pdf, solutions.pdf and one PDF
 per problem, each written atomically (a failure leaves the previous file in place).
 """
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import Callable, Sequence
 from generator.api import derive
 from generator.derivation import Derivation
 from generator.errors import TracetrickError
-from generator.problem import Problem
-from generator.problem_sets import DEFAULT_SET_TITLE, ProblemSet  # noqa: F401 (re-exported)
+from generator.problem.model import Problem
+from generator.problem.sets import DEFAULT_SET_TITLE, ProblemSet  # noqa: F401 (re-exported)
 from generator.render.sheet_options import SheetOptions
 
 Progress = Callable[[int, int, str], None]
@@ -94,10 +94,10 @@ def build_directory(problems_dir: Path, out_dir: Path, progress: Progress | None
     """Every set of the folder (its own problems, and each subfolder's) into out_dir and
     out_dir/<set>/; returns the PDFs written.  Only what changed since the last build is
     derived and typeset (`force`: everything), on `jobs` cores (default: all of them);
-    see generator/build_parallel.py.  Everything is loaded and derived before the first
+    see generator/output/build_parallel.py.  Everything is loaded and derived before the first
     PDF is written, so a bad problem anywhere leaves the output as it was.  `options`:
     hint mode for the worksheets and the user's templates (render/sheet_options.py)."""
-    from generator.build_parallel import build_incremental
+    from generator.output.build_parallel import build_incremental
     return build_incremental(Path(problems_dir), Path(out_dir), progress, force=force,
                              jobs=jobs, options=options)
 
@@ -105,7 +105,7 @@ def build_directory(problems_dir: Path, out_dir: Path, progress: Progress | None
 def check_problems(path: Path, report: Callable[[str], None]) -> tuple[int, int]:
     """Load, derive and verify every problem of a file, or of a folder and its subfolders
     (each set headed by its folder and title); returns (failures, total)."""
-    from generator.problem_sets import check_set, set_folders
+    from generator.problem.sets import check_set, set_folders
     path = Path(path)
     if not path.is_dir():
         return _check_file(path, report)
@@ -127,7 +127,7 @@ def check_problems(path: Path, report: Callable[[str], None]) -> tuple[int, int]
 
 
 def _check_file(file: Path, report: Callable[[str], None]) -> tuple[int, int]:
-    from generator.loader import load_file
+    from generator.problem.loader import load_file
     try:
         problems = load_file(file)
     except TracetrickError as exc:

@@ -1,6 +1,6 @@
 """YAML text with its positions: reading a file, composing nodes, and pointing at a line.
 
-Problem files (generator/loader.py) and set files (generator/problem_sets.py) are read
+Problem files (generator/problem/loader.py) and set files (generator/problem/sets.py) are read
 the same way: the file's text is read strictly (UTF-8, no NUL bytes), composed safely
 into nodes (yaml.compose, SafeLoader), never into Python objects, so every value keeps
 its line and column.  Every failure is one ProblemError paragraph,

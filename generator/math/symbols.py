@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from generator.expr import Dim
+from generator.math.expr import Dim
 
 PROPERTIES = ("constant", "symmetric", "invertible", "positive_definite", "diagonal")
 

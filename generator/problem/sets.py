@@ -27,16 +27,16 @@ from typing import Callable
 from yaml.nodes import MappingNode, ScalarNode
 
 from generator.errors import ProblemError, TracetrickError
-from generator.loader import SET_FILE, load_file, problem_files, sort_and_check, whole_number
-from generator.problem import Problem
-from generator.problem_fields import LIST_KEY, PROBLEM_KEYS, problem_field
-from generator.yaml_source import Where, compose, describe, fields, read_source, text_value
+from generator.problem.loader import SET_FILE, load_file, problem_files, sort_and_check, whole_number
+from generator.problem.model import Problem
+from generator.problem.fields import LIST_KEY, PROBLEM_KEYS, problem_field
+from generator.problem.yaml_source import Where, compose, describe, fields, read_source, text_value
 
 DEFAULT_SET_TITLE = "Matrix calculus using the trace trick"
 SET_KEYS = ("title", "description", "reveal")
 SET_EXAMPLE = {"title": "title: Matrix calculus: the Matrix Cookbook",
                "description": "description: Gradients from the Matrix Cookbook."}
-# Keys of a problem (generator/problem_fields.py), written in set.yaml by mistake.
+# Keys of a problem (generator/problem/fields.py), written in set.yaml by mistake.
 _NOT_IN_SET = {key: "set.yaml holds only the set's title, description and reveal; a problem "
                     "goes in a file of its own beside it"
                for key in (*PROBLEM_KEYS, LIST_KEY) if key not in SET_KEYS}

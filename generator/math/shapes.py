@@ -2,7 +2,7 @@
 
 One set of shape rules (one function per node type, below) runs over two dimension
 algebras, so inference and checking cannot disagree:
-- `Unifier` (generator/dims.py, for `infer_symbols`): dimensions are union-find
+- `Unifier` (generator/math/dims.py, for `infer_symbols`): dimensions are union-find
   variables, solved from use (`A x - b` ties the rows of A to the rows of b);
 - `_Concrete` (for `shape_of`, `is_scalar`): dimensions are the names and integers of a
   complete SymbolTable, only compared.  Fast: no unification, no memo needed (one pass).
@@ -19,15 +19,15 @@ from dataclasses import dataclass
 from itertools import count
 from typing import Callable, Iterable, Iterator, Optional
 
-# The names, shapes and messages of generator.dims are re-exported: importers of
-# generator.shapes (letspec, the engine, the tests) use them from here.
-from generator.dims import (FRESH_NAMES, GREEK, SCALAR, SQUARE_PROPERTIES,  # noqa: F401
+# The names, shapes and messages of generator.math.dims are re-exported: importers of
+# generator.math.shapes (letspec, the engine, the tests) use them from here.
+from generator.math.dims import (FRESH_NAMES, GREEK, SCALAR, SQUARE_PROPERTIES,  # noqa: F401
                             IdentitySlot, Shape, Unifier, kind_of_name, scalar_hint, show_shape)
 from generator.errors import ShapeError
-from generator.expr import (Add, Dim, Det, Differential, Elementwise, Expr, Hadamard, Identity, Ones,
+from generator.math.expr import (Add, Dim, Det, Differential, Elementwise, Expr, Hadamard, Identity, Ones,
                             Inverse, LogDet, Mul, Norm, Number, Power, SumEntries, Symbol, Trace,
                             Transpose)
-from generator.symbols import SymbolInfo, SymbolTable
+from generator.math.symbols import SymbolInfo, SymbolTable
 
 
 def _part(parts: tuple[Expr, ...]) -> Expr:
@@ -257,7 +257,7 @@ def check_scalar_objective(objective: Expr, table: SymbolTable) -> None:
                      f" (take a trace, a norm or a quadratic form such as `x^T A x`){hint}")
 
 
-# ----- inference by unification (the algebra is generator.dims.Unifier) ----------------
+# ----- inference by unification (the algebra is generator.math.dims.Unifier) ----------------
 
 def _reserved_names(exprs: Iterable[Expr]) -> frozenset[str]:
     """Names a fresh dimension must not take: symbols, and named exponents (`X^k`)."""
