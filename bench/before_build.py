@@ -14,7 +14,7 @@ from pathlib import Path
 
 
 def build_before(problems_dir: Path, out_dir: Path) -> int:
-    from generator.output.build import derive_all, set_jobs, sheet_tex
+    from generator.output.sheets import derive_all, set_jobs, sheet_tex
     from generator.problem.sets import load_sets
     from generator.render.pdf import compile_pdf
     jobs = []

@@ -38,7 +38,7 @@ EXPECTED_REWRITTEN = ["cookbook/05-trace-sandwich.pdf", "cookbook/solutions.pdf"
 
 def write_sources(problems: Path, into: Path) -> list[Path]:
     """The .tex of every sheet the build writes, each in a folder of its own."""
-    from generator.output.build import derive_all, set_jobs, sheet_tex
+    from generator.output.sheets import derive_all, set_jobs, sheet_tex
     from generator.problem.sets import load_sets
     folders = []
     for problem_set in load_sets(problems):
@@ -56,7 +56,7 @@ def render_before_after(problems: Path) -> dict:
     """Rendering every sheet's .tex from its derivations: with a new Jinja environment per
     sheet (before: every template compiled again for every sheet) and with the shared one."""
     import generator.render.latex_sheet as latex_sheet
-    from generator.output.build import derive_all, set_jobs, sheet_tex
+    from generator.output.sheets import derive_all, set_jobs, sheet_tex
     from generator.problem.sets import load_sets
     from generator.render.templates import make_environment
     jobs = [job for s in load_sets(problems)

@@ -14,6 +14,7 @@ from generator.engine.earlier import EarlierResult
 from generator.engine.differential import (
     GradientResult, derive_gradient, symmetrise, transpose_variable,
 )
+from generator.engine.phase_rules import DEFAULT_PHASE_RULES, PhaseRules
 from generator.engine.recorder import Recorder
 from generator.engine.solve import solve_for
 from generator.errors import ProblemError, StuckError
@@ -24,15 +25,16 @@ from generator.check.verify import verify as verify_claim
 
 
 def derive(problem: Problem, earlier: tuple[Derivation, ...] = (), *,
-           verify: bool = True) -> Derivation:
+           verify: bool = True, phases: PhaseRules = DEFAULT_PHASE_RULES) -> Derivation:
     """Derive, solve if asked, and verify one problem.  `verify=False` skips the numeric
     proof and sympy's opinion (the benchmark times the engine alone): never for a sheet.
+    `phases`: the rules each phase may apply (a test swaps one to see the check fire).
 
     `earlier`: derivations of the problems before this one on the same sheet; a step
     may then use one of their results and cite it ("by Problem 5"), as the notes do.
     """
     ctx = Context.of_problem(problem.symbols, problem.wrt)
-    rec = Recorder(ctx)
+    rec = Recorder(ctx, phases)
     try:
         if problem.method == "elementwise":
             result = _elementwise(problem, rec)

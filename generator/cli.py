@@ -95,7 +95,7 @@ def derive(objective, wrt, lets, method, solve, symmetric_gradient, title, fmt, 
                                 title=title, symmetric_gradient=symmetric_gradient)
     derivation = run(problem)
     if is_pdf:
-        from generator.output.build import write_single_pdf
+        from generator.output.sheets import write_single_pdf
         write_single_pdf(derivation, output, options)
         click.echo(f"wrote {output}", err=True)
         return
@@ -120,7 +120,7 @@ def render(problem_file: Path, output: Path | None, fmt: str | None, reveal: int
            template_dirs: tuple[Path, ...]):
     """Render the problems of one YAML file as a solutions sheet; with --reveal K, as a
     worksheet that shows the first K steps of each solution."""
-    from generator.output.build import derive_all, write_sheet_pdf
+    from generator.output.sheets import derive_all, write_sheet_pdf
     from generator.problem.loader import load_file
     output = output or Path("output") / (problem_file.stem + FORMAT_SUFFIX.get(fmt, ".pdf"))
     fmt = fmt or ("pdf" if output.suffix.lower() == ".pdf"
@@ -141,7 +141,7 @@ def render(problem_file: Path, output: Path | None, fmt: str | None, reveal: int
         click.echo(f"wrote {output}", err=True)
         return
     if fmt == "latex":
-        from generator.output.build import sheet_tex
+        from generator.output.sheets import sheet_tex
         _emit(sheet_tex(derivations, kind, _set_title(problem_file), options=options), output)
         return
     _emit("".join(_format(d, fmt, options) for d in derivations), output)
@@ -268,7 +268,7 @@ def _format(derivation, fmt: str, options) -> str:
         from generator.render.json_trace import render_json
         return render_json(derivation)
     if fmt == "latex":
-        from generator.output.build import sheet_tex
+        from generator.output.sheets import sheet_tex
         return sheet_tex([derivation], "single", derivation.problem.title, options=options)
     if fmt in ("markdown", "html"):
         from generator.output.web_pages import render_page

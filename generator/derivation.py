@@ -87,10 +87,3 @@ class Derivation:
     notes: tuple[str, ...] = ()         # conventions stated on the sheet
     symbols: SymbolTable | None = None  # the problem's symbols and the names it introduced (R)
     names: EngineNames = DEFAULT_NAMES  # what the sheet calls the objective (L) and G
-
-    def _repr_markdown_(self) -> str:
-        """Jupyter shows a Derivation as its worked sheet: Markdown with `$$` math.
-
-        The renderer is imported here, so that importing this module stays light."""
-        from generator.render.markdown import derivation_markdown
-        return derivation_markdown(self)

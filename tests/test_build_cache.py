@@ -151,7 +151,7 @@ def test_a_new_environment_derives_again_and_typesets_what_it_changed(tree, tmp_
     assert build(tree, out) == []             # ... but these sheets' LaTeX is the same
     assert len(counted["derive"]) == 3 and counted["latex"] == []
     reset(counted)
-    import generator.output.build as build_module     # a template change that shows on every sheet
+    import generator.output.sheets as build_module    # a template change that shows on every sheet
     sheet_tex = build_module.sheet_tex
     monkeypatch.setattr(build_module, "sheet_tex",
                         lambda *a, **k: sheet_tex(*a, **k).replace("Problem", "Exercise"))

@@ -139,14 +139,16 @@ def test_a_wrong_rule_is_caught_by_verification():
             return add(mul(*f[:-1], d(f[-1])))
         return None
 
-    rule = next(r for r in rd.RULES if r.id == "differential-product")
-    object.__setattr__(rule, "apply", broken)
-    try:
-        (problem,) = load_file(PROBLEMS / "05-trace-quadratic.yaml")
-        with pytest.raises(VerificationError, match="differential-product"):
-            derive(problem)
-    finally:
-        object.__setattr__(rule, "apply", rd._product)
+    from dataclasses import replace
+
+    from generator.engine.phase_rules import DEFAULT_PHASE_RULES
+    product = next(r for r in rd.RULES if r.id == "differential-product")
+    swapped = tuple(replace(r, apply=broken) if r == product else r
+                    for r in DEFAULT_PHASE_RULES.differential)
+    (problem,) = load_file(PROBLEMS / "05-trace-quadratic.yaml")
+    with pytest.raises(VerificationError, match="differential-product"):
+        derive(problem, phases=replace(DEFAULT_PHASE_RULES, differential=swapped))
+    assert derive(problem).gradient is not None   # the catalogue itself is untouched
 
 
 def test_expect_mismatch_is_a_problem_error(tmp_path):

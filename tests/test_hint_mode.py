@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.output.build import derive_all
+from generator.output.sheets import derive_all
 from generator.errors import ProblemError
 from generator.problem.loader import load_file
 from generator.problem.sets import load_sets

@@ -84,9 +84,24 @@ def test_scalar_inverses_are_fractions_as_on_the_pdf():
 
 
 def test_jupyter_displays_a_derivation_as_markdown(quadratic):
-    shown = quadratic._repr_markdown_()
-    assert shown == derivation_markdown(quadratic)
-    assert "$$\n\\begin{aligned}" in shown
+    from IPython.core.interactiveshell import InteractiveShell
+    import generator
+    shell = InteractiveShell.instance()
+    generator.load_ipython_extension(shell)
+    shown, _ = shell.display_formatter.format(quadratic)
+    assert shown["text/markdown"] == derivation_markdown(quadratic)
+    assert "$$\n\\begin{aligned}" in shown["text/markdown"]
+
+
+def test_importing_generator_inside_ipython_registers_the_display():
+    code = ("from IPython.core.interactiveshell import InteractiveShell; "
+            "shell = InteractiveShell.instance(); "
+            "from generator import derive_text; "
+            "shown, _ = shell.display_formatter.format(derive_text('tr(A X)', 'X')); "
+            "print(shown['text/markdown'].count('nabla'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120)
+    assert int(out.stdout.strip()) >= 1, out.stderr
 
 
 def test_importing_the_derivation_does_not_import_the_renderers():

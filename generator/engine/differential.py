@@ -30,32 +30,8 @@ from generator.math.expr import (
 )
 from generator.math.symbols import SymbolInfo
 
-DIFFERENTIAL = cat.rules(
-    "differential-constant", "differential-trace", "differential-sum", "differential-product",
-    "differential-transpose", "differential-inverse", "differential-det", "differential-logdet",
-    "differential-power", "differential-hadamard", "differential-elementwise",
-    "differential-sum-entries", "differential-norm", "drop-zero")
-LINEARITY = cat.rules("trace-sum", "sum-linearity", "drop-zero", "hadamard-scalar",
-                      "hadamard-sign", "hadamard-cancel", "sigmoid-from-exp")
-EXPAND = cat.rules("transpose-sum", "distribute", "hadamard-distribute")
-TO_TRACES = cat.rules("hadamard-rearrange", "sum-as-trace", "trace-scalar-factor")
-TO_TRACE_FORM = cat.rules("trace-transpose", "trace-cyclic", "trace-hadamard")
-TRACE_NOTATION = cat.rules(
-    "transpose-product", "transpose-sum", "transpose-transpose", "transpose-scalar",
-    "scalar-commute", "drop-zero")
 # A term longer than this is not shown on its own line (its dL line follows anyway).
 LONGEST_TERM_SHOWN = 60
-COLLECT = cat.rules("trace-collect", "collect-like-terms", "factor-common", "drop-zero")
-# The tidy pass: notation kept normal (NORMAL, to exhaustion) between single pieces of
-# algebra (TIDY), so that no rule sees `S^-T I_n N` where a teacher sees `N S^-T`.
-NORMAL = cat.rules(
-    "transpose-product", "transpose-sum", "transpose-transpose", "transpose-scalar",
-    "transpose-inverse", "inverse-inverse", "identity-product", "drop-zero", "hadamard-sign",
-    "scalar-commute")
-TIDY = cat.rules(
-    "transpose-symmetric", "cancel-inverse", "hadamard-cancel", "sigmoid-from-exp",
-    "hadamard-expand", "expand-identity", "collect-like-terms", "factor-number", "factor-out",
-    "factor-some", "product-to-power", "order-terms")
 
 
 @dataclass(frozen=True)
@@ -91,7 +67,7 @@ def _trace_form(rec: Recorder, objective: Expr) -> tuple[Expr, tuple[tuple[str, 
     L = rec.ctx.names.objective
     rec.begin(f"Write `{L}` in trace form")
     rec.show(L, objective)
-    expr = rec.exhaust(L, objective, cat.rules("norm-squared"))
+    expr = rec.exhaust(L, objective, rec.phases.trace_form)
     definitions = []
     while (found := _repeated_residual(expr, rec.ctx)) is not None:
         name = residual_name(rec.ctx.table.names(), rec.ctx.names)
@@ -150,7 +126,7 @@ def _take_differential(rec: Recorder, expr: Expr) -> Expr:
     DL = rec.ctx.names.d_objective
     rec.begin("Take the differential of both sides")
     rec.show(DL, d(expr))
-    dexpr = rec.exhaust(DL, d(expr), DIFFERENTIAL)
+    dexpr = rec.exhaust(DL, d(expr), rec.phases.differential)
     _check_pushed_to_variables(dexpr, rec.ctx)
     rec.retitle(_title("Take the differential of both sides", rec))
     rec.end(keep_if_unchanged=True)
@@ -211,9 +187,9 @@ def _linearity(rec: Recorder, expr: Expr) -> Expr:
     rec.show(DL, expr)
     while True:
         before = expr
-        expr = rec.exhaust(DL, expr, LINEARITY)
-        expr = rec.exhaust(DL, expr, EXPAND, where=_sum_holds_differential)
-        expr = rec.exhaust(DL, expr, TO_TRACES, where=has_differential)
+        expr = rec.exhaust(DL, expr, rec.phases.linearity)
+        expr = rec.exhaust(DL, expr, rec.phases.expand, where=_sum_holds_differential)
+        expr = rec.exhaust(DL, expr, rec.phases.to_traces, where=has_differential)
         if expr == before:
             break
     expr = _wrap_terms_in_trace(rec, DL, expr)
@@ -232,7 +208,7 @@ def _to_trace_form(rec: Recorder, expr: Expr) -> Expr:
         rec.show(DL, expr)
     for i, term in enumerate(terms):
         shown = single or len(str(term)) <= LONGEST_TERM_SHOWN
-        new = rec.simplify(DL if single else term, term, TRACE_NOTATION, TO_TRACE_FORM,
+        new = rec.simplify(DL if single else term, term, rec.phases.trace_notation, rec.phases.to_trace_form,
                            show=shown, where=has_differential)
         if new != term:
             terms[i] = new
@@ -242,7 +218,7 @@ def _to_trace_form(rec: Recorder, expr: Expr) -> Expr:
         if not single:
             rec.show(DL, expr, note="using it")
     if len(terms_of(expr)) > 1:
-        expr = rec.exhaust(DL, expr, COLLECT)
+        expr = rec.exhaust(DL, expr, rec.phases.collect)
     rec.retitle(title or "Collect the terms")
     rec.end()
     return expr
@@ -255,7 +231,7 @@ def _plug_in(rec: Recorder, expr: Expr, name: str, meaning: Expr) -> Expr:
     dr = Differential(Symbol(name))
     rec.begin(f"Find `d{name}`")
     rec.show(dr, d(meaning))
-    differential = rec.exhaust(dr, d(meaning), DIFFERENTIAL)
+    differential = rec.exhaust(dr, d(meaning), rec.phases.differential)
     _check_pushed_to_variables(differential, rec.ctx)
     rec.end(keep_if_unchanged=True)
     rec.begin(f"Plug `d{name}` back into `dL`")
@@ -281,7 +257,7 @@ def _identify(rec: Recorder, expr: Expr) -> Expr:
     rec.show(g_t, m)
     gradient = Transpose(m)
     rec.show(G, gradient, implies=True)
-    gradient = rec.simplify(G, gradient, NORMAL, TIDY)
+    gradient = rec.simplify(G, gradient, rec.phases.normal, rec.phases.tidy)
     rec.end(keep_if_unchanged=True)
     return gradient
 
@@ -296,7 +272,7 @@ def transpose_variable(rec: Recorder, objective: Expr, gradient: Expr) -> Expr:
     rec.show(GradientOf(objective, x, name=name), gradient)
     answer = Transpose(gradient)
     rec.record(cat.TRANSPOSED_VARIABLE, lhs, answer, answer)
-    answer = rec.simplify(lhs, answer, NORMAL, TIDY)
+    answer = rec.simplify(lhs, answer, rec.phases.normal, rec.phases.tidy)
     rec.end()
     return answer
 
@@ -308,7 +284,7 @@ def symmetrise(rec: Recorder, gradient: Expr) -> Expr:
     rec.show(G, gradient)
     g = mul(Number(Fraction(1, 2)), add(gradient, Transpose(gradient)))
     rec.record(cat.SYMMETRISE, G, g, g)
-    g = rec.simplify(G, g, NORMAL, TIDY)
+    g = rec.simplify(G, g, rec.phases.normal, rec.phases.tidy)
     rec.end()
     return g
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Optional
 
 from generator.engine.context import Context
+from generator.engine.recorder import Recorder
 from generator.errors import ShapeError
 from generator.math.expr import Expr, Identity, Mul, Symbol, mul
 
@@ -116,9 +117,8 @@ def _match_factors(pattern: list[Expr], factors: list[Expr], result: EarlierResu
 
 def _tidy(gradient: Expr, ctx: Context) -> Expr:
     """The substituted gradient as the tidy pass writes it ((I + I^T) R is 2 R)."""
-    from generator.engine.differential import NORMAL, TIDY
-    from generator.engine.recorder import Recorder
-    return Recorder(ctx).simplify(ctx.names.gradient, gradient, NORMAL, TIDY)
+    rec = Recorder(ctx)
+    return rec.simplify(ctx.names.gradient, gradient, rec.phases.normal, rec.phases.tidy)
 
 
 def _sized_here(gradient: Expr, ctx: Context) -> Optional[Expr]:

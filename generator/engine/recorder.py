@@ -10,6 +10,7 @@ from typing import Callable, Iterable, Optional
 
 from generator.derivation import Line, SheetStep, Step
 from generator.engine.context import Context
+from generator.engine.phase_rules import DEFAULT_PHASE_RULES, PhaseRules
 from generator.engine.rule import Rule
 from generator.errors import StuckError
 from generator.math.expr import Expr
@@ -46,8 +47,9 @@ def rewrite_first(expr: Expr, rules: tuple[Rule, ...], ctx: Context,
 class Recorder:
     """Collects Steps (every rule application) and SheetSteps (what the sheet shows)."""
 
-    def __init__(self, ctx: Context):
+    def __init__(self, ctx: Context, phases: PhaseRules = DEFAULT_PHASE_RULES):
         self.ctx = ctx
+        self.phases = phases
         self.steps: list[Step] = []
         self.sheet: list[SheetStep] = []
         self._title = ""

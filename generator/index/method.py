@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 from generator.engine import catalogue as cat
-from generator.engine.differential import NORMAL, TIDY
 from generator.engine.recorder import Recorder
 from generator.math.expr import Expr
 from generator.index.calculus import COL, ROW, collapse, differentiate
@@ -48,6 +47,6 @@ def derive_elementwise(objective: Expr, rec: Recorder) -> Expr:
     rec.record(cat.rule("index-assemble"), gradient_of, EntryMatrix(collapsed, ROW, col))
     gradient = name_poly(collapsed, ctx.table)
     rec.record(cat.rule("index-name"), gradient_of, gradient)
-    gradient = rec.simplify(gradient_of, gradient, NORMAL, TIDY)
+    gradient = rec.simplify(gradient_of, gradient, rec.phases.normal, rec.phases.tidy)
     rec.end()
     return gradient

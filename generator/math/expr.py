@@ -58,8 +58,17 @@ class Expr:
         return fn(node)
 
     def __str__(self) -> str:  # the math syntax of the contract, section 2
-        from generator.syntax.printer import to_text
-        return to_text(self)
+        return _TEXT_PRINTER[0](self)
+
+
+# How a node prints in the math syntax.  The printer (generator.syntax.printer) depends
+# on this module, so it registers itself here, and `generator.math` imports it first
+# thing: every importer of the tree can print it, and this module imports no printer.
+_TEXT_PRINTER: list[Callable[[Expr], str]] = []
+
+
+def register_text_printer(printer: Callable[[Expr], str]) -> None:
+    _TEXT_PRINTER[:] = [printer]
 
 
 @dataclass(frozen=True)

@@ -1,91 +1,21 @@
-"""Sheets on disk: derive sets of problems and write their PDFs and LaTeX.
+"""The two commands over a folder: `build_directory` (what `make pdf` runs) and
+`check_problems` (`tracetrick check`).
 
-`build_directory` is what `make pdf` runs: for every set (the folder's own problems, and
-each subfolder's; generator/problem/sets.py) worksheet.pdf, solutions.pdf and one PDF
-per problem, each written atomically (a failure leaves the previous file in place).
+For every set (the folder's own problems, and each subfolder's;
+generator/problem/sets.py) a build writes worksheet.pdf, solutions.pdf and one PDF per
+problem (generator/output/sheets.py), each written atomically (a failure leaves the
+previous file in place).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable
 
 from generator.api import derive
-from generator.derivation import Derivation
 from generator.errors import TracetrickError
 from generator.problem.model import Problem
-from generator.problem.sets import DEFAULT_SET_TITLE, ProblemSet  # noqa: F401 (re-exported)
+from generator.output.sheets import Progress
 from generator.render.sheet_options import SheetOptions
-
-Progress = Callable[[int, int, str], None]
-SHEET_NAMES = ("worksheet", "solutions")  # a problem file of that name would clash
-
-
-def derive_all(problems: Sequence[Problem]) -> list[Derivation]:
-    """The problems of one sheet in order; each may cite the ones before it."""
-    done: list[Derivation] = []
-    for p in problems:
-        done.append(derive(p, tuple(done)))
-    return done
-
-
-def sheet_tex(derivations: Sequence[Derivation], kind: str, title: str,
-              description: str = "", options: SheetOptions = SheetOptions()) -> str:
-    from generator.render.latex_sheet import render_sheet
-    from generator.render.reference import reference_rows
-    return render_sheet(list(derivations), kind, title=title, description=description,
-                        reference_rows=reference_rows(derivations),
-                        template_dirs=options.template_dirs, reveal=options.reveal)
-
-
-def write_sheet_pdf(derivations: Sequence[Derivation], kind: str, out_pdf: Path,
-                    *, title: str, description: str = "",
-                    options: SheetOptions = SheetOptions()) -> Path:
-    from generator.render.pdf import compile_pdf
-    compile_pdf(sheet_tex(derivations, kind, title, description, options), out_pdf,
-                source_label=f"{kind} sheet '{title}'")
-    return out_pdf
-
-
-def write_single_pdf(derivation: Derivation, out_pdf: Path,
-                     options: SheetOptions = SheetOptions()) -> Path:
-    return write_sheet_pdf([derivation], "single", out_pdf, title=derivation.problem.title,
-                           options=options)
-
-
-def problem_file_stems(problems: Sequence[Problem]) -> list[str]:
-    """`05-trace-quadratic`, or `set-2` for the second problem of a file with several."""
-    stems, seen = [], {}
-    for p in problems:
-        stem = Path(p.source.path).stem if p.source else f"problem-{p.number}"
-        seen[stem] = seen.get(stem, 0) + 1
-        stems.append(stem if seen[stem] == 1 else f"{stem}-{seen[stem]}")
-    return stems
-
-
-@dataclass(frozen=True)
-class SheetJob:
-    """One PDF to write: the derivations on it, the kind of sheet, where, and its title."""
-
-    derivations: tuple[Derivation, ...]
-    kind: str
-    path: Path
-    title: str
-    description: str = ""
-
-
-def set_jobs(problem_set: ProblemSet, derivations: Sequence[Derivation],
-             out_dir: Path) -> list[SheetJob]:
-    """The PDFs of one set, in `out_dir`: worksheet, solutions, one per problem."""
-    ds = tuple(derivations)
-    jobs = [SheetJob(ds, kind, out_dir / f"{kind}.pdf", problem_set.title,
-                     problem_set.description) for kind in ("worksheet", "solutions")]
-    for stem, p, d in zip(problem_file_stems(problem_set.problems), problem_set.problems, ds):
-        if stem in SHEET_NAMES:
-            raise TracetrickError(f"{p.source}: its PDF would be {stem}.pdf and overwrite the "
-                                  f"set's {stem} sheet; rename the file")
-        jobs.append(SheetJob((d,), "single", out_dir / f"{stem}.pdf", p.title))
-    return jobs
 
 
 def build_directory(problems_dir: Path, out_dir: Path, progress: Progress | None = None,

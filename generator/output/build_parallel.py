@@ -75,7 +75,7 @@ class SetPlan:
 
 def plan_set(problem_set: ProblemSet, key: str, out_dir: Path, environment: str) -> SetPlan:
     """The PDFs of one set, as build.set_jobs lays them out."""
-    from generator.output.build import SHEET_NAMES, problem_file_stems
+    from generator.output.sheets import SHEET_NAMES, problem_file_stems
     problems = problem_set.problems
     folder = out_dir / problem_set.name
     everything = tuple(range(len(problems)))
@@ -322,7 +322,7 @@ class _Build:
 
     def _render(self, at: tuple[int, int]) -> None:
         """The PDF's LaTeX source; typeset only when it is not the source of the PDF there."""
-        from generator.output.build import sheet_tex
+        from generator.output.sheets import sheet_tex
         out = self._output(at)
         tex = sheet_tex([self.on_sheet[(at[0], i)] for i in out.problems], out.kind,
                         out.title, out.description, for_sheet_of_build(self.options, out.kind))

@@ -65,7 +65,7 @@ def build_pages(problems_dir: Path, out_dir: Path, fmt: str,
     """Every set of the folder as pages: worksheet, solutions and one page per problem,
     in out_dir and out_dir/<set>/, like the PDFs (build.set_jobs); MathJax once, in
     out_dir/_assets/.  Returns the pages written, in order."""
-    from generator.output.build import derive_all, set_jobs
+    from generator.output.sheets import derive_all, set_jobs
     from generator.problem.sets import load_sets
     from generator.render.mathjax import script_src
     from generator.render.pdf import write_text_atomic

@@ -18,7 +18,8 @@ from functools import singledispatch
 
 from generator.math.expr import (
     Add, Det, Differential, Elementwise, Expr, Hadamard, Identity, Inverse, LogDet, Mul, Ones,
-    Norm, Number, Power, Quantity, SumEntries, Symbol, Trace, Transpose, mul, split_coefficient,
+    Norm, Number, Power, Quantity, SumEntries, Symbol, Trace, Transpose, mul,
+    register_text_printer, split_coefficient,
 )
 from generator.syntax.limits import MAX_DEPTH, room_for_nesting
 from generator.syntax.names import differential_target
@@ -189,3 +190,6 @@ def _(expr: Norm) -> str:
     if "|" in inner:
         inner = f"({inner})"
     return f"||{inner}||" + ("_F" if expr.frobenius else "")
+
+
+register_text_printer(to_text)

@@ -1,0 +1,64 @@
+"""Which rules each phase of the differential method may apply: data, not code.
+
+The phases (generator/engine/differential.py) read their rule lists from a `PhaseRules`
+handed to the Recorder, so a test or a later method swaps one list (a deliberately
+broken rule, a rule left out) with `dataclasses.replace`, without touching the
+catalogue the reference page is printed from.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.engine import catalogue as cat
+from generator.engine.rule import Rule
+
+
+@dataclass(frozen=True)
+class PhaseRules:
+    """The rule list of each phase, tried in order at each subterm."""
+
+    # phase 1: norms as products
+    trace_form: tuple[Rule, ...]
+    # phase 2: push d inwards
+    differential: tuple[Rule, ...]
+    # phase 3: split with the linearity of the trace, expanding only sums that hold d
+    linearity: tuple[Rule, ...]
+    expand: tuple[Rule, ...]
+    to_traces: tuple[Rule, ...]
+    # phase 4: every term to tr(M dX), its notation kept normal between moves
+    trace_notation: tuple[Rule, ...]
+    to_trace_form: tuple[Rule, ...]
+    collect: tuple[Rule, ...]
+    # phase 5 and every tidy pass: notation kept normal (`normal`, to exhaustion)
+    # between single pieces of algebra (`tidy`), so that no rule sees `S^-T I_n N`
+    # where a teacher sees `N S^-T`
+    normal: tuple[Rule, ...]
+    tidy: tuple[Rule, ...]
+
+
+DEFAULT_PHASE_RULES = PhaseRules(
+    trace_form=cat.rules("norm-squared"),
+    differential=cat.rules(
+        "differential-constant", "differential-trace", "differential-sum",
+        "differential-product", "differential-transpose", "differential-inverse",
+        "differential-det", "differential-logdet", "differential-power",
+        "differential-hadamard", "differential-elementwise", "differential-sum-entries",
+        "differential-norm", "drop-zero"),
+    linearity=cat.rules("trace-sum", "sum-linearity", "drop-zero", "hadamard-scalar",
+                        "hadamard-sign", "hadamard-cancel", "sigmoid-from-exp"),
+    expand=cat.rules("transpose-sum", "distribute", "hadamard-distribute"),
+    to_traces=cat.rules("hadamard-rearrange", "sum-as-trace", "trace-scalar-factor"),
+    trace_notation=cat.rules(
+        "transpose-product", "transpose-sum", "transpose-transpose", "transpose-scalar",
+        "scalar-commute", "drop-zero"),
+    to_trace_form=cat.rules("trace-transpose", "trace-cyclic", "trace-hadamard"),
+    collect=cat.rules("trace-collect", "collect-like-terms", "factor-common", "drop-zero"),
+    normal=cat.rules(
+        "transpose-product", "transpose-sum", "transpose-transpose", "transpose-scalar",
+        "transpose-inverse", "inverse-inverse", "identity-product", "drop-zero",
+        "hadamard-sign", "scalar-commute"),
+    tidy=cat.rules(
+        "transpose-symmetric", "cancel-inverse", "hadamard-cancel", "sigmoid-from-exp",
+        "hadamard-expand", "expand-identity", "collect-like-terms", "factor-number",
+        "factor-out", "factor-some", "product-to-power", "order-terms"),
+)
