@@ -1,20 +1,32 @@
 """The second opinion from sympy: recorded, never trusted over the numeric check."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from generator.api import derive
 from generator.problem.loader import problem_from_text
 from generator.syntax.parser import parse
 from generator.check.sympy_bridge import from_sympy, sympy_gradient, to_sympy
+from generator.check.verify import agree
+from generator.math.shapes import infer_shapes
 
 
 @pytest.mark.parametrize("text", ["tr(X^T A X)", "(A + A^T) X", "2 A^T (A X - B)",
-                                  "X^-1 A", "det(X) tr(X)"])
+                                  "X^-1 A", "det(X) tr(X)", "(X + I) A", "1/2 X^T"])
 def test_translation_round_trip(text):
+    """Through sympy and back, the expression keeps its value on random instances."""
     problem = problem_from_text(f"tr({text})", "X")
-    expr = parse(text)
-    assert from_sympy(to_sympy(expr, problem.symbols)) is not None
+    (expr,) = infer_shapes(parse(text), {s.name: replace(s, declared=True)
+                                         for s in problem.symbols.symbols}, "X").exprs
+    back = from_sympy(to_sympy(expr, problem.symbols))
+    assert agree(expr, back, problem.symbols, "X") < 1e-12
+
+
+def test_a_changed_translation_would_be_caught():
+    problem = problem_from_text("tr(X A)", "X")
+    assert agree(parse("X A"), parse("A X"), problem.symbols, "X") > 1e-3
 
 
 @pytest.mark.parametrize("objective, wrt", [("tr(X^T A X)", "X"), ("tr(A X)", "X"),
