@@ -168,4 +168,4 @@ def test_catalogue_ids_are_unique_kebab_case_with_a_law():
     assert len(ids) == len(set(ids))
     for r in cat.CATALOGUE:
         assert r.id == r.id.lower() and " " not in r.id
-        assert r.law and r.says and r.name
+        assert (r.law or r.law_latex) and r.says and r.name

@@ -40,7 +40,7 @@ GOLDEN = [
     ("A - 2 B", r"A - 2 B"),
     ("-X", r"-X"),
     ("2 3^T", r"2 \cdot 3^{T}"),
-    ("A .* B ./ C", r"A \odot B \oslash C"),
+    ("A .* B ./ C", r"(A \odot B) \oslash C"),   # a quotient of a product: grouped
     ("exp(v) .* (1 - sigmoid(v))", r"\exp\left(v\right) \odot (1 - \sigma\left(v\right))"),
     ("log(v)", r"\log\left(v\right)"),
     ("det(X)", r"\det X"),

@@ -15,81 +15,80 @@ def _not_a_rewrite(node, ctx):
     return None
 
 
-THEOREM = Rule(
+def procedure(rule_id: str, group: str, name: str, law_latex: str, says: str,
+              conditions: tuple[str, ...] = ()) -> Rule:
+    """A step the phase code takes itself (a theorem, naming, a move of the solve): its
+    law is shown in LaTeX, as the math syntax cannot write it."""
+    return Rule(rule_id, group, name, "", says, _not_a_rewrite, conditions, law_latex=law_latex)
+
+
+THEOREM = procedure(
     "identify-gradient", "theorem", "identify G",
     r"\text{If } \mathrm{d}L = \operatorname{tr}(G^{T}\mathrm{d}X) \text{ then } \nabla_X L = G",
-    "Identify G: if dL = tr(G^T dX) then grad_X L = G", _not_a_rewrite)
+    "Identify G: if dL = tr(G^T dX) then grad_X L = G")
 
-ABBREVIATE = Rule(
+ABBREVIATE = procedure(
     "introduce-name", "trace", "name a repeated subexpression",
     r"L = f(R),\ R = g(X):\ \text{find } \mathrm{d}R \text{ once, then substitute}",
-    "Name the repeated subexpression, to take its differential once (chain rule)",
-    _not_a_rewrite)
+    "Name the repeated subexpression, to take its differential once (chain rule)")
 
-SUBSTITUTE = Rule(
+SUBSTITUTE = procedure(
     "substitute", "algebra", "plug it back",
     r"R,\ \mathrm{d}R \text{ replaced by what they stand for}",
-    "Plug the differential of the named subexpression back in", _not_a_rewrite)
+    "Plug the differential of the named subexpression back in")
 
-EARLIER_RESULT = Rule(
+EARLIER_RESULT = procedure(
     "earlier-result", "theorem", "an earlier problem",
     r"\text{if } \nabla_X f = G(X) \text{ then } \mathrm{d}f(R) = \operatorname{tr}(G(R)^{T}\mathrm{d}R)",
-    "Use the gradient found in an earlier problem of the sheet", _not_a_rewrite)
+    "Use the gradient found in an earlier problem of the sheet")
 
-TRANSPOSED_VARIABLE = Rule(
+TRANSPOSED_VARIABLE = procedure(
     "gradient-transposed", "theorem", "gradient with respect to a transpose",
     r"\nabla_{X^{T}} L = (\nabla_X L)^{T}",
-    "The gradient with respect to X^T is the transpose of the gradient with respect to X",
-    _not_a_rewrite)
+    "The gradient with respect to X^T is the transpose of the gradient with respect to X")
 
-SYMMETRISE = Rule(
+SYMMETRISE = procedure(
     "symmetrise-gradient", "theorem", "symmetrise",
     r"\nabla_X^{\mathrm{sym}} L = \tfrac{1}{2}(G + G^{T}) \text{ for a symmetric } X",
-    "For a symmetric variable, take the symmetric part of the gradient", _not_a_rewrite)
+    "For a symmetric variable, take the symmetric part of the gradient")
 
 INDEX_RULES = (
-    Rule("index-expand", "index", "write with indices",
+    procedure("index-expand", "index", "write with indices",
          r"(AB)_{ij} = \sum_k A_{ik}B_{kj},\ \operatorname{tr}A = \sum_i A_{ii},\ (A^{T})_{ij} = A_{ji}",
-         "Write L with indices: products sum over their inner index", _not_a_rewrite),
-    Rule("index-differentiate", "index", "differentiate one entry",
+         "Write L with indices: products sum over their inner index"),
+    procedure("index-differentiate", "index", "differentiate one entry",
          r"\frac{\partial X_{ij}}{\partial X_{pq}} = \delta_{ip}\delta_{jq}",
-         "Differentiate with respect to one entry (product rule)", _not_a_rewrite),
-    Rule("kronecker-collapse", "index", "the deltas collapse the sums",
-         r"\sum_j A_{ij}\delta_{jp} = A_{ip}", "The Kronecker deltas collapse the sums",
-         _not_a_rewrite),
-    Rule("gradient-definition", "theorem", "the gradient is the matrix of partials",
+         "Differentiate with respect to one entry (product rule)"),
+    procedure("kronecker-collapse", "index", "the deltas collapse the sums",
+         r"\sum_j A_{ij}\delta_{jp} = A_{ip}", "The Kronecker deltas collapse the sums"),
+    procedure("gradient-definition", "theorem", "the gradient is the matrix of partials",
          r"(\nabla_X L)_{pq} = \frac{\partial L}{\partial X_{pq}}",
-         "The gradient is the matrix of partial derivatives (it has the shape of X)",
-         _not_a_rewrite),
-    Rule("index-assemble", "index", "assemble the matrix",
+         "The gradient is the matrix of partial derivatives (it has the shape of X)"),
+    procedure("index-assemble", "index", "assemble the matrix",
          r"\left[\frac{\partial L}{\partial X_{pq}}\right]_{pq}",
-         "Assemble the matrix entry by entry", _not_a_rewrite),
-    Rule("index-name", "index", "name the matrix",
+         "Assemble the matrix entry by entry"),
+    procedure("index-name", "index", "name the matrix",
          r"[A_{qp}]_{pq} = A^{T},\ \left[\sum_k A_{pk}B_{kq}\right]_{pq} = AB",
-         "Name the matrix of entries as a matrix expression", _not_a_rewrite),
+         "Name the matrix of entries as a matrix expression"),
 )
 
 SOLVE_RULES = (
-    Rule("solve-set-zero", "solve", "set the gradient to zero",
+    procedure("solve-set-zero", "solve", "set the gradient to zero",
          r"\nabla_X L = 0 \text{ at a stationary point}",
-         "Set the gradient to zero", _not_a_rewrite),
-    Rule("solve-move-constant", "solve", "move the constant terms",
-         r"MX + C = 0 \iff MX = -C", "Move the terms without the variable to the right",
-         _not_a_rewrite),
-    Rule("solve-cancel-scalar", "solve", "divide by a scalar",
-         r"cA = cB \iff A = B \text{ for } c \neq 0", "Divide both sides by the common factor",
-         _not_a_rewrite),
-    Rule("solve-transpose", "solve", "transpose the equation",
-         r"G = 0 \iff G^{T} = 0", "Transpose both sides", _not_a_rewrite),
-    Rule("solve-multiply-through", "solve", "multiply by the variable",
+         "Set the gradient to zero"),
+    procedure("solve-move-constant", "solve", "move the constant terms",
+         r"MX + C = 0 \iff MX = -C", "Move the terms without the variable to the right"),
+    procedure("solve-cancel-scalar", "solve", "divide by a scalar",
+         r"cA = cB \iff A = B \text{ for } c \neq 0", "Divide both sides by the common factor"),
+    procedure("solve-transpose", "solve", "transpose the equation",
+         r"G = 0 \iff G^{T} = 0", "Transpose both sides"),
+    procedure("solve-multiply-through", "solve", "multiply by the variable",
          r"M = 0 \Rightarrow XMX = 0 \text{ for an invertible } X",
-         "Multiply by the (invertible) variable, so that its inverses cancel", _not_a_rewrite,
-         conditions=("X invertible",)),
-    Rule("solve-factor", "solve", "factor out the variable",
-         r"M_1X + M_2X = (M_1 + M_2)X", "Factor out the variable", _not_a_rewrite),
-    Rule("solve-invert", "solve", "multiply by the inverse",
-         r"MX = C \iff X = M^{-1}C", "Multiply both sides by the inverse",
-         _not_a_rewrite, conditions=("M invertible",)),
+         "Multiply by the (invertible) variable, so that its inverses cancel", conditions=("X invertible",)),
+    procedure("solve-factor", "solve", "factor out the variable",
+         r"M_1X + M_2X = (M_1 + M_2)X", "Factor out the variable"),
+    procedure("solve-invert", "solve", "multiply by the inverse",
+         r"MX = C \iff X = M^{-1}C", "Multiply both sides by the inverse", conditions=("M invertible",)),
 )
 
 CATALOGUE: tuple[Rule, ...] = (

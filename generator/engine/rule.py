@@ -16,9 +16,13 @@ Because = Callable[[Expr, Expr], str]
 class Rule:
     """A rewrite law.
 
-    `law` is LaTeX and is what the reference page prints; `name` is the short phrase a
-    step title uses ("product rule"); `says` is the one-line justification of the JSON
-    trace.  `apply(node, ctx)` returns the rewritten node, or None where the law does
+    `law` is the law in the math syntax, its equations separated by `;`
+    ("tr(A B) = tr(B A)"), over the names of generator/engine/laws.py, with its side
+    conditions in `conditions` ("A symmetric"); the reference page typesets it and a test
+    checks it numerically.  Where the math syntax cannot write the law (a sum over j,
+    indices, a procedure on equations) `law` is empty and `law_latex` is the LaTeX
+    shown.  `name` is the short phrase a step title uses ("product rule"); `says` is the
+    one-line justification of the JSON trace.  `apply(node, ctx)` returns the rewritten node, or None where the law does
     not apply to that node.  `minor` rules (dropping a zero, `(A^T)^T = A`) are shown
     merged into the neighbouring line of the sheet, as a teacher would write them.
     A rule whose use depends on a property of a symbol says so on its line through
@@ -35,6 +39,7 @@ class Rule:
     conditions: tuple[str, ...] = ()
     minor: bool = False
     because: Union[str, Because] = field(default="", compare=False)
+    law_latex: str = ""
 
     def note(self, before: Expr, after: Expr) -> str:
         """The note on the sheet line of one application of this rule ('' for none)."""

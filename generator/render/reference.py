@@ -1,16 +1,24 @@
 """The reference section of every sheet, printed from the rule catalogue.
 
-Every rule of the catalogue is listed with its law, numbered in the order of the
-notes (trace, transpose, differential, ...), and every step of a solution cites the
-numbers of the rules it used; the numbers come from here, so the page and the
-citations cannot drift from what the engine does.
+Every law of the catalogue is listed once, typeset from its math syntax
+(generator/engine/laws.py), numbered in the order of the notes (trace, transpose,
+differential, ...); every step of a solution cites the numbers of the rules it used.
+Rules that apply one law in two ways (`tr(A + B) = tr(A) + tr(B)` split or collected,
+a Hadamard product expanded in two phases) share its number.  The numbers come from
+here, so the page and the citations cannot drift from what the engine does.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import NamedTuple, Sequence
 
 from generator.engine.catalogue import CATALOGUE
+from generator.engine.laws import conditions_of, law_equations, law_table
 from generator.engine.rule import Rule
+from generator.errors import ShapeError
+from generator.math.shapes import is_scalar
+from generator.syntax.latex import to_latex
+from generator.syntax.latex_names import name_latex
 
 # Groups shown on the reference page, in the order of the notes.
 SHOWN_GROUPS = ("trace", "transpose", "differential", "hadamard", "index", "theorem",
@@ -23,10 +31,52 @@ class ReferenceEntry(NamedTuple):
     name: str     # prose
 
 
+_ARTICLE = {"scalar": "a scalar", "symmetric": "a symmetric", "invertible": "an invertible",
+            "constant": "a constant"}
+
+
+@lru_cache(maxsize=None)
+def law_latex(rule: Rule) -> str:
+    """The law as LaTeX: its equations typeset, then its conditions in words."""
+    if not rule.law:
+        return rule.law_latex
+    table = law_table(rule)
+
+    def scalar(e) -> bool:
+        try:
+            return is_scalar(e, table)
+        except ShapeError:
+            return False
+    shown = rule.law_latex or r",\quad ".join(
+        f"{to_latex(left, scalar)} = {to_latex(right, scalar)}"
+        for left, right in law_equations(rule))
+    words = [rf"{name_latex(name)} \neq 0" if prop == "nonzero"
+             else rf"\text{{{_ARTICLE[prop]} }} {name_latex(name)}"
+             for name, prop in conditions_of(rule)]
+    return shown + (r"\quad\text{for } " + r",\ ".join(words) if words else "")
+
+
 def numbered_rules() -> tuple[tuple[int, Rule], ...]:
+    """Every rule with the number of its law.  Rules of one law share it, and so does a
+    rule whose equations are all among another's (factor-out's `A B C + A D C` is the
+    first equation of factor-common, which may also write `A B + A = A (B + I)`)."""
     ordered = [r for group in SHOWN_GROUPS for r in CATALOGUE if r.group == group]
     ordered += [r for r in CATALOGUE if r.group not in SHOWN_GROUPS]
-    return tuple(enumerate(ordered, 1))
+    keys = [_law_key(r) for r in ordered]
+    # each rule's law shown under the widest law that holds all its equations
+    shown_as = [next(k for k in sorted(keys, key=len, reverse=True) if key <= k)
+                for key in keys]
+    numbers: dict[frozenset, int] = {}
+    for key in shown_as:
+        numbers.setdefault(key, len(numbers) + 1)
+    return tuple((numbers[key], rule) for key, rule in zip(shown_as, ordered))
+
+
+def _law_key(rule: Rule) -> frozenset:
+    """What makes two laws the same: the same equations, each read either way round."""
+    if not rule.law:
+        return frozenset({rule.law_latex})
+    return frozenset(frozenset(pair) for pair in law_equations(rule))
 
 
 _NUMBERS = {rule.id: n for n, rule in numbered_rules()}
@@ -37,8 +87,13 @@ def rule_number(rule_id: str) -> int:
 
 
 def reference_rows(derivations: Sequence = ()) -> list[ReferenceEntry]:
-    """Every law of the catalogue, numbered (the same page whatever the derivations)."""
-    return [ReferenceEntry(n, rule.law, rule.name) for n, rule in numbered_rules()]
+    """Every law of the catalogue once, numbered (the same page whatever the derivations);
+    a law two rules share is shown as the one with the most equations writes it."""
+    widest: dict[int, Rule] = {}
+    for number, rule in numbered_rules():
+        if number not in widest or len(_law_key(rule)) > len(_law_key(widest[number])):
+            widest[number] = rule
+    return [ReferenceEntry(n, law_latex(rule), rule.name) for n, rule in sorted(widest.items())]
 
 
 def citation(rule_ids: Sequence[str]) -> str:

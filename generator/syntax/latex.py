@@ -141,10 +141,15 @@ class TraceTrickLatexPrinter:
 
     def _print_Hadamard(self, expr: Hadamard) -> str:
         op = r" \oslash " if expr.divide else r" \odot "
-        return self._hadamard_operand(expr.left, False) + op + self._hadamard_operand(expr.right, True)
+        return (self._hadamard_operand(expr.left, False, expr.divide) + op
+                + self._hadamard_operand(expr.right, True, expr.divide))
 
-    def _hadamard_operand(self, operand: Expr, right: bool) -> str:
-        if isinstance(operand, Add) or (right and isinstance(operand, Hadamard)) or is_negative(operand):
+    def _hadamard_operand(self, operand: Expr, right: bool, divide: bool) -> str:
+        """Parenthesised where the syntax needs it, and where a quotient meets a product
+        (`(1 \oslash B) \odot \mathrm{d}X`): left to right is right, but unread."""
+        mixed = isinstance(operand, Hadamard) and operand.divide != divide
+        if isinstance(operand, Add) or (right and isinstance(operand, Hadamard)) or mixed \
+                or is_negative(operand):
             return group(self._print(operand))
         return self._print(operand)
 

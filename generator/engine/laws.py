@@ -1,0 +1,79 @@
+"""A rule's law as mathematics: its equations in the math syntax, over one table of names.
+
+Each rule of the catalogue writes its law once, in the math syntax (`"tr(A B) = tr(B A)"`,
+several equations separated by `;`), with its side conditions as words (`"A symmetric"`,
+`"c scalar"`).  The reference page typesets it from here (generator/render/reference.py)
+and a test checks every equation numerically on random instances, differentials
+included, so the printed law and the checked one are the same text.
+
+The names of every law: upper case letters are n x n matrices, `x`, `u`, `y`, `z` are
+vectors of size n, `a`, `c`, `s` and Greek letters are scalars; a condition adds a
+property (symmetric, invertible), makes a name constant, or says a vector is nonzero.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import lru_cache
+
+from generator.engine.rule import Rule
+from generator.math.expr import Expr, Hadamard
+from generator.math.shapes import infer_shapes
+from generator.math.symbols import SymbolInfo, SymbolTable
+from generator.syntax.parser import parse
+
+MATRICES = ("A", "B", "C", "D", "M", "S", "X", "Z")
+VECTORS = ("u", "x", "y", "z")
+SCALARS = ("a", "c", "s", "alpha")
+SIZE = "n"
+# a condition's property -> the symbol property it gives (None: no property of the table)
+PROPERTIES = {"symmetric": "symmetric", "invertible": "invertible", "constant": None,
+              "nonzero": None, "scalar": None}
+
+
+def conditions_of(rule: Rule) -> tuple[tuple[str, str], ...]:
+    """(name, property) of each side condition: ("A symmetric",) -> (("A", "symmetric"),)."""
+    pairs = []
+    for condition in rule.conditions:
+        name, _, prop = condition.partition(" ")
+        if prop not in PROPERTIES:
+            raise ValueError(f"rule {rule.id}: unknown condition {condition!r}; "
+                             f"use one of {', '.join(PROPERTIES)}")
+        pairs.append((name, prop))
+    return tuple(pairs)
+
+
+def law_table(rule: Rule) -> SymbolTable:
+    """The shapes and properties of the law's names, its conditions applied."""
+    infos = [SymbolInfo(n, (SIZE, SIZE), constant=False, declared=True) for n in MATRICES]
+    infos += [SymbolInfo(n, (SIZE,), constant=False, declared=True) for n in VECTORS]
+    infos += [SymbolInfo(n, (), constant=False, declared=True) for n in SCALARS]
+    table = {info.name: info for info in infos}
+    for name, prop in conditions_of(rule):
+        info = table[name]
+        if prop == "constant":
+            table[name] = replace(info, constant=True)
+        elif PROPERTIES[prop] is not None:
+            table[name] = replace(info, properties=info.properties | {PROPERTIES[prop]})
+    return SymbolTable(tuple(table.values()))
+
+
+@lru_cache(maxsize=None)
+def law_equations(rule: Rule) -> tuple[tuple[Expr, Expr], ...]:
+    """The law's equations as (left, right) trees, every identity sized: () for a law
+    the math syntax cannot write (a sum over j, indices, a procedure)."""
+    if not rule.law:
+        return ()
+    table = law_table(rule)
+    declared = {s.name: s for s in table.symbols}
+    equations = []
+    for text in rule.law.split(";"):
+        left, sep, right = text.partition("=")
+        if not sep:
+            raise ValueError(f"rule {rule.id}: the law {text!r} is not an equation")
+        # both sides as one node, so that inference gives them one shape (`X X^-1 = I`
+        # sizes the I from the left side)
+        both = Hadamard(parse(left.strip(), differentials=True),
+                        parse(right.strip(), differentials=True))
+        (sized,) = infer_shapes(both, declared, None).exprs
+        equations.append((sized.left, sized.right))
+    return tuple(equations)
