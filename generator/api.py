@@ -54,7 +54,6 @@ def derive(problem: Problem, earlier: tuple[Derivation, ...] = (), *,
     if problem.solve:
         found = solve_for(rec, gradient)
         solution, conditions = found.value, found.conditions
-    rec.end()
     claim = Claim(problem.objective, problem.wrt, rec.ctx.table, dict(result.definitions),
                   tuple(rec.steps), gradient, solution, rec.ctx.names)
     verification = Verification(0, 0.0, 0)
@@ -65,8 +64,7 @@ def derive(problem: Problem, earlier: tuple[Derivation, ...] = (), *,
     _check_expected(problem, "solution", problem.solution, solution, rec.ctx)
     return Derivation(
         problem=problem,
-        steps=tuple(rec.steps),
-        sheet=tuple(rec.sheet),
+        records=tuple(rec.records),
         gradient=answer,
         verification=verification,
         solution=solution,
@@ -107,7 +105,7 @@ def _results(earlier: tuple[Derivation, ...]) -> tuple[EarlierResult, ...]:
 def _elementwise(problem: Problem, rec: Recorder) -> GradientResult:
     from generator.index.method import derive_elementwise
     gradient = derive_elementwise(problem.objective, rec)
-    return GradientResult(tuple(rec.steps), tuple(rec.sheet), gradient, (), rec.ctx)
+    return GradientResult(tuple(rec.records), gradient, (), rec.ctx)
 
 
 def _conventions(problem: Problem) -> tuple[str, ...]:

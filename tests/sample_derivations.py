@@ -1,4 +1,5 @@
-"""Derivations written out by hand, as the engine will record them.
+"""Derivations written out by hand, as the engine records them (phases, steps and
+stated equations; generator/render/sheet.py lays them out).
 
 They let the renderers be tested without the engine: Problem 5 of the notes (trace
 of a quadratic product, four steps) and Problem 6 (linear regression, solved for x),
@@ -6,12 +7,15 @@ line for line as the notes write them.
 """
 from __future__ import annotations
 
-from generator.derivation import Condition, Derivation, Line, SheetStep, Step, Verification
+from generator.derivation import Condition, Derivation, Phase, Statement, Step, Verification
+from generator.engine.names import engine_names
 from generator.math.expr import Add, Inverse, Mul, Number, Symbol, Trace, Transpose, add, d, mul, neg
 from generator.problem.model import Problem
 from generator.math.symbols import SymbolInfo, SymbolTable
 
-A, X, G, L = Symbol("A"), Symbol("X"), Symbol("G"), Symbol("L")
+NAMES = engine_names()
+A, X = Symbol("A"), Symbol("X")
+G, L = NAMES.gradient, NAMES.objective
 x, b, R = Symbol("x"), Symbol("b"), Symbol("R")
 dX, dL = d(X), d(L)
 T = Transpose
@@ -40,34 +44,26 @@ def problem5() -> Derivation:
     turned = Add((Trace(Mul((T(X), T(A), dX))), Trace(Mul((T(X), A, dX)))))
     collected = Trace(Mul((T(X), Add((T(A), A)), dX)))
     gradient = Mul((Add((A, T(A))), X))
-    sheet = (
-        SheetStep("Take the differential of both sides; product rule", (
-            Line(Trace(d(Mul((T(X), A, X)))), lhs=dL),
-            Line(Trace(product)),
-        ), ("differential-trace", "differential-product")),
-        SheetStep("Linearity of the trace", (
-            Line(split, lhs=dL),
-        ), ("trace-linear",)),
-        SheetStep("Trace of a transpose is the same", (
-            Line(Trace(Mul((T(X), T(A), dX))), lhs=Trace(Mul((T(dX), A, X)))),
-            Line(turned, lhs=dL, implies=True),
-            Line(Trace(add(Mul((T(X), T(A), dX)), Mul((T(X), A, dX))))),
-            Line(collected),
-        ), ("trace-transpose", "trace-linear", "factor")),
-        SheetStep("Identify G", (
-            Line(Mul((T(X), Add((T(A), A)))), lhs=T(G)),
-            Line(gradient, lhs=G, implies=True),
-        ), ("identify-gradient",)),
-    )
-    steps = (
+    records = (
+        Phase("differential"),
+        Statement("start", dL, Trace(d(Mul((T(X), A, X))))),
         Step("differential-product", "Product rule of the differential", dL, Trace(product)),
-        Step("trace-linear", "Linearity of the trace", dL, split),
-        Step("trace-transpose", "Trace of a transpose", dL, turned),
-        Step("trace-linear", "Linearity of the trace", dL, collected),
+        Phase("linearity"),
+        Step("trace-sum", "Linearity of the trace", dL, split),
+        Phase("terms-to-trace-form"),
+        Step("trace-transpose", "Trace of a transpose", Trace(Mul((T(dX), A, X))),
+             Trace(Mul((T(X), T(A), dX)))),
+        Statement("assembled", dL, turned),
+        Phase("collect"),
+        Step("trace-collect", "Linearity of the trace", dL,
+             Trace(add(Mul((T(X), T(A), dX)), Mul((T(X), A, dX))))),
+        Step("factor-common", "Factor out the common factors", dL, collected),
+        Phase("identify"),
         Step("identify-gradient", "Identify G: if dL = tr(G^T dX) then grad_X L = G",
-             G, gradient),
+             T(G), Mul((T(X), Add((T(A), A))))),
+        Statement("implies", G, gradient),
     )
-    return Derivation(problem, steps, sheet, gradient, CHECKED)
+    return Derivation(problem, records, gradient, CHECKED, names=NAMES)
 
 
 def problem6() -> Derivation:
@@ -88,16 +84,15 @@ def problem6() -> Derivation:
     )
     gradient = mul(Number(2), T(A), residual)
     solution = Mul((Inverse(Mul((T(A), A))), T(A), b))
-    sheet = (
-        SheetStep("Convert L to trace form", (
-            Line(Trace(Mul((T(R), R))), lhs=L, note="where", note_math=residual,
-                 note_math_lhs=R),
-        ), ("trace-scalar",)),
-        SheetStep("Identify G", (
-            Line(mul(Number(2), T(residual), A), lhs=T(G)),
-            Line(gradient, lhs=G, implies=True),
-        ), ("identify-gradient",)),
+    records = (
+        Phase("trace-form"),
+        Step("introduce-name", "Name the repeated subexpression", L, Trace(Mul((T(R), R))),
+             changed=R, before=residual),
+        Phase("identify"),
+        Step("identify-gradient", "Identify G: if dL = tr(G^T dX) then grad_X L = G",
+             T(G), mul(Number(2), T(residual), A)),
+        Statement("implies", G, gradient),
     )
-    return Derivation(problem, (), sheet, gradient, CHECKED, solution=solution,
+    return Derivation(problem, records, gradient, CHECKED, solution=solution, names=NAMES,
                       conditions=(Condition(mul(T(A), A), "invertible"),),
                       notes=("x is a column vector; the gradient has its shape.",))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 PACKAGE = Path(__file__).resolve().parent.parent / "generator"
 
 
@@ -85,3 +87,20 @@ def test_the_top_of_the_package_is_grouped_by_concern():
     assert len(modules) <= 8, modules
     for concern in ("math", "syntax", "problem", "engine", "check", "render", "output"):
         assert (PACKAGE / concern / "__init__.py").is_file(), concern
+
+
+@pytest.mark.parametrize("lower, upper", [
+    ("generator.engine", ("generator.render", "generator.output", "generator.cli",
+                          "generator.api", "generator.problem")),
+    ("generator.math", ("generator.engine", "generator.render", "generator.check",
+                        "generator.problem", "generator.output")),
+    ("generator.check", ("generator.render", "generator.output", "generator.cli")),
+    ("generator.derivation", ("generator.render",)),
+])
+def test_the_engine_records_and_never_lays_out(lower, upper):
+    """Data flows one way: the engine and the tree know nothing of sheets, files or the
+    command line (the sheet is generator.render.sheet's function of the records)."""
+    graph = import_graph()
+    for module, targets in graph.items():
+        if module == lower or module.startswith(lower + "."):
+            assert not {t for t in targets if t.startswith(upper)}, module

@@ -7,6 +7,7 @@ from pathlib import Path
 from generator.api import cites_earlier, derive
 from generator.problem.loader import load_file, problem_from_text
 from generator.syntax.printer import to_text
+from generator.render.sheet import sheet_of
 
 PROBLEMS = Path(__file__).resolve().parent.parent / "problems"
 
@@ -21,7 +22,7 @@ def test_problem_6_uses_problem_5_in_one_step():
     p5, p6 = _notes_problems()
     d5 = derive(p5)
     d6 = derive(p6, earlier=(d5,))
-    step = d6.sheet[1]
+    step = sheet_of(d6)[1]
     assert step.title == "Take the differential of both sides, as in Problem 5"
     assert [to_text(line.rhs) for line in step.lines] == ["d(tr(R^T R))", "tr(2 R^T dR)"]
     assert step.lines[-1].note == "by Problem 5, with `A = I`"

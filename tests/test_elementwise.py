@@ -9,6 +9,7 @@ from generator.problem.loader import problem_from_text
 from generator.render.latex_sheet import math_printer
 from generator.syntax.printer import to_text
 from generator.check.verify import agree
+from generator.render.sheet import sheet_of
 
 CASES = [  # (objective, wrt, the answer as a teacher writes it)
     ("tr(A B)", "A", "B^T"),
@@ -35,7 +36,7 @@ def test_t1_entry_by_entry_golden():
     assert lines["index-differentiate"] == "sum_{i,j} delta_ip delta_jq B_ji"
     assert lines["kronecker-collapse"] == "B_qp"
     assert lines["index-name"] == "B^T"
-    assert [s.title for s in d.sheet] == [
+    assert [s.title for s in sheet_of(d)] == [
         "Write `L` with indices", "Differentiate with respect to one entry `A_pq`",
         "Assemble the matrix of partial derivatives"]
     assert d.verification.max_rel_error < 1e-12
@@ -105,5 +106,5 @@ def test_t2_the_gradient_with_respect_to_a_transpose(method):
     d = derive(problem_from_text("tr(A B)", "A^T", method=method))
     assert to_text(d.gradient) == "B"
     assert "gradient-transposed" in [s.rule for s in d.steps]
-    assert d.sheet[-1].title == "The gradient with respect to `A^T` (T2)"
+    assert sheet_of(d)[-1].title == "The gradient with respect to `A^T` (T2)"
     assert d.problem.wrt_text == "A^T"

@@ -17,11 +17,12 @@ from generator.math.expr import Quantity, Symbol
 from generator.render.text import render_text
 from generator.syntax.parser import parse
 from generator.check.verify import agree
+from generator.render.sheet import sheet_of
 
 
 def _lhs_quantities(derivation) -> set[Quantity]:
     found = set()
-    for step in derivation.sheet:
+    for step in sheet_of(derivation):
         for line in step.lines:
             if line.lhs is not None:
                 found |= {n for n in line.lhs.walk() if isinstance(n, Quantity)}

@@ -14,6 +14,7 @@ from generator.problem.loader import load_file
 from generator.syntax.parser import parse
 from generator.syntax.printer import to_text
 from generator.check.verify import agree
+from generator.render.sheet import sheet_of
 
 PROBLEMS = Path(__file__).resolve().parent.parent / "problems"
 
@@ -79,29 +80,29 @@ def _derived(name: str):
 
 def test_problem_5_sheet_reads_like_the_notes():
     derivation = _derived("05-trace-quadratic.yaml")
-    titles = [s.title for s in derivation.sheet]
+    titles = [s.title for s in sheet_of(derivation)]
     assert titles[0].startswith("Take the differential of both sides")
     assert "product rule" in titles[0]
     assert titles[1] == "Linearity of the trace"
     assert titles[2] == "Trace of a transpose"
     assert titles[3] == "Identify `G`"
-    rhs = [to_text(line.rhs) for line in derivation.sheet[0].lines]
+    rhs = [to_text(line.rhs) for line in sheet_of(derivation)[0].lines]
     assert rhs[-1] == "tr(dX^T A X + X^T A dX)"
-    collect = [to_text(line.rhs) for line in derivation.sheet[2].lines]
+    collect = [to_text(line.rhs) for line in sheet_of(derivation)[2].lines]
     assert collect[-1] == "tr(X^T (A^T + A) dX)"
 
 
 def test_problem_6_states_what_must_be_invertible():
     derivation = _derived("06-linear-regression.yaml")
     assert [str(c) for c in derivation.conditions] == ["A^T A is invertible"]
-    notes = [line.note_math for s in derivation.sheet for line in s.lines if line.note_math]
+    notes = [line.note_math for s in sheet_of(derivation) for line in s.lines if line.note_math]
     assert parse("A x - b") in notes  # "where R = A x - b", as in the notes
 
 
 def test_problem_6_finds_dr_as_the_notes_do():
     """Notes: dR = d(Ax - b) = A dx - db (db crossed out: b is constant) = A dx."""
     derivation = _derived("06-linear-regression.yaml")
-    (step,) = [s for s in derivation.sheet if s.title == "Find `dR`"]
+    (step,) = [s for s in sheet_of(derivation) if s.title == "Find `dR`"]
     assert [to_text(line.rhs) for line in step.lines] == [
         "d(A x - b)", "d(A x) - db", "A dx - db", "A dx"]
     assert step.lines[-1].note == "`db = 0`, as `b` is constant"
@@ -281,7 +282,7 @@ def test_a_property_that_changes_the_answer_is_cited(let, answer):
     from generator.problem.loader import problem_from_text
     d = derive(problem_from_text("x^T A x", "x", (let,)))
     assert to_text(d.gradient) == answer
-    cited = [line.note for s in d.sheet for line in s.lines if line.note.startswith("since")]
+    cited = [line.note for s in sheet_of(d) for line in s.lines if line.note.startswith("since")]
     assert cited == (["since `A` is symmetric"] if answer == "2 A x" else [])
 
 

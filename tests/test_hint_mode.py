@@ -23,6 +23,7 @@ from generator.render.sheet_options import steps_shown
 from generator.render.text import BLANK, render_text
 from generator.render.web import page_context
 from generator.syntax.printer import to_text
+from generator.render.sheet import sheet_of
 from sample_derivations import problem5, problem6
 from pdf_helpers import unspaced as pdf_text
 from cli_helpers import ROOT, build_process, invoke, problems_folder
@@ -42,7 +43,7 @@ def step_rows(derivation, k: int) -> list[str]:
     """The LaTeX of the right-hand sides of step k (1-based), as the sheet prints them."""
     from generator.render.latex_sheet import math_printer
     to_latex = math_printer(derivation)
-    return [to_latex(line.rhs) for line in derivation.sheet[k - 1].lines]
+    return [to_latex(line.rhs) for line in sheet_of(derivation)[k - 1].lines]
 
 
 # ----- which sheet reveals how much ---------------------------------------------------------
@@ -103,16 +104,16 @@ def test_reveal_does_not_change_the_derivation_key():
 
 def test_a_hint_worksheet_prints_the_first_steps_and_blanks_for_the_rest():
     d = problem5()
-    total = len(d.sheet)
+    total = len(sheet_of(d))
     assert total >= 3
     tex = render_sheet([d], "worksheet", title="T", reveal=2)
     for k in (1, 2):
-        assert f"\\textbf{{Step {k}:}} {d.sheet[k - 1].title}" in tex
+        assert f"\\textbf{{Step {k}:}} {sheet_of(d)[k - 1].title}" in tex
         for row in step_rows(d, k):
             assert row in tex
     for k in range(3, total + 1):
         assert f"\\textbf{{Step {k}:}}\\par" in tex             # the heading, blank
-        assert d.sheet[k - 1].title not in tex
+        assert sheet_of(d)[k - 1].title not in tex
     assert step_rows(d, total)[-1] not in tex                     # the answer stays hidden
     assert "\\boxed" not in tex and "Checked numerically" not in tex
     assert "\\textbf{Answer:} $\\nabla_{X} L = $ \\rule" in tex
@@ -121,7 +122,7 @@ def test_a_hint_worksheet_prints_the_first_steps_and_blanks_for_the_rest():
 def test_a_hint_leaves_room_as_large_as_the_worked_step():
     d = problem5()
     tex = render_sheet([d], "worksheet", title="T", reveal=1)
-    rows = [len(step.lines) for step in d.sheet[1:]]
+    rows = [len(step.lines) for step in sheet_of(d)[1:]]
     room = [int(n) for n in re.findall(r"\\vspace\{(\d+)\\baselineskip\}", tex)]
     assert room == [2 * max(1, r) + 1 for r in rows]
 
@@ -139,13 +140,13 @@ def test_without_reveal_the_worksheet_has_no_steps_and_the_solutions_have_all():
     assert "Step 1" not in plain and "\\vspace{0.3\\textheight}" in plain
     assert render_sheet([d], "worksheet", title="T", reveal=0) == plain
     solutions = render_sheet([d], "solutions", title="T", reveal=1)   # the key: everything
-    assert f"\\textbf{{Step {len(d.sheet)}:}} {d.sheet[-1].title}" in solutions
+    assert f"\\textbf{{Step {len(sheet_of(d))}:}} Identify $G$" in solutions
     assert "\\boxed" in solutions
 
 
 def test_revealing_more_steps_than_there_are_shows_the_whole_solution():
     d = problem5()
-    tex = render_sheet([d], "worksheet", title="T", reveal=len(d.sheet) + 5)
+    tex = render_sheet([d], "worksheet", title="T", reveal=len(sheet_of(d)) + 5)
     assert "\\boxed{\\nabla_{X} L" in tex and "\\rule{6cm}" not in tex
     assert "Checked numerically" in tex
 
@@ -153,7 +154,7 @@ def test_revealing_more_steps_than_there_are_shows_the_whole_solution():
 def test_a_problems_own_reveal_shapes_the_worksheet(tmp_path):
     hinted = derive_all(load_file(problem_file(tmp_path, "h.yaml", "reveal: 1\n")))
     tex = render_sheet(hinted, "worksheet", title="T")
-    assert f"\\textbf{{Step 1:}} {hinted[0].sheet[0].title}" in tex
+    assert f"\\textbf{{Step 1:}} {sheet_of(hinted[0])[0].title}" in tex
     assert "\\textbf{Step 2:}\\par" in tex
 
 
@@ -162,8 +163,8 @@ def test_a_problems_own_reveal_shapes_the_worksheet(tmp_path):
 def test_text_hint_shows_k_steps_then_blanks():
     d = problem5()
     out = render_text(d, reveal=1)
-    assert f"Step 1: {d.sheet[0].title}" in out
-    assert f"Step 2: {BLANK}" in out and d.sheet[1].title not in out
+    assert f"Step 1: {sheet_of(d)[0].title}" in out
+    assert f"Step 2: {BLANK}" in out and sheet_of(d)[1].title not in out
     assert f"Answer: grad_X L = {BLANK}" in out
     assert to_text(d.gradient) not in out
     assert "checked numerically" not in out
@@ -173,8 +174,8 @@ def test_text_hint_shows_k_steps_then_blanks():
 def test_markdown_hint_worksheet():
     d = problem5()
     md = render_markdown([d], "worksheet", title="T", reveal=1)
-    assert f"### Step 1: {d.sheet[0].title}" in md
-    assert "### Step 2:\n" in md and d.sheet[1].title not in md
+    assert f"### Step 1: {sheet_of(d)[0].title}" in md
+    assert "### Step 2:\n" in md and sheet_of(d)[1].title not in md
     assert "**Answer:** $\\nabla_{X} L = $ \\_\\_" in md
     assert "\\boxed" not in md
     plain = render_markdown([d], "worksheet", title="T")
@@ -185,7 +186,7 @@ def test_web_context_carries_the_blanks():
     d = problem5()
     (problem,) = page_context([d], "worksheet", title="T", reveal=2)["problems"]
     assert [s.number for s in problem.steps] == [1, 2]
-    assert [b.number for b in problem.view.blanks] == list(range(3, len(d.sheet) + 1))
+    assert [b.number for b in problem.view.blanks] == list(range(3, len(sheet_of(d)) + 1))
     assert problem.view.is_hint
 
 
@@ -193,7 +194,7 @@ def test_html_hint_page_has_blank_steps_and_no_answer():
     from generator.render.html import render_html
     d = problem5()
     page = render_html([d], "single", title="T", mathjax_src="m.js", reveal=1)
-    assert page.count('class="step blank"') == len(d.sheet) - 1
+    assert page.count('class="step blank"') == len(sheet_of(d)) - 1
     assert '<span class="blank"></span>' in page and "\\boxed" not in page
 
 

@@ -25,6 +25,7 @@ from web_helpers import evil_problem, run
 from generator.render.html import CONTENT_SECURITY_POLICY, MATHJAX_CONFIG, render_html
 from generator.render.mathjax import ASSET_DIR, SCRIPT, copy_assets, installed_script_uri
 from generator.render.text import verification_sentence
+from generator.render.sheet import sheet_of
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT_PATH = f"{ASSET_DIR.as_posix()}/{SCRIPT}"
@@ -104,7 +105,7 @@ def test_the_page_holds_the_steps_answer_and_check(quadratic):
                        mathjax_src=SCRIPT_PATH)
     spans = parse(page)
     aligned = [m for m in spans.math if m.startswith(r"\[\begin{aligned}")]
-    assert len(aligned) == sum(1 for s in quadratic.sheet if s.lines)
+    assert len(aligned) == sum(1 for s in sheet_of(quadratic) if s.lines)
     assert r"\(\boxed{\nabla_{X} L = (A + A^{T}) X}\)" in spans.math
     prose = " ".join(" ".join(spans.prose).split())
     assert "Step 1: Take the differential of both sides" in prose

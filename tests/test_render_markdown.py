@@ -15,6 +15,7 @@ from generator.cli import main
 from web_helpers import evil_problem, run
 from generator.render.markdown import derivation_markdown, escape_markdown, render_markdown
 from generator.render.text import verification_sentence
+from generator.render.sheet import sheet_of
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,7 +49,7 @@ def test_derive_markdown_has_the_heading_steps_answer_and_check(quadratic):
     assert r"Let $L = \operatorname{tr}\left(X^{T} A X\right)$, where $A$ is $n \times n$ " \
            r"(constant), $X$ is $n \times m$." in out
     headings = re.findall(r"^### Step (\d+): (.*)$", out, flags=re.M)
-    assert [int(k) for k, _ in headings] == list(range(1, len(quadratic.sheet) + 1))
+    assert [int(k) for k, _ in headings] == list(range(1, len(sheet_of(quadratic)) + 1))
     assert headings[0][1].startswith("Take the differential of both sides")
     assert r"**Answer:** $\boxed{\nabla_{X} L = (A + A^{T}) X}$" in out
     assert out.strip().splitlines()[-1].startswith("Every line was checked numerically on 3 ")
@@ -57,8 +58,8 @@ def test_derive_markdown_has_the_heading_steps_answer_and_check(quadratic):
 def test_each_step_is_one_aligned_block_of_its_lines(quadratic):
     out = derivation_markdown(quadratic)
     blocks = display_blocks(out)
-    assert len(blocks) == sum(1 for s in quadratic.sheet if s.lines)
-    for block, step in zip(blocks, (s for s in quadratic.sheet if s.lines)):
+    assert len(blocks) == sum(1 for s in sheet_of(quadratic) if s.lines)
+    for block, step in zip(blocks, (s for s in sheet_of(quadratic) if s.lines)):
         assert block.startswith(r"\begin{aligned}") and block.endswith(r"\end{aligned}")
         rows = block.splitlines()[1:-1]
         assert len(rows) == len(step.lines)

@@ -1,7 +1,7 @@
 """The differential method (design.md, phases 1 to 5): from L to its gradient.
 
-Each phase is one "Step k" of the sheet; inside it every rule application is
-recorded by the Recorder.  The story, as in the notes:
+Each phase is recorded as it begins (it becomes one "Step k" of the sheet, laid out by
+generator.render.sheet); inside it every rule application is recorded by the Recorder.  The story, as in the notes:
 
 1. write L in trace form (norms as products, a repeated residual named R, tr(a) = a);
 2. take the differential and push d inwards;
@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from generator.derivation import SheetStep, Step
+from generator.derivation import Record
 from generator.engine import catalogue as cat
 from generator.engine.context import Context, has_differential
 from generator.engine.earlier import EarlierResult, Use, find_use
@@ -30,16 +30,13 @@ from generator.math.expr import (
 )
 from generator.math.symbols import SymbolInfo
 
-# A term longer than this is not shown on its own line (its dL line follows anyway).
-LONGEST_TERM_SHOWN = 60
 
 
 @dataclass(frozen=True)
 class GradientResult:
     """What the differential method found, with its recorded trace."""
 
-    steps: tuple[Step, ...]
-    sheet: tuple[SheetStep, ...]
+    records: tuple[Record, ...]
     gradient: Expr
     definitions: tuple[tuple[str, Expr], ...]   # named subexpressions: (("R", A x - b),)
     context: Context
@@ -57,16 +54,15 @@ def derive_gradient(objective: Expr, ctx: Context, rec: Recorder | None = None,
             dexpr = _plug_in(rec, dexpr, name, meaning)
         dexpr = _to_trace_form(rec, _linearity(rec, dexpr))
     gradient = _identify(rec, dexpr)
-    rec.end()
-    return GradientResult(tuple(rec.steps), tuple(rec.sheet), gradient, definitions, rec.ctx)
+    return GradientResult(tuple(rec.records), gradient, definitions, rec.ctx)
 
 
 # ----- phase 1 ------------------------------------------------------------------------
 
 def _trace_form(rec: Recorder, objective: Expr) -> tuple[Expr, tuple[tuple[str, Expr], ...]]:
     L = rec.ctx.names.objective
-    rec.begin(f"Write `{L}` in trace form")
-    rec.show(L, objective)
+    rec.phase("trace-form")
+    rec.state(L, objective)
     expr = rec.exhaust(L, objective, rec.phases.trace_form)
     definitions = []
     while (found := _repeated_residual(expr, rec.ctx)) is not None:
@@ -74,8 +70,6 @@ def _trace_form(rec: Recorder, objective: Expr) -> tuple[Expr, tuple[tuple[str, 
         expr = _introduce_name(rec, expr, name, found)
         definitions.append((name, found))
     expr = _wrap_terms_in_trace(rec, L, expr)
-    rec.retitle(_title(f"Write `{L}` in trace form", rec))
-    rec.end()
     return expr, tuple(definitions)
 
 
@@ -103,8 +97,7 @@ def _introduce_name(rec: Recorder, expr: Expr, name: str, meaning: Expr) -> Expr
     shape = (rows,) if cols == 1 else (rows, cols)
     rec.ctx = rec.ctx.with_variable(SymbolInfo(name, shape, constant=False))
     new = expr.replace(meaning, Symbol(name))
-    rec.record(cat.ABBREVIATE, L, new, Symbol(name), show=False)
-    rec.show(L, new, note="where", note_math_lhs=Symbol(name), note_math=meaning)
+    rec.record(cat.ABBREVIATE, L, new, Symbol(name), before=meaning)
     return new
 
 
@@ -116,7 +109,7 @@ def _wrap_terms_in_trace(rec: Recorder, lhs: Expr, expr: Expr) -> Expr:
         if wrapped is not None:
             terms[i] = wrapped
             expr = add(*terms)
-            rec.record(rule, lhs, expr, wrapped)
+            rec.record(rule, lhs, expr, wrapped, before=term)
     return expr
 
 
@@ -124,12 +117,10 @@ def _wrap_terms_in_trace(rec: Recorder, lhs: Expr, expr: Expr) -> Expr:
 
 def _take_differential(rec: Recorder, expr: Expr) -> Expr:
     DL = rec.ctx.names.d_objective
-    rec.begin("Take the differential of both sides")
-    rec.show(DL, d(expr))
+    rec.phase("differential")
+    rec.state(DL, d(expr))
     dexpr = rec.exhaust(DL, d(expr), rec.phases.differential)
     _check_pushed_to_variables(dexpr, rec.ctx)
-    rec.retitle(_title("Take the differential of both sides", rec))
-    rec.end(keep_if_unchanged=True)
     return dexpr
 
 
@@ -137,15 +128,10 @@ def _by_earlier_result(rec: Recorder, expr: Expr, use: Use) -> Expr:
     """dL in one step from an earlier problem's gradient ("remember problem 5")."""
     DL = rec.ctx.names.d_objective
     from generator.engine.rules_elementwise import transposed
-    rec.begin(f"Take the differential of both sides, as in Problem {use.result.number}")
-    rec.show(DL, d(expr))
+    rec.phase("earlier-result", number=use.result.number, bindings=use.bindings)
+    rec.state(DL, d(expr))
     dexpr = Trace(mul(transposed(use.gradient), Differential(Symbol(use.variable))))
-    fixed = [f"`{name} = {value}`" for name, value in use.bindings   # math on the sheet
-             if isinstance(value, Identity)]
-    note = f"by Problem {use.result.number}" + (f", with {', '.join(fixed)}" if fixed else "")
-    rec.record(cat.EARLIER_RESULT, DL, dexpr, dexpr, show=False)
-    rec.show(None, dexpr, note=note)
-    rec.end(keep_if_unchanged=True)
+    rec.record(cat.EARLIER_RESULT, DL, dexpr, dexpr)
     return dexpr
 
 
@@ -183,8 +169,8 @@ def _sum_holds_differential(node: Expr) -> bool:
 
 def _linearity(rec: Recorder, expr: Expr) -> Expr:
     DL = rec.ctx.names.d_objective
-    rec.begin("Linearity of the trace")
-    rec.show(DL, expr)
+    rec.phase("linearity")
+    rec.state(DL, expr)
     while True:
         before = expr
         expr = rec.exhaust(DL, expr, rec.phases.linearity)
@@ -192,35 +178,28 @@ def _linearity(rec: Recorder, expr: Expr) -> Expr:
         expr = rec.exhaust(DL, expr, rec.phases.to_traces, where=has_differential)
         if expr == before:
             break
-    expr = _wrap_terms_in_trace(rec, DL, expr)
-    rec.retitle(_title("", rec) or "Linearity of the trace")
-    rec.end()
-    return expr
+    return _wrap_terms_in_trace(rec, DL, expr)
 
 
 def _to_trace_form(rec: Recorder, expr: Expr) -> Expr:
     """Each term to tr(M dX), shown term by term as in the notes, then collected."""
     DL = rec.ctx.names.d_objective
-    rec.begin("Bring every term to the form `tr(M dX)`")
+    rec.phase("terms-to-trace-form")
     terms = list(terms_of(expr))
-    single = len(terms) == 1     # then the term is dL itself: no "using it" line
+    single = len(terms) == 1     # then the term is dL itself: nothing to assemble
     if single:
-        rec.show(DL, expr)
+        rec.state(DL, expr)
     for i, term in enumerate(terms):
-        shown = single or len(str(term)) <= LONGEST_TERM_SHOWN
-        new = rec.simplify(DL if single else term, term, rec.phases.trace_notation, rec.phases.to_trace_form,
-                           show=shown, where=has_differential)
-        if new != term:
-            terms[i] = new
-    title = _title("", rec)
+        # each term on its own line, `tr(dX^T A X) = tr(X^T A^T dX)`, as the notes do
+        terms[i] = rec.simplify(DL if single else term, term, rec.phases.trace_notation,
+                                rec.phases.to_trace_form, where=has_differential)
     if expr != add(*terms):
         expr = add(*terms)
         if not single:
-            rec.show(DL, expr, note="using it")
+            rec.state(DL, expr, "assembled")
     if len(terms_of(expr)) > 1:
+        rec.phase("collect")
         expr = rec.exhaust(DL, expr, rec.phases.collect)
-    rec.retitle(title or "Collect the terms")
-    rec.end()
     return expr
 
 
@@ -229,18 +208,16 @@ def _to_trace_form(rec: Recorder, expr: Expr) -> Expr:
 def _plug_in(rec: Recorder, expr: Expr, name: str, meaning: Expr) -> Expr:
     DL = rec.ctx.names.d_objective
     dr = Differential(Symbol(name))
-    rec.begin(f"Find `d{name}`")
-    rec.show(dr, d(meaning))
+    rec.phase("find-differential", Symbol(name))
+    rec.state(dr, d(meaning))
     differential = rec.exhaust(dr, d(meaning), rec.phases.differential)
     _check_pushed_to_variables(differential, rec.ctx)
-    rec.end(keep_if_unchanged=True)
-    rec.begin(f"Plug `d{name}` back into `dL`")
-    rec.show(DL, expr)
+    rec.phase("plug-in", Symbol(name))
+    rec.state(DL, expr)
     expr = expr.replace(dr, differential)
-    rec.record(cat.SUBSTITUTE, DL, expr, differential)
+    rec.record(cat.SUBSTITUTE, DL, expr, differential, before=dr)
     expr = expr.replace(Symbol(name), meaning)
-    rec.record(cat.SUBSTITUTE, DL, expr, meaning)
-    rec.end()
+    rec.record(cat.SUBSTITUTE, DL, expr, meaning, before=Symbol(name))
     return expr
 
 
@@ -248,45 +225,38 @@ def _plug_in(rec: Recorder, expr: Expr, name: str, meaning: Expr) -> Expr:
 
 def _identify(rec: Recorder, expr: Expr) -> Expr:
     G = rec.ctx.names.gradient
-    rec.begin(f"Identify `{G}`")
+    rec.phase("identify")
     ctx = rec.ctx
     dvar = Differential(Symbol(ctx.wrt))
     m = _coefficient_of_differential(expr, dvar, ctx)
     g_t = Transpose(G)
-    rec.record(cat.THEOREM, g_t, m, show=False)
-    rec.show(g_t, m)
+    rec.record(cat.THEOREM, g_t, m)
     gradient = Transpose(m)
-    rec.show(G, gradient, implies=True)
-    gradient = rec.simplify(G, gradient, rec.phases.normal, rec.phases.tidy)
-    rec.end(keep_if_unchanged=True)
-    return gradient
+    rec.state(G, gradient, "implies")
+    return rec.simplify(G, gradient, rec.phases.normal, rec.phases.tidy)
 
 
 def transpose_variable(rec: Recorder, objective: Expr, gradient: Expr) -> Expr:
     """The notes' T2: grad_{X^T} L = (grad_X L)^T."""
     from generator.index.nodes import GradientOf
     x = rec.ctx.wrt
-    rec.begin(f"The gradient with respect to `{x}^T` (T2)")
+    rec.phase("transposed-variable", Symbol(x))
     name = rec.ctx.names.objective.name
     lhs = GradientOf(objective, x, transposed=True, name=name)
-    rec.show(GradientOf(objective, x, name=name), gradient)
+    rec.state(GradientOf(objective, x, name=name), gradient)
     answer = Transpose(gradient)
     rec.record(cat.TRANSPOSED_VARIABLE, lhs, answer, answer)
-    answer = rec.simplify(lhs, answer, rec.phases.normal, rec.phases.tidy)
-    rec.end()
-    return answer
+    return rec.simplify(lhs, answer, rec.phases.normal, rec.phases.tidy)
 
 
 def symmetrise(rec: Recorder, gradient: Expr) -> Expr:
     """(G + G^T) / 2: the gradient among symmetric directions, for a symmetric variable."""
     G = rec.ctx.names.gradient
-    rec.begin(f"Symmetrise the gradient (`{rec.ctx.wrt}` is symmetric)")
-    rec.show(G, gradient)
+    rec.phase("symmetrise", Symbol(rec.ctx.wrt))
+    rec.state(G, gradient)
     g = mul(Number(Fraction(1, 2)), add(gradient, Transpose(gradient)))
     rec.record(cat.SYMMETRISE, G, g, g)
-    g = rec.simplify(G, g, rec.phases.normal, rec.phases.tidy)
-    rec.end()
-    return g
+    return rec.simplify(G, g, rec.phases.normal, rec.phases.tidy)
 
 
 def _coefficient_of_differential(expr: Expr, dvar: Differential, ctx: Context) -> Expr:
@@ -322,16 +292,3 @@ def _coefficient_of_differential(expr: Expr, dvar: Differential, ctx: Context) -
         f"could not bring d{ctx.names.objective} to the form "
         f"tr({ctx.names.gradient}^T d{ctx.wrt}); the engine stopped at "
         f"d{ctx.names.objective} = {expr}")
-
-
-def _title(prefix: str, rec: Recorder) -> str:
-    """"Take the differential of both sides: swap d and tr, product rule"."""
-    names = []
-    for rule_id in rec.rules_cited:
-        rule = cat.rule(rule_id)
-        if not rule.minor and rule.name not in names and rule.group != "theorem":
-            names.append(rule.name)
-    text = ", ".join(names)
-    if not prefix:
-        return text[:1].upper() + text[1:]
-    return f"{prefix}: {text}" if text else prefix

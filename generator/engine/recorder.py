@@ -1,14 +1,15 @@
 """Applying rules and recording every application as it happens.
 
-The Recorder keeps both views of a derivation (see generator.derivation): each rule
-application becomes one Step of the trace, and the current sheet step collects the
-lines a teacher would write, with minor rules merged into the line before.
+The Recorder keeps the records of a derivation (see generator.derivation) in order:
+where each phase begins, every rule application, and the equations the phases state.
+It does not lay out a sheet: that is generator.render.sheet's pure function of these
+records.
 """
 from __future__ import annotations
 
 from typing import Callable, Iterable, Optional
 
-from generator.derivation import Line, SheetStep, Step
+from generator.derivation import Phase, Record, Statement, Step
 from generator.engine.context import Context
 from generator.engine.phase_rules import DEFAULT_PHASE_RULES, PhaseRules
 from generator.engine.rule import Rule
@@ -45,81 +46,42 @@ def rewrite_first(expr: Expr, rules: tuple[Rule, ...], ctx: Context,
 
 
 class Recorder:
-    """Collects Steps (every rule application) and SheetSteps (what the sheet shows)."""
+    """Collects the records of one derivation; `phases` are the rule lists it applies."""
 
     def __init__(self, ctx: Context, phases: PhaseRules = DEFAULT_PHASE_RULES):
         self.ctx = ctx
         self.phases = phases
-        self.steps: list[Step] = []
-        self.sheet: list[SheetStep] = []
-        self._title = ""
-        self._lines: list[Line] = []
-        self._rules: list[str] = []
+        self.records: list[Record] = []
         self._applied = 0
 
-    # ----- sheet steps ------------------------------------------------------------
-    def begin(self, title: str) -> None:
-        self.end()
-        self._title, self._lines, self._rules = title, [], []
-
-    def end(self, keep_if_unchanged: bool = False) -> None:
-        """Close the current sheet step; one with no rule applied is dropped."""
-        if self._title and (self._rules or keep_if_unchanged) and self._lines:
-            self.sheet.append(SheetStep(self._title, tuple(self._lines), tuple(self._rules)))
-        self._title, self._lines, self._rules = "", [], []
-
-    def retitle(self, title: str) -> None:
-        self._title = title
-
-    def show(self, lhs: Optional[Expr], rhs: Expr, *, implies: bool = False,
-             note: str = "", note_math: Optional[Expr] = None,
-             note_math_lhs: Optional[Expr] = None) -> None:
-        """Add a displayed line; the lhs is omitted when it repeats the line above."""
-        if lhs is not None and self._lines and not implies and self._last_lhs() == lhs:
-            lhs = None
-        self._lines.append(Line(rhs, lhs, implies, note, note_math, note_math_lhs))
-
-    def _last_lhs(self) -> Optional[Expr]:
-        for line in reversed(self._lines):
-            if line.lhs is not None:
-                return line.lhs
-        return None
-
     @property
-    def rules_cited(self) -> tuple[str, ...]:
-        """Ids of the rules used in the current sheet step, in order of first use."""
-        return tuple(self._rules)
+    def steps(self) -> tuple[Step, ...]:
+        return tuple(r for r in self.records if isinstance(r, Step))
 
-    def cite(self, rule: Rule) -> None:
-        if rule.id not in self._rules:
-            self._rules.append(rule.id)
+    # ----- phases and statements ----------------------------------------------------
+    def phase(self, kind: str, about: Optional[Expr] = None, *, number: Optional[int] = None,
+              bindings: tuple[tuple[str, Expr], ...] = ()) -> None:
+        """A phase of the method begins (its kinds: generator.render.sheet.TITLES)."""
+        self.records.append(Phase(kind, about, number, bindings))
+
+    def state(self, lhs: Optional[Expr], rhs: Expr, kind: str = "start") -> None:
+        """An equation the derivation states without a rule (see Statement)."""
+        self.records.append(Statement(kind, lhs, rhs))
 
     # ----- recording --------------------------------------------------------------
     def record(self, rule: Rule, lhs: Expr, expr: Expr, changed: Optional[Expr] = None,
-               *, show: bool = True, before: Optional[Expr] = None) -> None:
-        """One rule application: a Step of the trace and, unless minor, a sheet line
-        (with the rule's note, when it has one and `before`, the subterm it rewrote,
-        is known)."""
+               *, before: Optional[Expr] = None, detail: bool = False) -> None:
+        """One rule application: `lhs = expr` after it; `changed` is the subterm it
+        produced and `before` the one it rewrote."""
         self._applied += 1
         if self._applied > MAX_APPLICATIONS:
             raise StuckError(
                 f"the derivation did not finish after {MAX_APPLICATIONS} rule applications "
                 f"(last rule: {rule.id}); this objective is beyond what the engine can do")
-        self.steps.append(Step(rule.id, rule.says, lhs, expr, changed))
-        self.cite(rule)
-        if not show:
-            return
-        if rule.minor and self._lines:
-            last = self._lines[-1]
-            self._lines[-1] = Line(expr, last.lhs, last.implies, last.note,
-                                   last.note_math, last.note_math_lhs)
-        else:
-            note = rule.note(before, changed) \
-                if before is not None and changed is not None else ""
-            self.show(lhs, expr, note=note)
+        self.records.append(Step(rule.id, rule.says, lhs, expr, changed, before, detail))
 
     def exhaust(self, lhs: Expr, expr: Expr, rules: Iterable[Rule],
-                where: Optional[Where] = None, show: bool = True) -> Expr:
+                where: Optional[Where] = None, detail: bool = False) -> Expr:
         """Apply the rules until none fits, recording each application."""
         rules = tuple(rules)
         while True:
@@ -127,26 +89,18 @@ class Recorder:
             if found is None:
                 return expr
             rule, expr, changed, before = found
-            self.record(rule, lhs, expr, changed, show=show, before=before)
+            self.record(rule, lhs, expr, changed, before=before, detail=detail)
 
     def simplify(self, lhs: Expr, expr: Expr, normal: Iterable[Rule],
-                 rules: Iterable[Rule], show: bool = True,
-                 where: Optional[Where] = None) -> Expr:
+                 rules: Iterable[Rule], where: Optional[Where] = None,
+                 detail: bool = False) -> Expr:
         """Keep `expr` in normal form (the `normal` rules to exhaustion) between single
         applications of `rules`: notation first, then one piece of algebra at a time."""
         normal, rules = tuple(normal), tuple(rules)
         while True:
-            expr = self.exhaust(lhs, expr, normal, where, show=show)
+            expr = self.exhaust(lhs, expr, normal, where, detail=detail)
             found = rewrite_first(expr, rules, self.ctx, where)
             if found is None:
                 return expr
             rule, expr, changed, before = found
-            self.record(rule, lhs, expr, changed, show=show, before=before)
-
-    def apply_once(self, lhs: Expr, expr: Expr, rule: Rule) -> Expr:
-        found = rewrite_first(expr, (rule,), self.ctx)
-        if found is None:
-            return expr
-        _, new, changed, before = found
-        self.record(rule, lhs, new, changed, before=before)
-        return new
+            self.record(rule, lhs, expr, changed, before=before, detail=detail)

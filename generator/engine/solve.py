@@ -30,16 +30,16 @@ class Solution:
 def solve_for(rec: Recorder, gradient: Expr) -> Solution:
     ctx = rec.ctx
     x = Symbol(ctx.wrt)
-    rec.begin(f"Set the gradient to zero and solve for `{ctx.wrt}`")
+    rec.phase("solve", x)
     rec.record(cat.rule("solve-set-zero"), gradient, ZERO)
     lhs = rec.exhaust(gradient, gradient, cat.rules("distribute", "collect-like-terms"),
                       where=lambda n: isinstance(n, Mul) and any(
                           isinstance(f, Add) and f.contains(x) for f in n.factors),
-                      show=False)
+                      detail=True)
     lhs = _transpose_if_needed(rec, lhs, x)
     lhs = _scalars_first(rec, lhs, x)
     if lhs != gradient:
-        rec.show(lhs, ZERO)
+        rec.state(lhs, ZERO, "result")
     if lhs.contains(Inverse(x)):
         lhs = _multiply_through(rec, lhs, x)
     variable_terms = [t for t in terms_of(lhs) if t.contains(x)]
@@ -54,13 +54,11 @@ def solve_for(rec: Recorder, gradient: Expr) -> Solution:
     left, right = _cancel_common_number(rec, variable_terms, right)
     matrix = _coefficient_matrix(rec, left, right, x, side)
     value = _invert(matrix, right, side, rec)
-    rec.record(cat.rule("solve-invert"), x, value, show=False)
-    rec.show(x, value, implies=True)
+    rec.record(cat.rule("solve-invert"), x, value)
     value = rec.exhaust(x, value, TIDY_SOLUTION)
     conditions = _what_must_be_invertible(value, rec)
     if not conditions and not isinstance(matrix, Identity) and not rec.ctx.is_scalar(matrix):
         conditions = (Condition(matrix, "invertible"),)   # x = 0 needs M invertible too
-    rec.end()
     return Solution(value, conditions)
 
 
@@ -74,7 +72,7 @@ def _transpose_if_needed(rec: Recorder, lhs: Expr, x: Symbol) -> Expr:
         return lhs
     flipped = rec.exhaust(Transpose(lhs), Transpose(lhs), cat.rules(
         "transpose-sum", "transpose-product", "transpose-transpose", "transpose-scalar",
-        "transpose-inverse"), show=False)
+        "transpose-inverse"), detail=True)
     flipped = flipped.replace(Inverse(Transpose(Transpose(x))), Inverse(x))
     if flipped.contains(Transpose(x)) or flipped.contains(Inverse(Transpose(x))):
         return lhs   # x appears both ways: leave it to the linear solver's message
@@ -112,9 +110,9 @@ def _scalars_first(rec: Recorder, lhs: Expr, x: Symbol) -> Expr:
                 t = mul(*after, *factors[: i + 1])
         terms.append(t)
     new = add(*terms)
-    new = rec.exhaust(lhs, new, cat.rules("scalar-commute", "identity-product"), show=False)
+    new = rec.exhaust(lhs, new, cat.rules("scalar-commute", "identity-product"), detail=True)
     if new != lhs:
-        rec.record(cat.rule("scalar-commute"), lhs, new, show=False)
+        rec.record(cat.rule("scalar-commute"), lhs, new, detail=True)
     return new
 
 
@@ -133,8 +131,8 @@ def _multiply_through(rec: Recorder, lhs: Expr, x: Symbol) -> Expr:
     else:
         raise StuckError(f"cannot solve for {x}: {x}^-1 remains after multiplying by {x}")
     rec.record(cat.rule("solve-multiply-through"), multiplied, ZERO)
-    cancelled = rec.exhaust(multiplied, multiplied, CANCEL, show=False)
-    rec.show(cancelled, ZERO)
+    cancelled = rec.exhaust(multiplied, multiplied, CANCEL, detail=True)
+    rec.state(cancelled, ZERO, "result")
     return cancelled
 
 

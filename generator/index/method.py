@@ -21,25 +21,23 @@ def derive_elementwise(objective: Expr, rec: Recorder) -> Expr:
     ctx = rec.ctx
     L = ctx.names.objective
     info = ctx.table[ctx.wrt]
-    rec.begin(f"Write `{L}` with indices")
-    rec.show(L, objective)
+    rec.phase("index-expand")
+    rec.state(L, objective)
     indexed = to_index(objective, ctx.table)
     rec.record(cat.rule("index-expand"), L, indexed)
-    rec.end()
 
     sizes = tuple(zip((ROW, COL), (info.rows, info.cols)))
     col = COL if len(info.shape) == 2 else None
     entry = Entry(ctx.wrt, ROW if info.shape else None, col)
     partial = Partial(objective, ctx.wrt, entry.row, entry.col, L.name)
-    rec.begin(f"Differentiate with respect to one entry `{entry}`")
+    rec.phase("index-differentiate", entry)
     with_deltas = differentiate(indexed, ctx.wrt, info.shape, sizes)
     rec.record(cat.rule("index-differentiate"), partial, with_deltas)
     collapsed = collapse(with_deltas)
     rec.record(cat.rule("kronecker-collapse"), partial, collapsed)
-    rec.end()
 
     gradient_of = GradientOf(objective, ctx.wrt, name=L.name)
-    rec.begin("Assemble the matrix of partial derivatives")
+    rec.phase("index-assemble")
     rec.record(cat.rule("gradient-definition"), gradient_of,
                ExplicitMatrix(partial, ROW, col, info.rows, info.cols))
     rec.record(cat.rule("index-assemble"), gradient_of,
@@ -47,6 +45,4 @@ def derive_elementwise(objective: Expr, rec: Recorder) -> Expr:
     rec.record(cat.rule("index-assemble"), gradient_of, EntryMatrix(collapsed, ROW, col))
     gradient = name_poly(collapsed, ctx.table)
     rec.record(cat.rule("index-name"), gradient_of, gradient)
-    gradient = rec.simplify(gradient_of, gradient, rec.phases.normal, rec.phases.tidy)
-    rec.end()
-    return gradient
+    return rec.simplify(gradient_of, gradient, rec.phases.normal, rec.phases.tidy)

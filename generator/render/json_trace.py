@@ -5,6 +5,7 @@ import json
 from typing import Any
 
 from generator.derivation import Derivation
+from generator.render.sheet import sheet_of
 from generator.syntax.latex import to_latex
 from generator.syntax.printer import to_text
 
@@ -27,7 +28,7 @@ def trace_dict(derivation: Derivation) -> dict[str, Any]:
             {"title": step.title, "rules": list(step.rules),
              "lines": [{"lhs": to_text(l.lhs) if l.lhs is not None else None,
                         "rhs": to_text(l.rhs)} for l in step.lines]}
-            for step in derivation.sheet
+            for step in sheet_of(derivation)
         ],
         "gradient": to_text(derivation.gradient),
         "gradient_latex": to_latex(derivation.gradient),

@@ -22,6 +22,7 @@ from generator.math import shapes
 from generator.derivation import Condition, Derivation, Line, SheetStep, Verification
 from generator.errors import ShapeError, TracetrickError
 from generator.math.expr import Expr, Symbol, Transpose
+from generator.render.sheet import sheet_of
 from generator.render.pdf import problem_marker
 from generator.render.reference import citation
 from generator.render.reference import reference_rows as catalogue_rows
@@ -206,9 +207,10 @@ def problem_view(derivation: Derivation, position: int,
     """The view of one derivation; `position` numbers a problem that has no number.
     `shown`: hint mode, the steps printed (the others are blanks); None: all."""
     problem = derivation.problem
-    sheet = derivation.sheet if shown is None else derivation.sheet[:shown]
+    whole = sheet_of(derivation)
+    sheet = whole if shown is None else whole[:shown]
     blanks = tuple(BlankStepView(k, max(1, len(step.lines)))
-                   for k, step in enumerate(derivation.sheet[len(sheet):], len(sheet) + 1))
+                   for k, step in enumerate(whole[len(sheet):], len(sheet) + 1))
     to_latex = math_printer(derivation)
     wrt = to_latex(Symbol(problem.wrt))
     wrt_of_answer = to_latex(Transpose(Symbol(problem.wrt))) if problem.wrt_transposed else wrt

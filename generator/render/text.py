@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from generator.derivation import Derivation, Line
+from generator.render.sheet import sheet_of
 from generator.render.describe import symbol_phrase
 from generator.syntax.printer import to_text
 
@@ -25,12 +26,13 @@ def render_text(derivation: Derivation, reveal: int | None = None) -> str:
                f"Find {gradient_label(derivation)}.")
     if p.statement:
         out.append(plain(p.statement))
-    shown = derivation.sheet if reveal is None else derivation.sheet[:reveal]
+    sheet = sheet_of(derivation)
+    shown = sheet if reveal is None else sheet[:reveal]
     for k, step in enumerate(shown, 1):
         out += ["", f"Step {k}: {plain(step.title)}"]
         out += _aligned(step.lines)
-    if len(shown) < len(derivation.sheet):
-        for k in range(len(shown) + 1, len(derivation.sheet) + 1):
+    if len(shown) < len(sheet):
+        for k in range(len(shown) + 1, len(sheet) + 1):
             out += ["", f"Step {k}: {BLANK}"]
         out += ["", f"Answer: {gradient_label(derivation)} = {BLANK}"]
         if p.solve:

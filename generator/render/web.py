@@ -15,6 +15,7 @@ from typing import Sequence
 
 from generator.derivation import Derivation, SheetStep
 from generator.math.expr import Symbol
+from generator.render.sheet import sheet_of
 from generator.render.describe import properties_words
 from generator.render.latex_sheet import (
     LineView, ProblemView, StepView, math_printer, math_to_latex, problem_view)
@@ -185,7 +186,7 @@ def web_problem(derivation: Derivation, position: int, kind: str,
         heading=heading(view, derivation, kind),
         where=symbols_phrase(derivation),
         statement=paragraphs(view.statement) if view.statement else (),
-        steps=tuple(web_step(s, raw) for s, raw in zip(view.steps, derivation.sheet)),
+        steps=tuple(web_step(s, raw) for s, raw in zip(view.steps, sheet_of(derivation))),
         answer=rf"\boxed{{{view.gradient_symbol} = {view.gradient}}}",
         solution=None if view.solution is None else rf"\boxed{{{view.wrt} = {view.solution}}}",
         conditions=tuple((Piece(c.subject_math, math=True), Piece(f" is {c.words}"))

@@ -146,7 +146,7 @@ class TraceTrickLatexPrinter:
 
     def _hadamard_operand(self, operand: Expr, right: bool, divide: bool) -> str:
         """Parenthesised where the syntax needs it, and where a quotient meets a product
-        (`(1 \oslash B) \odot \mathrm{d}X`): left to right is right, but unread."""
+        (`(1 ./ B) .* dX`): left to right is right, but hard to read."""
         mixed = isinstance(operand, Hadamard) and operand.divide != divide
         if isinstance(operand, Add) or (right and isinstance(operand, Hadamard)) or mixed \
                 or is_negative(operand):

@@ -1,0 +1,172 @@
+"""The sheet of a derivation: a pure function of what the engine recorded.
+
+The engine records phases, rule applications and the equations it states
+(generator/derivation.py); `sheet_of` lays them out as the notes do, as numbered
+"Step k: <title>" blocks of a few lines each.  Everything about the look is decided
+here, once, for every renderer (text, LaTeX, Markdown, HTML, JSON):
+- the title of each step, from its phase and the names of the rules it used;
+- which lines show: a minor rule (`(A^T)^T = A`, dropping a zero) is merged into the
+  line before, working the derivation states the result of is not shown, and a term
+  too long to read on its own line is left to the assembled line that follows;
+- the notes at the end of a line ("where R = A x - b", "using it", "by Problem 5");
+- which steps show at all: a phase in which no rule applied is left out, unless the
+  equation it states is itself the point (the differential, the identified G).
+"""
+from __future__ import annotations
+
+from typing import Callable, Optional
+
+from generator.derivation import Derivation, Line, Phase, Record, SheetStep, Statement, Step
+from generator.engine import catalogue as cat
+from generator.engine.names import EngineNames
+from generator.engine.rule import Rule
+from generator.math.expr import Expr, Identity
+from generator.syntax.printer import to_text
+
+# A term longer than this is not shown on its own line (its dL line follows anyway).
+LONGEST_TERM_SHOWN = 60
+# phases shown even when no rule applied in them: the equation they state matters
+ALWAYS_SHOWN = frozenset({"differential", "earlier-result", "find-differential", "identify"})
+# phases that continue the sheet step before them; their rules do not name it
+CONTINUES = frozenset({"collect"})
+
+Title = Callable[[Phase, str, EngineNames], str]
+
+
+def _named(base: str) -> Title:
+    """"Take the differential of both sides: swap d and tr, product rule"."""
+    return lambda phase, rules, names: f"{base}: {rules}" if rules else base
+
+
+def _rules_or(fallback: str) -> Title:
+    """"Trace of a transpose", or the fallback when no rule named the step."""
+    return lambda phase, rules, names: rules[:1].upper() + rules[1:] if rules else fallback
+
+
+TITLES: dict[str, Title] = {
+    "trace-form": lambda p, rules, names: _named(
+        f"Write `{names.objective}` in trace form")(p, rules, names),
+    "differential": _named("Take the differential of both sides"),
+    "earlier-result": lambda p, rules, names:
+        f"Take the differential of both sides, as in Problem {p.number}",
+    "linearity": _rules_or("Linearity of the trace"),
+    "terms-to-trace-form": _rules_or("Collect the terms"),
+    "find-differential": lambda p, rules, names: f"Find `d{p.about}`",
+    "plug-in": lambda p, rules, names: f"Plug `d{p.about}` back into `d{names.objective}`",
+    "identify": lambda p, rules, names: f"Identify `{names.gradient}`",
+    "transposed-variable": lambda p, rules, names:
+        f"The gradient with respect to `{p.about}^T` (T2)",
+    "symmetrise": lambda p, rules, names: f"Symmetrise the gradient (`{p.about}` is symmetric)",
+    "solve": lambda p, rules, names: f"Set the gradient to zero and solve for `{p.about}`",
+    "index-expand": lambda p, rules, names: f"Write `{names.objective}` with indices",
+    "index-differentiate": lambda p, rules, names:
+        f"Differentiate with respect to one entry `{p.about}`",
+    "index-assemble": lambda p, rules, names: "Assemble the matrix of partial derivatives",
+}
+
+
+def sheet_of(derivation: Derivation) -> tuple[SheetStep, ...]:
+    """The numbered steps of the sheet, laid out from the derivation's records."""
+    return sheet_of_records(derivation.records, derivation.names)
+
+
+def sheet_of_records(records: tuple[Record, ...], names: EngineNames) -> tuple[SheetStep, ...]:
+    layout = _Layout(names)
+    for record in records:
+        layout.add(record)
+    return layout.finish()
+
+
+class _Layout:
+    """Walks the records once; one open step at a time."""
+
+    def __init__(self, names: EngineNames):
+        self.names = names
+        self.sheet: list[SheetStep] = []
+        self.phase: Optional[Phase] = None
+        self.lines: list[Line] = []
+        self.rules: list[str] = []        # every rule the step used, for its citation
+        self.naming: list[Rule] = []      # the rules that name it in its title
+        self.titled = True                # False once a continuing phase began
+
+    def add(self, record: Record) -> None:
+        if isinstance(record, Phase):
+            if record.kind in CONTINUES:
+                self.titled = False
+                return
+            self._close()
+            self.phase, self.lines, self.rules, self.naming, self.titled = record, [], [], [], True
+        elif isinstance(record, Statement):
+            self._show(record.lhs, record.rhs, implies=record.kind == "implies",
+                       note="using it" if record.kind == "assembled" else "")
+        else:
+            self._step(record)
+
+    def finish(self) -> tuple[SheetStep, ...]:
+        self._close()
+        return tuple(self.sheet)
+
+    # ----- one rule application ---------------------------------------------------------
+    def _step(self, step: Step) -> None:
+        rule = cat.rule(step.rule)
+        if rule.id not in self.rules:
+            self.rules.append(rule.id)
+        if self.titled:
+            self.naming.append(rule)
+        if step.detail or self._too_long(step.lhs):
+            return
+        if rule.id == "introduce-name":
+            self._show(step.lhs, step.expr, note="where", note_math_lhs=step.changed,
+                       note_math=step.before)
+        elif rule.id == "earlier-result":
+            self._show(None, step.expr, note=self._earlier_note())
+        elif rule.id == "solve-invert":
+            self._show(step.lhs, step.expr, implies=True)
+        elif rule.minor and self.lines:
+            last = self.lines[-1]
+            self.lines[-1] = Line(step.expr, last.lhs, last.implies, last.note,
+                                  last.note_math, last.note_math_lhs)
+        else:
+            note = rule.note(step.before, step.changed) \
+                if step.before is not None and step.changed is not None else ""
+            self._show(step.lhs, step.expr, note=note)
+
+    def _too_long(self, lhs: Expr) -> bool:
+        """A term brought to `tr(M dX)` on its own line, too long to read there."""
+        return (self.phase is not None and self.phase.kind == "terms-to-trace-form"
+                and lhs != self.names.d_objective and len(to_text(lhs)) > LONGEST_TERM_SHOWN)
+
+    def _earlier_note(self) -> str:
+        """"by Problem 5, with `A = I`": the constants an earlier result was used with."""
+        fixed = [f"`{name} = {value}`" for name, value in self.phase.bindings
+                 if isinstance(value, Identity)]
+        return f"by Problem {self.phase.number}" + (f", with {', '.join(fixed)}" if fixed else "")
+
+    # ----- lines and steps --------------------------------------------------------------
+    def _show(self, lhs: Optional[Expr], rhs: Expr, *, implies: bool = False, note: str = "",
+              note_math: Optional[Expr] = None, note_math_lhs: Optional[Expr] = None) -> None:
+        """A line; its lhs is left out when it repeats the one above (`= ...`)."""
+        if lhs is not None and not implies and self._last_lhs() == lhs:
+            lhs = None
+        self.lines.append(Line(rhs, lhs, implies, note, note_math, note_math_lhs))
+
+    def _last_lhs(self) -> Optional[Expr]:
+        return next((line.lhs for line in reversed(self.lines) if line.lhs is not None), None)
+
+    def _close(self) -> None:
+        """End the open step; one in which no rule applied is left out (ALWAYS_SHOWN)."""
+        phase = self.phase
+        if phase is None or not self.lines or not (self.rules or phase.kind in ALWAYS_SHOWN):
+            return
+        title = TITLES[phase.kind](phase, _rule_names(self.naming), self.names)
+        self.sheet.append(SheetStep(title, tuple(self.lines), tuple(self.rules)))
+
+
+def _rule_names(rules: list[Rule]) -> str:
+    """The names of the rules that say what a step did: not the minor ones (notation)
+    nor the theorem (the step's title names it)."""
+    names: list[str] = []
+    for rule in rules:
+        if not rule.minor and rule.group != "theorem" and rule.name not in names:
+            names.append(rule.name)
+    return ", ".join(names)

@@ -1,0 +1,89 @@
+"""The sheet is a pure function of the records (generator/render/sheet.py): titles, which
+lines show, merged minor rules, notes and left-out steps are decided there, once."""
+from __future__ import annotations
+
+import pytest
+
+from generator.api import derive_text
+from generator.derivation import Phase, Statement, Step
+from generator.engine.names import engine_names
+from generator.math.expr import Symbol, Trace, Transpose, d
+from generator.render.sheet import LONGEST_TERM_SHOWN, sheet_of, sheet_of_records
+from generator.syntax.parser import parse
+
+NAMES = engine_names()
+L, DL, G = NAMES.objective, NAMES.d_objective, NAMES.gradient
+
+
+def _p(text):
+    return parse(text, differentials=True)
+
+
+def test_a_minor_rule_merges_into_the_line_before_and_the_title_names_the_others():
+    records = (
+        Phase("differential"),
+        Statement("start", DL, _p("d(tr(X^T X))")),
+        Step("differential-trace", "", DL, _p("tr(d(X^T X))")),
+        Step("differential-product", "", DL, _p("tr(d(X^T) X + X^T dX)")),
+        Step("differential-transpose", "", DL, _p("tr(dX^T X + X^T dX)")),
+    )
+    (step,) = sheet_of_records(records, NAMES)
+    assert step.title == "Take the differential of both sides: swap d and tr, product rule"
+    assert [str(line.rhs) for line in step.lines] == [
+        "d(tr(X^T X))", "tr(d(X^T X))", "tr(dX^T X + X^T dX)"]   # d of a transpose merged
+    assert [line.lhs for line in step.lines] == [DL, None, None]
+    assert step.rules == ("differential-trace", "differential-product", "differential-transpose")
+
+
+def test_a_phase_in_which_no_rule_applied_is_left_out_unless_its_equation_matters():
+    records = (Phase("linearity"), Statement("start", DL, _p("tr(A dX)")),
+               Phase("identify"), Step("identify-gradient", "", Transpose(G), _p("A")),
+               Statement("implies", G, _p("A^T")))
+    sheet = sheet_of_records(records, NAMES)
+    assert [s.title for s in sheet] == ["Identify `G`"]
+    assert sheet[0].lines[1].implies and sheet[0].lines[1].lhs == G
+
+
+def test_detail_is_checked_but_only_its_result_is_shown():
+    records = (Phase("solve", Symbol("x")),
+               Step("solve-set-zero", "", _p("2 A (x - b)"), _p("0")),
+               Step("distribute", "", _p("2 A (x - b)"), _p("2 A x - 2 A b"), detail=True),
+               Statement("result", _p("2 A x - 2 A b"), _p("0")))
+    (step,) = sheet_of_records(records, NAMES)
+    assert [str(line.lhs) for line in step.lines] == ["2 A (x - b)", "2 A x - 2 A b"]
+    assert step.title == "Set the gradient to zero and solve for `x`"
+
+
+def test_a_term_too_long_for_its_own_line_is_left_to_the_assembled_line():
+    long_term = Trace(parse(" + ".join(["A"] * 30) + " dX", differentials=True))
+    assert len(str(long_term)) > LONGEST_TERM_SHOWN
+    records = (Phase("terms-to-trace-form"),
+               Step("trace-transpose", "", long_term, Trace(Transpose(long_term.arg))),
+               Step("trace-transpose", "", _p("tr(dX^T A)"), _p("tr(A^T dX)")),
+               Statement("assembled", DL, _p("tr(A^T dX)")))
+    (step,) = sheet_of_records(records, NAMES)
+    assert [line.note for line in step.lines] == ["", "using it"]
+    assert step.title == "Trace of a transpose"
+
+
+def test_the_engine_names_reach_the_titles():
+    d1 = derive_text("tr(X^T G X)", "X")
+    assert sheet_of(d1)[-1].title == "Identify `H`"
+    d2 = derive_text("||A x - b||^2 + tr(L)", "x")
+    titles = [s.title for s in sheet_of(d2)]
+    assert "Write `f` in trace form" in titles[0] and "Plug `dR` back into `df`" in titles
+
+
+def test_an_unknown_phase_is_an_error():
+    with pytest.raises(KeyError):
+        sheet_of_records((Phase("dance"), Statement("start", L, _p("tr(X)")),
+                          Step("trace-transpose", "", L, _p("tr(X^T)"))), NAMES)
+
+
+def test_every_step_of_a_real_sheet_has_lines_and_cites_only_rules_it_used():
+    d = derive_text("||A x - b||^2", "x", solve=True)
+    used = {s.rule for s in d.steps}
+    for step in sheet_of(d):
+        assert step.lines and set(step.rules) <= used
+    assert d.records == derive_text("||A x - b||^2", "x", solve=True).records
+    assert sheet_of(d) == sheet_of(d)
