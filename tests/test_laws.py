@@ -21,8 +21,9 @@ from generator.engine.laws import law_equations, law_table
 from generator.math.symbols import SymbolInfo
 
 WITH_LAWS = [r for r in CATALOGUE if r.law]
-# the two laws the math syntax cannot write: a sum over j, and a product of k factors
-BEYOND_THE_SYNTAX = {"differential-power", "product-to-power"}
+# the laws the math syntax cannot write: a sum over j, a product of k factors, and
+# arithmetic on numbers (`2^-1` is the number 1/2)
+BEYOND_THE_SYNTAX = {"differential-power", "product-to-power", "reciprocal"}
 
 
 def law_errors(rule, seeds=range(3)) -> list[float]:

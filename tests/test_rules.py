@@ -61,6 +61,11 @@ CASES = [
     ("trace-sum", "tr(A dX + dX B)", "tr(A dX) + tr(dX B)"),
     ("trace-collect", "tr(A dX) + tr(B dX)", "tr(A dX + B dX)"),
     ("trace-scalar-factor", "alpha tr(A dX)", "tr(alpha A dX)"),
+    ("trace-scalar-out", "tr(A tr(dX))", "tr(A) tr(dX)"),
+    ("trace-scalar-out", "tr(A x^T dx B)", "tr(A B) x^T dx"),
+    ("trace-untranspose", "tr(dX^T)", "tr(dX)"),
+    ("transpose-identity", "I_n^T A", "I_n A"),
+    ("reciprocal", "2^-1 A", "1/2 A"),
     ("sum-linearity", "sum(A .* dX + dX)", "sum(A .* dX) + sum(dX)"),
     ("sum-linearity", "sum(alpha A dX)", "alpha sum(A dX)"),
     ("hadamard-distribute", "A .* (dX + B)", "A .* dX + A .* B"),
@@ -150,6 +155,10 @@ def test_rule_preserves_the_value(rule_id, before, after):
     ("transpose-symmetric", "A^T"),
     ("factor-common", "A X + B C"),
     ("trace-transpose", "tr(A dX)"),
+    ("trace-transpose", "tr(dX^T)"),          # that is trace-untranspose's
+    ("trace-scalar-factor", "tr(A tr(dX))"),  # that is trace-scalar-out's
+    ("transpose-scalar", "I_n^T"),            # that is transpose-identity's
+    ("inverse-inverse", "2^-1"),              # that is reciprocal's
     ("scalar-as-trace", "tr(A X)"),
 ])
 def test_rule_does_not_apply_where_its_law_does_not(rule_id, text):

@@ -47,15 +47,18 @@ DEFAULT_PHASE_RULES = PhaseRules(
     linearity=cat.rules("trace-sum", "sum-linearity", "drop-zero", "hadamard-scalar",
                         "hadamard-sign", "hadamard-cancel", "sigmoid-from-exp"),
     expand=cat.rules("transpose-sum", "distribute", "hadamard-distribute"),
-    to_traces=cat.rules("hadamard-rearrange", "sum-as-trace", "trace-scalar-factor"),
+    to_traces=cat.rules("hadamard-rearrange", "sum-as-trace", "trace-scalar-factor",
+                        "trace-scalar-out"),
     trace_notation=cat.rules(
         "transpose-product", "transpose-sum", "transpose-transpose", "transpose-scalar",
-        "scalar-commute", "drop-zero"),
-    to_trace_form=cat.rules("trace-transpose", "trace-cyclic", "trace-hadamard"),
+        "transpose-identity", "scalar-commute", "drop-zero"),
+    to_trace_form=cat.rules("trace-transpose", "trace-untranspose", "trace-cyclic",
+                            "trace-hadamard"),
     collect=cat.rules("trace-collect", "collect-like-terms", "factor-common", "drop-zero"),
     normal=cat.rules(
         "transpose-product", "transpose-sum", "transpose-transpose", "transpose-scalar",
-        "transpose-inverse", "inverse-inverse", "identity-product", "drop-zero",
+        "transpose-identity", "transpose-inverse", "inverse-inverse", "reciprocal",
+        "identity-product", "drop-zero",
         "hadamard-sign", "scalar-commute"),
     tidy=cat.rules(
         "transpose-symmetric", "cancel-inverse", "hadamard-cancel", "sigmoid-from-exp",

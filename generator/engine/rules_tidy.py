@@ -46,6 +46,11 @@ def _identity_product(node: Expr, ctx: Context):
 def _inverse_inverse(node: Expr, ctx: Context):
     if isinstance(node, Inverse) and isinstance(node.arg, Inverse):
         return node.arg.arg
+    return None
+
+
+def _reciprocal(node: Expr, ctx: Context):
+    """`2^-1` is the number 1/2: arithmetic, as the notes write it."""
     if isinstance(node, Inverse) and isinstance(node.arg, Number) and node.arg.value != 0:
         return Number(1 / node.arg.value)
     return None
@@ -265,6 +270,9 @@ RULES = (
     Rule("inverse-inverse", "tidy", "inverse of an inverse",
          "(X^-1)^-1 = X", "The inverse of an inverse", _inverse_inverse, minor=True,
          conditions=("X invertible",)),
+    Rule("reciprocal", "tidy", "the reciprocal of a number",
+         "", "Write the reciprocal of a number", _reciprocal, minor=True,
+         law_latex=r"c^{-1} = \tfrac{1}{c} \text{ for a number } c \neq 0"),
     Rule("inverse-scalar", "tidy", "scalars out of an inverse",
          "(c A)^-1 = c^-1 A^-1", "A scalar factor leaves the inverse", _inverse_scalar,
          conditions=("c scalar", "A invertible")),

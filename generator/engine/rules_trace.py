@@ -60,18 +60,6 @@ def _trace_of_traces(node: Expr, ctx: Context):
 
 def _trace_scalar_factor(node: Expr, ctx: Context):
     """c tr(A) = tr(c A): moves scalar coefficients inside so every term is tr(M dX)."""
-    if isinstance(node, Trace) and isinstance(node.arg, Mul):
-        # read the other way for a scalar holding the differential: a factor such as
-        # `tr(dX)` (`tr(A tr(dX)) = tr(A) tr(dX)`, from `tr(tr(X) A)`) or a run of factors
-        # whose product is 1 x 1 (`tr(P x^T dx Q) = tr(P Q) x^T dx`, from `tr(x^T x A)`)
-        # leaves the outer trace: left inside, the cyclic and transpose laws would move
-        # it as a matrix and read an ill-shaped G
-        run = _scalar_run_with_differential(node.arg.factors, ctx)
-        if run is not None:
-            start, end = run
-            factors = node.arg.factors
-            return mul(Trace(mul(*factors[:start], *factors[end:])), *factors[start:end])
-        return None
     if not isinstance(node, Mul):
         return None
     traces = [f for f in node.factors if isinstance(f, Trace) and has_differential(f)]
@@ -81,6 +69,22 @@ def _trace_scalar_factor(node: Expr, ctx: Context):
     if all(ctx.is_scalar(f) and not has_differential(f) for f in others):
         return Trace(mul(*others, traces[0].arg))
     return None
+
+
+def _trace_scalar_out(node: Expr, ctx: Context):
+    """tr(A c B) = c tr(A B) for a scalar c holding the differential: a factor such as
+    `tr(dX)` (`tr(A tr(dX)) = tr(A) tr(dX)`, from `tr(tr(X) A)`) or a run of factors
+    whose product is 1 x 1 (`tr(P x^T dx Q) = tr(P Q) x^T dx`, from `tr(x^T x A)`).
+    Left inside, the cyclic and transpose laws would move it as a matrix and read an
+    ill-shaped G."""
+    if not (isinstance(node, Trace) and isinstance(node.arg, Mul)):
+        return None
+    run = _scalar_run_with_differential(node.arg.factors, ctx)
+    if run is None:
+        return None
+    start, end = run
+    factors = node.arg.factors
+    return mul(Trace(mul(*factors[:start], *factors[end:])), *factors[start:end])
 
 
 def _scalar_run_with_differential(factors: tuple[Expr, ...], ctx: Context):
@@ -107,14 +111,17 @@ def _scalar_run_with_differential(factors: tuple[Expr, ...], ctx: Context):
 
 def _trace_transpose(node: Expr, ctx: Context):
     """tr(A) = tr(A^T), used when the differential appears transposed."""
-    if not isinstance(node, Trace):
-        return None
-    if (not isinstance(node.arg, Transpose)
+    if (isinstance(node, Trace) and not isinstance(node.arg, Transpose)
             and any(_is_transposed_differential(f) for f in factors_of(node.arg))):
         return Trace(Transpose(node.arg))
-    # `tr(dX^T)` (from `tr(X^T)`): the transpose is the whole argument, so the law is
-    # read the other way, tr(A^T) = tr(A); never back to a transposed differential
-    if (isinstance(node.arg, Transpose) and _is_transposed_differential(node.arg)
+    return None
+
+
+def _trace_untranspose(node: Expr, ctx: Context):
+    """tr(A^T) = tr(A) where the transpose is the whole argument and holds the differential
+    (`tr(dX^T)`, from `tr(X^T)`); never back to a transposed differential."""
+    if (isinstance(node, Trace) and isinstance(node.arg, Transpose)
+            and _is_transposed_differential(node.arg)
             and not any(_is_transposed_differential(f) for f in factors_of(node.arg.arg))):
         return Trace(node.arg.arg)
     return None
@@ -193,9 +200,13 @@ def _transpose_transpose(node: Expr, ctx: Context):
 
 
 def _transpose_scalar(node: Expr, ctx: Context):
-    if isinstance(node, Transpose) and (
-        isinstance(node.arg, (Number, Identity)) or ctx.is_scalar(node.arg)
-    ):
+    if isinstance(node, Transpose) and (isinstance(node.arg, Number) or ctx.is_scalar(node.arg)):
+        return node.arg
+    return None
+
+
+def _transpose_identity(node: Expr, ctx: Context):
+    if isinstance(node, Transpose) and isinstance(node.arg, Identity):
         return node.arg
     return None
 
@@ -334,9 +345,14 @@ RULES = (
     Rule("trace-scalar-factor", "trace", "scalars move into the trace",
          "c tr(A) = tr(c A)", "A scalar factor moves inside the trace", _trace_scalar_factor,
          conditions=("c scalar",)),
+    Rule("trace-scalar-out", "trace", "a scalar leaves the trace",
+         "tr(A c B) = c tr(A B)", "A scalar factor holding the differential leaves the trace",
+         _trace_scalar_out, conditions=("c scalar",)),
     Rule("trace-transpose", "trace", "trace of a transpose",
          "tr(A) = tr(A^T)",
          "The trace of a transpose is the same", _trace_transpose),
+    Rule("trace-untranspose", "trace", "trace of a transpose",
+         "tr(A^T) = tr(A)", "The trace of a transpose is the same", _trace_untranspose),
     Rule("trace-cyclic", "trace", "cyclic property of the trace",
          "tr(A B) = tr(B A)",
          "Cyclic property of the trace", _trace_cyclic),
@@ -352,6 +368,8 @@ RULES = (
     Rule("transpose-scalar", "transpose", "transpose of a scalar",
          "a^T = a", "A scalar is its own transpose", _transpose_scalar,
          conditions=("a scalar",), minor=True),
+    Rule("transpose-identity", "transpose", "transpose of the identity",
+         "I_n^T = I_n", "The identity is its own transpose", _transpose_identity, minor=True),
     Rule("transpose-symmetric", "transpose", "symmetry",
          "A^T = A", "Use the symmetry of the matrix",
          _transpose_symmetric, conditions=("A symmetric",), because="since `{}` is symmetric"),

@@ -62,8 +62,9 @@ def solve_for(rec: Recorder, gradient: Expr) -> Solution:
     return Solution(value, conditions)
 
 
-TIDY_SOLUTION = cat.rules("inverse-inverse", "inverse-scalar", "scalar-commute", "cancel-inverse",
-                          "identity-product", "transpose-transpose", "transpose-symmetric")
+TIDY_SOLUTION = cat.rules("inverse-inverse", "reciprocal", "inverse-scalar", "scalar-commute",
+                          "cancel-inverse", "identity-product", "transpose-transpose",
+                          "transpose-symmetric")
 
 
 def _transpose_if_needed(rec: Recorder, lhs: Expr, x: Symbol) -> Expr:
@@ -72,8 +73,7 @@ def _transpose_if_needed(rec: Recorder, lhs: Expr, x: Symbol) -> Expr:
         return lhs
     flipped = rec.exhaust(Transpose(lhs), Transpose(lhs), cat.rules(
         "transpose-sum", "transpose-product", "transpose-transpose", "transpose-scalar",
-        "transpose-inverse"), detail=True)
-    flipped = flipped.replace(Inverse(Transpose(Transpose(x))), Inverse(x))
+        "transpose-identity", "transpose-inverse"), detail=True)
     if flipped.contains(Transpose(x)) or flipped.contains(Inverse(Transpose(x))):
         return lhs   # x appears both ways: leave it to the linear solver's message
     rec.record(cat.rule("solve-transpose"), flipped, ZERO)
