@@ -72,7 +72,7 @@ def test_a_wrong_index_step_is_caught():
 
     def wrong(poly):
         good = original(poly)
-        from generator.index.nodes import Monomial, IndexSum
+        from generator.math.index_nodes import Monomial, IndexSum
         return IndexSum(tuple(Monomial(2 * m.coefficient, m.factors, m.summed)
                           for m in good.terms), good.free, good.sizes)
     method.collapse = wrong
@@ -88,16 +88,37 @@ def test_what_indices_cannot_write_is_a_clear_error():
         elementwise("tr(X^-1)", "X")
 
 
-def test_index_nodes_cannot_be_taken_over_by_sympys_printer():
-    """sympy's LatexPrinter dispatches on class names (it has `_print_Poly`): ours must
-    not share one, or sympy's code would print them."""
-    from sympy.printing.latex import LatexPrinter
-    from generator.index import nodes
-    from generator.math.expr import Expr
-    for name in dir(nodes):
-        cls = getattr(nodes, name)
-        if isinstance(cls, type) and issubclass(cls, Expr) and cls is not Expr:
-            assert not hasattr(LatexPrinter, f"_print_{name}"), name
+def test_every_node_type_is_in_each_printers_table_and_an_unknown_one_is_an_error():
+    """One dispatch table per concern: the text and LaTeX printers know every node of the
+    tree and of the index notation; a node type they do not know is an error, not a
+    guess (the evaluator and the shape rules likewise)."""
+    from dataclasses import dataclass
+
+    from generator.check.numeric import EvaluationError, Evaluator
+    from generator.errors import ShapeError
+    from generator.math import expr as tree, index_nodes
+    from generator.math.shapes import shape_of
+    from generator.math.symbols import SymbolTable
+    from generator.syntax import latex, printer
+    nodes = [cls for module in (tree, index_nodes) for cls in vars(module).values()
+             if isinstance(cls, type) and issubclass(cls, tree.Expr)
+             and cls not in (tree.Expr, tree._Unary)]
+    assert len(nodes) >= 20
+    for cls in nodes:
+        assert cls in printer._text.registry, cls
+        assert cls in latex._METHODS, cls
+
+    @dataclass(frozen=True)
+    class Unknown(tree.Expr):
+        pass
+    with pytest.raises(TypeError):
+        printer.to_text(Unknown())
+    with pytest.raises(TypeError):
+        latex.to_latex(Unknown())
+    with pytest.raises(ShapeError):
+        shape_of(Unknown(), SymbolTable(()))
+    with pytest.raises(EvaluationError):
+        Evaluator({}, {})(Unknown())
 
 
 @pytest.mark.parametrize("method", ["differential", "elementwise"])

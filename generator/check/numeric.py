@@ -17,6 +17,8 @@ from generator.math.expr import (
     Add, Det, Differential, Elementwise, Expr, Hadamard, Identity, Inverse, LogDet, Mul, Ones,
     Norm, Number, Power, SumEntries, Symbol, Trace, Transpose,
 )
+from generator.math.index_nodes import (Entry, EntryMatrix, ExplicitMatrix, GradientOf,
+                                        IndexSum, Partial)
 from generator.math.symbols import SymbolInfo, SymbolTable
 
 STEP = 1e-30          # complex-step size: far below rounding, so exact to ~1e-16
@@ -221,9 +223,10 @@ class Evaluator:
             if self.derivative is None:
                 raise EvaluationError(f"no value for d({e.arg})")
             return self.derivative(e.arg)
-        if hasattr(e, "evaluate"):   # index notation (generator.index) evaluates itself
-            return e.evaluate(self)
-        raise EvaluationError(f"cannot evaluate {type(e).__name__}")
+        index_value = _INDEX_VALUES.get(type(e))
+        if index_value is None:
+            raise EvaluationError(f"cannot evaluate {type(e).__name__}")
+        return index_value(self, e)
 
     def _scalar_run(self, factors: tuple[Expr, ...], start: int) -> tuple[int, np.ndarray]:
         """(last index, value) of the shortest run from `start` whose product is 1 x 1; the
@@ -237,3 +240,69 @@ class Evaluator:
             if value.shape == (1, 1):
                 return end, value
         return start, self(factors[start])
+
+
+# ----- index notation (generator/math/index_nodes.py) -----------------------------------
+
+def evaluate_poly(poly: IndexSum, values: Mapping[str, np.ndarray], dims: Mapping[str, int]):
+    """The value with numpy's einsum: a matrix over the free indices (a column for one,
+    1 x 1 for none).  Index sizes come from the arrays; a delta takes the size of an
+    index it shares, and `poly.sizes` gives the free indices theirs."""
+    free_sizes = {i: size(d, dims) for i, d in poly.sizes if i in poly.free}
+    out_shape = [free_sizes[i] for i in poly.free]
+    total = np.zeros(out_shape or [1], dtype=complex)
+    for m in poly.terms:
+        sizes = dict(free_sizes)
+        arrays = []
+        for f in m.factors:
+            if isinstance(f, Entry):
+                v = np.asarray(values[f.name])
+                v = v if f.col is not None else (v[:, 0] if f.row is not None else v.reshape(()))
+                sizes.update(zip(f.indices(), v.shape))
+                arrays.append(v)
+            else:
+                arrays.append(None)
+        letters = {i: chr(ord("a") + k) for k, i in enumerate(
+            sorted({i for f in m.factors for i in f.indices()} | set(poly.free)))}
+        operands, subscripts = [], []
+        for f, v in zip(m.factors, arrays):
+            if v is None:
+                n = sizes.get(f.i, sizes.get(f.j))
+                v = np.eye(n)
+            operands.append(v)
+            subscripts.append("".join(letters[i] for i in f.indices()))
+        spec = ",".join(subscripts) + "->" + "".join(letters[i] for i in poly.free)
+        value = np.einsum(spec, *operands) if operands else np.ones(out_shape or [1])
+        total = total + float(m.coefficient) * np.reshape(value, out_shape or [1])
+    if not any(np.iscomplexobj(np.asarray(v)) for v in values.values()):
+        total = total.real
+    return total if len(poly.free) == 2 else total.reshape(-1, 1)
+
+
+def entrywise_gradient(objective: Expr, wrt: str, ev) -> np.ndarray:
+    """dL/dX_pq for every (p, q), each by the complex step (exact to rounding)."""
+    x = np.asarray(ev.values[wrt])
+    grad = np.zeros(x.shape)
+    for index in np.ndindex(*x.shape):
+        values = dict(ev.values)
+        moved = x.astype(complex)
+        moved[index] += 1j * STEP
+        values[wrt] = moved
+        grad[index] = np.imag(Evaluator(values, ev.dims, definitions=ev.definitions)(
+            objective)[0, 0]) / STEP
+    return grad
+
+
+def _transposed_gradient(ev: Evaluator, e: GradientOf) -> np.ndarray:
+    g = entrywise_gradient(e.objective, e.wrt, ev)
+    return g.T if e.transposed else g
+
+
+# node type -> its value: the index notation of the elementwise method
+_INDEX_VALUES: dict[type, Callable[[Evaluator, Expr], np.ndarray]] = {
+    IndexSum: lambda ev, e: evaluate_poly(e, ev.values, ev.dims),
+    Partial: lambda ev, e: entrywise_gradient(e.objective, e.wrt, ev),
+    GradientOf: _transposed_gradient,
+    ExplicitMatrix: lambda ev, e: ev(e.entry),   # its value is the whole matrix
+    EntryMatrix: lambda ev, e: ev(e.entry),
+}

@@ -238,7 +238,7 @@ def _identify(rec: Recorder, expr: Expr) -> Expr:
 
 def transpose_variable(rec: Recorder, objective: Expr, gradient: Expr) -> Expr:
     """The notes' T2: grad_{X^T} L = (grad_X L)^T."""
-    from generator.index.nodes import GradientOf
+    from generator.math.index_nodes import GradientOf
     x = rec.ctx.wrt
     rec.phase("transposed-variable", Symbol(x))
     name = rec.ctx.names.objective.name

@@ -13,7 +13,8 @@ from generator.math.expr import (
     Add, Expr, Hadamard, Identity, Mul, Norm, Number, Power, SumEntries, Symbol, Trace,
     Transpose, mul,
 )
-from generator.index.nodes import Delta, Entry, Index, Monomial, IndexSum
+from generator.math.index_nodes import Delta, Entry, Index, Monomial, IndexSum
+from generator.syntax.printer import to_text
 from generator.math.symbols import SymbolTable
 
 INDEX_NAMES = ("i", "j", "k", "l", "r", "s", "t", "u", "v", "w")
@@ -167,7 +168,7 @@ def canonical(m: Monomial, free: tuple[str, ...]) -> Monomial:
 
 
 def _monomial_key(m: Monomial) -> str:
-    return " ".join(f.text() for f in m.factors) + "|" + ",".join(m.summed)
+    return " ".join(to_text(f) for f in m.factors) + "|" + ",".join(m.summed)
 
 
 def canonical_poly(poly: IndexSum) -> IndexSum:

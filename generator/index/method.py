@@ -15,7 +15,7 @@ from generator.math.expr import Expr
 from generator.index.calculus import COL, ROW, collapse, differentiate
 from generator.index.expand import to_index
 from generator.index.naming import name_poly
-from generator.index.nodes import Entry, EntryMatrix, ExplicitMatrix, GradientOf, Partial
+from generator.math.index_nodes import Entry, EntryMatrix, ExplicitMatrix, GradientOf, Partial
 
 def derive_elementwise(objective: Expr, rec: Recorder) -> Expr:
     ctx = rec.ctx

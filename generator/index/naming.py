@@ -12,7 +12,7 @@ from typing import Optional
 
 from generator.errors import StuckError
 from generator.math.expr import Expr, Identity, Number, Symbol, Trace, Transpose, add, mul
-from generator.index.nodes import Delta, Entry, Monomial, IndexSum
+from generator.math.index_nodes import Delta, Entry, Monomial, IndexSum
 
 ONE = "1"
 Edge = tuple[str, str, Expr]

@@ -157,7 +157,7 @@ RULES: dict[type, Callable] = {
 def _apply_rule(e: Expr, alg):
     rule = RULES.get(type(e))
     if rule is None:
-        raise ShapeError(f"no shape rule for a {type(e).__name__} node (in `{e}`)")
+        raise ShapeError(f"no shape rule for a {type(e).__name__} node")
     return rule(e, alg)
 
 

@@ -19,7 +19,9 @@ from generator.math.expr import (
 )
 from generator.syntax.latex_names import name_latex
 from generator.syntax.limits import MAX_DEPTH, room_for_nesting
-from generator.syntax.printer import is_atom, is_negative
+from generator.math.index_nodes import (Delta, Entry, EntryMatrix, ExplicitMatrix, GradientOf,
+                                        IndexSum, Partial)
+from generator.syntax.printer import explicit_rows, is_atom, is_negative, monomial, signed_sum
 
 _ELEMENTWISE = {"exp": r"\exp", "log": r"\log", "sigmoid": r"\sigma"}
 
@@ -48,11 +50,9 @@ class TraceTrickLatexPrinter:
 
     def _print(self, expr: Expr) -> str:
         method = _METHODS.get(type(expr))
-        if method is not None:
-            return method(self, expr)
-        if hasattr(expr, "latex"):   # index notation (generator.index) prints itself
-            return expr.latex(self._print)
-        raise TypeError(f"to_latex: no LaTeX form for {type(expr).__name__}")
+        if method is None:
+            raise TypeError(f"to_latex: no LaTeX form for {type(expr).__name__}")
+        return method(self, expr)
 
     # ----- leaves -----------------------------------------------------------------
 
@@ -212,6 +212,37 @@ class TraceTrickLatexPrinter:
         return r"\left(" + self._print(arg) + r"\right)"
 
 
+    # ----- index notation (generator/math/index_nodes.py) ------------------------------
+
+    def _print_Entry(self, expr: Entry) -> str:
+        sub = "".join(expr.indices())
+        base = name_latex(expr.name)
+        return f"{base}_{{{sub}}}" if sub else base
+
+    def _print_Delta(self, expr: Delta) -> str:
+        return rf"\delta_{{{expr.i}{expr.j}}}"
+
+    def _print_IndexSum(self, expr: IndexSum) -> str:
+        return signed_sum([(m.coefficient, monomial(m, self._print, r"\sum"))
+                           for m in expr.terms])
+
+    def _print_Partial(self, expr: Partial) -> str:
+        entry = self._print(Entry(expr.wrt, expr.row, expr.col))
+        return rf"\frac{{\partial {name_latex(expr.name)}}}{{\partial {entry}}}"
+
+    def _print_GradientOf(self, expr: GradientOf) -> str:
+        sub = name_latex(expr.wrt) + ("^{T}" if expr.transposed else "")
+        return rf"\nabla_{{{sub}}} {name_latex(expr.name)}"
+
+    def _print_ExplicitMatrix(self, expr: ExplicitMatrix) -> str:
+        rows = [" & ".join(row) for row in
+                explicit_rows(expr, self._print, r"\cdots", r"\vdots", r"\ddots")]
+        return r"\begin{bmatrix} " + r" \\ ".join(rows) + r" \end{bmatrix}"
+
+    def _print_EntryMatrix(self, expr: EntryMatrix) -> str:
+        return rf"\left[{self._print(expr.entry)}\right]_{{{expr.row}{expr.col or ''}}}"
+
+
 def number_latex(value: Fraction) -> str:
     """`3`, `-3`, `\\frac{1}{2}`, `-\\frac{1}{2}`."""
     if value.denominator == 1:
@@ -230,5 +261,5 @@ _METHODS: dict[type, Callable[[TraceTrickLatexPrinter, Expr], str]] = {
     node: getattr(TraceTrickLatexPrinter, f"_print_{node.__name__}")
     for node in (Symbol, Quantity, Identity, Ones, Number, Add, Mul, Hadamard, Transpose,
                  Inverse, Power, Trace, SumEntries, Elementwise, Det, LogDet, Differential,
-                 Norm)
+                 Norm, Entry, Delta, IndexSum, Partial, GradientOf, ExplicitMatrix, EntryMatrix)
 }

@@ -21,6 +21,8 @@ from generator.math.expr import (
     Norm, Number, Power, Quantity, SumEntries, Symbol, Trace, Transpose, mul,
     register_text_printer, split_coefficient,
 )
+from generator.math.index_nodes import (Delta, Entry, EntryMatrix, ExplicitMatrix, GradientOf,
+                                        IndexSum, Monomial, Partial)
 from generator.syntax.limits import MAX_DEPTH, room_for_nesting
 from generator.syntax.names import differential_target
 
@@ -35,11 +37,7 @@ def to_text(expr: Expr) -> str:
 
 @singledispatch
 def _text(expr: Expr) -> str:
-    # Nodes outside the math syntax (the index notation of generator.index) print
-    # themselves; they are shown, never read back.
-    if isinstance(expr, Expr) and hasattr(expr, "text"):
-        return expr.text()
-    raise TypeError(f"to_text: not an expression node: {expr!r}")
+    raise TypeError(f"to_text: no text form for {type(expr).__name__} ({expr!r})")
 
 
 @_text.register
@@ -190,6 +188,77 @@ def _(expr: Norm) -> str:
     if "|" in inner:
         inner = f"({inner})"
     return f"||{inner}||" + ("_F" if expr.frobenius else "")
+
+
+
+# ----- index notation (generator/math/index_nodes.py): shown, never read back ---------
+
+@_text.register
+def _(expr: Entry) -> str:
+    sub = "".join(expr.indices())
+    return f"{expr.name}_{sub}" if sub else expr.name
+
+
+@_text.register
+def _(expr: Delta) -> str:
+    return f"delta_{expr.i}{expr.j}"
+
+
+@_text.register
+def _(expr: IndexSum) -> str:
+    return signed_sum([(m.coefficient, monomial(m, _text, "sum")) for m in expr.terms])
+
+
+@_text.register
+def _(expr: Partial) -> str:
+    return f"d{expr.name}/d{_text(Entry(expr.wrt, expr.row, expr.col))}"
+
+
+@_text.register
+def _(expr: GradientOf) -> str:
+    wrt = f"{{{expr.wrt}^T}}" if expr.transposed else expr.wrt
+    return f"grad_{wrt} {expr.name}"
+
+
+@_text.register
+def _(expr: ExplicitMatrix) -> str:
+    rows = [", ".join(row) for row in explicit_rows(expr, _text, "...", ":", "...")]
+    return "[" + "; ".join(rows) + "]"
+
+
+@_text.register
+def _(expr: EntryMatrix) -> str:
+    return f"[{_text(expr.entry)}]_{expr.row}{expr.col or ''}"
+
+
+def signed_sum(pieces: list[tuple[Fraction, str]]) -> str:
+    """`A_ij B_ji - 2 C_ii`: terms with their coefficients, signs between them."""
+    if not pieces:
+        return "0"
+    out = ""
+    for k, (c, body) in enumerate(pieces):
+        magnitude = abs(c)
+        number = "" if magnitude == 1 and body else number_text(magnitude) + (" " if body else "")
+        text = f"{number}{body}" if body else number_text(magnitude)
+        sign = "-" if c < 0 else "+"
+        out += (("-" if sign == "-" else "") + text) if k == 0 else f" {sign} {text}"
+    return out
+
+
+def monomial(m: Monomial, printer, sum_sign: str) -> str:
+    """`sum_{k} A_ik B_kj` (the sum sign as the printer writes it)."""
+    body = " ".join(printer(f) for f in m.factors)
+    return f"{sum_sign}_{{{','.join(m.summed)}}} {body}" if m.summed else body
+
+
+def explicit_rows(m: ExplicitMatrix, printer, dots: str, vdots: str, ddots: str
+                  ) -> list[list[str]]:
+    """The cells of the written-out matrix, printed; dots where the notes put them."""
+    rows = m.shown_cells()
+    if m.col is None:
+        return [[printer(c) if c is not None else vdots] for (c,) in rows]
+    return [[vdots, vdots, ddots, vdots] if all(c is None for c in row)
+            else [printer(c) if c is not None else dots for c in row] for row in rows]
 
 
 register_text_printer(to_text)
