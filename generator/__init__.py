@@ -11,7 +11,7 @@ lets)` parses the math syntax first.  Both are imported on first use, so that
 """
 import sys
 
-__version__ = "0.1.0"
+from generator.version import __version__
 
 __all__ = ["derive", "derive_text", "load_ipython_extension", "__version__"]
 

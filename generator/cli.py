@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from generator import __version__
+from generator.version import __version__
 from generator.errors import TracetrickError
 
 FORMATS = ("text", "latex", "json", "markdown", "html")

@@ -15,7 +15,7 @@ from typing import Mapping
 
 import numpy as np
 
-from generator.derivation import Step, Verification
+from generator.engine.records import Step
 from generator.engine import catalogue as cat
 from generator.engine.names import DEFAULT_NAMES, EngineNames
 from generator.errors import VerificationError
@@ -29,6 +29,16 @@ TOLERANCE = 1e-6
 SYMPY_BUDGET = 40   # nodes of the objective beyond which sympy is not consulted
 TRIALS = 3
 MAX_DRAWS = 30  # redraws when an instance makes a needed matrix singular
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What was checked numerically."""
+
+    trials: int
+    max_rel_error: float
+    checks: int            # how many (line, trial) comparisons were made
+    sympy_agrees: bool | None = None   # None: sympy gives no derivative for this one
 
 
 @dataclass(frozen=True)

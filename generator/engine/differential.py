@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from generator.derivation import Record
+from generator.engine.records import Record
 from generator.engine import catalogue as cat
 from generator.engine.context import Context, has_differential
 from generator.engine.earlier import EarlierResult, Use, find_use

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Optional
 
-from generator.derivation import Phase, Record, Statement, Step
+from generator.engine.records import Phase, Record, Statement, Step
 from generator.engine.context import Context
 from generator.engine.phase_rules import DEFAULT_PHASE_RULES, PhaseRules
 from generator.engine.rule import Rule

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from generator.derivation import Condition
+from generator.engine.records import Condition
 from generator.engine import catalogue as cat
 from generator.engine.recorder import Recorder, rewrite_first
 from generator.errors import StuckError

@@ -37,7 +37,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from generator import __version__
+from generator.version import __version__
 from generator.problem.loader import SET_FILE, problem_files
 
 RECORD_NAME = ".tracetrick-cache.json"

@@ -21,7 +21,7 @@ from typing import Sequence
 
 from markupsafe import Markup, escape
 
-from generator import __version__
+from generator.version import __version__
 from generator.derivation import Derivation
 from generator.render.templates import make_web_environment, render_template
 from generator.render.web import Rich, page_context, rich

@@ -19,7 +19,8 @@ from pylatex import Document, Package
 from pylatex.utils import NoEscape
 
 from generator.math import shapes
-from generator.derivation import Condition, Derivation, Line, SheetStep, Verification
+from generator.derivation import Condition, Derivation, Verification
+from generator.render.sheet import Line, SheetStep
 from generator.errors import ShapeError, TracetrickError
 from generator.math.expr import Expr, Symbol, Transpose
 from generator.render.sheet import sheet_of

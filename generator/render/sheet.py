@@ -14,14 +14,41 @@ here, once, for every renderer (text, LaTeX, Markdown, HTML, JSON):
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable, Optional
 
-from generator.derivation import Derivation, Line, Phase, Record, SheetStep, Statement, Step
+from generator.derivation import Derivation
+from generator.engine.records import Phase, Record, Statement, Step
 from generator.engine import catalogue as cat
 from generator.engine.names import EngineNames
 from generator.engine.rule import Rule
 from generator.math.expr import Expr, Identity
 from generator.syntax.printer import to_text
+
+@dataclass(frozen=True)
+class Line:
+    """One displayed line: `lhs = rhs`; `lhs` None continues the previous line (`= rhs`).
+
+    `implies` prints a leading arrow (the notes' "=> G = A^T"); `note` is short prose
+    at the end of the line ("where R = A x - b" is a note with math in `note_math`).
+    """
+
+    rhs: Expr
+    lhs: Expr | None = None
+    implies: bool = False
+    note: str = ""
+    note_math: Expr | None = None
+    note_math_lhs: Expr | None = None
+
+
+@dataclass(frozen=True)
+class SheetStep:
+    """"Step k: <title>" with its lines and the rules it used."""
+
+    title: str
+    lines: tuple[Line, ...]
+    rules: tuple[str, ...] = ()
+
 
 # A term longer than this is not shown on its own line (its dL line follows anyway).
 LONGEST_TERM_SHOWN = 60

@@ -1,7 +1,8 @@
 """The derivation as plain text for the terminal, aligned like the sheet."""
 from __future__ import annotations
 
-from generator.derivation import Derivation, Line
+from generator.derivation import Derivation
+from generator.render.sheet import Line
 from generator.render.sheet import sheet_of
 from generator.render.describe import symbol_phrase
 from generator.syntax.printer import to_text

@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from generator.derivation import Derivation, SheetStep
+from generator.derivation import Derivation
+from generator.render.sheet import SheetStep
 from generator.math.expr import Symbol
 from generator.render.sheet import sheet_of
 from generator.render.describe import properties_words

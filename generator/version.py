@@ -1,0 +1,2 @@
+"""The release, in one place: pyproject.toml reads it from here."""
+__version__ = "0.1.0"
