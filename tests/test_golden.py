@@ -234,6 +234,12 @@ def test_expect_mismatch_is_a_problem_error(tmp_path):
      "-((A^T (A (I_n .* (x ones(n)^T)) A^T)^-1 (A (I_n .* (x ones(n)^T)) A^T)^-1 A) .* I_n)"
      " ones(n)"),
     ("tr(I A I B) + tr(X)", "X", "I_n"),
+    # a product keeps its scalar runs whole (`x^T (dx^T x) I x`), so every term reaches
+    # tr(M dx) (issue 10)
+    ("x^T (A + ||x||^2 I) x / (x^T x)", "x",
+     "(x^T x)^-1 (A + A^T) x - 2 (x^T x)^-1 (x^T x)^-1 (x^T A x) x + 2 x"),
+    ("tr((w^T w) X^-1)", "X", "-(w^T w) X^-T X^-T"),
+    ("a^T (x^T x) F a", "x", "2 (a^T F a) x"),
 ])
 def test_more_gradients_by_value(objective, wrt, expected):
     """Each derives, verifies, and agrees with a gradient written by hand."""

@@ -425,3 +425,33 @@ def test_whatever_inference_accepts_numpy_can_compute(expr):
         return
     shape, sizes = numeric_shape(expr, table)
     assert shape == tuple(sizes.get(d, d) for d in expected)
+
+
+# ----- scalar runs kept whole (issue 10) ---------------------------------------------------
+
+@pytest.mark.parametrize("objective, wrt, grouped", [
+    ("tr(X x^T b)", "X", "tr(X (x^T b))"),          # the chain needs the run as a scalar
+    ("tr(x^T x A)", "x", "tr((x^T x) A)"),          # a 1 x 1 chain before a matrix
+    ("tr(A x^T x)", "x", "tr(A (x^T x))"),
+    ("x^T A x x^T b", "x", "x^T A x x^T b"),        # the chain reads it: no group
+    ("alpha x^T x", "x", "alpha x^T x"),            # the last chain needs none
+    ("tr(X alpha Y)", "X", "tr(X alpha Y)"),        # a scalar factor never breaks a chain
+])
+def test_inference_keeps_each_scalar_run_a_product_needs_whole(objective, wrt, grouped):
+    inferred = infer_shapes(parse(objective), {}, wrt)
+    (expr,) = inferred.exprs
+    assert str(expr) == grouped
+    groups = [n for n in expr.walk() if isinstance(n, Mul) and n.scalar]
+    assert all(shape_of(g, inferred.table) == (1, 1) for g in groups)
+    again = infer_shapes(parse(str(expr)), {}, wrt).exprs[0]   # it reads back
+    assert str(again) == grouped
+
+
+def test_a_grouped_product_prints_in_the_contract_syntax_and_reads_back():
+    from generator.api import derive_text
+    from generator.check.verify import agree
+    d = derive_text("tr((w^T w) X^-1)", "X")
+    text = str(d.gradient)
+    assert "(w^T w)" in text
+    back = infer_shapes(parse(text), {s.name: s for s in d.symbols.symbols}, None).exprs[0]
+    assert agree(back, d.gradient, d.symbols, "X") < 1e-12

@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from generator.math.expr import Differential, Expr, Number, Symbol
 from generator.engine.names import DEFAULT_NAMES, EngineNames, engine_names
+from generator.math.shapes import group_scalar_runs, is_scalar, shape_of
 from generator.math.symbols import SymbolInfo, SymbolTable
 
 
@@ -38,12 +39,15 @@ class Context:
         return _is_constant(e, self.variables)
 
     def is_scalar(self, e: Expr) -> bool:
-        from generator.math.shapes import is_scalar
         return is_scalar(e, self.table)
 
     def shape(self, e: Expr):
-        from generator.math.shapes import shape_of
         return shape_of(e, self.table)
+
+    def canonical(self, e: Expr) -> Expr:
+        """`e` with the scalar runs of its products kept whole (`X (x^T b)`), as
+        inference writes them: the one form every rule sees."""
+        return group_scalar_runs(e, self.table)
 
     def has_property(self, name: str, prop: str) -> bool:
         return name in self.table and self.table[name].has(prop)

@@ -66,7 +66,7 @@ class Recorder:
 
     def state(self, lhs: Optional[Expr], rhs: Expr, kind: str = "start") -> None:
         """An equation the derivation states without a rule (see Statement)."""
-        self.records.append(Statement(kind, lhs, rhs))
+        self.records.append(Statement(kind, lhs, self.ctx.canonical(rhs)))
 
     # ----- recording --------------------------------------------------------------
     def record(self, rule: Rule, lhs: Expr, expr: Expr, changed: Optional[Expr] = None,
@@ -78,7 +78,8 @@ class Recorder:
             raise StuckError(
                 f"the derivation did not finish after {MAX_APPLICATIONS} rule applications "
                 f"(last rule: {rule.id}); this objective is beyond what the engine can do")
-        self.records.append(Step(rule.id, rule.says, lhs, expr, changed, before, detail))
+        self.records.append(Step(rule.id, rule.says, lhs, self.ctx.canonical(expr), changed,
+                                 before, detail))
 
     def exhaust(self, lhs: Expr, expr: Expr, rules: Iterable[Rule],
                 where: Optional[Where] = None, detail: bool = False) -> Expr:
@@ -89,6 +90,7 @@ class Recorder:
             if found is None:
                 return expr
             rule, expr, changed, before = found
+            expr = self.ctx.canonical(expr)
             self.record(rule, lhs, expr, changed, before=before, detail=detail)
 
     def simplify(self, lhs: Expr, expr: Expr, normal: Iterable[Rule],
@@ -103,4 +105,5 @@ class Recorder:
             if found is None:
                 return expr
             rule, expr, changed, before = found
+            expr = self.ctx.canonical(expr)
             self.record(rule, lhs, expr, changed, before=before, detail=detail)

@@ -37,8 +37,8 @@ def _identity_product(node: Expr, ctx: Context):
     if not isinstance(node, Mul):
         return None
     kept = [g for g in node.factors if not isinstance(g, Identity)]
-    # not when what is kept is 1 x 1, as `a^T a I_n` (a run whose product is a scalar)
-    if len(kept) < len(node.factors) and kept and not ctx.is_scalar(mul(*kept)):
+    # not when that changes the shape: `(a^T a) I_n` is a matrix, `a^T a` a scalar
+    if len(kept) < len(node.factors) and kept and ctx.shape(mul(*kept)) == ctx.shape(node):
         return mul(*kept)
     return None
 

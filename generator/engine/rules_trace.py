@@ -91,11 +91,16 @@ def _scalar_run_with_differential(factors: tuple[Expr, ...], ctx: Context):
     """(start, end) of the shortest run `factors[start:end]` (one factor, or several)
     holding the one factor with the differential, whose product is 1 x 1 while the other
     factors make a matrix; or None.  (When the others are 1 x 1 too the product is an
-    ordinary one: `x^T dx b^T x`.)"""
+    ordinary one: `x^T dx b^T x`.)  A single scalar factor holding it leaves whenever
+    matrices stand beside it."""
     where = [i for i, f in enumerate(factors) if has_differential(f)]
     if len(where) != 1:
         return None
     i = where[0]
+    others = factors[:i] + factors[i + 1:]
+    if ctx.is_scalar(factors[i]) and any(not ctx.is_scalar(f) for f in others):
+        # one scalar factor (`(dx^T x)`, `tr(dX)`) among matrices, whatever they make
+        return i, i + 1
     for length in range(1, len(factors)):
         for start in range(max(0, i - length + 1), min(i, len(factors) - length) + 1):
             end = start + length

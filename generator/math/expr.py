@@ -140,17 +140,23 @@ class Add(Expr):
 class Mul(Expr):
     """A product of two or more factors, in written order.
 
-    Scalar-valued factors (numbers, scalar symbols, traces, `x^T b`) act as scalars
-    wherever they stand; a numeric coefficient, if any, is the first factor.
+    Scalar-valued factors (numbers, scalar symbols, traces) act as scalars wherever they
+    stand; a numeric coefficient, if any, is the first factor.  A product of several
+    factors that is 1 x 1 and acts as a scalar inside a larger product (`x^T b` in
+    `X (x^T b)`) is a factor of its own, `scalar=True`, which `mul` keeps whole: shape
+    inference groups such runs (generator.math.shapes.group_scalar_runs), so that no
+    later stage has to find them again in a flat `X x^T b`.
     """
 
     factors: tuple[Expr, ...]
+    # how the product stands inside a larger one, not what it is: no part of equality
+    scalar: bool = field(default=False, compare=False)
 
     def children(self):
         return self.factors
 
     def rebuild(self, children):
-        return mul(*children)
+        return scalar_product(*children) if self.scalar else mul(*children)
 
 
 @dataclass(frozen=True)
@@ -274,11 +280,12 @@ def is_zero(e: Expr) -> bool:
 
 
 def mul(*factors: Expr) -> Expr:
-    """A product: nested products flattened, numbers folded into one leading coefficient."""
+    """A product: nested products flattened (a scalar group is kept whole), numbers
+    folded into one leading coefficient."""
     coefficient = Fraction(1)
     rest: list[Expr] = []
     for f in factors:
-        for g in (f.factors if isinstance(f, Mul) else (f,)):
+        for g in (f.factors if isinstance(f, Mul) and not f.scalar else (f,)):
             if isinstance(g, Number):
                 coefficient *= g.value
             else:
@@ -288,6 +295,15 @@ def mul(*factors: Expr) -> Expr:
     if coefficient != 1 or not rest:
         rest.insert(0, Number(coefficient))
     return rest[0] if len(rest) == 1 else Mul(tuple(rest))
+
+
+def scalar_product(*factors: Expr) -> Expr:
+    """A 1 x 1 product kept whole as one factor of a larger product (`(x^T b)`); a single
+    factor, or a number, is itself."""
+    inner = mul(*factors)
+    if isinstance(inner, Mul) and not isinstance(inner.factors[0], Number):
+        return Mul(inner.factors, scalar=True)
+    return inner
 
 
 def add(*terms: Expr) -> Expr:

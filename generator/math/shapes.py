@@ -16,6 +16,7 @@ with 1, so "known 1 x 1" is decided when a factor is met and does not depend on 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import count
 from typing import Callable, Iterable, Iterator, Optional
 
@@ -24,9 +25,9 @@ from typing import Callable, Iterable, Iterator, Optional
 from generator.math.dims import (FRESH_NAMES, GREEK, SCALAR, SQUARE_PROPERTIES,  # noqa: F401
                             IdentitySlot, Shape, Unifier, kind_of_name, scalar_hint, show_shape)
 from generator.errors import ShapeError
-from generator.math.expr import (Add, Dim, Det, Differential, Elementwise, Expr, Hadamard, Identity, Ones,
-                            Inverse, LogDet, Mul, Norm, Number, Power, SumEntries, Symbol, Trace,
-                            Transpose)
+from generator.math.expr import (Add, Det, Differential, Dim, Elementwise, Expr, Hadamard,
+                                 Identity, Inverse, LogDet, Mul, Norm, Number, Ones, Power,
+                                 SumEntries, Symbol, Trace, Transpose, mul, scalar_product)
 from generator.math.symbols import SymbolInfo, SymbolTable
 
 
@@ -241,6 +242,66 @@ def is_scalar(expr: Expr, table: SymbolTable) -> bool:
     return shape_of(expr, table) == SCALAR
 
 
+@lru_cache(maxsize=65536)
+def group_scalar_runs(expr: Expr, table: SymbolTable) -> Expr:
+    """Every product as a chain of matrix products between scalar factors: a run of
+    factors that is 1 x 1 and multiplies the rest as a scalar is one factor, kept whole
+    (`X x^T b` is `X (x^T b)`, `x^T x A` is `(x^T x) A`, `x^T dx^T x I x` is
+    `x^T (dx^T x) I x`).  A run the matrix chain reads anyway stays flat (`a^T b c^T`),
+    so that one product has one form.  The shape rules read a flat product the same way
+    (_scalar_run)."""
+    def regroup(node: Expr) -> Expr:
+        if not isinstance(node, Mul):
+            return node
+        flat = mul(*(f for g in node.factors
+                     for f in (g.factors if isinstance(g, Mul) and g.scalar else (g,))))
+        if not isinstance(flat, Mul):
+            return flat
+        grouped = _grouped(flat.factors, table)
+        if node.scalar:
+            return scalar_product(*grouped)
+        return mul(*grouped) if len(grouped) > 1 else grouped[0]
+    return expr.map_bottom_up(regroup)
+
+
+def _grouped(factors: tuple[Expr, ...], table: SymbolTable) -> list[Expr]:
+    """The factors with their scalar runs grouped.  `chain` is the matrix product since
+    the last group; where the next factor does not conform, either the chain is a 1 x 1
+    run of its own (`(x^T x) A`) or a 1 x 1 run starts there (`X (x^T b)`).  A scalar
+    factor (a number, `alpha`, `tr(X)`) commutes: it never breaks the chain; the last
+    chain needs no group (`alpha x^T x`)."""
+    alg = _Concrete(_dims_of(table), table)
+    out: list[Expr] = []
+    chain: list[Expr] = []
+    run = None            # the shape of the chain
+    i = 0
+    while i < len(factors):
+        s = alg.shape(factors[i])
+        if s == SCALAR:
+            (chain if chain else out).append(factors[i])
+        elif run is None or run[1] == s[0]:
+            chain.append(factors[i])
+            run = s if run is None else (run[0], s[1])
+        elif run == SCALAR:
+            out.extend(_as_scalar(chain, alg))
+            chain, run = [factors[i]], s
+        else:
+            end = _scalar_run(factors, i, alg)
+            if end is None:    # the chain does not conform: the shape rule says why
+                alg.shape(Mul(factors))
+                return list(factors)
+            chain.append(scalar_product(*_grouped(factors[i:end + 1], table)))
+            i = end
+        i += 1
+    return out + chain
+
+
+def _as_scalar(chain: list[Expr], alg) -> list[Expr]:
+    """A 1 x 1 chain as one factor; scalar factors after its last matrix stay outside."""
+    last = max(k for k, f in enumerate(chain) if alg.shape(f) != SCALAR)
+    return [scalar_product(*chain[:last + 1]), *chain[last + 1:]]
+
+
 def check_scalar_objective(objective: Expr, table: SymbolTable) -> None:
     """The objective L must be a scalar; say what it is, and why if a name misled inference."""
     s = shape_of(objective, table)
@@ -272,7 +333,8 @@ def _reserved_names(exprs: Iterable[Expr]) -> frozenset[str]:
 @dataclass(frozen=True)
 class Inferred:
     """What inference knows: every symbol's shape, and the expressions it was given with
-    every identity sized (a bare `I` keeps printing as `I`)."""
+    every identity sized (a bare `I` keeps printing as `I`) and every scalar run a
+    product needs kept whole (`X (x^T b)`)."""
 
     table: SymbolTable
     exprs: tuple[Expr, ...]
@@ -298,7 +360,8 @@ def infer_shapes(objective: Expr, declared: dict[str, SymbolInfo], wrt: Optional
         symbols = ", ".join(sorted(objective.symbols())) or "none"
         raise ShapeError(f"'{wrt}' is not a symbol of the objective (symbols: {symbols})")
     sizes = unifier.identity_sizes()
-    return Inferred(unifier.table(), tuple(_sized(e, sizes) for e in exprs))
+    table = unifier.table()
+    return Inferred(table, tuple(group_scalar_runs(_sized(e, sizes), table) for e in exprs))
 
 
 def infer_symbols(objective: Expr, declared: dict[str, SymbolInfo], wrt: Optional[str],
