@@ -61,12 +61,13 @@ def _inverse_scalar(node: Expr, ctx: Context):
     if not (isinstance(node, Inverse) and isinstance(node.arg, Mul)):
         return None
     f = node.arg.factors
-    for i in range(1, len(f)):   # a leading group whose product is a scalar: u^T u S
-        if ctx.is_scalar(mul(*f[:i])) and not ctx.is_scalar(mul(*f[i:])):
-            c, scalar = split_coefficient(mul(*f[:i]))
-            inverse_scalar = Number(1 / c) if scalar == ONE else mul(Number(1 / c), Inverse(scalar))
-            return mul(inverse_scalar, Inverse(mul(*f[i:])))
-    return None
+    # the leading scalar factors: numbers, `alpha`, a run kept whole such as `(u^T u)`
+    i = next((k for k, g in enumerate(f) if not ctx.is_scalar(g)), len(f))
+    if not 0 < i < len(f):
+        return None
+    c, scalar = split_coefficient(mul(*f[:i]))
+    inverse_scalar = Number(1 / c) if scalar == ONE else mul(Number(1 / c), Inverse(scalar))
+    return mul(inverse_scalar, Inverse(mul(*f[i:])))
 
 
 def _hadamard_sign(node: Expr, ctx: Context):

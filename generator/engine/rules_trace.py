@@ -88,29 +88,16 @@ def _trace_scalar_out(node: Expr, ctx: Context):
 
 
 def _scalar_run_with_differential(factors: tuple[Expr, ...], ctx: Context):
-    """(start, end) of the shortest run `factors[start:end]` (one factor, or several)
-    holding the one factor with the differential, whose product is 1 x 1 while the other
-    factors make a matrix; or None.  (When the others are 1 x 1 too the product is an
-    ordinary one: `x^T dx b^T x`.)  A single scalar factor holding it leaves whenever
-    matrices stand beside it."""
+    """(i, i + 1) for the one factor holding the differential when it is a scalar
+    (`(x^T dx)`, kept whole by inference; `tr(dX)`) and matrices stand beside it; or
+    None.  (Among scalars only, the product is an ordinary one: `x^T dx b^T x`.)"""
     where = [i for i, f in enumerate(factors) if has_differential(f)]
     if len(where) != 1:
         return None
     i = where[0]
     others = factors[:i] + factors[i + 1:]
     if ctx.is_scalar(factors[i]) and any(not ctx.is_scalar(f) for f in others):
-        # one scalar factor (`(dx^T x)`, `tr(dX)`) among matrices, whatever they make
         return i, i + 1
-    for length in range(1, len(factors)):
-        for start in range(max(0, i - length + 1), min(i, len(factors) - length) + 1):
-            end = start + length
-            try:
-                if not ctx.is_scalar(mul(*factors[start:end])):
-                    continue
-                return None if ctx.is_scalar(mul(*factors[:start], *factors[end:])) else (
-                    start, end)
-            except ShapeError:
-                continue
     return None
 
 
@@ -166,30 +153,10 @@ def _scalar_to_front(node: Expr, ctx: Context):
 def _transpose_product(node: Expr, ctx: Context):
     """(c A B)^T = c B^T A^T: scalar factors are their own transposes and stay in front."""
     if isinstance(node, Transpose) and isinstance(node.arg, Mul):
-        lead = _leading_scalar_run(node.arg.factors, ctx)
-        if lead:
-            # `(a^T a I_n)^T = a^T a I_n^T`: a leading run whose product is 1 x 1 is a
-            # scalar too; reversed with the matrices it would read `I_n^T a^T a`
-            return mul(*node.arg.factors[:lead], Transpose(mul(*node.arg.factors[lead:])))
         scalars = [f for f in node.arg.factors if ctx.is_scalar(f)]
         matrices = [f for f in node.arg.factors if not ctx.is_scalar(f)]
         return mul(*scalars, *(Transpose(f) for f in reversed(matrices)))
     return None
-
-
-def _leading_scalar_run(factors: tuple[Expr, ...], ctx: Context) -> int:
-    """The length of the longest leading run of two or more factors, not each a scalar,
-    whose product is 1 x 1 while the rest is a matrix, and which does not conform with
-    the rest as a matrix product (`a^T a I_n`, not `x^T A x x^T`); 0 if none."""
-    for end in range(len(factors) - 1, 1, -1):
-        try:
-            if (ctx.is_scalar(mul(*factors[:end])) and not ctx.is_scalar(mul(*factors[end:]))
-                    and not all(ctx.is_scalar(f) for f in factors[:end])
-                    and ctx.shape(factors[end - 1])[1] != ctx.shape(factors[end])[0]):
-                return end
-        except ShapeError:
-            continue
-    return 0
 
 
 def _transpose_sum(node: Expr, ctx: Context):
