@@ -162,8 +162,8 @@ def _trace_hadamard(node: Expr, ctx: Context):
     if not (isinstance(last, Hadamard) and not last.divide and has_differential(last.right)
             and not has_differential(last.left)) or any(has_differential(f) for f in rest):
         return None
-    moved = Hadamard(transposed(mul(*rest)), last.left)
-    return Trace(mul(Number(coefficient), transposed(moved), last.right))
+    moved = Hadamard(Transpose(mul(*rest)), last.left)
+    return Trace(mul(Number(coefficient), Transpose(moved), last.right))
 
 
 def transposed(e: Expr) -> Expr:
