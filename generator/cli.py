@@ -14,11 +14,8 @@ import click
 from generator.version import __version__
 from generator.errors import TracetrickError
 
-FORMATS = ("text", "latex", "json", "markdown", "html")
-SUFFIX_FORMATS = {".tex": "latex", ".json": "json", ".txt": "text", ".md": "markdown",
-                  ".html": "html", ".htm": "html"}
-FORMAT_SUFFIX = {"text": ".txt", "latex": ".tex", "json": ".json", "markdown": ".md",
-                 "html": ".html"}
+# the names of generator/output/formats.py's table (it is not imported for --help)
+FORMATS = ("latex", "pdf", "markdown", "html", "json", "text")
 
 
 def _sheet_options(command):
@@ -74,7 +71,7 @@ def main(ctx: click.Context, debug: bool) -> None:
               help="For a symmetric variable: give (G + G^T)/2 instead of G.")
 @click.option("--title", default=None, help="A title for the derivation.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
-              help="Output format (default: text, or from the -o suffix).")
+              help="Output format (default: text, or from the -o suffix; pdf needs -o).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to FILE (.pdf, .tex, .json, .txt, .md, .html) instead of the terminal.")
 @_sheet_options
@@ -87,25 +84,11 @@ def derive(objective, wrt, lets, method, solve, symmetric_gradient, title, fmt, 
     """
     from generator.api import derive as run
     from generator.problem.loader import problem_from_text
-    is_pdf = output is not None and output.suffix.lower() == ".pdf"
-    fmt = fmt or (SUFFIX_FORMATS.get(output.suffix.lower(), "text") if output else "text")
-    _check_format_options(fmt if not is_pdf else "pdf", reveal, template_dirs)
     options = _options(reveal, template_dirs)
+    fmt = _format(fmt, output, "text", options)
     problem = problem_from_text(objective, wrt, tuple(lets), method=method, solve=solve,
                                 title=title, symmetric_gradient=symmetric_gradient)
-    derivation = run(problem)
-    if is_pdf:
-        from generator.output.sheets import write_single_pdf
-        write_single_pdf(derivation, output, options)
-        click.echo(f"wrote {output}", err=True)
-        return
-    if fmt == "html" and output is not None:  # MathJax is copied beside the page
-        from generator.output.web_pages import write_page
-        write_page([derivation], "single", fmt, output, title=derivation.problem.title,
-                   options=options)
-        click.echo(f"wrote {output}", err=True)
-        return
-    _emit(_format(derivation, fmt, options), output)
+    _emit([run(problem)], "single", fmt, output, title=problem.title, options=options)
 
 
 @main.command()
@@ -113,38 +96,24 @@ def derive(objective, wrt, lets, method, solve, symmetric_gradient, title, fmt, 
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="The PDF (or .tex/.json/.txt/.md/.html) to write; default "
                    "output/<name>.pdf (or the --format's suffix).")
-@click.option("--format", "fmt", type=click.Choice(("pdf",) + FORMATS), default=None,
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="Output format (default: from the -o suffix, else pdf).")
 @_sheet_options
 def render(problem_file: Path, output: Path | None, fmt: str | None, reveal: int | None,
            template_dirs: tuple[Path, ...]):
     """Render the problems of one YAML file as a solutions sheet; with --reveal K, as a
     worksheet that shows the first K steps of each solution."""
-    from generator.output.sheets import derive_all, write_sheet_pdf
+    from generator.output import formats
+    from generator.output.sheets import derive_all
     from generator.problem.loader import load_file
-    output = output or Path("output") / (problem_file.stem + FORMAT_SUFFIX.get(fmt, ".pdf"))
-    fmt = fmt or ("pdf" if output.suffix.lower() == ".pdf"
-                  else SUFFIX_FORMATS.get(output.suffix.lower(), "text"))
-    _check_format_options(fmt, reveal, template_dirs)
     options = _options(reveal, template_dirs)
+    if output is None:   # output/<name> with the suffix of --format, a PDF by default
+        suffix = formats.named(fmt).suffix if fmt in formats.NAMES else ".pdf"
+        output = Path("output") / (problem_file.stem + suffix)
+    chosen = _format(fmt, output, "pdf", options)
     kind = "solutions" if reveal is None else "worksheet"
-    derivations = derive_all(load_file(problem_file))
-    if fmt in ("markdown", "html"):  # one page: the sheet, as in the PDF
-        from generator.output.web_pages import write_page
-        write_page(derivations, kind, fmt, output, title=_set_title(problem_file),
-                   options=options)
-        click.echo(f"wrote {output}", err=True)
-        return
-    if fmt == "pdf":
-        write_sheet_pdf(derivations, kind, output, title=_set_title(problem_file),
-                        options=options)
-        click.echo(f"wrote {output}", err=True)
-        return
-    if fmt == "latex":
-        from generator.output.sheets import sheet_tex
-        _emit(sheet_tex(derivations, kind, _set_title(problem_file), options=options), output)
-        return
-    _emit("".join(_format(d, fmt, options) for d in derivations), output)
+    _emit(derive_all(load_file(problem_file)), kind, chosen, output,
+          title=_set_title(problem_file), options=options)
 
 
 @main.command()
@@ -246,45 +215,37 @@ def schema(output: Path | None):
     `# yaml-language-server: $schema=problem.schema.json`.
     """
     from generator.problem.schema import schema_text
-    _emit(schema_text(), output)
+    if output is None:
+        click.echo(schema_text(), nl=False)
+        return
+    from generator.render.pdf import write_text_atomic
+    write_text_atomic(output, schema_text())
+    click.echo(f"wrote {output}", err=True)
 
 
 # ----- helpers --------------------------------------------------------------------------
 
-def _check_format_options(fmt: str, reveal: int | None,
-                          template_dirs: tuple[Path, ...]) -> None:
-    """The JSON trace is data, not a sheet: every step, no template; text has no template."""
-    if fmt == "json" and reveal is not None:
-        raise click.UsageError("--reveal hides steps of a sheet; the JSON trace always "
-                               "holds every step (leave out --reveal, or pick another --format)")
-    if fmt in ("json", "text") and template_dirs:
-        raise click.UsageError(f"--templates applies to the latex, pdf, markdown and html "
-                               f"formats; {fmt} output is not made from a template (leave out "
-                               f"--templates, or pick one of those formats)")
+def _format(name: str | None, output: Path | None, default: str, options):
+    """The output format (--format, else the -o suffix, else `default`), checked against
+    the options; a format error is bad usage (exit 2)."""
+    from generator.output import formats
+    try:
+        fmt = formats.chosen(name, output, default)
+        formats.check_options(fmt, options)
+    except formats.FormatError as err:
+        raise click.UsageError(str(err)) from None
+    return fmt
 
 
-def _format(derivation, fmt: str, options) -> str:
-    if fmt == "json":
-        from generator.render.json_trace import render_json
-        return render_json(derivation)
-    if fmt == "latex":
-        from generator.output.sheets import sheet_tex
-        return sheet_tex([derivation], "single", derivation.problem.title, options=options)
-    if fmt in ("markdown", "html"):
-        from generator.output.web_pages import render_page
-        return render_page([derivation], "single", fmt, title=derivation.problem.title,
-                           options=options)
-    from generator.render.text import render_text
-    return render_text(derivation, options.reveal)
-
-
-def _emit(text: str, output: Path | None) -> None:
+def _emit(derivations, kind: str, fmt, output: Path | None, *, title: str, options) -> None:
+    """Print the sheet, or write it and say so."""
+    from generator.output import formats
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(formats.text_of(derivations, kind, fmt, title=title, options=options),
+                   nl=False)
         return
-    from generator.render.pdf import write_text_atomic
-    write_text_atomic(output, text)
-    click.echo(f"wrote {output}", err=True)
+    path = formats.write(derivations, kind, fmt, output, title=title, options=options)
+    click.echo(f"wrote {path}", err=True)
 
 
 def _set_title(path: Path) -> str:

@@ -5,7 +5,6 @@ from fractions import Fraction
 
 from generator.engine.context import Context, has_differential
 from generator.engine.rule import Rule
-from generator.errors import ShapeError
 from generator.math.expr import (
     ONE, ZERO, Add, Expr, Hadamard, Identity, Inverse, Mul, Norm, Number, Power, Symbol,
     Trace, Transpose, add, factors_of, is_zero, mul, split_coefficient,

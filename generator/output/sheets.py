@@ -48,12 +48,6 @@ def write_sheet_pdf(derivations: Sequence[Derivation], kind: str, out_pdf: Path,
     return out_pdf
 
 
-def write_single_pdf(derivation: Derivation, out_pdf: Path,
-                     options: SheetOptions = SheetOptions()) -> Path:
-    return write_sheet_pdf([derivation], "single", out_pdf, title=derivation.problem.title,
-                           options=options)
-
-
 def problem_file_stems(problems: Sequence[Problem]) -> list[str]:
     """`05-trace-quadratic`, or `set-2` for the second problem of a file with several."""
     stems, seen = [], {}

@@ -1,62 +1,20 @@
-"""Web pages on disk: Markdown and HTML for `derive`, `render` and `build --format`.
+"""`build --format html|markdown`: every set of a folder as web pages.
 
-An HTML page is one file; the MathJax it needs is copied once into the output
-folder's `_assets/mathjax/` and referred to by a relative path (render/mathjax.py),
-so a folder of pages works offline, from disk or from any static web server.  A build
+An HTML page is one file (generator/output/formats.py renders it); the MathJax it needs
+is copied once into the output folder's `_assets/mathjax/` and referred to by a
+relative path (render/mathjax.py), so a folder of pages works offline, from disk or from any static web server.  A build
 derives and renders every page before it writes the first one, so a bad problem
 anywhere leaves the output as it was, as for the PDFs.
 """
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable
 
-from generator.derivation import Derivation
+from generator.output.formats import named, render_page
 from generator.render.sheet_options import SheetOptions, for_sheet_of_build
 
 Progress = Callable[[int, int, str], None]
-WEB_FORMATS = {"html": ".html", "markdown": ".md"}   # format -> file suffix
-
-
-def render_page(derivations: Sequence[Derivation], kind: str, fmt: str, *, title: str,
-                description: str = "", mathjax_src: str | None = None,
-                options: SheetOptions = SheetOptions()) -> str:
-    """The page's text.  For HTML, `mathjax_src` is MathJax's URL as the page refers to
-    it; None refers to the installed copy (a page with no folder of its own: stdout).
-    `options`: hint mode and the user's templates (render/sheet_options.py)."""
-    if fmt == "markdown":
-        from generator.render.markdown import render_markdown
-        return render_markdown(derivations, kind, title=title, description=description,
-                               template_dirs=options.template_dirs, reveal=options.reveal)
-    if fmt == "html":
-        from generator.render.html import render_html
-        from generator.render.mathjax import installed_script_uri
-        return render_html(derivations, kind, title=title, description=description,
-                           mathjax_src=mathjax_src or installed_script_uri(),
-                           template_dirs=options.template_dirs, reveal=options.reveal)
-    raise ValueError(f"not a web format: {fmt!r} (one of {', '.join(WEB_FORMATS)})")
-
-
-def write_page(derivations: Sequence[Derivation], kind: str, fmt: str, path: Path, *,
-               title: str, description: str = "",
-               options: SheetOptions = SheetOptions()) -> Path:
-    """Write one page to `path` (atomically); an HTML page gets MathJax beside it."""
-    from generator.render.pdf import write_text_atomic
-    path = Path(path)
-    src = None
-    if fmt == "html":
-        src = _mathjax_beside(path)
-    text = render_page(derivations, kind, fmt, title=title, description=description,
-                       mathjax_src=src, options=options)
-    write_text_atomic(path, text)
-    return path
-
-
-def _mathjax_beside(page: Path) -> str:
-    from generator.render.mathjax import copy_assets, script_src
-    page.parent.mkdir(parents=True, exist_ok=True)
-    copy_assets(page.parent)
-    return script_src(page, page.parent)
 
 
 def build_pages(problems_dir: Path, out_dir: Path, fmt: str,
@@ -69,14 +27,14 @@ def build_pages(problems_dir: Path, out_dir: Path, fmt: str,
     from generator.problem.sets import load_sets
     from generator.render.mathjax import script_src
     from generator.render.pdf import write_text_atomic
-    if fmt not in WEB_FORMATS:
-        raise ValueError(f"not a web format: {fmt!r} (one of {', '.join(WEB_FORMATS)})")
+    if fmt not in ("markdown", "html"):
+        raise ValueError(f"not a web format: {fmt!r} (markdown or html)")
     problems_dir, out_dir = Path(problems_dir), Path(out_dir)
     pages: list[tuple[Path, str]] = []
     for problem_set in load_sets(problems_dir):
         derivations = derive_all(problem_set.problems)
         for job in set_jobs(problem_set, derivations, out_dir / problem_set.name):
-            path = job.path.with_suffix(WEB_FORMATS[fmt])
+            path = job.path.with_suffix(named(fmt).suffix)
             src = script_src(path, out_dir) if fmt == "html" else None
             pages.append((path, render_page(job.derivations, job.kind, fmt, title=job.title,
                                             description=job.description, mathjax_src=src,

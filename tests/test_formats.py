@@ -1,0 +1,61 @@
+"""The output formats in one table (generator/output/formats.py): `derive` and `render`
+choose from it by --format or by the -o suffix, and an unknown suffix is refused rather
+than written as text over whatever file is there."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from generator import cli
+from generator.output import formats
+from tests.cli_helpers import ROOT, invoke
+
+
+def test_the_command_line_offers_exactly_the_table():
+    assert cli.FORMATS == formats.NAMES
+
+
+@pytest.mark.parametrize("name", ["p.yaml", "x.yml", "x.pdfx", "notes"])
+def test_an_unknown_suffix_never_overwrites_the_file(tmp_path, name):
+    target = tmp_path / name
+    target.write_text("title: keep me\n")
+    result = invoke("derive", "tr(A X)", "--wrt", "X", "-o", str(target))
+    assert result.exit_code == 2
+    assert "is not an output format's suffix" in result.output
+    assert target.read_text() == "title: keep me\n"
+    problem = tmp_path / "p2.yaml"
+    problem.write_text((ROOT / "problems" / "04-trace-linear.yaml").read_text())
+    result = invoke("render", str(problem), "-o", str(problem))
+    assert result.exit_code == 2 and "is not an output format's suffix" in result.output
+    assert problem.read_text() == (ROOT / "problems" / "04-trace-linear.yaml").read_text()
+
+
+@pytest.mark.parametrize("suffix, check", [
+    (".json", lambda text: json.loads(text)["gradient"] == "A^T"),
+    (".txt", lambda text: "Answer: grad_X L = A^T" in text),
+    (".md", lambda text: text.startswith("## Gradient of") and "Let $L =" in text),
+    (".htm", lambda text: "<html" in text.lower()),
+    (".tex", lambda text: text.startswith("\\documentclass")),
+])
+def test_each_suffix_writes_its_format(tmp_path, suffix, check):
+    out = tmp_path / f"sheet{suffix}"
+    proc = subprocess.run([sys.executable, "-m", "generator", "derive", "tr(A X)", "--wrt", "X",
+                           "-o", str(out)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert check(out.read_text())
+
+
+def test_a_format_written_to_a_file_only_says_so():
+    result = invoke("derive", "tr(A X)", "--wrt", "X", "--format", "pdf")
+    assert result.exit_code == 1
+    assert "give -o FILE.pdf" in result.output
+
+
+def test_options_are_checked_against_the_format():
+    with pytest.raises(formats.FormatError, match="not made from a template"):
+        formats.check_options(formats.named("text"),
+                              formats.SheetOptions(template_dirs=(ROOT,)))
+    formats.check_options(formats.named("html"), formats.SheetOptions(template_dirs=(ROOT,)))
