@@ -14,19 +14,18 @@ from pathlib import Path
 
 
 def build_before(problems_dir: Path, out_dir: Path) -> int:
-    from generator.output.sheets import derive_all, set_jobs, sheet_tex
+    from generator.output.sheets import derive_all, plan, sheet_tex, with_derivations
     from generator.problem.sets import load_sets
     from generator.render.pdf import compile_pdf
     jobs = []
     for problem_set in load_sets(problems_dir):
-        jobs += set_jobs(problem_set, derive_all(problem_set.problems),
-                         out_dir / problem_set.name)
-    sources = [(job, sheet_tex(job.derivations, job.kind, job.title, job.description))
-               for job in jobs]
+        jobs += with_derivations(plan(problem_set, out_dir), derive_all(problem_set.problems))
+    sources = [(target, sheet_tex(shown, target.kind, target.title, target.description))
+               for target, shown in jobs]
     out_dir.mkdir(parents=True, exist_ok=True)
     workers = max(1, min(len(sources), os.cpu_count() or 1, 4))
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for future in [pool.submit(compile_pdf, tex, job.path) for job, tex in sources]:
+        for future in [pool.submit(compile_pdf, tex, target.path) for target, tex in sources]:
             future.result()
     return len(sources)
 

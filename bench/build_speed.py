@@ -38,16 +38,16 @@ EXPECTED_REWRITTEN = ["cookbook/05-trace-sandwich.pdf", "cookbook/solutions.pdf"
 
 def write_sources(problems: Path, into: Path) -> list[Path]:
     """The .tex of every sheet the build writes, each in a folder of its own."""
-    from generator.output.sheets import derive_all, set_jobs, sheet_tex
+    from generator.output.sheets import derive_all, plan, sheet_tex, with_derivations
     from generator.problem.sets import load_sets
     folders = []
     for problem_set in load_sets(problems):
-        jobs = set_jobs(problem_set, derive_all(problem_set.problems), into)
-        for job in jobs:
+        sheets = with_derivations(plan(problem_set, into), derive_all(problem_set.problems))
+        for target, shown in sheets:
             folder = into / f"{len(folders):03d}"
             folder.mkdir(parents=True)
             (folder / "sheet.tex").write_text(
-                sheet_tex(job.derivations, job.kind, job.title, job.description))
+                sheet_tex(shown, target.kind, target.title, target.description))
             folders.append(folder)
     return folders
 
@@ -56,16 +56,16 @@ def render_before_after(problems: Path) -> dict:
     """Rendering every sheet's .tex from its derivations: with a new Jinja environment per
     sheet (before: every template compiled again for every sheet) and with the shared one."""
     import generator.render.latex_sheet as latex_sheet
-    from generator.output.sheets import derive_all, set_jobs, sheet_tex
+    from generator.output.sheets import derive_all, plan, sheet_tex, with_derivations
     from generator.problem.sets import load_sets
     from generator.render.templates import make_environment
     jobs = [job for s in load_sets(problems)
-            for job in set_jobs(s, derive_all(s.problems), problems)]
+            for job in with_derivations(plan(s, problems), derive_all(s.problems))]
 
     def render_all() -> float:
         start = time.perf_counter()
-        for job in jobs:
-            sheet_tex(job.derivations, job.kind, job.title, job.description)
+        for target, shown in jobs:
+            sheet_tex(shown, target.kind, target.title, target.description)
         return time.perf_counter() - start
 
     shared = latex_sheet.shared_environment

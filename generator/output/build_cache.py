@@ -264,10 +264,3 @@ class _SafeUnpickler(pickle.Unpickler):
             if isinstance(found, type) and dataclasses.is_dataclass(found):
                 return found
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a build cache")
-
-
-def relative(path: Path, base: Path) -> str:
-    try:
-        return Path(path).relative_to(base).as_posix()
-    except ValueError:
-        return os.fspath(path)

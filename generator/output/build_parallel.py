@@ -32,9 +32,10 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from generator.output.build_cache import (
-    STORE_NAME, BuildCache, digest, environment_digest, problem_key, relative, set_key,
-    tex_key,
+    STORE_NAME, BuildCache, digest, environment_digest, problem_key, set_key, tex_key,
 )
+from generator.output import sheets
+from generator.output.sheets import Target
 from generator.errors import ProblemError, TracetrickError
 from generator.problem.model import Problem
 from generator.problem.sets import ProblemSet, load_set, set_folders, set_name
@@ -54,42 +55,17 @@ def cpu_count() -> int:
 
 
 @dataclass(frozen=True)
-class Output:
-    """One PDF of a set and which of the set's problems it shows."""
-
-    rel: str                  # relative to the output folder: `cookbook/worksheet.pdf`
-    path: Path
-    kind: str                 # worksheet, solutions, single
-    title: str
-    description: str
-    problems: tuple[int, ...]  # indices into the set's problems
-
-
-@dataclass(frozen=True)
 class SetPlan:
     problem_set: ProblemSet
     key: str
     problem_keys: tuple[str, ...]
-    outputs: tuple[Output, ...]
+    outputs: tuple[Target, ...]
 
 
 def plan_set(problem_set: ProblemSet, key: str, out_dir: Path, environment: str) -> SetPlan:
-    """The PDFs of one set, as build.set_jobs lays them out."""
-    from generator.output.sheets import SHEET_NAMES, problem_file_stems
-    problems = problem_set.problems
-    folder = out_dir / problem_set.name
-    everything = tuple(range(len(problems)))
-    outputs = [Output(relative(folder / f"{kind}.pdf", out_dir), folder / f"{kind}.pdf", kind,
-                      problem_set.title, problem_set.description, everything)
-               for kind in ("worksheet", "solutions")]
-    for index, (stem, p) in enumerate(zip(problem_file_stems(problems), problems)):
-        if stem in SHEET_NAMES:
-            raise TracetrickError(f"{p.source}: its PDF would be {stem}.pdf and overwrite the "
-                                  f"set's {stem} sheet; rename the file")
-        path = folder / f"{stem}.pdf"
-        outputs.append(Output(relative(path, out_dir), path, "single", p.title, "", (index,)))
-    keys = tuple(problem_key(p, environment) for p in problems)
-    return SetPlan(problem_set, key, keys, tuple(outputs))
+    """The PDFs of one set (output/sheets.py lays them out) and the keys of its problems."""
+    keys = tuple(problem_key(p, environment) for p in problem_set.problems)
+    return SetPlan(problem_set, key, keys, sheets.plan(problem_set, out_dir))
 
 
 def build_incremental(root: Path, out_dir: Path, progress: Progress | None = None, *,
@@ -197,7 +173,7 @@ class _Build:
     def _key(self, slot: Slot) -> str:
         return self.plans[slot[0]].problem_keys[slot[1]]
 
-    def _output(self, at: tuple[int, int]) -> Output:
+    def _output(self, at: tuple[int, int]) -> Target:
         return self.plans[at[0]].outputs[at[1]]
 
     def run(self) -> list[Path]:
@@ -377,7 +353,7 @@ def _unwrap(result):
     return result
 
 
-def _compile(tex: str, staged: Path, out: Output) -> Path:
+def _compile(tex: str, staged: Path, out: Target) -> Path:
     from generator.render import pdf
     pdf.compile_pdf(tex, staged, source_label=f"{out.kind} sheet '{out.title}'")
     return staged

@@ -59,25 +59,39 @@ def problem_file_stems(problems: Sequence[Problem]) -> list[str]:
 
 
 @dataclass(frozen=True)
-class SheetJob:
-    """One PDF to write: the derivations on it, the kind of sheet, where, and its title."""
+class Target:
+    """One sheet of a set on disk: where, what kind, its title, and which of the set's
+    problems it shows."""
 
-    derivations: tuple[Derivation, ...]
-    kind: str
+    rel: str                   # relative to the output folder: `cookbook/worksheet.pdf`
     path: Path
+    kind: str                  # worksheet, solutions, single
     title: str
-    description: str = ""
+    description: str
+    problems: tuple[int, ...]  # indices into the set's problems
 
 
-def set_jobs(problem_set: ProblemSet, derivations: Sequence[Derivation],
-             out_dir: Path) -> list[SheetJob]:
-    """The PDFs of one set, in `out_dir`: worksheet, solutions, one per problem."""
-    ds = tuple(derivations)
-    jobs = [SheetJob(ds, kind, out_dir / f"{kind}.pdf", problem_set.title,
-                     problem_set.description) for kind in ("worksheet", "solutions")]
-    for stem, p, d in zip(problem_file_stems(problem_set.problems), problem_set.problems, ds):
+def plan(problem_set: ProblemSet, out_dir: Path, suffix: str = ".pdf") -> tuple[Target, ...]:
+    """The sheets of one set in `out_dir`/<set>: worksheet, solutions, one per problem."""
+    problems = problem_set.problems
+    folder = out_dir / problem_set.name
+    everything = tuple(range(len(problems)))
+    targets = [Target((folder / f"{kind}{suffix}").relative_to(out_dir).as_posix(),
+                      folder / f"{kind}{suffix}", kind, problem_set.title,
+                      problem_set.description, everything)
+               for kind in ("worksheet", "solutions")]
+    for index, (stem, p) in enumerate(zip(problem_file_stems(problems), problems)):
         if stem in SHEET_NAMES:
-            raise TracetrickError(f"{p.source}: its PDF would be {stem}.pdf and overwrite the "
-                                  f"set's {stem} sheet; rename the file")
-        jobs.append(SheetJob((d,), "single", out_dir / f"{stem}.pdf", p.title))
-    return jobs
+            what = "PDF" if suffix == ".pdf" else "page"
+            raise TracetrickError(f"{p.source}: its {what} would be {stem}{suffix} and "
+                                  f"overwrite the set's {stem} sheet; rename the file")
+        path = folder / f"{stem}{suffix}"
+        targets.append(Target(path.relative_to(out_dir).as_posix(), path, "single", p.title, "",
+                              (index,)))
+    return tuple(targets)
+
+
+def with_derivations(targets: Sequence[Target], derivations: Sequence[Derivation]
+                     ) -> list[tuple[Target, tuple[Derivation, ...]]]:
+    """Each sheet with the derivations it shows."""
+    return [(t, tuple(derivations[i] for i in t.problems)) for t in targets]

@@ -21,9 +21,9 @@ def build_pages(problems_dir: Path, out_dir: Path, fmt: str,
                 progress: Progress | None = None,
                 options: SheetOptions = SheetOptions()) -> list[Path]:
     """Every set of the folder as pages: worksheet, solutions and one page per problem,
-    in out_dir and out_dir/<set>/, like the PDFs (build.set_jobs); MathJax once, in
+    in out_dir and out_dir/<set>/, like the PDFs (output/sheets.py plans both); MathJax once, in
     out_dir/_assets/.  Returns the pages written, in order."""
-    from generator.output.sheets import derive_all, set_jobs
+    from generator.output.sheets import derive_all, plan
     from generator.problem.sets import load_sets
     from generator.render.mathjax import script_src
     from generator.render.pdf import write_text_atomic
@@ -33,12 +33,12 @@ def build_pages(problems_dir: Path, out_dir: Path, fmt: str,
     pages: list[tuple[Path, str]] = []
     for problem_set in load_sets(problems_dir):
         derivations = derive_all(problem_set.problems)
-        for job in set_jobs(problem_set, derivations, out_dir / problem_set.name):
-            path = job.path.with_suffix(named(fmt).suffix)
-            src = script_src(path, out_dir) if fmt == "html" else None
-            pages.append((path, render_page(job.derivations, job.kind, fmt, title=job.title,
-                                            description=job.description, mathjax_src=src,
-                                            options=for_sheet_of_build(options, job.kind))))
+        for target in plan(problem_set, out_dir, named(fmt).suffix):
+            src = script_src(target.path, out_dir) if fmt == "html" else None
+            shown = [derivations[i] for i in target.problems]
+            pages.append((target.path, render_page(
+                shown, target.kind, fmt, title=target.title, description=target.description,
+                mathjax_src=src, options=for_sheet_of_build(options, target.kind))))
     out_dir.mkdir(parents=True, exist_ok=True)
     if fmt == "html":
         from generator.render.mathjax import copy_assets
