@@ -138,13 +138,8 @@ def build(problems_dir: Path, out_dir: Path, force: bool, fmt: str, reveal: int 
     from generator.output.progress import ProgressDisplay
     options = _options(reveal, template_dirs)
     with ProgressDisplay() as progress:  # a bar on a terminal, plain lines when piped
-        if fmt != "pdf":  # pages are quick to write: always all of them (--force is moot)
-            from generator.output.web_pages import build_pages
-            written = build_pages(problems_dir, out_dir, fmt, progress=progress,
-                                  options=options)
-        else:
-            written = build_directory(problems_dir, out_dir, progress=progress, force=force,
-                                      options=options)
+        written = build_directory(problems_dir, out_dir, progress=progress, force=force,
+                                  options=options, fmt=fmt)
     for path in written:
         click.echo(f"wrote {path}", err=True)
     if not written:

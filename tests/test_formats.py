@@ -59,3 +59,27 @@ def test_options_are_checked_against_the_format():
         formats.check_options(formats.named("text"),
                               formats.SheetOptions(template_dirs=(ROOT,)))
     formats.check_options(formats.named("html"), formats.SheetOptions(template_dirs=(ROOT,)))
+
+
+@pytest.mark.parametrize("fmt, suffix", [("html", ".html"), ("markdown", ".md")])
+def test_web_builds_are_incremental_like_the_pdfs(tmp_path, fmt, suffix):
+    from tests.cli_helpers import build_process, problems_folder
+    problems = problems_folder(tmp_path, "04-trace-linear.yaml", "05-trace-quadratic.yaml")
+    out = tmp_path / "site"
+    first = build_process(problems, out, "--format", fmt)
+    assert first.returncode == 0, first.stderr
+    pages = sorted(p.name for p in out.glob(f"*{suffix}"))
+    assert pages == sorted(["worksheet" + suffix, "solutions" + suffix,
+                            "04-trace-linear" + suffix, "05-trace-quadratic" + suffix])
+    if fmt == "html":
+        assert (out / "_assets").is_dir()
+    again = build_process(problems, out, "--format", fmt)
+    assert again.returncode == 0 and "up to date" in again.stderr
+    changed = problems / "04-trace-linear.yaml"
+    changed.write_text(changed.read_text().replace("title: ", "title: Renamed "))
+    third = build_process(problems, out, "--format", fmt)
+    rewritten = sorted(line.split("/")[-1] for line in third.stderr.splitlines()
+                       if line.startswith("wrote"))
+    assert rewritten == sorted(["04-trace-linear" + suffix, "solutions" + suffix,
+                                "worksheet" + suffix])
+    assert "Renamed" in (out / ("04-trace-linear" + suffix)).read_text()

@@ -1,4 +1,4 @@
-"""`tracetrick build`, incremental and on every core.
+"""`tracetrick build`, incremental and on every core, for PDF, HTML and Markdown sheets.
 
 The story of one build:
 1. For each set, hash its raw inputs (generator/output/build_cache.py); a set whose inputs and
@@ -34,7 +34,7 @@ from typing import Callable, Sequence
 from generator.output.build_cache import (
     STORE_NAME, BuildCache, digest, environment_digest, problem_key, set_key, tex_key,
 )
-from generator.output import sheets
+from generator.output import formats, sheets
 from generator.output.sheets import Target
 from generator.errors import ProblemError, TracetrickError
 from generator.problem.model import Problem
@@ -44,6 +44,7 @@ from generator.render.sheet_options import SheetOptions, for_sheet_of_build
 Progress = Callable[[int, int, str], None]
 Slot = tuple[int, int]   # (index of the set's plan, index of the problem in the set)
 MIN_POOL_PROBLEMS = 4   # fewer derivations than this are not worth starting processes
+BUILT = ("pdf", "html", "markdown")   # the formats a build writes whole folders in
 
 
 def cpu_count() -> int:
@@ -62,22 +63,27 @@ class SetPlan:
     outputs: tuple[Target, ...]
 
 
-def plan_set(problem_set: ProblemSet, key: str, out_dir: Path, environment: str) -> SetPlan:
-    """The PDFs of one set (output/sheets.py lays them out) and the keys of its problems."""
+def plan_set(problem_set: ProblemSet, key: str, out_dir: Path, environment: str,
+             suffix: str = ".pdf") -> SetPlan:
+    """The sheets of one set (output/sheets.py lays them out) and the keys of its problems."""
     keys = tuple(problem_key(p, environment) for p in problem_set.problems)
-    return SetPlan(problem_set, key, keys, sheets.plan(problem_set, out_dir))
+    return SetPlan(problem_set, key, keys, sheets.plan(problem_set, out_dir, suffix))
 
 
 def build_incremental(root: Path, out_dir: Path, progress: Progress | None = None, *,
                       force: bool = False, jobs: int | None = None,
-                      options: SheetOptions = SheetOptions()) -> list[Path]:
-    """Build every set under `root` into `out_dir`, skipping what is up to date (all of
-    it with `force`); returns the PDFs written.  `options` (hint mode, the user's
-    templates) are part of every key: a build with other options is not up to date."""
+                      options: SheetOptions = SheetOptions(), fmt: str = "pdf") -> list[Path]:
+    """Build every set under `root` into `out_dir` as `fmt` (pdf, html or markdown),
+    skipping what is up to date (all of it with `force`); returns the files written.
+    `options` (hint mode, the user's templates) and the format are part of every key: a
+    build with other options is not up to date."""
     from generator.render.templates import template_search_path
     root, out_dir = Path(root), Path(out_dir)
+    sheet_format = formats.named(fmt)
+    if sheet_format.name not in BUILT:
+        raise ProblemError(f"build writes {', '.join(BUILT)} sheets, not {fmt}")
     environment = digest(environment_digest(template_search_path(options.template_dirs)),
-                         options.reveal)
+                         options.reveal, sheet_format.name)
     cache = BuildCache(out_dir, environment, enabled=not force)
     folders = set_folders(root)
     if not folders:
@@ -87,10 +93,11 @@ def build_incremental(root: Path, out_dir: Path, progress: Progress | None = Non
     for folder in folders:
         key = set_key(root, folder, environment)
         if not cache.set_is_fresh(set_name(root, folder), key):
-            plans.append(plan_set(load_set(root, folder), key, out_dir, environment))
+            plans.append(plan_set(load_set(root, folder), key, out_dir, environment,
+                                  sheet_format.suffix))
     if not plans:
         return []
-    build = _Build(plans, cache, out_dir, progress, jobs or cpu_count(), options)
+    build = _Build(plans, cache, out_dir, progress, jobs or cpu_count(), options, sheet_format)
     written = build.run()
     for p, plan in enumerate(plans):
         outputs = {o.rel: build.tex_keys[(p, n)] for n, o in enumerate(plan.outputs)}
@@ -131,9 +138,10 @@ class _Build:
     keeps every core busy; each event costs the same at 20 problems as at 500."""
 
     def __init__(self, plans: Sequence[SetPlan], cache: BuildCache, out_dir: Path,
-                 progress: Progress | None, jobs: int, options: SheetOptions):
+                 progress: Progress | None, jobs: int, options: SheetOptions,
+                 sheet_format: formats.Format):
         self.cache, self.out_dir, self.progress, self.jobs = cache, out_dir, progress, jobs
-        self.options = options
+        self.options, self.format = options, sheet_format
         self.plans = plans
         self.alone: dict[Slot, object] = {}      # each problem derived on its own
         self.on_sheet: dict[Slot, object] = {}   # ... and as its sheet shows it
@@ -204,6 +212,9 @@ class _Build:
                         self._place(payload[0], derivation)
                 self._advance(latex)
             self.committed = True     # every derivation succeeded: publish from now on
+            if self.format.name == "html":   # the pages' MathJax, once, beside them
+                from generator.render.mathjax import copy_assets
+                copy_assets(self.out_dir)
             for at, staged in sorted(self.staged.items()):
                 self._publish(at, staged)
             while self.compiling or self.ready:
@@ -291,17 +302,27 @@ class _Build:
         self.newly_ready.clear()
         while self.ready and self.compiling < self.jobs:
             _, at, tex = heapq.heappop(self.ready)
-            future = latex.submit(_compile, tex, self.staging / f"{at[0]}-{at[1]}.pdf",
-                                  self._output(at))
+            staged = self.staging / f"{at[0]}-{at[1]}{self.format.suffix}"
+            produce = _compile if self.format.name == "pdf" else _write_page
+            future = latex.submit(produce, tex, staged, self._output(at))
             future.add_done_callback(lambda f, at=at: self.events.put(("compiled", at, f)))
             self.compiling += 1
 
     def _render(self, at: tuple[int, int]) -> None:
-        """The PDF's LaTeX source; typeset only when it is not the source of the PDF there."""
-        from generator.output.sheets import sheet_tex
+        """The sheet's source (a PDF's LaTeX, a page's text); typeset or written only when
+        it is not the source of the file there."""
         out = self._output(at)
-        tex = sheet_tex([self.on_sheet[(at[0], i)] for i in out.problems], out.kind,
-                        out.title, out.description, for_sheet_of_build(self.options, out.kind))
+        shown = [self.on_sheet[(at[0], i)] for i in out.problems]
+        options = for_sheet_of_build(self.options, out.kind)
+        if self.format.name == "pdf":
+            from generator.output.sheets import sheet_tex
+            tex = sheet_tex(shown, out.kind, out.title, out.description, options)
+        else:
+            from generator.render.mathjax import script_src
+            src = script_src(out.path, self.out_dir) if self.format.name == "html" else None
+            tex = formats.render_page(shown, out.kind, self.format.name, title=out.title,
+                                      description=out.description, mathjax_src=src,
+                                      options=options)
         self.tex_keys[at] = tex_key(tex)
         if self.cache.output_is_fresh(out.rel, self.tex_keys[at]):
             self._tick(f"{out.rel} (unchanged)")
@@ -356,6 +377,12 @@ def _unwrap(result):
 def _compile(tex: str, staged: Path, out: Target) -> Path:
     from generator.render import pdf
     pdf.compile_pdf(tex, staged, source_label=f"{out.kind} sheet '{out.title}'")
+    return staged
+
+
+def _write_page(text: str, staged: Path, out: Target) -> Path:
+    staged.parent.mkdir(parents=True, exist_ok=True)
+    staged.write_text(text, encoding="utf-8")
     return staged
 
 

@@ -4,8 +4,8 @@ written.
 `derive` and `render` choose a format from `--format` or the output's suffix through
 `chosen` (an unknown suffix is refused: `-o p.yaml` never writes a sheet over a
 problem file), check the options against it (`check_options`), and print `text_of`
-the derivations or `write` them; `build` writes the sheets of whole folders (output/build.py,
-output/web_pages.py) with the same formats.
+the derivations or `write` them; `build` writes the sheets of whole folders (output/build_parallel.py) with the same
+formats.
 """
 from __future__ import annotations
 

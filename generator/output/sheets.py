@@ -3,7 +3,7 @@ and the PDFs one set becomes (worksheet, solutions, one per problem), with their
 
 Both builders use it: the plain one (`tracetrick render`, `derive -o`) and the
 incremental one of `make pdf` (generator/output/build_parallel.py); so do the HTML and
-Markdown pages (generator/output/web_pages.py).
+Markdown pages.
 """
 from __future__ import annotations
 
