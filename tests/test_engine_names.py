@@ -86,3 +86,12 @@ def test_the_cli_derives_tr_l_x_as_a_subprocess():
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
     assert "grad_X f = L^T" in proc.stdout
+
+
+def test_the_named_residual_is_the_engines_quantity_not_a_symbol():
+    derivation = derive_text("||A x - b||^2", "x")
+    named = [step.changed for step in derivation.steps if step.rule == "introduce-name"]
+    assert named == [Quantity("residual", "R")]
+    assert all(not (isinstance(n, Symbol) and n.name == "R")
+               for step in derivation.steps for n in step.expr.walk())
+    assert str(named[0]) == "R"

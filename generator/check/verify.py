@@ -17,7 +17,7 @@ import numpy as np
 
 from generator.engine.records import Step
 from generator.engine import catalogue as cat
-from generator.engine.names import DEFAULT_NAMES, EngineNames
+from generator.engine.names import DEFAULT_NAMES, EngineNames, residual
 from generator.errors import VerificationError
 from generator.math.expr import ZERO, Add, Expr, Hadamard, Mul, Symbol, Trace, Transpose
 from generator.check.numeric import (
@@ -89,7 +89,7 @@ class _Trial:
 
     def __init__(self, claim: Claim, inst: Instance):
         self.claim, self.inst = claim, inst
-        defs: dict = {Symbol(name): e for name, e in claim.definitions.items()}
+        defs: dict = {residual(name): e for name, e in claim.definitions.items()}
         defs[claim.names.objective] = claim.objective
         perturbed = dict(inst.values)
         perturbed[claim.wrt] = inst.values[claim.wrt] + 1j * STEP * inst.direction

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from generator.math.expr import Differential, Expr, Number, Symbol
+from generator.math.expr import Differential, Expr, Number, Quantity, Symbol
 from generator.engine.names import DEFAULT_NAMES, EngineNames, engine_names
 from generator.math.shapes import group_scalar_runs, is_scalar, shape_of
 from generator.math.symbols import SymbolInfo, SymbolTable
@@ -14,8 +14,9 @@ from generator.math.symbols import SymbolInfo, SymbolTable
 class Context:
     """The symbol table and the names whose differential is not zero.
 
-    `variables` holds the variable `wrt` and every abbreviation (`R = A x - b`) that
-    depends on it; every other symbol is constant for the differential.  `names` are
+    `variables` holds the name of the variable `wrt` and of every named subexpression
+    (`R = A x - b`) that depends on it; every other symbol is constant for the
+    differential.  `names` are
     the engine's own quantities (L, G), named apart from the user's symbols.
     """
 
@@ -49,6 +50,10 @@ class Context:
         inference writes them: the one form every rule sees."""
         return group_scalar_runs(e, self.table)
 
+    def varies(self, e: Expr) -> bool:
+        """`e` is the variable or a named subexpression that depends on it."""
+        return isinstance(e, (Symbol, Quantity)) and e.name in self.variables
+
     def has_property(self, name: str, prop: str) -> bool:
         return name in self.table and self.table[name].has(prop)
 
@@ -58,7 +63,7 @@ def _is_constant(e: Expr, variables: frozenset[str]) -> bool:
     for node in e.walk():
         if isinstance(node, Differential):
             return False
-        if isinstance(node, Symbol) and node.name in variables:
+        if isinstance(node, (Symbol, Quantity)) and node.name in variables:
             return False
     return True
 

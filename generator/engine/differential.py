@@ -19,11 +19,12 @@ from generator.engine.records import Record
 from generator.engine import catalogue as cat
 from generator.engine.context import Context, has_differential
 from generator.engine.earlier import EarlierResult, Use, find_use
-from generator.engine.names import residual_name
+from generator.engine.names import residual, residual_name
 from generator.engine.recorder import Recorder
 from generator.errors import StuckError
 from generator.math.expr import (
-    Add, Differential, Expr, Hadamard, Identity, Mul, Number, Power, Symbol, Trace, Transpose,
+    Add, Differential, Expr, Hadamard, Identity, Mul, Number, Power, Quantity, Symbol, Trace,
+    Transpose,
     ZERO,
     add, d,
     factors_of, is_zero, mul, terms_of,
@@ -96,8 +97,9 @@ def _introduce_name(rec: Recorder, expr: Expr, name: str, meaning: Expr) -> Expr
     rows, cols = rec.ctx.shape(meaning)
     shape = (rows,) if cols == 1 else (rows, cols)
     rec.ctx = rec.ctx.with_variable(SymbolInfo(name, shape, constant=False))
-    new = expr.replace(meaning, Symbol(name))
-    rec.record(cat.ABBREVIATE, L, new, Symbol(name), before=meaning)
+    named = residual(name)
+    new = expr.replace(meaning, named)
+    rec.record(cat.ABBREVIATE, L, new, named, before=meaning)
     return new
 
 
@@ -130,16 +132,14 @@ def _by_earlier_result(rec: Recorder, expr: Expr, use: Use) -> Expr:
     from generator.engine.rules_elementwise import transposed
     rec.phase("earlier-result", number=use.result.number, bindings=use.bindings)
     rec.state(DL, d(expr))
-    dexpr = Trace(mul(transposed(use.gradient), Differential(Symbol(use.variable))))
+    dexpr = Trace(mul(transposed(use.gradient), Differential(use.variable)))
     rec.record(cat.EARLIER_RESULT, DL, dexpr, dexpr)
     return dexpr
 
 
 def _check_pushed_to_variables(expr: Expr, ctx: Context) -> None:
     for node in expr.walk():
-        if isinstance(node, Differential) and not (
-            isinstance(node.arg, Symbol) and node.arg.name in ctx.variables
-        ):
+        if isinstance(node, Differential) and not ctx.varies(node.arg):
             raise StuckError(
                 f"no rule for the differential of `{node.arg}` ({_missing_rule(node.arg)}); "
                 f"the engine cannot take d({node.arg}) yet")
@@ -150,8 +150,8 @@ def _missing_rule(e: Expr) -> str:
     if isinstance(e, Power) and not isinstance(e.exponent, int):
         return (f"a power with the symbolic exponent {e.exponent}; write a number, "
                 f"as in {e.base}^3")
-    if isinstance(e, Symbol):
-        return f"{e.name} is a named subexpression without a definition"
+    if isinstance(e, (Symbol, Quantity)):
+        return f"{e} is a named subexpression without a definition"
     return f"there is no differential rule for {type(e).__name__} nodes"
 
 
@@ -207,17 +207,18 @@ def _to_trace_form(rec: Recorder, expr: Expr) -> Expr:
 
 def _plug_in(rec: Recorder, expr: Expr, name: str, meaning: Expr) -> Expr:
     DL = rec.ctx.names.d_objective
-    dr = Differential(Symbol(name))
-    rec.phase("find-differential", Symbol(name))
+    named = residual(name)
+    dr = Differential(named)
+    rec.phase("find-differential", named)
     rec.state(dr, d(meaning))
     differential = rec.exhaust(dr, d(meaning), rec.phases.differential)
     _check_pushed_to_variables(differential, rec.ctx)
-    rec.phase("plug-in", Symbol(name))
+    rec.phase("plug-in", named)
     rec.state(DL, expr)
     expr = expr.replace(dr, differential)
     rec.record(cat.SUBSTITUTE, DL, expr, differential, before=dr)
-    expr = expr.replace(Symbol(name), meaning)
-    rec.record(cat.SUBSTITUTE, DL, expr, meaning, before=Symbol(name))
+    expr = expr.replace(named, meaning)
+    rec.record(cat.SUBSTITUTE, DL, expr, meaning, before=named)
     return expr
 
 

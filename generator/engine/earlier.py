@@ -37,7 +37,7 @@ class Use:
     """How a later objective is an instance of an earlier result."""
 
     result: EarlierResult
-    variable: str                           # the later variable that plays `wrt`
+    variable: Expr                          # what plays `wrt` here: the variable, or R
     gradient: Expr                          # the earlier gradient, substituted
     bindings: tuple[tuple[str, Expr], ...]  # earlier symbol -> what it stands for here
 
@@ -67,7 +67,7 @@ def _match(pattern: Expr, expr: Expr, result: EarlierResult, ctx: Context,
         if pattern.name in bound:
             return bound[pattern.name] == expr
         if pattern.name == result.wrt:
-            ok = isinstance(expr, Symbol) and expr.name in ctx.variables
+            ok = ctx.varies(expr)
         else:
             ok = ctx.is_constant(expr)
         ok = ok and _keeps_properties(pattern.name, expr, result, ctx)
@@ -150,6 +150,6 @@ def find_use(expr: Expr, earlier: tuple[EarlierResult, ...], ctx: Context) -> Op
                 substituted = _tidy(substituted, ctx)
                 if any(isinstance(n, Identity) for n in substituted.walk()):
                     continue   # an identity of no known size is left: write it out instead
-                return Use(result, bound[result.wrt].name, substituted,
+                return Use(result, bound[result.wrt], substituted,
                            tuple(sorted(bound.items())) + fixed)
     return None

@@ -52,6 +52,11 @@ def engine_names(taken: Iterable[str] = ()) -> EngineNames:
     return EngineNames(Quantity("objective", objective), Quantity("gradient", gradient))
 
 
+def residual(name: str) -> Quantity:
+    """The node of a named repeated subexpression."""
+    return Quantity("residual", name)
+
+
 def residual_name(taken: Iterable[str], names: EngineNames) -> str:
     """A name for a repeated subexpression (the notes' `R = A x - b`)."""
     return fresh_name(RESIDUAL_NAMES, frozenset(taken) | names.printed())

@@ -82,8 +82,10 @@ class Symbol(Expr):
 class Quantity(Expr):
     """A quantity the engine introduces, never one of the user's symbols: the objective
     (`role` "objective", printed `L`), the matrix of the theorem dL = tr(G^T dX) (`role`
-    "gradient", printed `G`).  `name` is how it prints; generator.engine.names chooses it
-    so that it differs from every symbol of the problem (`H` where the user has a `G`)."""
+    "gradient", printed `G`), a named repeated subexpression (`role` "residual", the
+    notes' `R = A x - b`; its shape is in the problem's table under its name).  `name`
+    is how it prints; generator.engine.names chooses it so that it differs from every
+    symbol of the problem (`H` where the user has a `G`, `S` where they have an `R`)."""
 
     role: str
     name: str

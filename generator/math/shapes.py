@@ -27,7 +27,8 @@ from generator.math.dims import (FRESH_NAMES, GREEK, SCALAR, SQUARE_PROPERTIES, 
 from generator.errors import ShapeError
 from generator.math.expr import (Add, Det, Differential, Dim, Elementwise, Expr, Hadamard,
                                  Identity, Inverse, LogDet, Mul, Norm, Number, Ones, Power,
-                                 SumEntries, Symbol, Trace, Transpose, mul, scalar_product)
+                                 Quantity, SumEntries, Symbol, Trace, Transpose, mul,
+                                 scalar_product)
 from generator.math.symbols import SymbolInfo, SymbolTable
 
 
@@ -143,6 +144,7 @@ def _hadamard(e: Hadamard, alg):
 
 RULES: dict[type, Callable] = {
     Symbol: lambda e, alg: alg.symbol(e.name), Number: _scalar,
+    Quantity: lambda e, alg: alg.symbol(e.name),   # a named subexpression: in the table
     Identity: lambda e, alg: alg.identity(e.size),
     # ones(n, m) is n x m; each algebra turns a size into a dimension through identity()
     Ones: lambda e, alg: (alg.identity(e.rows)[0], alg.identity(e.cols)[0]),
