@@ -15,14 +15,23 @@ def _not_a_rewrite(node, ctx):
     return None
 
 
-def procedure(rule_id: str, group: str, name: str, law_latex: str, says: str,
-              conditions: tuple[str, ...] = ()) -> Rule:
-    """A step the phase code takes itself (a theorem, naming, a move of the solve): its
-    law is shown in LaTeX, as the math syntax cannot write it."""
+def law(rule_id: str, group: str, name: str, law_latex: str, says: str,
+        conditions: tuple[str, ...] = ()) -> Rule:
+    """A law the phase code applies itself (the theorem, T2, the laws of indices): shown
+    in LaTeX, as the math syntax cannot write it."""
     return Rule(rule_id, group, name, "", says, _not_a_rewrite, conditions, law_latex=law_latex)
 
 
-THEOREM = procedure(
+def procedure(rule_id: str, group: str, name: str, law_latex: str, says: str,
+              conditions: tuple[str, ...] = ()) -> Rule:
+    """A step of a method that is no law (name a subexpression, substitute, assemble the
+    matrix, a move of the solve): recorded and checked like every step, described in
+    LaTeX, but not listed among the laws nor cited by number."""
+    return Rule(rule_id, group, name, "", says, _not_a_rewrite, conditions,
+                law_latex=law_latex, procedure=True)
+
+
+THEOREM = law(
     "identify-gradient", "theorem", "identify G",
     r"\text{If } \mathrm{d}L = \operatorname{tr}(G^{T}\mathrm{d}X) \text{ then } \nabla_X L = G",
     "Identify G: if dL = tr(G^T dX) then grad_X L = G")
@@ -37,37 +46,37 @@ SUBSTITUTE = procedure(
     r"R,\ \mathrm{d}R \text{ replaced by what they stand for}",
     "Plug the differential of the named subexpression back in")
 
-EARLIER_RESULT = procedure(
+EARLIER_RESULT = law(
     "earlier-result", "theorem", "an earlier problem",
     r"\text{if } \nabla_X f = G(X) \text{ then } \mathrm{d}f(R) = \operatorname{tr}(G(R)^{T}\mathrm{d}R)",
     "Use the gradient found in an earlier problem of the sheet")
 
-TRANSPOSED_VARIABLE = procedure(
+TRANSPOSED_VARIABLE = law(
     "gradient-transposed", "theorem", "gradient with respect to a transpose",
     r"\nabla_{X^{T}} L = (\nabla_X L)^{T}",
     "The gradient with respect to X^T is the transpose of the gradient with respect to X")
 
-SYMMETRISE = procedure(
+SYMMETRISE = law(
     "symmetrise-gradient", "theorem", "symmetrise",
     r"\nabla_X^{\mathrm{sym}} L = \tfrac{1}{2}(G + G^{T}) \text{ for a symmetric } X",
     "For a symmetric variable, take the symmetric part of the gradient")
 
 INDEX_RULES = (
-    procedure("index-expand", "index", "write with indices",
+    law("index-expand", "index", "write with indices",
          r"(AB)_{ij} = \sum_k A_{ik}B_{kj},\ \operatorname{tr}A = \sum_i A_{ii},\ (A^{T})_{ij} = A_{ji}",
          "Write L with indices: products sum over their inner index"),
-    procedure("index-differentiate", "index", "differentiate one entry",
+    law("index-differentiate", "index", "differentiate one entry",
          r"\frac{\partial X_{ij}}{\partial X_{pq}} = \delta_{ip}\delta_{jq}",
          "Differentiate with respect to one entry (product rule)"),
-    procedure("kronecker-collapse", "index", "the deltas collapse the sums",
+    law("kronecker-collapse", "index", "the deltas collapse the sums",
          r"\sum_j A_{ij}\delta_{jp} = A_{ip}", "The Kronecker deltas collapse the sums"),
-    procedure("gradient-definition", "theorem", "the gradient is the matrix of partials",
+    law("gradient-definition", "theorem", "the gradient is the matrix of partials",
          r"(\nabla_X L)_{pq} = \frac{\partial L}{\partial X_{pq}}",
          "The gradient is the matrix of partial derivatives (it has the shape of X)"),
     procedure("index-assemble", "index", "assemble the matrix",
          r"\left[\frac{\partial L}{\partial X_{pq}}\right]_{pq}",
          "Assemble the matrix entry by entry"),
-    procedure("index-name", "index", "name the matrix",
+    law("index-name", "index", "name the matrix",
          r"[A_{qp}]_{pq} = A^{T},\ \left[\sum_k A_{pk}B_{kq}\right]_{pq} = AB",
          "Name the matrix of entries as a matrix expression"),
 )

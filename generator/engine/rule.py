@@ -40,6 +40,8 @@ class Rule:
     minor: bool = False
     because: Union[str, Because] = field(default="", compare=False)
     law_latex: str = ""
+    # a step of a method, not a law: recorded and checked, not listed nor cited by number
+    procedure: bool = False
 
     def note(self, before: Expr, after: Expr) -> str:
         """The note on the sheet line of one application of this rule ('' for none)."""

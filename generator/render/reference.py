@@ -60,8 +60,9 @@ def numbered_rules() -> tuple[tuple[int, Rule], ...]:
     """Every rule with the number of its law.  Rules of one law share it, and so does a
     rule whose equations are all among another's (factor-out's `A B C + A D C` is the
     first equation of factor-common, which may also write `A B + A = A (B + I)`)."""
-    ordered = [r for group in SHOWN_GROUPS for r in CATALOGUE if r.group == group]
-    ordered += [r for r in CATALOGUE if r.group not in SHOWN_GROUPS]
+    laws = [r for r in CATALOGUE if not r.procedure]
+    ordered = [r for group in SHOWN_GROUPS for r in laws if r.group == group]
+    ordered += [r for r in laws if r.group not in SHOWN_GROUPS]
     keys = [_law_key(r) for r in ordered]
     # each rule's law shown under the widest law that holds all its equations
     shown_as = [next(k for k in sorted(keys, key=len, reverse=True) if key <= k)
@@ -83,6 +84,7 @@ _NUMBERS = {rule.id: n for n, rule in numbered_rules()}
 
 
 def rule_number(rule_id: str) -> int:
+    """The number of a law on the reference page (a procedure has none: KeyError)."""
     return _NUMBERS[rule_id]
 
 
