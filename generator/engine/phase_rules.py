@@ -34,6 +34,13 @@ class PhaseRules:
     # where a teacher sees `N S^-T`
     normal: tuple[Rule, ...]
     tidy: tuple[Rule, ...]
+    # phase 6, the solve: expand the products that hold the variable, transpose the
+    # equation, bring scalars first, cancel inverses after multiplying through, tidy
+    solve_expand: tuple[Rule, ...]
+    solve_transpose: tuple[Rule, ...]
+    solve_scalars_first: tuple[Rule, ...]
+    solve_cancel: tuple[Rule, ...]
+    solve_tidy: tuple[Rule, ...]
 
 
 DEFAULT_PHASE_RULES = PhaseRules(
@@ -64,4 +71,14 @@ DEFAULT_PHASE_RULES = PhaseRules(
         "transpose-symmetric", "cancel-inverse", "hadamard-cancel", "sigmoid-from-exp",
         "hadamard-expand", "expand-identity", "collect-like-terms", "factor-number",
         "factor-out", "factor-some", "product-to-power", "order-terms"),
+    solve_expand=cat.rules("distribute", "collect-like-terms"),
+    solve_transpose=cat.rules(
+        "transpose-sum", "transpose-product", "transpose-transpose", "transpose-scalar",
+        "transpose-identity", "transpose-inverse"),
+    solve_scalars_first=cat.rules("scalar-commute", "identity-product"),
+    solve_cancel=cat.rules("scalar-commute", "cancel-inverse", "identity-product",
+                           "collect-like-terms"),
+    solve_tidy=cat.rules("inverse-inverse", "reciprocal", "inverse-scalar", "scalar-commute",
+                         "cancel-inverse", "identity-product", "transpose-transpose",
+                         "transpose-symmetric"),
 )

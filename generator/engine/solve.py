@@ -32,7 +32,7 @@ def solve_for(rec: Recorder, gradient: Expr) -> Solution:
     x = Symbol(ctx.wrt)
     rec.phase("solve", x)
     rec.record(cat.rule("solve-set-zero"), gradient, ZERO)
-    lhs = rec.exhaust(gradient, gradient, cat.rules("distribute", "collect-like-terms"),
+    lhs = rec.exhaust(gradient, gradient, rec.phases.solve_expand,
                       where=lambda n: isinstance(n, Mul) and any(
                           isinstance(f, Add) and f.contains(x) for f in n.factors),
                       detail=True)
@@ -55,25 +55,20 @@ def solve_for(rec: Recorder, gradient: Expr) -> Solution:
     matrix = _coefficient_matrix(rec, left, right, x, side)
     value = _invert(matrix, right, side, rec)
     rec.record(cat.rule("solve-invert"), x, value)
-    value = rec.exhaust(x, value, TIDY_SOLUTION)
+    value = rec.exhaust(x, value, rec.phases.solve_tidy)
     conditions = _what_must_be_invertible(value, rec)
     if not conditions and not isinstance(matrix, Identity) and not rec.ctx.is_scalar(matrix):
         conditions = (Condition(matrix, "invertible"),)   # x = 0 needs M invertible too
     return Solution(value, conditions)
 
 
-TIDY_SOLUTION = cat.rules("inverse-inverse", "reciprocal", "inverse-scalar", "scalar-commute",
-                          "cancel-inverse", "identity-product", "transpose-transpose",
-                          "transpose-symmetric")
-
 
 def _transpose_if_needed(rec: Recorder, lhs: Expr, x: Symbol) -> Expr:
     """G = 0 holds exactly when G^T = 0: transpose when x appears as x^-T or x^T only."""
     if not (lhs.contains(Inverse(Transpose(x))) or lhs.contains(Transpose(x))):
         return lhs
-    flipped = rec.exhaust(Transpose(lhs), Transpose(lhs), cat.rules(
-        "transpose-sum", "transpose-product", "transpose-transpose", "transpose-scalar",
-        "transpose-identity", "transpose-inverse"), detail=True)
+    flipped = rec.exhaust(Transpose(lhs), Transpose(lhs), rec.phases.solve_transpose,
+                          detail=True)
     if flipped.contains(Transpose(x)) or flipped.contains(Inverse(Transpose(x))):
         return lhs   # x appears both ways: leave it to the linear solver's message
     rec.record(cat.rule("solve-transpose"), flipped, ZERO)
@@ -110,13 +105,10 @@ def _scalars_first(rec: Recorder, lhs: Expr, x: Symbol) -> Expr:
                 t = mul(*after, *factors[: i + 1])
         terms.append(t)
     new = add(*terms)
-    new = rec.exhaust(lhs, new, cat.rules("scalar-commute", "identity-product"), detail=True)
+    new = rec.exhaust(lhs, new, rec.phases.solve_scalars_first, detail=True)
     if new != lhs:
         rec.record(cat.rule("scalar-commute"), lhs, new, detail=True)
     return new
-
-
-CANCEL = cat.rules("scalar-commute", "cancel-inverse", "identity-product", "collect-like-terms")
 
 
 def _multiply_through(rec: Recorder, lhs: Expr, x: Symbol) -> Expr:
@@ -131,15 +123,15 @@ def _multiply_through(rec: Recorder, lhs: Expr, x: Symbol) -> Expr:
     else:
         raise StuckError(f"cannot solve for {x}: {x}^-1 remains after multiplying by {x}")
     rec.record(cat.rule("solve-multiply-through"), multiplied, ZERO)
-    cancelled = rec.exhaust(multiplied, multiplied, CANCEL, detail=True)
+    cancelled = rec.exhaust(multiplied, multiplied, rec.phases.solve_cancel, detail=True)
     rec.state(cancelled, ZERO, "result")
     return cancelled
 
 
 def _cancelled(expr: Expr, rec: Recorder) -> Expr:
-    """What CANCEL makes of `expr`, without recording (to choose the side)."""
+    """What the cancelling rules make of `expr`, without recording (to choose the side)."""
     for _ in range(200):
-        found = rewrite_first(expr, CANCEL, rec.ctx)
+        found = rewrite_first(expr, rec.phases.solve_cancel, rec.ctx)
         if found is None:
             break
         expr = found[1]

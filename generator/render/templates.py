@@ -81,8 +81,8 @@ def package_template_dir() -> Path | None:
 def template_search_path(user_dirs: Sequence[str | os.PathLike] = ()) -> list[Path]:
     """Every directory templates are looked up in, first match wins."""
     path = [Path(d) for d in user_dirs]
-    for missing in (d for d in path if not d.is_dir()):
-        raise TemplateError(f"template directory {missing} does not exist")
+    for absent in (d for d in path if not d.is_dir()):
+        raise TemplateError(f"template directory {absent} does not exist")
     shipped = package_template_dir()
     if shipped is not None:
         path.append(shipped)
