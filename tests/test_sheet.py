@@ -7,7 +7,7 @@ import pytest
 from generator.api import derive_text
 from generator.derivation import Phase, Statement, Step
 from generator.engine.names import engine_names
-from generator.math.expr import Symbol, Trace, Transpose, d
+from generator.math.expr import Symbol, Trace, Transpose
 from generator.render.sheet import LONGEST_TERM_SHOWN, sheet_of, sheet_of_records
 from generator.syntax.parser import parse
 

@@ -129,11 +129,12 @@ def _take_differential(rec: Recorder, expr: Expr) -> Expr:
 def _by_earlier_result(rec: Recorder, expr: Expr, use: Use) -> Expr:
     """dL in one step from an earlier problem's gradient ("remember problem 5")."""
     DL = rec.ctx.names.d_objective
-    from generator.engine.rules_elementwise import transposed
     rec.phase("earlier-result", number=use.result.number, bindings=use.bindings)
     rec.state(DL, d(expr))
-    dexpr = Trace(mul(transposed(use.gradient), Differential(use.variable)))
-    rec.record(cat.EARLIER_RESULT, DL, dexpr, dexpr)
+    dexpr = Trace(mul(Transpose(use.gradient), Differential(use.variable)))
+    rec.record(cat.EARLIER_RESULT, DL, dexpr, dexpr, detail=True)
+    dexpr = rec.simplify(DL, dexpr, rec.phases.normal, rec.phases.tidy, detail=True)
+    rec.state(DL, dexpr, "result")   # the earlier gradient as the tidy pass writes it
     return dexpr
 
 

@@ -38,7 +38,7 @@ class Use:
 
     result: EarlierResult
     variable: Expr                          # what plays `wrt` here: the variable, or R
-    gradient: Expr                          # the earlier gradient, substituted
+    gradient: Expr                          # the earlier gradient, substituted (untidied)
     bindings: tuple[tuple[str, Expr], ...]  # earlier symbol -> what it stands for here
 
 
@@ -115,10 +115,12 @@ def _match_factors(pattern: list[Expr], factors: list[Expr], result: EarlierResu
     return False
 
 
-def _tidy(gradient: Expr, ctx: Context) -> Expr:
-    """The substituted gradient as the tidy pass writes it ((I + I^T) R is 2 R)."""
+def _tidies_away_identities(gradient: Expr, ctx: Context) -> bool:
+    """Whether the tidy pass leaves no identity in the substituted gradient ((I + I^T) R
+    is 2 R): a trial that decides, recorded nowhere; the derivation records its own."""
     rec = Recorder(ctx)
-    return rec.simplify(ctx.names.gradient, gradient, rec.phases.normal, rec.phases.tidy)
+    tidied = rec.simplify(ctx.names.gradient, gradient, rec.phases.normal, rec.phases.tidy)
+    return not any(isinstance(n, Identity) for n in tidied.walk())
 
 
 def _sized_here(gradient: Expr, ctx: Context) -> Optional[Expr]:
@@ -147,9 +149,8 @@ def find_use(expr: Expr, earlier: tuple[EarlierResult, ...], ctx: Context) -> Op
                 substituted = _sized_here(substituted, ctx)
                 if substituted is None:
                     continue
-                substituted = _tidy(substituted, ctx)
-                if any(isinstance(n, Identity) for n in substituted.walk()):
-                    continue   # an identity of no known size is left: write it out instead
+                if not _tidies_away_identities(substituted, ctx):
+                    continue   # an identity would be left: write the differential out
                 return Use(result, bound[result.wrt], substituted,
                            tuple(sorted(bound.items())) + fixed)
     return None

@@ -166,16 +166,6 @@ def _trace_hadamard(node: Expr, ctx: Context):
     return Trace(mul(Number(coefficient), Transpose(moved), last.right))
 
 
-def transposed(e: Expr) -> Expr:
-    """e^T written simply: (A^T)^T = A, (A B)^T = B^T A^T (notation, not a step)."""
-    if isinstance(e, Transpose):
-        return e.arg
-    if isinstance(e, Mul):
-        c, rest = split_coefficient(e)
-        return mul(Number(c), *(transposed(f) for f in reversed(factors_of(rest))))
-    return Transpose(e)
-
-
 RULES = (
     Rule("differential-hadamard", "differential", "d of a Hadamard product",
          "d(A .* B) = dA .* B + A .* dB",

@@ -125,7 +125,7 @@ class _Layout:
             self.phase, self.lines, self.rules, self.naming, self.titled = record, [], [], [], True
         elif isinstance(record, Statement):
             self._show(record.lhs, record.rhs, implies=record.kind == "implies",
-                       note="using it" if record.kind == "assembled" else "")
+                       note=self._statement_note(record))
         else:
             self._step(record)
 
@@ -145,8 +145,6 @@ class _Layout:
         if rule.id == "introduce-name":
             self._show(step.lhs, step.expr, note="where", note_math_lhs=step.changed,
                        note_math=step.before)
-        elif rule.id == "earlier-result":
-            self._show(None, step.expr, note=self._earlier_note())
         elif rule.id == "solve-invert":
             self._show(step.lhs, step.expr, implies=True)
         elif rule.minor and self.lines:
@@ -162,6 +160,13 @@ class _Layout:
         """A term brought to `tr(M dX)` on its own line, too long to read there."""
         return (self.phase is not None and self.phase.kind == "terms-to-trace-form"
                 and lhs != self.names.d_objective and len(to_text(lhs)) > LONGEST_TERM_SHOWN)
+
+    def _statement_note(self, statement: Statement) -> str:
+        if statement.kind == "assembled":
+            return "using it"
+        if statement.kind == "result" and self.phase.kind == "earlier-result":
+            return self._earlier_note()   # the earlier result, written out
+        return ""
 
     def _earlier_note(self) -> str:
         """"by Problem 5, with `A = I`": the constants an earlier result was used with."""
