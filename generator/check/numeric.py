@@ -180,19 +180,11 @@ class Evaluator:
         if isinstance(e, Add):
             return sum((self(t) for t in e.terms[1:]), self(e.terms[0]))
         if isinstance(e, Mul):
-            factors = e.factors
-            result = self(factors[0])
-            i = 1
-            while i < len(factors):
-                value = self(factors[i])
-                end = i
-                if result.shape[1] != value.shape[0] and (1, 1) not in (result.shape,
-                                                                        value.shape):
-                    # `A x^T x`: a run of factors whose product is 1 x 1 is a scalar, as
-                    # for the shape rules (shapes._scalar_run); `A x^T` alone has no value
-                    end, value = self._scalar_run(factors, i)
-                result = product(result, value)
-                i = end + 1
+            # a chain of matrix products between scalar factors: inference keeps every
+            # scalar run whole (`X (x^T b)`, shapes.group_scalar_runs)
+            result = self(e.factors[0])
+            for factor in e.factors[1:]:
+                result = product(result, self(factor))
             return result
         if isinstance(e, Transpose):
             return self(e.arg).T
@@ -227,19 +219,6 @@ class Evaluator:
         if index_value is None:
             raise EvaluationError(f"cannot evaluate {type(e).__name__}")
         return index_value(self, e)
-
-    def _scalar_run(self, factors: tuple[Expr, ...], start: int) -> tuple[int, np.ndarray]:
-        """(last index, value) of the shortest run from `start` whose product is 1 x 1; the
-        factor at `start` alone when there is none (its product then fails, named)."""
-        value = self(factors[start])
-        for end in range(start + 1, len(factors)):
-            try:
-                value = product(value, self(factors[end]))
-            except EvaluationError:
-                break
-            if value.shape == (1, 1):
-                return end, value
-        return start, self(factors[start])
 
 
 # ----- index notation (generator/math/index_nodes.py) -----------------------------------

@@ -16,9 +16,10 @@ from typing import Mapping
 import numpy as np
 
 from generator.engine.records import Step
+from generator.math.shapes import group_scalar_runs
 from generator.engine import catalogue as cat
 from generator.engine.names import DEFAULT_NAMES, EngineNames, residual
-from generator.errors import VerificationError
+from generator.errors import ShapeError, VerificationError
 from generator.math.expr import ZERO, Add, Expr, Hadamard, Mul, Symbol, Trace, Transpose
 from generator.check.numeric import (
     STEP, EvaluationError, Evaluator, Instance, UnluckyInstance, draw_instance, product,
@@ -195,7 +196,12 @@ def verify(claim: Claim, seed: int = 0) -> Verification:
 
 def agree(a: Expr, b: Expr, table: SymbolTable, wrt: str, seed: int = 1) -> float:
     """The largest relative difference of two expressions on random instances
-    (infinity when they could not be evaluated on any instance)."""
+    (infinity when they could not be evaluated on any instance).  Either may be written
+    as a user writes it (`(x^T x)^-1 x^T A x x`): its scalar runs are grouped first."""
+    try:
+        a, b = group_scalar_runs(a, table), group_scalar_runs(b, table)
+    except ShapeError:
+        return float("inf")
     rng = np.random.default_rng(seed)
     worst, compared = 0.0, 0
     for _ in range(MAX_DRAWS):
