@@ -83,8 +83,10 @@ class Recorder:
 
     def exhaust(self, lhs: Expr, expr: Expr, rules: Iterable[Rule],
                 where: Optional[Where] = None, detail: bool = False) -> Expr:
-        """Apply the rules until none fits, recording each application."""
+        """Apply the rules until none fits, recording each application; the result has
+        its scalar runs kept whole, as every rule sees its input (ctx.canonical)."""
         rules = tuple(rules)
+        expr = self.ctx.canonical(expr)
         while True:
             found = rewrite_first(expr, rules, self.ctx, where)
             if found is None:

@@ -94,17 +94,15 @@ class _Expander:
         return self.shape(mul(*chain)) == (1, 1)
 
     def _chains(self, factors) -> list[list[Expr]]:
-        """Runs of factors that multiply as matrices; a 1 x 1 run that does not conform
-        with its neighbour is a scalar factor (as numeric.py multiplies)."""
+        """The matrix chains of a product, and each scalar factor on its own: inference
+        keeps every scalar run whole (`X (x^T b)`), so a chain ends only at a scalar."""
         chains: list[list[Expr]] = []
         for f in factors:
-            if chains:
-                last = self.shape(mul(*chains[-1]))
-                nxt = self.shape(f)
-                if last[1] == nxt[0] and not (last == (1, 1) and nxt != (1, 1) and nxt[0] != 1):
-                    chains[-1].append(f)
-                    continue
-            chains.append([f])
+            if chains and not self._is_scalar_chain([f]) and not (
+                    len(chains[-1]) == 1 and self._is_scalar_chain(chains[-1])):
+                chains[-1].append(f)
+            else:
+                chains.append([f])
         return chains
 
     def _chain(self, chain: list[Expr], row: Index, col: Index) -> list[Monomial]:
