@@ -104,9 +104,13 @@ def test_every_node_type_is_in_each_printers_table_and_an_unknown_one_is_an_erro
              if isinstance(cls, type) and issubclass(cls, tree.Expr)
              and cls not in (tree.Expr, tree._Unary)]
     assert len(nodes) >= 20
+    from generator.check import numeric
     for cls in nodes:
         assert cls in printer._text.registry, cls
         assert cls in latex._METHODS, cls
+        # L has a value through its definition; an entry or a delta with its IndexSum
+        assert cls in numeric._VALUES or cls in (tree.Quantity, index_nodes.Entry,
+                                                 index_nodes.Delta), cls
 
     @dataclass(frozen=True)
     class Unknown(tree.Expr):

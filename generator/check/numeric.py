@@ -164,61 +164,54 @@ class Evaluator:
             self._cache[e] = value
         return self._cache[e]
 
-    def _eval(self, e: Expr) -> np.ndarray:  # noqa: C901 - one case per node type
+    def _eval(self, e: Expr) -> np.ndarray:
         if e in self.definitions:   # R = A x - b, or the engine's L = the objective
             return self(self.definitions[e])
-        if isinstance(e, Symbol):
-            return as_matrix(self.values[e.name])
-        if isinstance(e, Number):
-            return as_matrix(float(e.value))
-        if isinstance(e, Ones):
-            return np.ones((size(e.rows, self.dims), size(e.cols, self.dims)))
-        if isinstance(e, Identity):
-            if e.size is None:   # inference sizes every identity of a problem
-                raise EvaluationError("an identity whose size is not known here")
-            return np.eye(size(e.size, self.dims))
-        if isinstance(e, Add):
-            return sum((self(t) for t in e.terms[1:]), self(e.terms[0]))
-        if isinstance(e, Mul):
-            # a chain of matrix products between scalar factors: inference keeps every
-            # scalar run whole (`X (x^T b)`, shapes.group_scalar_runs)
-            result = self(e.factors[0])
-            for factor in e.factors[1:]:
-                result = product(result, self(factor))
-            return result
-        if isinstance(e, Transpose):
-            return self(e.arg).T
-        if isinstance(e, Inverse):
-            return _inverse(self(e.arg))
-        if isinstance(e, Trace):
-            return as_matrix(np.trace(self(e.arg)))
-        if isinstance(e, Det):
-            return as_matrix(np.linalg.det(self(e.arg)))
-        if isinstance(e, LogDet):
-            return _logabsdet(self(e.arg))
-        if isinstance(e, SumEntries):
-            return as_matrix(np.sum(self(e.arg)))
-        if isinstance(e, Power):
-            k = e.exponent if isinstance(e.exponent, int) else self.dims.get(e.exponent, 2)
-            return _power(self(e.base), k)
-        if isinstance(e, Norm):
-            v = self(e.arg)
-            return as_matrix(np.sqrt(np.sum(v * v)))
-        if isinstance(e, Hadamard):
-            left, right = self(e.left), self(e.right)
-            return left / right if e.divide else left * right
-        if isinstance(e, Elementwise):
-            return _ELEMENTWISE[e.func](self(e.arg))
-        if isinstance(e, Differential):
-            if isinstance(e.arg, Symbol) and e.arg.name in self.differentials:
-                return self.differentials[e.arg.name]
-            if self.derivative is None:
-                raise EvaluationError(f"no value for d({e.arg})")
-            return self.derivative(e.arg)
-        index_value = _INDEX_VALUES.get(type(e))
-        if index_value is None:
+        value = _VALUES.get(type(e))
+        if value is None:
             raise EvaluationError(f"cannot evaluate {type(e).__name__}")
-        return index_value(self, e)
+        return value(self, e)
+
+
+# ----- one value rule per node type ------------------------------------------------------
+
+def _identity(ev: Evaluator, e: Identity) -> np.ndarray:
+    if e.size is None:   # inference sizes every identity of a problem
+        raise EvaluationError("an identity whose size is not known here")
+    return np.eye(size(e.size, ev.dims))
+
+
+def _product(ev: Evaluator, e: Mul) -> np.ndarray:
+    """A chain of matrix products between scalar factors: inference keeps every scalar
+    run whole (`X (x^T b)`, shapes.group_scalar_runs)."""
+    result = ev(e.factors[0])
+    for factor in e.factors[1:]:
+        result = product(result, ev(factor))
+    return result
+
+
+def _power_of(ev: Evaluator, e: Power) -> np.ndarray:
+    k = e.exponent if isinstance(e.exponent, int) else ev.dims.get(e.exponent, 2)
+    return _power(ev(e.base), k)
+
+
+def _hadamard(ev: Evaluator, e: Hadamard) -> np.ndarray:
+    left, right = ev(e.left), ev(e.right)
+    return left / right if e.divide else left * right
+
+
+def _differential(ev: Evaluator, e: Differential) -> np.ndarray:
+    """The direction for dX; the directional derivative of anything else."""
+    if isinstance(e.arg, Symbol) and e.arg.name in ev.differentials:
+        return ev.differentials[e.arg.name]
+    if ev.derivative is None:
+        raise EvaluationError(f"no value for d({e.arg})")
+    return ev.derivative(e.arg)
+
+
+def _norm(ev: Evaluator, e: Norm) -> np.ndarray:
+    v = ev(e.arg)
+    return as_matrix(np.sqrt(np.sum(v * v)))
 
 
 # ----- index notation (generator/math/index_nodes.py) -----------------------------------
@@ -284,4 +277,27 @@ _INDEX_VALUES: dict[type, Callable[[Evaluator, Expr], np.ndarray]] = {
     GradientOf: _transposed_gradient,
     ExplicitMatrix: lambda ev, e: ev(e.entry),   # its value is the whole matrix
     EntryMatrix: lambda ev, e: ev(e.entry),
+}
+
+
+# node type -> its value, on one instance (a Quantity has one only through `definitions`)
+_VALUES: dict[type, Callable[[Evaluator, Expr], np.ndarray]] = {
+    Symbol: lambda ev, e: as_matrix(ev.values[e.name]),
+    Number: lambda ev, e: as_matrix(float(e.value)),
+    Ones: lambda ev, e: np.ones((size(e.rows, ev.dims), size(e.cols, ev.dims))),
+    Identity: _identity,
+    Add: lambda ev, e: sum((ev(t) for t in e.terms[1:]), ev(e.terms[0])),
+    Mul: _product,
+    Transpose: lambda ev, e: ev(e.arg).T,
+    Inverse: lambda ev, e: _inverse(ev(e.arg)),
+    Trace: lambda ev, e: as_matrix(np.trace(ev(e.arg))),
+    Det: lambda ev, e: as_matrix(np.linalg.det(ev(e.arg))),
+    LogDet: lambda ev, e: _logabsdet(ev(e.arg)),
+    SumEntries: lambda ev, e: as_matrix(np.sum(ev(e.arg))),
+    Power: _power_of,
+    Norm: _norm,
+    Hadamard: _hadamard,
+    Elementwise: lambda ev, e: _ELEMENTWISE[e.func](ev(e.arg)),
+    Differential: _differential,
+    **_INDEX_VALUES,
 }

@@ -29,35 +29,43 @@ def _dim(d) -> sp.Expr:
 
 
 def to_sympy(e: Expr, table: SymbolTable) -> sp.Basic:
-    if isinstance(e, Symbol):
-        info = table[e.name]
-        if not info.shape:
-            return sp.Symbol(e.name)
-        return sp.MatrixSymbol(e.name, _dim(info.rows), _dim(info.cols))
-    if isinstance(e, Identity):
-        return sp.Identity(_dim(e.size))
-    if isinstance(e, Number):
-        return sp.Rational(e.value.numerator, e.value.denominator)
-    if isinstance(e, Add):
-        return sp.Add(*(to_sympy(t, table) for t in e.terms))
-    if isinstance(e, Mul):
-        return sp.Mul(*(to_sympy(f, table) for f in e.factors))
-    if isinstance(e, Transpose):
-        return sp.Transpose(to_sympy(e.arg, table))
-    if isinstance(e, Inverse):
-        return sp.Inverse(to_sympy(e.arg, table))
-    if isinstance(e, Trace):
-        return sp.Trace(to_sympy(e.arg, table))
-    if isinstance(e, Det):
-        return sp.Determinant(to_sympy(e.arg, table))
-    if isinstance(e, LogDet):
-        return sp.log(sp.Determinant(to_sympy(e.arg, table)))
-    if isinstance(e, Power) and isinstance(e.base, Norm) and e.exponent == 2:
-        v = to_sympy(e.base.arg, table)
+    """sympy's matrix expression for `e`; Untranslatable for a node it has no form of."""
+    translate = _TO_SYMPY.get(type(e))
+    if translate is None:
+        raise Untranslatable(type(e).__name__)
+    return translate(e, lambda child: to_sympy(child, table), table)
+
+
+def _symbol(e: Symbol, to, table: SymbolTable) -> sp.Basic:
+    info = table[e.name]
+    if not info.shape:
+        return sp.Symbol(e.name)
+    return sp.MatrixSymbol(e.name, _dim(info.rows), _dim(info.cols))
+
+
+def _power(e: Power, to, table: SymbolTable) -> sp.Basic:
+    if isinstance(e.base, Norm) and e.exponent == 2:
+        v = to(e.base.arg)
         return sp.Trace(v.T * v) if e.base.frobenius else (v.T * v)
-    if isinstance(e, Power) and isinstance(e.exponent, int):
-        return to_sympy(e.base, table) ** e.exponent
-    raise Untranslatable(type(e).__name__)
+    if isinstance(e.exponent, int):
+        return to(e.base) ** e.exponent
+    raise Untranslatable("Power with a symbolic exponent")
+
+
+# node type -> its sympy form (`to` translates a child)
+_TO_SYMPY = {
+    Symbol: _symbol,
+    Identity: lambda e, to, table: sp.Identity(_dim(e.size)),
+    Number: lambda e, to, table: sp.Rational(e.value.numerator, e.value.denominator),
+    Add: lambda e, to, table: sp.Add(*(to(t) for t in e.terms)),
+    Mul: lambda e, to, table: sp.Mul(*(to(f) for f in e.factors)),
+    Transpose: lambda e, to, table: sp.Transpose(to(e.arg)),
+    Inverse: lambda e, to, table: sp.Inverse(to(e.arg)),
+    Trace: lambda e, to, table: sp.Trace(to(e.arg)),
+    Det: lambda e, to, table: sp.Determinant(to(e.arg)),
+    LogDet: lambda e, to, table: sp.log(sp.Determinant(to(e.arg))),
+    Power: _power,
+}
 
 
 def from_sympy(s: sp.Basic) -> Expr:
