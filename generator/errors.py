@@ -49,5 +49,15 @@ class LatexError(TracetrickError):
     """LaTeX failed; the message carries the first error and where it came from."""
 
 
+class OutputError(TracetrickError):
+    """An output file cannot be written: names the file and why (the previous one, if
+    any, is left as it was)."""
+
+    @classmethod
+    def writing(cls, path, err: OSError) -> "OutputError":
+        return cls(f"cannot write {path}: {err.strerror or err}; write into a folder you "
+                   f"can write to, with room to spare (-o), or free some space")
+
+
 class TemplateError(TracetrickError):
     """A sheet template is broken: names the template, its line, and what went wrong."""

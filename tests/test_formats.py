@@ -83,3 +83,26 @@ def test_web_builds_are_incremental_like_the_pdfs(tmp_path, fmt, suffix):
     assert rewritten == sorted(["04-trace-linear" + suffix, "solutions" + suffix,
                                 "worksheet" + suffix])
     assert "Renamed" in (out / ("04-trace-linear" + suffix)).read_text()
+
+
+@pytest.mark.parametrize("name", ["x.txt", "x.json", "x.md", "x.html", "x.pdf"])
+def test_an_output_that_cannot_be_written_is_one_clear_error(tmp_path, name):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    proc = subprocess.run([sys.executable, "-m", "generator", "derive", "tr(A X)", "--wrt", "X",
+                           "-o", str(blocker / name)], capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith(f"error: cannot write {blocker}/")   # the page, or its MathJax
+    assert "Traceback" not in proc.stderr and blocker.read_text() == "not a folder"
+
+
+def test_a_build_into_a_folder_that_cannot_be_made_is_one_clear_error(tmp_path):
+    from tests.cli_helpers import build_process, problems_folder
+    problems = problems_folder(tmp_path, "04-trace-linear.yaml")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    proc = build_process(problems, blocker / "out", "--format", "markdown")
+    assert proc.returncode == 1
+    assert proc.stderr.strip().startswith(f"error: cannot write {blocker / 'out'}")
+    assert "Traceback" not in proc.stderr

@@ -37,6 +37,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+from generator.errors import OutputError
 from generator.version import __version__
 from generator.problem.loader import SET_FILE, problem_files
 
@@ -232,12 +233,17 @@ class BuildCache:
 
 def _write_atomic(path: Path, data: bytes) -> None:
     """Written beside, then renamed: a reader sees the old file or the new one.  Not
-    synced to disk (unlike the PDFs): a cache file lost in a crash is only a miss."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    synced to disk (unlike the PDFs): a cache file lost in a crash is only a miss.  A
+    folder that cannot be written is an OutputError naming the file."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_bytes(data)
         os.replace(tmp, path)
+    except OSError as err:
+        if tmp.parent.is_dir():
+            tmp.unlink(missing_ok=True)
+        raise OutputError.writing(path, err) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -167,6 +167,5 @@ def write_page(derivations: Sequence[Derivation], kind: str, fmt: str, path: Pat
 
 def _mathjax_beside(page: Path) -> str:
     from generator.render.mathjax import copy_assets, script_src
-    page.parent.mkdir(parents=True, exist_ok=True)
-    copy_assets(page.parent)
+    copy_assets(page.parent)   # the page's folder too
     return script_src(page, page.parent)

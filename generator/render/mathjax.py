@@ -18,7 +18,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from generator.errors import TracetrickError
+from generator.errors import OutputError, TracetrickError
 
 DISTRIBUTION = "django-static-mathjax"
 SCRIPT = "tex-svg-full.js"
@@ -50,24 +50,31 @@ def installed_script_uri() -> str:
 def copy_assets(out_dir: Path) -> Path:
     """Put MathJax into `out_dir/_assets/mathjax/` (when not there already, or different)
     and return the script's path there.  Each file is written to a temporary name and
-    renamed, so a reader never sees half a script."""
+    renamed, so a reader never sees half a script.  A folder that cannot be written is
+    an OutputError naming it."""
     root = mathjax_root()
     target = Path(out_dir) / ASSET_DIR
-    target.mkdir(parents=True, exist_ok=True)
-    for name, source in _FILES.items():
-        src, dst = root / source, target / name
-        if dst.is_file() and dst.stat().st_size == src.stat().st_size:
-            continue
-        fd, tmp = tempfile.mkstemp(dir=target, prefix=f".{name}.", suffix=".tmp")
-        os.close(fd)
-        try:
-            shutil.copyfile(src, tmp)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, dst)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for name, source in _FILES.items():
+            _copy(root / source, target / name)
+    except OSError as err:
+        raise OutputError.writing(target, err) from None
     return target / SCRIPT
+
+
+def _copy(src: Path, dst: Path) -> None:
+    if dst.is_file() and dst.stat().st_size == src.stat().st_size:
+        return
+    fd, tmp = tempfile.mkstemp(dir=dst.parent, prefix=f".{dst.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        shutil.copyfile(src, tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, dst)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def script_src(page: Path, out_dir: Path) -> str:

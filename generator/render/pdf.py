@@ -26,7 +26,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from generator.errors import LatexError
+from generator.errors import LatexError, OutputError
 
 TIMEOUT_SECONDS = 120
 JOB = "sheet"  # the file name inside the build directory; user text never names a file
@@ -174,10 +174,15 @@ def first_latex_error(log: str) -> tuple[str, int, str] | None:
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` all at once: written beside it, then renamed over it."""
+    """Replace `path` with `data` all at once: written beside it, then renamed over it.
+    A file that cannot be written (no such folder, no permission, a full disk) is an
+    OutputError naming it; whatever was there stays as it was."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as err:
+        raise OutputError.writing(path, err) from None
     try:
         with os.fdopen(fd, "wb") as tmp:
             tmp.write(data)
@@ -185,9 +190,13 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
             os.fsync(tmp.fileno())
         os.chmod(tmp_name, 0o666 & ~_UMASK)  # mkstemp's 0600 would hide outputs from others
         os.replace(tmp_name, path)
+    except OSError as err:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise OutputError.writing(path, err) from None
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
+
 
 
 def write_text_atomic(path: Path, text: str) -> None:
