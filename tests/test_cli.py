@@ -136,3 +136,13 @@ def test_new_scaffolds_a_problem_that_checks(tmp_path):
     assert path.exists()
     assert run("check", str(path)).exit_code == 0
     assert run("new", "07-my-problem", "-d", str(tmp_path)).exit_code == 1  # no overwrite
+
+
+def test_a_successful_derivation_prints_nothing_on_stderr():
+    """sympy's deprecation warnings (its second opinion on `tr(X - I)^2`) stay off it."""
+    import subprocess
+    import sys
+    proc = subprocess.run([sys.executable, "-m", "generator", "derive", "tr(X - I)^2",
+                           "--wrt", "X"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and "Answer:" in proc.stdout
+    assert proc.stderr == ""

@@ -240,6 +240,18 @@ def test_expect_mismatch_is_a_problem_error(tmp_path):
      "(x^T x)^-1 (A + A^T) x - 2 (x^T x)^-1 (x^T x)^-1 (x^T A x) x + 2 x"),
     ("tr((w^T w) X^-1)", "X", "-(w^T w) X^-T X^-T"),
     ("a^T (x^T x) F a", "x", "2 (a^T F a) x"),
+    # issue 11's reproducers: trace-hadamard with no matrix (or only scalars) before the
+    # Hadamard product wrote A = 1 where the law has I (a wrong line, caught by the check)
+    ("-tr(exp(X))", "X", "-(I_n .* exp(X))"),
+    ("tr(X .* X^-1)", "X", "I_n .* X^-1 - X^-T (I_n .* X) X^-T"),
+    ("alpha tr(X^-1 .* A)", "X", "-alpha X^-T (I_n .* A) X^-T"),
+    ("b^T X^T x tr(A .* X^T)", "X", "tr(A .* X^T) x b^T + (b^T X^T x) (I_n .* A)"),
+    # ... a scalar holding dX that the cyclic move brings beside matrices leaves the trace
+    ("||tr(X) A^T alpha||_F^2", "X", "2 alpha alpha tr(X) tr(A A^T) I_n"),
+    # ... and the refusals that identities and scalar runs kept whole now derive
+    ("tr(X) (a^T b)", "X", "(a^T b) I_n"),
+    ("x^T I x", "x", "2 x"),
+    ("q^T (I .* X) q", "X", "I_n .* (q q^T)"),
 ])
 def test_more_gradients_by_value(objective, wrt, expected):
     """Each derives, verifies, and agrees with a gradient written by hand."""

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from typing import Optional
 
+import warnings
+
 import sympy as sp
+from sympy.utilities.exceptions import SymPyDeprecationWarning
 from sympy.matrices.expressions import matexpr
 
 from generator.math.expr import (
@@ -99,10 +102,14 @@ def from_sympy(s: sp.Basic) -> Expr:
 
 
 def sympy_gradient(objective: Expr, wrt: str, table: SymbolTable) -> Optional[Expr]:
-    """sympy's derivative of the objective, or None where sympy gives none."""
+    """sympy's derivative of the objective, or None where sympy gives none.  sympy's own
+    deprecation warnings (its array code calls itself the old way) are kept off the
+    user's terminal: they are about sympy, not about the derivation."""
     try:
         target = to_sympy(Symbol(wrt), table)
-        result = to_sympy(objective, table).diff(target)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SymPyDeprecationWarning)
+            result = to_sympy(objective, table).diff(target)
         if isinstance(result, sp.MatrixBase) or result.has(sp.Derivative):
             return None
         return from_sympy(result)

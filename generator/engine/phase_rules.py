@@ -59,8 +59,10 @@ DEFAULT_PHASE_RULES = PhaseRules(
     trace_notation=cat.rules(
         "transpose-product", "transpose-sum", "transpose-transpose", "transpose-scalar",
         "transpose-identity", "scalar-commute", "drop-zero"),
+    # a scalar holding dX that only the moves above bring beside matrices leaves the
+    # trace here too (`tr(P tr(dX))`), and its coefficient goes back in
     to_trace_form=cat.rules("trace-transpose", "trace-untranspose", "trace-cyclic",
-                            "trace-hadamard"),
+                            "trace-hadamard", "trace-scalar-out", "trace-scalar-factor"),
     collect=cat.rules("trace-collect", "collect-like-terms", "factor-common", "drop-zero"),
     normal=cat.rules(
         "transpose-product", "transpose-sum", "transpose-transpose", "transpose-scalar",

@@ -162,7 +162,11 @@ def _trace_hadamard(node: Expr, ctx: Context):
     if not (isinstance(last, Hadamard) and not last.divide and has_differential(last.right)
             and not has_differential(last.left)) or any(has_differential(f) for f in rest):
         return None
-    moved = Hadamard(Transpose(mul(*rest)), last.left)
+    # with no matrix before the Hadamard product (`tr(c (B .* dX))`), the law's A is c I
+    before = mul(*rest)
+    if not rest or ctx.is_scalar(before):
+        before = mul(*rest, Identity(ctx.shape(last)[0]))
+    moved = Hadamard(Transpose(before), last.left)
     return Trace(mul(Number(coefficient), Transpose(moved), last.right))
 
 
