@@ -17,9 +17,9 @@ from generator.engine.differential import (
 from generator.engine.phase_rules import DEFAULT_PHASE_RULES, PhaseRules
 from generator.engine.recorder import Recorder
 from generator.engine.solve import solve_for
-from generator.errors import ProblemError, StuckError
+from generator.errors import ProblemError, ShapeError, StuckError, VerificationError
 from generator.math.expr import Expr
-from generator.problem.model import Problem
+from generator.problem.model import COMMAND_LINE, Problem
 from generator.check.verify import TOLERANCE, Claim, agree, sympy_agrees
 from generator.check.verify import verify as verify_claim
 
@@ -32,7 +32,19 @@ def derive(problem: Problem, earlier: tuple[Derivation, ...] = (), *,
 
     `earlier`: derivations of the problems before this one on the same sheet; a step
     may then use one of their results and cite it ("by Problem 5"), as the notes do.
+    An error names the problem's file and line (`problems/05.yaml:3: ...`).
     """
+    try:
+        return _derive(problem, earlier, verify, phases)
+    except (StuckError, VerificationError, ShapeError) as err:
+        where = _where(problem)
+        if not where or str(err).startswith(where):
+            raise
+        raise type(err)(f"{where}{err}") from None
+
+
+def _derive(problem: Problem, earlier: tuple[Derivation, ...], verify: bool,
+            phases: PhaseRules) -> Derivation:
     ctx = Context.of_problem(problem.symbols, problem.wrt)
     rec = Recorder(ctx, phases)
     try:
@@ -142,4 +154,7 @@ def _check_expected(problem: Problem, key: str, expected: Expr | None,
 
 
 def _where(problem: Problem) -> str:
-    return f"{problem.source}: " if problem.source else ""
+    """`problems/05.yaml:3: ` for a problem from a file; nothing on the command line."""
+    if problem.source is None or problem.source.path == COMMAND_LINE:
+        return ""
+    return f"{problem.source}: "

@@ -106,3 +106,19 @@ def test_a_build_into_a_folder_that_cannot_be_made_is_one_clear_error(tmp_path):
     assert proc.returncode == 1
     assert proc.stderr.strip().startswith(f"error: cannot write {blocker / 'out'}")
     assert "Traceback" not in proc.stderr
+
+
+def test_a_derivation_error_names_the_problems_file_in_render_and_build(tmp_path):
+    from tests.cli_helpers import build_process
+    problems = tmp_path / "problems"
+    problems.mkdir()
+    bad = problems / "07-sylvester.yaml"
+    bad.write_text("title: Both sides\nobjective: tr(X^T A X B)\nwrt: X\nsolve: true\n")
+    result = invoke("render", str(bad), "-o", str(tmp_path / "x.txt"))
+    assert result.exit_code == 1
+    assert result.output.startswith(f"error: {bad}:1: cannot solve for X")
+    built = build_process(problems, tmp_path / "out", "--format", "markdown")
+    assert built.returncode == 1
+    assert f"{bad}:1: cannot solve for X" in built.stderr
+    line = invoke("derive", "tr(X^T A X B)", "--wrt", "X", "--solve")   # no file to name
+    assert line.output.startswith("error: cannot solve for X")

@@ -156,8 +156,15 @@ ERRORS = [
                     "objective: tr(A X)\nwrt: X\n",
      "3: symbols: A: unknown key 'symetric'; did you mean 'symmetric'?"),
     ("dim.yaml", "title: T\nsymbols:\n  A:\n    shape: [n, 0]\nobjective: tr(A X)\nwrt: X\n",
-     "4: symbols: A: shape: '0' is not a dimension; a dimension is a name such as n or a "
+     "4: symbols: A: shape: a dimension must be positive, not 0"),   # as --let says it
+    ("bool.yaml", "title: T\nsymbols:\n  A:\n    shape: [true, n]\nobjective: tr(A X)\nwrt: X\n",
+     "4: symbols: A: shape: 'true' is not a dimension; a dimension is a name such as n or a "
      "positive integer"),
+    ("huge.yaml", "title: T\nsymbols:\n  X:\n    shape: [3000, 3000]\nobjective: tr(X)\n"
+                  "wrt: X\n",
+     "4: symbols: X: shape: a fixed dimension may be at most 100 (every line is checked on "
+     "instances of that size), not 3000; write a name such as n: the derivation is the same "
+     "for every size"),
     ("square.yaml", "title: T\nsymbols:\n  A: {shape: [n, m], symmetric: true}\n"
                     "objective: tr(A X)\nwrt: X\n",
      "3: symbols: A: A is symmetric but its shape n x m is not square; give it a shape such "

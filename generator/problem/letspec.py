@@ -27,12 +27,21 @@ def is_name(text: str) -> bool:
     return bool(NAME.match(text))
 
 
+# Every line is checked numerically on random instances of the given sizes: a fixed size
+# above this would cost minutes and gigabytes, and the derivation is the same for a name.
+MAX_DIMENSION = 100
+
+
 def parse_dim(text: str) -> Dim:
     """`n` -> 'n', `3` -> 3; raises ValueError with the reason otherwise."""
     text = text.strip()
     if text.isdigit():
         if int(text) <= 0:
             raise ValueError(f"a dimension must be positive, not {text}")
+        if int(text) > MAX_DIMENSION:
+            raise ValueError(f"a fixed dimension may be at most {MAX_DIMENSION} (every line is "
+                             f"checked on instances of that size), not {text}; write a name "
+                             f"such as n: the derivation is the same for every size")
         return int(text)
     if not is_name(text):
         raise ValueError(f"'{text}' is not a dimension (a name such as n, or a positive integer)")

@@ -19,9 +19,9 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.errors import MathSyntaxError, ProblemError, ShapeError
 from generator.math.expr import Expr, Number
-from generator.problem.letspec import (check_declaration, is_name, parse_declaration, parse_let,
+from generator.problem.letspec import (check_declaration, parse_declaration, parse_dim, parse_let,
                                parse_shape)
-from generator.problem.model import split_transposed, METHODS, Problem, Source
+from generator.problem.model import COMMAND_LINE, METHODS, Problem, Source, split_transposed
 from generator.problem.fields import (LIST_KEY, PROBLEM_KEYS, REQUIRED_KEYS, SYMBOL_KEYS,
                                       FieldSpec, problem_field)
 from generator.math.shapes import check_scalar_objective, infer_shapes, shape_of, show_shape
@@ -116,14 +116,14 @@ def _shape(node: Node, where: Where, key: str) -> tuple:
                                      f"{describe(node)}; e.g. `shape: [n, m]`")
     dims = []
     for dim in node.value:
-        ok_int = isinstance(dim, ScalarNode) and dim.tag.endswith(":int") and dim.value.isdigit()
-        if ok_int and int(dim.value) > 0:
-            dims.append(int(dim.value))
-        elif isinstance(dim, ScalarNode) and not ok_int and is_name(dim.value):
-            dims.append(dim.value)
-        else:
+        # a name is a string (`true`, `null`, `1.5` are YAML's other types), a size an int
+        if not (isinstance(dim, ScalarNode) and dim.tag.endswith((":int", ":str"))):
             raise where.error(dim, key, f"{describe(dim)} is not a dimension; a dimension is a "
                                         f"name such as n or a positive integer")
+        try:
+            dims.append(parse_dim(dim.value))
+        except ValueError as err:
+            raise where.error(dim, key, f"{err}") from None
     return tuple(dims)
 
 
@@ -430,5 +430,5 @@ def problem_from_text(objective: str, wrt: str, lets: tuple[str, ...] = (), *,
                            f"--let \"{wrt}: n x n, symmetric\", or drop --symmetric-gradient")
     return Problem(title=title or f"Gradient of `{text}`", objective=expr, objective_text=text,
                    wrt=wrt, symbols=table, method=method, solve=solve,
-                   source=Source("<command line>"), symmetric_gradient=symmetric_gradient,
+                   source=Source(COMMAND_LINE), symmetric_gradient=symmetric_gradient,
                    wrt_transposed=transposed)

@@ -19,6 +19,9 @@ def split_transposed(wrt: str) -> tuple[str, bool]:
     return text, False
 
 
+COMMAND_LINE = "<command line>"   # the Source path of `tracetrick derive`'s problem
+
+
 @dataclass(frozen=True)
 class Source:
     """Where a problem came from, for error messages: `problems/05.yaml:3`."""
