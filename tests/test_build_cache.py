@@ -233,3 +233,38 @@ def test_the_cache_builds_only_the_projects_data_classes(tmp_path):
     assert cache.derivation("k") is None      # refused: a miss, never an error
     (tmp_path / STORE_NAME / "t.pickle").write_bytes(b"\x80\x05truncated")
     assert cache.derivation("t") is None
+
+
+# ----- a cache is a file anyone may change (issue 11) ----------------------------------------
+
+def test_a_tampered_cached_derivation_is_checked_again_and_derived_afresh(tree, tmp_path, counted):
+    import dataclasses
+    import pickle
+    from generator.math.expr import Inverse, Transpose, Symbol
+    out = tmp_path / "out"
+    build(tree, out)
+    for stored in (out / STORE_NAME).glob("*.pickle"):    # every gradient swapped for X^-T
+        derivation = pickle.loads(stored.read_bytes())
+        wrong = Inverse(Transpose(Symbol(derivation.problem.wrt)))
+        stored.write_bytes(pickle.dumps(dataclasses.replace(derivation, gradient=wrong)))
+    path = tree / "05-trace-quadratic.yaml"    # the set is planned again: its cache is read
+    path.write_text(path.read_text().replace("title: ", "title: Edited, ", 1))
+    reset(counted)
+    build(tree, out)
+    # the untouched problem's cached answer failed its fresh check: derived again
+    assert sorted(counted["derive"]) == sorted(
+        ["Trace of linear product", "Edited, Trace of quadratic product"])
+
+
+def test_a_pdf_changed_in_place_with_its_size_and_time_kept_is_typeset_again(tree, tmp_path,
+                                                                             counted):
+    import os
+    out = tmp_path / "out"
+    build(tree, out)
+    pdf_path = out / "04-trace-linear.pdf"
+    data, st = pdf_path.read_bytes(), pdf_path.stat()
+    pdf_path.write_bytes(data[:-10] + b"%tampered!")     # same size
+    os.utime(pdf_path, ns=(st.st_atime_ns, st.st_mtime_ns))  # same time
+    reset(counted)
+    assert build(tree, out) == ["04-trace-linear.pdf"]
+    assert pdf_path.read_bytes() != data[:-10] + b"%tampered!"

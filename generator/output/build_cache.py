@@ -43,7 +43,7 @@ from generator.problem.loader import SET_FILE, problem_files
 
 RECORD_NAME = ".tracetrick-cache.json"
 STORE_NAME = ".tracetrick-cache"
-FORMAT = 1
+FORMAT = 2   # 2: outputs are recorded by the hash of their content
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -136,12 +136,13 @@ def set_key(root: Path, folder: Path, environment: str) -> str:
 
 # ----- the record -----------------------------------------------------------------------
 
-def _stat(path: Path) -> list[int] | None:
+def _content(path: Path) -> str | None:
+    """What a written output was: its content's hash (a file changed in place, even with
+    its size and time kept, is typeset again)."""
     try:
-        st = path.stat()
+        return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return None
-    return [st.st_size, st.st_mtime_ns]
 
 
 class BuildCache:
@@ -208,10 +209,10 @@ class BuildCache:
         found = self.outputs.get(rel)
         if not self.enabled or not found or found.get("key") != key:
             return False
-        return _stat(self.out_dir / rel) == found.get("stat")
+        return _content(self.out_dir / rel) == found.get("content")
 
     def record_output(self, rel: str, key: str) -> None:
-        self.outputs[rel] = {"key": key, "stat": _stat(self.out_dir / rel)}
+        self.outputs[rel] = {"key": key, "content": _content(self.out_dir / rel)}
 
     # -- derivations ----------------------------------------------------------------------
 

@@ -154,7 +154,7 @@ class _Build:
         for slot in ((p, i) for p, plan in enumerate(plans)
                      for i in range(len(plan.problem_keys))):
             key = self._key(slot)
-            found = None if key in self.waiting else cache.derivation(key)
+            found = None if key in self.waiting else self._cached(key, self._problem(slot))
             if found is None:
                 self.waiting.setdefault(key, []).append(slot)
             else:
@@ -270,7 +270,7 @@ class _Build:
                 continue
             key = digest("on-sheet", self._key((p, i)), self.plans[p].problem_keys[:i])
             self.used_keys[p].append(key)
-            found = self.cache.derivation(key)
+            found = self._cached(key, problems[i])
             if found is None and self.pool is not None:
                 self._submit(self.pool, "on-sheet", ((p, i), key), problems[i], earlier)
                 continue
@@ -278,6 +278,15 @@ class _Build:
                 found = derive(problems[i], earlier)
                 self.cache.keep_derivation(key, found)
             self._place((p, i), found)
+
+    def _cached(self, key: str, problem: Problem):
+        """The cached derivation of `problem`, checked again in this run: its answer against
+        the problem's own objective, on fresh random instances (a cache is a file anyone
+        may change).  One that fails is a miss: the problem is derived again."""
+        found = self.cache.derivation(key)
+        if found is None or not _answer_holds(replace(found, problem=problem)):
+            return None
+        return found
 
     def _place(self, slot: Slot, derivation) -> None:
         """The problem as its sheet shows it: its PDF can be rendered, and the set's
@@ -366,6 +375,24 @@ class _Build:
         self.done += 1
         if self.progress:
             self.progress(self.done, self.total, label)
+
+
+def _answer_holds(derivation) -> bool:
+    """The derivation's gradient (and solution) pass the numeric check of the theorem
+    against its problem's objective, on instances drawn afresh."""
+    from generator.check.verify import Claim, verify
+    from generator.errors import VerificationError
+    from generator.math.expr import Transpose
+    p = derivation.problem
+    # the answer of `wrt: X^T` is the transpose of the gradient the theorem names
+    gradient = Transpose(derivation.gradient) if p.wrt_transposed else derivation.gradient
+    claim = Claim(p.objective, p.wrt, derivation.symbols or p.symbols, {}, (), gradient,
+                  derivation.solution, derivation.names)
+    try:
+        verify(claim, seed=int.from_bytes(os.urandom(4), "little"))
+    except (VerificationError, TracetrickError, ValueError, TypeError):
+        return False
+    return True
 
 
 def _unwrap(result):
