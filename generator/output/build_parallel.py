@@ -27,6 +27,7 @@ import multiprocessing
 import os
 import queue
 import shutil
+import signal
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Sequence
@@ -120,6 +121,20 @@ class _Failed:
             return self.kind(self.message)
         except TypeError:   # an error class with more arguments: keep the message
             return TracetrickError(self.message)
+
+
+def _die_with_parent(parent: int) -> None:
+    """A worker ends when the build that started it ends, even by SIGKILL (which runs no
+    clean-up in the build): Linux sends it SIGKILL then (PR_SET_PDEATHSIG).  Elsewhere the
+    pool's own shutdown is all there is."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)   # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:   # the build died before the line above: end now
+        os._exit(1)
 
 
 def derive_in_worker(problem: Problem, earlier: tuple = ()):
@@ -236,7 +251,8 @@ class _Build:
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
         pool = cf.ProcessPoolExecutor(max_workers=min(self.jobs, len(self.to_derive)),
-                                      mp_context=context)
+                                      mp_context=context, initializer=_die_with_parent,
+                                      initargs=(os.getpid(),))
         for slot in self.to_derive:
             self._submit(pool, "derived", slot, self._problem(slot))
         return pool
