@@ -455,3 +455,18 @@ def test_a_grouped_product_prints_in_the_contract_syntax_and_reads_back():
     assert "(w^T w)" in text
     back = infer_shapes(parse(text), {s.name: s for s in d.symbols.symbols}, None).exprs[0]
     assert agree(back, d.gradient, d.symbols, "X") < 1e-12
+
+
+@pytest.mark.parametrize("objective, hint", [
+    ("tr(A / X)", "`A X^-1` or `X^-1 A`"),
+    ("tr(A / (X B))", "`A (X B)^-1` or `(X B)^-1 A`"),
+])
+def test_a_division_by_a_matrix_asks_which_side(objective, hint):
+    with pytest.raises(ShapeError, match="divides by a scalar only") as err:
+        infer_shapes(parse(objective), {}, "X")
+    assert hint in str(err.value)
+
+
+@pytest.mark.parametrize("objective", ["x^T x / alpha", "x^T A x / (x^T x)", "tr(X) / 2"])
+def test_a_division_by_a_scalar_is_fine(objective):
+    infer_shapes(parse(objective), {}, "X" if "X" in objective else "x")

@@ -179,7 +179,14 @@ class Transpose(_Unary):
 
 @dataclass(frozen=True)
 class Inverse(_Unary):
-    """`X^-1`; on a scalar, its reciprocal (`X / alpha` is `X alpha^-1`)."""
+    """`X^-1`; on a scalar, its reciprocal (`X / alpha` is `X alpha^-1`).  `division`
+    says the user wrote `/`, which divides by a scalar only: the shape rules then refuse
+    a matrix (`A / X` could mean `A X^-1` or `X^-1 A`).  Notation, not part of equality."""
+
+    division: bool = field(default=False, compare=False)
+
+    def rebuild(self, children):
+        return Inverse(children[0], self.division)
 
 
 @dataclass(frozen=True)

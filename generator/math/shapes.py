@@ -69,6 +69,22 @@ def _square(what: str, to_scalar: bool) -> Callable:
     return rule
 
 
+def _inverse(e: Inverse, alg):
+    """`X^-1` of a square matrix; `a / s` divides by a scalar only."""
+    if e.division:
+        s = alg.shape(e.arg)
+        if not alg.is_scalar(s):
+            alg.fail(f"`/ {e.arg}` divides by a matrix ({alg.show(s)}), but `/` divides by a "
+                     f"scalar only; write the inverse on the side you mean: `A {_base(e.arg)}^-1`"
+                     f" or `{_base(e.arg)}^-1 A`", (e.arg,))
+        return s
+    return _square("the inverse", False)(e, alg)
+
+
+def _base(e: Expr) -> str:
+    return str(e) if isinstance(e, Symbol) else f"({e})"
+
+
 def _norm(e: Norm, alg):
     """`||v||` needs a vector; a matrix needs the Frobenius norm, written `||X||_F`."""
     s = alg.shape(e.arg)
@@ -150,7 +166,7 @@ RULES: dict[type, Callable] = {
     Ones: lambda e, alg: (alg.identity(e.rows)[0], alg.identity(e.cols)[0]),
     Add: _add, Mul: _mul, Hadamard: _hadamard,
     Transpose: _transpose, Differential: _same, Elementwise: _same,
-    Inverse: _square("the inverse", False), Power: _square("a matrix power", False),
+    Inverse: _inverse, Power: _square("a matrix power", False),
     Trace: _square("the trace", True), Det: _square("the determinant", True),
     LogDet: _square("the log-determinant", True),
     SumEntries: _scalar, Norm: _norm,

@@ -140,7 +140,7 @@ class _Parser:
         start = self.tok
         divisor = self.signed()
         if not isinstance(divisor.expr, Number):
-            return self.node(Inverse(divisor.expr), [divisor], slash)
+            return self.node(Inverse(divisor.expr, division=True), [divisor], slash)
         if divisor.expr.value == 0:
             raise self.error("division by zero", start)
         return Parsed(Number(1 / divisor.expr.value), 0)
