@@ -263,3 +263,36 @@ def test_a_problem_file_named_like_a_sheet_is_refused(tree):
     assert result.exit_code == 1
     assert ("problems/worksheet.yaml:1: its PDF would be worksheet.pdf and overwrite the set's "
             "worksheet sheet; rename the file") in result.output
+
+
+# ----- only files inside the folder given are read (issue 11) -------------------------------
+
+@pytest.mark.parametrize("make, says", [
+    (lambda d: (d / "evil.yaml").symlink_to(_secret(d.parent)), "a link to a file outside"),
+    (lambda d: (d / "gone.yaml").symlink_to(d / "nothing-here.yaml"), "a link to nothing"),
+    (lambda d: (d / "x.yaml").mkdir(), "is a folder, but its name says a problem file"),
+    (lambda d: (d / "set.yaml").mkdir(), "is a folder, but its name says the set's description"),
+])
+def test_links_and_folders_where_a_problem_file_should_be_are_errors(tmp_path, make, says):
+    folder = tmp_path / "problems"
+    folder.mkdir()
+    shutil.copy(ROOT / "problems" / "04-trace-linear.yaml", folder)
+    make(folder)
+    result = run("check", str(folder))
+    assert result.exit_code == 1 and says in result.output
+    assert "Traceback" not in result.output and "root:" not in result.output
+
+
+def _secret(where: Path) -> Path:
+    secret = where / "secret.txt"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    return secret
+
+
+def test_a_link_given_on_the_command_line_is_not_followed_out_of_its_folder(tmp_path):
+    (tmp_path / "problems").mkdir()
+    link = tmp_path / "problems" / "p.yaml"
+    link.symlink_to(_secret(tmp_path))
+    result = run("render", str(link), "-o", str(tmp_path / "p.txt"))
+    assert result.exit_code == 1 and "a link to a file outside" in result.output
+    assert "root:" not in result.output

@@ -352,13 +352,41 @@ def is_set_file(path: Path) -> bool:
 
 
 def problem_files(folder: Path) -> list[Path]:
-    """The problem files of a folder (`*.yaml`, `*.yml`; not set.yaml), by name."""
-    return sorted(p for p in folder.iterdir()
-                  if p.suffix in PROBLEM_SUFFIXES and p.is_file() and not is_set_file(p))
+    """The problem files of a folder (`*.yaml`, `*.yml`; not set.yaml), by name.  Only
+    files inside the folder are read: a link that leaves it, a link to nothing, or a
+    folder where a file should be is an error naming it (and nothing of a target)."""
+    files = []
+    for path in sorted(folder.iterdir()):
+        if path.suffix not in PROBLEM_SUFFIXES:
+            continue
+        _check_link(path, folder)
+        if not path.is_file():
+            what = "the set's description" if is_set_file(path) else "a problem file"
+            raise ProblemError(f"{path}: is a folder, but its name says {what} (a YAML "
+                               f"file); rename it")
+        if not is_set_file(path):
+            files.append(path)
+    return files
+
+
+def _check_link(path: Path, folder: Path) -> None:
+    """A link is followed only to a file inside `folder`; nothing of a target elsewhere
+    is read, so nothing of it can be quoted in an error."""
+    if not path.is_symlink():
+        return
+    target = path.resolve()
+    if not target.exists():
+        raise ProblemError(f"{path}: a link to nothing; remove it, or link a problem file in "
+                           f"this folder")
+    if folder.resolve() not in target.parents:
+        raise ProblemError(f"{path}: a link to a file outside {folder}; problem files are read "
+                           f"only inside the folder given, so copy the file here instead")
 
 
 def load_file(path: str | Path) -> tuple[Problem, ...]:
-    """Every problem in one YAML file, in the order written."""
+    """Every problem in one YAML file, in the order written (a link only to a file beside
+    it)."""
+    _check_link(Path(path), Path(path).parent)
     if is_set_file(Path(path)):
         raise ProblemError(f"{path}: {SET_FILE} gives the title and description of the set in "
                            f"its folder; it is not a problem file")
