@@ -122,3 +122,16 @@ def test_a_derivation_error_names_the_problems_file_in_render_and_build(tmp_path
     assert f"{bad}:1: cannot solve for X" in built.stderr
     line = invoke("derive", "tr(X^T A X B)", "--wrt", "X", "--solve")   # no file to name
     assert line.output.startswith("error: cannot solve for X")
+
+
+def test_a_failed_first_build_leaves_no_folder_behind(tmp_path):
+    from tests.cli_helpers import build_process
+    problems = tmp_path / "problems"
+    problems.mkdir()
+    (problems / "01-ok.yaml").write_text("title: Fine\nobjective: tr(A X)\nwrt: X\n")
+    (problems / "02-bad.yaml").write_text(
+        "title: Both sides\nobjective: tr(X^T A X B)\nwrt: X\nsolve: true\n")
+    out = tmp_path / "never"
+    proc = build_process(problems, out, "--format", "markdown")
+    assert proc.returncode == 1 and "02-bad.yaml:1" in proc.stderr
+    assert not out.exists()

@@ -99,7 +99,13 @@ def build_incremental(root: Path, out_dir: Path, progress: Progress | None = Non
     if not plans:
         return []
     build = _Build(plans, cache, out_dir, progress, jobs or cpu_count(), options, sheet_format)
-    written = build.run()
+    first = not out_dir.exists()
+    try:
+        written = build.run()
+    except BaseException:
+        if first:   # a first build that fails leaves no folder behind
+            shutil.rmtree(out_dir, ignore_errors=True)
+        raise
     for p, plan in enumerate(plans):
         outputs = {o.rel: build.tex_keys[(p, n)] for n, o in enumerate(plan.outputs)}
         cache.record_set(plan.problem_set.name, plan.key, outputs, build.used_keys[p])
