@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: pdf html test check bench tex browser venv clean
+.PHONY: pdf html test check bench fuzz tex browser venv clean
 
 pdf: $(STAMP) tex
 	$(BIN)/tracetrick build problems -o output
@@ -28,6 +28,13 @@ check: $(STAMP)
 # BENCH_FLAGS=--readme: also the README's Performance section).
 bench: $(STAMP) tex
 	$(BIN)/python bench/run.py $(BENCH_FLAGS)
+
+# The fuzzer: FUZZ_COUNT random objectives per depth 1 to 5, each graded against finite
+# differences; prints the table (ok / refused / self-check / wrong / crash / time) and
+# writes output/fuzz.json with every case that was not ok.
+FUZZ_COUNT ?= 2000
+fuzz: $(STAMP)
+	$(BIN)/python tests/random_objectives.py --count $(FUZZ_COUNT)
 
 tex:
 	bash scripts/ensure-tex.sh

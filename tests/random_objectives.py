@@ -1,0 +1,250 @@
+"""Random well-shaped objectives, derived and graded independently: the fuzzer.
+
+`objective(rng, depth)` writes a scalar objective over the math syntax (traces, norms,
+quadratic forms, determinants, sums, Hadamard products, elementwise functions, inverses,
+transposes, identities, scalar factors), with X an n x n matrix variable or x a vector
+one.  `grade(text, wrt)` derives it and sorts the outcome:
+
+- ok: derived, and the answer agrees with central finite differences of the objective
+  (computed here, from its values alone, not by the engine) and reads back through the
+  parser with the same value;
+- refused: the engine said it cannot (a clear error, exit 1): a gap, not a wrong sheet;
+- self-check: the engine's own numeric check stopped a wrong line (no sheet printed);
+- wrong: an answer that finite differences contradict, or that does not read back;
+- crash: anything but the project's own errors;
+- time: longer than TIME_LIMIT seconds.
+
+`python tests/random_objectives.py --count 10000` (`make fuzz`) prints the table by
+depth and writes output/fuzz.json; tests/test_random_objectives.py runs a fixed-seed
+sample in `make test`.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import signal
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from generator.api import derive  # noqa: E402
+from generator.check.numeric import Evaluator, EvaluationError, UnluckyInstance, draw_instance  # noqa: E402
+from generator.errors import TracetrickError, VerificationError  # noqa: E402
+from generator.math.shapes import infer_shapes  # noqa: E402
+from generator.problem.loader import problem_from_text  # noqa: E402
+from generator.syntax.parser import parse  # noqa: E402
+
+LETS = ("X: n x n", "A: n x n", "B: n x n", "x: n", "b: n", "alpha: scalar")
+TIME_LIMIT = 10.0
+OUTCOMES = ("ok", "refused", "self-check", "wrong", "crash", "time")
+
+
+# ----- writing objectives ----------------------------------------------------------------
+
+def matrix(rng: random.Random, depth: int, var: str) -> str:
+    """An n x n matrix expression (X is the variable when var is X)."""
+    leaves = ["A", "B", "I", "A^T"] + (["X", "X^T", "X^-1"] * 2 if var == "X" else
+                                       ["x x^T", "x b^T", "A x x^T"])
+    if depth == 0:
+        return rng.choice(leaves)
+    pick = rng.randrange(9)
+    m = lambda: matrix(rng, depth - 1, var)   # noqa: E731
+    if pick == 0:
+        return f"{m()} {m()}"
+    if pick == 1:
+        return f"({m()} + {m()})"
+    if pick == 2:
+        return f"({m()} - {m()})"
+    if pick == 3:
+        return f"({m()} .* {m()})"
+    if pick == 4:
+        return f"{scalar(rng, depth - 1, var)} {m()}"
+    if pick == 5:
+        return f"({m()})^T"
+    if pick == 6:
+        return f"exp({m()})" if rng.random() < 0.5 else f"sigmoid({m()})"
+    if pick == 7:
+        return f"(A + {m()} {m()}^T + 3 I)^-1" if var == "X" else f"({m()} + 3 I)"
+    return m()
+
+
+def vector(rng: random.Random, depth: int, var: str) -> str:
+    """An n-vector expression."""
+    if depth == 0:
+        return rng.choice(["x", "b", "A x", "X b", "A b"] if var == "X" or True else ["x"])
+    pick = rng.randrange(4)
+    if pick == 0:
+        return f"{matrix(rng, depth - 1, var)} {vector(rng, depth - 1, var)}"
+    if pick == 1:
+        return f"({vector(rng, depth - 1, var)} - b)"
+    if pick == 2:
+        return f"({vector(rng, depth - 1, var)} .* {vector(rng, depth - 1, var)})"
+    return f"{scalar(rng, depth - 1, var)} {vector(rng, depth - 1, var)}"
+
+
+def scalar(rng: random.Random, depth: int, var: str) -> str:
+    """A scalar expression, written as a factor."""
+    if depth == 0:
+        return rng.choice(["alpha", "2", "1/2"])
+    pick = rng.randrange(6)
+    if pick == 0:
+        return f"tr({matrix(rng, depth - 1, var)})"
+    if pick == 1:
+        return f"({vector(rng, depth - 1, var)})^T b"
+    if pick == 2:
+        return f"norm({vector(rng, depth - 1, var)})^2"
+    if pick == 3:
+        return f"sum({matrix(rng, depth - 1, var)})"
+    if pick == 4:
+        return f"(x^T {matrix(rng, depth - 1, var)} x)"
+    return rng.choice(["alpha", "2"])
+
+
+def objective(rng: random.Random, depth: int) -> tuple[str, str]:
+    """(objective, wrt): a scalar function of X or of x."""
+    var = rng.choice(["X", "x"])
+    for _ in range(50):
+        pick = rng.randrange(6)
+        if pick == 0:
+            text = f"tr({matrix(rng, depth, var)})"
+        elif pick == 1:
+            text = f"x^T {matrix(rng, depth, var)} x"
+        elif pick == 2:
+            text = f"||{vector(rng, depth, var)} - b||^2"
+        elif pick == 3:
+            text = f"||{matrix(rng, depth, var)}||_F^2"
+        elif pick == 4:
+            text = f"logdet({matrix(rng, depth - 1, var)} {matrix(rng, depth - 1, var)}^T + I)"
+        else:
+            text = f"{scalar(rng, depth, var)} tr({matrix(rng, depth - 1, var)})"
+        try:
+            if var in parse(text).symbols():
+                return text, var
+        except TracetrickError:   # bars the writer nested ambiguously: write another
+            continue
+    return "tr(A X)", "X"
+
+
+# ----- grading ------------------------------------------------------------------------------
+
+def finite_differences(problem, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, dict]:
+    """The gradient of the objective by central differences, entry by entry, from its
+    values alone; with the instance it was computed on."""
+    inst = draw_instance(problem.symbols, problem.wrt, rng)
+    x0 = np.asarray(inst.values[problem.wrt], dtype=float)
+    grad = np.zeros(x0.shape)
+    h = 1e-6 * max(1.0, float(np.abs(x0).max()))
+    for index in np.ndindex(*x0.shape):
+        values = []
+        for sign in (1, -1):
+            moved = dict(inst.values)
+            x = x0.copy()
+            x[index] += sign * h
+            moved[problem.wrt] = x
+            values.append(float(np.real(Evaluator(moved, inst.dims)(problem.objective)[0, 0])))
+        grad[index] = (values[0] - values[1]) / (2 * h)
+    return grad, x0, inst
+
+
+def _value(expr, inst, shape) -> np.ndarray:
+    """The value on the instance, as an array of `shape` (a gradient `0` is any shape)."""
+    value = np.real(Evaluator(inst.values, inst.dims)(expr))
+    return np.broadcast_to(value, shape) if value.size == 1 else value.reshape(shape)
+
+
+def grade(text: str, wrt: str, seed: int = 0) -> tuple[str, str]:
+    """(outcome, detail) for one objective."""
+    try:
+        problem = problem_from_text(text, wrt, LETS)
+    except TracetrickError as err:
+        return "invalid", str(err)[:120]   # the generator wrote something ill-shaped
+    try:
+        derivation = derive(problem)
+    except VerificationError as err:
+        return "self-check", str(err)[:160]
+    except TracetrickError as err:
+        return "refused", str(err)[:160]
+    except TimeoutError:
+        raise
+    except Exception as err:  # noqa: BLE001 - the fuzzer's job is to find these
+        return "crash", f"{type(err).__name__}: {err}"[:160]
+    rng = np.random.default_rng(seed)
+    for _ in range(10):
+        try:
+            fd, _, inst = finite_differences(problem, rng)
+            ours = _value(derivation.gradient, inst, fd.shape)
+            back = infer_shapes(parse(str(derivation.gradient)),
+                                {s.name: s for s in derivation.symbols.symbols}, None).exprs[0]
+            read_back = _value(back, inst, fd.shape)
+        except (UnluckyInstance, EvaluationError, np.linalg.LinAlgError):
+            continue
+        except TracetrickError as err:
+            return "wrong", f"the answer does not read back: {err}"[:160]
+        scale = max(float(np.abs(fd).max()), 1.0)
+        if float(np.abs(ours - fd).max()) > 1e-4 * scale:
+            return "wrong", f"finite differences disagree with {derivation.gradient}"[:160]
+        if float(np.abs(read_back - ours).max()) > 1e-9 * scale:
+            return "wrong", f"{derivation.gradient} reads back as another value"[:160]
+        return "ok", ""
+    return "ok", "no instance to compare on"
+
+
+def _on_alarm(*_):
+    raise TimeoutError
+
+
+def run(count: int, seed: int, depths: range) -> dict:
+    """Grade `count` objectives per depth; the table and every non-ok case."""
+    signal.signal(signal.SIGALRM, _on_alarm)
+    rng = random.Random(seed)
+    table: dict[int, Counter] = {}
+    cases = []
+    for depth in depths:
+        table[depth] = Counter()
+        for k in range(count):
+            text, wrt = objective(rng, depth)
+            start = time.perf_counter()
+            signal.setitimer(signal.ITIMER_REAL, TIME_LIMIT)
+            try:
+                outcome, detail = grade(text, wrt, seed=k)
+            except TimeoutError:
+                outcome, detail = "time", f"over {TIME_LIMIT:g} s"
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+            table[depth][outcome] += 1
+            if outcome not in ("ok", "invalid"):
+                cases.append({"depth": depth, "objective": text, "wrt": wrt,
+                              "outcome": outcome, "detail": detail,
+                              "seconds": round(time.perf_counter() - start, 2)})
+    return {"table": {d: dict(c) for d, c in table.items()}, "cases": cases}
+
+
+def print_table(result: dict) -> None:
+    print(f"{'depth':>5}  " + "  ".join(f"{o:>10}" for o in OUTCOMES + ("invalid",)))
+    for depth, counts in result["table"].items():
+        print(f"{depth:>5}  " + "  ".join(f"{counts.get(o, 0):>10}"
+                                          for o in OUTCOMES + ("invalid",)))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--count", type=int, default=2000, help="objectives per depth")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=ROOT / "output" / "fuzz.json")
+    args = parser.parse_args()
+    result = run(args.count, args.seed, range(1, 6))
+    print_table(result)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=1) + "\n")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
