@@ -252,6 +252,9 @@ def test_expect_mismatch_is_a_problem_error(tmp_path):
     ("tr(X) (a^T b)", "X", "(a^T b) I_n"),
     ("x^T I x", "x", "2 x"),
     ("q^T (I .* X) q", "X", "I_n .* (q q^T)"),
+    # a scalar holding dx that left its trace in the tr(M dx) phase goes back into one
+    # (it looped for 18 s, then stopped)
+    ("||(x^T x) A||_F^2", "x", "4 (x^T x) tr(A^T A) x"),
 ])
 def test_more_gradients_by_value(objective, wrt, expected):
     """Each derives, verifies, and agrees with a gradient written by hand."""

@@ -192,8 +192,14 @@ def _to_trace_form(rec: Recorder, expr: Expr) -> Expr:
         rec.state(DL, expr)
     for i, term in enumerate(terms):
         # each term on its own line, `tr(dX^T A X) = tr(X^T A^T dX)`, as the notes do
-        terms[i] = rec.simplify(DL if single else term, term, rec.phases.trace_notation,
-                                rec.phases.to_trace_form, where=has_differential)
+        lhs = DL if single else term
+        new = rec.simplify(lhs, term, rec.phases.trace_notation, rec.phases.to_trace_form,
+                           where=has_differential)
+        wrapped = _wrap_terms_in_trace(rec, lhs, new)   # a scalar with dX left its trace
+        if wrapped != new:
+            new = rec.simplify(lhs, wrapped, rec.phases.trace_notation,
+                               rec.phases.to_trace_form, where=has_differential)
+        terms[i] = new
     if expr != add(*terms):
         expr = add(*terms)
         if not single:
