@@ -50,80 +50,54 @@ OUTCOMES = ("ok", "refused", "self-check", "wrong", "crash", "time")
 
 def matrix(rng: random.Random, depth: int, var: str) -> str:
     """An n x n matrix expression (X is the variable when var is X)."""
-    leaves = ["A", "B", "I", "A^T"] + (["X", "X^T", "X^-1"] * 2 if var == "X" else
-                                       ["x x^T", "x b^T", "A x x^T"])
     if depth == 0:
-        return rng.choice(leaves)
-    pick = rng.randrange(9)
+        return rng.choice(["A", "B", "I", "A^T"] + (["X", "X^T", "X^-1"] * 2 if var == "X"
+                                                    else ["x x^T", "x b^T", "A x x^T"]))
     m = lambda: matrix(rng, depth - 1, var)   # noqa: E731
-    if pick == 0:
-        return f"{m()} {m()}"
-    if pick == 1:
-        return f"({m()} + {m()})"
-    if pick == 2:
-        return f"({m()} - {m()})"
-    if pick == 3:
-        return f"({m()} .* {m()})"
-    if pick == 4:
-        return f"{scalar(rng, depth - 1, var)} {m()}"
-    if pick == 5:
-        return f"({m()})^T"
-    if pick == 6:
-        return f"exp({m()})" if rng.random() < 0.5 else f"sigmoid({m()})"
-    if pick == 7:
-        return f"(A + {m()} {m()}^T + 3 I)^-1" if var == "X" else f"({m()} + 3 I)"
-    return m()
+    return rng.choice([
+        lambda: f"{m()} {m()}", lambda: f"({m()} + {m()})", lambda: f"({m()} - {m()})",
+        lambda: f"({m()} .* {m()})", lambda: f"{scalar(rng, depth - 1, var)} {m()}",
+        lambda: f"({m()})^T", lambda: f"{rng.choice(['exp', 'sigmoid'])}({m()})",
+        lambda: f"(A + {m()} {m()}^T + 3 I)^-1" if var == "X" else f"({m()} + 3 I)",
+        m,
+    ])()
 
 
 def vector(rng: random.Random, depth: int, var: str) -> str:
     """An n-vector expression."""
     if depth == 0:
-        return rng.choice(["x", "b", "A x", "X b", "A b"] if var == "X" or True else ["x"])
-    pick = rng.randrange(4)
-    if pick == 0:
-        return f"{matrix(rng, depth - 1, var)} {vector(rng, depth - 1, var)}"
-    if pick == 1:
-        return f"({vector(rng, depth - 1, var)} - b)"
-    if pick == 2:
-        return f"({vector(rng, depth - 1, var)} .* {vector(rng, depth - 1, var)})"
-    return f"{scalar(rng, depth - 1, var)} {vector(rng, depth - 1, var)}"
+        return rng.choice(["x", "b", "A x", "X b", "A b"])
+    v = lambda: vector(rng, depth - 1, var)   # noqa: E731
+    return rng.choice([
+        lambda: f"{matrix(rng, depth - 1, var)} {v()}", lambda: f"({v()} - b)",
+        lambda: f"({v()} .* {v()})", lambda: f"{scalar(rng, depth - 1, var)} {v()}",
+    ])()
 
 
 def scalar(rng: random.Random, depth: int, var: str) -> str:
     """A scalar expression, written as a factor."""
     if depth == 0:
         return rng.choice(["alpha", "2", "1/2"])
-    pick = rng.randrange(6)
-    if pick == 0:
-        return f"tr({matrix(rng, depth - 1, var)})"
-    if pick == 1:
-        return f"({vector(rng, depth - 1, var)})^T b"
-    if pick == 2:
-        return f"norm({vector(rng, depth - 1, var)})^2"
-    if pick == 3:
-        return f"sum({matrix(rng, depth - 1, var)})"
-    if pick == 4:
-        return f"(x^T {matrix(rng, depth - 1, var)} x)"
-    return rng.choice(["alpha", "2"])
+    m = lambda: matrix(rng, depth - 1, var)   # noqa: E731
+    return rng.choice([
+        lambda: f"tr({m()})", lambda: f"({vector(rng, depth - 1, var)})^T b",
+        lambda: f"norm({vector(rng, depth - 1, var)})^2", lambda: f"sum({m()})",
+        lambda: f"(x^T {m()} x)", lambda: rng.choice(["alpha", "2"]),
+    ])()
 
 
 def objective(rng: random.Random, depth: int) -> tuple[str, str]:
     """(objective, wrt): a scalar function of X or of x."""
     var = rng.choice(["X", "x"])
+    m = lambda d: matrix(rng, d, var)   # noqa: E731
+    forms = [
+        lambda: f"tr({m(depth)})", lambda: f"x^T {m(depth)} x",
+        lambda: f"||{vector(rng, depth, var)} - b||^2", lambda: f"||{m(depth)}||_F^2",
+        lambda: f"logdet({m(depth - 1)} {m(depth - 1)}^T + I)",
+        lambda: f"{scalar(rng, depth, var)} tr({m(depth - 1)})",
+    ]
     for _ in range(50):
-        pick = rng.randrange(6)
-        if pick == 0:
-            text = f"tr({matrix(rng, depth, var)})"
-        elif pick == 1:
-            text = f"x^T {matrix(rng, depth, var)} x"
-        elif pick == 2:
-            text = f"||{vector(rng, depth, var)} - b||^2"
-        elif pick == 3:
-            text = f"||{matrix(rng, depth, var)}||_F^2"
-        elif pick == 4:
-            text = f"logdet({matrix(rng, depth - 1, var)} {matrix(rng, depth - 1, var)}^T + I)"
-        else:
-            text = f"{scalar(rng, depth, var)} tr({matrix(rng, depth - 1, var)})"
+        text = rng.choice(forms)()
         try:
             if var in parse(text).symbols():
                 return text, var
