@@ -226,7 +226,7 @@ def _format(name: str | None, output: Path | None, default: str, options):
     from generator.output import formats
     try:
         fmt = formats.chosen(name, output, default)
-        formats.check_options(fmt, options)
+        formats.check_options(fmt, options, output)
     except formats.FormatError as err:
         raise click.UsageError(str(err)) from None
     return fmt

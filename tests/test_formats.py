@@ -48,9 +48,9 @@ def test_each_suffix_writes_its_format(tmp_path, suffix, check):
     assert check(out.read_text())
 
 
-def test_a_format_written_to_a_file_only_says_so():
+def test_a_format_written_to_a_file_only_says_so_before_deriving():
     result = invoke("derive", "tr(A X)", "--wrt", "X", "--format", "pdf")
-    assert result.exit_code == 1
+    assert result.exit_code == 2      # bad usage, told before any derivation
     assert "give -o FILE.pdf" in result.output
 
 

@@ -260,6 +260,17 @@ def is_scalar(expr: Expr, table: SymbolTable) -> bool:
     return shape_of(expr, table) == SCALAR
 
 
+def scalar_test(table: SymbolTable) -> Callable[[Expr], bool]:
+    """`is_scalar` for a printer that asks of any subterm (a fraction for a scalar
+    inverse): False where the shape cannot be told, never an error."""
+    def test(expr: Expr) -> bool:
+        try:
+            return is_scalar(expr, table)
+        except (ShapeError, KeyError):
+            return False
+    return test
+
+
 @lru_cache(maxsize=65536)
 def group_scalar_runs(expr: Expr, table: SymbolTable) -> Expr:
     """Every product as a chain of matrix products between scalar factors: a run of

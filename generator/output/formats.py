@@ -76,8 +76,11 @@ def chosen(name: Optional[str], output: Optional[Path], default: str) -> Format:
     return for_path(output) if output is not None else named(default)
 
 
-def check_options(fmt: Format, options: SheetOptions) -> None:
-    """The JSON trace is data, not a sheet: every step, no template; text has no template."""
+def check_options(fmt: Format, options: SheetOptions, output: Optional[Path] = None) -> None:
+    """The JSON trace is data, not a sheet: every step, no template; text has no template;
+    a PDF is a file, never printed."""
+    if fmt.name == "pdf" and output is None:
+        raise FormatError(f"a PDF is written to a file, not printed: give -o FILE{fmt.suffix}")
     if options.reveal is not None and not fmt.sheet:
         raise FormatError(f"--reveal hides steps of a sheet; {fmt.name} output is not one: the "
                           f"JSON trace always holds every step (leave out --reveal, or pick "

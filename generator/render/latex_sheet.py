@@ -20,10 +20,9 @@ from pylatex.utils import NoEscape
 
 from generator.math import shapes
 from generator.derivation import Condition, Derivation, Verification
-from generator.render.sheet import Line, SheetStep
-from generator.errors import ShapeError, TracetrickError
+from generator.render.sheet import Line, SheetStep, sheet_of
+from generator.errors import TracetrickError
 from generator.math.expr import Expr, Symbol, Transpose
-from generator.render.sheet import sheet_of
 from generator.render.pdf import problem_marker
 from generator.render.reference import citation
 from generator.render.reference import reference_rows as catalogue_rows
@@ -193,13 +192,7 @@ def _document(body: str) -> str:
 
 def math_printer(derivation: Derivation) -> Callable[[Expr], str]:
     """to_latex that writes scalar inverses as fractions (it knows the shapes)."""
-    table = derivation.symbols or derivation.problem.symbols
-
-    def is_scalar(e: Expr) -> bool:
-        try:
-            return shapes.is_scalar(e, table)
-        except (ShapeError, KeyError):
-            return False
+    is_scalar = shapes.scalar_test(derivation.symbols or derivation.problem.symbols)
     return lambda e: to_latex(e, is_scalar)
 
 

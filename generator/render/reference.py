@@ -15,8 +15,7 @@ from typing import NamedTuple, Sequence
 from generator.engine.catalogue import CATALOGUE
 from generator.engine.laws import conditions_of, law_equations, law_table
 from generator.engine.rule import Rule
-from generator.errors import ShapeError
-from generator.math.shapes import is_scalar
+from generator.math.shapes import scalar_test
 from generator.syntax.latex import to_latex
 from generator.syntax.latex_names import name_latex
 
@@ -40,13 +39,7 @@ def law_latex(rule: Rule) -> str:
     """The law as LaTeX: its equations typeset, then its conditions in words."""
     if not rule.law:
         return rule.law_latex
-    table = law_table(rule)
-
-    def scalar(e) -> bool:
-        try:
-            return is_scalar(e, table)
-        except ShapeError:
-            return False
+    scalar = scalar_test(law_table(rule))
     shown = rule.law_latex or r",\quad ".join(
         f"{to_latex(left, scalar)} = {to_latex(right, scalar)}"
         for left, right in law_equations(rule))

@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 from generator.derivation import Derivation
-from generator.render.sheet import Line
-from generator.render.sheet import sheet_of
+from generator.render.sheet import Line, sheet_of
 from generator.render.describe import symbol_phrase
 from generator.syntax.printer import to_text
 

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from generator.derivation import Derivation
-from generator.render.sheet import SheetStep
+from generator.render.sheet import SheetStep, sheet_of
 from generator.math.expr import Symbol
-from generator.render.sheet import sheet_of
 from generator.render.describe import properties_words
 from generator.render.latex_sheet import (
     LineView, ProblemView, StepView, math_printer, math_to_latex, problem_view)
