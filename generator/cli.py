@@ -139,7 +139,7 @@ def build(problems_dir: Path, out_dir: Path, force: bool, fmt: str, reveal: int 
     options = _options(reveal, template_dirs)
     with ProgressDisplay() as progress:  # a bar on a terminal, plain lines when piped
         written = build_directory(problems_dir, out_dir, progress=progress, force=force,
-                                  options=options, fmt=fmt)
+                                  options=options, fmt=fmt, notice=progress.notice)
     for path in written:
         click.echo(f"wrote {path}", err=True)
     if not written:

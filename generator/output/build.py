@@ -20,17 +20,19 @@ from generator.render.sheet_options import SheetOptions
 
 def build_directory(problems_dir: Path, out_dir: Path, progress: Progress | None = None,
                     *, force: bool = False, jobs: int | None = None,
-                    options: SheetOptions = SheetOptions(), fmt: str = "pdf") -> list[Path]:
+                    options: SheetOptions = SheetOptions(), fmt: str = "pdf",
+                    notice: Callable[[str], None] | None = None) -> list[Path]:
     """Every set of the folder (its own problems, and each subfolder's) into out_dir and
     out_dir/<set>/, as PDFs (or, with `fmt`, HTML or Markdown pages); returns the files
     written.  Only what changed since the last build is
     derived and typeset (`force`: everything), on `jobs` cores (default: all of them);
     see generator/output/build_parallel.py.  Everything is loaded and derived before the first
     PDF is written, so a bad problem anywhere leaves the output as it was.  `options`:
-    hint mode for the worksheets and the user's templates (render/sheet_options.py)."""
+    hint mode for the worksheets and the user's templates (render/sheet_options.py).
+    `notice`: one line each about a damaged cache (the build does that work again)."""
     from generator.output.build_parallel import build_incremental
     return build_incremental(Path(problems_dir), Path(out_dir), progress, force=force,
-                             jobs=jobs, options=options, fmt=fmt)
+                             jobs=jobs, options=options, fmt=fmt, notice=notice)
 
 
 def check_problems(path: Path, report: Callable[[str], None]) -> tuple[int, int]:

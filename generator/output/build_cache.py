@@ -11,31 +11,32 @@ template, or another library invalidates everything):
   When it matches and every PDF the set wrote is still there, unchanged (size and
   mtime), the set is skipped without even parsing its files: the no-op rebuild.
 - a problem's key: the validated Problem itself (objective, symbols, number, title, ...;
-  not where it came from).  Its verified Derivation is kept under that key, so a
-  worksheet that must be typeset again does not derive its unchanged problems again.
-  A derivation that cites an earlier problem of its sheet ("by Problem 5") is kept
-  under a key that also names every problem before it.
+  not where it came from).  The JSON trace of its verified derivation (contract section
+  4) is kept under that key, `<key>.json`, and proves it again in a later build without
+  checking every line again (generator/output/cached_proof.py says how).  A derivation
+  that cites an earlier problem of its sheet ("by Problem 5") is kept under a key that
+  also names every problem before it.
 - a PDF's key: the SHA-256 of the LaTeX source it was typeset from (comments aside: they
   say where each problem came from, which the PDF does not show).  A PDF whose source
-  is unchanged (and which is unchanged on disk) is not typeset again; so a change to
-  one problem typesets that problem's PDF and its set's worksheet and solutions (and a
-  later problem's PDF only if what it cites changed), nothing else.
+  is unchanged (and whose content is unchanged on disk) is not typeset again; so a
+  change to one problem typesets that problem's PDF and its set's worksheet and
+  solutions (and a later problem's PDF only if what it cites changed), nothing else.
 
-Derivations are stored with pickle, and read back by an unpickler that only builds the
-project's own data classes (and the few standard types they hold): a tampered cache
-file cannot name a function to call.  A cache file that does not read is a miss.
+Everything here is JSON, read back as data: nothing in the cache can name code to run.
+A cache is a file anyone may change: a record of the wrong shape is a miss with a
+one-line notice (and the work is done again); the cache only ever saves work, so a
+cache that cannot be written is a notice, not a failed build.
 """
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-import io
 import json
 import os
-import pickle
+import shutil
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from generator.errors import OutputError
 from generator.version import __version__
@@ -43,7 +44,9 @@ from generator.problem.loader import SET_FILE, problem_files
 
 RECORD_NAME = ".tracetrick-cache.json"
 STORE_NAME = ".tracetrick-cache"
-FORMAT = 2   # 2: outputs are recorded by the hash of their content
+FORMAT = 3   # 2: outputs are recorded by the hash of their content; 3: traces, not pickles
+TRACE_KIND = "cached trace"      # what a kept derivation's file says it is
+TRACE_VERSION = 1                 # ... and in which version of the layout
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -152,38 +155,70 @@ class BuildCache:
     record, so the next build can skip.
     """
 
-    def __init__(self, out_dir: Path, environment: str, enabled: bool = True):
+    def __init__(self, out_dir: Path, environment: str, enabled: bool = True,
+                 notice: Callable[[str], None] | None = None):
         self.out_dir = Path(out_dir)
         self.environment = environment
         self.enabled = enabled
+        self.notice = notice or (lambda message: None)
         self.record_path = self.out_dir / RECORD_NAME
         self.store = self.out_dir / STORE_NAME
+        self.store_broken = False    # noticed once: a cache that cannot be written
+        self.record_broken = False
         self.sets: dict[str, dict] = {}
         self.outputs: dict[str, dict] = {}
+        self._make_way_for_the_store()
         if enabled:
             self._read()
 
+    def _make_way_for_the_store(self) -> None:
+        """The store's name is the build's own (its staging folder lives there too): a
+        file or a link in its place is removed, with a notice."""
+        if self.store.is_symlink() or (self.store.exists() and not self.store.is_dir()):
+            self.notice(f"{self.store}: a file where the build keeps its cache; replaced "
+                        f"by the cache folder")
+            try:
+                self.store.unlink()
+            except OSError as err:
+                raise OutputError.writing(self.store, err) from None
+
     def _read(self) -> None:
+        """The last build's record; one that does not read, or is not of the shape `save`
+        writes, is a notice and an empty record (everything is built again)."""
         try:
             data = json.loads(self.record_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except FileNotFoundError:
             return
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
+        except (OSError, ValueError, RecursionError) as err:
+            why = _unreadable(err, "the build record")
+            self.notice(f"{self.record_path}: {why}; building everything again")
             return
-        self.sets = dict(data.get("sets") or {})
-        self.outputs = dict(data.get("outputs") or {})
+        if isinstance(data, dict) and data.get("format") != FORMAT:
+            return   # another version's record: a plain miss
+        if not (isinstance(data, dict) and _is_map(data.get("sets"), _is_set_entry)
+                and _is_map(data.get("outputs"), _is_output_entry)):
+            self.notice(f"{self.record_path}: not a build record of this version's shape; "
+                        f"building everything again")
+            return
+        self.sets, self.outputs = data["sets"], data["outputs"]
 
     def save(self, prune: bool = True) -> None:
-        """Write the record atomically; with `prune`, drop the derivations no set refers to
-        any more."""
+        """Write the record atomically; with `prune`, drop the traces no set refers to
+        any more (and files of an older cache layout)."""
         data = {"format": FORMAT, "environment": self.environment,
                 "sets": self.sets, "outputs": self.outputs}
-        _write_atomic(self.record_path,
-                      (json.dumps(data, indent=1, sort_keys=True) + "\n").encode())
+        try:
+            _write_atomic(self.record_path,
+                          (json.dumps(data, indent=1, sort_keys=True) + "\n").encode())
+        except OSError as err:
+            if not self.record_broken:
+                self.notice(f"{self.record_path}: cannot be written ({_reason(err)}); the "
+                            f"next build builds everything again")
+            self.record_broken = True
         live = {k for s in self.sets.values() for k in s.get("problems", ())}
         if prune and self.store.is_dir():
-            for f in self.store.glob("*.pickle"):
-                if f.stem not in live:
+            for f in (*self.store.glob("*.json"), *self.store.glob("*.pickle")):
+                if f.stem not in live and f.is_file():
                     f.unlink(missing_ok=True)
 
     # -- sets ---------------------------------------------------------------------------
@@ -214,60 +249,89 @@ class BuildCache:
     def record_output(self, rel: str, key: str) -> None:
         self.outputs[rel] = {"key": key, "content": _content(self.out_dir / rel)}
 
-    # -- derivations ----------------------------------------------------------------------
+    # -- proofs ---------------------------------------------------------------------------
 
-    def derivation(self, key: str):
-        """The verified Derivation stored under `key`, or None."""
+    def trace(self, key: str) -> Any:
+        """The JSON trace kept under `key` (generator/output/cached_proof.py says how it is
+        reused), or None: missing is a quiet miss, malformed a miss with a notice."""
         if not self.enabled:
             return None
+        path = self.store / f"{key}.json"
         try:
-            data = (self.store / f"{key}.pickle").read_bytes()
-            return _SafeUnpickler(io.BytesIO(data)).load()
-        except Exception:  # a missing, truncated or foreign file is a miss, never an error
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
             return None
+        except (OSError, ValueError, RecursionError) as err:
+            why = _unreadable(err, "a cached trace")
+            self.notice(f"{path}: {why}; deriving its problem again")
+            return None
+        if not (isinstance(data, dict) and data.get("tracetrick") == TRACE_KIND
+                and isinstance(data.get("trace"), dict)):
+            self.notice(f"{path}: not a tracetrick trace; deriving its problem again")
+            return None
+        if data.get("version") != TRACE_VERSION:
+            return None   # another version's: a plain miss
+        return data["trace"]
 
-    def keep_derivation(self, key: str, derivation) -> None:
-        path = self.store / f"{key}.pickle"
-        if not path.exists():
-            _write_atomic(path, pickle.dumps(derivation, protocol=pickle.HIGHEST_PROTOCOL))
+    def keep_trace(self, key: str, derivation) -> None:
+        """Keep the verified derivation's JSON trace under `key`.  The cache only saves
+        work: a record that cannot be written is a notice (once), not a failed build."""
+        from generator.render.json_trace import trace_dict
+        if self.store_broken:
+            return
+        data = {"tracetrick": TRACE_KIND, "version": TRACE_VERSION,
+                "trace": trace_dict(derivation)}
+        path = self.store / f"{key}.json"
+        try:
+            if path.is_dir() and not path.is_symlink():   # in our own store: make way
+                shutil.rmtree(path)
+            _write_atomic(path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+                          .encode())
+        except OSError as err:
+            self.store_broken = True
+            self.notice(f"{self.store}: the derivations cannot be kept ({_reason(err)}); "
+                        f"the next build derives them again")
+
+
+def _is_map(value: Any, entry_ok: Callable[[Any], bool]) -> bool:
+    return isinstance(value, dict) and all(isinstance(k, str) and entry_ok(v)
+                                           for k, v in value.items())
+
+
+def _is_set_entry(entry: Any) -> bool:
+    return (isinstance(entry, dict) and isinstance(entry.get("key"), str)
+            and _is_map(entry.get("outputs"), lambda v: isinstance(v, str))
+            and isinstance(entry.get("problems"), list)
+            and all(isinstance(k, str) for k in entry["problems"]))
+
+
+def _is_output_entry(entry: Any) -> bool:
+    return (isinstance(entry, dict) and isinstance(entry.get("key"), str)
+            and (entry.get("content") is None or isinstance(entry.get("content"), str)))
+
+
+def _unreadable(err: BaseException, what: str) -> str:
+    """Why a cache file did not read, in a few words; `what` it should have been."""
+    if isinstance(err, IsADirectoryError):
+        return f"a folder where {what} should be"
+    if isinstance(err, (ValueError, RecursionError)):
+        return f"not JSON (a damaged {what.split(' ', 1)[1]})"
+    return _reason(err)
+
+
+def _reason(err: BaseException) -> str:
+    return (getattr(err, "strerror", None) or str(err)).lower()
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
     """Written beside, then renamed: a reader sees the old file or the new one.  Not
-    synced to disk (unlike the PDFs): a cache file lost in a crash is only a miss.  A
-    folder that cannot be written is an OutputError naming the file."""
+    synced to disk (unlike the PDFs): a cache file lost in a crash is only a miss."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_bytes(data)
         os.replace(tmp, path)
-    except OSError as err:
+    except BaseException:
         if tmp.parent.is_dir():
             tmp.unlink(missing_ok=True)
-        raise OutputError.writing(path, err) from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
         raise
-
-
-# Standard types a Derivation holds (numpy scalars for errors measured with numpy).
-_ALLOWED_GLOBALS = {
-    ("fractions", "Fraction"),
-    ("numpy", "dtype"),
-    ("numpy.core.multiarray", "scalar"),
-    ("numpy._core.multiarray", "scalar"),
-}
-
-
-class _SafeUnpickler(pickle.Unpickler):
-    """Builds only the project's data classes (classes of `generator.*`, never a
-    function) and the few standard types above."""
-
-    def find_class(self, module: str, name: str):
-        if (module, name) in _ALLOWED_GLOBALS:
-            return super().find_class(module, name)
-        if module == "generator" or module.startswith("generator."):
-            found = super().find_class(module, name)
-            if isinstance(found, type) and dataclasses.is_dataclass(found):
-                return found
-        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a build cache")

@@ -73,11 +73,13 @@ def plan_set(problem_set: ProblemSet, key: str, out_dir: Path, environment: str,
 
 def build_incremental(root: Path, out_dir: Path, progress: Progress | None = None, *,
                       force: bool = False, jobs: int | None = None,
-                      options: SheetOptions = SheetOptions(), fmt: str = "pdf") -> list[Path]:
+                      options: SheetOptions = SheetOptions(), fmt: str = "pdf",
+                      notice: Callable[[str], None] | None = None) -> list[Path]:
     """Build every set under `root` into `out_dir` as `fmt` (pdf, html or markdown),
     skipping what is up to date (all of it with `force`); returns the files written.
     `options` (hint mode, the user's templates) and the format are part of every key: a
-    build with other options is not up to date."""
+    build with other options is not up to date.  `notice` hears of a cache that was
+    damaged or could not be written (the build does the work again, and goes on)."""
     from generator.render.templates import template_search_path
     root, out_dir = Path(root), Path(out_dir)
     sheet_format = formats.named(fmt)
@@ -85,7 +87,7 @@ def build_incremental(root: Path, out_dir: Path, progress: Progress | None = Non
         raise ProblemError(f"build writes {', '.join(BUILT)} sheets, not {fmt}")
     environment = digest(environment_digest(template_search_path(options.template_dirs)),
                          options.reveal, sheet_format.name)
-    cache = BuildCache(out_dir, environment, enabled=not force)
+    cache = BuildCache(out_dir, environment, enabled=not force, notice=notice)
     folders = set_folders(root)
     if not folders:
         raise ProblemError(f"{root}: no problem files (*.yaml, *.yml) in this folder or its "
@@ -175,7 +177,7 @@ class _Build:
         for slot in ((p, i) for p, plan in enumerate(plans)
                      for i in range(len(plan.problem_keys))):
             key = self._key(slot)
-            found = None if key in self.waiting else self._cached(key, self._problem(slot))
+            found = None if key in self.waiting else self._reused(key, self._problem(slot))
             if found is None:
                 self.waiting.setdefault(key, []).append(slot)
             else:
@@ -229,7 +231,7 @@ class _Build:
                     if kind == "derived":
                         self._derived(payload, derivation)
                     else:             # "on-sheet": (slot, key)
-                        self.cache.keep_derivation(payload[1], derivation)
+                        self.cache.keep_trace(payload[1], derivation)
                         self._place(payload[0], derivation)
                 self._advance(latex)
             self.committed = True     # every derivation succeeded: publish from now on
@@ -271,7 +273,7 @@ class _Build:
 
     def _derived(self, slot: Slot, derivation) -> None:
         key = self._key(slot)
-        self.cache.keep_derivation(key, derivation)
+        self.cache.keep_trace(key, derivation)
         for each in self.waiting.pop(key):
             self.alone[each] = replace(derivation, problem=self._problem(each))
 
@@ -292,23 +294,29 @@ class _Build:
                 continue
             key = digest("on-sheet", self._key((p, i)), self.plans[p].problem_keys[:i])
             self.used_keys[p].append(key)
-            found = self._cached(key, problems[i])
+            found = self._reused(key, problems[i], earlier)
             if found is None and self.pool is not None:
                 self._submit(self.pool, "on-sheet", ((p, i), key), problems[i], earlier)
                 continue
             if found is None:
                 found = derive(problems[i], earlier)
-                self.cache.keep_derivation(key, found)
+                self.cache.keep_trace(key, found)
             self._place((p, i), found)
 
-    def _cached(self, key: str, problem: Problem):
-        """The cached derivation of `problem`, checked again in this run: its answer against
-        the problem's own objective, on fresh random instances (a cache is a file anyone
-        may change).  One that fails is a miss: the problem is derived again."""
-        found = self.cache.derivation(key)
-        if found is None or not _answer_holds(replace(found, problem=problem)):
+    def _reused(self, key: str, problem: Problem, earlier: tuple = ()):
+        """The problem's derivation proved by the trace the cache keeps under `key`, and by
+        a check of its answer in this run (generator/output/cached_proof.py); None when
+        there is none that proves it (with a notice saying why, when there was one)."""
+        from generator.output.cached_proof import NotReusable, reuse
+        trace = self.cache.trace(key)
+        if trace is None:
             return None
-        return found
+        try:
+            return reuse(trace, problem, earlier)
+        except NotReusable as why:
+            self.cache.notice(f"the cached proof of {_named(problem)} does not hold ({why}); "
+                              f"deriving it again")
+            return None
 
     def _place(self, slot: Slot, derivation) -> None:
         """The problem as its sheet shows it: its PDF can be rendered, and the set's
@@ -399,22 +407,9 @@ class _Build:
             self.progress(self.done, self.total, label)
 
 
-def _answer_holds(derivation) -> bool:
-    """The derivation's gradient (and solution) pass the numeric check of the theorem
-    against its problem's objective, on instances drawn afresh."""
-    from generator.check.verify import Claim, verify
-    from generator.errors import VerificationError
-    from generator.math.expr import Transpose
-    p = derivation.problem
-    # the answer of `wrt: X^T` is the transpose of the gradient the theorem names
-    gradient = Transpose(derivation.gradient) if p.wrt_transposed else derivation.gradient
-    claim = Claim(p.objective, p.wrt, derivation.symbols or p.symbols, {}, (), gradient,
-                  derivation.solution, derivation.names)
-    try:
-        verify(claim, seed=int.from_bytes(os.urandom(4), "little"))
-    except (VerificationError, TracetrickError, ValueError, TypeError):
-        return False
-    return True
+def _named(problem: Problem) -> str:
+    """A problem as a notice names it: its file and line, or its title."""
+    return str(problem.source) if problem.source is not None else repr(problem.title)
 
 
 def _unwrap(result):

@@ -48,6 +48,12 @@ class ProgressDisplay:
         self.bar.length = max(total, done)   # a build may learn of more work as it goes
         self.bar.update(done - self.bar.pos, current_item=_cut(label, self.label_width))
 
+    def notice(self, message: str) -> None:
+        """A line of its own (`tracetrick: ...`), above the bar if one is drawn."""
+        if self.bar is not None:
+            self.stream.write("\r\x1b[K")   # the bar is drawn again at its next step
+        click.echo(f"tracetrick: {message}", file=self.stream)
+
     def close(self) -> None:
         """End the bar's line (a newline), once."""
         if self.bar is not None:
