@@ -144,17 +144,19 @@ def _check_expected(problem: Problem, key: str, expected: Expr | None,
     if expected is None:
         return
     if derived is None:
-        raise ProblemError(f"{_where(problem)}{key}: given, but the problem has no solve: true")
+        raise ProblemError(f"{_where(problem, key)}{key}: given, but the problem has no "
+                           f"solve: true")
     error = agree(expected, derived, ctx.table, problem.wrt)
     if not error <= TOLERANCE:
         raise ProblemError(
-            f"{_where(problem)}{key}: the derived answer {derived} differs from the "
+            f"{_where(problem, key)}{key}: the derived answer {derived} differs from the "
             f"expected {expected} (relative difference {error:.2g} on random instances); "
             f"check the expected answer in the problem file")
 
 
-def _where(problem: Problem) -> str:
-    """`problems/05.yaml:3: ` for a problem from a file; nothing on the command line."""
+def _where(problem: Problem, key: str = "objective") -> str:
+    """`problems/05.yaml:3: ` for a problem from a file, the line of its field `key`;
+    nothing on the command line."""
     if problem.source is None or problem.source.path == COMMAND_LINE:
         return ""
-    return f"{problem.source}: "
+    return f"{problem.source.of(key)}: "

@@ -137,8 +137,41 @@ def test_a_file_that_never_ends_is_read_no_further_than_the_limit(tmp_path):
      ["p.yaml:4: solve: expected true or false, found 'maybe'"]),
     ("title: !!python/object/apply:os.system ['touch pwned']\nobjective: tr(X)\nwrt: X\n",
      ["p.yaml:1: the YAML tag !!python/object/apply:os.system is not allowed"]),
+    ("title: T\nobjective: tr(A X)\nwrt: X\nsymbols: {A: {shape: [n, n]}}\nexpect: A\n",
+     ["p.yaml:5: expect: the derived answer A^T differs from the expected A"]),
+    ("problems:\n  - title: T\n    objective: tr(A X)\n    wrt: X\n    expect: A^T\n"
+     "  - title: U\n    objective: tr(A X)\n    wrt: X\n\n    solution: A\n",
+     ["p.yaml:10: solution: given without `solve: true`"]),
 ])
 def test_errors_name_the_file_and_line(tmp_path, text, words):
     name = write(tmp_path, "p.yaml", text)
     assert_one_clear_paragraph(tracetrick("check", name, cwd=tmp_path), *words)
     assert not (tmp_path / "pwned").exists()
+
+
+def test_a_file_that_is_not_utf8_is_pointed_at_by_line_and_column(tmp_path):
+    (tmp_path / "p.yaml").write_bytes(b"title: T\nstatement: caf\xe9 au lait\n"
+                                      b"objective: tr(X)\nwrt: X\n")
+    message = assert_one_clear_paragraph(tracetrick("check", "p.yaml", cwd=tmp_path),
+                                         "p.yaml:2:15: not UTF-8 text (byte 0xe9)",
+                                         "save the file as UTF-8")
+    assert message.splitlines()[-1].index("^") == message.splitlines()[-2].index("?")
+
+
+@pytest.mark.skipif(shutil.which("latexmk") is None or shutil.which("perl") is None,
+                    reason="latexmk is installed by `make test`")
+def test_latexmk_without_pdflatex_is_a_short_error_naming_what_is_missing(tmp_path):
+    """latexmk on PATH but not pdflatex (a half-installed TeX): what is missing and the
+    command that installs it, not latexmk's log."""
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    for tool in ("latexmk", "perl"):
+        (tools / tool).symlink_to(shutil.which(tool))
+    name = write(tmp_path, "p.yaml", "title: T\nobjective: tr(X)\nwrt: X\n")
+    started = time.monotonic()
+    proc = subprocess.run([sys.executable, "-m", "generator", "render", name, "-o", "p.pdf"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=TIMEOUT,
+                          env={"PATH": str(tools), "HOME": str(tmp_path)})
+    proc.elapsed = time.monotonic() - started
+    message = assert_one_clear_paragraph(proc, "pdflatex is not installed", "apt-get install")
+    assert len(message.splitlines()) == 2 and not (tmp_path / "p.pdf").exists()

@@ -74,8 +74,10 @@ def _check_one(p: Problem, report: Callable[[str], None]) -> int:
     where = p.source.path if p.source else "?"
     try:
         d = derive(p)
-    except TracetrickError as exc:
-        report(f"FAIL {where}: {p.title}: {exc}")
+    except TracetrickError as exc:   # it names its file and line where it has them
+        said = str(exc)
+        report(f"FAIL {said}" if said.startswith(f"{where}:")
+               else f"FAIL {where}: {p.title}: {said}")
         return 1
     report(f"ok   {where}: {p.title}: grad_{p.wrt} L = {d.gradient} "
            f"(max relative error {d.verification.max_rel_error:.1e})")

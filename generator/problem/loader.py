@@ -293,7 +293,8 @@ def _problem(node: MappingNode, where: Where) -> Problem:
     return Problem(title=title, objective=objective.expr, objective_text=objective.text, wrt=wrt,
                    symbols=table, number=number, method=method, solve=solve,
                    expect=given.get("expect"), solution=given.get("solution"),
-                   statement=statement, source=Source(where.path, node.start_mark.line + 1),
+                   statement=statement, source=Source(where.path, node.start_mark.line + 1, tuple(
+                       (key, field.start_mark.line + 1) for key, field in value.items())),
                    symmetric_gradient=symmetric_gradient,
                    wrt_transposed=split_transposed(str(value["wrt"].value))[1],
                    reveal=_field(value, "reveal", where))

@@ -24,13 +24,20 @@ COMMAND_LINE = "<command line>"   # the Source path of `tracetrick derive`'s pro
 
 @dataclass(frozen=True)
 class Source:
-    """Where a problem came from, for error messages: `problems/05.yaml:3`."""
+    """Where a problem came from, for error messages: `problems/05.yaml:3`; `fields`, the
+    line of each of its fields' values, so an error found later (a derivation that fails,
+    an `expect:` that differs) points at the line it is about."""
 
     path: str
     line: int = 0
+    fields: tuple[tuple[str, int], ...] = ()
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}" if self.line else self.path
+
+    def of(self, key: str) -> "Source":
+        """Where field `key` is written (the problem's first line if it is not)."""
+        return Source(self.path, dict(self.fields).get(key, self.line))
 
 
 @dataclass(frozen=True)

@@ -124,8 +124,23 @@ def _read(path: Path) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise ProblemError(f"{path}: not UTF-8 text (byte 0x{data[err.start]:02x} at offset "
-                           f"{err.start}); save the file as UTF-8") from None
+        raise _not_utf8(path, data, err.start) from None
+
+
+def _not_utf8(path: Path, data: bytes, at: int) -> ProblemError:
+    """`file:line:column: not UTF-8 text ...`, the line (the bad byte shown as `?`) and a
+    caret under it."""
+    line_start = data.rfind(b"\n", 0, at) + 1
+    line_end = data.find(b"\n", at)
+    raw = data[line_start:line_end if line_end >= 0 else len(data)]
+    before = data[line_start:at].decode("utf-8", errors="replace")
+    shown, column = clip(raw.decode("utf-8", errors="replace").replace("\ufffd", "?"),
+                         len(before) + 1)
+    line = data.count(b"\n", 0, at) + 1
+    return ProblemError(f"{path}:{line}:{len(before) + 1}: not UTF-8 "
+                        f"text (byte 0x{data[at]:02x}); save the file as UTF-8 (most editors "
+                        f"offer it under \"Save with encoding\")\n"
+                        f"  {shown}\n  {caret_line(shown, column)}")
 
 
 def _size(n: int) -> str:

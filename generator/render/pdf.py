@@ -31,8 +31,8 @@ from generator.errors import LatexError, OutputError
 TIMEOUT_SECONDS = 120
 JOB = "sheet"  # the file name inside the build directory; user text never names a file
 INSTALL_HINT = (
-    "run `make pdf` (it installs TeX Live when it can), or install it yourself: "
-    "sudo apt-get install --no-install-recommends texlive-latex-base "
+    "run `make pdf` (it installs TeX Live when it can), or install it yourself:\n"
+    "  sudo apt-get install --no-install-recommends texlive-latex-base "
     "texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended latexmk "
     "poppler-utils"
 )
@@ -99,9 +99,10 @@ def compile_pdf(tex_source: str, out_pdf: Path, *, source_label: str = "",
     (e.g. "solutions" or "problems/05.yaml"); `timeout` is in seconds."""
     out_pdf = Path(out_pdf)
     label = source_label or out_pdf.name
-    if shutil.which("latexmk") is None:
-        raise LatexError(f"{label}: cannot typeset the PDF: latexmk is not installed; "
-                         f"{INSTALL_HINT}")
+    for tool in ("latexmk", "pdflatex"):   # latexmk runs pdflatex: both must be there
+        if shutil.which(tool) is None:
+            raise LatexError(f"{label}: cannot typeset the PDF: {tool} is not installed (or "
+                             f"not on PATH); {INSTALL_HINT}")
     with tempfile.TemporaryDirectory(prefix="tracetrick-tex-") as build:
         build_dir = Path(build)
         (build_dir / f"{JOB}.tex").write_text(tex_source, encoding="utf-8")
