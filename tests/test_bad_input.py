@@ -142,11 +142,21 @@ def test_a_file_that_never_ends_is_read_no_further_than_the_limit(tmp_path):
     ("problems:\n  - title: T\n    objective: tr(A X)\n    wrt: X\n    expect: A^T\n"
      "  - title: U\n    objective: tr(A X)\n    wrt: X\n\n    solution: A\n",
      ["p.yaml:10: solution: given without `solve: true`"]),
+    ('title: "ring \\a the bell"\nobjective: tr(X)\nwrt: X\n',
+     ["p.yaml:1: title: contains the control character U+0007", "remove it"]),
+    ('title: T\nstatement: "\\e[2J clears a terminal"\nobjective: tr(X)\nwrt: X\n',
+     ["p.yaml:2: statement: contains the control character U+001B"]),
 ])
 def test_errors_name_the_file_and_line(tmp_path, text, words):
     name = write(tmp_path, "p.yaml", text)
     assert_one_clear_paragraph(tracetrick("check", name, cwd=tmp_path), *words)
     assert not (tmp_path / "pwned").exists()
+
+
+def test_a_control_character_in_a_title_on_the_command_line_is_refused(tmp_path):
+    proc = tracetrick("derive", "tr(X)", "--wrt", "X", "--title", "ring \a", cwd=tmp_path)
+    message = assert_one_clear_paragraph(proc, "--title: contains the control character U+0007")
+    assert "\a" not in message
 
 
 def test_a_file_that_is_not_utf8_is_pointed_at_by_line_and_column(tmp_path):

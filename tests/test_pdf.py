@@ -66,6 +66,33 @@ def test_escaped_prose_typesets_as_written(tmp_path):
     assert "root:" not in text
 
 
+def _sheet_titled(tmp_path: Path, title: str) -> Path:
+    d = problem5()
+    d = dataclasses.replace(d, problem=dataclasses.replace(d.problem, title=title))
+    out = tmp_path / "titled.pdf"
+    compile_pdf(render_sheet([d], "single", title="Sheet"), out)
+    return out
+
+
+def test_quotes_in_a_title_print_as_typed_not_as_curly_closing_quotes(tmp_path):
+    text = pdf_text(_sheet_titled(tmp_path, 'The "trick" and \'\'this\'\' and `that`, x_1 <y>'))
+    assert '"trick"' in text and "\u201d" not in text and "\u201c" not in text
+    assert "x_1 <y>" in text
+
+
+def test_a_long_word_in_a_title_breaks_inside_the_page(tmp_path):
+    import subprocess
+    word = "a_very_long_file_name_without_any_spaces_that_would_run_off_the_page.yaml"
+    out = _sheet_titled(tmp_path, f"Problem from {word}")
+    boxes = subprocess.run(["pdftotext", "-bbox", str(out), "-"], capture_output=True,
+                           text=True, check=True).stdout
+    import re
+    width = float(re.search(r'<page width="([\d.]+)"', boxes).group(1))
+    right_edges = [float(x) for x in re.findall(r'xMax="([\d.]+)"', boxes)]
+    assert right_edges and max(right_edges) < width - 30   # inside the right margin
+    assert word[:20] in pdf_text(out).replace("\n", "")
+
+
 def test_a_broken_document_names_the_line_and_keeps_the_previous_pdf(tmp_path,
                                                                    solutions_pdf):
     out = tmp_path / "sheet.pdf"

@@ -86,6 +86,7 @@ def test_a_set_folder_given_directly_takes_its_set_yaml_title(tree):
 @pytest.mark.parametrize("name, title", [
     ("cookbook", "Cookbook"), ("week-2", "Week 2"), ("01-traces", "Traces"),
     ("machine_learning", "Machine learning"), ("2024", "2024"),
+    ("week\a-3\x1b", "Week 3"), ("--", "--"), ("\a", "Matrix calculus using the trace trick"),
 ])
 def test_title_from_the_folder_name(name, title):
     assert title_from_name(name) == title

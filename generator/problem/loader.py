@@ -29,7 +29,7 @@ from generator.math.symbols import SymbolInfo, SymbolTable
 from generator.syntax.limits import MAX_MATH_LENGTH
 from generator.caret import show
 from generator.problem.yaml_source import (Where, bool_value, compose, describe, fields, file_position,
-                                   read_source, text_value)
+                                   read_source, text_value, control_character)
 
 KEYS = PROBLEM_KEYS  # the keys of a problem (generator/problem/fields.py)
 SET_FILE = "set.yaml"  # a folder's title and description (generator/problem/sets.py)
@@ -427,6 +427,8 @@ def problem_from_text(objective: str, wrt: str, lets: tuple[str, ...] = (), *,
     A syntax error in the objective is raised as the parser's MathSyntaxError (its
     column is in the text the user typed); shape errors as ShapeError.
     """
+    if title is not None and control_character(title):
+        raise ProblemError(f"--title: {control_character(title)}; remove it")
     wrt, transposed = split_transposed(wrt)
     declared: dict[str, SymbolInfo] = {}
     for let in lets:

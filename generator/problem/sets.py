@@ -118,10 +118,13 @@ def set_name(root: Path, folder: Path) -> str:
 
 
 def title_from_name(name: str) -> str:
-    """A folder's name as a title: `week-2` -> "Week 2", `01-traces` -> "Traces"."""
+    """A folder's name as a title: `week-2` -> "Week 2", `01-traces` -> "Traces" (a
+    control character in a name is a space: a title reaches sheets and terminals)."""
     words = re.sub(r"^[0-9]+[-_ ]+(?=\S)", "", name).replace("-", " ").replace("_", " ")
-    words = " ".join(words.split())
-    return words[:1].upper() + words[1:] if words else name
+    words = " ".join("".join(c if c.isprintable() else " " for c in words).split())
+    if not words:   # a name of separators only
+        return "".join(c for c in name if c.isprintable()) or DEFAULT_SET_TITLE
+    return words[:1].upper() + words[1:]
 
 
 # ----- set.yaml ----------------------------------------------------------------------------

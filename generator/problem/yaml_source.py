@@ -10,6 +10,7 @@ line with a caret under the culprit and a likely fix.
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Optional
@@ -245,7 +246,21 @@ def text_value(node: Node, where: Where, key: str, example: str) -> str:
         raise where.error(node, key, f"expected text, found {describe(node)}; e.g. `{example}`")
     if node.tag.endswith(":null") or not node.value.strip():
         raise where.error(node, key, f"is empty; write a value, e.g. `{example}`")
+    control = control_character(node.value)
+    if control is not None:   # only a quoted escape (`"\a"`) writes one: YAML refuses it raw
+        raise where.error(node, key, f"{control}; remove it, e.g. the escape that wrote it")
     return node.value
+
+
+def control_character(text: str) -> str | None:
+    """What is wrong with text holding a control character (a bell, an escape), or None:
+    no sheet can show one, and a terminal may act on it.  Tabs and line breaks are text."""
+    found = next((c for c in text if c not in "\t\n" and unicodedata.category(c) == "Cc"),
+                 None)
+    if found is None:
+        return None
+    return (f"contains the control character U+{ord(found):04X}, which no sheet can show "
+            f"(and a terminal may act on)")
 
 
 def bool_value(node: Node, where: Where, key: str) -> bool:

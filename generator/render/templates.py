@@ -29,20 +29,18 @@ from typing import Any, Callable, Sequence
 import jinja2
 import jinja2.sandbox
 from jinja2.utils import missing
-from pylatex.utils import NoEscape, escape_latex
+from pylatex.utils import NoEscape
 
 from generator.errors import TemplateError
+from generator.syntax.latex_names import escape_text
 
 PACKAGE = "generator.templates"
 CHECKOUT_DIR = Path(__file__).resolve().parents[2] / "templates"
 
-# OT1-encoded fonts print `<`, `>` and `|` as other glyphs in text; math mode does not.
-# `^` and `~` would come out as accents (pylatex's \textasciicircum) and `_` as a drawn
-# rule: the typewriter font has the ASCII characters themselves, so a title reads (and
-# copies) as written.
-_EXTRA_ESCAPES = {"<": r"\ensuremath{<}", ">": r"\ensuremath{>}", "|": r"\ensuremath{|}",
-                  "^": r"\texttt{\char94}", "~": r"\texttt{\char126}",
-                  "_": r"\texttt{\char95}"}
+# A word longer than this may break anywhere after each run of BREAK_EVERY characters
+# of it (a file name, a long identifier in a title): a box it overflows is worse.
+LONG_WORD = 24
+BREAK_EVERY = 12
 _BACKTICKS = re.compile(r"`([^`\n]+)`")
 
 # Math in prose: the text between backticks -> LaTeX, or None when it does not parse.
@@ -118,8 +116,16 @@ def _paragraph(text: str, math: MathRenderer | None) -> str:
         if latex is not None:
             out.append(f"${latex}$")
         else:
-            out.append("".join(_EXTRA_ESCAPES.get(c) or escape_latex(c) for c in piece))
+            out.append(" ".join(_breakable(word) for word in piece.split(" ")))
     return "".join(out)
+
+
+def _breakable(word: str) -> str:
+    """A word as LaTeX text; a long one may break between runs of BREAK_EVERY characters."""
+    if len(word) <= LONG_WORD:
+        return escape_text(word)
+    runs = (word[i:i + BREAK_EVERY] for i in range(0, len(word), BREAK_EVERY))
+    return r"\allowbreak{}".join(escape_text(run) for run in runs)
 
 
 def _finalize(value: Any, math: MathRenderer | None = None) -> Any:

@@ -23,10 +23,20 @@ GREEK_LATEX = (
 )
 
 _HEAD = re.compile(r"([A-Za-z]+)(\d*)\Z")
+# Text-mode LaTeX for the characters that are not themselves: TeX's specials, and what
+# the sheets' OT1 fonts (no font packages) print as another glyph: `<`, `>` and `|`
+# (math mode has them), `"` (a closing curly quote), `^`, `~` (accents) and `_` (a drawn
+# rule); the typewriter font has the ASCII characters themselves, so a title reads (and
+# copies) as written.  `[` and `]` are braced, so a text after `\\` is not an argument.
 _SPECIAL = {
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
-    "^": r"\textasciicircum{}", "_": r"\_", "%": r"\%", "~": r"\textasciitilde{}",
+    "%": r"\%", "<": r"\ensuremath{<}", ">": r"\ensuremath{>}", "|": r"\ensuremath{|}",
+    '"': r"\texttt{\char34}", "^": r"\texttt{\char94}", "~": r"\texttt{\char126}",
+    "_": r"\texttt{\char95}", "[": "{[}", "]": "{]}",
 }
+# Characters TeX's fonts join with the next one: `''` is a closing double quote, two
+# backquotes an opening one, `!` or `?` and a backquote an inverted mark.
+_LIGATURES = re.compile(r"(?<=['`!?])(?=['`])")
 
 
 def name_latex(name: str) -> str:
@@ -55,5 +65,8 @@ def _word(letters: str) -> str:
 
 
 def escape_text(text: str) -> str:
-    """`text` safe inside `\\text{...}`: LaTeX's special characters escaped."""
-    return "".join(_SPECIAL.get(ch, ch) for ch in text)
+    """`text` as LaTeX text (prose, or inside `\\text{...}`) that prints each character as
+    written: the specials escaped, ligatures broken, other spaces made plain ones and
+    control characters dropped."""
+    shown = (ch if ch.isprintable() else " " if ch.isspace() else "" for ch in text)
+    return _LIGATURES.sub("{}", "".join(_SPECIAL.get(ch, ch) for ch in shown))
