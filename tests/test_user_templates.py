@@ -220,3 +220,18 @@ def test_the_readme_names_every_shipped_template():
     assert shipped
     missing = [name for name in shipped if f"`{name}`" not in section]
     assert not missing, f"README.md, Your own templates: no word on {missing}"
+
+
+@pytest.mark.parametrize("command", [
+    ("derive", "tr(A X)", "--wrt", "X"),
+    ("render", str(ROOT / "problems" / "04-trace-linear.yaml")),
+])
+@pytest.mark.parametrize("target", ["problem.md.j2", "problem.tex.j2", "sub/new.tex"])
+def test_an_output_inside_the_template_folder_is_refused(tmp_path, command, target):
+    folder = exercise_templates(tmp_path)
+    before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    fmt = "latex" if target.endswith((".tex", ".j2")) else "markdown"
+    done = run(*command, "--format", fmt, "--templates", str(folder), "-o", str(folder / target))
+    assert done.exit_code == 2, done.output
+    assert "inside the template folder" in done.output and "Traceback" not in done.output
+    assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before

@@ -78,13 +78,19 @@ def chosen(name: Optional[str], output: Optional[Path], default: str) -> Format:
 
 def check_options(fmt: Format, options: SheetOptions, output: Optional[Path] = None) -> None:
     """The JSON trace is data, not a sheet: every step, no template; text has no template;
-    a PDF is a file, never printed."""
+    a PDF is a file, never printed; an output never lands among the templates it is made
+    from."""
     if fmt.name == "pdf" and output is None:
         raise FormatError(f"a PDF is written to a file, not printed: give -o FILE{fmt.suffix}")
     if options.reveal is not None and not fmt.sheet:
         raise FormatError(f"--reveal hides steps of a sheet; {fmt.name} output is not one: the "
                           f"JSON trace always holds every step (leave out --reveal, or pick "
                           f"another --format)")
+    for folder in options.template_dirs:
+        if output is not None and Path(output).resolve().is_relative_to(Path(folder).resolve()):
+            raise FormatError(f"-o {output} is inside the template folder {folder} "
+                              f"(--templates): the sheet could replace a template there; "
+                              f"write it elsewhere")
     if options.template_dirs and not fmt.templated:
         names = [f.name for f in FORMATS if f.templated]
         templated = ", ".join(names[:-1]) + " and " + names[-1]
