@@ -116,10 +116,10 @@ def test_a_derivation_error_names_the_problems_file_in_render_and_build(tmp_path
     bad.write_text("title: Both sides\nobjective: tr(X^T A X B)\nwrt: X\nsolve: true\n")
     result = invoke("render", str(bad), "-o", str(tmp_path / "x.txt"))
     assert result.exit_code == 1
-    assert result.output.startswith(f"error: {bad}:1: cannot solve for X")
+    assert result.output.startswith(f"error: {bad}:2: cannot solve for X")   # the objective
     built = build_process(problems, tmp_path / "out", "--format", "markdown")
     assert built.returncode == 1
-    assert f"{bad}:1: cannot solve for X" in built.stderr
+    assert f"{bad}:2: cannot solve for X" in built.stderr
     line = invoke("derive", "tr(X^T A X B)", "--wrt", "X", "--solve")   # no file to name
     assert line.output.startswith("error: cannot solve for X")
 
@@ -133,5 +133,5 @@ def test_a_failed_first_build_leaves_no_folder_behind(tmp_path):
         "title: Both sides\nobjective: tr(X^T A X B)\nwrt: X\nsolve: true\n")
     out = tmp_path / "never"
     proc = build_process(problems, out, "--format", "markdown")
-    assert proc.returncode == 1 and "02-bad.yaml:1" in proc.stderr
+    assert proc.returncode == 1 and "02-bad.yaml:2" in proc.stderr
     assert not out.exists()

@@ -216,8 +216,8 @@ def test_each_error_names_file_line_and_key(write, name, text, message):
                      "`problems:`), found a list"),
     ("just words\n", "1: expected a mapping"),
     (b"\x00\x01binary", "not a text file (it contains NUL bytes)"),
-    ("title: Caf\xe9\n".encode("latin-1"), "not UTF-8 text (byte 0xe9 at offset 10); save the "
-                                           "file as UTF-8"),
+    ("title: Caf\xe9\n".encode("latin-1"), "1:11: not UTF-8 text (byte 0xe9); save the file "
+                                           "as UTF-8"),
 ])
 def test_files_that_are_not_a_problem_mapping(write, text, message):
     path = write("odd.yaml", text)

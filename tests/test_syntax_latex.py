@@ -79,7 +79,7 @@ NAMES = [
     ("Alpha", "A"),                 # LaTeX has no \Alpha
     ("omicron", "o"),
     ("a$b", r"\text{a\$b}"),        # not a name the lexer admits: escaped, never markup
-    ("x^{\\input}", r"\text{x\textasciicircum{}\{\textbackslash{}input\}}"),
+    ("x^{\\input}", r"\text{x\texttt{\char94}\{\textbackslash{}input\}}"),
 ]
 
 

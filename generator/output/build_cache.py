@@ -187,7 +187,7 @@ class BuildCache:
         writes, is a notice and an empty record (everything is built again)."""
         try:
             data = json.loads(self.record_path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):   # no output folder yet
             return
         except (OSError, ValueError, RecursionError) as err:
             why = _unreadable(err, "the build record")
@@ -259,7 +259,7 @@ class BuildCache:
         path = self.store / f"{key}.json"
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             return None
         except (OSError, ValueError, RecursionError) as err:
             why = _unreadable(err, "a cached trace")

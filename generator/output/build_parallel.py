@@ -37,7 +37,7 @@ from generator.output.build_cache import (
 )
 from generator.output import formats, sheets
 from generator.output.sheets import Target
-from generator.errors import ProblemError, TracetrickError
+from generator.errors import OutputError, ProblemError, TracetrickError
 from generator.problem.model import Problem
 from generator.problem.sets import ProblemSet, load_set, set_folders, set_name
 from generator.render.sheet_options import SheetOptions, for_sheet_of_build
@@ -100,8 +100,12 @@ def build_incremental(root: Path, out_dir: Path, progress: Progress | None = Non
                                   sheet_format.suffix))
     if not plans:
         return []
-    build = _Build(plans, cache, out_dir, progress, jobs or cpu_count(), options, sheet_format)
     first = not out_dir.exists()
+    try:   # a folder that cannot be made is one error now, not one per file later
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise OutputError.writing(out_dir, err) from None
+    build = _Build(plans, cache, out_dir, progress, jobs or cpu_count(), options, sheet_format)
     try:
         written = build.run()
     except BaseException:
