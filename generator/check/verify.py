@@ -27,6 +27,11 @@ from generator.check.numeric import (
 from generator.math.symbols import SymbolTable
 
 TOLERANCE = 1e-6
+# Where the parts of earlier lines cancelled (`X X^-1`), a line is left with their
+# rounding noise, some machine epsilons times their size (times a condition number):
+# it may be off by TOLERANCE * CANCELLED_WEIGHT = 1e-10 of them, no more, so an answer
+# that is wrong by a small term beside large cancelling parts is still caught.
+CANCELLED_WEIGHT = 1e-4
 SYMPY_BUDGET = 40   # nodes of the objective beyond which sympy is not consulted
 TRIALS = 3
 MAX_DRAWS = 30  # redraws when an instance makes a needed matrix singular
@@ -108,12 +113,16 @@ class _Trial:
     def derivative(self, e: Expr) -> np.ndarray:
         return np.imag(self._perturbed(e)) / STEP
 
-    def error(self, step: Step) -> float:
+    def error(self, step: Step, floor: float = 0.0) -> float:
+        """The relative error of one line.  `floor`: the size of the parts the lines
+        before it about the same quantity were computed from (`scale_of`): a line where
+        they cancelled (`G = 0` from `X X^-1`) is measured against their rounding noise
+        (CANCELLED_WEIGHT), not against the noise its own side is left with."""
         lhs, rhs = step.lhs, step.expr
         rule = cat.BY_ID.get(step.rule)
         if rule is not None and rule.group == "solve" or lhs == Symbol(self.claim.wrt):
             return self.equation_error(lhs, rhs)   # an equation that holds at the solution
-        scale = magnitude(rhs, self.base) * float(np.linalg.norm(self.inst.direction))
+        scale = max(self.scale_of(step), floor * CANCELLED_WEIGHT)
         G = self.claim.names.gradient
         if lhs == Transpose(G):
             # `G^T = 0` (dL = 0) is a 1 x 1 zero: a product with E as the evaluator forms it
@@ -121,7 +130,20 @@ class _Trial:
                                 self.dL, scale)
         if lhs == G:
             return scaled_error(np.sum(self.base(rhs) * self.inst.direction), self.dL, scale)
-        return scaled_error(self.base(lhs), self.base(rhs), magnitude(rhs, self.base))
+        return scaled_error(self.base(lhs), self.base(rhs), scale)
+
+    def quantity(self, lhs: Expr) -> Expr:
+        """What a line's error is measured in: G and G^T are checked through dL."""
+        names = self.claim.names
+        return names.d_objective if lhs in (names.gradient, Transpose(names.gradient)) else lhs
+
+    def scale_of(self, step: Step) -> float:
+        """The size of the parts a line's right side is computed from, in the units of its
+        quantity (a gradient line's through the direction it is applied to)."""
+        scale = magnitude(step.expr, self.base)
+        if self.quantity(step.lhs) != step.lhs:
+            scale *= float(np.linalg.norm(self.inst.direction))
+        return scale
 
     def equation_error(self, lhs: Expr, rhs: Expr) -> float:
         """How far `lhs = rhs` is from holding at the solution, against its terms' size."""
@@ -141,9 +163,12 @@ def _errors_of_trial(claim: Claim, trial: "_Trial") -> list[tuple[str, float]]:
     instance is a VerificationError naming it.
     """
     errors = []
+    floors: dict[Expr, float] = {}   # quantity -> the largest parts of a line about it
     for number, step in enumerate(claim.steps, 1):
+        quantity = trial.quantity(step.lhs)
         try:
-            err = trial.error(step)
+            err = trial.error(step, floors.get(quantity, 0.0))
+            floors[quantity] = max(floors.get(quantity, 0.0), trial.scale_of(step))
         except UnluckyInstance:
             raise
         except (ValueError, EvaluationError) as exc:   # shapes that do not fit: a bug
@@ -157,7 +182,8 @@ def _errors_of_trial(claim: Claim, trial: "_Trial") -> list[tuple[str, float]]:
     errors.append((f"the gradient {claim.gradient} fails the finite-difference check "
                    f"(relative error {{:.2g}}); this is a bug in tracetrick",
                    trial.error(Step("identify-gradient", "", claim.names.gradient,
-                                    claim.gradient))))
+                                    claim.gradient),
+                               floors.get(claim.names.d_objective, 0.0))))
     if claim.solution is not None:
         errors.append((f"the solution {claim.solution} does not make the gradient zero "
                        f"(relative error {{:.2g}}); this is a bug in tracetrick",
