@@ -19,6 +19,7 @@ from generator.engine.recorder import Recorder
 from generator.engine.solve import solve_for
 from generator.errors import ProblemError, ShapeError, StuckError, VerificationError
 from generator.math.expr import Expr
+from generator.math.shapes import readable
 from generator.problem.model import COMMAND_LINE, Problem
 from generator.check.verify import TOLERANCE, Claim, agree, sympy_agrees
 from generator.check.verify import verify as verify_claim
@@ -74,12 +75,13 @@ def _derive(problem: Problem, earlier: tuple[Derivation, ...], verify: bool,
             problem.objective, problem.wrt, problem.symbols, result.gradient))
     _check_expected(problem, "expect", problem.expect, answer, rec.ctx)
     _check_expected(problem, "solution", problem.solution, solution, rec.ctx)
+    # the answer is printed in the contract's syntax, to be read back: sized where needed
     return Derivation(
         problem=problem,
         records=tuple(rec.records),
-        gradient=answer,
+        gradient=readable(answer, rec.ctx.table),
         verification=verification,
-        solution=solution,
+        solution=None if solution is None else readable(solution, rec.ctx.table),
         conditions=conditions,
         notes=notes,
         symbols=rec.ctx.table,

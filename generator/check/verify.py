@@ -11,7 +11,7 @@ it is checked on random instances (see generator.check.numeric):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Callable, Mapping
 
 import numpy as np
 
@@ -113,16 +113,17 @@ class _Trial:
     def derivative(self, e: Expr) -> np.ndarray:
         return np.imag(self._perturbed(e)) / STEP
 
-    def error(self, step: Step, floor: float = 0.0) -> float:
+    def error(self, step: Step, floor: float = 0.0, own: float | None = None) -> float:
         """The relative error of one line.  `floor`: the size of the parts the lines
         before it about the same quantity were computed from (`scale_of`): a line where
         they cancelled (`G = 0` from `X X^-1`) is measured against their rounding noise
-        (CANCELLED_WEIGHT), not against the noise its own side is left with."""
+        (CANCELLED_WEIGHT), not against the noise its own side is left with.  `own`: the
+        line's own `scale_of`, when the caller has it."""
         lhs, rhs = step.lhs, step.expr
         rule = cat.BY_ID.get(step.rule)
         if rule is not None and rule.group == "solve" or lhs == Symbol(self.claim.wrt):
             return self.equation_error(lhs, rhs)   # an equation that holds at the solution
-        scale = max(self.scale_of(step), floor * CANCELLED_WEIGHT)
+        scale = max(self.scale_of(step) if own is None else own, floor * CANCELLED_WEIGHT)
         G = self.claim.names.gradient
         if lhs == Transpose(G):
             # `G^T = 0` (dL = 0) is a 1 x 1 zero: a product with E as the evaluator forms it
@@ -155,20 +156,26 @@ class _Trial:
         return self.equation_error(self.claim.gradient, ZERO)
 
 
-def _errors_of_trial(claim: Claim, trial: "_Trial") -> list[tuple[str, float]]:
-    """(what was checked, relative error) for every line of one instance.
+Said = Callable[[float], str]   # the message of a failed check, given its error
+
+
+def _errors_of_trial(claim: Claim, trial: "_Trial") -> list[tuple[Said, float]]:
+    """(what a failure would say, relative error) for every line of one instance; a
+    message is only written for a line that fails (printing every line of a long
+    derivation costs more than checking it).
 
     Raises UnluckyInstance when the instance makes a needed matrix singular: the
     caller then draws another instance.  A line that cannot be evaluated on any
     instance is a VerificationError naming it.
     """
-    errors = []
+    errors: list[tuple[Said, float]] = []
     floors: dict[Expr, float] = {}   # quantity -> the largest parts of a line about it
     for number, step in enumerate(claim.steps, 1):
         quantity = trial.quantity(step.lhs)
         try:
-            err = trial.error(step, floors.get(quantity, 0.0))
-            floors[quantity] = max(floors.get(quantity, 0.0), trial.scale_of(step))
+            own = trial.scale_of(step)
+            err = trial.error(step, floors.get(quantity, 0.0), own)
+            floors[quantity] = max(floors.get(quantity, 0.0), own)
         except UnluckyInstance:
             raise
         except (ValueError, EvaluationError) as exc:   # shapes that do not fit: a bug
@@ -176,17 +183,18 @@ def _errors_of_trial(claim: Claim, trial: "_Trial") -> list[tuple[str, float]]:
                 f"step {number} ({step.rule}) could not be evaluated: {exc} "
                 f"({step.lhs} = {step.expr}); this is a bug in tracetrick: the sheet was "
                 f"not written") from None
-        errors.append((f"step {number} ({step.rule}) failed its numeric check: "
-                       f"{step.lhs} = {step.expr} is off by a relative error of {{:.2g}}. "
-                       f"This is a bug in tracetrick: the sheet was not written.", err))
-    errors.append((f"the gradient {claim.gradient} fails the finite-difference check "
-                   f"(relative error {{:.2g}}); this is a bug in tracetrick",
-                   trial.error(Step("identify-gradient", "", claim.names.gradient,
-                                    claim.gradient),
-                               floors.get(claim.names.d_objective, 0.0))))
+        errors.append((lambda e, n=number, s=step: (
+            f"step {n} ({s.rule}) failed its numeric check: {s.lhs} = {s.expr} is off by a "
+            f"relative error of {e:.2g}. This is a bug in tracetrick: the sheet was not "
+            f"written."), err))
+    identify = Step("identify-gradient", "", claim.names.gradient, claim.gradient)
+    errors.append((lambda e: (f"the gradient {claim.gradient} fails the finite-difference "
+                              f"check (relative error {e:.2g}); this is a bug in tracetrick"),
+                   trial.error(identify, floors.get(claim.names.d_objective, 0.0))))
     if claim.solution is not None:
-        errors.append((f"the solution {claim.solution} does not make the gradient zero "
-                       f"(relative error {{:.2g}}); this is a bug in tracetrick",
+        errors.append((lambda e: (f"the solution {claim.solution} does not make the gradient "
+                                  f"zero (relative error {e:.2g}); this is a bug in "
+                                  f"tracetrick"),
                        trial.stationary_error()))
     return errors
 
@@ -207,9 +215,9 @@ def verify(claim: Claim, seed: int = 0) -> Verification:
             continue
         except (ValueError, EvaluationError) as exc:
             raise VerificationError(f"the objective could not be evaluated: {exc}") from None
-        for message, err in errors:
+        for said, err in errors:
             if not err <= TOLERANCE:
-                raise VerificationError(message.format(err))
+                raise VerificationError(said(err))
             worst = max(worst, err)
         checks += len(errors)
         made += 1

@@ -16,7 +16,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from generator.engine.rule import Rule
-from generator.math.expr import Expr, Hadamard
+from generator.math.expr import Expr, Hadamard, is_zero
 from generator.math.shapes import infer_shapes
 from generator.math.symbols import SymbolInfo, SymbolTable
 from generator.syntax.parser import parse
@@ -70,10 +70,15 @@ def law_equations(rule: Rule) -> tuple[tuple[Expr, Expr], ...]:
         left, sep, right = text.partition("=")
         if not sep:
             raise ValueError(f"rule {rule.id}: the law {text!r} is not an equation")
+        sides = (parse(left.strip(), differentials=True),
+                 parse(right.strip(), differentials=True))
+        if any(is_zero(side) for side in sides):   # 0 takes any shape: size the other alone
+            equations.append(tuple(side if is_zero(side) else
+                                   infer_shapes(side, declared, None).exprs[0]
+                                   for side in sides))
+            continue
         # both sides as one node, so that inference gives them one shape (`X X^-1 = I`
         # sizes the I from the left side)
-        both = Hadamard(parse(left.strip(), differentials=True),
-                        parse(right.strip(), differentials=True))
-        (sized,) = infer_shapes(both, declared, None).exprs
+        (sized,) = infer_shapes(Hadamard(*sides), declared, None).exprs
         equations.append((sized.left, sized.right))
     return tuple(equations)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Callable, Iterator, Union
+from typing import Callable, ClassVar, Iterator, Union
 
 Dim = Union[str, int]
 
@@ -164,17 +164,25 @@ class Mul(Expr):
 @dataclass(frozen=True)
 class _Unary(Expr):
     arg: Expr
+    # Zero in, zero out (a linear map, or a product): a rewrite that finds a part is 0
+    # makes whatever holds it 0, so no `0^T` is left standing for a zero of another
+    # shape than the scalar 0 (`A b 0^T x` would not type-check).
+    ABSORBS_ZERO: ClassVar[bool] = False
 
     def children(self):
         return (self.arg,)
 
     def rebuild(self, children):
+        if self.ABSORBS_ZERO and is_zero(children[0]):
+            return ZERO
         return type(self)(children[0])
 
 
 @dataclass(frozen=True)
 class Transpose(_Unary):
     """`X^T`."""
+
+    ABSORBS_ZERO: ClassVar[bool] = True
 
 
 @dataclass(frozen=True)
@@ -193,6 +201,8 @@ class Inverse(_Unary):
 class Trace(_Unary):
     """`tr(X)`."""
 
+    ABSORBS_ZERO: ClassVar[bool] = True
+
 
 @dataclass(frozen=True)
 class Det(_Unary):
@@ -208,10 +218,14 @@ class LogDet(_Unary):
 class SumEntries(_Unary):
     """`sum(X)`: the sum of all entries, `1^T X 1`."""
 
+    ABSORBS_ZERO: ClassVar[bool] = True
+
 
 @dataclass(frozen=True)
 class Differential(_Unary):
     """`d(arg)`.  `Differential(Symbol("X"))` is the leaf `dX`."""
+
+    ABSORBS_ZERO: ClassVar[bool] = True
 
 
 @dataclass(frozen=True)
@@ -229,7 +243,7 @@ class Power(Expr):
         return (self.base,)
 
     def rebuild(self, children):
-        return Power(children[0], self.exponent)
+        return ZERO if is_zero(children[0]) else Power(children[0], self.exponent)
 
 
 @dataclass(frozen=True)
@@ -243,7 +257,7 @@ class Norm(Expr):
         return (self.arg,)
 
     def rebuild(self, children):
-        return Norm(children[0], self.frobenius)
+        return ZERO if is_zero(children[0]) else Norm(children[0], self.frobenius)
 
 
 @dataclass(frozen=True)
@@ -258,6 +272,8 @@ class Hadamard(Expr):
         return (self.left, self.right)
 
     def rebuild(self, children):
+        if is_zero(children[0]) or (is_zero(children[1]) and not self.divide):
+            return ZERO   # 0 .* B, A .* 0, 0 ./ B (A ./ 0 stays, to be refused)
         return Hadamard(children[0], children[1], self.divide)
 
 

@@ -15,7 +15,7 @@ with 1, so "known 1 x 1" is decided when a factor is met and does not depend on 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import count
 from typing import Callable, Iterable, Iterator, Optional
@@ -420,6 +420,38 @@ def _sized(e: Expr, sizes: dict[IdentitySlot, Optional[Dim]]) -> Expr:
             return Identity(sizes[node.size], shown=False)
         return node
     return e.map_bottom_up(size)
+
+
+def readable(e: Expr, table: SymbolTable) -> Expr:
+    """`e` as it must be written to be read back (an answer in the contract's syntax):
+    a bare `I` that nothing around it sizes any more (`I I` became `I^2` inside a trace)
+    is shown with its size, `tr(I_n^2)`.  The same inference as for the user's input
+    decides, so what is printed bare is exactly what the parser can size again."""
+    hidden = [n for n in e.walk() if isinstance(n, Identity) and not n.shown]
+    if not hidden:
+        return e
+    slots, sizes_of = count(), {}
+
+    def slot(node: Expr) -> Expr:
+        if isinstance(node, Identity) and not node.shown:
+            at = IdentitySlot(next(slots))
+            sizes_of[at] = node.size
+            return Identity(at, shown=False)
+        return node
+    slotted = e.map_bottom_up(slot)
+    declared = {info.name: replace(info, declared=True) for info in table.symbols}
+    unifier = Unifier(declared, None, _reserved_names((slotted,)), _apply_rule)
+    try:
+        unifier.shape(slotted)
+        fixed = unifier.identity_sizes()
+    except ShapeError:   # it was derived, so it has a shape; if not, show every size
+        fixed = {}
+
+    def sized(node: Expr) -> Expr:
+        if isinstance(node, Identity) and isinstance(node.size, IdentitySlot):
+            return Identity(sizes_of[node.size], shown=fixed.get(node.size) is None)
+        return node
+    return slotted.map_bottom_up(sized)
 
 
 def _around(e: Expr, unknown: set[IdentitySlot]) -> Expr:
