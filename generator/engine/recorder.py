@@ -22,26 +22,35 @@ MAX_APPLICATIONS = 2000
 Where = Callable[[Expr], bool]
 
 
+Settled = dict[int, Expr]   # id -> a subterm where no rule of a loop fits (kept alive)
+
+
 def rewrite_first(expr: Expr, rules: tuple[Rule, ...], ctx: Context,
-                  where: Optional[Where] = None
+                  where: Optional[Where] = None, settled: Optional[Settled] = None
                   ) -> Optional[tuple[Rule, Expr, Expr, Expr]]:
     """Apply the first rule that fits at the outermost, leftmost subterm.
 
     Returns (rule, whole expression after, the subterm produced, the subterm it
-    replaced), or None.
+    replaced), or None.  `settled`, kept by a loop that applies the same rules in the same
+    context again and again, remembers the subterms where none fits (whether one does
+    depends on the subterm alone), so each step searches only what the last one changed.
     """
+    if settled is not None and settled.get(id(expr)) is expr:
+        return None
     if where is None or where(expr):
         for rule in rules:
             new = rule.apply(expr, ctx)
             if new is not None and new != expr:
                 return rule, new, new, expr
     for i, child in enumerate(expr.children()):
-        found = rewrite_first(child, rules, ctx, where)
+        found = rewrite_first(child, rules, ctx, where, settled)
         if found is not None:
             rule, new_child, changed, before = found
             kids = list(expr.children())
             kids[i] = new_child
             return rule, expr.rebuild(tuple(kids)), changed, before
+    if settled is not None:
+        settled[id(expr)] = expr
     return None
 
 
@@ -87,8 +96,9 @@ class Recorder:
         its scalar runs kept whole, as every rule sees its input (ctx.canonical)."""
         rules = tuple(rules)
         expr = self.ctx.canonical(expr)
+        settled: Settled = {}
         while True:
-            found = rewrite_first(expr, rules, self.ctx, where)
+            found = rewrite_first(expr, rules, self.ctx, where, settled)
             if found is None:
                 return expr
             rule, expr, changed, before = found
@@ -101,9 +111,10 @@ class Recorder:
         """Keep `expr` in normal form (the `normal` rules to exhaustion) between single
         applications of `rules`: notation first, then one piece of algebra at a time."""
         normal, rules = tuple(normal), tuple(rules)
+        settled: Settled = {}
         while True:
             expr = self.exhaust(lhs, expr, normal, where, detail=detail)
-            found = rewrite_first(expr, rules, self.ctx, where)
+            found = rewrite_first(expr, rules, self.ctx, where, settled)
             if found is None:
                 return expr
             rule, expr, changed, before = found

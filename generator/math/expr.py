@@ -12,7 +12,7 @@ notation, not a step.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from fractions import Fraction
 from typing import Callable, ClassVar, Iterator, Union
 
@@ -23,6 +23,18 @@ class Expr:
     """Base class of every node."""
 
     __slots__ = ()
+
+    def __init_subclass__(cls, **kwargs):
+        # Set before @dataclass runs, which then keeps it (an explicit __hash__): each
+        # node hashes once.  The generated one hashes the whole subtree on every call,
+        # and the engine and the checks look the same large subterms up again and again.
+        super().__init_subclass__(**kwargs)
+        cls.__hash__ = _remembered_hash
+
+    def __getstate__(self):
+        """What a copy or a pickle holds: the fields, not the remembered hash (a string's
+        hash differs from one process to the next)."""
+        return {k: v for k, v in self.__dict__.items() if k != "_hash"}
 
     def children(self) -> tuple["Expr", ...]:
         return ()
@@ -52,13 +64,50 @@ class Expr:
         """Every occurrence of `old` replaced by `new` (whole subterms only)."""
         return self.map_bottom_up(lambda node: new if node == old else node)
 
-    def map_bottom_up(self, fn: Callable[["Expr"], "Expr"]) -> "Expr":
+    def map_bottom_up(self, fn: Callable[["Expr"], "Expr"],
+                      memo: dict[int, tuple["Expr", "Expr"]] | None = None,
+                      idempotent: bool = False) -> "Expr":
+        """`fn` applied to every node, children first (each node rebuilt from its mapped
+        children).  `memo` (the id of a node -> the node and what it mapped to), kept by
+        a caller that maps with the same `fn` again and again, skips what it has seen: a
+        rewrite changes one path of a large expression, the rest is the same objects.
+        `idempotent`: mapping a result again gives it back, so results are remembered as
+        mapping to themselves (the next expression is built from them)."""
+        if memo is not None:
+            seen = memo.get(id(self))
+            if seen is not None and seen[0] is self:
+                return seen[1]
         kids = self.children()
-        node = self.rebuild(tuple(k.map_bottom_up(fn) for k in kids)) if kids else self
-        return fn(node)
+        node = (self.rebuild(tuple(k.map_bottom_up(fn, memo, idempotent) for k in kids))
+                if kids else self)
+        mapped = fn(node)
+        if memo is not None:
+            memo[id(self)] = (self, mapped)   # the node itself is kept: its id stays its own
+            if idempotent:
+                memo[id(mapped)] = (mapped, mapped)
+        return mapped
 
     def __str__(self) -> str:  # the math syntax of the contract, section 2
         return _TEXT_PRINTER[0](self)
+
+
+_COMPARED: dict[type, tuple[str, ...]] = {}   # class -> the fields equality compares
+
+
+def _remembered_hash(node: Expr) -> int:
+    """The hash of the fields equality compares (as @dataclass would compute it),
+    computed once per node."""
+    try:
+        return node.__dict__["_hash"]
+    except KeyError:
+        pass
+    cls = type(node)
+    names = _COMPARED.get(cls)
+    if names is None:
+        names = _COMPARED[cls] = tuple(f.name for f in fields(cls) if f.compare)
+    found = hash((cls.__name__, *(getattr(node, name) for name in names)))
+    object.__setattr__(node, "_hash", found)
+    return found
 
 
 # How a node prints in the math syntax.  The printer (generator.syntax.printer) depends

@@ -16,7 +16,6 @@ with 1, so "known 1 x 1" is decided when a factor is met and does not depend on 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from itertools import count
 from typing import Callable, Iterable, Iterator, Optional
 
@@ -191,9 +190,19 @@ class _Concrete:
     def __init__(self, dims: dict[str, Shape], table: SymbolTable):
         self.dims = dims
         self.table = table
+        self.known: dict[int, tuple[Expr, Shape]] = {}   # id -> (node, its shape)
 
     def shape(self, e: Expr):
-        return _apply_rule(e, self)
+        """The shape of `e`, remembered by node (the engine asks of the same subterms
+        step after step); a subterm whose shapes do not fit raises, every time."""
+        seen = self.known.get(id(e))
+        if seen is not None and seen[0] is e:
+            return seen[1]
+        found = _apply_rule(e, self)
+        if len(self.known) > MEMO_LIMIT:
+            self.known.clear()
+        self.known[id(e)] = (e, found)
+        return found
 
     def symbol(self, name: str) -> Shape:
         try:
@@ -233,19 +242,21 @@ class _Concrete:
         pass
 
 
-_DIMS_CACHE: dict[int, tuple[SymbolTable, dict[str, Shape]]] = {}
+_CONCRETE: dict[int, _Concrete] = {}
+MEMO_LIMIT = 200_000   # entries a memo of nodes keeps before it starts afresh
 
 
-def _dims_of(table: SymbolTable) -> dict[str, Shape]:
-    """name -> (rows, cols), cached per table object (tables are immutable)."""
-    hit = _DIMS_CACHE.get(id(table))
-    if hit is not None and hit[0] is table:
-        return hit[1]
-    if len(_DIMS_CACHE) > 256:
-        _DIMS_CACHE.clear()
-    dims = {s.name: (s.rows, s.cols) for s in table.symbols}
-    _DIMS_CACHE[id(table)] = (table, dims)
-    return dims
+def _concrete(table: SymbolTable) -> _Concrete:
+    """The shape algebra of a complete table, one per table object (tables are
+    immutable), with what it has measured."""
+    hit = _CONCRETE.get(id(table))
+    if hit is not None and hit.table is table:
+        return hit
+    if len(_CONCRETE) > 256:
+        _CONCRETE.clear()
+    found = _CONCRETE[id(table)] = _Concrete({s.name: (s.rows, s.cols) for s in table.symbols},
+                                             table)
+    return found
 
 
 def shape_of(expr: Expr, table: SymbolTable) -> Shape:
@@ -253,7 +264,7 @@ def shape_of(expr: Expr, table: SymbolTable) -> Shape:
 
     Raises ShapeError when the shapes do not fit, naming the subexpression.
     """
-    return _Concrete(_dims_of(table), table).shape(expr)
+    return _concrete(table).shape(expr)
 
 
 def is_scalar(expr: Expr, table: SymbolTable) -> bool:
@@ -271,7 +282,12 @@ def scalar_test(table: SymbolTable) -> Callable[[Expr], bool]:
     return test
 
 
-@lru_cache(maxsize=65536)
+# What group_scalar_runs made of each node it has seen, per table (see map_bottom_up's
+# memo): the engine canonicalizes the whole expression after every rule application, and
+# all but one path of it is what it saw the step before.  Bounded: cleared when full.
+_REGROUPED: dict[SymbolTable, dict] = {}
+
+
 def group_scalar_runs(expr: Expr, table: SymbolTable) -> Expr:
     """Every product as a chain of matrix products between scalar factors: a run of
     factors that is 1 x 1 and multiplies the rest as a scalar is one factor, kept whole
@@ -279,18 +295,25 @@ def group_scalar_runs(expr: Expr, table: SymbolTable) -> Expr:
     `x^T (dx^T x) I x`).  A run the matrix chain reads anyway stays flat (`a^T b c^T`),
     so that one product has one form.  The shape rules read a flat product the same way
     (_scalar_run)."""
-    def regroup(node: Expr) -> Expr:
-        if not isinstance(node, Mul):
-            return node
-        flat = mul(*(f for g in node.factors
-                     for f in (g.factors if isinstance(g, Mul) and g.scalar else (g,))))
-        if not isinstance(flat, Mul):
-            return flat
-        grouped = _grouped(flat.factors, table)
-        if node.scalar:
-            return scalar_product(*grouped)
-        return mul(*grouped) if len(grouped) > 1 else grouped[0]
-    return expr.map_bottom_up(regroup)
+    memo = _REGROUPED.get(table)
+    if memo is None or len(memo) > MEMO_LIMIT:
+        if len(_REGROUPED) > 64:
+            _REGROUPED.clear()
+        memo = _REGROUPED[table] = {}
+    return expr.map_bottom_up(lambda node: _regroup(node, table), memo, idempotent=True)
+
+
+def _regroup(node: Expr, table: SymbolTable) -> Expr:
+    if not isinstance(node, Mul):
+        return node
+    flat = mul(*(f for g in node.factors
+                 for f in (g.factors if isinstance(g, Mul) and g.scalar else (g,))))
+    if not isinstance(flat, Mul):
+        return flat
+    grouped = _grouped(flat.factors, table)
+    if node.scalar:
+        return scalar_product(*grouped)
+    return mul(*grouped) if len(grouped) > 1 else grouped[0]
 
 
 def _grouped(factors: tuple[Expr, ...], table: SymbolTable) -> list[Expr]:
@@ -299,7 +322,7 @@ def _grouped(factors: tuple[Expr, ...], table: SymbolTable) -> list[Expr]:
     run of its own (`(x^T x) A`) or a 1 x 1 run starts there (`X (x^T b)`).  A scalar
     factor (a number, `alpha`, `tr(X)`) commutes: it never breaks the chain; the last
     chain needs no group (`alpha x^T x`)."""
-    alg = _Concrete(_dims_of(table), table)
+    alg = _concrete(table)
     out: list[Expr] = []
     chain: list[Expr] = []
     run = None            # the shape of the chain
