@@ -126,13 +126,12 @@ def test_render_writes_a_solutions_sheet_with_the_reference(tmp_path):
     assert re.search(r"^### Step 1: .* \((\d+, )*\d+\)$", text, flags=re.M)  # cited laws
 
 
-def test_render_format_markdown_defaults_to_output_name_md(tmp_path):
-    runner = CliRunner()
-    with runner.isolated_filesystem(temp_dir=tmp_path):
-        result = runner.invoke(main, ["render", str(ROOT / "problems" / "04-trace-linear.yaml"),
-                                      "--format", "markdown"])
-        assert result.exit_code == 0, result.output
-        assert Path("output/04-trace-linear.md").is_file()
+def test_render_format_markdown_defaults_to_output_name_md(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)   # the default output/ is relative to where the user is
+    result = CliRunner().invoke(main, ["render", str(ROOT / "problems" / "04-trace-linear.yaml"),
+                                       "--format", "markdown"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "output" / "04-trace-linear.md").is_file()
 
 
 def test_build_markdown_writes_every_sheet_and_problem(tmp_path):
