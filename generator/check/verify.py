@@ -69,19 +69,29 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.linalg.norm(a - b)) / scale
 
 
-def magnitude(e: Expr, ev: Evaluator) -> float:
+def magnitude(e: Expr, ev: Evaluator, memo: dict[Expr, float] | None = None) -> float:
     """A bound on the size of `e`'s parts, so that a difference that should vanish is
-    measured against the numbers it is computed from, not against itself."""
+    measured against the numbers it is computed from, not against itself.  `memo`: the
+    sizes already found with this evaluator (the lines of a derivation share most parts)."""
+    if memo is not None:
+        found = memo.get(e)
+        if found is not None:
+            return found
     if isinstance(e, Add):
-        return sum(magnitude(t, ev) for t in e.terms)
-    if isinstance(e, Mul):
-        return float(np.prod([magnitude(f, ev) for f in e.factors]))
-    if isinstance(e, Hadamard):
-        return magnitude(e.left, ev) * magnitude(e.right, ev) if not e.divide \
-            else float(np.linalg.norm(ev(e)))
-    if isinstance(e, (Trace, Transpose)):
-        return magnitude(e.arg, ev) * (np.sqrt(ev(e.arg).shape[0]) if isinstance(e, Trace) else 1)
-    return float(np.linalg.norm(ev(e)))
+        size = sum(magnitude(t, ev, memo) for t in e.terms)
+    elif isinstance(e, Mul):
+        size = float(np.prod([magnitude(f, ev, memo) for f in e.factors]))
+    elif isinstance(e, Hadamard) and not e.divide:
+        size = magnitude(e.left, ev, memo) * magnitude(e.right, ev, memo)
+    elif isinstance(e, Trace):
+        size = magnitude(e.arg, ev, memo) * np.sqrt(ev(e.arg).shape[0])
+    elif isinstance(e, Transpose):
+        size = magnitude(e.arg, ev, memo)
+    else:
+        size = float(np.linalg.norm(ev(e)))
+    if memo is not None:
+        memo[e] = size
+    return size
 
 
 def scaled_error(a: np.ndarray, b: np.ndarray, scale: float) -> float:
@@ -103,6 +113,7 @@ class _Trial:
         self.base = Evaluator(inst.values, inst.dims, {claim.wrt: inst.direction},
                               self.derivative, defs)
         self.dL = self.derivative(claim.objective)
+        self.sizes: dict[Expr, float] = {}   # magnitude's memo for `base`
         self.at_solution = None
         if claim.solution is not None:
             x_star = np.real_if_close(self.base(claim.solution))
@@ -141,7 +152,7 @@ class _Trial:
     def scale_of(self, step: Step) -> float:
         """The size of the parts a line's right side is computed from, in the units of its
         quantity (a gradient line's through the direction it is applied to)."""
-        scale = magnitude(step.expr, self.base)
+        scale = magnitude(step.expr, self.base, self.sizes)
         if self.quantity(step.lhs) != step.lhs:
             scale *= float(np.linalg.norm(self.inst.direction))
         return scale

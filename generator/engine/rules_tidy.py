@@ -12,8 +12,7 @@ from generator.engine.rule import Rule
 from generator.engine.rules_trace import factor_terms
 from generator.math.expr import (
     ONE, Add, Elementwise, Expr, Hadamard, Identity, Inverse, Mul, Number, Power, add,
-    factors_of,
-    mul, split_coefficient,
+    factors_of, mul, node_memo, split_coefficient,
 )
 
 
@@ -212,8 +211,19 @@ def _order_terms(node: Expr, ctx: Context):
     return None
 
 
+_SIZES: dict = {}        # memos by node: the rule below is tried at every sum, step
+_EXPANDED: dict = {}     # after step, and most of them are the sums it saw before
+_DISTRIBUTED: dict = {}
+
+
 def _size(e: Expr) -> int:
-    return sum(1 for _ in e.walk())
+    """How many nodes `e` has."""
+    seen = _SIZES.get(id(e))
+    if seen is not None and seen[0] is e:
+        return seen[1]
+    size = 1 + sum(_size(child) for child in e.children())
+    node_memo(_SIZES)[id(e)] = (e, size)
+    return size
 
 
 def _distribute_number(node: Expr) -> Expr:
@@ -250,7 +260,7 @@ def _expand_and_collect(node: Expr, ctx: Context):
     as when `(1 - y) .* s - y .* (1 - s)` becomes `s - y`."""
     if not isinstance(node, Add):
         return None
-    expanded = node.map_bottom_up(_expand_node)
+    expanded = node.map_bottom_up(_expand_node, node_memo(_EXPANDED))
     if expanded == node:
         return None
     from generator.engine.rules_trace import _collect_like_terms
@@ -258,7 +268,8 @@ def _expand_and_collect(node: Expr, ctx: Context):
     result = collected if collected is not None else expanded
     # Shorter than the sum with only its numbers distributed: `2 (A - B)` -> `2 A - 2 B`
     # saves a node but gains nothing, and factor-number writes it back (a loop).
-    return result if _size(result) < _size(node.map_bottom_up(_distribute_number)) else None
+    distributed = node.map_bottom_up(_distribute_number, node_memo(_DISTRIBUTED))
+    return result if _size(result) < _size(distributed) else None
 
 
 RULES = (

@@ -7,7 +7,7 @@ from generator.engine.context import Context, has_differential
 from generator.engine.rule import Rule
 from generator.math.expr import (
     ONE, ZERO, Add, Expr, Hadamard, Identity, Inverse, Mul, Norm, Number, Power, Symbol,
-    Trace, Transpose, add, factors_of, is_zero, mul, split_coefficient,
+    Trace, Transpose, add, factors_of, is_zero, mul, node_memo, split_coefficient,
 )
 
 
@@ -222,17 +222,24 @@ def _hadamard_factors(e: Expr) -> list[Expr]:
     return [e]
 
 
+_LIKE_KEYS: dict = {}   # the memo of like_key, by node
+
+
 def like_key(e: Expr) -> Expr:
-    """A form in which `a .* x` and `x .* a` are the same (the Hadamard product commutes)."""
-    def canonical(node: Expr) -> Expr:
-        if isinstance(node, Hadamard) and not node.divide:
-            factors = sorted(_hadamard_factors(node), key=str)
-            out = factors[0]
-            for f in factors[1:]:
-                out = Hadamard(out, f)
-            return out
-        return node
-    return e.map_bottom_up(canonical)
+    """A form in which `a .* x` and `x .* a` are the same (the Hadamard product commutes).
+    Only compared within one derivation, never shown: the factors are ordered by hash
+    (printing each to order it made long sums quadratic)."""
+    return e.map_bottom_up(_hadamard_sorted, node_memo(_LIKE_KEYS), idempotent=True)
+
+
+def _hadamard_sorted(node: Expr) -> Expr:
+    if isinstance(node, Hadamard) and not node.divide:
+        factors = sorted(_hadamard_factors(node), key=hash)
+        out = factors[0]
+        for f in factors[1:]:
+            out = Hadamard(out, f)
+        return out
+    return node
 
 
 def _collect_like_terms(node: Expr, ctx: Context):

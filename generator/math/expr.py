@@ -93,6 +93,16 @@ class Expr:
 
 _COMPARED: dict[type, tuple[str, ...]] = {}   # class -> the fields equality compares
 
+MEMO_LIMIT = 200_000   # entries a memo of nodes keeps before it starts afresh
+
+
+def node_memo(store: dict) -> dict:
+    """`store`, a memo of nodes for `map_bottom_up` (or another map by node id), emptied
+    once it holds MEMO_LIMIT entries: what it remembers keeps those nodes alive."""
+    if len(store) > MEMO_LIMIT:
+        store.clear()
+    return store
+
 
 def _remembered_hash(node: Expr) -> int:
     """The hash of the fields equality compares (as @dataclass would compute it),

@@ -27,7 +27,7 @@ from generator.errors import ShapeError
 from generator.math.expr import (Add, Det, Differential, Dim, Elementwise, Expr, Hadamard,
                                  Identity, Inverse, LogDet, Mul, Norm, Number, Ones, Power,
                                  Quantity, SumEntries, Symbol, Trace, Transpose, mul,
-                                 scalar_product)
+                                 node_memo, scalar_product)
 from generator.math.symbols import SymbolInfo, SymbolTable
 
 
@@ -199,9 +199,7 @@ class _Concrete:
         if seen is not None and seen[0] is e:
             return seen[1]
         found = _apply_rule(e, self)
-        if len(self.known) > MEMO_LIMIT:
-            self.known.clear()
-        self.known[id(e)] = (e, found)
+        node_memo(self.known)[id(e)] = (e, found)
         return found
 
     def symbol(self, name: str) -> Shape:
@@ -243,7 +241,6 @@ class _Concrete:
 
 
 _CONCRETE: dict[int, _Concrete] = {}
-MEMO_LIMIT = 200_000   # entries a memo of nodes keeps before it starts afresh
 
 
 def _concrete(table: SymbolTable) -> _Concrete:
@@ -296,11 +293,12 @@ def group_scalar_runs(expr: Expr, table: SymbolTable) -> Expr:
     so that one product has one form.  The shape rules read a flat product the same way
     (_scalar_run)."""
     memo = _REGROUPED.get(table)
-    if memo is None or len(memo) > MEMO_LIMIT:
+    if memo is None:
         if len(_REGROUPED) > 64:
             _REGROUPED.clear()
         memo = _REGROUPED[table] = {}
-    return expr.map_bottom_up(lambda node: _regroup(node, table), memo, idempotent=True)
+    return expr.map_bottom_up(lambda node: _regroup(node, table), node_memo(memo),
+                              idempotent=True)
 
 
 def _regroup(node: Expr, table: SymbolTable) -> Expr:
