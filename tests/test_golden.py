@@ -287,6 +287,14 @@ def test_expect_mismatch_is_a_problem_error(tmp_path):
     # a scalar holding dx that left its trace in the tr(M dx) phase goes back into one
     # (it looped for 18 s, then stopped)
     ("||(x^T x) A||_F^2", "x", "4 (x^T x) tr(A^T A) x"),
+    # a zero inside a transpose made the product it stood in zero (`2 A b 0^T x` was
+    # refused as a shape mismatch)
+    ("x^T (b - b) b^T x + x^T x", "x", "2 x"),
+    ("tr(x (b - b)^T A x b^T) + b^T x", "x", "b"),
+    # a squared norm inside a product is a 1 x 1 group, and a run of a product ends where
+    # the rest still conforms (`x^T v^T v y` was refused)
+    ("x^T ||(x^T x) A x||^2 b", "x", "(x^T x)^2 (x^T A^T A x) b + 4 (x^T x) (x^T b) "
+                                     "(x^T A^T A x) x + 2 (x^T x)^2 (x^T b) A^T A x"),
 ])
 def test_more_gradients_by_value(objective, wrt, expected):
     """Each derives, verifies, and agrees with a gradient written by hand."""
@@ -350,3 +358,18 @@ def test_a_scalar_variable(objective, expected):
     problem = problem_from_text(objective, "alpha")
     d = derive(problem)
     assert agree(parse(expected), d.gradient, problem.symbols, "alpha") < 1e-9
+
+
+def test_an_identity_that_nothing_sizes_any_more_is_printed_with_its_size():
+    """`I I` in the objective becomes `I^2` inside a trace of the answer: printed bare,
+    the answer would not read back (`the size of the identity ... is not known`)."""
+    from generator.math.shapes import infer_shapes
+    from generator.problem.loader import problem_from_text
+    problem = problem_from_text("tr(exp(sigmoid(A x x^T))) tr((A x x^T + A x x^T) - I I)", "x",
+                                ("A: n x n", "x: n"))
+    derivation = derive(problem)
+    text = to_text(derivation.gradient)
+    assert "tr(-I_n^2)" in text
+    declared = {s.name: s for s in derivation.symbols.symbols}
+    (back,) = infer_shapes(parse(text), declared, None).exprs
+    assert agree(back, derivation.gradient, derivation.symbols, "x") < 1e-12

@@ -172,6 +172,12 @@ def _factor_out(node: Expr, ctx: Context):
     return factor_terms(node.terms, ctx, with_identity=False)
 
 
+# A factor written once more for each further term of the sum is tidier only while it
+# is short: `(I - B) C = C - B C`, but a long C twice (and its copies expanded again,
+# each sum of them doubling the answer) is not.
+EXPANDED_AT_MOST = 16   # nodes of the rest of the product
+
+
 def _expand_identity(node: Expr, ctx: Context):
     """(c I - B) C = c C - B C: an identity inside a factored sum is expanded away."""
     if not isinstance(node, Mul):
@@ -182,6 +188,8 @@ def _expand_identity(node: Expr, ctx: Context):
             before, after = node.factors[:i], node.factors[i + 1:]
             if all(ctx.is_scalar(g) for g in (*before, *after)):
                 return None   # `2 (X + I)`: no matrix to expand over (factor-number's form)
+            if sum(_size(g) for g in (*before, *after)) > EXPANDED_AT_MOST:
+                return None
             return add(*(mul(*before, t, *after) for t in f.terms))
     return None
 

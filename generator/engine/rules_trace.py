@@ -7,7 +7,8 @@ from generator.engine.context import Context, has_differential
 from generator.engine.rule import Rule
 from generator.math.expr import (
     ONE, ZERO, Add, Expr, Hadamard, Identity, Inverse, Mul, Norm, Number, Power, Symbol,
-    Trace, Transpose, add, factors_of, is_zero, mul, node_memo, split_coefficient,
+    Trace, Transpose, add, factors_of, is_zero, mul, node_memo, scalar_product,
+    split_coefficient,
 )
 
 
@@ -24,7 +25,8 @@ def _norm_squared(node: Expr, ctx: Context):
         v = node.base.arg
         if node.base.frobenius:
             return Trace(mul(Transpose(v), v))
-        return mul(Transpose(v), v)
+        # 1 x 1, kept whole: flat, `x^T ||v||^2 y` would read `x^T v^T v y` as x^T v^T...
+        return scalar_product(Transpose(v), v)
     return None
 
 

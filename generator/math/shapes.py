@@ -117,19 +117,26 @@ def _mul(e: Mul, alg):
 
 
 def _scalar_run(factors: tuple[Expr, ...], start: int, alg) -> Optional[int]:
-    """The last index of a run from `start` whose product is 1 x 1, or None (no side
-    effects then: the algebra is rolled back)."""
+    """The last index of the shortest run from `start` whose product is 1 x 1, or None
+    (no side effects then: the algebra is rolled back)."""
+    return next(_scalar_run_ends(factors, start, alg), None)
+
+
+def _scalar_run_ends(factors: tuple[Expr, ...], start: int, alg) -> Iterator[int]:
+    """Each last index of a run from `start` whose product is 1 x 1, shortest first (a
+    run that does not conform may when longer: `v^T x^T` does not, `v^T x^T x` does).
+    The algebra keeps what the run yielded taught it (inference: the sizes in it) until
+    a longer one is asked for."""
     for end in range(start + 1, len(factors)):
         saved = alg.snapshot()
         try:
             s = alg.shape(Mul(factors[start:end + 1]))
         except ShapeError:
             alg.restore(saved)
-            return None
+            continue
         if alg.is_scalar(s):
-            return end
+            yield end
         alg.restore(saved)
-    return None
 
 
 def _broadcast(e: Expr, parts: tuple[Expr, ...], alg, why: str):
@@ -319,12 +326,23 @@ def _grouped(factors: tuple[Expr, ...], table: SymbolTable) -> list[Expr]:
     the last group; where the next factor does not conform, either the chain is a 1 x 1
     run of its own (`(x^T x) A`) or a 1 x 1 run starts there (`X (x^T b)`).  A scalar
     factor (a number, `alpha`, `tr(X)`) commutes: it never breaks the chain; the last
-    chain needs no group (`alpha x^T x`)."""
+    chain needs no group (`alpha x^T x`).  Where a run could end at several places, the
+    first after which the rest of the product still conforms is taken (`x^T v^T s A x
+    x^T y`: the run is `v^T s A x`, and `x^T y` another)."""
     alg = _concrete(table)
-    out: list[Expr] = []
-    chain: list[Expr] = []
-    run = None            # the shape of the chain
-    i = 0
+    found = _group_from(factors, 0, [], [], None, alg, table, set())
+    if found is None:   # the product does not conform: the shape rule says why
+        alg.shape(Mul(factors))
+        return list(factors)
+    return found
+
+
+def _group_from(factors: tuple[Expr, ...], i: int, out: list[Expr], chain: list[Expr],
+                run: Optional[Shape], alg, table: SymbolTable,
+                dead_ends: set[tuple[int, Optional[Shape]]]) -> Optional[list[Expr]]:
+    """`_grouped` from factor `i` on, with what is grouped so far; None when the rest
+    cannot conform.  `dead_ends`: (where, the chain's shape) already found to fail."""
+    out, chain = list(out), list(chain)
     while i < len(factors):
         s = alg.shape(factors[i])
         if s == SCALAR:
@@ -335,13 +353,17 @@ def _grouped(factors: tuple[Expr, ...], table: SymbolTable) -> list[Expr]:
         elif run == SCALAR:
             out.extend(_as_scalar(chain, alg))
             chain, run = [factors[i]], s
-        else:
-            end = _scalar_run(factors, i, alg)
-            if end is None:    # the chain does not conform: the shape rule says why
-                alg.shape(Mul(factors))
-                return list(factors)
-            chain.append(scalar_product(*_grouped(factors[i:end + 1], table)))
-            i = end
+        else:   # a 1 x 1 run starts here: the shortest that lets the rest conform
+            for end in _scalar_run_ends(factors, i, alg):
+                if (end + 1, run) in dead_ends:
+                    continue
+                group = scalar_product(*_grouped(factors[i:end + 1], table))
+                rest = _group_from(factors, end + 1, out, chain + [group], run, alg, table,
+                                   dead_ends)
+                if rest is not None:
+                    return rest
+                dead_ends.add((end + 1, run))
+            return None
         i += 1
     return out + chain
 
