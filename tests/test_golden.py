@@ -151,7 +151,8 @@ def test_a_wrong_rule_is_caught_by_verification():
     assert derive(problem).gradient is not None   # the catalogue itself is untouched
 
 
-CANCELLING = ("tr(X X^-1 A)", "||(A + X^T X^-T + 3 I)^-1 A^T||_F^2", "tr(X^T X) - tr(X X^T)")
+CANCELLING = ("tr(X X^-1 A)", "||(A + X^T X^-T + 3 I)^-1 A^T||_F^2", "tr(X^T X) - tr(X X^T)",
+              "||X X^-1 A||_F^2")   # the last: d(X X^-1 ...) is measured by its parts
 
 
 @pytest.mark.parametrize("objective", CANCELLING)
@@ -293,6 +294,11 @@ def test_expect_mismatch_is_a_problem_error(tmp_path):
     ("tr(x (b - b)^T A x b^T) + b^T x", "x", "b"),
     # a squared norm inside a product is a 1 x 1 group, and a run of a product ends where
     # the rest still conforms (`x^T v^T v y` was refused)
+    # under exp, sigmoid or log a sum that cancels keeps its shape: `sigmoid(X^T - X^T)`
+    # is a matrix of 1/2, `sigmoid(0)` was the number 1/2 (a wrong answer, as checked)
+    ("sum(exp(b - b)) x^T x", "x", "2 sum(exp(b - b)) x"),
+    ("x^T exp(b - b) + x^T x", "x", "exp(b - b) + 2 x"),
+    ("tr(sigmoid(A - A) X)", "X", "sigmoid(A - A)^T"),
     ("x^T ||(x^T x) A x||^2 b", "x", "(x^T x)^2 (x^T A^T A x) b + 4 (x^T x) (x^T b) "
                                      "(x^T A^T A x) x + 2 (x^T x)^2 (x^T b) A^T A x"),
 ])

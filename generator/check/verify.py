@@ -20,7 +20,9 @@ from generator.math.shapes import group_scalar_runs
 from generator.engine import catalogue as cat
 from generator.engine.names import DEFAULT_NAMES, EngineNames, residual
 from generator.errors import ShapeError, VerificationError
-from generator.math.expr import ZERO, Add, Expr, Hadamard, Mul, Symbol, Trace, Transpose
+from generator.math.expr import (
+    ZERO, Add, Differential, Expr, Hadamard, Inverse, Mul, Quantity, Symbol, Trace, Transpose,
+)
 from generator.check.numeric import (
     STEP, EvaluationError, Evaluator, Instance, UnluckyInstance, draw_instance, product,
 )
@@ -87,6 +89,8 @@ def magnitude(e: Expr, ev: Evaluator, memo: dict[Expr, float] | None = None) -> 
         size = magnitude(e.arg, ev, memo) * np.sqrt(ev(e.arg).shape[0])
     elif isinstance(e, Transpose):
         size = magnitude(e.arg, ev, memo)
+    elif isinstance(e, Differential) and not isinstance(e.arg, (Symbol, Quantity)):
+        size = _differential_magnitude(e.arg, ev, memo)
     else:
         size = float(np.linalg.norm(ev(e)))
     if memo is not None:
@@ -94,9 +98,35 @@ def magnitude(e: Expr, ev: Evaluator, memo: dict[Expr, float] | None = None) -> 
     return size
 
 
+def _differential_magnitude(u: Expr, ev: Evaluator, memo: dict[Expr, float] | None) -> float:
+    """The size of the parts of d(u), the product rule's terms: its value may be small
+    where they cancel (d(X X^-1) = 0), and its rounding noise is that of the parts."""
+    def d(v: Expr) -> float:
+        return magnitude(Differential(v), ev, memo)
+
+    if isinstance(u, Add):
+        return sum(d(t) for t in u.terms)
+    if isinstance(u, Mul):
+        sizes = [magnitude(f, ev, memo) for f in u.factors]
+        return sum(d(f) * float(np.prod(sizes[:i] + sizes[i + 1:]))
+                   for i, f in enumerate(u.factors))
+    if isinstance(u, Hadamard) and not u.divide:
+        return (d(u.left) * magnitude(u.right, ev, memo)
+                + magnitude(u.left, ev, memo) * d(u.right))
+    if isinstance(u, Transpose):
+        return d(u.arg)
+    if isinstance(u, Trace):
+        return d(u.arg) * np.sqrt(ev(u.arg).shape[0])
+    if isinstance(u, Inverse):   # d(X^-1) = -X^-1 dX X^-1
+        return magnitude(u, ev, memo) ** 2 * d(u.arg)
+    return float(np.linalg.norm(ev(Differential(u))))
+
+
 def scaled_error(a: np.ndarray, b: np.ndarray, scale: float) -> float:
     """|a - b| against the larger of |a|, |b| and the size of the parts b is made of."""
     gap = float(np.linalg.norm(np.asarray(a) - np.asarray(b)))
+    if not np.isfinite(scale):   # a bound that overflowed bounds nothing: never excuse a gap
+        scale = 0.0
     return gap / max(float(np.linalg.norm(a)), float(np.linalg.norm(b)), scale, 1e-8)
 
 

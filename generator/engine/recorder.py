@@ -31,7 +31,8 @@ def rewrite_first(expr: Expr, rules: tuple[Rule, ...], ctx: Context,
     """Apply the first rule that fits at the outermost, leftmost subterm.
 
     Returns (rule, whole expression after, the subterm produced, the subterm it
-    replaced), or None.  `settled`, kept by a loop that applies the same rules in the same
+    replaced), or None.  A node may refuse a rewrite of its child (its `rebuild` gives
+    back the node itself: `Elementwise`); the search goes on past it.  `settled`, kept by a loop that applies the same rules in the same
     context again and again, remembers the subterms where none fits (whether one does
     depends on the subterm alone), so each step searches only what the last one changed.
     """
@@ -44,11 +45,13 @@ def rewrite_first(expr: Expr, rules: tuple[Rule, ...], ctx: Context,
                 return rule, new, new, expr
     for i, child in enumerate(expr.children()):
         found = rewrite_first(child, rules, ctx, where, settled)
-        if found is not None:
+        if found is not None and found[1] is not child:   # `is`: a node refused it
             rule, new_child, changed, before = found
             kids = list(expr.children())
             kids[i] = new_child
-            return rule, expr.rebuild(tuple(kids)), changed, before
+            rebuilt = expr.rebuild(tuple(kids))
+            if rebuilt is not expr:
+                return rule, rebuilt, changed, before
     if settled is not None:
         settled[id(expr)] = expr
     return None

@@ -350,6 +350,11 @@ class Elementwise(Expr):
         return (self.arg,)
 
     def rebuild(self, children):
+        """A rewrite that turns the argument into the number 0 is refused (the node
+        itself comes back): `exp(b - b)` is a vector of ones, `exp(0)` the number 1 (a
+        zero has no shape, and here its shape matters)."""
+        if is_zero(children[0]) and not is_zero(self.arg):
+            return self
         return Elementwise(self.func, children[0])
 
 
