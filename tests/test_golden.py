@@ -184,6 +184,23 @@ def test_a_small_gradient_beside_cancelling_parts_is_still_checked():
                          d.names), seed=seed)
 
 
+def test_a_wrong_term_deep_in_a_long_gradient_is_caught(monkeypatch):
+    """Let `sigmoid(X^T - X^T)` become `sigmoid(0)` again (a number where a matrix of
+    1/2 stood): the lines after it are wrong by as much as they are worth, and the check
+    must say so however deep the term sits.  It measured them against a bound of norms
+    a million times too large and passed them (the fuzzer's one wrong answer)."""
+    from generator.errors import VerificationError
+    from generator.math import expr
+    from generator.problem.loader import problem_from_text
+    monkeypatch.setattr(expr.Elementwise, "rebuild",
+                        lambda self, kids: expr.Elementwise(self.func, kids[0]))
+    problem = problem_from_text(
+        "||(X^-1 A^T .* X A^T) sigmoid((X^T - X^T)) tr((X^T .* A)) sum(A^T) (x - b) - b||^2",
+        "X", ("X: n x n", "A: n x n", "x: n", "b: n"))
+    with pytest.raises(VerificationError, match="failed its numeric check"):
+        derive(problem)
+
+
 def test_expect_mismatch_is_a_problem_error(tmp_path):
     from generator.errors import ProblemError
     f = tmp_path / "p.yaml"

@@ -72,9 +72,13 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def magnitude(e: Expr, ev: Evaluator, memo: dict[Expr, float] | None = None) -> float:
-    """A bound on the size of `e`'s parts, so that a difference that should vanish is
-    measured against the numbers it is computed from, not against itself.  `memo`: the
-    sizes already found with this evaluator (the lines of a derivation share most parts)."""
+    """The size of the numbers `e` is computed from, so that a difference that should
+    vanish is measured against them (its rounding noise is some epsilons of them), not
+    against itself.  A sum counts each term's size; a product, each factor's size times
+    the values of the others (the first-order spread of its error), so the slack of one
+    level is not multiplied into the next: a bound of norms all the way down overstated
+    a deep gradient a million times, and a wrong term hid in it.  `memo`: the sizes
+    already found with this evaluator (the lines of a derivation share most parts)."""
     if memo is not None:
         found = memo.get(e)
         if found is not None:
@@ -82,9 +86,11 @@ def magnitude(e: Expr, ev: Evaluator, memo: dict[Expr, float] | None = None) -> 
     if isinstance(e, Add):
         size = sum(magnitude(t, ev, memo) for t in e.terms)
     elif isinstance(e, Mul):
-        size = float(np.prod([magnitude(f, ev, memo) for f in e.factors]))
-    elif isinstance(e, Hadamard) and not e.divide:
-        size = magnitude(e.left, ev, memo) * magnitude(e.right, ev, memo)
+        size = _spread([magnitude(f, ev, memo) for f in e.factors],
+                       [_norm(ev(f)) for f in e.factors])
+    elif isinstance(e, Hadamard) and not e.divide:   # |A .* B| <= |A| max|B|
+        size = max(magnitude(e.left, ev, memo) * _largest(ev(e.right)),
+                   _largest(ev(e.left)) * magnitude(e.right, ev, memo))
     elif isinstance(e, Trace):
         size = magnitude(e.arg, ev, memo) * np.sqrt(ev(e.arg).shape[0])
     elif isinstance(e, Transpose):
@@ -92,10 +98,25 @@ def magnitude(e: Expr, ev: Evaluator, memo: dict[Expr, float] | None = None) -> 
     elif isinstance(e, Differential) and not isinstance(e.arg, (Symbol, Quantity)):
         size = _differential_magnitude(e.arg, ev, memo)
     else:
-        size = float(np.linalg.norm(ev(e)))
+        size = 0.0
+    size = max(size, _norm(ev(e)))
     if memo is not None:
         memo[e] = size
     return size
+
+
+def _spread(sizes: list[float], values: list[float]) -> float:
+    """The largest size of one factor times the values of the others."""
+    return max(size * float(np.prod(values[:i] + values[i + 1:]))
+               for i, size in enumerate(sizes))
+
+
+def _norm(value: np.ndarray) -> float:
+    return float(np.linalg.norm(value))
+
+
+def _largest(value: np.ndarray) -> float:
+    return float(np.max(np.abs(value)))
 
 
 def _differential_magnitude(u: Expr, ev: Evaluator, memo: dict[Expr, float] | None) -> float:
@@ -107,19 +128,18 @@ def _differential_magnitude(u: Expr, ev: Evaluator, memo: dict[Expr, float] | No
     if isinstance(u, Add):
         return sum(d(t) for t in u.terms)
     if isinstance(u, Mul):
-        sizes = [magnitude(f, ev, memo) for f in u.factors]
-        return sum(d(f) * float(np.prod(sizes[:i] + sizes[i + 1:]))
+        values = [_norm(ev(f)) for f in u.factors]
+        return sum(d(f) * float(np.prod(values[:i] + values[i + 1:]))
                    for i, f in enumerate(u.factors))
     if isinstance(u, Hadamard) and not u.divide:
-        return (d(u.left) * magnitude(u.right, ev, memo)
-                + magnitude(u.left, ev, memo) * d(u.right))
+        return d(u.left) * _largest(ev(u.right)) + _largest(ev(u.left)) * d(u.right)
     if isinstance(u, Transpose):
         return d(u.arg)
     if isinstance(u, Trace):
         return d(u.arg) * np.sqrt(ev(u.arg).shape[0])
     if isinstance(u, Inverse):   # d(X^-1) = -X^-1 dX X^-1
-        return magnitude(u, ev, memo) ** 2 * d(u.arg)
-    return float(np.linalg.norm(ev(Differential(u))))
+        return _norm(ev(u)) ** 2 * d(u.arg)
+    return _norm(ev(Differential(u)))
 
 
 def scaled_error(a: np.ndarray, b: np.ndarray, scale: float) -> float:
