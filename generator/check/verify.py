@@ -34,7 +34,10 @@ TOLERANCE = 1e-6
 # it may be off by TOLERANCE * CANCELLED_WEIGHT = 1e-10 of them, no more, so an answer
 # that is wrong by a small term beside large cancelling parts is still caught.
 CANCELLED_WEIGHT = 1e-4
-SYMPY_BUDGET = 40   # nodes of the objective beyond which sympy is not consulted
+# Beyond this, sympy is not consulted: nodes of the objective, doubled for each inverse
+# in it (sympy's derivative of an inverse of a sum of products grows fast: 39 nodes with
+# 4 inverses took it 40 s; the public corpus's largest, 14 nodes and 1 inverse, 0.7 s).
+SYMPY_BUDGET = 40
 TRIALS = 3
 MAX_DRAWS = 30  # redraws when an instance makes a needed matrix singular
 
@@ -283,7 +286,7 @@ def verify(claim: Claim, seed: int = 0) -> Verification:
         checks += len(errors)
         made += 1
         if made == TRIALS:
-            return Verification(TRIALS, worst, checks)
+            return Verification(TRIALS, float(worst), checks)
     raise VerificationError(
         f"could not find {TRIALS} random instances on which every matrix to invert is "
         f"invertible (in {MAX_DRAWS} draws); the derivation was not checked")
@@ -314,9 +317,10 @@ def agree(a: Expr, b: Expr, table: SymbolTable, wrt: str, seed: int = 1) -> floa
 
 def sympy_agrees(objective: Expr, wrt: str, table: SymbolTable, gradient: Expr) -> bool | None:
     """Whether sympy's own derivative has our value; None where sympy gives none, or is
-    not asked: its matrix calculus slows down sharply with size (seconds for 30 terms),
-    so objectives larger than SYMPY_BUDGET nodes are not sent to it."""
-    if sum(1 for _ in objective.walk()) > SYMPY_BUDGET:
+    not asked: its matrix calculus slows down sharply with size and with inverses, so
+    objectives beyond SYMPY_BUDGET are not sent to it."""
+    nodes = list(objective.walk())
+    if len(nodes) * 2 ** sum(isinstance(n, Inverse) for n in nodes) > SYMPY_BUDGET:
         return None
     from generator.check.sympy_bridge import sympy_gradient
     theirs = sympy_gradient(objective, wrt, table)
