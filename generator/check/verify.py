@@ -148,9 +148,12 @@ def _differential_magnitude(u: Expr, ev: Evaluator, memo: dict[Expr, float] | No
 def scaled_error(a: np.ndarray, b: np.ndarray, scale: float) -> float:
     """|a - b| against the larger of |a|, |b| and the size of the parts b is made of."""
     gap = float(np.linalg.norm(np.asarray(a) - np.asarray(b)))
+    sizes = (float(np.linalg.norm(a)), float(np.linalg.norm(b)))
+    if not (np.isfinite(gap) and all(np.isfinite(sizes))):
+        raise UnluckyInstance("values too large to compare on this instance")
     if not np.isfinite(scale):   # a bound that overflowed bounds nothing: never excuse a gap
         scale = 0.0
-    return gap / max(float(np.linalg.norm(a)), float(np.linalg.norm(b)), scale, 1e-8)
+    return gap / max(*sizes, scale, 1e-8)
 
 
 class _Trial:
@@ -273,8 +276,11 @@ def verify(claim: Claim, seed: int = 0) -> Verification:
     worst, checks, made = 0.0, 0, 0
     for _ in range(MAX_DRAWS):
         try:
-            trial = _Trial(claim, draw_instance(claim.table, claim.wrt, rng))
-            errors = _errors_of_trial(claim, trial)
+            # numpy's overflow warnings would reach the user's terminal; an overflow is
+            # an unlucky instance (scaled_error) or a size that bounds nothing (_norm)
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                trial = _Trial(claim, draw_instance(claim.table, claim.wrt, rng))
+                errors = _errors_of_trial(claim, trial)
         except UnluckyInstance:
             continue
         except (ValueError, EvaluationError) as exc:
@@ -306,9 +312,13 @@ def agree(a: Expr, b: Expr, table: SymbolTable, wrt: str, seed: int = 1) -> floa
         inst = draw_instance(table, wrt, rng)
         ev = Evaluator(inst.values, inst.dims)
         try:
-            worst = max(worst, relative_error(ev(a), ev(b)))
+            with np.errstate(over="ignore", invalid="ignore"):   # too large: not compared
+                error = relative_error(ev(a), ev(b))
         except (EvaluationError, ValueError):
             continue
+        if not np.isfinite(error):
+            continue
+        worst = max(worst, error)
         compared += 1
         if compared == TRIALS:
             break
