@@ -6,8 +6,9 @@ transposes, identities, scalar factors), with X an n x n matrix variable or x a 
 one.  `grade(text, wrt)` derives it and sorts the outcome:
 
 - ok: derived, and the answer agrees with central finite differences of the objective
-  (computed here, from its values alone, not by the engine) and reads back through the
-  parser with the same value;
+  (computed here, from its values alone, not by the engine; where they disagree, the
+  complex step of the objective's values decides, since differences lose digits on an
+  ill-conditioned instance) and reads back through the parser with the same value;
 - refused: the engine said it cannot (a clear error, exit 1): a gap, not a wrong sheet;
 - self-check: the engine's own numeric check stopped a wrong line (no sheet printed);
 - wrong: an answer that finite differences contradict, or that does not read back;
@@ -35,7 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from generator.api import derive  # noqa: E402
-from generator.check.numeric import Evaluator, EvaluationError, UnluckyInstance, draw_instance  # noqa: E402
+from generator.check.numeric import (  # noqa: E402
+    STEP, Evaluator, EvaluationError, UnluckyInstance, draw_instance,
+)
 from generator.errors import TracetrickError, VerificationError  # noqa: E402
 from generator.math.shapes import infer_shapes  # noqa: E402
 from generator.problem.loader import problem_from_text  # noqa: E402
@@ -127,6 +130,21 @@ def finite_differences(problem, rng: np.random.Generator) -> tuple[np.ndarray, n
     return grad, x0, inst
 
 
+def complex_step(problem, inst) -> np.ndarray:
+    """The gradient by the complex step, entry by entry, from the objective's values
+    alone: exact to rounding where central differences lose digits (an ill-conditioned
+    instance, exp(exp(A))).  The arbiter when finite differences disagree."""
+    x0 = np.asarray(inst.values[problem.wrt], dtype=float)
+    grad = np.zeros(x0.shape)
+    for index in np.ndindex(*x0.shape):
+        moved = dict(inst.values)
+        x = x0.astype(complex)
+        x[index] += 1j * STEP
+        moved[problem.wrt] = x
+        grad[index] = float(np.imag(Evaluator(moved, inst.dims)(problem.objective)[0, 0])) / STEP
+    return grad
+
+
 def _value(expr, inst, shape) -> np.ndarray:
     """The value on the instance, as an array of `shape` (a gradient `0` is any shape)."""
     value = np.real(Evaluator(inst.values, inst.dims)(expr))
@@ -163,7 +181,10 @@ def grade(text: str, wrt: str, seed: int = 0) -> tuple[str, str]:
             return "wrong", f"the answer does not read back: {err}"[:160]
         scale = max(float(np.abs(fd).max()), 1.0)
         if float(np.abs(ours - fd).max()) > 1e-4 * scale:
-            return "wrong", f"finite differences disagree with {derivation.gradient}"[:160]
+            exact = complex_step(problem, inst)   # central differences may have lost digits
+            if float(np.abs(ours - exact).max()) > 1e-8 * max(float(np.abs(exact).max()), 1.0):
+                return "wrong", (f"finite differences and the complex step disagree with "
+                                 f"{derivation.gradient}")[:160]
         if float(np.abs(read_back - ours).max()) > 1e-9 * scale:
             return "wrong", f"{derivation.gradient} reads back as another value"[:160]
         return "ok", ""

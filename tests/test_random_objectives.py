@@ -37,3 +37,12 @@ def test_a_fixed_sample_has_nothing_wrong(seed):
     bad = [c for c in result["cases"] if c["outcome"] in ("wrong", "crash", "time")]
     assert bad == []
     assert sum(c.get("ok", 0) for c in result["table"].values()) >= 16
+
+
+def test_an_instance_where_differences_lose_digits_is_decided_by_the_complex_step():
+    """exp(exp(exp(A))) beside an inverse: central differences are off by more than the
+    tolerance on some instances; the complex step of the objective's values is exact
+    (three such objectives were graded wrong in 10,000, though every line was right)."""
+    text = ("||((A + ((I - X^T) + 2 I) exp(B)^T + 3 I)^-1 (A + (A + X^T X (A + X^-1 X^-1^T "
+            "+ 3 I)^-1^T + 3 I)^-1 ((I + X^T))^T^T + 3 I)^-1 - exp(exp(exp(A))))||_F^2")
+    assert [grade(text, "X", seed=seed)[0] for seed in (0, 3, 4)] == ["ok"] * 3

@@ -21,7 +21,8 @@ from generator.engine import catalogue as cat
 from generator.engine.names import DEFAULT_NAMES, EngineNames, residual
 from generator.errors import ShapeError, VerificationError
 from generator.math.expr import (
-    ZERO, Add, Differential, Expr, Hadamard, Inverse, Mul, Quantity, Symbol, Trace, Transpose,
+    ZERO, Add, Differential, Expr, Hadamard, Inverse, Mul, Quantity, SumEntries, Symbol, Trace,
+    Transpose,
 )
 from generator.check.numeric import (
     STEP, EvaluationError, Evaluator, Instance, UnluckyInstance, draw_instance, product,
@@ -94,8 +95,10 @@ def magnitude(e: Expr, ev: Evaluator, memo: dict[Expr, float] | None = None) -> 
     elif isinstance(e, Hadamard) and not e.divide:   # |A .* B| <= |A| max|B|
         size = max(magnitude(e.left, ev, memo) * _largest(ev(e.right)),
                    _largest(ev(e.left)) * magnitude(e.right, ev, memo))
-    elif isinstance(e, Trace):
+    elif isinstance(e, Trace):   # |tr A| <= sqrt(n) |A|
         size = magnitude(e.arg, ev, memo) * np.sqrt(ev(e.arg).shape[0])
+    elif isinstance(e, SumEntries):   # |sum A| <= sqrt(entries) |A|
+        size = magnitude(e.arg, ev, memo) * np.sqrt(ev(e.arg).size)
     elif isinstance(e, Transpose):
         size = magnitude(e.arg, ev, memo)
     elif isinstance(e, Differential) and not isinstance(e.arg, (Symbol, Quantity)):
@@ -140,6 +143,8 @@ def _differential_magnitude(u: Expr, ev: Evaluator, memo: dict[Expr, float] | No
         return d(u.arg)
     if isinstance(u, Trace):
         return d(u.arg) * np.sqrt(ev(u.arg).shape[0])
+    if isinstance(u, SumEntries):
+        return d(u.arg) * np.sqrt(ev(u.arg).size)
     if isinstance(u, Inverse):   # d(X^-1) = -X^-1 dX X^-1
         return _norm(ev(u)) ** 2 * d(u.arg)
     return _norm(ev(Differential(u)))
