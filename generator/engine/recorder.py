@@ -16,8 +16,10 @@ from generator.engine.rule import Rule
 from generator.errors import StuckError
 from generator.math.expr import Expr
 
-# A derivation that needs more rewrites than this is looping: a bug, not a proof.
-MAX_APPLICATIONS = 2000
+# A derivation that needs more rewrites than this is looping: a bug, not a proof.  Large
+# objectives of depth 5 (nested inverses) need up to about 4,000, a few seconds now that
+# a step costs what it changes; a loop stops here in seconds too.
+MAX_APPLICATIONS = 5000
 
 Where = Callable[[Expr], bool]
 
