@@ -45,6 +45,12 @@ class VerificationError(TracetrickError):
     """A step failed its numeric check: a bug, reported instead of a wrong sheet."""
 
 
+class UncheckableError(VerificationError):
+    """No random instance could evaluate the lines (a matrix to invert was singular, or a
+    value overflowed, on every draw): nothing was checked, so nothing is printed.  A
+    limit of the check, not a wrong line."""
+
+
 class LatexError(TracetrickError):
     """LaTeX failed; the message carries the first error and where it came from."""
 

@@ -9,7 +9,9 @@ one.  `grade(text, wrt)` derives it and sorts the outcome:
   (computed here, from its values alone, not by the engine; where they disagree, the
   complex step of the objective's values decides, since differences lose digits on an
   ill-conditioned instance) and reads back through the parser with the same value;
-- refused: the engine said it cannot (a clear error, exit 1): a gap, not a wrong sheet;
+- refused: the engine said it cannot (a clear error, exit 1), or no random instance could
+  evaluate the lines (values that overflow: `exp(exp(exp(A + 3 I)))`): a gap, not a wrong
+  sheet;
 - self-check: the engine's own numeric check stopped a wrong line (no sheet printed);
 - wrong: an answer that finite differences contradict, or that does not read back;
 - crash: anything but the project's own errors;
@@ -39,7 +41,7 @@ from generator.api import derive  # noqa: E402
 from generator.check.numeric import (  # noqa: E402
     STEP, Evaluator, EvaluationError, UnluckyInstance, draw_instance,
 )
-from generator.errors import TracetrickError, VerificationError  # noqa: E402
+from generator.errors import TracetrickError, UncheckableError, VerificationError  # noqa: E402
 from generator.math.shapes import infer_shapes  # noqa: E402
 from generator.problem.loader import problem_from_text  # noqa: E402
 from generator.syntax.parser import parse  # noqa: E402
@@ -159,6 +161,8 @@ def grade(text: str, wrt: str, seed: int = 0) -> tuple[str, str]:
         return "invalid", str(err)[:120]   # the generator wrote something ill-shaped
     try:
         derivation = derive(problem)
+    except UncheckableError as err:   # no instance could evaluate it: a gap, not a wrong line
+        return "refused", str(err)[:160]
     except VerificationError as err:
         return "self-check", str(err)[:160]
     except TracetrickError as err:

@@ -185,3 +185,10 @@ def test_latexmk_without_pdflatex_is_a_short_error_naming_what_is_missing(tmp_pa
     proc.elapsed = time.monotonic() - started
     message = assert_one_clear_paragraph(proc, "pdflatex is not installed", "apt-get install")
     assert len(message.splitlines()) == 2 and not (tmp_path / "p.pdf").exists()
+
+
+def test_an_objective_whose_values_overflow_everywhere_is_not_checked_and_says_why(tmp_path):
+    proc = tracetrick("derive", "x^T exp(exp(exp(B + x x^T + 3 I))) x", "--wrt", "x",
+                      "--let", "B: n x n", cwd=tmp_path)
+    assert_one_clear_paragraph(proc, "every value finite", "is not finite on this instance",
+                               "no sheet is written")

@@ -46,3 +46,7 @@ def test_an_instance_where_differences_lose_digits_is_decided_by_the_complex_ste
     text = ("||((A + ((I - X^T) + 2 I) exp(B)^T + 3 I)^-1 (A + (A + X^T X (A + X^-1 X^-1^T "
             "+ 3 I)^-1^T + 3 I)^-1 ((I + X^T))^T^T + 3 I)^-1 - exp(exp(exp(A))))||_F^2")
     assert [grade(text, "X", seed=seed)[0] for seed in (0, 3, 4)] == ["ok"] * 3
+
+
+def test_an_objective_no_instance_can_evaluate_is_a_gap_not_a_self_check_failure():
+    assert grade("x^T exp(exp(exp(B + x x^T + 3 I))) x", "x")[0] == "refused"

@@ -19,7 +19,8 @@ from generator.engine.records import Step
 from generator.math.shapes import group_scalar_runs
 from generator.engine import catalogue as cat
 from generator.engine.names import DEFAULT_NAMES, EngineNames, residual
-from generator.errors import ShapeError, VerificationError
+from generator.caret import clip
+from generator.errors import ShapeError, UncheckableError, VerificationError
 from generator.math.expr import (
     ZERO, Add, Differential, Expr, Hadamard, Inverse, Mul, Quantity, SumEntries, Symbol, Trace,
     Transpose,
@@ -279,6 +280,7 @@ def verify(claim: Claim, seed: int = 0) -> Verification:
     """
     rng = np.random.default_rng(seed)
     worst, checks, made = 0.0, 0, 0
+    unlucky = ""   # why the last instance said nothing
     for _ in range(MAX_DRAWS):
         try:
             # numpy's overflow warnings would reach the user's terminal; an overflow is
@@ -286,7 +288,8 @@ def verify(claim: Claim, seed: int = 0) -> Verification:
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                 trial = _Trial(claim, draw_instance(claim.table, claim.wrt, rng))
                 errors = _errors_of_trial(claim, trial)
-        except UnluckyInstance:
+        except UnluckyInstance as why:
+            unlucky = str(why)
             continue
         except (ValueError, EvaluationError) as exc:
             raise VerificationError(f"the objective could not be evaluated: {exc}") from None
@@ -298,9 +301,10 @@ def verify(claim: Claim, seed: int = 0) -> Verification:
         made += 1
         if made == TRIALS:
             return Verification(TRIALS, float(worst), checks)
-    raise VerificationError(
-        f"could not find {TRIALS} random instances on which every matrix to invert is "
-        f"invertible (in {MAX_DRAWS} draws); the derivation was not checked")
+    raise UncheckableError(
+        f"no {TRIALS} of {MAX_DRAWS} random instances had every matrix to invert invertible "
+        f"and every value finite (the last: {clip(unlucky, 1)[0]}); nothing could be "
+        f"checked, so no sheet is written")
 
 
 def agree(a: Expr, b: Expr, table: SymbolTable, wrt: str, seed: int = 1) -> float:
