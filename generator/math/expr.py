@@ -93,7 +93,7 @@ class Expr:
 
 _COMPARED: dict[type, tuple[str, ...]] = {}   # class -> the fields equality compares
 
-MEMO_LIMIT = 200_000   # entries a memo of nodes keeps before it starts afresh
+MEMO_LIMIT = 50_000   # entries a memo of nodes keeps before it starts afresh (memory)
 
 
 def node_memo(store: dict) -> dict:
