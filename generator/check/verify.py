@@ -20,6 +20,7 @@ from generator.math.shapes import group_scalar_runs
 from generator.engine import catalogue as cat
 from generator.engine.names import DEFAULT_NAMES, EngineNames, residual
 from generator.caret import clip
+from generator.check import deadline
 from generator.errors import ShapeError, UncheckableError, VerificationError
 from generator.math.expr import (
     ZERO, Add, Differential, Expr, Hadamard, Inverse, Mul, Quantity, SumEntries, Symbol, Trace,
@@ -40,6 +41,7 @@ CANCELLED_WEIGHT = 1e-4
 # in it (sympy's derivative of an inverse of a sum of products grows fast: 39 nodes with
 # 4 inverses took it 40 s; the public corpus's largest, 14 nodes and 1 inverse, 0.7 s).
 SYMPY_BUDGET = 40
+SYMPY_SECONDS = 2.0   # and no more time than this (the corpus's slowest takes 0.7 s)
 TRIALS = 3
 MAX_DRAWS = 30  # redraws when an instance makes a needed matrix singular
 
@@ -337,12 +339,19 @@ def agree(a: Expr, b: Expr, table: SymbolTable, wrt: str, seed: int = 1) -> floa
 def sympy_agrees(objective: Expr, wrt: str, table: SymbolTable, gradient: Expr) -> bool | None:
     """Whether sympy's own derivative has our value; None where sympy gives none, or is
     not asked: its matrix calculus slows down sharply with size and with inverses, so
-    objectives beyond SYMPY_BUDGET are not sent to it."""
+    objectives beyond SYMPY_BUDGET are not sent to it, and it has SYMPY_SECONDS."""
     nodes = list(objective.walk())
     if len(nodes) * 2 ** sum(isinstance(n, Inverse) for n in nodes) > SYMPY_BUDGET:
         return None
     from generator.check.sympy_bridge import sympy_gradient
-    theirs = sympy_gradient(objective, wrt, table)
+    if not deadline.can_limit():   # a thread: the budget above is all there is
+        theirs = sympy_gradient(objective, wrt, table)
+    else:
+        try:
+            with deadline.within(SYMPY_SECONDS):
+                theirs = sympy_gradient(objective, wrt, table)
+        except deadline.OutOfTime:
+            return None
     if theirs is None:
         return None
     error = agree(theirs, gradient, table, wrt)
