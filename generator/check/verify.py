@@ -104,8 +104,11 @@ def magnitude(e: Expr, ev: Evaluator, memo: dict[Expr, float] | None = None) -> 
         size = magnitude(e.arg, ev, memo) * np.sqrt(ev(e.arg).size)
     elif isinstance(e, Transpose):
         size = magnitude(e.arg, ev, memo)
-    elif isinstance(e, Differential) and not isinstance(e.arg, (Symbol, Quantity)):
-        size = _differential_magnitude(e.arg, ev, memo)
+    elif isinstance(e, Differential) and not isinstance(e.arg, Symbol):
+        # a named subexpression (R = A x - b) is as large as what it names
+        size = _differential_magnitude(ev.definitions.get(e.arg, e.arg), ev, memo)
+    elif isinstance(e, Quantity) and e in ev.definitions:
+        size = magnitude(ev.definitions[e], ev, memo)
     else:
         size = 0.0
     size = max(size, _norm(ev(e)))
