@@ -14,7 +14,7 @@ from generator.engine.context import Context
 from generator.engine.phase_rules import DEFAULT_PHASE_RULES, PhaseRules
 from generator.engine.rule import Rule
 from generator.errors import StuckError
-from generator.math.expr import Expr
+from generator.math.expr import FORGOTTEN, Expr, recall, remember
 
 # A derivation that needs more rewrites than this is looping: a bug, not a proof.  Large
 # objectives of depth 5 (nested inverses) need up to about 4,000, a few seconds now that
@@ -24,7 +24,7 @@ MAX_APPLICATIONS = 5000
 Where = Callable[[Expr], bool]
 
 
-Settled = dict[int, Expr]   # id -> a subterm where no rule of a loop fits (kept alive)
+Settled = dict   # the subterms where no rule of a loop fits (expr.remember / recall)
 
 
 def rewrite_first(expr: Expr, rules: tuple[Rule, ...], ctx: Context,
@@ -38,7 +38,7 @@ def rewrite_first(expr: Expr, rules: tuple[Rule, ...], ctx: Context,
     context again and again, remembers the subterms where none fits (whether one does
     depends on the subterm alone), so each step searches only what the last one changed.
     """
-    if settled is not None and settled.get(id(expr)) is expr:
+    if settled is not None and recall(settled, expr) is not FORGOTTEN:
         return None
     if where is None or where(expr):
         for rule in rules:
@@ -55,7 +55,7 @@ def rewrite_first(expr: Expr, rules: tuple[Rule, ...], ctx: Context,
             if rebuilt is not expr:
                 return rule, rebuilt, changed, before
     if settled is not None:
-        settled[id(expr)] = expr
+        remember(settled, expr, True)
     return None
 
 

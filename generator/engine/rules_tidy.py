@@ -12,7 +12,7 @@ from generator.engine.rule import Rule
 from generator.engine.rules_trace import factor_terms
 from generator.math.expr import (
     ONE, Add, Elementwise, Expr, Hadamard, Identity, Inverse, Mul, Number, Power, add,
-    factors_of, mul, node_memo, split_coefficient,
+    FORGOTTEN, factors_of, mul, node_memo, recall, remember, split_coefficient,
 )
 
 
@@ -226,11 +226,11 @@ _DISTRIBUTED: dict = {}
 
 def _size(e: Expr) -> int:
     """How many nodes `e` has."""
-    seen = _SIZES.get(id(e))
-    if seen is not None and seen[0] is e:
-        return seen[1]
+    seen = recall(_SIZES, e)
+    if seen is not FORGOTTEN:
+        return seen
     size = 1 + sum(_size(child) for child in e.children())
-    node_memo(_SIZES)[id(e)] = (e, size)
+    remember(_SIZES, e, size)
     return size
 
 

@@ -74,17 +74,17 @@ class Expr:
         `idempotent`: mapping a result again gives it back, so results are remembered as
         mapping to themselves (the next expression is built from them)."""
         if memo is not None:
-            seen = memo.get(id(self))
-            if seen is not None and seen[0] is self:
-                return seen[1]
+            seen = recall(memo, self)
+            if seen is not FORGOTTEN:
+                return seen
         kids = self.children()
         node = (self.rebuild(tuple(k.map_bottom_up(fn, memo, idempotent) for k in kids))
                 if kids else self)
         mapped = fn(node)
         if memo is not None:
-            memo[id(self)] = (self, mapped)   # the node itself is kept: its id stays its own
+            remember(memo, self, mapped)
             if idempotent:
-                memo[id(mapped)] = (mapped, mapped)
+                remember(memo, mapped, mapped)
         return mapped
 
     def __str__(self) -> str:  # the math syntax of the contract, section 2
@@ -102,6 +102,21 @@ def node_memo(store: dict) -> dict:
     if len(store) > MEMO_LIMIT:
         store.clear()
     return store
+
+
+FORGOTTEN = object()   # what `recall` gives for a node it was not told of
+
+
+def recall(store: dict, node: "Expr"):
+    """What `remember` kept for this very node (not an equal one: comparing large equal
+    trees costs what the memo saves), or FORGOTTEN."""
+    seen = store.get(id(node))
+    return seen[1] if seen is not None and seen[0] is node else FORGOTTEN
+
+
+def remember(store: dict, node: "Expr", value) -> None:
+    """Keep `value` for `node`, by id; the node is kept too, so its id stays its own."""
+    node_memo(store)[id(node)] = (node, value)
 
 
 def _remembered_hash(node: Expr) -> int:

@@ -27,7 +27,7 @@ from generator.errors import ShapeError
 from generator.math.expr import (Add, Det, Differential, Dim, Elementwise, Expr, Hadamard,
                                  Identity, Inverse, LogDet, Mul, Norm, Number, Ones, Power,
                                  Quantity, SumEntries, Symbol, Trace, Transpose, mul,
-                                 node_memo, scalar_product)
+                                 FORGOTTEN, node_memo, recall, remember, scalar_product)
 from generator.math.symbols import SymbolInfo, SymbolTable
 
 
@@ -202,11 +202,11 @@ class _Concrete:
     def shape(self, e: Expr):
         """The shape of `e`, remembered by node (the engine asks of the same subterms
         step after step); a subterm whose shapes do not fit raises, every time."""
-        seen = self.known.get(id(e))
-        if seen is not None and seen[0] is e:
-            return seen[1]
+        seen = recall(self.known, e)
+        if seen is not FORGOTTEN:
+            return seen
         found = _apply_rule(e, self)
-        node_memo(self.known)[id(e)] = (e, found)
+        remember(self.known, e, found)
         return found
 
     def symbol(self, name: str) -> Shape:
