@@ -42,7 +42,9 @@ from generator.check.numeric import (  # noqa: E402
     STEP, Evaluator, EvaluationError, UnluckyInstance, draw_instance,
 )
 from generator.errors import TracetrickError, UncheckableError, VerificationError  # noqa: E402
-from generator.math.shapes import infer_shapes  # noqa: E402
+from generator.math.expr import Symbol, is_zero  # noqa: E402
+from generator.math.dims import show_shape  # noqa: E402
+from generator.math.shapes import infer_shapes, shape_of  # noqa: E402
 from generator.problem.loader import problem_from_text  # noqa: E402
 from generator.syntax.parser import parse  # noqa: E402
 
@@ -171,28 +173,41 @@ def grade(text: str, wrt: str, seed: int = 0) -> tuple[str, str]:
         raise
     except Exception as err:  # noqa: BLE001 - the fuzzer's job is to find these
         return "crash", f"{type(err).__name__}: {err}"[:160]
+    try:
+        back = read_back(derivation)
+    except TracetrickError as err:
+        return "wrong", f"the answer does not read back: {err}"[:160]
     rng = np.random.default_rng(seed)
     for _ in range(10):
         try:
             fd, _, inst = finite_differences(problem, rng)
             ours = _value(derivation.gradient, inst, fd.shape)
-            back = infer_shapes(parse(str(derivation.gradient)),
-                                {s.name: s for s in derivation.symbols.symbols}, None).exprs[0]
-            read_back = _value(back, inst, fd.shape)
+            read_back_value = _value(back, inst, fd.shape)
         except (UnluckyInstance, EvaluationError, np.linalg.LinAlgError):
             continue
-        except TracetrickError as err:
-            return "wrong", f"the answer does not read back: {err}"[:160]
         scale = max(float(np.abs(fd).max()), 1.0)
         if float(np.abs(ours - fd).max()) > 1e-4 * scale:
             exact = complex_step(problem, inst)   # central differences may have lost digits
             if float(np.abs(ours - exact).max()) > 1e-8 * max(float(np.abs(exact).max()), 1.0):
                 return "wrong", (f"finite differences and the complex step disagree with "
                                  f"{derivation.gradient}")[:160]
-        if float(np.abs(read_back - ours).max()) > 1e-9 * scale:
+        if float(np.abs(read_back_value - ours).max()) > 1e-9 * scale:
             return "wrong", f"{derivation.gradient} reads back as another value"[:160]
         return "ok", ""
     return "ok", "no instance to compare on"
+
+
+def read_back(derivation):
+    """The answer parsed back from its printed text and type-checked: the shape of the
+    variable (or the number 0, a zero of any shape).  Raises TracetrickError."""
+    declared = {s.name: s for s in derivation.symbols.symbols}
+    back = infer_shapes(parse(str(derivation.gradient)), declared, None)
+    wanted = shape_of(Symbol(derivation.problem.wrt), back.table)
+    found = shape_of(back.exprs[0], back.table)
+    if found != wanted and not is_zero(back.exprs[0]):
+        raise TracetrickError(f"{derivation.gradient} is {show_shape(found)}, "
+                              f"the variable {show_shape(wanted)}")
+    return back.exprs[0]
 
 
 def _on_alarm(*_):

@@ -50,3 +50,36 @@ def test_an_instance_where_differences_lose_digits_is_decided_by_the_complex_ste
 
 def test_an_objective_no_instance_can_evaluate_is_a_gap_not_a_self_check_failure():
     assert grade("x^T exp(exp(exp(B + x x^T + 3 I))) x", "x")[0] == "refused"
+
+
+def test_an_answer_of_the_wrong_shape_is_wrong_though_its_values_broadcast(monkeypatch):
+    import dataclasses
+
+    import random_objectives
+    from generator.api import derive
+    from generator.syntax.parser import parse
+
+    def scalar_answer(problem, *args, **kwargs):
+        return dataclasses.replace(derive(problem, *args, **kwargs), gradient=parse("1"))
+    monkeypatch.setattr(random_objectives, "derive", scalar_answer)
+    assert grade("sum(x)", "x")[0] == "wrong"
+
+
+def test_a_sum_whose_array_terms_cancel_keeps_its_shape():
+    """`1 + (b - b)` is the vector of ones: once b - b cancels, the 1 left broadcasts.
+    The answer was the number 1, which does not type-check as a gradient of x."""
+    for text in ("x^T (1 + (b - b))", "x^T (alpha + (b - b)) + sum(x .* (1 + (b - b)))",
+                 "tr(X^T (1 + (A - A)))"):
+        assert grade(text, "x" if "x" in text else "X") == ("ok", "")
+
+
+def test_a_function_of_an_argument_that_cancels_is_its_value_at_zero():
+    """exp(b - b) is the vector of ones and sigmoid(b - b) half of it; the answers kept
+    `exp(b - b)` (true, but not what a teacher writes)."""
+    from generator.api import derive_text
+    lets = ("x: n", "b: n", "X: n x n", "A: n x n")
+    for text, wrt, answer in (("sum(exp(x - x) .* x)", "x", "ones(n)"),
+                              ("x^T sigmoid(b - b)", "x", "1/2 ones(n)"),
+                              ("tr(exp(X - X) A X)", "X", "A^T ones(n, n)")):
+        assert str(derive_text(text, wrt, lets).gradient) == answer
+        assert grade(text, wrt) == ("ok", "")

@@ -65,6 +65,10 @@ CASES = [
     ("trace-scalar-out", "tr(A x^T dx B)", "tr(A B) x^T dx"),
     ("trace-untranspose", "tr(dX^T)", "tr(dX)"),
     ("transpose-identity", "I_n^T A", "I_n A"),
+    ("transpose-ones", "ones(n, 3)^T A", "ones(3, n) A"),
+    ("elementwise-at-zero", "x^T exp(b - b)", "x^T ones(n)"),
+    ("elementwise-at-zero", "A .* sigmoid(X + A - X - A)", "A .* (1/2 ones(n, n))"),
+    ("elementwise-at-zero", "alpha sigmoid(alpha - alpha)", "1/2 alpha"),
     ("reciprocal", "2^-1 A", "1/2 A"),
     ("sum-linearity", "sum(A .* dX + dX)", "sum(A .* dX) + sum(dX)"),
     ("sum-linearity", "sum(alpha A dX)", "alpha sum(A dX)"),
@@ -160,6 +164,8 @@ def test_rule_preserves_the_value(rule_id, before, after):
     ("trace-transpose", "tr(dX^T)"),          # that is trace-untranspose's
     ("trace-scalar-factor", "tr(A tr(dX))"),  # that is trace-scalar-out's
     ("transpose-scalar", "I_n^T"),            # that is transpose-identity's
+    ("transpose-ones", "ones(n)^T x"),        # a row of ones is written so
+    ("elementwise-at-zero", "log(b - b + x)"),
     ("inverse-inverse", "2^-1"),              # that is reciprocal's
     ("scalar-as-trace", "tr(A X)"),
 ])

@@ -4,9 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from generator.math.expr import Differential, Expr, Number, Quantity, Symbol
+from generator.math.expr import (
+    FORGOTTEN, Differential, Expr, Number, Ones, Quantity, Symbol, is_zero, mul, recall,
+    remember)
 from generator.engine.names import DEFAULT_NAMES, EngineNames, engine_names
-from generator.math.shapes import group_scalar_runs, is_scalar, shape_of
+from generator.math.shapes import SCALAR, group_scalar_runs, is_scalar, shape_of
 from generator.math.symbols import SymbolInfo, SymbolTable
 
 
@@ -50,6 +52,16 @@ class Context:
         inference writes them: the one form every rule sees."""
         return group_scalar_runs(e, self.table)
 
+    def keeping_shape(self, before: Expr, after: Expr) -> Expr:
+        """`after`, a rewrite of `before`, with the shape of `before`.  A rewrite may
+        leave only scalars of an array-valued sum whose scalars broadcast (`1 + (b - b)`
+        collected is 1, and the vector of ones was meant): that scalar times the ones of
+        the shape.  A zero stands for a zero of any shape and is kept."""
+        if is_zero(after) or not self.is_scalar(after):
+            return after
+        rows, cols = self.shape(before)
+        return after if (rows, cols) == SCALAR else mul(after, Ones(rows, cols))
+
     def varies(self, e: Expr) -> bool:
         """`e` is the variable or a named subexpression that depends on it."""
         return isinstance(e, (Symbol, Quantity)) and e.name in self.variables
@@ -68,8 +80,15 @@ def _is_constant(e: Expr, variables: frozenset[str]) -> bool:
     return True
 
 
+_HAS_DIFFERENTIAL: dict = {}   # node memo: asked of every subterm of every line
+
+
 def has_differential(e: Expr) -> bool:
-    return any(isinstance(n, Differential) for n in e.walk())
+    seen = recall(_HAS_DIFFERENTIAL, e)
+    if seen is FORGOTTEN:
+        seen = isinstance(e, Differential) or any(map(has_differential, e.children()))
+        remember(_HAS_DIFFERENTIAL, e, seen)
+    return seen
 
 
 def is_number(e: Expr) -> bool:

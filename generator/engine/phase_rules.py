@@ -58,7 +58,7 @@ DEFAULT_PHASE_RULES = PhaseRules(
                         "trace-scalar-out"),
     trace_notation=cat.rules(
         "transpose-product", "transpose-sum", "transpose-transpose", "transpose-scalar",
-        "transpose-identity", "scalar-commute", "drop-zero"),
+        "transpose-identity", "transpose-ones", "scalar-commute", "drop-zero"),
     # a scalar holding dX that only the moves above bring beside matrices leaves the
     # trace here too (`tr(P tr(dX))`), and its coefficient goes back in
     to_trace_form=cat.rules("trace-transpose", "trace-untranspose", "trace-cyclic",
@@ -66,17 +66,18 @@ DEFAULT_PHASE_RULES = PhaseRules(
     collect=cat.rules("trace-collect", "collect-like-terms", "factor-common", "drop-zero"),
     normal=cat.rules(
         "transpose-product", "transpose-sum", "transpose-transpose", "transpose-scalar",
-        "transpose-identity", "transpose-inverse", "inverse-inverse", "reciprocal",
-        "identity-product", "drop-zero",
+        "transpose-identity", "transpose-ones", "transpose-inverse", "inverse-inverse",
+        "reciprocal", "identity-product", "drop-zero",
         "hadamard-sign", "scalar-commute"),
     tidy=cat.rules(
-        "transpose-symmetric", "cancel-inverse", "hadamard-cancel", "sigmoid-from-exp",
+        "transpose-symmetric", "cancel-inverse", "hadamard-cancel", "elementwise-at-zero",
+        "sigmoid-from-exp",
         "hadamard-expand", "expand-identity", "collect-like-terms", "factor-number",
         "factor-out", "factor-some", "product-to-power", "order-terms"),
     solve_expand=cat.rules("distribute", "collect-like-terms"),
     solve_transpose=cat.rules(
         "transpose-sum", "transpose-product", "transpose-transpose", "transpose-scalar",
-        "transpose-identity", "transpose-inverse"),
+        "transpose-identity", "transpose-ones", "transpose-inverse"),
     solve_scalars_first=cat.rules("scalar-commute", "identity-product"),
     solve_cancel=cat.rules("scalar-commute", "cancel-inverse", "identity-product",
                            "collect-like-terms"),

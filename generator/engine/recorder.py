@@ -44,6 +44,7 @@ def rewrite_first(expr: Expr, rules: tuple[Rule, ...], ctx: Context,
         for rule in rules:
             new = rule.apply(expr, ctx)
             if new is not None and new != expr:
+                new = ctx.keeping_shape(expr, new)
                 return rule, new, new, expr
     for i, child in enumerate(expr.children()):
         found = rewrite_first(child, rules, ctx, where, settled)
@@ -96,12 +97,15 @@ class Recorder:
                                  before, detail))
 
     def exhaust(self, lhs: Expr, expr: Expr, rules: Iterable[Rule],
-                where: Optional[Where] = None, detail: bool = False) -> Expr:
+                where: Optional[Where] = None, detail: bool = False,
+                settled: Optional[Settled] = None) -> Expr:
         """Apply the rules until none fits, recording each application; the result has
-        its scalar runs kept whole, as every rule sees its input (ctx.canonical)."""
+        its scalar runs kept whole, as every rule sees its input (ctx.canonical).
+        `settled`: kept by a caller that exhausts the same rules again (see
+        rewrite_first)."""
         rules = tuple(rules)
         expr = self.ctx.canonical(expr)
-        settled: Settled = {}
+        settled = {} if settled is None else settled
         while True:
             found = rewrite_first(expr, rules, self.ctx, where, settled)
             if found is None:
@@ -117,8 +121,10 @@ class Recorder:
         applications of `rules`: notation first, then one piece of algebra at a time."""
         normal, rules = tuple(normal), tuple(rules)
         settled: Settled = {}
+        settled_normal: Settled = {}   # the subterms in normal form, kept between rounds
         while True:
-            expr = self.exhaust(lhs, expr, normal, where, detail=detail)
+            expr = self.exhaust(lhs, expr, normal, where, detail=detail,
+                                settled=settled_normal)
             found = rewrite_first(expr, rules, self.ctx, where, settled)
             if found is None:
                 return expr

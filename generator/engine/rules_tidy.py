@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from generator.engine.context import Context
 from generator.engine.rule import Rule
-from generator.engine.rules_trace import factor_terms
+from generator.engine.rules_trace import collect_like_terms, factor_terms
+from fractions import Fraction
+
 from generator.math.expr import (
     ONE, Add, Elementwise, Expr, Hadamard, Identity, Inverse, Mul, Number, Power, add,
-    FORGOTTEN, factors_of, mul, node_memo, recall, remember, split_coefficient,
+    FORGOTTEN, factors_of, is_zero, mul, node_memo, recall, remember, split_coefficient,
 )
 
 
@@ -263,6 +265,22 @@ def _expand_node(node: Expr) -> Expr:
     return mul(Number(cl * cr), Hadamard(left, right))
 
 
+# f(0) of each elementwise function defined at 0 (log is not)
+AT_ZERO = {"exp": ONE, "sigmoid": Number(Fraction(1, 2))}
+
+
+def _elementwise_at_zero(node: Expr, ctx: Context):
+    """exp(b - b) = ones(n): an argument whose terms cancel is a zero of its shape, so
+    the function's value at 0 in every entry.  The number comes back and the rewrite
+    gives it the node's shape (Context.keeping_shape); the node itself keeps its
+    argument, as a zero has no shape (Elementwise.rebuild)."""
+    if not (isinstance(node, Elementwise) and node.func in AT_ZERO
+            and isinstance(node.arg, Add)):
+        return None
+    collected = collect_like_terms(node.arg, ctx)
+    return AT_ZERO[node.func] if collected is not None and is_zero(collected) else None
+
+
 def _expand_and_collect(node: Expr, ctx: Context):
     """Expand the Hadamard products over sums and collect: kept only when it is shorter,
     as when `(1 - y) .* s - y .* (1 - s)` becomes `s - y`."""
@@ -271,8 +289,7 @@ def _expand_and_collect(node: Expr, ctx: Context):
     expanded = node.map_bottom_up(_expand_node, node_memo(_EXPANDED))
     if expanded == node:
         return None
-    from generator.engine.rules_trace import _collect_like_terms
-    collected = _collect_like_terms(expanded, ctx) if isinstance(expanded, Add) else None
+    collected = collect_like_terms(expanded, ctx) if isinstance(expanded, Add) else None
     result = collected if collected is not None else expanded
     # Shorter than the sum with only its numbers distributed: `2 (A - B)` -> `2 A - 2 B`
     # saves a node but gains nothing, and factor-number writes it back (a loop).
@@ -302,6 +319,9 @@ RULES = (
     Rule("hadamard-cancel", "tidy", "cancel entry by entry",
          "(1 ./ u) .* u = ones(n)", "Cancel entry by entry",
          _hadamard_cancel),
+    Rule("elementwise-at-zero", "tidy", "a function at zero",
+         "exp(A - A) = ones(n, n); sigmoid(A - A) = 1/2 ones(n, n)",
+         "Every entry of the argument is 0", _elementwise_at_zero),
     Rule("sigmoid-from-exp", "tidy", "recognise the sigmoid",
          "exp(z) ./ (1 + exp(z)) = sigmoid(z)", "Recognise the sigmoid function",
          _sigmoid_from_exp),

@@ -6,7 +6,7 @@ from fractions import Fraction
 from generator.engine.context import Context, has_differential
 from generator.engine.rule import Rule
 from generator.math.expr import (
-    ONE, ZERO, Add, Expr, Hadamard, Identity, Inverse, Mul, Norm, Number, Power, Symbol,
+    ONE, ZERO, Add, Expr, Hadamard, Identity, Inverse, Mul, Norm, Number, Ones, Power, Symbol,
     Trace, Transpose, add, factors_of, is_zero, mul, node_memo, scalar_product,
     split_coefficient,
 )
@@ -184,6 +184,13 @@ def _transpose_identity(node: Expr, ctx: Context):
     return None
 
 
+def _transpose_ones(node: Expr, ctx: Context):
+    """ones(n, m)^T = ones(m, n); a vector's `ones(n)^T` is how a row of ones is written."""
+    if isinstance(node, Transpose) and isinstance(node.arg, Ones) and node.arg.cols != 1:
+        return Ones(node.arg.cols, node.arg.rows)
+    return None
+
+
 def _transpose_symmetric(node: Expr, ctx: Context):
     if (isinstance(node, Transpose) and isinstance(node.arg, Symbol)
             and ctx.has_property(node.arg.name, "symmetric")):
@@ -244,7 +251,7 @@ def _hadamard_sorted(node: Expr) -> Expr:
     return node
 
 
-def _collect_like_terms(node: Expr, ctx: Context):
+def collect_like_terms(node: Expr, ctx: Context):
     """2 A + 3 A = 5 A: terms equal up to a numeric coefficient are merged."""
     if not isinstance(node, Add):
         return None
@@ -350,6 +357,9 @@ RULES = (
          conditions=("a scalar",), minor=True),
     Rule("transpose-identity", "transpose", "transpose of the identity",
          "I_n^T = I_n", "The identity is its own transpose", _transpose_identity, minor=True),
+    Rule("transpose-ones", "transpose", "transpose of the ones",
+         "ones(n, n)^T = ones(n, n)", "The transpose of a matrix of ones is one",
+         _transpose_ones, minor=True),
     Rule("transpose-symmetric", "transpose", "symmetry",
          "A^T = A", "Use the symmetry of the matrix",
          _transpose_symmetric, conditions=("A symmetric",), because="since `{}` is symmetric"),
@@ -363,7 +373,7 @@ RULES = (
     Rule("distribute", "algebra", "expand the product",
          "A (B + C) D = A B D + A C D", "Expand the product over the sum", _distribute),
     Rule("collect-like-terms", "algebra", "collect like terms",
-         "a A + c A = (a + c) A", "Collect like terms", _collect_like_terms),
+         "a A + c A = (a + c) A", "Collect like terms", collect_like_terms),
     Rule("factor-common", "algebra", "factor out common factors",
          "A B C + A D C = A (B + D) C; A B + A = A (B + I)", "Factor out the common factors",
          _factor_common),

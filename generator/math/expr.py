@@ -28,13 +28,17 @@ class Expr:
         # Set before @dataclass runs, which then keeps it (an explicit __hash__): each
         # node hashes once.  The generated one hashes the whole subtree on every call,
         # and the engine and the checks look the same large subterms up again and again.
+        # Equality likewise: the generated one compares whole subtrees every time, and
+        # the checks look up, by equality, large trees that are equal but were built
+        # apart (each rewrite builds its line afresh).
         super().__init_subclass__(**kwargs)
         cls.__hash__ = _remembered_hash
+        cls.__eq__ = _remembered_equality
 
     def __getstate__(self):
-        """What a copy or a pickle holds: the fields, not the remembered hash (a string's
-        hash differs from one process to the next)."""
-        return {k: v for k, v in self.__dict__.items() if k != "_hash"}
+        """What a copy or a pickle holds: the fields, not what equality and hashing
+        remembered (a string's hash differs from one process to the next)."""
+        return {k: v for k, v in self.__dict__.items() if k not in _REMEMBERED}
 
     def children(self) -> tuple["Expr", ...]:
         return ()
@@ -119,6 +123,50 @@ def remember(store: dict, node: "Expr", value) -> None:
     node_memo(store)[id(node)] = (node, value)
 
 
+_REMEMBERED = ("_hash", "_equal_to")   # what a node learns of itself after it is built
+
+
+def _compared(cls: type) -> tuple[str, ...]:
+    names = _COMPARED.get(cls)
+    if names is None:
+        names = _COMPARED[cls] = tuple(f.name for f in fields(cls) if f.compare)
+    return names
+
+
+def _representative(node: Expr) -> Expr:
+    """The node this one was last found equal to, followed to its end; every node on
+    the way is pointed at the end (as in union-find), so the next walk is one step."""
+    end = node.__dict__.get("_equal_to", node)
+    if end is node:
+        return node
+    while (after := end.__dict__.get("_equal_to", end)) is not end:
+        end = after
+    while node is not end:
+        after = node.__dict__["_equal_to"]
+        object.__setattr__(node, "_equal_to", end)
+        node = after
+    return end
+
+
+def _remembered_equality(node: Expr, other: object):
+    """Structural equality (as @dataclass would decide it) that remembers: two distinct
+    nodes found equal are joined, so comparing them, or anything built on them, again
+    takes one step instead of a walk over both trees."""
+    if node is other:
+        return True
+    if type(other) is not type(node):
+        return NotImplemented
+    if node.__hash__() != other.__hash__():
+        return False
+    mine, theirs = _representative(node), _representative(other)
+    if mine is theirs:
+        return True
+    equal = all(getattr(mine, name) == getattr(theirs, name) for name in _compared(type(node)))
+    if equal:
+        object.__setattr__(theirs, "_equal_to", mine)
+    return equal
+
+
 def _remembered_hash(node: Expr) -> int:
     """The hash of the fields equality compares (as @dataclass would compute it),
     computed once per node."""
@@ -127,10 +175,7 @@ def _remembered_hash(node: Expr) -> int:
     except KeyError:
         pass
     cls = type(node)
-    names = _COMPARED.get(cls)
-    if names is None:
-        names = _COMPARED[cls] = tuple(f.name for f in fields(cls) if f.compare)
-    found = hash((cls.__name__, *(getattr(node, name) for name in names)))
+    found = hash((cls.__name__, *(getattr(node, name) for name in _compared(cls))))
     object.__setattr__(node, "_hash", found)
     return found
 
