@@ -24,6 +24,7 @@ sample in `make test`.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import random
 import signal
@@ -66,7 +67,7 @@ def matrix(rng: random.Random, depth: int, var: str) -> str:
         lambda: f"({m()} .* {m()})", lambda: f"{scalar(rng, depth - 1, var)} {m()}",
         lambda: f"({m()})^T", lambda: f"{rng.choice(['exp', 'sigmoid'])}({m()})",
         lambda: f"(A + {m()} {m()}^T + 3 I)^-1" if var == "X" else f"({m()} + 3 I)",
-        m,
+        lambda: f"diag({vector(rng, depth - 1, var)})", m,
     ])()
 
 
@@ -78,6 +79,7 @@ def vector(rng: random.Random, depth: int, var: str) -> str:
     return rng.choice([
         lambda: f"{matrix(rng, depth - 1, var)} {v()}", lambda: f"({v()} - b)",
         lambda: f"({v()} .* {v()})", lambda: f"{scalar(rng, depth - 1, var)} {v()}",
+        lambda: f"diag({matrix(rng, depth - 1, var)})",
     ])()
 
 
@@ -200,7 +202,8 @@ def grade(text: str, wrt: str, seed: int = 0) -> tuple[str, str]:
 def read_back(derivation):
     """The answer parsed back from its printed text and type-checked: the shape of the
     variable (or the number 0, a zero of any shape).  Raises TracetrickError."""
-    declared = {s.name: s for s in derivation.symbols.symbols}
+    # every shape as the derivation found it (an inferred one would be guessed afresh)
+    declared = {s.name: dataclasses.replace(s, declared=True) for s in derivation.symbols.symbols}
     back = infer_shapes(parse(str(derivation.gradient)), declared, None)
     wanted = shape_of(Symbol(derivation.problem.wrt), back.table)
     found = shape_of(back.exprs[0], back.table)

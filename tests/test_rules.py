@@ -66,6 +66,18 @@ CASES = [
     ("trace-untranspose", "tr(dX^T)", "tr(dX)"),
     ("transpose-identity", "I_n^T A", "I_n A"),
     ("transpose-ones", "ones(n, 3)^T A", "ones(3, n) A"),
+    ("transpose-diag", "diag(x)^T A", "diag(x) A"),
+    ("differential-diag", "d(diag(A X))", "diag(d(A X))"),
+    ("diag-linearity", "diag(A X - 2 B)", "diag(A X) - 2 diag(B)"),
+    ("diag-linearity", "diag(alpha A x)", "alpha diag(A x)"),
+    ("trace-diag", "tr(A diag(dx))", "tr(diag(A)^T dx)"),
+    ("trace-diag", "tr(alpha diag(dx))", "tr(alpha ones(n)^T dx)"),
+    ("trace-diag", "tr(x^T A diag(dX))", "tr(diag((x^T A)^T) dX)"),
+    ("diag-outer", "diag(A x b^T)", "A x .* b"),
+    ("diag-outer", "diag(A ones(n, n))", "A ones(n) .* ones(n)"),
+    ("diag-ones", "diag(ones(n)) A", "I_n A"),
+    ("hadamard-ones", "x .* ones(n)", "x"),
+    ("hadamard-ones", "ones(n, n)^T .* A", "A"),
     ("elementwise-at-zero", "x^T exp(b - b)", "x^T ones(n)"),
     ("elementwise-at-zero", "A .* sigmoid(X + A - X - A)", "A .* (1/2 ones(n, n))"),
     ("elementwise-at-zero", "alpha sigmoid(alpha - alpha)", "1/2 alpha"),
@@ -165,6 +177,10 @@ def test_rule_preserves_the_value(rule_id, before, after):
     ("trace-scalar-factor", "tr(A tr(dX))"),  # that is trace-scalar-out's
     ("transpose-scalar", "I_n^T"),            # that is transpose-identity's
     ("transpose-ones", "ones(n)^T x"),        # a row of ones is written so
+    ("transpose-diag", "diag(A)^T x"),        # a column, not a diagonal matrix
+    ("trace-diag", "tr(diag(x) A)"),          # the cyclic property comes first
+    ("diag-outer", "diag(A B)"),
+    ("hadamard-ones", "x^T .* ones(n)^T x"),
     ("elementwise-at-zero", "log(b - b + x)"),
     ("inverse-inverse", "2^-1"),              # that is reciprocal's
     ("scalar-as-trace", "tr(A X)"),

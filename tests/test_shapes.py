@@ -269,6 +269,13 @@ MISMATCHES = [
      "shape mismatch in `logdet(A)`: A is 2 x 3, but the log-determinant needs a square matrix"),
     ("tr(A^-1)", "A", ("A: n x m",),
      "shape mismatch in `A^-1`: A is n x m, but the inverse needs a square matrix"),
+    ("tr(diag(A))", "A", ("A: 2 x 3",),
+     "shape mismatch in `diag(A)`: A is 2 x 3, but diag takes a column vector (the diagonal "
+     "matrix with it on its diagonal) or a square matrix (the vector of its diagonal)"),
+    ("x^T diag(x^T) x", "x", (),
+     "shape mismatch in `diag(x^T)`: x^T is 1 x n, but diag takes a column vector (the "
+     "diagonal matrix with it on its diagonal) or a square matrix (the vector of its "
+     "diagonal)"),
     ("x^T A B x", "x", ("A: n x m", "B: n x n"),
      "shape mismatch in `x^T A B x`: x^T A is 1 x m but B is n x n "
      "(the columns of x^T A must equal the rows of B)"),

@@ -49,6 +49,7 @@ GOLDEN = [
     ("det(X)^2", r"(\det X)^{2}"),
     ("logdet(X)", r"\log\det X"),
     ("sum(X)", r"\operatorname{sum}\left(X\right)"),
+    ("diag(x)^T diag(A B)", r"\operatorname{diag}\left(x\right)^{T} \operatorname{diag}\left(A B\right)"),
     ("d(A X)", r"\mathrm{d}\left(A X\right)"),
     ("d(A X)^T", r"\mathrm{d}\left(A X\right)^{T}"),
     ("I + I_n + I_3", r"I + I_{n} + I_{3}"),

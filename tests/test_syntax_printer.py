@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.math.expr import (
-    ELEMENTWISE_FUNCTIONS, Det, Differential, Elementwise, Hadamard, Identity, Inverse,
+    ELEMENTWISE_FUNCTIONS, Det, Diag, Differential, Elementwise, Hadamard, Identity, Inverse,
     LogDet, Norm, Number, Power, SumEntries, Symbol, Trace, Transpose, add, mul, neg,
 )
 from generator.syntax.parser import parse
@@ -135,7 +135,8 @@ def _extend(children):
         several.map(lambda terms: add(*terms)),
         several.map(lambda factors: mul(*factors)),
         children.map(neg),
-        st.sampled_from([Transpose, Inverse, Trace, Det, LogDet, SumEntries, Differential])
+        st.sampled_from([Transpose, Inverse, Trace, Det, LogDet, SumEntries, Diag,
+                         Differential])
         .flatmap(children.map),
         st.builds(Power, children, st.sampled_from([2, 3, "k"])),
         st.builds(Norm, children, st.booleans()),

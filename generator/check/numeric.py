@@ -14,7 +14,7 @@ from typing import Callable, Mapping
 import numpy as np
 
 from generator.math.expr import (
-    Add, Det, Differential, Elementwise, Expr, Hadamard, Identity, Inverse, LogDet, Mul, Ones,
+    Add, Det, Diag, Differential, Elementwise, Expr, Hadamard, Identity, Inverse, LogDet, Mul, Ones,
     Norm, Number, Power, SumEntries, Symbol, Trace, Transpose,
 )
 from generator.math.index_nodes import (Entry, EntryMatrix, ExplicitMatrix, GradientOf,
@@ -105,6 +105,13 @@ def product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def _logabsdet(m: np.ndarray) -> np.ndarray:
     det = np.linalg.det(m)
     return as_matrix(np.log(det * np.sign(det.real)))
+
+
+def _diag(m: np.ndarray) -> np.ndarray:
+    """diag of a column (a scalar is its own 1 x 1 diagonal) or of a square matrix."""
+    if m.shape[1] == 1:
+        return np.diag(m[:, 0])
+    return np.diag(m).reshape(-1, 1).copy()
 
 
 def _inverse(m: np.ndarray) -> np.ndarray:
@@ -294,6 +301,7 @@ _VALUES: dict[type, Callable[[Evaluator, Expr], np.ndarray]] = {
     Det: lambda ev, e: as_matrix(np.linalg.det(ev(e.arg))),
     LogDet: lambda ev, e: _logabsdet(ev(e.arg)),
     SumEntries: lambda ev, e: as_matrix(np.sum(ev(e.arg))),
+    Diag: lambda ev, e: _diag(ev(e.arg)),
     Power: _power_of,
     Norm: _norm,
     Hadamard: _hadamard,

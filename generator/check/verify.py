@@ -23,8 +23,8 @@ from generator.caret import clip
 from generator.check import deadline
 from generator.errors import ShapeError, UncheckableError, VerificationError
 from generator.math.expr import (
-    ZERO, Add, Differential, Expr, Hadamard, Inverse, Mul, Quantity, SumEntries, Symbol, Trace,
-    Transpose,
+    ZERO, Add, Diag, Differential, Expr, Hadamard, Inverse, Mul, Quantity, SumEntries, Symbol,
+    Trace, Transpose,
 )
 from generator.check.numeric import (
     STEP, EvaluationError, Evaluator, Instance, UnluckyInstance, draw_instance, product,
@@ -102,7 +102,7 @@ def magnitude(e: Expr, ev: Evaluator, memo: dict[Expr, float] | None = None) -> 
         size = magnitude(e.arg, ev, memo) * np.sqrt(ev(e.arg).shape[0])
     elif isinstance(e, SumEntries):   # |sum A| <= sqrt(entries) |A|
         size = magnitude(e.arg, ev, memo) * np.sqrt(ev(e.arg).size)
-    elif isinstance(e, Transpose):
+    elif isinstance(e, (Transpose, Diag)):   # both keep (some of) the entries as they are
         size = magnitude(e.arg, ev, memo)
     elif isinstance(e, Differential) and not isinstance(e.arg, Symbol):
         # a named subexpression (R = A x - b) is as large as what it names
@@ -145,7 +145,7 @@ def _differential_magnitude(u: Expr, ev: Evaluator, memo: dict[Expr, float] | No
                    for i, f in enumerate(u.factors))
     if isinstance(u, Hadamard) and not u.divide:
         return d(u.left) * _largest(ev(u.right)) + _largest(ev(u.left)) * d(u.right)
-    if isinstance(u, Transpose):
+    if isinstance(u, (Transpose, Diag)):
         return d(u.arg)
     if isinstance(u, Trace):
         return d(u.arg) * np.sqrt(ev(u.arg).shape[0])

@@ -6,7 +6,9 @@ not use, nor use one it does not print.
 """
 from __future__ import annotations
 
-from generator.engine import rules_differential, rules_elementwise, rules_tidy, rules_trace
+from generator.engine import (
+    rules_diag, rules_differential, rules_elementwise, rules_tidy, rules_trace,
+)
 from generator.engine.rule import Rule
 
 
@@ -101,7 +103,8 @@ SOLVE_RULES = (
 )
 
 CATALOGUE: tuple[Rule, ...] = (
-    rules_trace.RULES + rules_differential.RULES + rules_elementwise.RULES + rules_tidy.RULES
+    rules_trace.RULES + rules_differential.RULES + rules_elementwise.RULES + rules_diag.RULES
+    + rules_tidy.RULES
     + (ABBREVIATE, SUBSTITUTE, THEOREM, EARLIER_RESULT, TRANSPOSED_VARIABLE, SYMMETRISE) + INDEX_RULES + SOLVE_RULES
 )
 

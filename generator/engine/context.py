@@ -44,6 +44,10 @@ class Context:
     def is_scalar(self, e: Expr) -> bool:
         return is_scalar(e, self.table)
 
+    def is_column(self, e: Expr) -> bool:
+        """A column vector (or a scalar): what `diag` makes a diagonal matrix of."""
+        return self.shape(e)[1] == 1
+
     def shape(self, e: Expr):
         return shape_of(e, self.table)
 

@@ -34,9 +34,11 @@ def rewrite_first(expr: Expr, rules: tuple[Rule, ...], ctx: Context,
 
     Returns (rule, whole expression after, the subterm produced, the subterm it
     replaced), or None.  A node may refuse a rewrite of its child (its `rebuild` gives
-    back the node itself: `Elementwise`); the search goes on past it.  `settled`, kept by a loop that applies the same rules in the same
-    context again and again, remembers the subterms where none fits (whether one does
-    depends on the subterm alone), so each step searches only what the last one changed.
+    back the node itself: `Elementwise`); the search goes on past it.  A rewrite keeps
+    the shape of what it rewrote (Context.keeping_shape).  `settled`, kept by a loop that
+    applies the same rules in the same context again and again, remembers the subterms
+    where none fits (whether one does depends on the subterm alone), so each step
+    searches only what the last one changed.
     """
     if settled is not None and recall(settled, expr) is not FORGOTTEN:
         return None

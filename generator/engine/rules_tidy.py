@@ -13,7 +13,8 @@ from generator.engine.rules_trace import collect_like_terms, factor_terms
 from fractions import Fraction
 
 from generator.math.expr import (
-    ONE, Add, Elementwise, Expr, Hadamard, Identity, Inverse, Mul, Number, Power, add,
+    ONE, Add, Elementwise, Expr, Hadamard, Identity, Inverse, Mul, Number, Ones, Power,
+    Transpose, add,
     FORGOTTEN, factors_of, is_zero, mul, node_memo, recall, remember, split_coefficient,
 )
 
@@ -265,6 +266,17 @@ def _expand_node(node: Expr) -> Expr:
     return mul(Number(cl * cr), Hadamard(left, right))
 
 
+def _times_ones(node: Expr, ctx: Context):
+    """A .* ones = ones .* A = A (of the same shape)."""
+    if not isinstance(node, Hadamard) or node.divide:
+        return None
+    for ones, other in ((node.left, node.right), (node.right, node.left)):
+        if (isinstance(ones, (Ones, Transpose)) and ctx.shape(ones) == ctx.shape(other)
+                and isinstance(ones.arg if isinstance(ones, Transpose) else ones, Ones)):
+            return other
+    return None
+
+
 # f(0) of each elementwise function defined at 0 (log is not)
 AT_ZERO = {"exp": ONE, "sigmoid": Number(Fraction(1, 2))}
 
@@ -319,6 +331,9 @@ RULES = (
     Rule("hadamard-cancel", "tidy", "cancel entry by entry",
          "(1 ./ u) .* u = ones(n)", "Cancel entry by entry",
          _hadamard_cancel),
+    Rule("hadamard-ones", "tidy", "times ones entry by entry",
+         "x .* ones(n) = x", "Multiplying entry by entry by ones changes nothing",
+         _times_ones, minor=True),
     Rule("elementwise-at-zero", "tidy", "a function at zero",
          "exp(A - A) = ones(n, n); sigmoid(A - A) = 1/2 ones(n, n)",
          "Every entry of the argument is 0", _elementwise_at_zero),

@@ -324,6 +324,14 @@ class Trace(_Unary):
 
 
 @dataclass(frozen=True)
+class Diag(_Unary):
+    """`diag(v)`, the diagonal matrix with the vector v on its diagonal, or `diag(X)`,
+    the vector of a square matrix's diagonal: which one, the argument's shape says."""
+
+    ABSORBS_ZERO: ClassVar[bool] = True
+
+
+@dataclass(frozen=True)
 class Det(_Unary):
     """`det(X)`, also written `|X|`."""
 

@@ -24,7 +24,7 @@ from typing import Callable, Iterable, Iterator, Optional
 from generator.math.dims import (FRESH_NAMES, GREEK, SCALAR, SQUARE_PROPERTIES,  # noqa: F401
                             IdentitySlot, Shape, Unifier, kind_of_name, scalar_hint, show_shape)
 from generator.errors import ShapeError
-from generator.math.expr import (Add, Det, Differential, Dim, Elementwise, Expr, Hadamard,
+from generator.math.expr import (Add, Det, Diag, Differential, Dim, Elementwise, Expr, Hadamard,
                                  Identity, Inverse, LogDet, Mul, Norm, Number, Ones, Power,
                                  Quantity, SumEntries, Symbol, Trace, Transpose, mul,
                                  FORGOTTEN, node_memo, recall, remember, scalar_product)
@@ -66,6 +66,18 @@ def _square(what: str, to_scalar: bool) -> Callable:
                      f"but {what} needs a square matrix", (arg,))
         return alg.scalar if to_scalar else s
     return rule
+
+
+def _diag(e: Diag, alg):
+    """diag(v) of a column vector is square; diag(X) of a square matrix is a column."""
+    s = alg.shape(e.arg)
+    if alg.is_one(s[1]):
+        return (s[0], s[0])
+    if alg.same(s[0], s[1]):
+        return (s[0], alg.scalar[1])
+    alg.fail(f"shape mismatch in `{e}`: {e.arg} is {alg.show(s)}, but diag takes a column "
+             f"vector (the diagonal matrix with it on its diagonal) or a square matrix (the "
+             f"vector of its diagonal)", (e.arg,))
 
 
 def _inverse(e: Inverse, alg):
@@ -175,7 +187,7 @@ RULES: dict[type, Callable] = {
     Inverse: _inverse, Power: _square("a matrix power", False),
     Trace: _square("the trace", True), Det: _square("the determinant", True),
     LogDet: _square("the log-determinant", True),
-    SumEntries: _scalar, Norm: _norm,
+    SumEntries: _scalar, Norm: _norm, Diag: _diag,
 }
 
 

@@ -14,7 +14,7 @@ from fractions import Fraction
 from typing import Callable
 
 from generator.math.expr import (
-    Add, Det, Differential, Elementwise, Expr, Hadamard, Identity, Inverse, LogDet, Mul, Ones,
+    Add, Det, Diag, Differential, Elementwise, Expr, Hadamard, Identity, Inverse, LogDet, Mul, Ones,
     Norm, Number, Power, Quantity, SumEntries, Symbol, Trace, Transpose, mul, split_coefficient,
 )
 from generator.syntax.latex_names import name_latex
@@ -182,6 +182,9 @@ class TraceTrickLatexPrinter:
     def _print_SumEntries(self, expr: SumEntries) -> str:
         return r"\operatorname{sum}" + self._argument(expr.arg)
 
+    def _print_Diag(self, expr: Diag) -> str:
+        return r"\operatorname{diag}" + self._argument(expr.arg)
+
     def _print_Elementwise(self, expr: Elementwise) -> str:
         return _ELEMENTWISE[expr.func] + self._argument(expr.arg)
 
@@ -260,6 +263,6 @@ def group(tex: str) -> str:
 _METHODS: dict[type, Callable[[TraceTrickLatexPrinter, Expr], str]] = {
     node: getattr(TraceTrickLatexPrinter, f"_print_{node.__name__}")
     for node in (Symbol, Quantity, Identity, Ones, Number, Add, Mul, Hadamard, Transpose,
-                 Inverse, Power, Trace, SumEntries, Elementwise, Det, LogDet, Differential,
+                 Inverse, Power, Trace, SumEntries, Diag, Elementwise, Det, LogDet, Differential,
                  Norm, Entry, Delta, IndexSum, Partial, GradientOf, ExplicitMatrix, EntryMatrix)
 }

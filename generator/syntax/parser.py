@@ -19,7 +19,7 @@ from typing import NamedTuple, Sequence
 
 from generator.errors import MathSyntaxError
 from generator.math.expr import (
-    Det, Differential, Elementwise, Expr, Hadamard, Identity, Inverse, LogDet, Norm, Ones,
+    Det, Diag, Differential, Elementwise, Expr, Hadamard, Identity, Inverse, LogDet, Norm, Ones,
     Number, Power, SumEntries, Symbol, Trace, Transpose, add, mul, neg,
 )
 from generator.syntax.lexer import Kind, Token, iter_tokens
@@ -31,7 +31,7 @@ from generator.syntax.names import (
 
 
 _ONE_ARGUMENT = {name: Trace for name in TRACE_NAMES} | {
-    "det": Det, "logdet": LogDet, "sum": SumEntries, "inv": Inverse,
+    "det": Det, "logdet": LogDet, "sum": SumEntries, "inv": Inverse, "diag": Diag,
 }
 _POSTFIX_TRANSPOSE = (Kind.PRIME, Kind.DOT_T, Kind.SUP_T)
 _BAD_EXPONENT = "after '^' write T, -1, -T, a whole number of at least 2, or a name such as k"

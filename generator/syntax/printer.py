@@ -17,7 +17,7 @@ from fractions import Fraction
 from functools import singledispatch
 
 from generator.math.expr import (
-    Add, Det, Differential, Elementwise, Expr, Hadamard, Identity, Inverse, LogDet, Mul, Ones,
+    Add, Det, Diag, Differential, Elementwise, Expr, Hadamard, Identity, Inverse, LogDet, Mul, Ones,
     Norm, Number, Power, Quantity, SumEntries, Symbol, Trace, Transpose, mul,
     register_text_printer, split_coefficient,
 )
@@ -26,7 +26,7 @@ from generator.math.index_nodes import (Delta, Entry, EntryMatrix, ExplicitMatri
 from generator.syntax.limits import MAX_DEPTH, room_for_nesting
 from generator.syntax.names import differential_target
 
-_FUNCTION_NAME = {Trace: "tr", Det: "det", LogDet: "logdet", SumEntries: "sum"}
+_FUNCTION_NAME = {Trace: "tr", Det: "det", LogDet: "logdet", SumEntries: "sum", Diag: "diag"}
 
 
 def to_text(expr: Expr) -> str:
@@ -162,6 +162,7 @@ def is_atom(expr: Expr) -> bool:
 @_text.register(Det)
 @_text.register(LogDet)
 @_text.register(SumEntries)
+@_text.register(Diag)
 def _(expr: Expr) -> str:
     return f"{_FUNCTION_NAME[type(expr)]}({_text(expr.arg)})"
 

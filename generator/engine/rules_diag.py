@@ -1,0 +1,116 @@
+"""diag: the diagonal matrix of a vector, and the vector of a square matrix's diagonal.
+
+Both are linear, so d passes through (`d(diag(x)) = diag(dx)`), and a differential
+inside one leaves the trace by `tr(A diag(x)) = diag(A)^T x` (a vector's diagonal
+matrix) or `u^T diag(X) = tr(diag(u) X)` (a matrix's diagonal): the trace form the
+theorem reads.  Which diag a node is, its argument's shape says (Context.is_column).
+"""
+from __future__ import annotations
+
+from generator.engine.context import Context, has_differential
+from generator.engine.rule import Rule
+from generator.math.expr import (
+    Add, Diag, Differential, Expr, Hadamard, Identity, Mul, Ones, Trace, Transpose, add, d,
+    mul,
+)
+
+
+def _differential(node: Expr, ctx: Context):
+    """d(diag(A)) = diag(dA)."""
+    if isinstance(node, Differential) and isinstance(node.arg, Diag):
+        return Diag(d(node.arg.arg))
+    return None
+
+
+def _linear(node: Expr, ctx: Context):
+    """diag(A + c B) = diag(A) + c diag(B): over the terms, the scalars of each in front."""
+    if not isinstance(node, Diag):
+        return None
+    terms = node.arg.terms if isinstance(node.arg, Add) else (node.arg,)
+    split = add(*(_scalars_out(t, ctx) for t in terms))
+    return None if split == node else split
+
+
+def _scalars_out(term: Expr, ctx: Context) -> Expr:
+    """diag(c A) = c diag(A) for the scalar factors c (without a differential)."""
+    factors = term.factors if isinstance(term, Mul) else (term,)
+    is_s = [ctx.is_scalar(f) and not has_differential(f) for f in factors]
+    if all(is_s):
+        return Diag(term)
+    return mul(*(f for f, s in zip(factors, is_s) if s),
+               Diag(mul(*(f for f, s in zip(factors, is_s) if not s))))
+
+
+def _transpose(node: Expr, ctx: Context):
+    """diag(x)^T = diag(x): a diagonal matrix is symmetric (not so the column diag(X))."""
+    if (isinstance(node, Transpose) and isinstance(node.arg, Diag)
+            and ctx.is_column(node.arg.arg)):
+        return node.arg
+    return None
+
+
+def _out_of_trace(node: Expr, ctx: Context):
+    """tr(A diag(dx)) = tr(diag(A)^T dx);  tr(u^T diag(dX)) = tr(diag(u) dX): the diag
+    holding the differential is the last factor (the cyclic property put it there)."""
+    if not isinstance(node, Trace):
+        return None
+    factors = node.arg.factors if isinstance(node.arg, Mul) else (node.arg,)
+    last = factors[-1]
+    if not (isinstance(last, Diag) and has_differential(last)):
+        return None
+    scalars = [f for f in factors[:-1] if ctx.is_scalar(f) and not has_differential(f)]
+    before = [f for f in factors[:-1] if not (ctx.is_scalar(f) and not has_differential(f))]
+    if any(has_differential(f) for f in before):
+        return None
+    inner = last.arg
+    if ctx.is_column(inner):
+        rows = ctx.shape(inner)[0]
+        weights = Diag(mul(*before)) if before else Ones(rows)
+        return Trace(mul(*scalars, Transpose(weights), inner))
+    if not before:
+        return None
+    return Trace(mul(*scalars, Diag(Transpose(mul(*before))), inner))
+
+
+def _of_outer_product(node: Expr, ctx: Context):
+    """diag(u v^T) = u .* v: the diagonal of an outer product of two columns (a matrix
+    of ones is one: ones(m, n) = ones(m) ones(n)^T)."""
+    if not (isinstance(node, Diag) and isinstance(node.arg, Mul)) or ctx.is_column(node.arg):
+        return None
+    factors = [g for f in node.arg.factors for g in (
+        (Ones(f.rows), Transpose(Ones(f.cols))) if isinstance(f, Ones) and f.cols != 1
+        else (f,))]
+    for k in range(1, len(factors)):
+        left, right = mul(*factors[:k]), mul(*factors[k:])
+        if ctx.is_column(left) and not ctx.is_scalar(left) and ctx.shape(right)[0] == 1:
+            return Hadamard(left, right.arg if isinstance(right, Transpose) else Transpose(right))
+    return None
+
+
+def _of_ones(node: Expr, ctx: Context):
+    """diag(ones(n)) = I_n."""
+    if isinstance(node, Diag) and isinstance(node.arg, Ones) and node.arg.cols == 1:
+        return Identity(node.arg.rows)
+    return None
+
+
+RULES = (
+    Rule("differential-diag", "differential", "d of a diag",
+         "d(diag(x)) = diag(dx); d(diag(X)) = diag(dX)",
+         "diag is linear, so d and diag can be swapped", _differential),
+    Rule("diag-linearity", "trace", "linearity of diag",
+         "diag(x + c y) = diag(x) + c diag(y); diag(A + c B) = diag(A) + c diag(B)",
+         "diag is linear", _linear, conditions=("c scalar",)),
+    Rule("transpose-diag", "transpose", "a diagonal matrix is symmetric",
+         "diag(x)^T = diag(x)", "A diagonal matrix is its own transpose", _transpose,
+         minor=True),
+    Rule("trace-diag", "trace", "the differential out of diag",
+         "tr(A diag(x)) = tr(diag(A)^T x); tr(x^T diag(X)) = tr(diag(x) X)",
+         "Move the differential out of diag", _out_of_trace),
+    Rule("diag-outer", "tidy", "diagonal of an outer product",
+         "diag(x y^T) = x .* y", "The diagonal of an outer product is the entrywise product",
+         _of_outer_product),
+    Rule("diag-ones", "tidy", "diagonal matrix of ones",
+         "diag(ones(n)) = I_n", "The diagonal matrix of ones is the identity", _of_ones,
+         minor=True),
+)
