@@ -11,6 +11,7 @@ from dataclasses import replace
 from generator.derivation import Derivation, Verification
 from generator.engine.context import Context
 from generator.engine.earlier import EarlierResult
+from generator.engine.jacobian import derive_jacobian
 from generator.engine.differential import (
     GradientResult, derive_gradient, symmetrise, transpose_variable,
 )
@@ -46,8 +47,10 @@ def derive(problem: Problem, earlier: tuple[Derivation, ...] = (), *,
 
 def _derive(problem: Problem, earlier: tuple[Derivation, ...], verify: bool,
             phases: PhaseRules) -> Derivation:
-    ctx = Context.of_problem(problem.symbols, problem.wrt)
+    ctx = Context.of_problem(problem.symbols, problem.wrt, problem.kind)
     rec = Recorder(ctx, phases)
+    if problem.kind == "jacobian":
+        return _derive_jacobian(problem, rec, verify)
     try:
         if problem.method == "elementwise":
             result = _elementwise(problem, rec)
@@ -89,12 +92,36 @@ def _derive(problem: Problem, earlier: tuple[Derivation, ...], verify: bool,
     )
 
 
+def _derive_jacobian(problem: Problem, rec: Recorder, verify: bool) -> Derivation:
+    """A vector objective: df brought to J dx (contract 5.2), every line checked."""
+    result = derive_jacobian(problem.objective, rec.ctx, rec)
+    claim = Claim(problem.objective, problem.wrt, rec.ctx.table, {}, tuple(rec.steps),
+                  result.jacobian, None, rec.ctx.names, "jacobian")
+    verification = verify_claim(claim) if verify else Verification(0, 0.0, 0)
+    _check_expected(problem, "expect", problem.expect, result.jacobian, rec.ctx)
+    return Derivation(
+        problem=problem, records=tuple(rec.records),
+        gradient=readable(result.jacobian, rec.ctx.table), verification=verification,
+        notes=(jacobian_layout(problem, rec.ctx.names),), symbols=rec.ctx.table,
+        names=rec.ctx.names,
+        differential=readable(result.differential, rec.ctx.table))
+
+
+def jacobian_layout(problem: Problem, names) -> str:
+    """What a sheet with a Jacobian says of its layout (contract 5.2)."""
+    f, J, x = names.objective, names.gradient, problem.wrt
+    return (f"`{J}` is in numerator layout: its entry (i, j) is the derivative of the i-th "
+            f"entry of `{f}` with respect to the j-th entry of `{x}`, a row per entry of "
+            f"`{f}`. A gradient is in denominator layout, the shape of the variable: the "
+            f"transpose of a scalar's one-row Jacobian.")
+
+
 def cites_earlier(problem: Problem, earlier: tuple[Derivation, ...]) -> bool:
     """Whether `derive(problem, earlier)` would use an earlier result: the trace form
     only, no derivation (so a parallel build re-derives just these problems)."""
     from generator.engine.differential import trace_form_of
     from generator.engine.earlier import find_use
-    if problem.method != "differential" or not earlier:
+    if problem.method != "differential" or problem.kind != "gradient" or not earlier:
         return False
     ctx = Context.of_problem(problem.symbols, problem.wrt)
     expr, ctx = trace_form_of(problem.objective, ctx)
@@ -106,7 +133,7 @@ def _results(earlier: tuple[Derivation, ...]) -> tuple[EarlierResult, ...]:
     results = []
     for d in earlier:
         p = d.problem
-        if p.number is None or p.wrt_transposed or p.symmetric_gradient:
+        if p.number is None or p.wrt_transposed or p.symmetric_gradient or p.kind != "gradient":
             continue
         constants = tuple(s.name for s in p.symbols.symbols
                           if s.name != p.wrt and len(s.shape) == 2)

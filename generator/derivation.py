@@ -28,13 +28,20 @@ class Derivation:
 
     problem: Problem
     records: tuple[Record, ...]
-    gradient: Expr
+    gradient: Expr                      # the derivative: the gradient, or the Jacobian
     verification: Verification
     solution: Expr | None = None
     conditions: tuple[Condition, ...] = ()  # what the solution assumes
     notes: tuple[str, ...] = ()         # conventions stated on the sheet
     symbols: SymbolTable | None = None  # the problem's symbols and the names it introduced (R)
     names: EngineNames = DEFAULT_NAMES  # what the sheet calls the objective (L) and G
+    # a Jacobian's (problem.kind): df in the form J dx, in the variable's differential
+    differential: Expr | None = None
+
+    @property
+    def kind(self) -> str:
+        """What was derived (generator.problem.model.KINDS)."""
+        return self.problem.kind
 
     @property
     def steps(self) -> tuple[Step, ...]:

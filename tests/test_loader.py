@@ -192,8 +192,10 @@ ERRORS = [
      "is one"),
     ("not-scalar.yaml", "title: T\nsymbols:\n  A: {shape: [n, n]}\n  X: {shape: [n, m]}\n"
                         "objective: A X\nwrt: X\n",
-     "5: objective: the objective must be a scalar, but `A X` is n x m (take a trace, a norm "
-     "or a quadratic form such as `x^T A x`)"),
+     "5: objective: the objective `A X` is n x m and matrix-valued: tracetrick derives the "
+     "gradient of a scalar (take a trace, a norm or a quadratic form such as `x^T A x`) and "
+     "the Jacobian of a vector function of a vector; the Jacobian of a matrix-valued function "
+     "or with respect to a matrix (its vec form) is not derived yet"),
     ("unsized.yaml", "title: T\nobjective: tr(X) + tr(I)\nwrt: X\n",
      "2: objective: the size of the identity in `tr(I)` is not known: nothing around it "
      "fixes it; write it with its size, e.g. `I_n` or `I_3`"),
@@ -450,5 +452,5 @@ def test_problem_from_text_passes_math_and_shape_errors_through():
     with pytest.raises(MathSyntaxError) as err:
         problem_from_text("tr(X ++ A)", "X")
     assert err.value.column == 7
-    with pytest.raises(ShapeError, match="the objective must be a scalar"):
+    with pytest.raises(ShapeError, match="the objective `A X` is .* and matrix-valued"):
         problem_from_text("A X", "X")

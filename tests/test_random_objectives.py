@@ -83,3 +83,10 @@ def test_a_function_of_an_argument_that_cancels_is_its_value_at_zero():
                               ("tr(exp(X - X) A X)", "X", "A^T ones(n, n)")):
         assert str(derive_text(text, wrt, lets).gradient) == answer
         assert grade(text, wrt) == ("ok", "")
+
+
+def test_a_constant_computed_through_an_inverse_has_a_zero_gradient():
+    """X^-1 X b is b: the objective is constant in X and its gradient 0, though the
+    complex step finds 2e-8 in the rounding of a value of 3e7 (graded wrong before)."""
+    text = "||((norm(A x)^2 2 x - b) .* (norm(A b)^2 X^-1 X b - b)) - b||^2"
+    assert grade(text, "X") == ("ok", "")

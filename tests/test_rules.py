@@ -77,6 +77,18 @@ CASES = [
     ("diag-outer", "diag(A ones(n, n))", "A ones(n) .* ones(n)"),
     ("diag-ones", "diag(ones(n)) A", "I_n A"),
     ("hadamard-ones", "x .* ones(n)", "x"),
+    ("diag-product", "A diag(x) diag(b) x", "A diag(x .* b) x"),
+    ("diag-sum", "A + diag(x) - 2 diag(b)", "diag(x - 2 b) + A"),
+    ("scalar-flip", "x^T A (dx^T b)", "x^T A (b^T dx)"),
+    ("scalar-flip", "dx^T A x", "x^T A^T dx"),
+    ("differential-last", "dx (x^T b)", "(x^T b) dx"),
+    ("differential-last", "(b^T dx) x", "x (b^T dx)"),
+    ("differential-last", "A x (dx^T b)", "A x b^T dx"),
+    ("hadamard-as-diag", "b .* A dx", "diag(b) A dx"),
+    ("hadamard-as-diag", "dx .* exp(x)", "diag(exp(x)) dx"),
+    ("diag-swap", "A diag(dx) b", "A diag(b) dx"),
+    ("trace-of-scalar", "tr(b^T dx) x", "(b^T dx) x"),
+    ("sum-as-product", "x sum(A dx)", "x (ones(n)^T A dx)"),
     ("hadamard-ones", "ones(n, n)^T .* A", "A"),
     ("elementwise-at-zero", "x^T exp(b - b)", "x^T ones(n)"),
     ("elementwise-at-zero", "A .* sigmoid(X + A - X - A)", "A .* (1/2 ones(n, n))"),
@@ -180,7 +192,13 @@ def test_rule_preserves_the_value(rule_id, before, after):
     ("transpose-diag", "diag(A)^T x"),        # a column, not a diagonal matrix
     ("trace-diag", "tr(diag(x) A)"),          # the cyclic property comes first
     ("diag-outer", "diag(A B)"),
+    ("diag-product", "diag(x) A diag(b)"),
+    ("diag-sum", "diag(x) + A"),
     ("hadamard-ones", "x^T .* ones(n)^T x"),
+    ("scalar-flip", "b^T dx"),                 # it ends with the differential already
+    ("differential-last", "A dx"),
+    ("hadamard-as-diag", "dX .* A"),           # matrices: not a diagonal matrix times one
+    ("sum-as-product", "sum(dX)"),
     ("elementwise-at-zero", "log(b - b + x)"),
     ("inverse-inverse", "2^-1"),              # that is reciprocal's
     ("scalar-as-trace", "tr(A X)"),

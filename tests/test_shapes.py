@@ -18,7 +18,7 @@ from generator.math.expr import (Add, Det, Differential, Elementwise, Hadamard, 
                             LogDet, Mul, Norm, Number, Power, SumEntries, Symbol, Trace,
                             Transpose)
 from generator.problem.letspec import parse_let
-from generator.math.shapes import (check_scalar_objective, infer_shapes, infer_symbols, is_scalar,
+from generator.math.shapes import (objective_kind, infer_shapes, infer_symbols, is_scalar,
                               kind_of_name, shape_of)
 from generator.syntax.parser import parse
 
@@ -373,12 +373,19 @@ def test_shape_of_is_linear_in_the_size_of_the_expression():
     assert time.perf_counter() - start < 2.0
 
 
-def test_a_non_scalar_objective_is_an_error():
+def test_a_scalar_objective_has_a_gradient_and_a_vector_one_a_jacobian():
     table = infer("tr(X^T A X)", "X", "A: n x n", "X: n x m")
     with pytest.raises(ShapeError) as err:
-        check_scalar_objective(parse("A X"), table)
-    assert str(err.value).startswith("the objective must be a scalar, but `A X` is n x m")
-    check_scalar_objective(parse("tr(X^T A X)"), table)
+        objective_kind(parse("A X"), table, "X")
+    assert str(err.value).startswith("the objective `A X` is n x m and matrix-valued: ")
+    assert objective_kind(parse("tr(X^T A X)"), table, "X") == "gradient"
+    table = infer("A x", "x", "A: m x n")
+    assert objective_kind(parse("A x"), table, "x") == "jacobian"
+    with pytest.raises(ShapeError, match="a row vector"):
+        objective_kind(parse("x^T A^T"), table, "x")
+    table = infer("X b", "X", "X: n x m")
+    with pytest.raises(ShapeError, match="a function of the matrix X"):
+        objective_kind(parse("X b"), table, "X")
 
 
 @pytest.mark.parametrize("objective", ["tr(I) + tr(X)", "tr(X) tr(I)", "tr(tr(X) I)", "det(2 I) tr(X)",
@@ -392,16 +399,16 @@ def test_a_trace_or_determinant_of_an_identity_of_unknown_size_is_an_error(objec
                                        "tr(A (X + I))", "logdet(X + I)", "det(I X)"])
 def test_an_identity_sized_by_its_neighbours_is_fine(objective):
     inferred = infer_shapes(parse(objective), {}, "X")
-    check_scalar_objective(inferred.exprs[0], inferred.table)
+    assert objective_kind(inferred.exprs[0], inferred.table, "X") == "gradient"
     assert all(isinstance(i.size, (str, int)) for i in _identities(inferred.exprs[0]))
 
 
 def test_a_lower_case_constant_term_is_a_vector_and_the_error_says_so():
     objective = parse("x^T A x + b^T x + c")
     table = infer_symbols(objective, {}, "x")
-    pattern = r"is m x 1.*c was inferred to be a column vector.*`c: \{shape: \[\]\}`"
+    pattern = r"is m x 1 only because c.*inferred to be a column vector.*`c: \{shape: \[\]\}`"
     with pytest.raises(ShapeError, match=pattern):
-        check_scalar_objective(objective, table)
+        objective_kind(objective, table, "x")
 
 
 # ----- a property: whatever inference accepts, numpy can compute ---------------------------------

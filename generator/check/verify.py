@@ -65,9 +65,10 @@ class Claim:
     table: SymbolTable          # with the named subexpressions (R) added
     definitions: Mapping[str, Expr]
     steps: tuple[Step, ...]
-    gradient: Expr
+    gradient: Expr              # the derivative: the gradient, or the Jacobian (`kind`)
     solution: Expr | None = None
-    names: EngineNames = DEFAULT_NAMES   # the engine's L and G in these lines
+    names: EngineNames = DEFAULT_NAMES   # the engine's L and G (f and J) in these lines
+    kind: str = "gradient"      # generator.problem.model.KINDS
 
 
 def relative_error(a: np.ndarray, b: np.ndarray) -> float:
@@ -207,8 +208,11 @@ class _Trial:
             # `G^T = 0` (dL = 0) is a 1 x 1 zero: a product with E as the evaluator forms it
             return scaled_error(np.trace(product(self.base(rhs), self.inst.direction)),
                                 self.dL, scale)
-        if lhs == G:
-            return scaled_error(np.sum(self.base(rhs) * self.inst.direction), self.dL, scale)
+        if lhs == G:   # the theorem: dL = tr(G^T dX), or df = J dx
+            applied = (product(self.base(rhs), self.inst.direction)
+                       if self.claim.kind == "jacobian"
+                       else np.sum(self.base(rhs) * self.inst.direction))
+            return scaled_error(applied, self.dL, scale)
         return scaled_error(self.base(lhs), self.base(rhs), scale)
 
     def quantity(self, lhs: Expr) -> Expr:
@@ -266,8 +270,9 @@ def _errors_of_trial(claim: Claim, trial: "_Trial") -> list[tuple[Said, float]]:
             f"relative error of {e:.2g}. This is a bug in tracetrick: the sheet was not "
             f"written."), err))
     identify = Step("identify-gradient", "", claim.names.gradient, claim.gradient)
-    errors.append((lambda e: (f"the gradient {claim.gradient} fails the finite-difference "
-                              f"check (relative error {e:.2g}); this is a bug in tracetrick"),
+    errors.append((lambda e: (f"the {claim.kind} {claim.gradient} fails the "
+                              f"finite-difference check (relative error {e:.2g}); this is a "
+                              f"bug in tracetrick"),
                    trial.error(identify, floors.get(claim.names.d_objective, 0.0))))
     if claim.solution is not None:
         errors.append((lambda e: (f"the solution {claim.solution} does not make the gradient "

@@ -7,7 +7,7 @@ not use, nor use one it does not print.
 from __future__ import annotations
 
 from generator.engine import (
-    rules_diag, rules_differential, rules_elementwise, rules_tidy, rules_trace,
+    rules_diag, rules_differential, rules_elementwise, rules_linear, rules_tidy, rules_trace,
 )
 from generator.engine.rule import Rule
 
@@ -37,6 +37,12 @@ THEOREM = law(
     "identify-gradient", "theorem", "identify G",
     r"\text{If } \mathrm{d}L = \operatorname{tr}(G^{T}\mathrm{d}X) \text{ then } \nabla_X L = G",
     "Identify G: if dL = tr(G^T dX) then grad_X L = G")
+
+JACOBIAN_THEOREM = law(
+    "identify-jacobian", "theorem", "identify J",
+    r"\text{If } \mathrm{d}f = J\,\mathrm{d}x \text{ then } \frac{\partial f}{\partial x} = J,"
+    r"\ J_{ij} = \frac{\partial f_i}{\partial x_j}",
+    "Identify J: if df = J dx then J is the Jacobian (its entry (i, j) is df_i/dx_j)")
 
 ABBREVIATE = procedure(
     "introduce-name", "trace", "name a repeated subexpression",
@@ -104,8 +110,8 @@ SOLVE_RULES = (
 
 CATALOGUE: tuple[Rule, ...] = (
     rules_trace.RULES + rules_differential.RULES + rules_elementwise.RULES + rules_diag.RULES
-    + rules_tidy.RULES
-    + (ABBREVIATE, SUBSTITUTE, THEOREM, EARLIER_RESULT, TRANSPOSED_VARIABLE, SYMMETRISE) + INDEX_RULES + SOLVE_RULES
+    + rules_linear.RULES + rules_tidy.RULES
+    + (ABBREVIATE, SUBSTITUTE, THEOREM, JACOBIAN_THEOREM, EARLIER_RESULT, TRANSPOSED_VARIABLE, SYMMETRISE) + INDEX_RULES + SOLVE_RULES
 )
 
 BY_ID: dict[str, Rule] = {rule.id: rule for rule in CATALOGUE}

@@ -28,9 +28,10 @@ class Context:
     names: EngineNames = DEFAULT_NAMES
 
     @classmethod
-    def of_problem(cls, table: SymbolTable, wrt: str) -> "Context":
-        """The context a derivation starts from: only `wrt` varies."""
-        return cls(table, wrt, frozenset({wrt}), engine_names(table.names()))
+    def of_problem(cls, table: SymbolTable, wrt: str, kind: str = "gradient") -> "Context":
+        """The context a derivation starts from: only `wrt` varies; the engine's names
+        are those of the derivative asked for (`kind`)."""
+        return cls(table, wrt, frozenset({wrt}), engine_names(table.names(), kind))
 
     def with_variable(self, info: SymbolInfo) -> "Context":
         """A named subexpression (`R = A x - b`) added as a symbol that varies."""

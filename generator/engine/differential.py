@@ -48,7 +48,7 @@ def derive_gradient(objective: Expr, ctx: Context, rec: Recorder | None = None,
     rec = rec or Recorder(ctx)
     expr, definitions = _trace_form(rec, objective)
     use = find_use(expr, earlier, rec.ctx) if earlier else None
-    dexpr = _by_earlier_result(rec, expr, use) if use else _take_differential(rec, expr)
+    dexpr = _by_earlier_result(rec, expr, use) if use else take_differential(rec, expr)
     dexpr = _to_trace_form(rec, _linearity(rec, dexpr))
     if definitions:
         for name, meaning in definitions:
@@ -117,7 +117,8 @@ def _wrap_terms_in_trace(rec: Recorder, lhs: Expr, expr: Expr) -> Expr:
 
 # ----- phase 2 ------------------------------------------------------------------------
 
-def _take_differential(rec: Recorder, expr: Expr) -> Expr:
+def take_differential(rec: Recorder, expr: Expr) -> Expr:
+    """Phase 2: d of the objective, d pushed inwards until it stands on the variable."""
     DL = rec.ctx.names.d_objective
     rec.phase("differential")
     rec.state(DL, d(expr))
@@ -170,16 +171,24 @@ def _sum_holds_differential(node: Expr) -> bool:
 
 def _linearity(rec: Recorder, expr: Expr) -> Expr:
     DL = rec.ctx.names.d_objective
+    return _wrap_terms_in_trace(rec, DL, expand_linear(rec, expr))
+
+
+def expand_linear(rec: Recorder, expr: Expr, to_traces: bool = True) -> Expr:
+    """Phase 3: split with linearity, expanding only the sums that hold the differential;
+    `to_traces`: sums of entries and Hadamard products become traces (a scalar's dL)."""
+    DL = rec.ctx.names.d_objective
     rec.phase("linearity")
     rec.state(DL, expr)
     while True:
         before = expr
         expr = rec.exhaust(DL, expr, rec.phases.linearity)
         expr = rec.exhaust(DL, expr, rec.phases.expand, where=_sum_holds_differential)
-        expr = rec.exhaust(DL, expr, rec.phases.to_traces, where=has_differential)
+        if to_traces:
+            expr = rec.exhaust(DL, expr, rec.phases.to_traces, where=has_differential)
         if expr == before:
             break
-    return _wrap_terms_in_trace(rec, DL, expr)
+    return expr
 
 
 def _to_trace_form(rec: Recorder, expr: Expr) -> Expr:

@@ -17,6 +17,9 @@ from generator.math.expr import Differential, Quantity
 
 OBJECTIVE_NAMES = ("L", "f", "J", "E")
 GRADIENT_NAMES = ("G", "H", "M", "N")
+# a vector function and its Jacobian (contract 5.2): f and J, as textbooks write them
+FUNCTION_NAMES = ("f", "g", "h", "F")
+JACOBIAN_NAMES = ("J", "M", "N", "K")
 RESIDUAL_NAMES = ("R", "S", "Q", "U", "V", "W", "Z")
 
 
@@ -44,11 +47,13 @@ class EngineNames:
         return frozenset((self.objective.name, self.gradient.name))
 
 
-def engine_names(taken: Iterable[str] = ()) -> EngineNames:
-    """Names for the engine's quantities that differ from every name in `taken`."""
+def engine_names(taken: Iterable[str] = (), kind: str = "gradient") -> EngineNames:
+    """Names for the engine's quantities that differ from every name in `taken`: L and G
+    for a gradient, f and J for a Jacobian (`kind`, generator.problem.model.KINDS)."""
     taken = frozenset(taken)
-    objective = fresh_name(OBJECTIVE_NAMES, taken)
-    gradient = fresh_name(GRADIENT_NAMES, taken | {objective})
+    jacobian = kind == "jacobian"
+    objective = fresh_name(FUNCTION_NAMES if jacobian else OBJECTIVE_NAMES, taken)
+    gradient = fresh_name(JACOBIAN_NAMES if jacobian else GRADIENT_NAMES, taken | {objective})
     return EngineNames(Quantity("objective", objective), Quantity("gradient", gradient))
 
 

@@ -29,6 +29,8 @@ class PhaseRules:
     trace_notation: tuple[Rule, ...]
     to_trace_form: tuple[Rule, ...]
     collect: tuple[Rule, ...]
+    # the Jacobian's phase: every term of df to `M dx`, its notation kept normal
+    linear_form: tuple[Rule, ...]
     # phase 5 and every tidy pass: notation kept normal (`normal`, to exhaustion)
     # between single pieces of algebra (`tidy`), so that no rule sees `S^-T I_n N`
     # where a teacher sees `N S^-T`
@@ -65,6 +67,8 @@ DEFAULT_PHASE_RULES = PhaseRules(
                             "trace-hadamard", "trace-diag", "trace-scalar-out",
                             "trace-scalar-factor"),
     collect=cat.rules("trace-collect", "collect-like-terms", "factor-common", "drop-zero"),
+    linear_form=cat.rules("hadamard-rearrange", "scalar-flip", "differential-last",
+                          "hadamard-as-diag", "diag-swap", "trace-of-scalar", "sum-as-product"),
     normal=cat.rules(
         "transpose-product", "transpose-sum", "transpose-transpose", "transpose-scalar",
         "transpose-identity", "transpose-ones", "transpose-diag", "transpose-inverse",
@@ -73,8 +77,9 @@ DEFAULT_PHASE_RULES = PhaseRules(
     tidy=cat.rules(
         "transpose-symmetric", "cancel-inverse", "hadamard-cancel", "elementwise-at-zero",
         "sigmoid-from-exp", "diag-outer", "hadamard-ones", "diag-ones",
-        "hadamard-expand", "expand-identity", "collect-like-terms", "factor-number",
-        "factor-out", "factor-some", "product-to-power", "order-terms"),
+        "hadamard-expand", "expand-identity", "collect-like-terms", "diag-product",
+        "diag-sum", "factor-number", "factor-out", "factor-some", "product-to-power",
+        "order-terms"),
     solve_expand=cat.rules("distribute", "collect-like-terms"),
     solve_transpose=cat.rules(
         "transpose-sum", "transpose-product", "transpose-transpose", "transpose-scalar",

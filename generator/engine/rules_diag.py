@@ -10,8 +10,8 @@ from __future__ import annotations
 from generator.engine.context import Context, has_differential
 from generator.engine.rule import Rule
 from generator.math.expr import (
-    Add, Diag, Differential, Expr, Hadamard, Identity, Mul, Ones, Trace, Transpose, add, d,
-    mul,
+    Add, Diag, Differential, Expr, Hadamard, Identity, Mul, Number, Ones, Trace, Transpose,
+    add, d, mul, split_coefficient,
 )
 
 
@@ -87,6 +87,36 @@ def _of_outer_product(node: Expr, ctx: Context):
     return None
 
 
+def _is_diagonal_matrix(e: Expr, ctx: Context) -> bool:
+    return isinstance(e, Diag) and ctx.is_column(e.arg)
+
+
+def _merged_product(node: Expr, ctx: Context):
+    """diag(u) diag(v) = diag(u .* v): diagonal matrices multiply entry by entry."""
+    if not isinstance(node, Mul):
+        return None
+    f = node.factors
+    for i in range(len(f) - 1):
+        if _is_diagonal_matrix(f[i], ctx) and _is_diagonal_matrix(f[i + 1], ctx):
+            return mul(*f[:i], Diag(Hadamard(f[i].arg, f[i + 1].arg)), *f[i + 2:])
+    return None
+
+
+def _merged_sum(node: Expr, ctx: Context):
+    """diag(u) + c diag(v) = diag(u + c v): diagonal matrices add entry by entry (the
+    numbers go inside; other terms stay)."""
+    if not isinstance(node, Add):
+        return None
+    inside, outside = [], []
+    for term in node.terms:
+        c, rest = split_coefficient(term)
+        (inside if _is_diagonal_matrix(rest, ctx) else outside).append((c, rest))
+    if len(inside) < 2:
+        return None
+    merged = Diag(add(*(mul(Number(c), rest.arg) for c, rest in inside)))
+    return add(merged, *(mul(Number(c), rest) for c, rest in outside))
+
+
 def _of_ones(node: Expr, ctx: Context):
     """diag(ones(n)) = I_n."""
     if isinstance(node, Diag) and isinstance(node.arg, Ones) and node.arg.cols == 1:
@@ -110,6 +140,12 @@ RULES = (
     Rule("diag-outer", "tidy", "diagonal of an outer product",
          "diag(x y^T) = x .* y", "The diagonal of an outer product is the entrywise product",
          _of_outer_product),
+    Rule("diag-product", "tidy", "product of diagonal matrices",
+         "diag(x) diag(y) = diag(x .* y)", "Diagonal matrices multiply entry by entry",
+         _merged_product),
+    Rule("diag-sum", "tidy", "sum of diagonal matrices",
+         "diag(x) + c diag(y) = diag(x + c y)", "Diagonal matrices add entry by entry",
+         _merged_sum, conditions=("c scalar",)),
     Rule("diag-ones", "tidy", "diagonal matrix of ones",
          "diag(ones(n)) = I_n", "The diagonal matrix of ones is the identity", _of_ones,
          minor=True),

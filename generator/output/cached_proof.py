@@ -70,13 +70,13 @@ def _as_json(data: dict) -> Any:
 
 
 def answer_holds(derivation: Derivation) -> bool:
-    """The derivation's gradient (and solution) pass the numeric check of the theorem
+    """The derivation's gradient or Jacobian (and solution) pass the numeric check of the theorem
     against its problem's objective, on instances drawn afresh."""
     p = derivation.problem
     # the answer of `wrt: X^T` is the transpose of the gradient the theorem names
     gradient = Transpose(derivation.gradient) if p.wrt_transposed else derivation.gradient
     claim = Claim(p.objective, p.wrt, derivation.symbols or p.symbols, {}, (), gradient,
-                  derivation.solution, derivation.names)
+                  derivation.solution, derivation.names, derivation.kind)
     try:
         verify(claim, seed=int.from_bytes(os.urandom(4), "little"))
     except Exception:   # whatever the stored answer makes the check do, it is not proved

@@ -24,7 +24,7 @@ from generator.problem.letspec import (check_declaration, parse_declaration, par
 from generator.problem.model import COMMAND_LINE, METHODS, Problem, Source, split_transposed
 from generator.problem.fields import (LIST_KEY, PROBLEM_KEYS, REQUIRED_KEYS, SYMBOL_KEYS,
                                       FieldSpec, problem_field)
-from generator.math.shapes import check_scalar_objective, infer_shapes, shape_of, show_shape
+from generator.math.shapes import infer_shapes, objective_kind, shape_of, show_shape
 from generator.math.symbols import SymbolInfo, SymbolTable
 from generator.syntax.limits import MAX_MATH_LENGTH
 from generator.caret import show
@@ -186,9 +186,9 @@ class _Math:
 
 
 def _infer(objective: _Math, extras: list[_Math], declared, wrt: str, where: Where
-           ) -> tuple[SymbolTable, _Math, list[_Math]]:
+           ) -> tuple[SymbolTable, _Math, list[_Math], str]:
     """Infer with the objective alone, then each extra field added, to blame the right line.
-    Returns the table and the fields with every identity sized."""
+    Returns the table, the fields with every identity sized, and what is derived."""
     done: list[_Math] = []
     for field in [objective, *extras]:
         done.append(field)
@@ -200,31 +200,62 @@ def _infer(objective: _Math, extras: list[_Math], declared, wrt: str, where: Whe
     table = inferred.table
     objective, *extras = (replace(f, expr=e) for f, e in zip(done, inferred.exprs))
     try:
-        check_scalar_objective(objective.expr, table)
+        kind = objective_kind(objective.expr, table, wrt)
     except ShapeError as err:
         raise where.error(objective.node, "objective", str(err)) from None
-    return table, objective, extras
+    return table, objective, extras, kind
+
+
+def derivative_shape(kind: str, objective: Expr, table: SymbolTable, wrt: str,
+                     transposed: bool = False) -> tuple:
+    """The shape of what is derived: the gradient has the variable's (of X^T's, for the
+    gradient with respect to X^T); the Jacobian is (size of f) x (size of x)."""
+    info = table[wrt]
+    if kind == "jacobian":
+        return (shape_of(objective, table)[0], info.rows)
+    return (info.cols, info.rows) if transposed else (info.rows, info.cols)
+
+
+def jacobian_conflict(kind: str, method: str, solve: bool, transposed: bool
+                      ) -> tuple[str, str] | None:
+    """(the option, why) when an option asks what a Jacobian does not have; else None."""
+    if kind != "jacobian":
+        return None
+    if method != "differential":
+        return ("method", "the entry-by-entry method derives the gradient of a scalar; the "
+                          "Jacobian of a vector objective is derived with the differential "
+                          "method (remove `method`)")
+    if solve:
+        return ("solve", "a Jacobian is not set to zero: `solve` sets the gradient of a "
+                         "scalar objective to zero (remove `solve`)")
+    if transposed:
+        return ("wrt", "the Jacobian is taken with respect to the column vector itself "
+                       "(write the variable without ^T)")
+    return None
 
 
 def _check_gradient_shape(field: _Math, table: SymbolTable, wrt: str, where: Where,
-                          transposed: bool = False) -> None:
-    """`expect` and `solution` have the shape of the variable (a number or `I` adapts);
-    the gradient with respect to `X^T` has the shape of X^T."""
+                          kind: str, objective: Expr, transposed: bool = False) -> None:
+    """`expect` has the shape of what is derived (derivative_shape) and `solution` that
+    of the variable (a number or `I` adapts)."""
     info = table[wrt]
     try:
         shape = shape_of(field.expr, table)
     except ShapeError as err:
         raise where.error(field.node, field.key, str(err)) from None
-    wanted = (info.rows, info.cols)
-    name = wrt
-    if transposed and field.key == "expect":
-        wanted, name = (info.cols, info.rows), f"{wrt}^T"
+    if field.key == "expect":
+        wanted = derivative_shape(kind, objective, table, wrt, transposed)
+    else:
+        wanted = (info.rows, info.cols)
     if shape == wanted or isinstance(field.expr, Number):
         return
-    what = "the gradient" if field.key == "expect" else "the solution"
-    raise where.error(field.node, field.key,
-                      f"{what} with respect to {name} has the shape of {name} "
-                      f"({show_shape(wanted)}), but `{field.text}` is {show_shape(shape)}")
+    name = f"{wrt}^T" if transposed and field.key == "expect" else wrt
+    if field.key == "expect" and kind == "jacobian":
+        why = f"the Jacobian of the objective with respect to {wrt} is {show_shape(wanted)}"
+    else:
+        what = "the gradient" if field.key == "expect" else "the solution"
+        why = f"{what} with respect to {name} has the shape of {name} ({show_shape(wanted)})"
+    raise where.error(field.node, field.key, f"{why}, but `{field.text}` is {show_shape(shape)}")
 
 
 def _wrt(node: Node, objective: _Math, said_constant: dict[str, Node], where: Where) -> str:
@@ -278,10 +309,14 @@ def _problem(node: MappingNode, where: Where) -> Problem:
                       *_math(value["objective"], where, "objective"))
     wrt = _wrt(value["wrt"], objective, said_constant, where)
     extras = _extras(value, solve, objective.expr.symbols() | set(declared), objective, where)
-    table, objective, extras = _infer(objective, extras, declared, wrt, where)
+    table, objective, extras, kind = _infer(objective, extras, declared, wrt, where)
+    transposed = split_transposed(str(value["wrt"].value))[1]
+    conflict = jacobian_conflict(kind, method, solve, transposed)
+    if conflict:
+        key, why = conflict
+        raise where.error(value[key], key, why)
     for field in extras:
-        _check_gradient_shape(field, table, wrt, where,
-                              split_transposed(str(value["wrt"].value))[1])
+        _check_gradient_shape(field, table, wrt, where, kind, objective.expr, transposed)
     symmetric_gradient = _field(value, "symmetric_gradient", where)
     if "symmetric_gradient" in value:
         why = _symmetric_gradient_problem(table, wrt, symmetric_gradient)
@@ -295,9 +330,8 @@ def _problem(node: MappingNode, where: Where) -> Problem:
                    expect=given.get("expect"), solution=given.get("solution"),
                    statement=statement, source=Source(where.path, node.start_mark.line + 1, tuple(
                        (key, field.start_mark.line + 1) for key, field in value.items())),
-                   symmetric_gradient=symmetric_gradient,
-                   wrt_transposed=split_transposed(str(value["wrt"].value))[1],
-                   reveal=_field(value, "reveal", where))
+                   symmetric_gradient=symmetric_gradient, wrt_transposed=transposed,
+                   reveal=_field(value, "reveal", where), kind=kind)
 
 
 def _symmetric_gradient_problem(table: SymbolTable, wrt: str, wanted: bool) -> str | None:
@@ -454,12 +488,17 @@ def problem_from_text(objective: str, wrt: str, lets: tuple[str, ...] = (), *,
         raise ProblemError(f"--wrt: '{wrt}' is not a symbol of the objective (symbols: {listed})")
     inferred = infer_shapes(expr, declared, wrt)
     table, (expr,) = inferred.table, inferred.exprs
-    check_scalar_objective(expr, table)
+    kind = objective_kind(expr, table, wrt)
+    conflict = jacobian_conflict(kind, method, solve, transposed)
+    if conflict:
+        option = {"method": "--method", "solve": "--solve", "wrt": "--wrt"}[conflict[0]]
+        raise ProblemError(f"{option}: {conflict[1]}")
     why = _symmetric_gradient_problem(table, wrt, symmetric_gradient)
     if why:
         raise ProblemError(f"--symmetric-gradient: {why}; declare it, e.g. "
                            f"--let \"{wrt}: n x n, symmetric\", or drop --symmetric-gradient")
-    return Problem(title=title or f"Gradient of `{text}`", objective=expr, objective_text=text,
+    default_title = f"{'Jacobian' if kind == 'jacobian' else 'Gradient'} of `{text}`"
+    return Problem(title=title or default_title, objective=expr, objective_text=text,
                    wrt=wrt, symbols=table, method=method, solve=solve,
                    source=Source(COMMAND_LINE), symmetric_gradient=symmetric_gradient,
-                   wrt_transposed=transposed)
+                   wrt_transposed=transposed, kind=kind)

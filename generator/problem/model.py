@@ -7,6 +7,8 @@ from generator.math.expr import Expr
 from generator.math.symbols import SymbolTable
 
 METHODS = ("differential", "elementwise")
+# what is derived: the gradient of a scalar objective, the Jacobian of a vector one (5.2)
+KINDS = ("gradient", "jacobian")
 _TRANSPOSED = ("^T", "^{T}", "'", ".T")
 
 
@@ -63,6 +65,8 @@ class Problem:
     # Hint mode: the worksheet prints the first `reveal` steps of the solution and leaves
     # the rest blank (None: the set's `reveal`, else none).  Never changes the derivation.
     reveal: int | None = None
+    # the objective's shape decides it (the loader, generator.math.shapes.objective_kind)
+    kind: str = "gradient"
 
     @property
     def wrt_text(self) -> str:

@@ -1,4 +1,5 @@
-"""The JSON trace of contract section 4: every rule application, the answer, the check."""
+"""The JSON trace of contract section 4 (and 5.2 for a Jacobian): every rule application,
+the answer, the check."""
 from __future__ import annotations
 
 import json
@@ -30,9 +31,13 @@ def trace_dict(derivation: Derivation) -> dict[str, Any]:
                         "rhs": to_text(l.rhs)} for l in step.lines]}
             for step in sheet_of(derivation)
         ],
-        "gradient": to_text(derivation.gradient),
-        "gradient_latex": to_latex(derivation.gradient),
+        "kind": derivation.kind,
+        # the derivative under its own name: "gradient" (section 4) or "jacobian" (5.2)
+        derivation.kind: to_text(derivation.gradient),
+        f"{derivation.kind}_latex": to_latex(derivation.gradient),
     }
+    if derivation.differential is not None:
+        data["differential"] = to_text(derivation.differential)
     if p.number is not None:
         data["number"] = p.number
     if derivation.solution is not None:

@@ -108,7 +108,7 @@ class ProblemView:
     objective: NoEscape       # the right-hand side of `L = ...`
     wrt: NoEscape             # X
     objective_name: NoEscape   # L, or the engine's other name for it when the user has an L
-    gradient_symbol: NoEscape  # \nabla_{X} L
+    gradient_symbol: NoEscape  # \nabla_{X} L, or \frac{\partial f}{\partial x} (a Jacobian)
     solve: bool
     steps: tuple[StepView, ...]
     gradient: NoEscape
@@ -209,6 +209,10 @@ def problem_view(derivation: Derivation, position: int,
     wrt = to_latex(Symbol(problem.wrt))
     wrt_of_answer = to_latex(Transpose(Symbol(problem.wrt))) if problem.wrt_transposed else wrt
     objective_name = to_latex(derivation.names.objective)
+    if derivation.kind == "jacobian":
+        symbol = rf"\frac{{\partial {objective_name}}}{{\partial {wrt}}}"
+    else:
+        symbol = rf"\nabla_{{{wrt_of_answer}}} {objective_name}"
     return ProblemView(
         number=problem.number if problem.number is not None else position,
         title=problem.title,
@@ -216,7 +220,7 @@ def problem_view(derivation: Derivation, position: int,
         objective=NoEscape(to_latex(problem.objective)),
         wrt=NoEscape(wrt),
         objective_name=NoEscape(objective_name),
-        gradient_symbol=NoEscape(rf"\nabla_{{{wrt_of_answer}}} {objective_name}"),
+        gradient_symbol=NoEscape(symbol),
         solve=problem.solve,
         steps=tuple(step_view(s, k, to_latex) for k, s in enumerate(sheet, 1)),
         gradient=NoEscape(to_latex(derivation.gradient)),

@@ -53,7 +53,8 @@ class SheetStep:
 # A term longer than this is not shown on its own line (its dL line follows anyway).
 LONGEST_TERM_SHOWN = 60
 # phases shown even when no rule applied in them: the equation they state matters
-ALWAYS_SHOWN = frozenset({"differential", "earlier-result", "find-differential", "identify"})
+ALWAYS_SHOWN = frozenset({"differential", "earlier-result", "find-differential", "identify",
+                          "identify-jacobian"})
 # phases that continue the sheet step before them; their rules do not name it
 CONTINUES = frozenset({"collect"})
 
@@ -81,6 +82,9 @@ TITLES: dict[str, Title] = {
     "find-differential": lambda p, rules, names: f"Find `d{p.about}`",
     "plug-in": lambda p, rules, names: f"Plug `d{p.about}` back into `d{names.objective}`",
     "identify": lambda p, rules, names: f"Identify `{names.gradient}`",
+    "terms-to-linear-form": lambda p, rules, names: _named(
+        f"Bring `d{names.objective}` to the form `{names.gradient} d{p.about}`")(p, rules, names),
+    "identify-jacobian": lambda p, rules, names: f"Identify the Jacobian `{names.gradient}`",
     "transposed-variable": lambda p, rules, names:
         f"The gradient with respect to `{p.about}^T` (T2)",
     "symmetrise": lambda p, rules, names: f"Symmetrise the gradient (`{p.about}` is symmetric)",

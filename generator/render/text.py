@@ -50,8 +50,11 @@ def render_text(derivation: Derivation, reveal: int | None = None) -> str:
 
 
 def gradient_label(derivation: Derivation) -> str:
-    """`grad_X L`, or `grad_{X^T} L` for the gradient with respect to the transpose."""
+    """`grad_X L`, or `grad_{X^T} L` for the gradient with respect to the transpose;
+    `df/dx` for a Jacobian."""
     problem, objective = derivation.problem, derivation.names.objective
+    if derivation.kind == "jacobian":
+        return f"d{objective}/d{problem.wrt}"
     wrt = f"{{{problem.wrt_text}}}" if problem.wrt_transposed else problem.wrt
     return f"grad_{wrt} {objective}"
 

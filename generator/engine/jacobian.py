@@ -1,0 +1,84 @@
+"""The Jacobian of a vector function (contract 5.2): df brought to the form J dx.
+
+The same method as the gradient's (generator/engine/differential.py), without the trace:
+1. take the differential of f and push d inwards (the gradient's phase 2 and its rules);
+2. expand the sums that hold the differential (its phase 3, without traces);
+3. bring every term to `M dx`, the differential last (generator/engine/rules_linear.py),
+   then collect them: df = J dx;
+4. identify J: if df = J dx, J is the Jacobian (numerator layout: its entry (i, j) is
+   df_i/dx_j), and tidy it as a gradient is tidied.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.engine import catalogue as cat
+from generator.engine.context import Context, has_differential
+from generator.engine.differential import expand_linear, take_differential
+from generator.engine.records import Record
+from generator.engine.recorder import Recorder
+from generator.errors import StuckError
+from generator.math.expr import (
+    ZERO, Differential, Expr, Identity, Mul, Symbol, factors_of, is_zero, mul, terms_of,
+)
+
+
+@dataclass(frozen=True)
+class JacobianResult:
+    """What the method found: df in the form J dx, and J."""
+
+    records: tuple[Record, ...]
+    differential: Expr
+    jacobian: Expr
+    context: Context
+
+
+def derive_jacobian(objective: Expr, ctx: Context, rec: Recorder | None = None
+                    ) -> JacobianResult:
+    rec = rec or Recorder(ctx)
+    differential = take_differential(rec, objective)
+    differential = expand_linear(rec, differential, to_traces=False)
+    differential = _to_linear_form(rec, differential)
+    jacobian = _identify(rec, differential)
+    return JacobianResult(tuple(rec.records), differential, jacobian, rec.ctx)
+
+
+def _to_linear_form(rec: Recorder, expr: Expr) -> Expr:
+    """Every term to `M dx`, then the terms collected: `df = J dx`."""
+    DF = rec.ctx.names.d_objective
+    rec.phase("terms-to-linear-form", Symbol(rec.ctx.wrt))
+    rec.state(DF, expr)
+    expr = rec.simplify(DF, expr, rec.phases.normal, rec.phases.linear_form,
+                        where=has_differential)
+    if len(terms_of(expr)) > 1:
+        rec.phase("collect")
+        expr = rec.exhaust(DF, expr, rec.phases.collect)
+    return expr
+
+
+def _identify(rec: Recorder, expr: Expr) -> Expr:
+    J = rec.ctx.names.gradient
+    rec.phase("identify-jacobian")
+    m = _coefficient_of_differential(expr, rec.ctx)
+    rec.record(cat.JACOBIAN_THEOREM, J, m)
+    return rec.simplify(J, m, rec.phases.normal, rec.phases.tidy)
+
+
+def _coefficient_of_differential(expr: Expr, ctx: Context) -> Expr:
+    """M in df = M dx; df = 0 gives M = 0 (of the Jacobian's shape: a zero's shape is any)."""
+    dvar = Differential(Symbol(ctx.wrt))
+    if is_zero(expr):
+        return ZERO
+    if expr == dvar:
+        return Identity(ctx.shape(dvar)[0])
+    factors = factors_of(expr)
+    if (isinstance(expr, Mul) and factors[-1] == dvar
+            and not any(has_differential(f) for f in factors[:-1])):
+        rest = mul(*factors[:-1])
+        if ctx.is_scalar(rest) and not ctx.is_scalar(dvar):
+            return mul(rest, Identity(ctx.shape(dvar)[0]))   # c dx = (c I) dx
+        return rest
+    names = ctx.names
+    raise StuckError(
+        f"could not bring d{names.objective} to the form {names.gradient} d{ctx.wrt}; the "
+        f"engine stopped at d{names.objective} = {expr}")
