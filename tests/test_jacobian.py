@@ -4,6 +4,7 @@ values (not by the engine), the JSON fields, the CLI, the problem set, bad input
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -170,3 +171,33 @@ def test_a_file_with_a_wrong_expected_jacobian_names_its_line(tmp_path):
     path.write_text("title: T\nobjective: A x\nwrt: x\nsolve: true\n", encoding="utf-8")
     with pytest.raises(TracetrickError, match=r"p.yaml:4: solve: a Jacobian is not set"):
         load_file(path)
+
+
+# ----- the set, typeset: a PDF through real latexmk, HTML in real Chromium -------------------
+
+@pytest.fixture(scope="module")
+def built_set(tmp_path_factory) -> Path:
+    from cli_helpers import build_process
+    out = tmp_path_factory.mktemp("second-order")
+    for fmt in ("pdf", "html"):
+        done = build_process(SET, out / fmt, "--format", fmt)
+        assert done.returncode == 0, done.stderr
+    return out
+
+
+def test_the_solutions_pdf_holds_every_jacobian(built_set):
+    from pdf_helpers import unspaced
+    text = unspaced(built_set / "pdf" / "solutions.pdf")
+    for expected in ("=diag(σ(Wx)⊙(1−σ(Wx)))W", "Identify the Jacobian J", "numerator layout",
+                     "J=(xTa)In+xaT"):
+        assert expected.replace(" ", "") in text
+
+
+def test_chromium_typesets_the_jacobians(built_set, tmp_path):
+    from test_render_html import chromium
+    page = built_set / "html" / "solutions.html"
+    dom = chromium(page, tmp_path, "--dump-dom")
+    assert 'data-mathjax="typeset"' in dom
+    body = re.sub(r"<(script|style)\b.*?</\1>", "", dom, flags=re.S)
+    assert "<svg" in body and 'data-mml-node="merror"' not in body
+    assert "\\frac" not in body and "\\[" not in body   # every formula typeset
