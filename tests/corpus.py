@@ -16,8 +16,14 @@ Sources
 - "ML: ...": machine-learning objectives, derived by hand.
 - "norms", "Hadamard", "scalar functions": further hand-derived identities that
   exercise unsquared norms, elementwise products and functions, and scalar quotients.
+- "sympy test_derivatives": the vector-valued cases of sympy's
+  matrices/expressions/tests/test_derivatives.py, as Jacobians.  sympy writes them in
+  denominator layout (the transpose of ours; its A exp(x) case says so in a TODO).
+- "Jacobian: ...": Jacobians of vector functions, derived by hand.
 
-Conventions: denominator layout (the gradient has the shape of the variable).  For a
+Conventions: denominator layout (the gradient has the shape of the variable); a
+vector-valued objective's answer is its Jacobian, in numerator layout (a row per entry
+of the function: df = J dx, contract 5.2).  For a
 symmetric variable the answer is the unconstrained gradient G (contract, section 1.1),
 written with the symmetry of the point where it is evaluated (S^-1 for S^-T).
 """
@@ -227,4 +233,31 @@ CORPUS: tuple[Identity, ...] = (
     I("ML: matrix factorization", "||Y - U V^T||_F^2", "U", (), "-2 (Y - U V^T) V"),
     I("ML: matrix factorization", "||Y - U V^T||_F^2", "V", (), "-2 (Y - U V^T)^T U"),
     I("ML: PCA objective", "tr(W^T S W)", "W", ("S: n x n, symmetric",), "2 S W"),
+
+    # ----- Jacobians of vector functions (numerator layout) -------------------------------
+    I("sympy test_derivatives", "x", "x", (), "I_n"),
+    I("sympy test_derivatives", "2 mu x", "x", ("mu: scalar",), "2 mu I_n"),
+    I("sympy test_derivatives", "x x^T x", "x", (), "(x^T x) I_n + 2 x x^T"),
+    I("sympy test_derivatives", "A exp(x)", "x", ("A: m x n",), "A diag(exp(x))"),
+    I("sympy test_derivatives", "a .* x .* b", "x", (), "diag(a .* b)"),
+    I("sympy test_derivatives", "x .* x", "x", (), "2 diag(x)"),
+    I("Jacobian: linear map", "A x + b", "x", ("A: m x n",), "A"),
+    I("Jacobian: affine in x^T", "(x^T A)^T", "x", ("A: n x m",), "A^T"),
+    I("Jacobian: scaled by a quadratic form", "(x^T A x) b", "x", ("A: n x n",),
+      "b x^T (A + A^T)"),
+    I("Jacobian: unit vector", "x / norm(x)", "x", (), "(I_n - x x^T / (x^T x)) / norm(x)"),
+    I("Jacobian: sigmoid layer", "sigmoid(W x + b)", "x", ("W: m x n",),
+      "diag(sigmoid(W x + b) .* (1 - sigmoid(W x + b))) W"),
+    I("Jacobian: exponential layer", "exp(W x)", "x", ("W: m x n",), "diag(exp(W x)) W"),
+    I("Jacobian: log", "log(x)", "x", (), "diag(1 ./ x)"),
+    I("Jacobian: reciprocal", "1 ./ x", "x", (), "-diag(1 ./ (x .* x))"),
+    I("Jacobian: a scalar variable", "alpha^2 a + alpha b", "alpha", ("alpha: scalar",),
+      "2 alpha a + b"),
+    I("Jacobian: gradient of a quadratic form", "(A + A^T) x", "x", ("A: n x n",), "A + A^T"),
+    I("Jacobian: gradient of least squares", "2 A^T (A x - b)", "x", ("A: m x n",),
+      "2 A^T A"),
+    I("Jacobian: gradient of logistic regression", "X^T (sigmoid(X w) - y)", "w",
+      ("X: m x n",), "X^T diag(sigmoid(X w) .* (1 - sigmoid(X w))) X"),
+    I("Jacobian: diagonal scaling", "diag(x) A x", "x", ("A: n x n",),
+      "diag(A x) + diag(x) A"),
 )

@@ -2,7 +2,7 @@
 
 (a) The hand-written answer is checked alone, with no part of the engine's calculus:
     central finite differences of the objective along random directions must equal
-    sum(expected .* E); for a solve row the expected gradient must vanish at the
+    sum(expected .* E) (a gradient) or expected E (a Jacobian); for a solve row the expected gradient must vanish at the
     expected solution.  A failure here is a wrong row, not a wrong engine.
 (b) tracetrick derives the gradient (and the solution), every recorded step verified,
     and its answer agrees with the hand-written one on random instances.
@@ -72,29 +72,37 @@ def test_expected_answer_by_finite_differences(row: Identity):
         direction = rng.standard_normal(x.shape)
         h = H * max(1.0, float(np.linalg.norm(x)))
 
-        def f(t: float) -> float:
+        def f(t: float) -> np.ndarray:
             values = dict(inst.values)
             values[row.wrt] = x + t * direction
-            return float(_value(objective, values, inst.dims).reshape(()))
+            return _value(objective, values, inst.dims).ravel()
 
         try:
             finite_difference = (f(h) - f(-h)) / (2 * h)
-            gradient = _value(expected, inst.values, inst.dims)
+            answer = _value(expected, inst.values, inst.dims)
             floor = 1e-3 * _scale(expected, inst.values, inst.dims) * float(
                 np.linalg.norm(direction))
         except EvaluationError:
             continue
-        assert gradient.shape == x.shape, (
-            f"expected answer has shape {gradient.shape}, the variable {x.shape}")
-        predicted = float(np.sum(gradient * direction))
+        if problem.kind == "jacobian":   # df = J dx: a row per entry of f
+            if answer.size == 1:
+                answer = answer.reshape(()) * np.eye(x.size)   # c I written as c
+            assert answer.shape == (finite_difference.size, x.size), (
+                f"expected Jacobian has shape {answer.shape}, not (entries of f, of x)")
+            predicted = answer @ direction.ravel()
+        else:
+            assert answer.shape == x.shape, (
+                f"expected answer has shape {answer.shape}, the variable {x.shape}")
+            predicted = np.array([np.sum(answer * direction)])
         # `floor`: where the terms of the answer cancel (a gradient that is 0), the error is
         # measured against the size of the terms
-        error = abs(finite_difference - predicted) / max(abs(finite_difference), abs(predicted),
-                                                         floor, 1e-12)
+        gap = float(np.linalg.norm(finite_difference - predicted))
+        error = gap / max(float(np.linalg.norm(finite_difference)),
+                          float(np.linalg.norm(predicted)), floor, 1e-12)
         assert error < FD_TOLERANCE, (
-            f"{row.id}: d/dt L(X + tE) = {finite_difference:.10g} by finite differences, "
-            f"but sum(expected .* E) = {predicted:.10g} (relative error {error:.2g}, "
-            f"dims {dict(inst.dims)})")
+            f"{row.id}: d/dt f(X + tE) = {finite_difference} by finite differences, but "
+            f"the expected answer applied to E gives {predicted} (relative error "
+            f"{error:.2g}, dims {dict(inst.dims)})")
         checked += 1
         if checked == TRIALS:
             break
