@@ -6,12 +6,15 @@ compare with what the problem says to expect.  Nothing is returned unverified.
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from generator.derivation import Derivation, Verification
 from generator.engine.context import Context
 from generator.engine.earlier import EarlierResult
 from generator.engine.jacobian import derive_jacobian
+from generator.engine.names import EngineNames, hessian_names
+from generator.engine.newton import NewtonStep, newton_step
+from generator.engine.records import Record
 from generator.engine.differential import (
     GradientResult, derive_gradient, symmetrise, transpose_variable,
 )
@@ -78,18 +81,74 @@ def _derive(problem: Problem, earlier: tuple[Derivation, ...], verify: bool,
             problem.objective, problem.wrt, problem.symbols, result.gradient))
     _check_expected(problem, "expect", problem.expect, answer, rec.ctx)
     _check_expected(problem, "solution", problem.solution, solution, rec.ctx)
+    second = _hessian(problem, rec, gradient, verify) if problem.hessian else None
+    records = tuple(rec.records) + (second.records if second else ())
+    if second and verify:
+        verification = verification.combined(second.verification)
     # the answer is printed in the contract's syntax, to be read back: sized where needed
     return Derivation(
         problem=problem,
-        records=tuple(rec.records),
+        records=records,
         gradient=readable(answer, rec.ctx.table),
         verification=verification,
         solution=None if solution is None else readable(solution, rec.ctx.table),
         conditions=conditions,
-        notes=notes,
+        notes=notes + (_second_order_notes(problem, rec.ctx.names, second) if second else ()),
         symbols=rec.ctx.table,
         names=rec.ctx.names,
+        hessian=readable(second.hessian, rec.ctx.table) if second else None,
+        hessian_names=second.names if second else None,
+        newton=second.newton if second else None,
     )
+
+
+@dataclass(frozen=True)
+class _SecondOrder:
+    """The Hessian's phases (and the Newton step's): their records, H, the names (G, H),
+    the step, and their proof."""
+
+    records: tuple[Record, ...]
+    hessian: Expr
+    names: EngineNames
+    verification: Verification
+    newton: NewtonStep | None = None
+
+
+def _second_order_notes(problem: Problem, names: EngineNames, second: _SecondOrder
+                        ) -> tuple[str, ...]:
+    """What the sheet says of the Hessian (and of a Newton step that lands at once)."""
+    L, H, x = names.objective, second.names.gradient, problem.wrt
+    notes = (f"`{H}` is symmetric: its entry (i, j) is the second derivative of `{L}` in the "
+             f"i-th and the j-th entries of `{x}`, taken in either order.",)
+    if second.newton is not None and second.newton.lands:
+        notes += (f"The Newton step does not depend on the point `{x}` it starts from: `{L}` "
+                  f"is quadratic, so one step from anywhere lands on the stationary point.",)
+    return notes
+
+
+def _hessian(problem: Problem, rec: Recorder, gradient: Expr, verify: bool) -> _SecondOrder:
+    """The Hessian (contract 5.3): the Jacobian of the gradient, d(grad L) = H dx, by
+    the Jacobian's method on G = grad L; its lines are checked as the Jacobian's are,
+    with G as the function."""
+    names = hessian_names(rec.ctx.names, rec.ctx.table.names())
+    second = Recorder(replace(rec.ctx, names=names), rec.phases)
+    result = derive_jacobian(gradient, second.ctx, second, hessian=True)
+    verification = Verification(0, 0.0, 0)
+    if verify:
+        claim = Claim(gradient, problem.wrt, second.ctx.table, {}, tuple(second.steps),
+                      result.jacobian, None, names, "jacobian")
+        verification = verify_claim(claim)
+    records, step = tuple(second.records), None
+    if problem.newton:
+        third = Recorder(second.ctx, rec.phases)
+        step = newton_step(third, gradient, result.jacobian)
+        records += tuple(third.records)
+        if verify:   # each line a value of the new point, defined as the first
+            first = third.steps[0]
+            claim = Claim(first.expr, problem.wrt, third.ctx.table, {}, tuple(third.steps),
+                          step.value, None, EngineNames(step.point, names.gradient), "value")
+            verification = verification.combined(verify_claim(claim))
+    return _SecondOrder(records, result.jacobian, names, verification, step)
 
 
 def _derive_jacobian(problem: Problem, rec: Recorder, verify: bool) -> Derivation:

@@ -69,14 +69,17 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--solve", is_flag=True, help="Set the gradient to zero and solve for the variable.")
 @click.option("--symmetric-gradient", is_flag=True,
               help="For a symmetric variable: give (G + G^T)/2 instead of G.")
+@click.option("--hessian", is_flag=True,
+              help="Also the Hessian H, from d(grad L) = H dx (a vector or scalar variable).")
+@click.option("--newton", is_flag=True, help="With --hessian: also the Newton step.")
 @click.option("--title", default=None, help="A title for the derivation.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="Output format (default: text, or from the -o suffix; pdf needs -o).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to FILE (.pdf, .tex, .json, .txt, .md, .html) instead of the terminal.")
 @_sheet_options
-def derive(objective, wrt, lets, method, solve, symmetric_gradient, title, fmt, output,
-           reveal, template_dirs):
+def derive(objective, wrt, lets, method, solve, symmetric_gradient, hessian, newton, title,
+           fmt, output, reveal, template_dirs):
     """Derive the gradient of OBJECTIVE with respect to --wrt, step by step.
 
     Example: tracetrick derive "tr(X^T A X)" --wrt X
@@ -87,7 +90,8 @@ def derive(objective, wrt, lets, method, solve, symmetric_gradient, title, fmt, 
     options = _options(reveal, template_dirs)
     fmt = _format(fmt, output, "text", options)
     problem = problem_from_text(objective, wrt, tuple(lets), method=method, solve=solve,
-                                title=title, symmetric_gradient=symmetric_gradient)
+                                title=title, symmetric_gradient=symmetric_gradient,
+                                hessian=hessian, newton=newton)
     _emit([run(problem)], "single", fmt, output, title=problem.title, options=options)
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from generator.check.verify import Verification
 from generator.engine.names import DEFAULT_NAMES, EngineNames
+from generator.engine.newton import NewtonStep
 from generator.engine.records import Condition, Phase, Record, Statement, Step
 from generator.math.expr import Expr
 from generator.problem.model import Problem
@@ -37,6 +38,10 @@ class Derivation:
     names: EngineNames = DEFAULT_NAMES  # what the sheet calls the objective (L) and G
     # a Jacobian's (problem.kind): df in the form J dx, in the variable's differential
     differential: Expr | None = None
+    # with problem.hessian: H, and the names of its phases (the gradient G and H)
+    hessian: Expr | None = None
+    hessian_names: EngineNames | None = None
+    newton: NewtonStep | None = None   # with problem.newton: x_new, and what it assumes
 
     @property
     def kind(self) -> str:

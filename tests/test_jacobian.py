@@ -136,8 +136,8 @@ def test_the_cli_derives_a_jacobian_in_process_and_as_a_subprocess():
 
 
 def test_the_problem_set_derives_and_checks_its_expected_jacobians():
-    problems = load_directory(SET)
-    assert len(problems) >= 7 and all(p.kind == "jacobian" for p in problems)
+    problems = [p for p in load_directory(SET) if p.kind == "jacobian"]
+    assert len(problems) >= 7
     for problem in problems:
         derive(problem)   # an `expect:` that differs is an error
 

@@ -122,6 +122,10 @@ CASES = [
     ("factor-common", "A X C + 2 A B C", "A (X + 2 B) C"),
     ("cancel-inverse", "A P P^-1 B", "A I_n B"),
     ("cancel-inverse", "P^-1 P", "I_n"),
+    ("cancel-inverse", "(A^T A)^-1 A^T A x", "I_n x"),
+    ("distribute-to-cancel", "(A^T A)^-1 A^T (A x - b)", "(A^T A)^-1 A^T A x - (A^T A)^-1 A^T b"),
+    ("distribute-to-cancel", "(A + B)^-1 ((A + B) x - 2 b)", "(A + B)^-1 (A + B) x - 2 (A + B)^-1 b"),
+    ("cancel-inverse", "x^T A B (A B)^-1", "x^T I_n"),
     ("identity-product", "A I_n B", "A B"),
     ("inverse-inverse", "(P^-1)^-1 A", "P A"),
     ("hadamard-sign", "(-A) .* (2 X)", "-2 (A .* X)"),
@@ -194,6 +198,7 @@ def test_rule_preserves_the_value(rule_id, before, after):
     ("diag-outer", "diag(A B)"),
     ("diag-product", "diag(x) A diag(b)"),
     ("diag-sum", "diag(x) + A"),
+    ("distribute-to-cancel", "(A^T A)^-1 A^T (exp(x) - b)"),
     ("hadamard-ones", "x^T .* ones(n)^T x"),
     ("scalar-flip", "b^T dx"),                 # it ends with the differential already
     ("differential-last", "A dx"),

@@ -55,6 +55,13 @@ class Verification:
     checks: int            # how many (line, trial) comparisons were made
     sympy_agrees: bool | None = None   # None: sympy gives no derivative for this one
 
+    def combined(self, other: "Verification") -> "Verification":
+        """Two proofs of one derivation's parts (the gradient's lines, the Hessian's):
+        every check of both, the worst error of either; sympy's verdict is the first's."""
+        return Verification(min(self.trials, other.trials),
+                            max(self.max_rel_error, other.max_rel_error),
+                            self.checks + other.checks, self.sympy_agrees)
+
 
 @dataclass(frozen=True)
 class Claim:
@@ -68,7 +75,8 @@ class Claim:
     gradient: Expr              # the derivative: the gradient, or the Jacobian (`kind`)
     solution: Expr | None = None
     names: EngineNames = DEFAULT_NAMES   # the engine's L and G (f and J) in these lines
-    kind: str = "gradient"      # generator.problem.model.KINDS
+    kind: str = "gradient"      # generator.problem.model.KINDS, or "value": lines of values
+                                # (x_new = ...), with no derivative to identify
 
 
 def relative_error(a: np.ndarray, b: np.ndarray) -> float:
@@ -269,6 +277,8 @@ def _errors_of_trial(claim: Claim, trial: "_Trial") -> list[tuple[Said, float]]:
             f"step {n} ({s.rule}) failed its numeric check: {s.lhs} = {s.expr} is off by a "
             f"relative error of {e:.2g}. This is a bug in tracetrick: the sheet was not "
             f"written."), err))
+    if claim.kind == "value":
+        return errors
     identify = Step("identify-gradient", "", claim.names.gradient, claim.gradient)
     errors.append((lambda e: (f"the {claim.kind} {claim.gradient} fails the "
                               f"finite-difference check (relative error {e:.2g}); this is a "

@@ -44,6 +44,18 @@ JACOBIAN_THEOREM = law(
     r"\ J_{ij} = \frac{\partial f_i}{\partial x_j}",
     "Identify J: if df = J dx then J is the Jacobian (its entry (i, j) is df_i/dx_j)")
 
+HESSIAN_THEOREM = law(
+    "identify-hessian", "theorem", "identify H",
+    r"\text{If } \mathrm{d}(\nabla_x L) = H\,\mathrm{d}x \text{ then } \mathrm{d}^2 L "
+    r"= \mathrm{d}x^{T} H\,\mathrm{d}x,\ H_{ij} = \frac{\partial^2 L}{\partial x_i \partial x_j}",
+    "Identify H: if d(grad L) = H dx then H is the Hessian, and d^2 L = dx^T H dx")
+
+NEWTON_STEP = procedure(
+    "newton-step", "theorem", "the Newton step",
+    r"x_{\text{new}} = x - H^{-1} \nabla_x L",
+    "The Newton step: where the quadratic model of L at x is stationary",
+    conditions=("H invertible",))
+
 ABBREVIATE = procedure(
     "introduce-name", "trace", "name a repeated subexpression",
     r"L = f(R),\ R = g(X):\ \text{find } \mathrm{d}R \text{ once, then substitute}",
@@ -111,7 +123,7 @@ SOLVE_RULES = (
 CATALOGUE: tuple[Rule, ...] = (
     rules_trace.RULES + rules_differential.RULES + rules_elementwise.RULES + rules_diag.RULES
     + rules_linear.RULES + rules_tidy.RULES
-    + (ABBREVIATE, SUBSTITUTE, THEOREM, JACOBIAN_THEOREM, EARLIER_RESULT, TRANSPOSED_VARIABLE, SYMMETRISE) + INDEX_RULES + SOLVE_RULES
+    + (ABBREVIATE, SUBSTITUTE, THEOREM, JACOBIAN_THEOREM, HESSIAN_THEOREM, NEWTON_STEP, EARLIER_RESULT, TRANSPOSED_VARIABLE, SYMMETRISE) + INDEX_RULES + SOLVE_RULES
 )
 
 BY_ID: dict[str, Rule] = {rule.id: rule for rule in CATALOGUE}

@@ -117,10 +117,11 @@ def _wrap_terms_in_trace(rec: Recorder, lhs: Expr, expr: Expr) -> Expr:
 
 # ----- phase 2 ------------------------------------------------------------------------
 
-def take_differential(rec: Recorder, expr: Expr) -> Expr:
-    """Phase 2: d of the objective, d pushed inwards until it stands on the variable."""
+def take_differential(rec: Recorder, expr: Expr, kind: str = "differential") -> Expr:
+    """Phase 2: d of the objective, d pushed inwards until it stands on the variable
+    (`kind`: the phase, "hessian" when the objective is the gradient)."""
     DL = rec.ctx.names.d_objective
-    rec.phase("differential")
+    rec.phase(kind)
     rec.state(DL, d(expr))
     dexpr = rec.exhaust(DL, d(expr), rec.phases.differential)
     _check_pushed_to_variables(dexpr, rec.ctx)

@@ -33,13 +33,15 @@ class JacobianResult:
     context: Context
 
 
-def derive_jacobian(objective: Expr, ctx: Context, rec: Recorder | None = None
-                    ) -> JacobianResult:
+def derive_jacobian(objective: Expr, ctx: Context, rec: Recorder | None = None, *,
+                    hessian: bool = False) -> JacobianResult:
+    """The Jacobian of `objective`; `hessian`: the objective is a gradient, whose
+    Jacobian is the Hessian (the same method, its phases and theorem named so)."""
     rec = rec or Recorder(ctx)
-    differential = take_differential(rec, objective)
+    differential = take_differential(rec, objective, "hessian" if hessian else "differential")
     differential = expand_linear(rec, differential, to_traces=False)
     differential = _to_linear_form(rec, differential)
-    jacobian = _identify(rec, differential)
+    jacobian = _identify(rec, differential, hessian)
     return JacobianResult(tuple(rec.records), differential, jacobian, rec.ctx)
 
 
@@ -56,11 +58,11 @@ def _to_linear_form(rec: Recorder, expr: Expr) -> Expr:
     return expr
 
 
-def _identify(rec: Recorder, expr: Expr) -> Expr:
+def _identify(rec: Recorder, expr: Expr, hessian: bool) -> Expr:
     J = rec.ctx.names.gradient
-    rec.phase("identify-jacobian")
+    rec.phase("identify-hessian" if hessian else "identify-jacobian")
     m = _coefficient_of_differential(expr, rec.ctx)
-    rec.record(cat.JACOBIAN_THEOREM, J, m)
+    rec.record(cat.HESSIAN_THEOREM if hessian else cat.JACOBIAN_THEOREM, J, m)
     return rec.simplify(J, m, rec.phases.normal, rec.phases.tidy)
 
 

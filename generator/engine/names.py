@@ -57,6 +57,16 @@ def engine_names(taken: Iterable[str] = (), kind: str = "gradient") -> EngineNam
     return EngineNames(Quantity("objective", objective), Quantity("gradient", gradient))
 
 
+HESSIAN_NAMES = ("H", "K", "M", "N")
+
+
+def hessian_names(names: EngineNames, taken: Iterable[str] = ()) -> EngineNames:
+    """The names of the second-order phases: the gradient G is what is differentiated,
+    and the Hessian H its derivative (a name no symbol and neither of `names` has)."""
+    hessian = fresh_name(HESSIAN_NAMES, frozenset(taken) | names.printed())
+    return EngineNames(names.gradient, Quantity("hessian", hessian))
+
+
 def residual(name: str) -> Quantity:
     """The node of a named repeated subexpression."""
     return Quantity("residual", name)

@@ -31,6 +31,8 @@ class PhaseRules:
     collect: tuple[Rule, ...]
     # the Jacobian's phase: every term of df to `M dx`, its notation kept normal
     linear_form: tuple[Rule, ...]
+    # the Newton step x - H^-1 grad L, simplified
+    newton: tuple[Rule, ...]
     # phase 5 and every tidy pass: notation kept normal (`normal`, to exhaustion)
     # between single pieces of algebra (`tidy`), so that no rule sees `S^-T I_n N`
     # where a teacher sees `N S^-T`
@@ -69,6 +71,8 @@ DEFAULT_PHASE_RULES = PhaseRules(
     collect=cat.rules("trace-collect", "collect-like-terms", "factor-common", "drop-zero"),
     linear_form=cat.rules("hadamard-rearrange", "scalar-flip", "differential-last",
                           "hadamard-as-diag", "diag-swap", "trace-of-scalar", "sum-as-product"),
+    newton=cat.rules("inverse-scalar", "cancel-inverse", "distribute-to-cancel",
+                     "identity-product", "collect-like-terms", "factor-number", "order-terms"),
     normal=cat.rules(
         "transpose-product", "transpose-sum", "transpose-transpose", "transpose-scalar",
         "transpose-identity", "transpose-ones", "transpose-diag", "transpose-inverse",

@@ -79,7 +79,7 @@ class Recorder:
     def phase(self, kind: str, about: Optional[Expr] = None, *, number: Optional[int] = None,
               bindings: tuple[tuple[str, Expr], ...] = ()) -> None:
         """A phase of the method begins (its kinds: generator.render.sheet.TITLES)."""
-        self.records.append(Phase(kind, about, number, bindings))
+        self.records.append(Phase(kind, about, number, bindings, self.ctx.names))
 
     def state(self, lhs: Optional[Expr], rhs: Expr, kind: str = "start") -> None:
         """An equation the derivation states without a rule (see Statement)."""

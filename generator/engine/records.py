@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Union
 
+from generator.engine.names import EngineNames
 from generator.math.expr import Expr
 
 
@@ -34,12 +35,15 @@ class Phase:
     """A phase of the method begins (design.md: trace form, differential, linearity,
     `tr(M dX)` form, identify, solve, ...).  `kind` says which; `about` is what it is
     about where that varies (the named subexpression R, the variable, one entry X_pq);
-    `number` and `bindings` say which earlier problem a phase reuses, and how."""
+    `number` and `bindings` say which earlier problem a phase reuses, and how.  `names`:
+    the engine's names in force (what is differentiated and its derivative: L and G, or
+    the gradient G and the Hessian H in the second-order phases)."""
 
     kind: str
     about: Expr | None = None
     number: int | None = None
     bindings: tuple[tuple[str, Expr], ...] = ()
+    names: EngineNames | None = None
 
 
 @dataclass(frozen=True)

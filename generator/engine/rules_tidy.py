@@ -20,17 +20,54 @@ from generator.math.expr import (
 
 
 def _cancel_inverse(node: Expr, ctx: Context):
-    """X X^-1 = X^-1 X = I."""
+    """X X^-1 = X^-1 X = I, also where X is a product written out beside its inverse
+    (`(A^T A)^-1 A^T A x = x`: the product associates)."""
     if not isinstance(node, Mul):
         return None
     f = node.factors
     for i in range(len(f) - 1):
-        a, b = f[i], f[i + 1]
-        if Inverse(a) == b or Inverse(b) == a:
-            inner = a if Inverse(a) == b else b
+        for start, inner, end in _beside_its_inverse(f, i):
+            rest_before, rest_after = f[:start], f[end:]
             if ctx.is_scalar(inner):
-                return mul(*f[:i], *f[i + 2:]) if len(f) > 2 else ONE
-            return mul(*f[:i], Identity(ctx.shape(inner)[0]), *f[i + 2:])
+                return mul(*rest_before, *rest_after) if rest_before or rest_after else ONE
+            return mul(*rest_before, Identity(ctx.shape(inner)[0]), *rest_after)
+    return None
+
+
+def _beside_its_inverse(f: tuple[Expr, ...], i: int):
+    """(start, X, end) where f[start:end] is X^-1 X or X X^-1 and begins at i; X may be
+    a product whose factors stand one by one."""
+    if isinstance(f[i], Inverse):   # X^-1 followed by X (whole, or its factors)
+        inner = f[i].arg
+        for parts in ((inner,), factors_of(inner)):
+            if tuple(f[i + 1: i + 1 + len(parts)]) == parts:
+                yield i, inner, i + 1 + len(parts)
+                return
+    for end in range(i + 1, len(f)):   # X (whole, or its factors) followed by X^-1
+        if isinstance(f[end], Inverse) and (f[end].arg == f[i] if end == i + 1
+                                            else tuple(f[i:end]) == factors_of(f[end].arg)):
+            yield i, f[end].arg, end + 1
+            return
+
+
+def _distribute_to_cancel(node: Expr, ctx: Context):
+    """X^-1 (X A + B) = X^-1 X A + X^-1 B: a sum is expanded where a term of it would
+    meet the inverse's matrix (`(A^T A)^-1 A^T (A x - b)`), and nowhere else: expanding
+    gains only where something cancels."""
+    if not isinstance(node, Mul):
+        return None
+    f = node.factors
+    for i, inverse in enumerate(f):
+        if not isinstance(inverse, Inverse):
+            continue
+        k = next((j for j in range(i + 1, len(f)) if isinstance(f[j], Add)), None)
+        if k is None:
+            continue
+        matrix, prefix = factors_of(inverse.arg), tuple(f[i + 1:k])
+        for term in f[k].terms:
+            rest = factors_of(split_coefficient(term)[1])
+            if (prefix + rest)[:len(matrix)] == matrix or (not prefix and rest[0] == inverse.arg):
+                return add(*(mul(*f[:k], t, *f[k + 1:]) for t in f[k].terms))
     return None
 
 
@@ -313,6 +350,10 @@ RULES = (
     Rule("cancel-inverse", "tidy", "cancel the inverse",
          "X X^-1 = I; X^-1 X = I", "A matrix times its inverse is the identity",
          _cancel_inverse, conditions=("X invertible",)),
+    Rule("distribute-to-cancel", "tidy", "expand beside the inverse",
+         "X^-1 (X A + B) = X^-1 X A + X^-1 B",
+         "Expand the product where a term meets the inverse of its matrix",
+         _distribute_to_cancel),
     Rule("identity-product", "tidy", "drop the identity",
          "A I = A; I A = A", "Multiplying by the identity changes nothing", _identity_product,
          minor=True),

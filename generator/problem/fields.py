@@ -54,7 +54,8 @@ PROBLEM_FIELDS: tuple[FieldSpec, ...] = (
               "Declarations: a symbol's shape and properties. Undeclared symbols are "
               "inferred (upper case a matrix, lower case a vector, Greek a scalar).",
               "{A: {shape: [n, n], constant: true}}"),
-    FieldSpec("objective", "math", "The scalar L, in the math syntax.",
+    FieldSpec("objective", "math", "The scalar L (or a vector function f: its Jacobian), in "
+                                   "the math syntax.",
               "tr(X^T A X)", required=True),
     FieldSpec("wrt", "text", "The variable the gradient is taken with respect to (a symbol "
                              "of the objective), or its transpose: X^T.", "X", required=True),
@@ -71,6 +72,12 @@ PROBLEM_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("symmetric_gradient", "boolean",
               "For a variable declared symmetric or positive_definite: true gives the "
               "symmetrised gradient (G + G^T)/2 instead of G.", "true", default=False),
+    FieldSpec("hessian", "boolean",
+              "true: also the Hessian H of the scalar objective, from d(grad L) = H dx (a "
+              "vector or scalar variable).", "true", default=False),
+    FieldSpec("newton", "boolean",
+              "With hessian: true, also the Newton step x - H^-1 grad L, simplified.", "true",
+              default=False),
     FieldSpec("reveal", "integer",
               "Hint mode: the worksheet prints the first K steps of the solution and leaves "
               "the rest blank (0: none; default: the set's `reveal`, else 0).", "1",

@@ -216,21 +216,38 @@ def derivative_shape(kind: str, objective: Expr, table: SymbolTable, wrt: str,
     return (info.cols, info.rows) if transposed else (info.rows, info.cols)
 
 
-def jacobian_conflict(kind: str, method: str, solve: bool, transposed: bool
-                      ) -> tuple[str, str] | None:
-    """(the option, why) when an option asks what a Jacobian does not have; else None."""
-    if kind != "jacobian":
-        return None
-    if method != "differential":
-        return ("method", "the entry-by-entry method derives the gradient of a scalar; the "
-                          "Jacobian of a vector objective is derived with the differential "
-                          "method (remove `method`)")
-    if solve:
-        return ("solve", "a Jacobian is not set to zero: `solve` sets the gradient of a "
-                         "scalar objective to zero (remove `solve`)")
-    if transposed:
-        return ("wrt", "the Jacobian is taken with respect to the column vector itself "
+def option_conflict(kind: str, method: str, solve: bool, transposed: bool, hessian: bool,
+                    newton: bool, column_variable: bool) -> tuple[str, str] | None:
+    """(the option, why) when an option asks for what the problem does not have (a
+    Jacobian set to zero, the Hessian of a vector, a Newton step without the Hessian);
+    else None."""
+    if kind == "jacobian":
+        if method != "differential":
+            return ("method", "the entry-by-entry method derives the gradient of a scalar; "
+                              "the Jacobian of a vector objective is derived with the "
+                              "differential method (remove `method`)")
+        if solve:
+            return ("solve", "a Jacobian is not set to zero: `solve` sets the gradient of a "
+                             "scalar objective to zero (remove `solve`)")
+        if transposed:
+            return ("wrt", "the Jacobian is taken with respect to the column vector itself "
+                           "(write the variable without ^T)")
+        if hessian:
+            return ("hessian", "the Hessian is the second derivative of a scalar objective; "
+                               "this objective is a vector (remove `hessian`)")
+    if hessian and not column_variable:
+        return ("hessian", "the Hessian with respect to a matrix (a linear map on matrices, "
+                           "in Kronecker form) is not derived yet; it is derived for a vector "
+                           "or scalar variable (remove `hessian`)")
+    if hessian and method != "differential":
+        return ("method", "the Hessian is derived with the differential method (remove "
+                          "`method`)")
+    if hessian and transposed:
+        return ("wrt", "the Hessian is taken with respect to the column vector itself "
                        "(write the variable without ^T)")
+    if newton and not hessian:
+        return ("newton", "the Newton step x - H^-1 grad L needs the Hessian H: add "
+                          "`hessian: true`")
     return None
 
 
@@ -311,7 +328,9 @@ def _problem(node: MappingNode, where: Where) -> Problem:
     extras = _extras(value, solve, objective.expr.symbols() | set(declared), objective, where)
     table, objective, extras, kind = _infer(objective, extras, declared, wrt, where)
     transposed = split_transposed(str(value["wrt"].value))[1]
-    conflict = jacobian_conflict(kind, method, solve, transposed)
+    hessian, newton = _field(value, "hessian", where), _field(value, "newton", where)
+    conflict = option_conflict(kind, method, solve, transposed, hessian, newton,
+                               table[wrt].cols == 1)
     if conflict:
         key, why = conflict
         raise where.error(value[key], key, why)
@@ -331,7 +350,8 @@ def _problem(node: MappingNode, where: Where) -> Problem:
                    statement=statement, source=Source(where.path, node.start_mark.line + 1, tuple(
                        (key, field.start_mark.line + 1) for key, field in value.items())),
                    symmetric_gradient=symmetric_gradient, wrt_transposed=transposed,
-                   reveal=_field(value, "reveal", where), kind=kind)
+                   reveal=_field(value, "reveal", where), kind=kind, hessian=hessian,
+                   newton=newton)
 
 
 def _symmetric_gradient_problem(table: SymbolTable, wrt: str, wanted: bool) -> str | None:
@@ -455,7 +475,8 @@ def sort_and_check(loaded: list[tuple[Path, tuple[Problem, ...]]]) -> tuple[Prob
 
 def problem_from_text(objective: str, wrt: str, lets: tuple[str, ...] = (), *,
                       method: str = "differential", solve: bool = False,
-                      title: str | None = None, symmetric_gradient: bool = False) -> Problem:
+                      title: str | None = None, symmetric_gradient: bool = False,
+                      hessian: bool = False, newton: bool = False) -> Problem:
     """The CLI's `derive`: the same checks as a file, errors named after the options.
 
     A syntax error in the objective is raised as the parser's MathSyntaxError (its
@@ -489,10 +510,11 @@ def problem_from_text(objective: str, wrt: str, lets: tuple[str, ...] = (), *,
     inferred = infer_shapes(expr, declared, wrt)
     table, (expr,) = inferred.table, inferred.exprs
     kind = objective_kind(expr, table, wrt)
-    conflict = jacobian_conflict(kind, method, solve, transposed)
+    conflict = option_conflict(kind, method, solve, transposed, hessian, newton,
+                               table[wrt].cols == 1)
     if conflict:
-        option = {"method": "--method", "solve": "--solve", "wrt": "--wrt"}[conflict[0]]
-        raise ProblemError(f"{option}: {conflict[1]}")
+        option, why = conflict
+        raise ProblemError(f"--{option}: {why}")
     why = _symmetric_gradient_problem(table, wrt, symmetric_gradient)
     if why:
         raise ProblemError(f"--symmetric-gradient: {why}; declare it, e.g. "
@@ -501,4 +523,4 @@ def problem_from_text(objective: str, wrt: str, lets: tuple[str, ...] = (), *,
     return Problem(title=title or default_title, objective=expr, objective_text=text,
                    wrt=wrt, symbols=table, method=method, solve=solve,
                    source=Source(COMMAND_LINE), symmetric_gradient=symmetric_gradient,
-                   wrt_transposed=transposed, kind=kind)
+                   wrt_transposed=transposed, kind=kind, hessian=hessian, newton=newton)

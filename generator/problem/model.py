@@ -67,6 +67,8 @@ class Problem:
     reveal: int | None = None
     # the objective's shape decides it (the loader, generator.math.shapes.objective_kind)
     kind: str = "gradient"
+    hessian: bool = False   # also the Hessian (contract 5.3): a scalar L of a vector
+    newton: bool = False    # also the Newton step x - H^-1 grad L (with hessian)
 
     @property
     def wrt_text(self) -> str:

@@ -117,6 +117,9 @@ class ProblemView:
     notes: tuple[str, ...]
     check: CheckView
     marker: NoEscape = NoEscape("")  # a comment naming the problem (render/pdf.py)
+    hessian: NoEscape | None = None  # `H = 2 A^{T} A`, with hessian: true
+    newton: NoEscape | None = None   # `x_{new} = (A^{T} A)^{-1} A^{T} b`, with newton: true
+    newton_conditions: tuple[ConditionView, ...] = ()
     # Hint mode (render/sheet_options.py): `steps` are the first steps only, these the
     # rest; when there are any, the answer is left blank too.
     blanks: tuple[BlankStepView, ...] = ()
@@ -229,6 +232,12 @@ def problem_view(derivation: Derivation, position: int,
         notes=derivation.notes,
         check=check_view(derivation.verification),
         marker=NoEscape(problem_marker(_origin(problem, position))),
+        hessian=None if derivation.hessian is None else NoEscape(
+            f"{to_latex(derivation.hessian_names.gradient)} = {to_latex(derivation.hessian)}"),
+        newton=None if derivation.newton is None else NoEscape(
+            f"{to_latex(derivation.newton.point)} = {to_latex(derivation.newton.value)}"),
+        newton_conditions=() if derivation.newton is None else tuple(
+            condition_view(c, to_latex) for c in derivation.newton.conditions),
         blanks=blanks,
     )
 

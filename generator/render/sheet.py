@@ -54,7 +54,7 @@ class SheetStep:
 LONGEST_TERM_SHOWN = 60
 # phases shown even when no rule applied in them: the equation they state matters
 ALWAYS_SHOWN = frozenset({"differential", "earlier-result", "find-differential", "identify",
-                          "identify-jacobian"})
+                          "identify-jacobian", "hessian", "identify-hessian", "newton"})
 # phases that continue the sheet step before them; their rules do not name it
 CONTINUES = frozenset({"collect"})
 
@@ -85,6 +85,10 @@ TITLES: dict[str, Title] = {
     "terms-to-linear-form": lambda p, rules, names: _named(
         f"Bring `d{names.objective}` to the form `{names.gradient} d{p.about}`")(p, rules, names),
     "identify-jacobian": lambda p, rules, names: f"Identify the Jacobian `{names.gradient}`",
+    "hessian": lambda p, rules, names: _named(
+        f"Take the differential of the gradient `{names.objective}`")(p, rules, names),
+    "identify-hessian": lambda p, rules, names: f"Identify the Hessian `{names.gradient}`",
+    "newton": lambda p, rules, names: _named(f"The Newton step from `{p.about}`")(p, rules, names),
     "transposed-variable": lambda p, rules, names:
         f"The gradient with respect to `{p.about}^T` (T2)",
     "symmetrise": lambda p, rules, names: f"Symmetrise the gradient (`{p.about}` is symmetric)",
@@ -194,7 +198,7 @@ class _Layout:
         phase = self.phase
         if phase is None or not self.lines or not (self.rules or phase.kind in ALWAYS_SHOWN):
             return
-        title = TITLES[phase.kind](phase, _rule_names(self.naming), self.names)
+        title = TITLES[phase.kind](phase, _rule_names(self.naming), phase.names or self.names)
         self.sheet.append(SheetStep(title, tuple(self.lines), tuple(self.rules)))
 
 

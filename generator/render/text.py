@@ -35,10 +35,21 @@ def render_text(derivation: Derivation, reveal: int | None = None) -> str:
         for k in range(len(shown) + 1, len(sheet) + 1):
             out += ["", f"Step {k}: {BLANK}"]
         out += ["", f"Answer: {gradient_label(derivation)} = {BLANK}"]
+        if derivation.hessian is not None:
+            out.append(f"Hessian: {derivation.hessian_names.gradient} = {BLANK}")
+        if derivation.newton is not None:
+            out.append(f"Newton step: {derivation.newton.point} = {BLANK}")
         if p.solve:
             out.append(f"Setting it to zero: {p.wrt} = {BLANK}")
         return "\n".join(out) + "\n"
     out += ["", f"Answer: {gradient_label(derivation)} = {to_text(derivation.gradient)}"]
+    if derivation.hessian is not None:
+        out.append(f"Hessian: {derivation.hessian_names.gradient} = "
+                   f"{to_text(derivation.hessian)}")
+    if derivation.newton is not None:
+        step = derivation.newton
+        out.append(f"Newton step: {step.point} = {to_text(step.value)}, provided "
+                   + " and ".join(map(str, step.conditions)))
     if derivation.solution is not None:
         out.append(f"Setting it to zero: {p.wrt} = {to_text(derivation.solution)}"
                    + (f", provided {' and '.join(map(str, derivation.conditions))}"

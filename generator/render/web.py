@@ -73,6 +73,9 @@ class WebProblem:
     steps: tuple[WebStep, ...]
     answer: str                          # \boxed{\nabla_{X} L = ...}
     solution: str | None                 # \boxed{X = ...}
+    hessian: str | None                  # \boxed{H = ...}
+    newton: str | None                   # \boxed{x_{new} = ...}
+    newton_conditions: tuple[Rich, ...]  # "H is invertible"
     conditions: tuple[Rich, ...]         # "A^T A is invertible"
     notes: tuple[Rich, ...]
     check: str                           # the numeric-check sentence (plain text)
@@ -189,6 +192,10 @@ def web_problem(derivation: Derivation, position: int, kind: str,
         steps=tuple(web_step(s, raw) for s, raw in zip(view.steps, sheet_of(derivation))),
         answer=rf"\boxed{{{view.gradient_symbol} = {view.gradient}}}",
         solution=None if view.solution is None else rf"\boxed{{{view.wrt} = {view.solution}}}",
+        hessian=None if view.hessian is None else rf"\boxed{{{view.hessian}}}",
+        newton=None if view.newton is None else rf"\boxed{{{view.newton}}}",
+        newton_conditions=tuple((Piece(c.subject_math, math=True), Piece(f" is {c.words}"))
+                                for c in view.newton_conditions),
         conditions=tuple((Piece(c.subject_math, math=True), Piece(f" is {c.words}"))
                          for c in view.conditions),
         notes=tuple(rich(n) for n in view.notes),
