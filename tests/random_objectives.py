@@ -67,7 +67,7 @@ def matrix(rng: random.Random, depth: int, var: str) -> str:
         lambda: f"{m()} {m()}", lambda: f"({m()} + {m()})", lambda: f"({m()} - {m()})",
         lambda: f"({m()} .* {m()})", lambda: f"{scalar(rng, depth - 1, var)} {m()}",
         lambda: f"({m()})^T", lambda: f"{rng.choice(['exp', 'sigmoid'])}({m()})",
-        lambda: f"(A + {m()} {m()}^T + 3 I)^-1" if var == "X" else f"({m()} + 3 I)",
+        lambda: f"(A + {m()} ({m()})^T + 3 I)^-1" if var == "X" else f"({m()} + 3 I)",
         lambda: f"diag({vector(rng, depth - 1, var)})", m,
     ])()
 
@@ -103,7 +103,7 @@ def objective(rng: random.Random, depth: int) -> tuple[str, str]:
     forms = [
         lambda: f"tr({m(depth)})", lambda: f"x^T {m(depth)} x",
         lambda: f"||{vector(rng, depth, var)} - b||^2", lambda: f"||{m(depth)}||_F^2",
-        lambda: f"logdet({m(depth - 1)} {m(depth - 1)}^T + I)",
+        lambda: f"logdet({m(depth - 1)} ({m(depth - 1)})^T + I)",
         lambda: f"{scalar(rng, depth, var)} tr({m(depth - 1)})",
     ]
     for _ in range(50):
