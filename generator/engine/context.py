@@ -45,6 +45,17 @@ class Context:
     def is_scalar(self, e: Expr) -> bool:
         return is_scalar(e, self.table)
 
+    def is_plain_scalar(self, e: Expr) -> bool:
+        """A scalar factor without the differential: it commutes with matrices and
+        leaves a linear operator (tr, sum, diag)."""
+        return self.is_scalar(e) and not has_differential(e)
+
+    def split_scalars(self, factors) -> tuple[list[Expr], list[Expr]]:
+        """The plain scalar factors (is_plain_scalar) and the others, each in order."""
+        plain = [self.is_plain_scalar(f) for f in factors]
+        return ([f for f, s in zip(factors, plain) if s],
+                [f for f, s in zip(factors, plain) if not s])
+
     def is_column(self, e: Expr) -> bool:
         """A column vector (or a scalar): what `diag` makes a diagonal matrix of."""
         return self.shape(e)[1] == 1

@@ -33,12 +33,8 @@ def _linear(node: Expr, ctx: Context):
 
 def _scalars_out(term: Expr, ctx: Context) -> Expr:
     """diag(c A) = c diag(A) for the scalar factors c (without a differential)."""
-    factors = term.factors if isinstance(term, Mul) else (term,)
-    is_s = [ctx.is_scalar(f) and not has_differential(f) for f in factors]
-    if all(is_s):
-        return Diag(term)
-    return mul(*(f for f, s in zip(factors, is_s) if s),
-               Diag(mul(*(f for f, s in zip(factors, is_s) if not s))))
+    scalars, rest = ctx.split_scalars(term.factors if isinstance(term, Mul) else (term,))
+    return mul(*scalars, Diag(mul(*rest))) if rest else Diag(term)
 
 
 def _transpose(node: Expr, ctx: Context):
@@ -58,8 +54,7 @@ def _out_of_trace(node: Expr, ctx: Context):
     last = factors[-1]
     if not (isinstance(last, Diag) and has_differential(last)):
         return None
-    scalars = [f for f in factors[:-1] if ctx.is_scalar(f) and not has_differential(f)]
-    before = [f for f in factors[:-1] if not (ctx.is_scalar(f) and not has_differential(f))]
+    scalars, before = ctx.split_scalars(factors[:-1])
     if any(has_differential(f) for f in before):
         return None
     inner = last.arg

@@ -74,10 +74,8 @@ def _sum_linear(node: Expr, ctx: Context):
     if isinstance(node.arg, Add):
         return add(*(SumEntries(t) for t in node.arg.terms))
     if isinstance(node.arg, Mul):
-        is_s = [ctx.is_scalar(f) and not has_differential(f) for f in node.arg.factors]
-        if any(is_s) and not all(is_s):
-            scalars = [f for f, s in zip(node.arg.factors, is_s) if s]
-            rest = [f for f, s in zip(node.arg.factors, is_s) if not s]
+        scalars, rest = ctx.split_scalars(node.arg.factors)
+        if scalars and rest:
             return mul(*scalars, SumEntries(mul(*rest)))
     return None
 

@@ -67,7 +67,7 @@ def _trace_scalar_factor(node: Expr, ctx: Context):
     if len(traces) != 1:
         return None
     others = [f for f in node.factors if f is not traces[0]]
-    if all(ctx.is_scalar(f) and not has_differential(f) for f in others):
+    if all(ctx.is_plain_scalar(f) for f in others):
         return Trace(mul(*others, traces[0].arg))
     return None
 
@@ -126,8 +126,7 @@ def _trace_cyclic(node: Expr, ctx: Context):
     if not (isinstance(node, Trace) and isinstance(node.arg, Mul)):
         return None
     factors = node.arg.factors
-    scalars = [f for f in factors if ctx.is_scalar(f) and not has_differential(f)]
-    matrices = [f for f in factors if not (ctx.is_scalar(f) and not has_differential(f))]
+    scalars, matrices = ctx.split_scalars(factors)
     where = [i for i, f in enumerate(matrices) if has_differential(f)]
     if len(where) != 1 or where[0] == len(matrices) - 1:
         return None
@@ -140,12 +139,10 @@ def _scalar_to_front(node: Expr, ctx: Context):
     if not isinstance(node, Mul):
         return None
     factors = node.factors
-    is_s = [ctx.is_scalar(f) and not has_differential(f) for f in factors]
+    is_s = [ctx.is_plain_scalar(f) for f in factors]
     first_matrix = next((i for i, s in enumerate(is_s) if not s), len(factors))
     if any(is_s[first_matrix:]) and not all(is_s):
-        scalars = [f for f, s in zip(factors, is_s) if s]
-        rest = [f for f, s in zip(factors, is_s) if not s]
-        return mul(*scalars, *rest)
+        return mul(*(f for group in ctx.split_scalars(factors) for f in group))
     return None
 
 
