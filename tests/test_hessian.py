@@ -160,3 +160,16 @@ def test_the_sets_pdf_holds_the_hessian_and_newton_step_of_problem_6(tmp_path):
     assert "Linearregression,secondorder" in text
     assert "H=2ATA" in text and "xnew=(ATA)−1ATb" in text
     assert "IdentifytheHessianH" in text
+
+
+def test_the_find_line_asks_for_all_that_is_derived():
+    for options, asked in (({"hessian": True}, "grad_x L and the Hessian."),
+                           ({"hessian": True, "newton": True},
+                            "grad_x L, the Hessian and the Newton step.")):
+        assert f"Find {asked}" in str_of(derive_text("||A x - b||^2", "x", **options))
+    latex = CliRunner().invoke(main, ["derive", "||A x - b||^2", "--wrt", "x", "--hessian",
+                                      "--newton", "--format", "latex"]).output
+    assert r"Find $\nabla_{x} L$, the Hessian and the Newton step." in latex
+    markdown = CliRunner().invoke(main, ["derive", "||A x - b||^2", "--wrt", "x", "--hessian",
+                                         "--format", "markdown"]).output
+    assert r"Find $\nabla_{x} L$ and the Hessian." in markdown

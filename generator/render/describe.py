@@ -24,6 +24,12 @@ def properties_words(info: SymbolInfo, wrt: str) -> list[str]:
     return words
 
 
+def also_asked(derivation) -> tuple[str, ...]:
+    """What a problem asks beyond its derivative, in the words of its "Find ..." line."""
+    return ((("the Hessian",) if derivation.hessian is not None else ())
+            + (("the Newton step",) if derivation.newton is not None else ()))
+
+
 def symbol_phrase(table: SymbolTable, wrt: str, times: str = " x ") -> str:
     """"A is n x n (constant), X is n x m": what the sheet says under "Let L = ..."."""
     parts = []

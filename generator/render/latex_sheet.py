@@ -20,6 +20,7 @@ from pylatex.utils import NoEscape
 
 from generator.math import shapes
 from generator.derivation import Condition, Derivation, Verification
+from generator.render.describe import also_asked
 from generator.render.sheet import Line, SheetStep, sheet_of
 from generator.errors import TracetrickError
 from generator.math.expr import Expr, Symbol, Transpose
@@ -120,6 +121,7 @@ class ProblemView:
     hessian: NoEscape | None = None  # `H = 2 A^{T} A`, with hessian: true
     newton: NoEscape | None = None   # `x_{new} = (A^{T} A)^{-1} A^{T} b`, with newton: true
     newton_conditions: tuple[ConditionView, ...] = ()
+    also: tuple[str, ...] = ()   # asked beyond the derivative: "the Hessian", ... (prose)
     # Hint mode (render/sheet_options.py): `steps` are the first steps only, these the
     # rest; when there are any, the answer is left blank too.
     blanks: tuple[BlankStepView, ...] = ()
@@ -236,6 +238,7 @@ def problem_view(derivation: Derivation, position: int,
             f"{to_latex(derivation.hessian_names.gradient)} = {to_latex(derivation.hessian)}"),
         newton=None if derivation.newton is None else NoEscape(
             f"{to_latex(derivation.newton.point)} = {to_latex(derivation.newton.value)}"),
+        also=also_asked(derivation),
         newton_conditions=() if derivation.newton is None else tuple(
             condition_view(c, to_latex) for c in derivation.newton.conditions),
         blanks=blanks,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from generator.derivation import Derivation
 from generator.render.sheet import Line, sheet_of
-from generator.render.describe import symbol_phrase
+from generator.render.describe import also_asked, symbol_phrase
 from generator.syntax.printer import to_text
 
 
@@ -23,7 +23,7 @@ def render_text(derivation: Derivation, reveal: int | None = None) -> str:
     out = [problem_heading(derivation), ""]
     where = symbol_phrase(p.symbols, p.wrt)
     out.append(f"Let {derivation.names.objective} = {to_text(p.objective)}{', where ' + where if where else ''}. "
-               f"Find {gradient_label(derivation)}.")
+               f"Find {gradient_label(derivation)}{_also_asked(derivation)}.")
     if p.statement:
         out.append(plain(p.statement))
     sheet = sheet_of(derivation)
@@ -58,6 +58,14 @@ def render_text(derivation: Derivation, reveal: int | None = None) -> str:
         out.append(plain(note))
     out.append(verification_sentence(derivation))
     return "\n".join(out) + "\n"
+
+
+def _also_asked(derivation: Derivation) -> str:
+    """", the Hessian and the Newton step": what the problem asks beyond the derivative
+    (setting it to zero is said where the answer is)."""
+    also = also_asked(derivation)
+    return "".join((" and " if k == len(also) - 1 else ", ") + item
+                   for k, item in enumerate(also))
 
 
 def gradient_label(derivation: Derivation) -> str:
