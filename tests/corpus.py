@@ -20,6 +20,12 @@ Sources
   matrices/expressions/tests/test_derivatives.py, as Jacobians.  sympy writes them in
   denominator layout (the transpose of ours; its A exp(x) case says so in a TODO).
 - "Jacobian: ...": Jacobians of vector functions, derived by hand.
+- Rows with a Hessian (contract 5.3), written by hand: "log barrier (math.SE 1445868)",
+  the Hessian A^T diag(d)^2 A, d = 1 ./ (b - A x), of the question "How to compute the
+  hessian of the log barrier function"; "Convex Optimization for All 15-01-03", the
+  barrier -sum(log(x)); "Cookbook 2.4.2 ...", the second-order forms of that section;
+  "Boyd & Vandenberghe A.4.3", the quadratic function's Hessian P; "Hessian: ..." rows
+  derived by hand (machine-learning losses, norms, scalar functions).
 
 Conventions: denominator layout (the gradient has the shape of the variable); a
 vector-valued objective's answer is its Jacobian, in numerator layout (a row per entry
@@ -41,6 +47,7 @@ class Identity:
     expected: str
     solve: bool = False
     solution: str | None = None
+    hessian: str | None = None   # the expected Hessian (a vector or scalar variable)
 
     @property
     def id(self) -> str:
@@ -260,4 +267,53 @@ CORPUS: tuple[Identity, ...] = (
       ("X: m x n",), "X^T diag(sigmoid(X w) .* (1 - sigmoid(X w))) X"),
     I("Jacobian: diagonal scaling", "diag(x) A x", "x", ("A: n x n",),
       "diag(A x) + diag(x) A"),
+
+    # ----- Hessians (the expected gradient, then the expected Hessian) -------------------
+    I("log barrier (math.SE 1445868)", "-sum(log(b - A x))", "x", ("A: m x n",),
+      "A^T (1 ./ (b - A x))", hessian="A^T diag((1 ./ (b - A x)) .* (1 ./ (b - A x))) A"),
+    I("Convex Optimization for All 15-01-03", "-sum(log(x))", "x", (), "-(1 ./ x)",
+      hessian="diag(1 ./ (x .* x))"),
+    I("Cookbook 2.4.2 Hessian of a quadratic form", "x^T B x", "x", ("B: n x n",),
+      "(B + B^T) x", hessian="B + B^T"),
+    I("Cookbook 2.4.2 Hessian of a bilinear form", "(B x + b)^T C (D x + d)", "x",
+      ("B: m x n", "C: m x m", "D: m x n"), "B^T C (D x + d) + D^T C^T (B x + b)",
+      hessian="B^T C D + D^T C^T B"),
+    I("Boyd & Vandenberghe A.4.3", "1/2 x^T P x + q^T x + r", "x",
+      ("P: n x n, symmetric", "r: scalar"), "P x + q", hessian="P"),
+    I("Hessian: logistic regression",
+      "-(y^T log(sigmoid(X w)) + (1 - y)^T log(1 - sigmoid(X w)))",
+      "w", ("X: m x n",), "X^T (sigmoid(X w) - y)",
+      hessian="X^T diag(sigmoid(X w) .* (1 - sigmoid(X w))) X"),
+    I("Hessian: logistic regression, L2", "sum(log(1 + exp(-y .* (X w)))) + lambda/2 ||w||^2",
+      "w", ("X: m x n", "lambda: scalar"), "-X^T (y .* sigmoid(-y .* (X w))) + lambda w",
+      hessian="X^T diag(y .* y .* sigmoid(-y .* (X w)) .* (1 - sigmoid(-y .* (X w)))) X "
+              "+ lambda I_n"),
+    I("Hessian: Poisson regression", "sum(exp(X w)) - y^T X w", "w", ("X: m x n",),
+      "X^T (exp(X w) - y)", hessian="X^T diag(exp(X w)) X"),
+    I("Hessian: ridge regression", "||A x - b||^2 + lambda ||x||^2", "x",
+      ("A: m x n", "lambda: scalar"), "2 A^T (A x - b) + 2 lambda x",
+      hessian="2 A^T A + 2 lambda I_n"),
+    I("Hessian: Mahalanobis distance", "(x - m)^T S^-1 (x - m)", "m",
+      ("S: n x n, symmetric, invertible",), "-2 S^-1 (x - m)", hessian="2 S^-1"),
+    I("Hessian: half least squares", "||A x - b||^2 / 2", "x", ("A: m x n",),
+      "A^T (A x - b)", hessian="A^T A"),
+    I("Hessian: a linear layer's squared error", "1/2 ||W x - y||^2", "x", ("W: m x n",),
+      "W^T (W x - y)", hessian="W^T W"),
+    I("Hessian: squared norm", "||x||^2", "x", (), "2 x", hessian="2 I_n"),
+    I("Hessian: fourth power of the norm", "(x^T x)^2", "x", (), "4 (x^T x) x",
+      hessian="4 (x^T x) I_n + 8 x x^T"),
+    I("Hessian: exponential of a linear form", "exp(a^T x)", "x", (), "exp(a^T x) a",
+      hessian="exp(a^T x) a a^T"),
+    I("Hessian: softplus of a linear form", "log(1 + exp(a^T x))", "x", (),
+      "sigmoid(a^T x) a", hessian="sigmoid(a^T x) (1 - sigmoid(a^T x)) a a^T"),
+    I("Hessian: sum of exponentials", "sum(exp(x))", "x", (), "exp(x)",
+      hessian="diag(exp(x))"),
+    I("Hessian: sum of cubes", "sum(x .* x .* x)", "x", (), "3 x .* x", hessian="6 diag(x)"),
+    I("Hessian: cube of a linear form", "(a^T x)^3", "x", (), "3 (a^T x)^2 a",
+      hessian="6 (a^T x) a a^T"),
+    I("Hessian: quadratic with linear term", "x^T A x + b^T x + c", "x",
+      ("A: n x n", "c: scalar"), "(A + A^T) x + b", hessian="A + A^T"),
+    I("Hessian: sum of sigmoids", "sum(sigmoid(A x))", "x", ("A: m x n",),
+      "A^T (sigmoid(A x) .* (1 - sigmoid(A x)))",
+      hessian="A^T diag(sigmoid(A x) .* (1 - sigmoid(A x)) .* (1 - 2 sigmoid(A x))) A"),
 )

@@ -4,8 +4,10 @@
     central finite differences of the objective along random directions must equal
     sum(expected .* E) (a gradient) or expected E (a Jacobian); for a solve row the expected gradient must vanish at the
     expected solution.  A failure here is a wrong row, not a wrong engine.
-(b) tracetrick derives the gradient (and the solution), every recorded step verified,
-    and its answer agrees with the hand-written one on random instances.
+    A Hessian row's Hessian is checked by mixed second differences along two random
+    directions (f^T H e).
+(b) tracetrick derives the gradient (the solution, the Hessian), every recorded step
+    verified, and its answers agree with the hand-written ones on random instances.
 """
 from __future__ import annotations
 
@@ -135,17 +137,66 @@ def test_expected_gradient_vanishes_at_expected_solution(row: Identity):
     assert checked == TRIALS, f"only {checked} random instances could be evaluated"
 
 
+def second_differences(problem, inst, rng) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """d^2/dt ds L(x + t E + s F) by central differences, with the directions E, F."""
+    x = np.asarray(inst.values[problem.wrt], dtype=float)
+    e, f = rng.standard_normal(x.shape), rng.standard_normal(x.shape)
+    h = 1e-4 * max(1.0, float(np.linalg.norm(x)))
+
+    def value(t: float, s: float) -> float:
+        values = dict(inst.values)
+        values[problem.wrt] = x + t * e + s * f
+        return float(_value(problem.objective, values, inst.dims).reshape(()))
+
+    mixed = (value(h, h) - value(h, -h) - value(-h, h) + value(-h, -h)) / (4 * h * h)
+    return mixed, e, f
+
+
+@pytest.mark.parametrize("row", [r for r in ROWS if r.values[0].hessian])
+def test_expected_hessian_by_second_differences(row: Identity):
+    """f^T H e is the mixed second derivative of L along e and f."""
+    problem = problem_from_text(row.objective, row.wrt, row.lets)
+    expected = parse(row.hessian)
+    rng = np.random.default_rng(20240603)
+    checked = 0
+    for inst in _instances(row, problem.symbols, rng):
+        try:
+            mixed, e, f = second_differences(problem, inst, rng)
+            hessian = _value(expected, inst.values, inst.dims)
+            scale = _scale(expected, inst.values, inst.dims)
+        except EvaluationError:
+            continue
+        n = e.size
+        hessian = hessian.reshape(()) * np.eye(n) if hessian.size == 1 and n > 1 else hessian
+        assert hessian.shape == (n, n), f"expected Hessian has shape {hessian.shape}"
+        predicted = float(f.ravel() @ hessian @ e.ravel())
+        error = abs(mixed - predicted) / max(abs(mixed), abs(predicted),
+                                             1e-3 * scale, 1e-12)
+        assert error < 1e-4, (f"{row.id}: the mixed second difference is {mixed:.10g}, "
+                              f"f^T H e = {predicted:.10g} (relative error {error:.2g})")
+        checked += 1
+        if checked == TRIALS:
+            break
+    assert checked == TRIALS, f"only {checked} random instances could be evaluated"
+
+
 # ----- (b) tracetrick's derivation --------------------------------------------------------
 
 @pytest.mark.parametrize("row", ROWS)
 def test_tracetrick_derives_the_expected_answer(row: Identity):
-    problem = problem_from_text(row.objective, row.wrt, row.lets, solve=row.solve)
+    problem = problem_from_text(row.objective, row.wrt, row.lets, solve=row.solve,
+                                hessian=row.hessian is not None)
     derivation = derive(problem)
     assert derivation.verification.max_rel_error < 1e-8
     difference = agree(parse(row.expected), derivation.gradient, problem.symbols, row.wrt)
     assert difference < AGREE_TOLERANCE, (
         f"derived {derivation.gradient}, expected {row.expected} "
         f"(relative difference {difference:.2g})")
+    if row.hessian is not None:
+        difference = agree(parse(row.hessian), derivation.hessian, problem.symbols, row.wrt)
+        assert difference < AGREE_TOLERANCE, (
+            f"Hessian {derivation.hessian}, expected {row.hessian} "
+            f"(relative difference {difference:.2g})")
     if row.solve:
         assert derivation.solution is not None
         difference = agree(parse(row.solution), derivation.solution, problem.symbols, row.wrt)
