@@ -14,7 +14,7 @@ from typing import Callable, Mapping
 import numpy as np
 
 from generator.math.expr import (
-    Add, Det, Diag, Differential, Elementwise, Expr, Hadamard, Identity, Inverse, LogDet, Mul, Ones,
+    Add, Commutation, Det, Diag, Differential, DimProduct, Elementwise, Kron, Vec, Expr, Hadamard, Identity, Inverse, LogDet, Mul, Ones,
     Norm, Number, Power, SumEntries, Symbol, Trace, Transpose,
 )
 from generator.math.index_nodes import (Entry, EntryMatrix, ExplicitMatrix, GradientOf,
@@ -56,6 +56,8 @@ def draw_dims(table: SymbolTable, rng: np.random.Generator) -> dict[str, int]:
 
 
 def size(dim, dims: Mapping[str, int]) -> int:
+    if isinstance(dim, DimProduct):
+        return int(np.prod([size(f, dims) for f in dim.factors]))
     return dim if isinstance(dim, int) else dims[dim]
 
 
@@ -105,6 +107,15 @@ def product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def _logabsdet(m: np.ndarray) -> np.ndarray:
     det = np.linalg.det(m)
     return as_matrix(np.log(det * np.sign(det.real)))
+
+
+def commutation(m: int, n: int) -> np.ndarray:
+    """K(m, n): the permutation with K vec(X) = vec(X^T) for an m x n X."""
+    k = np.zeros((m * n, m * n))
+    for i in range(m):
+        for j in range(n):
+            k[i * n + j, j * m + i] = 1.0   # vec(X^T)[i n + j] = X[i, j] = vec(X)[j m + i]
+    return k
 
 
 def _diag(m: np.ndarray) -> np.ndarray:
@@ -302,6 +313,9 @@ _VALUES: dict[type, Callable[[Evaluator, Expr], np.ndarray]] = {
     LogDet: lambda ev, e: _logabsdet(ev(e.arg)),
     SumEntries: lambda ev, e: as_matrix(np.sum(ev(e.arg))),
     Diag: lambda ev, e: _diag(ev(e.arg)),
+    Vec: lambda ev, e: ev(e.arg).reshape(-1, 1, order="F"),
+    Kron: lambda ev, e: np.kron(ev(e.left), ev(e.right)),
+    Commutation: lambda ev, e: commutation(size(e.rows, ev.dims), size(e.cols, ev.dims)),
     Power: _power_of,
     Norm: _norm,
     Hadamard: _hadamard,

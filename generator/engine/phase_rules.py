@@ -54,18 +54,22 @@ DEFAULT_PHASE_RULES = PhaseRules(
         "differential-product", "differential-transpose", "differential-inverse",
         "differential-det", "differential-logdet", "differential-power",
         "differential-hadamard", "differential-elementwise", "differential-sum-entries",
-        "differential-norm", "differential-diag", "drop-zero"),
-    linearity=cat.rules("trace-sum", "sum-linearity", "diag-linearity", "drop-zero",
+        "differential-norm", "differential-diag", "differential-vec", "differential-kron",
+        "drop-zero"),
+    linearity=cat.rules("trace-sum", "sum-linearity", "diag-linearity", "vec-linearity",
+                        "trace-kron", "drop-zero",
                         "hadamard-scalar", "hadamard-sign", "hadamard-cancel", "sigmoid-from-exp"),
     expand=cat.rules("transpose-sum", "distribute", "hadamard-distribute"),
     to_traces=cat.rules("hadamard-rearrange", "sum-as-trace", "trace-scalar-factor",
                         "trace-scalar-out"),
     trace_notation=cat.rules(
         "transpose-product", "transpose-sum", "transpose-transpose", "transpose-scalar",
-        "transpose-identity", "transpose-ones", "transpose-diag", "scalar-commute", "drop-zero"),
+        "transpose-identity", "transpose-ones", "transpose-diag", "transpose-commutation",
+        "transpose-kron", "scalar-commute", "drop-zero"),
     # a scalar holding dX that only the moves above bring beside matrices leaves the
     # trace here too (`tr(P tr(dX))`), and its coefficient goes back in
-    to_trace_form=cat.rules("trace-transpose", "trace-untranspose", "trace-cyclic",
+    to_trace_form=cat.rules("kron-vec", "vec-inner", "trace-transpose", "trace-untranspose",
+                            "trace-cyclic",
                             "trace-hadamard", "trace-diag", "trace-scalar-out",
                             "trace-scalar-factor"),
     collect=cat.rules("trace-collect", "collect-like-terms", "factor-common", "drop-zero"),
@@ -75,7 +79,8 @@ DEFAULT_PHASE_RULES = PhaseRules(
                      "identity-product", "collect-like-terms", "factor-number", "order-terms"),
     normal=cat.rules(
         "transpose-product", "transpose-sum", "transpose-transpose", "transpose-scalar",
-        "transpose-identity", "transpose-ones", "transpose-diag", "transpose-inverse",
+        "transpose-identity", "transpose-ones", "transpose-diag", "transpose-commutation",
+        "transpose-kron", "transpose-inverse",
         "inverse-inverse", "reciprocal", "identity-product", "drop-zero",
         "hadamard-sign", "scalar-commute"),
     tidy=cat.rules(
@@ -87,7 +92,8 @@ DEFAULT_PHASE_RULES = PhaseRules(
     solve_expand=cat.rules("distribute", "collect-like-terms"),
     solve_transpose=cat.rules(
         "transpose-sum", "transpose-product", "transpose-transpose", "transpose-scalar",
-        "transpose-identity", "transpose-ones", "transpose-diag", "transpose-inverse"),
+        "transpose-identity", "transpose-ones", "transpose-diag", "transpose-commutation",
+        "transpose-kron", "transpose-inverse"),
     solve_scalars_first=cat.rules("scalar-commute", "identity-product"),
     solve_cancel=cat.rules("scalar-commute", "cancel-inverse", "identity-product",
                            "collect-like-terms"),

@@ -11,7 +11,7 @@ from generator.engine.context import Context, has_differential
 from generator.engine.rule import Rule
 from generator.math.expr import (
     Add, Diag, Differential, Expr, Hadamard, Identity, Mul, Number, Ones, Trace, Transpose,
-    add, d, mul, split_coefficient,
+    add, d, mul, split_coefficient, transposed,
 )
 
 
@@ -78,7 +78,7 @@ def _of_outer_product(node: Expr, ctx: Context):
     for k in range(1, len(factors)):
         left, right = mul(*factors[:k]), mul(*factors[k:])
         if ctx.is_column(left) and not ctx.is_scalar(left) and ctx.shape(right)[0] == 1:
-            return Hadamard(left, right.arg if isinstance(right, Transpose) else Transpose(right))
+            return Hadamard(left, transposed(right))
     return None
 
 

@@ -14,6 +14,7 @@ from generator.engine.context import Context, has_differential
 from generator.engine.rule import Rule
 from generator.math.expr import (
     Diag, Expr, Hadamard, Mul, Ones, SumEntries, Trace, Transpose, mul, scalar_product,
+    transposed,
 )
 
 
@@ -24,7 +25,7 @@ def _ends_with_differential(e: Expr) -> bool:
 
 def _transposed(factors: tuple[Expr, ...]) -> list[Expr]:
     """The factors of the transpose of their product: reversed, each transposed."""
-    return [f.arg if isinstance(f, Transpose) else Transpose(f) for f in reversed(factors)]
+    return [transposed(f) for f in reversed(factors)]
 
 
 def _scalar_flipped(node: Expr, ctx: Context):

@@ -16,7 +16,7 @@ from itertools import chain, count
 from typing import Callable, Optional
 
 from generator.errors import ShapeError
-from generator.math.expr import Dim, Expr, Symbol
+from generator.math.expr import Dim, Expr, Symbol, dim_product
 from generator.math.symbols import SymbolInfo, SymbolTable
 from generator.syntax.names import GREEK_LOWER
 
@@ -85,6 +85,7 @@ class Unifier:
         self.vars: dict[str, Shape] = {}
         self.kinds: dict[str, str] = {}
         self.slots: dict[IdentitySlot, int] = {}
+        self.products: dict[tuple[int, int], int] = {}   # (a, b) -> the variable a b
         self.given = dict(declared)
         self.appeared: list[str] = []
         self.reserved = reserved
@@ -127,11 +128,11 @@ class Unifier:
     def snapshot(self) -> tuple:
         """The whole state, to roll back a failed look-ahead (products are short)."""
         return (list(self.parent), dict(self.value), dict(self.rigid), dict(self.vars),
-                dict(self.kinds), list(self.appeared), dict(self.slots))
+                dict(self.kinds), list(self.appeared), dict(self.slots), dict(self.products))
 
     def restore(self, saved: tuple) -> None:
         (self.parent, self.value, self.rigid, self.vars, self.kinds,
-         self.appeared, self.slots) = (type(x)(x) for x in saved)
+         self.appeared, self.slots, self.products) = (type(x)(x) for x in saved)
 
     # the algebra used by the rules
     def shape(self, e: Expr):
@@ -139,6 +140,20 @@ class Unifier:
 
     def is_one(self, v: int) -> bool:
         return self.find(v) == self.find(self.one)
+
+    def product(self, a: int, b: int) -> int:
+        """The dimension a b (kron, vec): rigid when both are; otherwise a fresh one that
+        inference does not constrain (the complete table's check, shape_of, does), the same
+        variable for the same two dimensions."""
+        ra, rb = sorted((self.find(a), self.find(b)))
+        va, vb = self.value.get(ra), self.value.get(rb)
+        if va == 1:
+            return rb
+        if vb == 1:
+            return ra
+        if va is not None and vb is not None:
+            return self.const(dim_product(va, vb))
+        return self.products.setdefault((ra, rb), self.fresh())
 
     def is_scalar(self, s: Shape) -> bool:
         return self.is_one(s[0]) and self.is_one(s[1])
@@ -215,10 +230,21 @@ class Unifier:
         order = [*(self.vars[self.wrt] if self.wrt in self.vars else ())]
         order += [v for name in self.names_in_order() for v in self.vars.get(name, ())]
         names: dict[int, Dim] = {}
+        # a product's dimension is named by its factors (m*n), once they have names
+        products = {self.find(p): (a, b) for (a, b), p in self.products.items()}
         for v in [*order, *range(len(self.parent))]:
             root = self.find(v)
-            if root not in names:
+            if root not in names and root not in products:
                 names[root] = self.value[root] if root in self.value else next(pool)
+
+        def name(root: int) -> Dim:
+            if root not in names:   # a product not named yet: its factors first
+                a, b = products[root]
+                names[root] = self.value.get(root) or dim_product(name(self.find(a)),
+                                                                  name(self.find(b)))
+            return names[root]
+        for root in products:
+            name(root)
         return names
 
     def identity_sizes(self) -> dict[IdentitySlot, Optional[Dim]]:

@@ -16,7 +16,36 @@ from dataclasses import dataclass, field, fields
 from fractions import Fraction
 from typing import Callable, ClassVar, Iterator, Union
 
-Dim = Union[str, int]
+@dataclass(frozen=True)
+class DimProduct:
+    """A size that is the product of sizes: vec(X) of an m x n X has m n rows, and
+    kron(A, B) of m x n and p x q is m p x n q.  Built by `dim_product` only, so equal
+    products are equal values (names sorted, the numbers multiplied first)."""
+
+    factors: tuple[Union[str, int], ...]
+
+    def __str__(self) -> str:
+        return "*".join(map(str, self.factors))
+
+
+Dim = Union[str, int, DimProduct]
+
+
+def dim_product(*dims: "Dim") -> "Dim":
+    """The product of sizes, in its one written form: a number, a name, or a DimProduct."""
+    number, names = 1, []
+    for d in dims:
+        for f in (d.factors if isinstance(d, DimProduct) else (d,)):
+            if isinstance(f, int):
+                number *= f
+            else:
+                names.append(f)
+    names.sort()
+    if not names:
+        return number
+    if number == 1 and len(names) == 1:
+        return names[0]
+    return DimProduct(((number,) if number != 1 else ()) + tuple(names))
 
 
 class Expr:
@@ -332,6 +361,13 @@ class Diag(_Unary):
 
 
 @dataclass(frozen=True)
+class Vec(_Unary):
+    """`vec(X)`: the columns of X stacked into one column (m n x 1 for an m x n X)."""
+
+    ABSORBS_ZERO: ClassVar[bool] = True
+
+
+@dataclass(frozen=True)
 class Det(_Unary):
     """`det(X)`, also written `|X|`."""
 
@@ -404,6 +440,30 @@ class Hadamard(Expr):
         return Hadamard(children[0], children[1], self.divide)
 
 
+@dataclass(frozen=True)
+class Kron(Expr):
+    """`kron(A, B)`, also written `A ⊗ B`: the Kronecker product, each entry of A times B."""
+
+    left: Expr
+    right: Expr
+
+    def children(self):
+        return (self.left, self.right)
+
+    def rebuild(self, children):
+        return ZERO if is_zero(children[0]) or is_zero(children[1]) \
+            else Kron(children[0], children[1])
+
+
+@dataclass(frozen=True)
+class Commutation(Expr):
+    """`K(m, n)`: the commutation matrix, K(m, n) vec(X) = vec(X^T) for an m x n X; it is
+    m n x m n."""
+
+    rows: Dim
+    cols: Dim
+
+
 ELEMENTWISE_FUNCTIONS = ("exp", "log", "sigmoid")
 
 
@@ -471,6 +531,11 @@ def add(*terms: Expr) -> Expr:
     if not flat:
         return ZERO
     return flat[0] if len(flat) == 1 else Add(tuple(flat))
+
+
+def transposed(e: Expr) -> Expr:
+    """The transpose of `e`, written without a double transpose: `A^T` for A, A for `A^T`."""
+    return e.arg if isinstance(e, Transpose) else Transpose(e)
 
 
 def neg(e: Expr) -> Expr:

@@ -24,9 +24,10 @@ from typing import Callable, Iterable, Iterator, Optional
 from generator.math.dims import (FRESH_NAMES, GREEK, SCALAR, SQUARE_PROPERTIES,  # noqa: F401
                             IdentitySlot, Shape, Unifier, kind_of_name, scalar_hint, show_shape)
 from generator.errors import ShapeError
-from generator.math.expr import (Add, Det, Diag, Differential, Dim, Elementwise, Expr, Hadamard,
-                                 Identity, Inverse, LogDet, Mul, Norm, Number, Ones, Power,
-                                 Quantity, SumEntries, Symbol, Trace, Transpose, mul,
+from generator.math.expr import (Add, Commutation, Det, Diag, Differential, Dim, Elementwise,
+                                 Expr, Hadamard, Identity, Inverse, Kron, LogDet, Mul, Norm,
+                                 Number, Ones, Power, Quantity, SumEntries, Symbol, Trace,
+                                 Transpose, Vec, dim_product, mul,
                                  FORGOTTEN, node_memo, recall, remember, scalar_product)
 from generator.math.symbols import SymbolInfo, SymbolTable
 
@@ -78,6 +79,24 @@ def _diag(e: Diag, alg):
     alg.fail(f"shape mismatch in `{e}`: {e.arg} is {alg.show(s)}, but diag takes a column "
              f"vector (the diagonal matrix with it on its diagonal) or a square matrix (the "
              f"vector of its diagonal)", (e.arg,))
+
+
+def _vec(e: Vec, alg):
+    """vec(X) of an m x n X is m n x 1."""
+    rows, cols = alg.shape(e.arg)
+    return (alg.product(rows, cols), alg.scalar[1])
+
+
+def _kron(e: Kron, alg):
+    """kron(A, B) of m x n and p x q is m p x n q."""
+    (m, n), (p, q) = alg.shape(e.left), alg.shape(e.right)
+    return (alg.product(m, p), alg.product(n, q))
+
+
+def _commutation(e: Commutation, alg):
+    """K(m, n) is m n x m n."""
+    size = alg.product(alg.identity(e.rows)[0], alg.identity(e.cols)[0])
+    return (size, size)
 
 
 def _inverse(e: Inverse, alg):
@@ -187,7 +206,8 @@ RULES: dict[type, Callable] = {
     Inverse: _inverse, Power: _square("a matrix power", False),
     Trace: _square("the trace", True), Det: _square("the determinant", True),
     LogDet: _square("the log-determinant", True),
-    SumEntries: _scalar, Norm: _norm, Diag: _diag,
+    SumEntries: _scalar, Norm: _norm, Diag: _diag, Vec: _vec, Kron: _kron,
+    Commutation: _commutation,
 }
 
 
@@ -239,6 +259,9 @@ class _Concrete:
 
     def is_one(self, dim) -> bool:
         return dim == 1
+
+    def product(self, a, b):
+        return dim_product(a, b)
 
     def is_scalar(self, s: Shape) -> bool:
         return s == SCALAR

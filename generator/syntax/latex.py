@@ -14,7 +14,7 @@ from fractions import Fraction
 from typing import Callable
 
 from generator.math.expr import (
-    Add, Det, Diag, Differential, Elementwise, Expr, Hadamard, Identity, Inverse, LogDet, Mul, Ones,
+    Add, Commutation, Det, Diag, Differential, Kron, Vec, Elementwise, Expr, Hadamard, Identity, Inverse, LogDet, Mul, Ones,
     Norm, Number, Power, Quantity, SumEntries, Symbol, Trace, Transpose, mul, split_coefficient,
 )
 from generator.syntax.latex_names import name_latex
@@ -133,7 +133,7 @@ class TraceTrickLatexPrinter:
     def _factor(self, factor: Expr, last: bool) -> str:
         """Sums and Hadamard products are grouped; `\\det X` keeps its argument visible
         (`\\det\\left(X\\right) A`, not `\\det X A`) unless it ends the product."""
-        if isinstance(factor, (Add, Hadamard, Mul, Number)):
+        if isinstance(factor, (Add, Hadamard, Kron, Mul, Number)):
             return group(self._print(factor))
         if isinstance(factor, (Det, LogDet)) and not last:
             return self._determinant(factor, bare=False)
@@ -170,7 +170,7 @@ class TraceTrickLatexPrinter:
     def _postfix_base(self, base: Expr) -> str:
         """Atoms take a superscript directly; anything else (including `\\det X`, and a
         base that already carries one: LaTeX forbids `X^{T}^{T}`) is grouped."""
-        if is_atom(base) and not isinstance(base, (Det, LogDet)):
+        if is_atom(base) and not isinstance(base, (Det, LogDet, Kron)):
             return self._print(base)
         return group(self._print(base))
 
@@ -184,6 +184,21 @@ class TraceTrickLatexPrinter:
 
     def _print_Diag(self, expr: Diag) -> str:
         return r"\operatorname{diag}" + self._argument(expr.arg)
+
+    def _print_Vec(self, expr: Vec) -> str:
+        return r"\operatorname{vec}" + self._argument(expr.arg)
+
+    def _print_Kron(self, expr: Kron) -> str:
+        """`A \\otimes B`; an operand that is a sum, a product or another Kronecker product
+        is grouped."""
+        def operand(e: Expr) -> str:
+            grouped = isinstance(e, (Add, Mul, Hadamard, Kron)) or is_negative(e)
+            return group(self._print(e)) if grouped else self._print(e)
+        return operand(expr.left) + r" \otimes " + operand(expr.right)
+
+    def _print_Commutation(self, expr: Commutation) -> str:
+        size = lambda d: str(d) if isinstance(d, int) else name_latex(d)   # noqa: E731
+        return rf"K_{{{size(expr.rows)},{size(expr.cols)}}}"
 
     def _print_Elementwise(self, expr: Elementwise) -> str:
         return _ELEMENTWISE[expr.func] + self._argument(expr.arg)
@@ -263,6 +278,6 @@ def group(tex: str) -> str:
 _METHODS: dict[type, Callable[[TraceTrickLatexPrinter, Expr], str]] = {
     node: getattr(TraceTrickLatexPrinter, f"_print_{node.__name__}")
     for node in (Symbol, Quantity, Identity, Ones, Number, Add, Mul, Hadamard, Transpose,
-                 Inverse, Power, Trace, SumEntries, Diag, Elementwise, Det, LogDet, Differential,
+                 Inverse, Power, Trace, SumEntries, Diag, Vec, Kron, Commutation, Elementwise, Det, LogDet, Differential,
                  Norm, Entry, Delta, IndexSum, Partial, GradientOf, ExplicitMatrix, EntryMatrix)
 }

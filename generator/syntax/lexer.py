@@ -35,6 +35,7 @@ class Kind(enum.Enum):
     SUP_INV = "⁻¹"
     HADAMARD = ".*"
     HADAMARD_DIV = "./"
+    KRON = "⊗"
     BAR = "|"
     DOUBLE_BAR = "||"
     UNDERSCORE = "_"
@@ -75,6 +76,7 @@ _TOKEN = re.compile(
   | (?P<dot_t>\.T(?![{_LETTER}0-9_]))
   | (?P<hadamard>\.\*|∘|⊙)
   | (?P<hadamard_div>\./)
+  | (?P<kron>⊗)
   | (?P<sup_inv>⁻¹)
   | (?P<other>[-−+*/^'’(){{}},_ᵀ])
   | (?P<end>\Z)
@@ -85,7 +87,7 @@ _TOKEN = re.compile(
 _GROUP_KIND = {
     "number": Kind.NUMBER, "name": Kind.NAME, "dbar": Kind.DOUBLE_BAR, "bar": Kind.BAR,
     "dot_t": Kind.DOT_T, "hadamard": Kind.HADAMARD, "hadamard_div": Kind.HADAMARD_DIV,
-    "sup_inv": Kind.SUP_INV,
+    "sup_inv": Kind.SUP_INV, "kron": Kind.KRON,
 }
 _CHAR_KIND = {
     "-": Kind.MINUS, "−": Kind.MINUS, "+": Kind.PLUS, "*": Kind.STAR, "/": Kind.SLASH,

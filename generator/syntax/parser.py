@@ -19,19 +19,19 @@ from typing import NamedTuple, Sequence
 
 from generator.errors import MathSyntaxError
 from generator.math.expr import (
-    Det, Diag, Differential, Elementwise, Expr, Hadamard, Identity, Inverse, LogDet, Norm, Ones,
-    Number, Power, SumEntries, Symbol, Trace, Transpose, add, mul, neg,
+    Commutation, Det, Diag, Differential, Elementwise, Expr, Hadamard, Identity, Inverse, Kron,
+    LogDet, Norm, Number, Ones, Power, SumEntries, Symbol, Trace, Transpose, Vec, add, mul, neg,
 )
 from generator.syntax.lexer import Kind, Token, iter_tokens
 from generator.syntax.limits import MAX_DEPTH, MAX_EXPONENT, room_for_nesting
 from generator.syntax.names import (
-    FUNCTION_LIST, FUNCTION_NAMES, IDENTIFIER, IDENTITY, TRACE_NAMES, differential_target,
-    is_reserved,
+    COMMUTATION, FUNCTION_LIST, FUNCTION_NAMES, IDENTIFIER, IDENTITY, TRACE_NAMES,
+    differential_target, is_reserved,
 )
 
 
 _ONE_ARGUMENT = {name: Trace for name in TRACE_NAMES} | {
-    "det": Det, "logdet": LogDet, "sum": SumEntries, "inv": Inverse, "diag": Diag,
+    "det": Det, "logdet": LogDet, "sum": SumEntries, "inv": Inverse, "diag": Diag, "vec": Vec,
 }
 _POSTFIX_TRANSPOSE = (Kind.PRIME, Kind.DOT_T, Kind.SUP_T)
 _BAD_EXPONENT = "after '^' write T, -1, -T, a whole number of at least 2, or a name such as k"
@@ -109,11 +109,14 @@ class _Parser:
         return self.node(add(*(t.expr for t in terms)), terms, self.prev)
 
     def hadamard(self) -> Parsed:
-        """`A .* B ./ C`, left to right; looser than products (`y .* A w`)."""
+        """`A .* B ./ C` and `A ⊗ B`, left to right; looser than products (`y .* A w`)."""
         left = self.product()
-        while self.at(Kind.HADAMARD, Kind.HADAMARD_DIV):
+        while self.at(Kind.HADAMARD, Kind.HADAMARD_DIV, Kind.KRON):
             op = self.advance()
             right = self.product()
+            if op.kind is Kind.KRON:
+                left = self.node(Kron(left.expr, right.expr), [left, right], op)
+                continue
             divide = op.kind is Kind.HADAMARD_DIV
             left = self.node(Hadamard(left.expr, right.expr, divide), [left, right], op)
         return left
@@ -271,6 +274,9 @@ class _Parser:
         if tok.text in FUNCTION_NAMES:
             return self.function(tok)
         if self.at(Kind.LPAREN) and self.tok.column == tok.end:
+            if tok.text == COMMUTATION:
+                return self.sized(tok, lambda rows, cols: Commutation(rows, cols), 2,
+                                  "K(m, n), the commutation matrix")
             if tok.text == "d" and self.differentials:
                 inner = self.enclosed(self.advance(), Kind.RPAREN)
                 return self.node(Differential(inner.expr), [inner], tok)
@@ -313,6 +319,8 @@ class _Parser:
         name = tok.text
         if name == "ones":
             return self.ones(tok)
+        if name == "kron":
+            return self.kron(tok)
         if name == "log" and self.at(Kind.BAR):
             arg = self.atom()
         elif self.at(Kind.LPAREN):
@@ -331,14 +339,34 @@ class _Parser:
         """`ones(n)`, the all-ones vector, or `ones(n, m)`, the all-ones matrix."""
         if not self.at(Kind.LPAREN):
             raise self.error("'ones' needs its size: write ones(n) or ones(n, m)", tok)
+        return self.sized(tok, Ones, 1, "ones(n) or ones(n, m)")
+
+    def sized(self, tok: Token, build, least: int, written: str) -> Parsed:
+        """A node made of sizes only: `ones(n)`, `ones(n, m)` (one or two), `K(m, n)` (two)."""
         opener = self.advance()
         self.push(opener)
         dims = [self.dimension()]
         if self.at(Kind.COMMA):
             self.advance()
             dims.append(self.dimension())
+        if len(dims) < least:
+            raise self.error(f"'{tok.text}' takes {least} sizes: write {written}", self.tok)
         self.close(opener, Kind.RPAREN)
-        return self.node(Ones(*dims), [], tok)
+        return self.node(build(*dims), [], tok)
+
+    def kron(self, tok: Token) -> Parsed:
+        """`kron(A, B)`: the Kronecker product (also written `A ⊗ B`)."""
+        if not self.at(Kind.LPAREN):
+            raise self.error("'kron' needs parentheses: write kron(A, B)", tok)
+        opener = self.advance()
+        self.push(opener)
+        left = self.sum()
+        if not self.at(Kind.COMMA):
+            raise self.error("kron takes two arguments: write kron(A, B)", self.tok)
+        self.advance()
+        right = self.sum()
+        self.close(opener, Kind.RPAREN)
+        return self.node(Kron(left.expr, right.expr), [left, right], tok)
 
     def dimension(self) -> int | str:
         """A size: a positive whole number or a name."""

@@ -17,7 +17,7 @@ from fractions import Fraction
 from functools import singledispatch
 
 from generator.math.expr import (
-    Add, Det, Diag, Differential, Elementwise, Expr, Hadamard, Identity, Inverse, LogDet, Mul, Ones,
+    Add, Commutation, Det, Diag, Differential, Kron, Vec, Elementwise, Expr, Hadamard, Identity, Inverse, LogDet, Mul, Ones,
     Norm, Number, Power, Quantity, SumEntries, Symbol, Trace, Transpose, mul,
     register_text_printer, split_coefficient,
 )
@@ -26,7 +26,8 @@ from generator.math.index_nodes import (Delta, Entry, EntryMatrix, ExplicitMatri
 from generator.syntax.limits import MAX_DEPTH, room_for_nesting
 from generator.syntax.names import differential_target
 
-_FUNCTION_NAME = {Trace: "tr", Det: "det", LogDet: "logdet", SumEntries: "sum", Diag: "diag"}
+_FUNCTION_NAME = {Trace: "tr", Det: "det", LogDet: "logdet", SumEntries: "sum", Diag: "diag",
+                  Vec: "vec"}
 
 
 def to_text(expr: Expr) -> str:
@@ -53,6 +54,17 @@ def _(expr: Quantity) -> str:
 @_text.register
 def _(expr: Identity) -> str:
     return f"I_{expr.size}" if expr.size is not None and expr.shown else "I"
+
+
+@_text.register
+def _(expr: Kron) -> str:
+    """`kron(A, B)`: a call, never ambiguous (`A ⊗ B` reads the same)."""
+    return f"kron({_text(expr.left)}, {_text(expr.right)})"
+
+
+@_text.register
+def _(expr: Commutation) -> str:
+    return f"K({expr.rows}, {expr.cols})"
 
 
 @_text.register
@@ -155,6 +167,7 @@ def is_atom(expr: Expr) -> bool:
     if isinstance(expr, Number):
         return expr.value.denominator == 1 and expr.value >= 0
     return isinstance(expr, (Symbol, Quantity, Identity, Ones, Differential, Norm, Elementwise,
+                             Kron, Commutation,
                              *_FUNCTION_NAME))
 
 
@@ -163,6 +176,7 @@ def is_atom(expr: Expr) -> bool:
 @_text.register(LogDet)
 @_text.register(SumEntries)
 @_text.register(Diag)
+@_text.register(Vec)
 def _(expr: Expr) -> str:
     return f"{_FUNCTION_NAME[type(expr)]}({_text(expr.arg)})"
 

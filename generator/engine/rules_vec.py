@@ -1,0 +1,137 @@
+"""vec, the Kronecker product and the commutation matrix, in scalar objectives.
+
+All three are linear, so d passes through (`d(vec(X)) = vec(dX)`, and the product rule
+for `A ⊗ B`).  To reach the trace form a Kronecker product applied to a vec becomes the
+vec of a product, `(C ⊗ D) vec(X) = vec(D X C^T)`, the commutation matrix a transpose,
+`K(m, n) vec(X) = vec(X^T)`, and the inner product of two vecs a trace,
+`vec(A)^T vec(B) = tr(A^T B)`; `tr(A ⊗ B) = tr(A) tr(B)`.
+"""
+from __future__ import annotations
+
+from generator.engine.context import Context
+from generator.engine.rule import Rule
+from generator.math.expr import (
+    Add, Commutation, Differential, Expr, Kron, Mul, Ones, Trace, Transpose, Vec, add, d, mul,
+    transposed,
+)
+
+
+def _differential_vec(node: Expr, ctx: Context):
+    """d(vec(X)) = vec(dX)."""
+    if isinstance(node, Differential) and isinstance(node.arg, Vec):
+        return Vec(d(node.arg.arg))
+    return None
+
+
+def _differential_kron(node: Expr, ctx: Context):
+    """d(A ⊗ B) = dA ⊗ B + A ⊗ dB (a constant factor has no term)."""
+    if not (isinstance(node, Differential) and isinstance(node.arg, Kron)):
+        return None
+    a, b = node.arg.left, node.arg.right
+    terms = ([Kron(d(a), b)] if not ctx.is_constant(a) else []) \
+        + ([Kron(a, d(b))] if not ctx.is_constant(b) else [])
+    return add(*terms)
+
+
+def _vec_linear(node: Expr, ctx: Context):
+    """vec(A + c B) = vec(A) + c vec(B): over the terms, the plain scalars in front."""
+    if not isinstance(node, Vec):
+        return None
+    terms = node.arg.terms if isinstance(node.arg, Add) else (node.arg,)
+    out = []
+    for term in terms:
+        scalars, rest = ctx.split_scalars(term.factors if isinstance(term, Mul) else (term,))
+        out.append(mul(*scalars, Vec(mul(*rest))) if rest and scalars else Vec(term))
+    split = add(*out)
+    return None if split == node else split
+
+
+def _kron_times_vec(node: Expr, ctx: Context):
+    """(C ⊗ D) vec(X) = vec(D X C^T); K(m, n) vec(X) = vec(X^T)."""
+    if not isinstance(node, Mul):
+        return None
+    f = node.factors
+    for i in range(len(f) - 1):
+        left, right = f[i], f[i + 1]
+        if not isinstance(right, Vec):
+            continue
+        while isinstance(left, Transpose) and isinstance(left.arg, Transpose):
+            left = left.arg.arg   # the notation rules leave what holds no differential
+        if isinstance(left, Transpose) and isinstance(left.arg, Kron):   # (C ⊗ D)^T
+            left = Kron(transposed(left.arg.left), transposed(left.arg.right))
+        if isinstance(left, Kron):
+            inner = Vec(mul(left.right, right.arg, transposed(left.left)))
+        elif isinstance(left, Commutation) or (isinstance(left, Transpose)
+                                               and isinstance(left.arg, Commutation)):
+            inner = Vec(Transpose(right.arg))   # K(m, n)^T = K(n, m) does the same
+        else:
+            continue
+        return mul(*f[:i], inner, *f[i + 2:])
+    return None
+
+
+def _vec_inner(node: Expr, ctx: Context):
+    """vec(A)^T vec(B) = tr(A^T B), in a trace or as a product of its own (the ones of
+    m n entries are vec(ones(m, n)))."""
+    arg = node.arg if isinstance(node, Trace) else node
+    if not isinstance(arg, Mul):
+        return None
+    scalars, rest = ctx.split_scalars(arg.factors)
+    if not (len(rest) == 2 and isinstance(rest[0], Transpose) and isinstance(rest[1], Vec)):
+        return None
+    first = rest[0].arg
+    if isinstance(first, Ones):   # ones(m n) is vec(ones(m, n)): a sum of entries
+        first = Vec(Ones(*ctx.shape(rest[1].arg)))
+    if not isinstance(first, Vec):
+        return None
+    return mul(*scalars, Trace(mul(Transpose(first.arg), rest[1].arg)))
+
+
+def _transpose_commutation(node: Expr, ctx: Context):
+    """K(m, n)^T = K(n, m): the commutation matrix is a permutation, its transpose the
+    inverse permutation."""
+    if isinstance(node, Transpose) and isinstance(node.arg, Commutation):
+        return Commutation(node.arg.cols, node.arg.rows)
+    return None
+
+
+def _transpose_kron(node: Expr, ctx: Context):
+    """kron(A, B)^T = kron(A^T, B^T)."""
+    if isinstance(node, Transpose) and isinstance(node.arg, Kron):
+        return Kron(Transpose(node.arg.left), Transpose(node.arg.right))
+    return None
+
+
+def _trace_kron(node: Expr, ctx: Context):
+    """tr(A ⊗ B) = tr(A) tr(B)."""
+    if isinstance(node, Trace) and isinstance(node.arg, Kron):
+        return mul(Trace(node.arg.left), Trace(node.arg.right))
+    return None
+
+
+RULES = (
+    Rule("differential-vec", "differential", "d of a vec",
+         "d(vec(X)) = vec(dX)", "vec is linear, so d and vec can be swapped",
+         _differential_vec),
+    Rule("differential-kron", "differential", "d of a Kronecker product",
+         "d(A ⊗ B) = dA ⊗ B + A ⊗ dB", "Product rule for the Kronecker product",
+         _differential_kron),
+    Rule("vec-linearity", "trace", "linearity of vec",
+         "vec(A + c B) = vec(A) + c vec(B)", "vec is linear", _vec_linear,
+         conditions=("c scalar",)),
+    Rule("kron-vec", "trace", "a Kronecker product applied to a vec",
+         "kron(C, D) vec(X) = vec(D X C^T); kron(C, D)^T vec(X) = vec(D^T X C); "
+         "K(n, n) vec(X) = vec(X^T)",
+         "A Kronecker product applied to vec(X) is the vec of a product", _kron_times_vec),
+    Rule("vec-inner", "trace", "inner product of vecs",
+         "vec(A)^T vec(B) = tr(A^T B)", "The inner product of two vecs is a trace",
+         _vec_inner),
+    Rule("transpose-commutation", "transpose", "transpose of the commutation matrix",
+         "K(n, n)^T = K(n, n)", "The transpose of K(m, n) is K(n, m)",
+         _transpose_commutation, minor=True),
+    Rule("transpose-kron", "transpose", "transpose of a Kronecker product",
+         "kron(A, B)^T = kron(A^T, B^T)", "The transpose of a Kronecker product",
+         _transpose_kron),
+    Rule("trace-kron", "trace", "trace of a Kronecker product",
+         "tr(kron(A, B)) = tr(A) tr(B)", "The trace of a Kronecker product", _trace_kron),
+)
