@@ -99,6 +99,8 @@ def _derive(problem: Problem, earlier: tuple[Derivation, ...], verify: bool,
         hessian=readable(second.hessian, rec.ctx.table) if second else None,
         hessian_names=second.names if second else None,
         newton=second.newton if second else None,
+        hessian_map=readable(second.hessian_map, rec.ctx.table) if second else None,
+        vectorised=second.vectorised if second else False,
     )
 
 
@@ -112,6 +114,8 @@ class _SecondOrder:
     names: EngineNames
     verification: Verification
     newton: NewtonStep | None = None
+    hessian_map: Expr | None = None   # dG = H[dX]: dG in dX (H dx for a vector)
+    vectorised: bool = False          # H is that of vec(G) by vec(X): X is a matrix
 
 
 def _second_order_notes(problem: Problem, names: EngineNames, second: _SecondOrder
@@ -148,7 +152,8 @@ def _hessian(problem: Problem, rec: Recorder, gradient: Expr, verify: bool) -> _
             claim = Claim(first.expr, problem.wrt, third.ctx.table, {}, tuple(third.steps),
                           step.value, None, EngineNames(step.point, names.gradient), "value")
             verification = verification.combined(verify_claim(claim))
-    return _SecondOrder(records, result.jacobian, names, verification, step)
+    return _SecondOrder(records, result.jacobian, names, verification, step,
+                        result.differential, result.vectorised)
 
 
 def _derive_jacobian(problem: Problem, rec: Recorder, verify: bool) -> Derivation:
@@ -161,18 +166,26 @@ def _derive_jacobian(problem: Problem, rec: Recorder, verify: bool) -> Derivatio
     return Derivation(
         problem=problem, records=tuple(rec.records),
         gradient=readable(result.jacobian, rec.ctx.table), verification=verification,
-        notes=(jacobian_layout(problem, rec.ctx.names),), symbols=rec.ctx.table,
-        names=rec.ctx.names,
-        differential=readable(result.differential, rec.ctx.table))
+        notes=(jacobian_layout(problem, rec.ctx.names, result.vectorised),),
+        symbols=rec.ctx.table, names=rec.ctx.names,
+        differential=readable(result.differential, rec.ctx.table),
+        vectorised=result.vectorised)
 
 
-def jacobian_layout(problem: Problem, names) -> str:
+def jacobian_layout(problem: Problem, names, vectorised: bool) -> str:
     """What a sheet with a Jacobian says of its layout (contract 5.2)."""
     f, J, x = names.objective, names.gradient, problem.wrt
-    return (f"`{J}` is in numerator layout: its entry (i, j) is the derivative of the i-th "
-            f"entry of `{f}` with respect to the j-th entry of `{x}`, a row per entry of "
-            f"`{f}`. A gradient is in denominator layout, the shape of the variable: the "
-            f"transpose of a scalar's one-row Jacobian.")
+    if vectorised:
+        f, x = f"vec({f})", f"vec({x})"
+        start = (f"`{J}` is the Jacobian of `{f}`, the columns of `{names.objective}` "
+                 f"stacked, with respect to `{x}`: `vec(d{names.objective}) = {J} "
+                 f"vec(d{problem.wrt})`. ")
+    else:
+        start = ""
+    return (start + f"`{J}` is in numerator layout: its entry (i, j) is the derivative of "
+            f"the i-th entry of `{f}` with respect to the j-th entry of `{x}`, a row per "
+            f"entry of `{f}`. A gradient is in denominator layout, the shape of the "
+            f"variable: the transpose of a scalar's one-row Jacobian.")
 
 
 def cites_earlier(problem: Problem, earlier: tuple[Derivation, ...]) -> bool:

@@ -36,12 +36,16 @@ class Derivation:
     notes: tuple[str, ...] = ()         # conventions stated on the sheet
     symbols: SymbolTable | None = None  # the problem's symbols and the names it introduced (R)
     names: EngineNames = DEFAULT_NAMES  # what the sheet calls the objective (L) and G
-    # a Jacobian's (problem.kind): df in the form J dx, in the variable's differential
+    # a Jacobian's (problem.kind): df in the variable's differential (in the form J dx for
+    # vectors); `vectorised`: J (or H) is that of vec(f) by vec(X), f or the variable a
+    # matrix
     differential: Expr | None = None
+    vectorised: bool = False
     # with problem.hessian: H, and the names of its phases (the gradient G and H)
     hessian: Expr | None = None
     hessian_names: EngineNames | None = None
     newton: NewtonStep | None = None   # with problem.newton: x_new, and what it assumes
+    hessian_map: Expr | None = None    # with problem.hessian: dG = H[dX], in dX
 
     @property
     def kind(self) -> str:

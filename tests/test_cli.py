@@ -72,7 +72,7 @@ def test_derive_with_let_declarations():
     (["derive", "tr(X^T A X", "--wrt", "X"], ["column"]),
     (["derive", "tr(A X) +", "--wrt", "X"], ["column"]),
     (["derive", "tr(X^T A X)", "--wrt", "Y"], ["Y"]),
-    (["derive", "A X", "--wrt", "X"], ["scalar"]),
+    (["derive", "x^T A x + c", "--wrt", "x"], ["c", "scalar"]),
     (["derive", "tr(A X)", "--wrt", "X", "--let", "A: n x n", "--let", "X: m x m"],
      ["A", "X"]),
 ])

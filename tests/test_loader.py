@@ -190,12 +190,11 @@ ERRORS = [
      "must have the same shape); b was inferred to be a column vector from its name: declare it "
      "a scalar (`b: {shape: []}` in a file, `--let \"b: scalar\"` on the command line) if it "
      "is one"),
-    ("not-scalar.yaml", "title: T\nsymbols:\n  A: {shape: [n, n]}\n  X: {shape: [n, m]}\n"
-                        "objective: A X\nwrt: X\n",
-     "5: objective: the objective `A X` is n x m and matrix-valued: tracetrick derives the "
-     "gradient of a scalar (take a trace, a norm or a quadratic form such as `x^T A x`) and "
-     "the Jacobian of a vector function of a vector; the Jacobian of a matrix-valued function "
-     "or with respect to a matrix (its vec form) is not derived yet"),
+    ("not-scalar.yaml", "title: T\nobjective: x^T A x + c\nwrt: x\n",
+     "2: objective: the objective `x^T A x + c` is m x 1 only because c, added to scalars, "
+     "was inferred to be a column vector from its name: declare it a scalar (`c: {shape: []}` "
+     "in a file, `--let \"c: scalar\"` on the command line) if it is one (to derive the "
+     "Jacobian of the vector, declare its shape, e.g. `c: {shape: [m]}`)"),
     ("unsized.yaml", "title: T\nobjective: tr(X) + tr(I)\nwrt: X\n",
      "2: objective: the size of the identity in `tr(I)` is not known: nothing around it "
      "fixes it; write it with its size, e.g. `I_n` or `I_3`"),
@@ -452,5 +451,5 @@ def test_problem_from_text_passes_math_and_shape_errors_through():
     with pytest.raises(MathSyntaxError) as err:
         problem_from_text("tr(X ++ A)", "X")
     assert err.value.column == 7
-    with pytest.raises(ShapeError, match="the objective `A X` is .* and matrix-valued"):
-        problem_from_text("A X", "X")
+    with pytest.raises(ShapeError, match="the objective `x\\^T A x \\+ c` is m x 1 only"):
+        problem_from_text("x^T A x + c", "x")

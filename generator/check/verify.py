@@ -126,6 +126,11 @@ def magnitude(e: Expr, ev: Evaluator, memo: dict[Expr, float] | None = None) -> 
     return size
 
 
+def _vec(value: np.ndarray) -> np.ndarray:
+    """The columns stacked: a matrix's vec; a column unchanged."""
+    return np.asarray(value).reshape(-1, 1, order="F")
+
+
 def _spread(sizes: list[float], values: list[float]) -> float:
     """The largest size of one factor times the values of the others."""
     return max(size * float(np.prod(values[:i] + values[i + 1:]))
@@ -217,10 +222,10 @@ class _Trial:
             return scaled_error(np.trace(product(self.base(rhs), self.inst.direction)),
                                 self.dL, scale)
         if lhs == G:   # the theorem: dL = tr(G^T dX), or df = J dx
-            applied = (product(self.base(rhs), self.inst.direction)
-                       if self.claim.kind == "jacobian"
-                       else np.sum(self.base(rhs) * self.inst.direction))
-            return scaled_error(applied, self.dL, scale)
+            if self.claim.kind == "jacobian":   # vec(df) = J vec(dX)
+                return scaled_error(product(self.base(rhs), _vec(self.inst.direction)),
+                                    _vec(self.dL), scale)
+            return scaled_error(np.sum(self.base(rhs) * self.inst.direction), self.dL, scale)
         return scaled_error(self.base(lhs), self.base(rhs), scale)
 
     def quantity(self, lhs: Expr) -> Expr:

@@ -19,7 +19,8 @@ from generator.engine.records import Record
 from generator.engine.recorder import Recorder
 from generator.errors import StuckError
 from generator.math.expr import (
-    ZERO, Differential, Expr, Identity, Mul, Symbol, factors_of, is_zero, mul, terms_of,
+    ZERO, Differential, DimProduct, Expr, Identity, Kron, Mul, Symbol, Vec, factors_of, is_zero,
+    mul, terms_of,
 )
 
 
@@ -31,6 +32,7 @@ class JacobianResult:
     differential: Expr
     jacobian: Expr
     context: Context
+    vectorised: bool = False   # J is that of vec(f) by vec(X) (f or the variable a matrix)
 
 
 def derive_jacobian(objective: Expr, ctx: Context, rec: Recorder | None = None, *,
@@ -40,9 +42,32 @@ def derive_jacobian(objective: Expr, ctx: Context, rec: Recorder | None = None, 
     rec = rec or Recorder(ctx)
     differential = take_differential(rec, objective, "hessian" if hessian else "differential")
     differential = expand_linear(rec, differential, to_traces=False)
-    differential = _to_linear_form(rec, differential)
-    jacobian = _identify(rec, differential, hessian)
-    return JacobianResult(tuple(rec.records), differential, jacobian, rec.ctx)
+    vectorised = vec_form(objective, rec.ctx)
+    if vectorised:
+        linear = _to_vec_form(rec, differential)
+    else:
+        differential = linear = _to_linear_form(rec, differential)
+    jacobian = _identify(rec, linear, hessian)
+    return JacobianResult(tuple(rec.records), differential, jacobian, rec.ctx, vectorised)
+
+
+def vec_form(objective: Expr, ctx: Context) -> bool:
+    """Whether the Jacobian is that of vec(f) by vec(X): f or the variable is a matrix."""
+    return not (ctx.is_column(objective) and ctx.is_column(Symbol(ctx.wrt)))
+
+
+def _to_vec_form(rec: Recorder, expr: Expr) -> Expr:
+    """vec(df), every term brought to `M vec(dX)` (vec of a product, of a transpose, of an
+    entrywise product), then the terms collected: `vec(df) = J vec(dX)`."""
+    lhs = Vec(rec.ctx.names.d_objective)
+    rec.phase("terms-to-vec-form", Symbol(rec.ctx.wrt))
+    rec.state(lhs, Vec(expr))
+    expr = rec.simplify(lhs, Vec(expr), rec.phases.normal, rec.phases.vec_form,
+                        where=has_differential)
+    if len(terms_of(expr)) > 1:
+        rec.phase("collect")
+        expr = rec.exhaust(lhs, expr, rec.phases.collect)
+    return expr
 
 
 def _to_linear_form(rec: Recorder, expr: Expr) -> Expr:
@@ -67,20 +92,37 @@ def _identify(rec: Recorder, expr: Expr, hessian: bool) -> Expr:
 
 
 def _coefficient_of_differential(expr: Expr, ctx: Context) -> Expr:
-    """M in df = M dx; df = 0 gives M = 0 (of the Jacobian's shape: a zero's shape is any)."""
+    """M in df = M dx (vec(df) = M vec(dX) for a matrix variable); df = 0 gives M = 0 (of
+    the Jacobian's shape: a zero's shape is any)."""
     dvar = Differential(Symbol(ctx.wrt))
+    if not ctx.is_column(dvar):
+        dvar = Vec(dvar)
     if is_zero(expr):
         return ZERO
     if expr == dvar:
-        return Identity(ctx.shape(dvar)[0])
+        return _identity_of(ctx.shape(dvar)[0], ctx)
     factors = factors_of(expr)
     if (isinstance(expr, Mul) and factors[-1] == dvar
             and not any(has_differential(f) for f in factors[:-1])):
         rest = mul(*factors[:-1])
         if ctx.is_scalar(rest) and not ctx.is_scalar(dvar):
-            return mul(rest, Identity(ctx.shape(dvar)[0]))   # c dx = (c I) dx
+            return mul(rest, _identity_of(ctx.shape(dvar)[0], ctx))   # c dx = (c I) dx
         return rest
     names = ctx.names
+    where = f"vec(d{ctx.wrt})" if isinstance(dvar, Vec) else f"d{ctx.wrt}"
     raise StuckError(
-        f"could not bring d{names.objective} to the form {names.gradient} d{ctx.wrt}; the "
-        f"engine stopped at d{names.objective} = {expr}")
+        f"could not bring d{names.objective} to the form {names.gradient} {where}; the "
+        f"engine stopped at {'vec(' if isinstance(dvar, Vec) else ''}d{names.objective}"
+        f"{')' if isinstance(dvar, Vec) else ''} = {expr}")
+
+
+def _identity_of(size, ctx: Context) -> Expr:
+    """The identity of `size` rows: of a product size m*n, written kron(I_m, I_n) (a
+    product size has no name of its own to write I with)."""
+    if isinstance(size, DimProduct):
+        parts = [Identity(f) for f in size.factors]
+        out = parts[0]
+        for part in parts[1:]:
+            out = Kron(out, part)
+        return out
+    return Identity(size)

@@ -31,6 +31,8 @@ class PhaseRules:
     collect: tuple[Rule, ...]
     # the Jacobian's phase: every term of df to `M dx`, its notation kept normal
     linear_form: tuple[Rule, ...]
+    # the Jacobian of a matrix function or by a matrix: vec(dF) to `J vec(dX)`
+    vec_form: tuple[Rule, ...]
     # the Newton step x - H^-1 grad L, simplified
     newton: tuple[Rule, ...]
     # phase 5 and every tidy pass: notation kept normal (`normal`, to exhaustion)
@@ -75,6 +77,10 @@ DEFAULT_PHASE_RULES = PhaseRules(
     collect=cat.rules("trace-collect", "collect-like-terms", "factor-common", "drop-zero"),
     linear_form=cat.rules("hadamard-rearrange", "scalar-flip", "differential-last",
                           "hadamard-as-diag", "diag-swap", "trace-of-scalar", "sum-as-product"),
+    vec_form=cat.rules("vec-linearity", "vec-scalar-differential", "vec-product",
+                       "vec-transpose", "vec-hadamard", "vec-column", "commutation-vector",
+                       "kron-scalar",
+                       "identity-product", "scalar-commute"),
     newton=cat.rules("inverse-scalar", "cancel-inverse", "distribute-to-cancel",
                      "identity-product", "collect-like-terms", "factor-number", "order-terms"),
     normal=cat.rules(
@@ -85,6 +91,7 @@ DEFAULT_PHASE_RULES = PhaseRules(
         "hadamard-sign", "scalar-commute"),
     tidy=cat.rules(
         "transpose-symmetric", "cancel-inverse", "hadamard-cancel", "elementwise-at-zero",
+        "commutation-vector", "kron-scalar",
         "sigmoid-from-exp", "diag-outer", "hadamard-ones", "diag-ones",
         "hadamard-expand", "expand-identity", "collect-like-terms", "diag-product",
         "diag-sum", "factor-number", "factor-out", "factor-some", "product-to-power",

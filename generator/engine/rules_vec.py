@@ -8,11 +8,11 @@ vec of a product, `(C ⊗ D) vec(X) = vec(D X C^T)`, the commutation matrix a tr
 """
 from __future__ import annotations
 
-from generator.engine.context import Context
+from generator.engine.context import Context, has_differential
 from generator.engine.rule import Rule
 from generator.math.expr import (
-    Add, Commutation, Differential, Expr, Kron, Mul, Ones, Trace, Transpose, Vec, add, d, mul,
-    transposed,
+    Add, Commutation, Diag, Differential, Expr, Hadamard, Identity, Kron, Mul, Ones, Trace,
+    Transpose, Vec, add, d, factors_of, mul, transposed,
 )
 
 
@@ -102,6 +102,84 @@ def _transpose_kron(node: Expr, ctx: Context):
     return None
 
 
+# ----- the vec form of a matrix differential: vec(dF) = J vec(dX) --------------------------
+
+def _vec_of_product(node: Expr, ctx: Context):
+    """vec(A M B) = (B^T ⊗ A) vec(M), M the factor holding the differential (A or B may be
+    missing: an identity of the right size stands for it)."""
+    if not (isinstance(node, Vec) and isinstance(node.arg, Mul)):
+        return None
+    scalars, factors = ctx.split_scalars(node.arg.factors)
+    holding = [k for k, f in enumerate(factors) if has_differential(f)]
+    if len(holding) != 1 or len(factors) == 1:
+        return None
+    k = holding[0]
+    middle = factors[k]
+    rows, cols = ctx.shape(middle)
+    before = mul(*factors[:k]) if k > 0 else Identity(rows)
+    after = transposed(mul(*factors[k + 1:])) if k + 1 < len(factors) else Identity(cols)
+    return mul(*scalars, Kron(after, before), Vec(middle))
+
+
+def _vec_of_transpose(node: Expr, ctx: Context):
+    """vec(dX^T) = K(m, n) vec(dX) for an m x n X."""
+    if isinstance(node, Vec) and isinstance(node.arg, Transpose) and has_differential(node):
+        rows, cols = ctx.shape(node.arg.arg)
+        return mul(Commutation(rows, cols), Vec(node.arg.arg))
+    return None
+
+
+def _vec_of_hadamard(node: Expr, ctx: Context):
+    """vec(P .* dX) = diag(vec(P)) vec(dX)."""
+    if not (isinstance(node, Vec) and isinstance(node.arg, Hadamard)) or node.arg.divide:
+        return None
+    for constant, varying in ((node.arg.left, node.arg.right), (node.arg.right, node.arg.left)):
+        if has_differential(varying) and not has_differential(constant):
+            return mul(Diag(Vec(constant)), Vec(varying))
+    return None
+
+
+def _vec_of_column(node: Expr, ctx: Context):
+    """vec(v) = v for a column vector."""
+    if isinstance(node, Vec) and ctx.is_column(node.arg):
+        return node.arg
+    return None
+
+
+def _vec_of_scalar_times(node: Expr, ctx: Context):
+    """vec(c M) = vec(M) c for a scalar c that holds the differential, and
+    tr(P dX) = vec(P^T)^T vec(dX): the differential ends the term."""
+    if isinstance(node, Vec) and isinstance(node.arg, Mul):
+        held = [f for f in node.arg.factors if has_differential(f) and ctx.is_scalar(f)]
+        if len(held) == 1 and not ctx.is_scalar(node.arg):
+            rest = [f for f in node.arg.factors if f is not held[0]]
+            return mul(Vec(mul(*rest)), held[0])
+    if isinstance(node, Trace) and has_differential(node):
+        factors = factors_of(node.arg)
+        if has_differential(factors[-1]) and not any(map(has_differential, factors[:-1])):
+            weights = transposed(mul(*factors[:-1])) if len(factors) > 1 \
+                else Identity(ctx.shape(factors[-1])[0])
+            return mul(Transpose(Vec(weights)), Vec(factors[-1]))
+    return None
+
+
+def _kron_by_scalar(node: Expr, ctx: Context):
+    """kron(A, c) = kron(c, A) = c A for a 1 x 1 c (I_1 is the number 1)."""
+    if not isinstance(node, Kron):
+        return None
+    for scalar, other in ((node.right, node.left), (node.left, node.right)):
+        if ctx.is_scalar(scalar):
+            return other if isinstance(scalar, Identity) else mul(scalar, other)
+    return None
+
+
+def _commutation_of_a_vector(node: Expr, ctx: Context):
+    """K(n, 1) = K(1, n) = I_n: a column's vec is its transpose's."""
+    if isinstance(node, Commutation) and 1 in (node.rows, node.cols):
+        return Identity(node.cols if node.rows == 1 else node.rows)
+    return None
+
+
 def _trace_kron(node: Expr, ctx: Context):
     """tr(A ⊗ B) = tr(A) tr(B)."""
     if isinstance(node, Trace) and isinstance(node.arg, Kron):
@@ -132,6 +210,27 @@ RULES = (
     Rule("transpose-kron", "transpose", "transpose of a Kronecker product",
          "kron(A, B)^T = kron(A^T, B^T)", "The transpose of a Kronecker product",
          _transpose_kron),
+    Rule("vec-product", "vec", "vec of a product",
+         "vec(A X B) = kron(B^T, A) vec(X)", "The vec of a product is a Kronecker product "
+         "applied to the vec", _vec_of_product),
+    Rule("vec-transpose", "vec", "vec of a transpose",
+         "vec(X^T) = K(n, n) vec(X)", "The commutation matrix turns vec(X) into vec(X^T)",
+         _vec_of_transpose),
+    Rule("vec-hadamard", "vec", "vec of an entrywise product",
+         "vec(A .* X) = diag(vec(A)) vec(X)",
+         "An entrywise product is a diagonal matrix applied to the vec", _vec_of_hadamard),
+    Rule("vec-column", "vec", "vec of a column", "vec(x) = x",
+         "A column vector is its own vec", _vec_of_column, minor=True),
+    Rule("vec-scalar-differential", "vec", "the differential to the end",
+         "vec(c A) = vec(A) c; tr(A X) = vec(A^T)^T vec(X)",
+         "A scalar holding the differential goes last; a trace is an inner product of vecs",
+         _vec_of_scalar_times),
+    Rule("kron-scalar", "tidy", "Kronecker product by a scalar",
+         "kron(A, a) = a A", "A Kronecker product by a scalar is a multiple",
+         _kron_by_scalar, minor=True),
+    Rule("commutation-vector", "tidy", "commutation of a vector",
+         "K(n, 1) = I_n", "The commutation matrix of a vector is the identity",
+         _commutation_of_a_vector, minor=True),
     Rule("trace-kron", "trace", "trace of a Kronecker product",
          "tr(kron(A, B)) = tr(A) tr(B)", "The trace of a Kronecker product", _trace_kron),
 )

@@ -411,10 +411,10 @@ def _as_scalar(chain: list[Expr], alg) -> list[Expr]:
 
 def objective_kind(objective: Expr, table: SymbolTable, wrt: str) -> str:
     """What is derived of the objective (generator.problem.model.KINDS): the gradient of
-    a scalar, the Jacobian of a column vector with respect to a vector or a scalar.
-    Anything else is an error that says what the objective is.  So is a sum of scalars
-    that a bare lower-case name, inferred to be a vector, makes a vector by broadcasting
-    (`x^T A x + c`): the name misled inference, and the error says how to declare it."""
+    a scalar, the Jacobian of anything else (of vec(f) by vec(X) where f or the variable
+    is a matrix).  A sum of scalars that a bare lower-case name, inferred to be a vector,
+    makes a vector by broadcasting (`x^T A x + c`) is an error: the name misled
+    inference, and the error says how to declare it."""
     s = shape_of(objective, table)
     if s == SCALAR:
         return "gradient"
@@ -422,24 +422,13 @@ def objective_kind(objective: Expr, table: SymbolTable, wrt: str) -> str:
     guessed = [t.name for t in terms
                if isinstance(t, Symbol) and t.name in table and not table[t.name].declared
                and table[t.name].kind == "vector"]
-    broadcast = guessed and any(shape_of(t, table) == SCALAR for t in terms)
-    x = shape_of(Symbol(wrt), table)
-    if s[1] == 1 and x[1] == 1 and not broadcast:
-        return "jacobian"
-    if broadcast:
+    if guessed and any(shape_of(t, table) == SCALAR for t in terms):
         raise ShapeError(
             f"the objective `{objective}` is {show_shape(s)} only because {guessed[0]}, "
             f"added to scalars, was inferred to be a column vector from its name: "
             f"{scalar_hint(guessed[0])} (to derive the Jacobian of the vector, declare "
             f"its shape, e.g. `{guessed[0]}: {{shape: [{s[0]}]}}`)")
-    what = (f"a function of the matrix {wrt}" if s[1] == 1
-            else "a row vector (its transpose is a column)" if s[0] == 1 else "matrix-valued")
-    raise ShapeError(
-        f"the objective `{objective}` is {show_shape(s)} and {what}: tracetrick derives the "
-        f"gradient of a scalar (take a trace, a norm or a quadratic form such as `x^T A x`) "
-        f"and the Jacobian of a vector function of a vector; the Jacobian of a "
-        f"matrix-valued function or with respect to a matrix (its vec form) is not derived "
-        f"yet")
+    return "jacobian"
 
 
 # ----- inference by unification (the algebra is generator.math.dims.Unifier) ----------------

@@ -235,10 +235,10 @@ def option_conflict(kind: str, method: str, solve: bool, transposed: bool, hessi
         if hessian:
             return ("hessian", "the Hessian is the second derivative of a scalar objective; "
                                "this objective is a vector (remove `hessian`)")
-    if hessian and not column_variable:
-        return ("hessian", "the Hessian with respect to a matrix (a linear map on matrices, "
-                           "in Kronecker form) is not derived yet; it is derived for a vector "
-                           "or scalar variable (remove `hessian`)")
+    if newton and not column_variable:
+        return ("newton", "the Newton step for a matrix variable (in vec form, vec(X) - H^-1 "
+                          "vec(grad L)) is not derived yet; it is derived for a vector or "
+                          "scalar variable (remove `newton`)")
     if hessian and method != "differential":
         return ("method", "the Hessian is derived with the differential method (remove "
                           "`method`)")

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from generator.derivation import Derivation
-from generator.math.expr import Differential, Symbol, Transpose, mul
+from generator.math.expr import Differential, Symbol, Transpose, Vec, mul
 from generator.render.sheet import sheet_of
 from generator.syntax.latex import to_latex
 from generator.syntax.printer import to_text
@@ -41,11 +41,13 @@ def trace_dict(derivation: Derivation) -> dict[str, Any]:
         data["differential"] = to_text(derivation.differential)
     if derivation.hessian is not None:   # contract 5.3
         dx = Differential(Symbol(p.wrt))
+        if derivation.vectorised:   # d^2 L = vec(dX)^T H vec(dX)
+            dx = Vec(dx)
         data["kind"] = "hessian"
         data["second_differential"] = to_text(mul(Transpose(dx), derivation.hessian, dx))
         data["hessian"] = to_text(derivation.hessian)
         data["hessian_latex"] = to_latex(derivation.hessian)
-        data["hessian_map"] = to_text(mul(derivation.hessian, dx))
+        data["hessian_map"] = to_text(derivation.hessian_map)
     if derivation.newton is not None:
         data["newton_step"] = to_text(derivation.newton.value)
         data["newton_conditions"] = [str(c) for c in derivation.newton.conditions]

@@ -214,7 +214,10 @@ def problem_view(derivation: Derivation, position: int,
     wrt = to_latex(Symbol(problem.wrt))
     wrt_of_answer = to_latex(Transpose(Symbol(problem.wrt))) if problem.wrt_transposed else wrt
     objective_name = to_latex(derivation.names.objective)
-    if derivation.kind == "jacobian":
+    if derivation.kind == "jacobian" and derivation.vectorised:
+        symbol = (rf"\frac{{\partial \operatorname{{vec}} {objective_name}}}"
+                  rf"{{\partial \operatorname{{vec}} {wrt}}}")
+    elif derivation.kind == "jacobian":
         symbol = rf"\frac{{\partial {objective_name}}}{{\partial {wrt}}}"
     else:
         symbol = rf"\nabla_{{{wrt_of_answer}}} {objective_name}"

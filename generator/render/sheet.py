@@ -85,6 +85,9 @@ TITLES: dict[str, Title] = {
     "terms-to-linear-form": lambda p, rules, names: _named(
         f"Bring `d{names.objective}` to the form `{names.gradient} d{p.about}`")(p, rules, names),
     "identify-jacobian": lambda p, rules, names: f"Identify the Jacobian `{names.gradient}`",
+    "terms-to-vec-form": lambda p, rules, names: _named(
+        f"Bring `vec(d{names.objective})` to the form `{names.gradient} vec(d{p.about})`")(
+            p, rules, names),
     "hessian": lambda p, rules, names: _named(
         f"Take the differential of the gradient `{names.objective}`")(p, rules, names),
     "identify-hessian": lambda p, rules, names: f"Identify the Hessian `{names.gradient}`",

@@ -73,6 +73,8 @@ def gradient_label(derivation: Derivation) -> str:
     `df/dx` for a Jacobian."""
     problem, objective = derivation.problem, derivation.names.objective
     if derivation.kind == "jacobian":
+        if derivation.vectorised:
+            return f"d vec({objective})/d vec({problem.wrt})"
         return f"d{objective}/d{problem.wrt}"
     wrt = f"{{{problem.wrt_text}}}" if problem.wrt_transposed else problem.wrt
     return f"grad_{wrt} {objective}"
