@@ -20,6 +20,11 @@ Sources
   matrices/expressions/tests/test_derivatives.py, as Jacobians.  sympy writes them in
   denominator layout (the transpose of ours; its A exp(x) case says so in a TODO).
 - "Jacobian: ...": Jacobians of vector functions, derived by hand.
+- Jacobians of matrix functions, of vec(F) by vec(X) (columns stacked): "MIT 18.S096"
+  (A. Edelman and S. G. Johnson, Matrix Calculus for Machine Learning and Beyond, the
+  Kronecker-product examples A^2, A^3 and A^-1); "Magnus & Neudecker" (Matrix
+  Differential Calculus, the identification of d vec F = A d vec X: AXB, X^-1, X^T,
+  X X^T, X^T X, A X^-1 B); "Jacobian (vec): ..." derived by hand.
 - Rows with a Hessian (contract 5.3), written by hand: "log barrier (math.SE 1445868)",
   the Hessian A^T diag(d)^2 A, d = 1 ./ (b - A x), of the question "How to compute the
   hessian of the log barrier function"; "Convex Optimization for All 15-01-03", the
@@ -267,6 +272,40 @@ CORPUS: tuple[Identity, ...] = (
       ("X: m x n",), "X^T diag(sigmoid(X w) .* (1 - sigmoid(X w))) X"),
     I("Jacobian: diagonal scaling", "diag(x) A x", "x", ("A: n x n",),
       "diag(A x) + diag(x) A"),
+
+    # ----- Jacobians of matrix functions (vec(F) by vec(X)) ---------------------------------
+    I("MIT 18.S096", "X^2", "X", SQUARE_X, "kron(I_n, X) + kron(X^T, I_n)"),
+    I("MIT 18.S096", "X^3", "X", SQUARE_X,
+      "kron(I_n, X X) + kron(X^T, X) + kron(X^T X^T, I_n)"),
+    I("MIT 18.S096", "X^-1", "X", SQUARE_X, "-kron(X^-T, X^-1)"),
+    I("Magnus & Neudecker", "A X B", "X", ("A: p x n", "X: n x m", "B: m x q"),
+      "kron(B^T, A)"),
+    I("Magnus & Neudecker", "X^T", "X", ("X: n x m",), "K(n, m)"),
+    I("Magnus & Neudecker", "X X^T", "X", ("X: n x m",), "kron(X, I_n) + kron(I_n, X) K(n, m)"),
+    I("Magnus & Neudecker", "X^T X", "X", ("X: n x m",),
+      "kron(I_m, X^T) + kron(X^T, I_m) K(n, m)"),
+    I("Magnus & Neudecker", "A X^-1 B", "X", ("A: p x n", "X: n x n", "B: n x q"),
+      "-kron((X^-1 B)^T, A X^-1)"),
+    I("Jacobian (vec): sandwich", "X A X", "X", ("X: n x n", "A: n x n"),
+      "kron(X^T A^T, I_n) + kron(I_n, X A)"),
+    I("Jacobian (vec): determinant times inverse", "det(X) X^-1", "X", SQUARE_X,
+      "det(X) (vec(X^-1) vec(X^-T)^T - kron(X^-T, X^-1))"),
+    I("Jacobian (vec): trace times the matrix", "tr(X) X", "X", SQUARE_X,
+      "vec(X) vec(I_n)^T + tr(X) kron(I_n, I_n)"),
+    I("Jacobian (vec): entrywise product", "A .* X", "X", ("X: n x m",), "diag(vec(A))"),
+    I("Jacobian (vec): entrywise square", "X .* X", "X", ("X: n x m",), "2 diag(vec(X))"),
+    I("Jacobian (vec): entrywise exponential", "exp(X)", "X", ("X: n x m",),
+      "diag(vec(exp(X)))"),
+    I("Jacobian (vec): entrywise sigmoid", "sigmoid(X)", "X", ("X: n x m",),
+      "diag(vec(sigmoid(X) .* (1 - sigmoid(X))))"),
+    I("Jacobian (vec): matrix times vector", "X b", "X", ("X: n x m",), "kron(b^T, I_n)"),
+    I("Jacobian (vec): outer product", "x x^T", "x", (), "kron(x, I_n) + kron(I_n, x)"),
+    I("Jacobian (vec): a row", "x^T A", "x", ("A: n x m",), "A^T"),
+    I("Jacobian (vec): vec itself", "vec(X)", "X", ("X: n x m",), "kron(I_m, I_n)"),
+    I("Jacobian (vec): congruence", "X^T A X", "X", ("X: n x m", "A: n x n"),
+      "kron(I_m, X^T A) + kron(X^T A^T, I_m) K(n, m)"),
+    I("Jacobian (vec): Sylvester operator", "A X + X B", "X", ("X: n x n",),
+      "kron(I_n, A) + kron(B^T, I_n)"),
 
     # ----- Hessians (the expected gradient, then the expected Hessian) -------------------
     I("log barrier (math.SE 1445868)", "-sum(log(b - A x))", "x", ("A: m x n",),

@@ -77,7 +77,7 @@ def test_expected_answer_by_finite_differences(row: Identity):
         def f(t: float) -> np.ndarray:
             values = dict(inst.values)
             values[row.wrt] = x + t * direction
-            return _value(objective, values, inst.dims).ravel()
+            return _value(objective, values, inst.dims).ravel(order="F")   # vec(f)
 
         try:
             finite_difference = (f(h) - f(-h)) / (2 * h)
@@ -91,7 +91,7 @@ def test_expected_answer_by_finite_differences(row: Identity):
                 answer = answer.reshape(()) * np.eye(x.size)   # c I written as c
             assert answer.shape == (finite_difference.size, x.size), (
                 f"expected Jacobian has shape {answer.shape}, not (entries of f, of x)")
-            predicted = answer @ direction.ravel()
+            predicted = answer @ direction.ravel(order="F")   # J vec(E)
         else:
             assert answer.shape == x.shape, (
                 f"expected answer has shape {answer.shape}, the variable {x.shape}")
