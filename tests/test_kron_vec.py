@@ -88,3 +88,16 @@ def test_the_commutation_matrix_transposes_a_vec():
 def test_a_gradient_through_vec_and_kron(text, answer):
     assert str(derive_text(text, "X", ("X: n x n", "A: n x n", "B: n x n")).gradient) == answer
     assert grade(text, "X") == ("ok", "")
+
+
+@pytest.mark.parametrize("text, lets, message", [
+    ("tr(kron(alpha, X))", ("alpha: scalar", "X: n x n"),
+     "a Kronecker product with a scalar is the ordinary product; write it as a product, "
+     "e.g. `alpha X`"),
+    ("vec(tr(X))^T vec(tr(X))", ("X: n x n",), "the vec of a scalar is the scalar itself"),
+    ("tr(K(n, m) kron(X, X))", ("X: n x n",), "shape mismatch"),
+])
+def test_notation_that_says_something_else_is_refused(text, lets, message):
+    from generator.errors import ShapeError
+    with pytest.raises(ShapeError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        derive_text(text, "X", lets)

@@ -409,6 +409,23 @@ def _as_scalar(chain: list[Expr], alg) -> list[Expr]:
     return [scalar_product(*chain[:last + 1]), *chain[last + 1:]]
 
 
+def check_written(expr: Expr, table: SymbolTable) -> None:
+    """Notation that type-checks but says something else than was surely meant: a
+    Kronecker product with a scalar (the product `alpha X`), the vec of a scalar (the
+    scalar itself).  Raises ShapeError saying what to write."""
+    for node in expr.walk():
+        if isinstance(node, Kron):
+            for side in (node.left, node.right):
+                if shape_of(side, table) == SCALAR:
+                    raise ShapeError(
+                        f"`{node}`: {side} is a scalar, and a Kronecker product with a "
+                        f"scalar is the ordinary product; write it as a product, e.g. "
+                        f"`{node.left} {node.right}`")
+        if isinstance(node, Vec) and shape_of(node.arg, table) == SCALAR:
+            raise ShapeError(f"`{node}`: {node.arg} is a scalar, and the vec of a scalar is "
+                             f"the scalar itself; write `{node.arg}`")
+
+
 def objective_kind(objective: Expr, table: SymbolTable, wrt: str) -> str:
     """What is derived of the objective (generator.problem.model.KINDS): the gradient of
     a scalar, the Jacobian of anything else (of vec(f) by vec(X) where f or the variable

@@ -24,7 +24,9 @@ from generator.problem.letspec import (check_declaration, parse_declaration, par
 from generator.problem.model import COMMAND_LINE, METHODS, Problem, Source, split_transposed
 from generator.problem.fields import (LIST_KEY, PROBLEM_KEYS, REQUIRED_KEYS, SYMBOL_KEYS,
                                       FieldSpec, problem_field)
-from generator.math.shapes import infer_shapes, objective_kind, shape_of, show_shape
+from generator.math.shapes import (
+    check_written, infer_shapes, objective_kind, shape_of, show_shape,
+)
 from generator.math.symbols import SymbolInfo, SymbolTable
 from generator.syntax.limits import MAX_MATH_LENGTH
 from generator.caret import show
@@ -200,6 +202,7 @@ def _infer(objective: _Math, extras: list[_Math], declared, wrt: str, where: Whe
     table = inferred.table
     objective, *extras = (replace(f, expr=e) for f, e in zip(done, inferred.exprs))
     try:
+        check_written(objective.expr, table)
         kind = objective_kind(objective.expr, table, wrt)
     except ShapeError as err:
         raise where.error(objective.node, "objective", str(err)) from None
@@ -509,6 +512,7 @@ def problem_from_text(objective: str, wrt: str, lets: tuple[str, ...] = (), *,
         raise ProblemError(f"--wrt: '{wrt}' is not a symbol of the objective (symbols: {listed})")
     inferred = infer_shapes(expr, declared, wrt)
     table, (expr,) = inferred.table, inferred.exprs
+    check_written(expr, table)
     kind = objective_kind(expr, table, wrt)
     conflict = option_conflict(kind, method, solve, transposed, hessian, newton,
                                table[wrt].cols == 1)
