@@ -18,7 +18,7 @@ from typing import Optional
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.errors import MathSyntaxError, ProblemError, ShapeError
-from generator.math.expr import Expr, Number
+from generator.math.expr import Expr, Number, dim_product
 from generator.problem.letspec import (check_declaration, parse_declaration, parse_dim, parse_let,
                                parse_shape)
 from generator.problem.model import COMMAND_LINE, METHODS, Problem, Source, split_transposed
@@ -212,10 +212,11 @@ def _infer(objective: _Math, extras: list[_Math], declared, wrt: str, where: Whe
 def derivative_shape(kind: str, objective: Expr, table: SymbolTable, wrt: str,
                      transposed: bool = False) -> tuple:
     """The shape of what is derived: the gradient has the variable's (of X^T's, for the
-    gradient with respect to X^T); the Jacobian is (size of f) x (size of x)."""
+    gradient with respect to X^T); the Jacobian is (entries of f) x (entries of x), as
+    that of vec(f) by vec(x)."""
     info = table[wrt]
     if kind == "jacobian":
-        return (shape_of(objective, table)[0], info.rows)
+        return (dim_product(*shape_of(objective, table)), dim_product(info.rows, info.cols))
     return (info.cols, info.rows) if transposed else (info.rows, info.cols)
 
 
