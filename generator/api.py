@@ -140,7 +140,7 @@ def _hessian(problem: Problem, rec: Recorder, gradient: Expr, verify: bool) -> _
     verification = Verification(0, 0.0, 0)
     if verify:
         claim = Claim(gradient, problem.wrt, second.ctx.table, {}, tuple(second.steps),
-                      result.jacobian, None, names, "jacobian")
+                      result.jacobian, None, names, "jacobian", symmetric=True)
         verification = verify_claim(claim)
     records, step = tuple(second.records), None
     if problem.newton:

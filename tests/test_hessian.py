@@ -4,6 +4,7 @@ engine), symmetric; the Newton step against numpy's; the JSON fields, the CLI fl
 the problem set's PDF, bad input."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -191,3 +192,16 @@ def test_the_find_line_asks_for_all_that_is_derived():
     markdown = CliRunner().invoke(main, ["derive", "||A x - b||^2", "--wrt", "x", "--hessian",
                                          "--format", "markdown"]).output
     assert r"Find $\nabla_{x} L$ and the Hessian." in markdown
+
+
+def test_a_hessian_that_is_not_symmetric_stops_the_program():
+    """The check of H includes its symmetry: `A` is the right Jacobian of `A x`, so only
+    the symmetry check can stop it as a Hessian."""
+    from generator.check.verify import Claim, verify
+    from generator.errors import VerificationError
+    derivation = derive_text("A x", "x", ("A: n x n",))
+    claim = Claim(derivation.problem.objective, "x", derivation.symbols, {},
+                  derivation.steps, derivation.gradient, None, derivation.names, "jacobian")
+    verify(claim)   # as a Jacobian it holds
+    with pytest.raises(VerificationError, match="is not symmetric"):
+        verify(dataclasses.replace(claim, symmetric=True))

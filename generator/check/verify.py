@@ -77,6 +77,7 @@ class Claim:
     names: EngineNames = DEFAULT_NAMES   # the engine's L and G (f and J) in these lines
     kind: str = "gradient"      # generator.problem.model.KINDS, or "value": lines of values
                                 # (x_new = ...), with no derivative to identify
+    symmetric: bool = False     # the derivative must be symmetric (a Hessian)
 
 
 def relative_error(a: np.ndarray, b: np.ndarray) -> float:
@@ -284,6 +285,11 @@ def _errors_of_trial(claim: Claim, trial: "_Trial") -> list[tuple[Said, float]]:
             f"written."), err))
     if claim.kind == "value":
         return errors
+    if claim.symmetric:
+        value = trial.base(claim.gradient)
+        errors.append((lambda e: (f"the Hessian {claim.gradient} is not symmetric (relative "
+                                  f"error {e:.2g}); this is a bug in tracetrick"),
+                       relative_error(value, value.T)))
     identify = Step("identify-gradient", "", claim.names.gradient, claim.gradient)
     errors.append((lambda e: (f"the {claim.kind} {claim.gradient} fails the "
                               f"finite-difference check (relative error {e:.2g}); this is a "
