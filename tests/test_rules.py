@@ -78,6 +78,9 @@ CASES = [
     ("diag-ones", "diag(ones(n)) A", "I_n A"),
     ("hadamard-ones", "x .* ones(n)", "x"),
     ("diag-product", "A diag(x) diag(b) x", "A diag(x .* b) x"),
+    ("scalar-powers", "alpha^3 A alpha^-1", "alpha^2 A"),
+    ("scalar-powers", "(alpha^-1)^2 x alpha", "alpha^-1 x"),
+    ("scalar-powers", "alpha A alpha^-1", "A"),
     ("differential-vec", "d(vec(A X))", "vec(d(A X))"),
     ("differential-kron", "d(kron(A, X))", "kron(A, dX)"),
     ("differential-kron", "d(kron(X, X))", "kron(dX, X) + kron(X, dX)"),
@@ -220,6 +223,7 @@ def test_rule_preserves_the_value(rule_id, before, after):
     ("trace-diag", "tr(diag(x) A)"),          # the cyclic property comes first
     ("diag-outer", "diag(A B)"),
     ("diag-product", "diag(x) A diag(b)"),
+    ("scalar-powers", "alpha A c"),
     ("diag-sum", "diag(x) + A"),
     ("kron-vec", "kron(A, B) kron(A, B)"),
     ("vec-product", "vec(A B)"),

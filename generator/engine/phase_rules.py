@@ -94,8 +94,8 @@ DEFAULT_PHASE_RULES = PhaseRules(
         "commutation-vector", "kron-scalar",
         "sigmoid-from-exp", "diag-outer", "hadamard-ones", "diag-ones",
         "hadamard-expand", "expand-identity", "collect-like-terms", "diag-product",
-        "diag-sum", "factor-number", "factor-out", "factor-some", "product-to-power",
-        "order-terms"),
+        "diag-sum", "factor-number", "factor-out", "factor-some", "scalar-powers",
+        "product-to-power", "order-terms"),
     solve_expand=cat.rules("distribute", "collect-like-terms"),
     solve_transpose=cat.rules(
         "transpose-sum", "transpose-product", "transpose-transpose", "transpose-scalar",

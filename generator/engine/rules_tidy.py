@@ -248,6 +248,48 @@ def _powers(node: Expr, ctx: Context):
     return None
 
 
+def _scalar_power(f: Expr) -> tuple[Expr, int]:
+    """(base, k) with f = base^k: `a^3` (3), `a^-1` (-1), `(a^-1)^2` and `(a^2)^-1` (-2)."""
+    if isinstance(f, Power) and isinstance(f.exponent, int):
+        base, k = _scalar_power(f.base)
+        return base, k * f.exponent
+    if isinstance(f, Inverse):
+        base, k = _scalar_power(f.arg)
+        return base, -k
+    return f, 1
+
+
+def _power_of(base: Expr, k: int) -> Expr | None:
+    """base^k written as a teacher does: `a`, `a^3`, `a^-1`, `(a^2)^-1`; None for k = 0."""
+    if k == 0:
+        return None
+    magnitude = base if abs(k) == 1 else Power(base, abs(k))
+    return magnitude if k > 0 else Inverse(magnitude)
+
+
+def _scalar_powers(node: Expr, ctx: Context):
+    """a^3 a^-1 = a^2: the powers of one scalar in a product combine, wherever they stand
+    (scalars commute); what cancels leaves."""
+    if not isinstance(node, Mul):
+        return None
+    powers: dict[Expr, int] = {}
+    where: dict[Expr, list[int]] = {}
+    for i, f in enumerate(node.factors):
+        if isinstance(f, Number) or not ctx.is_scalar(f):
+            continue
+        base, k = _scalar_power(f)
+        powers[base] = powers.get(base, 0) + k
+        where.setdefault(base, []).append(i)
+    base = next((b for b, places in where.items() if len(places) > 1), None)
+    if base is None:
+        return None
+    first, dropped = where[base][0], set(where[base][1:])
+    combined = _power_of(base, powers[base])
+    factors = [(combined if i == first else f) for i, f in enumerate(node.factors)
+               if i not in dropped]
+    return mul(*(f for f in factors if f is not None))
+
+
 def _order_terms(node: Expr, ctx: Context):
     """Positive terms first: `-y + s` is written `s - y`."""
     if not isinstance(node, Add):
@@ -396,6 +438,9 @@ RULES = (
     Rule("product-to-power", "tidy", "write the power",
          "", "Equal factors in a row make a power", _powers,
          law_latex=r"AA\cdots A = A^{k}"),
+    Rule("scalar-powers", "tidy", "combine the powers",
+         "a^3 a^-1 = a^2; a a^-1 = 1", "Powers of one scalar combine", _scalar_powers,
+         conditions=("a scalar",)),
     Rule("order-terms", "tidy", "reorder the terms",
          "-B + A = A - B", "Write the positive terms first", _order_terms, minor=True),
 )
