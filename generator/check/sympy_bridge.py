@@ -17,7 +17,7 @@ from sympy.utilities.exceptions import SymPyDeprecationWarning
 from sympy.matrices.expressions import matexpr
 
 from generator.math.expr import (
-    Add, Det, Expr, Identity, Inverse, LogDet, Mul, Norm, Number, Power, Symbol, Trace,
+    Add, Det, DimProduct, Expr, Identity, Inverse, LogDet, Mul, Norm, Number, Power, Symbol, Trace,
     Transpose, add, mul,
 )
 from generator.math.symbols import SymbolTable
@@ -28,6 +28,8 @@ class Untranslatable(Exception):
 
 
 def _dim(d) -> sp.Expr:
+    if isinstance(d, DimProduct):
+        return sp.Mul(*map(_dim, d.factors))
     return sp.Integer(d) if isinstance(d, int) else sp.Symbol(d, integer=True, positive=True)
 
 

@@ -64,7 +64,9 @@ def trace_dict(derivation: Derivation) -> dict[str, Any]:
 
 
 def _symbol(info, wrt: str) -> dict[str, Any]:
-    out: dict[str, Any] = {"shape": list(info.shape)}
+    # a size that is a product (`m*n`) is written as the syntax prints it
+    out: dict[str, Any] = {"shape": [d if isinstance(d, (int, str)) else str(d)
+                                     for d in info.shape]}
     if info.name != wrt and info.constant:
         out["constant"] = True
     for prop in sorted(info.properties):

@@ -14,7 +14,8 @@ from fractions import Fraction
 from typing import Callable
 
 from generator.math.expr import (
-    Add, Commutation, Det, Diag, Differential, Kron, Vec, Elementwise, Expr, Hadamard, Identity, Inverse, LogDet, Mul, Ones,
+    Add, Commutation, Det, Diag, Differential, DimProduct, Elementwise, Expr, Hadamard, Identity,
+    Inverse, Kron, LogDet, Mul, Ones, Vec,
     Norm, Number, Power, Quantity, SumEntries, Symbol, Trace, Transpose, mul, split_coefficient,
 )
 from generator.syntax.latex_names import name_latex
@@ -35,6 +36,13 @@ def to_latex(expr: Expr, is_scalar: Callable[[Expr], bool] | None = None) -> str
     """
     with room_for_nesting(MAX_DEPTH):
         return TraceTrickLatexPrinter(is_scalar).doprint(expr)
+
+
+def dim_latex(dim) -> str:
+    """A size as a subscript: `n`, `3`, or a product `m n`."""
+    if isinstance(dim, DimProduct):
+        return " ".join(map(dim_latex, dim.factors))
+    return str(dim) if isinstance(dim, int) else name_latex(dim)
 
 
 class TraceTrickLatexPrinter:
@@ -65,13 +73,12 @@ class TraceTrickLatexPrinter:
     def _print_Identity(self, expr: Identity) -> str:
         if expr.size is None or not expr.shown:
             return "I"
-        size = str(expr.size) if isinstance(expr.size, int) else name_latex(expr.size)
-        return f"I_{{{size}}}"
+        return f"I_{{{dim_latex(expr.size)}}}"
 
     def _print_Ones(self, expr: Ones) -> str:
         """The all-ones vector or matrix, as textbooks write it: a bold 1 with its size."""
-        size = lambda d: str(d) if isinstance(d, int) else name_latex(d)
-        sub = size(expr.rows) if expr.cols == 1 else f"{size(expr.rows)} \\times {size(expr.cols)}"
+        sub = dim_latex(expr.rows) if expr.cols == 1 \
+            else f"{dim_latex(expr.rows)} \\times {dim_latex(expr.cols)}"
         return f"\\mathbf{{1}}_{{{sub}}}"
 
     def _print_Number(self, expr: Number) -> str:
@@ -197,8 +204,7 @@ class TraceTrickLatexPrinter:
         return operand(expr.left) + r" \otimes " + operand(expr.right)
 
     def _print_Commutation(self, expr: Commutation) -> str:
-        size = lambda d: str(d) if isinstance(d, int) else name_latex(d)   # noqa: E731
-        return rf"K_{{{size(expr.rows)},{size(expr.cols)}}}"
+        return rf"K_{{{dim_latex(expr.rows)},{dim_latex(expr.cols)}}}"
 
     def _print_Elementwise(self, expr: Elementwise) -> str:
         return _ELEMENTWISE[expr.func] + self._argument(expr.arg)
@@ -278,6 +284,6 @@ def group(tex: str) -> str:
 _METHODS: dict[type, Callable[[TraceTrickLatexPrinter, Expr], str]] = {
     node: getattr(TraceTrickLatexPrinter, f"_print_{node.__name__}")
     for node in (Symbol, Quantity, Identity, Ones, Number, Add, Mul, Hadamard, Transpose,
-                 Inverse, Power, Trace, SumEntries, Diag, Vec, Kron, Commutation, Elementwise, Det, LogDet, Differential,
-                 Norm, Entry, Delta, IndexSum, Partial, GradientOf, ExplicitMatrix, EntryMatrix)
+                 Inverse, Power, Trace, SumEntries, Diag, Vec, Kron, Commutation, Elementwise,
+                 Det, LogDet, Differential, Norm, Entry, Delta, IndexSum, Partial, GradientOf, ExplicitMatrix, EntryMatrix)
 }

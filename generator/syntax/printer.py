@@ -17,7 +17,8 @@ from fractions import Fraction
 from functools import singledispatch
 
 from generator.math.expr import (
-    Add, Commutation, Det, Diag, Differential, Kron, Vec, Elementwise, Expr, Hadamard, Identity, Inverse, LogDet, Mul, Ones,
+    Add, Commutation, Det, Diag, Differential, DimProduct, Elementwise, Expr, Hadamard, Identity,
+    Inverse, Kron, LogDet, Mul, Ones, Vec,
     Norm, Number, Power, Quantity, SumEntries, Symbol, Trace, Transpose, mul,
     register_text_printer, split_coefficient,
 )
@@ -53,7 +54,18 @@ def _(expr: Quantity) -> str:
 
 @_text.register
 def _(expr: Identity) -> str:
+    if isinstance(expr.size, DimProduct):   # the syntax sizes I by one name: I_m ⊗ I_n
+        return _kron_of(f"I_{f}" for f in expr.size.factors)
     return f"I_{expr.size}" if expr.size is not None and expr.shown else "I"
+
+
+def _kron_of(parts) -> str:
+    """kron(kron(a, b), c): the Kronecker product of the parts, left to right."""
+    parts = list(parts)
+    text = parts[0]
+    for part in parts[1:]:
+        text = f"kron({text}, {part})"
+    return text
 
 
 @_text.register
@@ -69,6 +81,8 @@ def _(expr: Commutation) -> str:
 
 @_text.register
 def _(expr: Ones) -> str:
+    if expr.cols == 1 and isinstance(expr.rows, DimProduct):   # ones(m) ⊗ ones(n)
+        return _kron_of(f"ones({f})" for f in expr.rows.factors)
     return f"ones({expr.rows})" if expr.cols == 1 else f"ones({expr.rows}, {expr.cols})"
 
 
