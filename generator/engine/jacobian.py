@@ -19,8 +19,7 @@ from generator.engine.records import Record
 from generator.engine.recorder import Recorder
 from generator.errors import StuckError
 from generator.math.expr import (
-    ZERO, Differential, DimProduct, Expr, Identity, Kron, Mul, Symbol, Vec, factors_of, is_zero,
-    mul, terms_of,
+    ZERO, Differential, Expr, Identity, Mul, Symbol, Vec, factors_of, is_zero, mul, terms_of,
 )
 
 
@@ -43,10 +42,9 @@ def derive_jacobian(objective: Expr, ctx: Context, rec: Recorder | None = None, 
     differential = take_differential(rec, objective, "hessian" if hessian else "differential")
     differential = expand_linear(rec, differential, to_traces=False)
     vectorised = vec_form(objective, rec.ctx)
-    if vectorised:
-        linear = _to_vec_form(rec, differential)
-    else:
-        differential = linear = _to_linear_form(rec, differential)
+    linear = _to_linear_form(rec, differential, vectorised)
+    if not vectorised:
+        differential = linear   # df = J dx is df written in dx
     jacobian = _identify(rec, linear, hessian)
     return JacobianResult(tuple(rec.records), differential, jacobian, rec.ctx, vectorised)
 
@@ -56,30 +54,21 @@ def vec_form(objective: Expr, ctx: Context) -> bool:
     return not (ctx.is_column(objective) and ctx.is_column(Symbol(ctx.wrt)))
 
 
-def _to_vec_form(rec: Recorder, expr: Expr) -> Expr:
-    """vec(df), every term brought to `M vec(dX)` (vec of a product, of a transpose, of an
-    entrywise product), then the terms collected: `vec(df) = J vec(dX)`."""
-    lhs = Vec(rec.ctx.names.d_objective)
-    rec.phase("terms-to-vec-form", Symbol(rec.ctx.wrt))
-    rec.state(lhs, Vec(expr))
-    expr = rec.simplify(lhs, Vec(expr), rec.phases.normal, rec.phases.vec_form,
-                        where=has_differential)
+def _to_linear_form(rec: Recorder, expr: Expr, vectorised: bool) -> Expr:
+    """Every term to `M dx` (rules_linear), or, `vectorised`, every term of vec(df) to
+    `M vec(dX)` (vec of a product, of a transpose, of an entrywise product: rules_vec);
+    then the terms collected: `df = J dx`, `vec(df) = J vec(dX)`."""
+    lhs = rec.ctx.names.d_objective
+    rules = rec.phases.linear_form
+    if vectorised:
+        lhs, expr, rules = Vec(lhs), Vec(expr), rec.phases.vec_form
+    rec.phase("terms-to-vec-form" if vectorised else "terms-to-linear-form",
+              Symbol(rec.ctx.wrt))
+    rec.state(lhs, expr)
+    expr = rec.simplify(lhs, expr, rec.phases.normal, rules, where=has_differential)
     if len(terms_of(expr)) > 1:
         rec.phase("collect")
         expr = rec.exhaust(lhs, expr, rec.phases.collect)
-    return expr
-
-
-def _to_linear_form(rec: Recorder, expr: Expr) -> Expr:
-    """Every term to `M dx`, then the terms collected: `df = J dx`."""
-    DF = rec.ctx.names.d_objective
-    rec.phase("terms-to-linear-form", Symbol(rec.ctx.wrt))
-    rec.state(DF, expr)
-    expr = rec.simplify(DF, expr, rec.phases.normal, rec.phases.linear_form,
-                        where=has_differential)
-    if len(terms_of(expr)) > 1:
-        rec.phase("collect")
-        expr = rec.exhaust(DF, expr, rec.phases.collect)
     return expr
 
 
@@ -99,30 +88,17 @@ def _coefficient_of_differential(expr: Expr, ctx: Context) -> Expr:
         dvar = Vec(dvar)
     if is_zero(expr):
         return ZERO
+    size = ctx.shape(dvar)[0]
     if expr == dvar:
-        return _identity_of(ctx.shape(dvar)[0], ctx)
+        return Identity(size)
     factors = factors_of(expr)
     if (isinstance(expr, Mul) and factors[-1] == dvar
             and not any(has_differential(f) for f in factors[:-1])):
         rest = mul(*factors[:-1])
         if ctx.is_scalar(rest) and not ctx.is_scalar(dvar):
-            return mul(rest, _identity_of(ctx.shape(dvar)[0], ctx))   # c dx = (c I) dx
+            return mul(rest, Identity(size))   # c dx = (c I) dx
         return rest
-    names = ctx.names
-    where = f"vec(d{ctx.wrt})" if isinstance(dvar, Vec) else f"d{ctx.wrt}"
+    df = Differential(ctx.names.objective)
     raise StuckError(
-        f"could not bring d{names.objective} to the form {names.gradient} {where}; the "
-        f"engine stopped at {'vec(' if isinstance(dvar, Vec) else ''}d{names.objective}"
-        f"{')' if isinstance(dvar, Vec) else ''} = {expr}")
-
-
-def _identity_of(size, ctx: Context) -> Expr:
-    """The identity of `size` rows: of a product size m*n, written kron(I_m, I_n) (a
-    product size has no name of its own to write I with)."""
-    if isinstance(size, DimProduct):
-        parts = [Identity(f) for f in size.factors]
-        out = parts[0]
-        for part in parts[1:]:
-            out = Kron(out, part)
-        return out
-    return Identity(size)
+        f"could not bring {df} to the form {ctx.names.gradient} {dvar}; the engine stopped "
+        f"at {Vec(df) if isinstance(dvar, Vec) else df} = {expr}")
