@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from generator.derivation import Derivation, Verification
+from generator.derivation import Derivation, SecondOrder, Verification
 from generator.engine.context import Context
 from generator.engine.earlier import EarlierResult
 from generator.engine.jacobian import derive_jacobian
 from generator.engine.names import EngineNames, hessian_names
-from generator.engine.newton import NewtonStep, newton_step
+from generator.engine.newton import newton_step
 from generator.engine.records import Record
 from generator.engine.differential import (
     GradientResult, derive_gradient, symmetrise, transpose_variable,
@@ -96,35 +96,28 @@ def _derive(problem: Problem, earlier: tuple[Derivation, ...], verify: bool,
         notes=notes + (_second_order_notes(problem, rec.ctx.names, second) if second else ()),
         symbols=rec.ctx.table,
         names=rec.ctx.names,
-        hessian=readable(second.hessian, rec.ctx.table) if second else None,
-        hessian_names=second.names if second else None,
-        newton=second.newton if second else None,
-        hessian_map=readable(second.hessian_map, rec.ctx.table) if second else None,
-        vectorised=second.vectorised if second else False,
+        second_order=second.answer if second else None,
     )
 
 
 @dataclass(frozen=True)
 class _SecondOrder:
-    """The Hessian's phases (and the Newton step's): their records, H, the names (G, H),
-    the step, and their proof."""
+    """The Hessian's phases (and the Newton step's): their records, what they found, and
+    their proof."""
 
     records: tuple[Record, ...]
-    hessian: Expr
-    names: EngineNames
+    answer: SecondOrder
     verification: Verification
-    newton: NewtonStep | None = None
-    hessian_map: Expr | None = None   # dG = H[dX]: dG in dX (H dx for a vector)
-    vectorised: bool = False          # H is that of vec(G) by vec(X): X is a matrix
 
 
 def _second_order_notes(problem: Problem, names: EngineNames, second: _SecondOrder
                         ) -> tuple[str, ...]:
     """What the sheet says of the Hessian (and of a Newton step that lands at once)."""
-    L, H, x = names.objective, second.names.gradient, problem.wrt
+    answer = second.answer
+    L, H, x = names.objective, answer.names.gradient, problem.wrt
     notes = (f"`{H}` is symmetric: its entry (i, j) is the second derivative of `{L}` in the "
              f"i-th and the j-th entries of `{x}`, taken in either order.",)
-    if second.newton is not None and second.newton.lands:
+    if answer.newton is not None and answer.newton.lands:
         notes += (f"The Newton step does not depend on the point `{x}` it starts from: `{L}` "
                   f"is quadratic, so one step from anywhere lands on the stationary point.",)
     return notes
@@ -152,8 +145,10 @@ def _hessian(problem: Problem, rec: Recorder, gradient: Expr, verify: bool) -> _
             claim = Claim(first.expr, problem.wrt, third.ctx.table, {}, tuple(third.steps),
                           step.value, None, EngineNames(step.point, names.gradient), "value")
             verification = verification.combined(verify_claim(claim))
-    return _SecondOrder(records, result.jacobian, names, verification, step,
-                        result.differential, result.vectorised)
+    table = second.ctx.table   # the answer is printed in the contract's syntax (readable)
+    answer = SecondOrder(readable(result.jacobian, table), names,
+                         readable(result.differential, table), result.vectorised, step)
+    return _SecondOrder(records, answer, verification)
 
 
 def _derive_jacobian(problem: Problem, rec: Recorder, verify: bool) -> Derivation:

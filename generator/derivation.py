@@ -20,7 +20,21 @@ from generator.problem.model import Problem
 from generator.math.symbols import SymbolTable
 
 # the records and the proof, for readers of a Derivation
-__all__ = ["Condition", "Derivation", "Phase", "Record", "Statement", "Step", "Verification"]
+__all__ = ["Condition", "Derivation", "Phase", "Record", "SecondOrder", "Statement", "Step",
+           "Verification"]
+
+
+@dataclass(frozen=True)
+class SecondOrder:
+    """The Hessian (contract 5.3): H, named in `names` (the gradient G, which is
+    differentiated, and H); `hessian_map`, dG as an expression in dX (H dx for a vector);
+    `vectorised`: H is that of vec(G) by vec(X), X a matrix; the Newton step, if asked."""
+
+    hessian: Expr
+    names: EngineNames
+    hessian_map: Expr
+    vectorised: bool = False
+    newton: NewtonStep | None = None
 
 
 @dataclass(frozen=True)
@@ -37,15 +51,10 @@ class Derivation:
     symbols: SymbolTable | None = None  # the problem's symbols and the names it introduced (R)
     names: EngineNames = DEFAULT_NAMES  # what the sheet calls the objective (L) and G
     # a Jacobian's (problem.kind): df in the variable's differential (in the form J dx for
-    # vectors); `vectorised`: J (or H) is that of vec(f) by vec(X), f or the variable a
-    # matrix
+    # vectors); `vectorised`: J is that of vec(f) by vec(X), f or the variable a matrix
     differential: Expr | None = None
     vectorised: bool = False
-    # with problem.hessian: H, and the names of its phases (the gradient G and H)
-    hessian: Expr | None = None
-    hessian_names: EngineNames | None = None
-    newton: NewtonStep | None = None   # with problem.newton: x_new, and what it assumes
-    hessian_map: Expr | None = None    # with problem.hessian: dG = H[dX], in dX
+    second_order: SecondOrder | None = None   # with problem.hessian
 
     @property
     def kind(self) -> str:

@@ -71,10 +71,10 @@ def second_differences(problem, seed: int) -> tuple[np.ndarray, dict]:
 def test_the_hessian_agrees_with_second_differences(text, wrt, lets, answer):
     derivation = derive_text(text, wrt, lets, hessian=True)
     if answer is not None:
-        assert str(derivation.hessian) == answer
+        assert str(derivation.second_order.hessian) == answer
     for seed in (0, 1):
         expected, inst = second_differences(derivation.problem, seed)
-        ours = np.real(Evaluator(inst.values, inst.dims)(derivation.hessian))
+        ours = np.real(Evaluator(inst.values, inst.dims)(derivation.second_order.hessian))
         ours = ours * np.eye(expected.shape[0]) if ours.size == 1 else ours
         scale = max(1.0, float(np.linalg.norm(expected)))
         # second differences are good to a few digits (an inverse's third derivative is
@@ -116,14 +116,14 @@ NEWTON = [
 @pytest.mark.parametrize("text, wrt, lets, step, lands", NEWTON, ids=[n[0] for n in NEWTON])
 def test_the_newton_step_is_x_minus_h_inverse_times_the_gradient(text, wrt, lets, step, lands):
     derivation = derive_text(text, wrt, lets, hessian=True, newton=True)
-    assert str(derivation.newton.value) == step
-    assert derivation.newton.lands == lands
+    assert str(derivation.second_order.newton.value) == step
+    assert derivation.second_order.newton.lands == lands
     assert any("lands on the stationary point" in n for n in derivation.notes) == lands
     inst = draw_instance(derivation.problem.symbols, wrt, np.random.default_rng(3))
     ev = Evaluator(inst.values, inst.dims)
-    numpy_step = inst.values[wrt] - np.linalg.solve(ev(derivation.hessian),
+    numpy_step = inst.values[wrt] - np.linalg.solve(ev(derivation.second_order.hessian),
                                                     ev(derivation.gradient))
-    assert np.allclose(ev(derivation.newton.value), numpy_step)
+    assert np.allclose(ev(derivation.second_order.newton.value), numpy_step)
 
 
 def test_the_json_trace_has_the_fields_of_section_5_3():

@@ -26,8 +26,10 @@ def properties_words(info: SymbolInfo, wrt: str) -> list[str]:
 
 def also_asked(derivation) -> tuple[str, ...]:
     """What a problem asks beyond its derivative, in the words of its "Find ..." line."""
-    return ((("the Hessian",) if derivation.hessian is not None else ())
-            + (("the Newton step",) if derivation.newton is not None else ()))
+    second = derivation.second_order
+    if second is None:
+        return ()
+    return ("the Hessian",) + (("the Newton step",) if second.newton is not None else ())
 
 
 def symbol_phrase(table: SymbolTable, wrt: str, times: str = " x ") -> str:

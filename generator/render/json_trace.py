@@ -39,18 +39,19 @@ def trace_dict(derivation: Derivation) -> dict[str, Any]:
     }
     if derivation.differential is not None:
         data["differential"] = to_text(derivation.differential)
-    if derivation.hessian is not None:   # contract 5.3
+    second = derivation.second_order
+    if second is not None:   # contract 5.3
         dx = Differential(Symbol(p.wrt))
-        if derivation.vectorised:   # d^2 L = vec(dX)^T H vec(dX)
+        if second.vectorised:   # d^2 L = vec(dX)^T H vec(dX)
             dx = Vec(dx)
         data["kind"] = "hessian"
-        data["second_differential"] = to_text(mul(Transpose(dx), derivation.hessian, dx))
-        data["hessian"] = to_text(derivation.hessian)
-        data["hessian_latex"] = to_latex(derivation.hessian)
-        data["hessian_map"] = to_text(derivation.hessian_map)
-    if derivation.newton is not None:
-        data["newton_step"] = to_text(derivation.newton.value)
-        data["newton_conditions"] = [str(c) for c in derivation.newton.conditions]
+        data["second_differential"] = to_text(mul(Transpose(dx), second.hessian, dx))
+        data["hessian"] = to_text(second.hessian)
+        data["hessian_latex"] = to_latex(second.hessian)
+        data["hessian_map"] = to_text(second.hessian_map)
+    if second is not None and second.newton is not None:
+        data["newton_step"] = to_text(second.newton.value)
+        data["newton_conditions"] = [str(c) for c in second.newton.conditions]
     if p.number is not None:
         data["number"] = p.number
     if derivation.solution is not None:

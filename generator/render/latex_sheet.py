@@ -214,6 +214,8 @@ def problem_view(derivation: Derivation, position: int,
     wrt = to_latex(Symbol(problem.wrt))
     wrt_of_answer = to_latex(Transpose(Symbol(problem.wrt))) if problem.wrt_transposed else wrt
     objective_name = to_latex(derivation.names.objective)
+    second = derivation.second_order
+    step = second.newton if second is not None else None
     if derivation.kind == "jacobian" and derivation.vectorised:
         symbol = (rf"\frac{{\partial \operatorname{{vec}} {objective_name}}}"
                   rf"{{\partial \operatorname{{vec}} {wrt}}}")
@@ -237,13 +239,13 @@ def problem_view(derivation: Derivation, position: int,
         notes=derivation.notes,
         check=check_view(derivation.verification),
         marker=NoEscape(problem_marker(_origin(problem, position))),
-        hessian=None if derivation.hessian is None else NoEscape(
-            f"{to_latex(derivation.hessian_names.gradient)} = {to_latex(derivation.hessian)}"),
-        newton=None if derivation.newton is None else NoEscape(
-            f"{to_latex(derivation.newton.point)} = {to_latex(derivation.newton.value)}"),
+        hessian=None if second is None else NoEscape(
+            f"{to_latex(second.names.gradient)} = {to_latex(second.hessian)}"),
+        newton=None if step is None else NoEscape(
+            f"{to_latex(step.point)} = {to_latex(step.value)}"),
         also=also_asked(derivation),
-        newton_conditions=() if derivation.newton is None else tuple(
-            condition_view(c, to_latex) for c in derivation.newton.conditions),
+        newton_conditions=() if step is None else tuple(
+            condition_view(c, to_latex) for c in step.conditions),
         blanks=blanks,
     )
 

@@ -19,7 +19,7 @@ def problem_heading(derivation: Derivation) -> str:
 def render_text(derivation: Derivation, reveal: int | None = None) -> str:
     """The derivation for the terminal; `reveal` (hint mode) prints its first steps only
     and leaves the others, and the answer, blank."""
-    p = derivation.problem
+    p, second = derivation.problem, derivation.second_order
     out = [problem_heading(derivation), ""]
     where = symbol_phrase(p.symbols, p.wrt)
     out.append(f"Let {derivation.names.objective} = {to_text(p.objective)}{', where ' + where if where else ''}. "
@@ -35,19 +35,18 @@ def render_text(derivation: Derivation, reveal: int | None = None) -> str:
         for k in range(len(shown) + 1, len(sheet) + 1):
             out += ["", f"Step {k}: {BLANK}"]
         out += ["", f"Answer: {gradient_label(derivation)} = {BLANK}"]
-        if derivation.hessian is not None:
-            out.append(f"Hessian: {derivation.hessian_names.gradient} = {BLANK}")
-        if derivation.newton is not None:
-            out.append(f"Newton step: {derivation.newton.point} = {BLANK}")
+        if second is not None:
+            out.append(f"Hessian: {second.names.gradient} = {BLANK}")
+        if second is not None and second.newton is not None:
+            out.append(f"Newton step: {second.newton.point} = {BLANK}")
         if p.solve:
             out.append(f"Setting it to zero: {p.wrt} = {BLANK}")
         return "\n".join(out) + "\n"
     out += ["", f"Answer: {gradient_label(derivation)} = {to_text(derivation.gradient)}"]
-    if derivation.hessian is not None:
-        out.append(f"Hessian: {derivation.hessian_names.gradient} = "
-                   f"{to_text(derivation.hessian)}")
-    if derivation.newton is not None:
-        step = derivation.newton
+    if second is not None:
+        out.append(f"Hessian: {second.names.gradient} = {to_text(second.hessian)}")
+    if second is not None and second.newton is not None:
+        step = second.newton
         out.append(f"Newton step: {step.point} = {to_text(step.value)}, provided "
                    + " and ".join(map(str, step.conditions)))
     if derivation.solution is not None:
