@@ -117,6 +117,10 @@ def _second_order_notes(problem: Problem, names: EngineNames, second: _SecondOrd
     L, H, x = names.objective, answer.names.gradient, problem.wrt
     notes = (f"`{H}` is symmetric: its entry (i, j) is the second derivative of `{L}` in the "
              f"i-th and the j-th entries of `{x}`, taken in either order.",)
+    step = answer.newton
+    if step is not None and answer.vectorised and step.left == step.point:
+        notes += ((f"The Newton step was taken in vec form; as vec is one-to-one, "
+                   f"`vec({step.point}) = vec(M)` gives `{step.point} = M`."),)
     if answer.newton is not None and answer.newton.lands:
         notes += (f"The Newton step does not depend on the point `{x}` it starts from: `{L}` "
                   f"is quadratic, so one step from anywhere lands on the stationary point.",)

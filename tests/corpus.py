@@ -31,6 +31,12 @@ Sources
   barrier -sum(log(x)); "Cookbook 2.4.2 ...", the second-order forms of that section;
   "Boyd & Vandenberghe A.4.3", the quadratic function's Hessian P; "Hessian: ..." rows
   derived by hand (machine-learning losses, norms, scalar functions).
+- Softmax and log-sum-exp: "Bishop PRML (N)", C. M. Bishop, *Pattern Recognition and
+  Machine Learning* (2006), equation N (4.106, the softmax's derivatives y_k (I_kj -
+  y_j); 4.109, the gradient of the multiclass cross-entropy, here for one sample and
+  targets y of any sum); "Boyd & Vandenberghe 3.1.5", *Convex Optimization*, the
+  Hessian of log-sum-exp (1/(1^T e)) diag(e) - (1/(1^T e)^2) e e^T, e = exp(z);
+  "CS231n", the Stanford course notes' softmax classifier, its loss in the scores.
 
 Conventions: denominator layout (the gradient has the shape of the variable); a
 vector-valued objective's answer is its Jacobian, in numerator layout (a row per entry
@@ -204,6 +210,8 @@ CORPUS: tuple[Identity, ...] = (
     I("scalar functions", "log(tr(X^T X))", "X", (), "2 X / tr(X^T X)"),
 
     # ----- Machine learning objectives (by hand) ------------------------------------------
+    I("Bishop PRML (4.109) softmax regression", "-y^T log(softmax(W x))", "W", ("W: k x n",),
+      "(sum(y) softmax(W x) - y) x^T"),
     I("ML: least squares", "||A x - b||^2", "x", (), "2 A^T (A x - b)",
       True, "(A^T A)^-1 A^T b"),
     I("ML: least squares, matrix", "||A X - B||_F^2", "X", (), "2 A^T (A X - B)",
@@ -306,8 +314,21 @@ CORPUS: tuple[Identity, ...] = (
       "kron(I_m, X^T A) + kron(X^T A^T, I_m) K(n, m)"),
     I("Jacobian (vec): Sylvester operator", "A X + X B", "X", ("X: n x n",),
       "kron(I_n, A) + kron(B^T, I_n)"),
+    I("Bishop PRML (4.106) softmax", "softmax(z)", "z", (),
+      "diag(softmax(z)) - softmax(z) softmax(z)^T"),
+    I("Jacobian: log-softmax", "log(softmax(z))", "z", (), "I_n - ones(n) softmax(z)^T"),
+    I("Jacobian (vec): softmax layer", "softmax(W x)", "W", ("W: k x n",),
+      "kron(x^T, diag(softmax(W x)) - softmax(W x) softmax(W x)^T)"),
 
     # ----- Hessians (the expected gradient, then the expected Hessian) -------------------
+    I("Boyd & Vandenberghe 3.1.5 log-sum-exp", "logsumexp(z)", "z", (), "softmax(z)",
+      hessian="diag(softmax(z)) - softmax(z) softmax(z)^T"),
+    I("Boyd & Vandenberghe 3.1.5 log-sum-exp of an affine map", "logsumexp(A x + b)", "x",
+      ("A: m x n",), "A^T softmax(A x + b)",
+      hessian="A^T (diag(softmax(A x + b)) - softmax(A x + b) softmax(A x + b)^T) A"),
+    I("CS231n softmax loss in the scores", "-y^T log(softmax(z))", "z", (),
+      "sum(y) softmax(z) - y",
+      hessian="sum(y) (diag(softmax(z)) - softmax(z) softmax(z)^T)"),
     I("log barrier (math.SE 1445868)", "-sum(log(b - A x))", "x", ("A: m x n",),
       "A^T (1 ./ (b - A x))", hessian="A^T diag((1 ./ (b - A x)) .* (1 ./ (b - A x))) A"),
     I("Convex Optimization for All 15-01-03", "-sum(log(x))", "x", (), "-(1 ./ x)",

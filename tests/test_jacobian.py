@@ -42,6 +42,9 @@ GOLDEN = [
      "diag(exp(x) .* x + exp(x))"),
     ("alpha x", "x", ("alpha: scalar",), ["differential-product", "identify-jacobian"],
      "alpha I_n"),
+    ("softmax(z)", "z", (),
+     ["differential-softmax", "hadamard-as-diag", "factor-common", "identify-jacobian"],
+     "diag(softmax(z)) - softmax(z) softmax(z)^T"),
 ]
 
 ANSWERS = [
@@ -61,6 +64,11 @@ ANSWERS = [
     ("alpha^2 a + alpha b", "alpha", ("alpha: scalar",)),
     ("norm(x)^2 A x", "x", ("A: m x n",)),
     ("(A x) .* (B x)", "x", ("A: m x n", "B: m x n")),
+    ("softmax(z)", "z", ()),
+    ("softmax(W x)", "x", ("W: m x n",)),
+    ("log(softmax(z))", "z", ()),
+    ("softmax(z) * logsumexp(z)", "z", ()),
+    ("softmax(W x)", "W", ("W: m x n",)),
 ]
 
 

@@ -68,6 +68,30 @@ def test_sizes_that_are_products():
     assert inferred.table["c"].shape == (dim_product("m", "n"),)
 
 
+@pytest.mark.parametrize("text, ties", [
+    # kron(C, D) vec(X) = vec(D X C^T): X has D's columns as rows and C's as columns, and
+    # vec(X)^T before it ties them to the rows too
+    ("vec(X)^T kron(A, B) vec(X)", [("X", 0, "B", 1), ("X", 1, "A", 1), ("X", 0, "B", 0),
+                                    ("X", 1, "A", 0)]),
+    # K(m, n) takes vec(Y) of an m x n Y to vec(Y^T), of an n x m matrix
+    ("vec(X)^T K(m, n) vec(Y)", [("Y", 0, "m"), ("Y", 1, "n"), ("X", 0, "n"), ("X", 1, "m")]),
+    # two vecs multiplied are of matrices of one shape
+    ("vec(X)^T vec(Y)", [("X", 0, "Y", 0), ("X", 1, "Y", 1)]),
+    # a factor found equal fixes the other: kron(I_3, A) vec(X) needs X with 3 columns
+    ("vec(X)^T kron(I_3, A) vec(X)", [("X", 1, 3), ("X", 0, "A", 1)]),
+])
+def test_inference_splits_a_product_of_sizes_as_the_laws_read(text, ties):
+    """Each tie: a symbol's dimension equals another's, or a given size; the objective
+    then derives and its lines check (before, the vecs' sizes were left unsplit, and the
+    complete table refused the product)."""
+    derivation = derive_text(text, "X")
+    table = derivation.symbols
+    for name, axis, *other in ties:
+        expected = table[other[0]].shape[other[1]] if len(other) == 2 else other[0]
+        assert table[name].shape[axis] == expected, (name, axis, other, table)
+    assert derivation.verification.checks > 0
+
+
 def test_the_commutation_matrix_transposes_a_vec():
     x = np.arange(12.0).reshape(3, 4)
     assert np.array_equal(commutation(3, 4) @ x.reshape(-1, 1, order="F"),

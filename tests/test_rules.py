@@ -77,6 +77,12 @@ CASES = [
     ("diag-outer", "diag(A ones(n, n))", "A ones(n) .* ones(n)"),
     ("diag-ones", "diag(ones(n)) A", "I_n A"),
     ("hadamard-ones", "x .* ones(n)", "x"),
+    ("ones-inner-as-sum", "A x ones(n)^T b", "A x sum(b)"),
+    ("ones-inner-as-sum", "A b^T ones(n)", "A sum(b)"),
+    ("differential-softmax", "d(softmax(A x))",
+     "softmax(A x) .* d(A x) - softmax(A x) softmax(A x)^T d(A x)"),
+    ("differential-logsumexp", "d(logsumexp(X b))", "softmax(X b)^T d(X b)"),
+    ("differential-log-softmax", "d(log(softmax(x)))", "dx - ones(n) softmax(x)^T dx"),
     ("diag-product", "A diag(x) diag(b) x", "A diag(x .* b) x"),
     ("scalar-powers", "alpha^3 A alpha^-1", "alpha^2 A"),
     ("scalar-powers", "(alpha^-1)^2 x alpha", "alpha^-1 x"),
@@ -103,6 +109,12 @@ CASES = [
     ("vec-scalar-differential", "tr(A dX)", "vec(A^T)^T vec(dX)"),
     ("commutation-vector", "K(n, 1) x", "I_n x"),
     ("kron-scalar", "kron(A, alpha)", "alpha A"),
+    ("inverse-kron", "kron(P, A + A^T)^-1 vec(X)", "kron(P^-1, (A + A^T)^-1) vec(X)"),
+    ("inverse-commutation", "K(n, n)^-1 vec(A)", "K(n, n) vec(A)"),
+    ("vec-collect", "vec(A) - 2 alpha vec(B X) + kron(x, x)",
+     "vec(A - 2 alpha B X) + kron(x, x)"),
+    ("inverse-identity", "A I_n^-1", "A I_n"),
+    ("inverse-product", "(P A)^-1 x", "A^-1 P^-1 x"),
     ("kron-scalar", "kron(I_1, A)", "A"),
     ("diag-sum", "A + diag(x) - 2 diag(b)", "diag(x - 2 b) + A"),
     ("scalar-flip", "x^T A (dx^T b)", "x^T A (b^T dx)"),
@@ -230,9 +242,14 @@ def test_rule_preserves_the_value(rule_id, before, after):
     ("vec-transpose", "vec(A^T)"),
     ("commutation-vector", "K(n, n)"),
     ("kron-scalar", "kron(A, B)"),
+    ("vec-collect", "vec(A) + kron(x, x)"),    # one vec: nothing to gather
+    ("inverse-product", "(x^T A x)^-1"),       # a product that is a scalar
     ("vec-inner", "vec(A)^T kron(A, B) vec(X)"),
     ("distribute-to-cancel", "(A^T A)^-1 A^T (exp(x) - b)"),
     ("hadamard-ones", "x^T .* ones(n)^T x"),
+    ("ones-inner-as-sum", "ones(n)^T A x"),    # A x is no single factor
+    ("ones-inner-as-sum", "ones(n, n)^T x"),
+    ("differential-log-softmax", "d(log(exp(x)))"),
     ("scalar-flip", "b^T dx"),                 # it ends with the differential already
     ("differential-last", "A dx"),
     ("hadamard-as-diag", "dX .* A"),           # matrices: not a diagonal matrix times one

@@ -15,7 +15,7 @@ import numpy as np
 
 from generator.math.expr import (
     Add, Commutation, Det, Diag, Differential, DimProduct, Elementwise, Kron, Vec, Expr, Hadamard, Identity, Inverse, LogDet, Mul, Ones,
-    Norm, Number, Power, SumEntries, Symbol, Trace, Transpose,
+    LogSumExp, Norm, Number, Power, Softmax, SumEntries, Symbol, Trace, Transpose,
 )
 from generator.math.index_nodes import (Entry, EntryMatrix, ExplicitMatrix, GradientOf,
                                         IndexSum, Partial)
@@ -123,6 +123,24 @@ def _diag(m: np.ndarray) -> np.ndarray:
     if m.shape[1] == 1:
         return np.diag(m[:, 0])
     return np.diag(m).reshape(-1, 1).copy()
+
+
+def _shifted_exp(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """exp(z - c) and c, with c the largest real part: softmax and logsumexp do not change
+    when every entry is shifted by one constant, and the shift keeps exp from overflowing
+    (it is real, so the complex step's imaginary parts pass through untouched)."""
+    shift = np.max(np.real(z))
+    return np.exp(z - shift), shift
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    e, _ = _shifted_exp(z)
+    return e / np.sum(e)
+
+
+def _logsumexp(z: np.ndarray) -> np.ndarray:
+    e, shift = _shifted_exp(z)
+    return as_matrix(shift + np.log(np.sum(e)))
 
 
 def _inverse(m: np.ndarray) -> np.ndarray:
@@ -313,6 +331,8 @@ _VALUES: dict[type, Callable[[Evaluator, Expr], np.ndarray]] = {
     LogDet: lambda ev, e: _logabsdet(ev(e.arg)),
     SumEntries: lambda ev, e: as_matrix(np.sum(ev(e.arg))),
     Diag: lambda ev, e: _diag(ev(e.arg)),
+    Softmax: lambda ev, e: _softmax(ev(e.arg)),
+    LogSumExp: lambda ev, e: _logsumexp(ev(e.arg)),
     Vec: lambda ev, e: ev(e.arg).reshape(-1, 1, order="F"),
     Kron: lambda ev, e: np.kron(ev(e.left), ev(e.right)),
     Commutation: lambda ev, e: commutation(size(e.rows, ev.dims), size(e.cols, ev.dims)),

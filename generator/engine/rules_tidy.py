@@ -14,7 +14,7 @@ from fractions import Fraction
 
 from generator.math.expr import (
     ONE, Add, Elementwise, Expr, Hadamard, Identity, Inverse, Mul, Number, Ones, Power,
-    Transpose, add,
+    SumEntries, Transpose, add,
     FORGOTTEN, factors_of, is_zero, mul, node_memo, recall, remember, split_coefficient,
 )
 
@@ -93,6 +93,24 @@ def _reciprocal(node: Expr, ctx: Context):
     if isinstance(node, Inverse) and isinstance(node.arg, Number) and node.arg.value != 0:
         return Number(1 / node.arg.value)
     return None
+
+
+def _inverse_identity(node: Expr, ctx: Context):
+    """I^-1 = I."""
+    if isinstance(node, Inverse) and isinstance(node.arg, Identity):
+        return node.arg
+    return None
+
+
+def _inverse_product(node: Expr, ctx: Context):
+    """(A B)^-1 = B^-1 A^-1 for square A and B (a product of non-square factors, such as
+    A^T A, has an inverse but its factors have none)."""
+    if not (isinstance(node, Inverse) and isinstance(node.arg, Mul)):
+        return None
+    factors = node.arg.factors
+    if any(ctx.is_scalar(f) or len(set(ctx.shape(f))) != 1 for f in factors):
+        return None
+    return mul(*(Inverse(f) for f in reversed(factors)))
 
 
 def _inverse_scalar(node: Expr, ctx: Context):
@@ -356,6 +374,29 @@ def _times_ones(node: Expr, ctx: Context):
     return None
 
 
+def _is_ones_row(e: Expr) -> bool:
+    return isinstance(e, Transpose) and isinstance(e.arg, Ones) and e.arg.cols == 1
+
+
+def _ones_inner_as_sum(node: Expr, ctx: Context):
+    """ones(n)^T v = v^T ones(n) = sum(v) for a column v: a scalar factor of its own."""
+    if not isinstance(node, Mul):
+        return None
+    f = node.factors
+    for i in range(len(f) - 1):
+        pair = f[i:i + 2]
+        if _is_ones_row(pair[0]) and ctx.is_column(pair[1]) and not ctx.is_scalar(pair[1]):
+            inner = pair[1]
+        elif isinstance(pair[0], Transpose) and isinstance(pair[1], Ones) \
+                and pair[1].cols == 1 and ctx.is_column(pair[0].arg) \
+                and not ctx.is_scalar(pair[0].arg):
+            inner = pair[0].arg
+        else:
+            continue
+        return mul(*f[:i], SumEntries(inner), *f[i + 2:])
+    return None
+
+
 # f(0) of each elementwise function defined at 0 (log is not)
 AT_ZERO = {"exp": ONE, "sigmoid": Number(Fraction(1, 2))}
 
@@ -405,6 +446,12 @@ RULES = (
     Rule("reciprocal", "tidy", "the reciprocal of a number",
          "", "Write the reciprocal of a number", _reciprocal, minor=True,
          law_latex=r"c^{-1} = \tfrac{1}{c} \text{ for a number } c \neq 0"),
+    Rule("inverse-identity", "tidy", "inverse of the identity",
+         "I_n^-1 = I_n", "The identity is its own inverse", _inverse_identity, minor=True),
+    Rule("inverse-product", "tidy", "inverse of a product",
+         "(A B)^-1 = B^-1 A^-1", "The inverse of a product of square matrices is the "
+         "product of the inverses in reverse order", _inverse_product,
+         conditions=("A invertible", "B invertible")),
     Rule("inverse-scalar", "tidy", "scalars out of an inverse",
          "(c A)^-1 = c^-1 A^-1", "A scalar factor leaves the inverse", _inverse_scalar,
          conditions=("c scalar", "A invertible")),
@@ -414,6 +461,9 @@ RULES = (
     Rule("hadamard-cancel", "tidy", "cancel entry by entry",
          "(1 ./ u) .* u = ones(n)", "Cancel entry by entry",
          _hadamard_cancel),
+    Rule("ones-inner-as-sum", "tidy", "a product with ones as a sum",
+         "ones(n)^T x = sum(x); x^T ones(n) = sum(x)",
+         "The product of a vector with ones is the sum of its entries", _ones_inner_as_sum),
     Rule("hadamard-ones", "tidy", "times ones entry by entry",
          "x .* ones(n) = x", "Multiplying entry by entry by ones changes nothing",
          _times_ones, minor=True),

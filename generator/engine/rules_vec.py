@@ -11,8 +11,8 @@ from __future__ import annotations
 from generator.engine.context import Context, has_differential
 from generator.engine.rule import Rule
 from generator.math.expr import (
-    Add, Commutation, Diag, Differential, Expr, Hadamard, Identity, Kron, Mul, Ones, Trace,
-    Transpose, Vec, add, d, factors_of, mul, transposed,
+    Add, Commutation, Diag, Differential, Expr, Hadamard, Identity, Inverse, Kron, Mul, Ones,
+    Trace, Transpose, Vec, add, d, factors_of, mul, transposed,
 )
 
 
@@ -180,6 +180,37 @@ def _commutation_of_a_vector(node: Expr, ctx: Context):
     return None
 
 
+def _inverse_kron(node: Expr, ctx: Context):
+    """kron(A, B)^-1 = kron(A^-1, B^-1)."""
+    if isinstance(node, Inverse) and isinstance(node.arg, Kron):
+        return Kron(Inverse(node.arg.left), Inverse(node.arg.right))
+    return None
+
+
+def _inverse_commutation(node: Expr, ctx: Context):
+    """K(m, n)^-1 = K(n, m): a permutation's inverse is its transpose."""
+    if isinstance(node, Inverse) and isinstance(node.arg, Commutation):
+        return Commutation(node.arg.cols, node.arg.rows)
+    return None
+
+
+def _vec_collect(node: Expr, ctx: Context):
+    """vec(A) + c vec(B) = vec(A + c B): the terms that are (scalar multiples of) vecs of
+    matrices of one shape become one vec (the others stay)."""
+    if not isinstance(node, Add):
+        return None
+    inside, outside = [], []
+    for term in node.terms:
+        scalars, rest = ctx.split_scalars(factors_of(term))
+        if len(rest) == 1 and isinstance(rest[0], Vec) and not ctx.is_column(rest[0].arg):
+            inside.append(mul(*scalars, rest[0].arg))
+        else:
+            outside.append(term)
+    if len(inside) < 2 or len({ctx.shape(t) for t in inside}) > 1:
+        return None
+    return add(Vec(add(*inside)), *outside)
+
+
 def _trace_kron(node: Expr, ctx: Context):
     """tr(A ⊗ B) = tr(A) tr(B)."""
     if isinstance(node, Trace) and isinstance(node.arg, Kron):
@@ -231,6 +262,16 @@ RULES = (
     Rule("commutation-vector", "tidy", "commutation of a vector",
          "K(n, 1) = I_n", "The commutation matrix of a vector is the identity",
          _commutation_of_a_vector, minor=True),
+    Rule("inverse-kron", "vec", "inverse of a Kronecker product",
+         "kron(A, B)^-1 = kron(A^-1, B^-1)", "The inverse of a Kronecker product is the "
+         "Kronecker product of the inverses", _inverse_kron,
+         conditions=("A invertible", "B invertible")),
+    Rule("inverse-commutation", "vec", "inverse of the commutation matrix",
+         "K(n, n)^-1 = K(n, n)", "The inverse of K(m, n) is K(n, m), its transpose",
+         _inverse_commutation, minor=True),
+    Rule("vec-collect", "vec", "one vec of the sum",
+         "vec(A) + c vec(B) = vec(A + c B)", "vec is linear: a sum of vecs is the vec of "
+         "the sum", _vec_collect, conditions=("c scalar",)),
     Rule("trace-kron", "trace", "trace of a Kronecker product",
          "tr(kron(A, B)) = tr(A) tr(B)", "The trace of a Kronecker product", _trace_kron),
 )

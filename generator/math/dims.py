@@ -72,8 +72,9 @@ def scalar_hint(name: str) -> str:
 class Unifier:
     """Dimensions are union-find variables (ints); a rigid one carries a declared name or int.
 
-    Equal rigid values share one variable, so two different rigid values never unify;
-    an inferred (fresh) dimension never unifies with 1 (it stands for a general size).
+    Equal rigid values share one variable (a product of sizes has one per order of its
+    factors), and two different rigid values never unify; an inferred (fresh) dimension
+    never unifies with 1 (it stands for a general size).
     """
 
     def __init__(self, declared: dict[str, SymbolInfo], wrt: Optional[str],
@@ -85,7 +86,11 @@ class Unifier:
         self.vars: dict[str, Shape] = {}
         self.kinds: dict[str, str] = {}
         self.slots: dict[IdentitySlot, int] = {}
-        self.products: dict[tuple[int, int], int] = {}   # (a, b) -> the variable a b
+        # (fast, slow) -> the variable of their product: a product's factors in the order of
+        # the index that runs fastest first, vec(X) (rows, cols) and kron(A, B) (B's, A's),
+        # so that `kron(C, D) vec(X)` ties X's rows to D's columns
+        self.products: dict[tuple[int, int], int] = {}
+        self.factors: dict[int, tuple[int, int]] = {}    # a product's root -> (fast, slow)
         self.given = dict(declared)
         self.appeared: list[str] = []
         self.reserved = reserved
@@ -116,23 +121,46 @@ class Unifier:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
+        if ra in self.factors and rb in self.factors:
+            self._same_factors(self.factors[ra], self.factors[rb])
+            ra, rb = self.find(a), self.find(b)
+            if ra == rb:
+                return True
         va, vb = self.value.get(ra), self.value.get(rb)
-        if (va is not None and vb is not None) or va == 1 or vb == 1:
+        if (va is not None and vb is not None and va != vb) or (va == 1) != (vb == 1):
             return False
-        if va is None:
-            self.parent[ra] = rb
-        else:
-            self.parent[rb] = ra
+        if va is not None:
+            ra, rb = rb, ra
+        self.parent[ra] = rb   # the root with a value stays the root
+        if ra in self.factors:
+            self.factors.setdefault(rb, self.factors[ra])
         return True
+
+    def _same_factors(self, first: tuple[int, int], second: tuple[int, int]) -> None:
+        """Two products that are one size: a factor they share fixes the other (a b = a c
+        gives b = c); else the factors are taken as the same in order, fast with fast (the
+        reading `kron(C, D) vec(X)` needs).  Where that does not fit, nothing is joined,
+        and the check of the complete table has the last word."""
+        saved = self.snapshot()
+        (f1, s1), (f2, s2) = first, second
+        for x, y, rest1, rest2 in ((f1, f2, s1, s2), (s1, s2, f1, f2),
+                                   (f1, s2, s1, f2), (s1, f2, f1, s2)):
+            if self.find(x) == self.find(y):
+                if not self.same(rest1, rest2):
+                    self.restore(saved)
+                return
+        if not (self.same(f1, f2) and self.same(s1, s2)):
+            self.restore(saved)
 
     def snapshot(self) -> tuple:
         """The whole state, to roll back a failed look-ahead (products are short)."""
         return (list(self.parent), dict(self.value), dict(self.rigid), dict(self.vars),
-                dict(self.kinds), list(self.appeared), dict(self.slots), dict(self.products))
+                dict(self.kinds), list(self.appeared), dict(self.slots), dict(self.products),
+                dict(self.factors))
 
     def restore(self, saved: tuple) -> None:
         (self.parent, self.value, self.rigid, self.vars, self.kinds,
-         self.appeared, self.slots, self.products) = (type(x)(x) for x in saved)
+         self.appeared, self.slots, self.products, self.factors) = (type(x)(x) for x in saved)
 
     # the algebra used by the rules
     def shape(self, e: Expr):
@@ -141,19 +169,24 @@ class Unifier:
     def is_one(self, v: int) -> bool:
         return self.find(v) == self.find(self.one)
 
-    def product(self, a: int, b: int) -> int:
-        """The dimension a b (kron, vec): rigid when both are; otherwise a fresh one that
-        inference does not constrain (the complete table's check, shape_of, does), the same
-        variable for the same two dimensions."""
-        ra, rb = sorted((self.find(a), self.find(b)))
+    def product(self, fast: int, slow: int) -> int:
+        """The dimension `fast` times `slow` (kron, vec): rigid when both are; otherwise a
+        fresh one, the same variable for the same two dimensions.  It remembers its factors:
+        a product found equal to another product makes their factors equal (same)."""
+        ra, rb = self.find(fast), self.find(slow)
         va, vb = self.value.get(ra), self.value.get(rb)
         if va == 1:
             return rb
         if vb == 1:
             return ra
-        if va is not None and vb is not None:
-            return self.const(dim_product(va, vb))
-        return self.products.setdefault((ra, rb), self.fresh())
+        if (ra, rb) not in self.products:
+            # one variable per ordered pair, even where the size is rigid: K(m, n) is
+            # n*m x m*n, its rows and columns one size with their factors in two orders
+            v = self.products[(ra, rb)] = self.fresh()
+            if va is not None and vb is not None:
+                self.value[v] = dim_product(va, vb)
+            self.factors[v] = (ra, rb)
+        return self.products[(ra, rb)]
 
     def is_scalar(self, s: Shape) -> bool:
         return self.is_one(s[0]) and self.is_one(s[1])

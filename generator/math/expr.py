@@ -368,6 +368,16 @@ class Vec(_Unary):
 
 
 @dataclass(frozen=True)
+class Softmax(_Unary):
+    """`softmax(z)`: the vector `exp(z) / sum(exp(z))` of a column vector z."""
+
+
+@dataclass(frozen=True)
+class LogSumExp(_Unary):
+    """`logsumexp(z)`: the scalar `log(sum(exp(z)))` of a column vector z."""
+
+
+@dataclass(frozen=True)
 class Det(_Unary):
     """`det(X)`, also written `|X|`."""
 

@@ -25,8 +25,8 @@ from generator.math.dims import (FRESH_NAMES, GREEK, SCALAR, SQUARE_PROPERTIES, 
                             IdentitySlot, Shape, Unifier, kind_of_name, scalar_hint, show_shape)
 from generator.errors import ShapeError
 from generator.math.expr import (Add, Commutation, Det, Diag, Differential, Dim, Elementwise,
-                                 Expr, Hadamard, Identity, Inverse, Kron, LogDet, Mul, Norm,
-                                 Number, Ones, Power, Quantity, SumEntries, Symbol, Trace,
+                                 Expr, Hadamard, Identity, Inverse, Kron, LogDet, LogSumExp, Mul, Norm,
+                                 Number, Ones, Power, Quantity, Softmax, SumEntries, Symbol, Trace,
                                  Transpose, Vec, dim_product, mul,
                                  FORGOTTEN, node_memo, recall, remember, scalar_product)
 from generator.math.symbols import SymbolInfo, SymbolTable
@@ -81,22 +81,36 @@ def _diag(e: Diag, alg):
              f"vector of its diagonal)", (e.arg,))
 
 
+def _of_column(what: str, to_scalar: bool) -> Callable:
+    """A rule for a function of a column vector (softmax, logsumexp): a row vector or a
+    matrix would leave open over which entries it normalises."""
+    def rule(e: Expr, alg):
+        s = alg.shape(e.children()[0])
+        if not alg.is_one(s[1]) or alg.is_scalar(s):
+            alg.fail(f"shape mismatch in `{e}`: {e.children()[0]} is {alg.show(s)}, but "
+                     f"{what} takes a column vector (of a matrix it would leave open which "
+                     f"entries are normalised together: write it of each column)",
+                     (e.children()[0],))
+        return alg.scalar if to_scalar else s
+    return rule
+
+
 def _vec(e: Vec, alg):
-    """vec(X) of an m x n X is m n x 1."""
+    """vec(X) of an m x n X is m n x 1 (the row index runs fastest)."""
     rows, cols = alg.shape(e.arg)
     return (alg.product(rows, cols), alg.scalar[1])
 
 
 def _kron(e: Kron, alg):
-    """kron(A, B) of m x n and p x q is m p x n q."""
+    """kron(A, B) of m x n and p x q is m p x n q (B's index runs fastest)."""
     (m, n), (p, q) = alg.shape(e.left), alg.shape(e.right)
-    return (alg.product(m, p), alg.product(n, q))
+    return (alg.product(p, m), alg.product(q, n))
 
 
 def _commutation(e: Commutation, alg):
-    """K(m, n) is m n x m n."""
-    size = alg.product(alg.identity(e.rows)[0], alg.identity(e.cols)[0])
-    return (size, size)
+    """K(m, n) is m n x m n: it takes vec(X) of an m x n X to vec(X^T)."""
+    m, n = alg.identity(e.rows)[0], alg.identity(e.cols)[0]
+    return (alg.product(n, m), alg.product(m, n))
 
 
 def _inverse(e: Inverse, alg):
@@ -208,6 +222,7 @@ RULES: dict[type, Callable] = {
     LogDet: _square("the log-determinant", True),
     SumEntries: _scalar, Norm: _norm, Diag: _diag, Vec: _vec, Kron: _kron,
     Commutation: _commutation,
+    Softmax: _of_column("softmax", False), LogSumExp: _of_column("logsumexp", True),
 }
 
 

@@ -221,7 +221,7 @@ def derivative_shape(kind: str, objective: Expr, table: SymbolTable, wrt: str,
 
 
 def option_conflict(kind: str, method: str, solve: bool, transposed: bool, hessian: bool,
-                    newton: bool, column_variable: bool) -> tuple[str, str] | None:
+                    newton: bool) -> tuple[str, str] | None:
     """(the option, why) when an option asks for what the problem does not have (a
     Jacobian set to zero, the Hessian of a vector, a Newton step without the Hessian);
     else None."""
@@ -239,10 +239,6 @@ def option_conflict(kind: str, method: str, solve: bool, transposed: bool, hessi
         if hessian:
             return ("hessian", "the Hessian is the second derivative of a scalar objective; "
                                "this objective is a vector (remove `hessian`)")
-    if newton and not column_variable:
-        return ("newton", "the Newton step for a matrix variable (in vec form, vec(X) - H^-1 "
-                          "vec(grad L)) is not derived yet; it is derived for a vector or "
-                          "scalar variable (remove `newton`)")
     if hessian and method != "differential":
         return ("method", "the Hessian is derived with the differential method (remove "
                           "`method`)")
@@ -333,8 +329,7 @@ def _problem(node: MappingNode, where: Where) -> Problem:
     table, objective, extras, kind = _infer(objective, extras, declared, wrt, where)
     transposed = split_transposed(str(value["wrt"].value))[1]
     hessian, newton = _field(value, "hessian", where), _field(value, "newton", where)
-    conflict = option_conflict(kind, method, solve, transposed, hessian, newton,
-                               table[wrt].cols == 1)
+    conflict = option_conflict(kind, method, solve, transposed, hessian, newton)
     if conflict:
         key, why = conflict
         raise where.error(value[key], key, why)
@@ -515,8 +510,7 @@ def problem_from_text(objective: str, wrt: str, lets: tuple[str, ...] = (), *,
     table, (expr,) = inferred.table, inferred.exprs
     check_written(expr, table)
     kind = objective_kind(expr, table, wrt)
-    conflict = option_conflict(kind, method, solve, transposed, hessian, newton,
-                               table[wrt].cols == 1)
+    conflict = option_conflict(kind, method, solve, transposed, hessian, newton)
     if conflict:
         option, why = conflict
         raise ProblemError(f"--{option}: {why}")

@@ -50,6 +50,7 @@ def trace_dict(derivation: Derivation) -> dict[str, Any]:
         data["hessian_latex"] = to_latex(second.hessian)
         data["hessian_map"] = to_text(second.hessian_map)
     if second is not None and second.newton is not None:
+        data["newton_point"] = to_text(second.newton.left)   # X_new, or vec(X_new)
         data["newton_step"] = to_text(second.newton.value)
         data["newton_conditions"] = [str(c) for c in second.newton.conditions]
     if p.number is not None:

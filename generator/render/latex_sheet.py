@@ -242,7 +242,7 @@ def problem_view(derivation: Derivation, position: int,
         hessian=None if second is None else NoEscape(
             f"{to_latex(second.names.gradient)} = {to_latex(second.hessian)}"),
         newton=None if step is None else NoEscape(
-            f"{to_latex(step.point)} = {to_latex(step.value)}"),
+            f"{to_latex(step.left)} = {to_latex(step.value)}"),
         also=also_asked(derivation),
         newton_conditions=() if step is None else tuple(
             condition_view(c, to_latex) for c in step.conditions),

@@ -38,7 +38,7 @@ def render_text(derivation: Derivation, reveal: int | None = None) -> str:
         if second is not None:
             out.append(f"Hessian: {second.names.gradient} = {BLANK}")
         if second is not None and second.newton is not None:
-            out.append(f"Newton step: {second.newton.point} = {BLANK}")
+            out.append(f"Newton step: {to_text(second.newton.left)} = {BLANK}")
         if p.solve:
             out.append(f"Setting it to zero: {p.wrt} = {BLANK}")
         return "\n".join(out) + "\n"
@@ -47,7 +47,7 @@ def render_text(derivation: Derivation, reveal: int | None = None) -> str:
         out.append(f"Hessian: {second.names.gradient} = {to_text(second.hessian)}")
     if second is not None and second.newton is not None:
         step = second.newton
-        out.append(f"Newton step: {step.point} = {to_text(step.value)}, provided "
+        out.append(f"Newton step: {to_text(step.left)} = {to_text(step.value)}, provided "
                    + " and ".join(map(str, step.conditions)))
     if derivation.solution is not None:
         out.append(f"Setting it to zero: {p.wrt} = {to_text(derivation.solution)}"

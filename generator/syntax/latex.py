@@ -15,7 +15,7 @@ from typing import Callable
 
 from generator.math.expr import (
     Add, Commutation, Det, Diag, Differential, DimProduct, Elementwise, Expr, Hadamard, Identity,
-    Inverse, Kron, LogDet, Mul, Ones, Vec,
+    Inverse, Kron, LogDet, LogSumExp, Mul, Ones, Softmax, Vec,
     Norm, Number, Power, Quantity, SumEntries, Symbol, Trace, Transpose, mul, split_coefficient,
 )
 from generator.syntax.latex_names import name_latex
@@ -25,6 +25,9 @@ from generator.math.index_nodes import (Delta, Entry, EntryMatrix, ExplicitMatri
 from generator.syntax.printer import explicit_rows, is_atom, is_negative, monomial, signed_sum
 
 _ELEMENTWISE = {"exp": r"\exp", "log": r"\log", "sigmoid": r"\sigma"}
+# node type -> the name it prints with \operatorname, its argument in parentheses
+_OPERATORS = {Trace: "tr", SumEntries: "sum", Diag: "diag", Vec: "vec", Softmax: "softmax",
+              LogSumExp: "logsumexp"}
 
 
 def to_latex(expr: Expr, is_scalar: Callable[[Expr], bool] | None = None) -> str:
@@ -183,17 +186,9 @@ class TraceTrickLatexPrinter:
 
     # ----- functions, differentials, norms -----------------------------------------
 
-    def _print_Trace(self, expr: Trace) -> str:
-        return r"\operatorname{tr}" + self._argument(expr.arg)
-
-    def _print_SumEntries(self, expr: SumEntries) -> str:
-        return r"\operatorname{sum}" + self._argument(expr.arg)
-
-    def _print_Diag(self, expr: Diag) -> str:
-        return r"\operatorname{diag}" + self._argument(expr.arg)
-
-    def _print_Vec(self, expr: Vec) -> str:
-        return r"\operatorname{vec}" + self._argument(expr.arg)
+    def _print_operator(self, expr: Expr) -> str:
+        """`\\operatorname{tr}(...)` and the other named operators of _OPERATORS."""
+        return rf"\operatorname{{{_OPERATORS[type(expr)]}}}" + self._argument(expr.arg)
 
     def _print_Kron(self, expr: Kron) -> str:
         """`A \\otimes B`; an operand that is a sum, a product or another Kronecker product
@@ -284,6 +279,7 @@ def group(tex: str) -> str:
 _METHODS: dict[type, Callable[[TraceTrickLatexPrinter, Expr], str]] = {
     node: getattr(TraceTrickLatexPrinter, f"_print_{node.__name__}")
     for node in (Symbol, Quantity, Identity, Ones, Number, Add, Mul, Hadamard, Transpose,
-                 Inverse, Power, Trace, SumEntries, Diag, Vec, Kron, Commutation, Elementwise,
-                 Det, LogDet, Differential, Norm, Entry, Delta, IndexSum, Partial, GradientOf, ExplicitMatrix, EntryMatrix)
-}
+                 Inverse, Power, Kron, Commutation, Elementwise,
+                 Det, LogDet, Differential, Norm, Entry, Delta, IndexSum, Partial, GradientOf,
+                 ExplicitMatrix, EntryMatrix)
+} | {node: TraceTrickLatexPrinter._print_operator for node in _OPERATORS}

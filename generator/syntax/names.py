@@ -35,7 +35,7 @@ UNICODE_GREEK = _unicode_greek()
 # Function name -> the node it builds; the parser owns the building.
 TRACE_NAMES = ("tr", "Tr", "trace")
 _OTHER_FUNCTIONS = ("det", "logdet", "log", "exp", "sigmoid", "sum", "inv", "norm", "ones",
-                    "diag", "vec", "kron")
+                    "diag", "vec", "kron", "softmax", "logsumexp")
 COMMUTATION = "K"   # `K(m, n)`, written as a call; a `K` alone is a symbol like any other
 FUNCTION_NAMES = frozenset(TRACE_NAMES + _OTHER_FUNCTIONS)
 FUNCTION_LIST = ", ".join(TRACE_NAMES[:1] + _OTHER_FUNCTIONS)   # for error messages

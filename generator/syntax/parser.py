@@ -20,7 +20,8 @@ from typing import NamedTuple, Sequence
 from generator.errors import MathSyntaxError
 from generator.math.expr import (
     Commutation, Det, Diag, Differential, Elementwise, Expr, Hadamard, Identity, Inverse, Kron,
-    LogDet, Norm, Number, Ones, Power, SumEntries, Symbol, Trace, Transpose, Vec, add, mul, neg,
+    LogDet, LogSumExp, Norm, Number, Ones, Power, Softmax, SumEntries, Symbol, Trace, Transpose,
+    Vec, add, mul, neg,
 )
 from generator.syntax.lexer import Kind, Token, iter_tokens
 from generator.syntax.limits import MAX_DEPTH, MAX_EXPONENT, room_for_nesting
@@ -32,6 +33,7 @@ from generator.syntax.names import (
 
 _ONE_ARGUMENT = {name: Trace for name in TRACE_NAMES} | {
     "det": Det, "logdet": LogDet, "sum": SumEntries, "inv": Inverse, "diag": Diag, "vec": Vec,
+    "softmax": Softmax, "logsumexp": LogSumExp,
 }
 _POSTFIX_TRANSPOSE = (Kind.PRIME, Kind.DOT_T, Kind.SUP_T)
 _BAD_EXPONENT = "after '^' write T, -1, -T, a whole number of at least 2, or a name such as k"

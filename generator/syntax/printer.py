@@ -18,7 +18,7 @@ from functools import singledispatch
 
 from generator.math.expr import (
     Add, Commutation, Det, Diag, Differential, DimProduct, Elementwise, Expr, Hadamard, Identity,
-    Inverse, Kron, LogDet, Mul, Ones, Vec,
+    Inverse, Kron, LogDet, LogSumExp, Mul, Ones, Softmax, Vec,
     Norm, Number, Power, Quantity, SumEntries, Symbol, Trace, Transpose, mul,
     register_text_printer, split_coefficient,
 )
@@ -28,7 +28,7 @@ from generator.syntax.limits import MAX_DEPTH, room_for_nesting
 from generator.syntax.names import differential_target
 
 _FUNCTION_NAME = {Trace: "tr", Det: "det", LogDet: "logdet", SumEntries: "sum", Diag: "diag",
-                  Vec: "vec"}
+                  Vec: "vec", Softmax: "softmax", LogSumExp: "logsumexp"}
 
 
 def to_text(expr: Expr) -> str:
@@ -191,6 +191,8 @@ def is_atom(expr: Expr) -> bool:
 @_text.register(SumEntries)
 @_text.register(Diag)
 @_text.register(Vec)
+@_text.register(Softmax)
+@_text.register(LogSumExp)
 def _(expr: Expr) -> str:
     return f"{_FUNCTION_NAME[type(expr)]}({_text(expr.arg)})"
 
