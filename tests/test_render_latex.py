@@ -99,50 +99,67 @@ def test_the_worksheet_has_statements_and_room_but_no_steps(worksheet):
     assert worksheet.count(r"\vspace{") == 2
 
 
-def test_reference_section_is_the_whole_catalogue_numbered(solutions):
-    """Every law of the catalogue appears on the reference page once, with its number;
-    rules of one law (split or collected, expanded in two phases) cite the same number;
-    the procedures (name a subexpression, the moves of the solve) are not laws."""
+def _cited_numbers(tex: str) -> list[int]:
+    import re
+    return [int(n) for group in re.findall(r"\\footnotesize \(([0-9, ]+)\)", tex)
+            for n in group.split(",")]
+
+
+def test_the_reference_section_holds_exactly_the_laws_the_sheet_cites(solutions):
+    """Numbered 1, 2, ... for the sheet, each law once, every number cited by a step;
+    rules of one law (split or collected, expanded in two phases) share its number, and
+    the procedures (name a subexpression, the moves of the solve) are no laws."""
     from generator.engine.catalogue import CATALOGUE
-    from generator.render.reference import reference_rows, rule_number
-    rows = reference_rows()
+    from generator.render.reference import reference_for, whole_catalogue
+    reference = reference_for([problem5()])
+    rows = reference.rows
+    assert [n for n, _, _ in rows] == list(range(1, len(rows) + 1))
     for number, law, _ in rows:
         assert solutions.count(f"${law}$") == 1, law
         assert f"\\item[({number})] ${law}$" in solutions
+    assert set(_cited_numbers(solutions)) == {n for n, _, _ in rows}
     assert len({law for _, law, _ in rows}) == len(rows)            # no law twice
-    laws = [r for r in CATALOGUE if not r.procedure]
-    assert {rule_number(r.id) for r in laws} == {n for n, _, _ in rows}
-    for procedure in (r for r in CATALOGUE if r.procedure):   # steps of a method, no laws
-        assert procedure.law_latex not in solutions
-        with pytest.raises(KeyError):
-            rule_number(procedure.id)
-    assert rule_number("trace-sum") == rule_number("trace-collect")
-    assert rule_number("hadamard-distribute") == rule_number("hadamard-expand")
-    assert rule_number("factor-out") == rule_number("factor-common")
-    assert rule_number("trace-sum") != rule_number("trace-cyclic")
     assert r"\mathrm{d}L = \operatorname{tr}(G^{T}\,\mathrm{d}X)" in solutions
     assert "denominator layout" in solutions
-    rows = [(1, r"\operatorname{tr}(AB) = \operatorname{tr}(BA)", "cyclic, & more")]
-    tex = render_sheet([problem5()], "solutions", title=TITLE, reference_rows=rows)
-    assert r"\item[(1)] $\operatorname{tr}(AB) = \operatorname{tr}(BA)$" in tex
-    assert r"cyclic, \& more" in tex
+    everything = whole_catalogue()
+    laws = [r for r in CATALOGUE if not r.procedure]
+    assert {everything.numbers[r.id] for r in laws} == {n for n, _, _ in everything.rows}
+    for procedure in (r for r in CATALOGUE if r.procedure):   # steps of a method, no laws
+        assert procedure.law_latex not in solutions
+        assert procedure.id not in everything.numbers
+    numbers = everything.numbers
+    assert numbers["trace-sum"] == numbers["trace-collect"]
+    assert numbers["hadamard-distribute"] == numbers["hadamard-expand"]
+    assert numbers["factor-out"] == numbers["factor-common"]
+    assert numbers["trace-sum"] != numbers["trace-cyclic"]
+
+
+def test_a_sheet_gains_the_laws_of_what_it_derives_and_no_others():
+    """A gradient's sheet lists no Kronecker law and no Hessian theorem; a Hessian's
+    sheet of a matrix variable gains both."""
+    from generator.api import derive_text
+    from generator.render.reference import reference_for
+    gradient = derive_text("tr(X^T A X)", "X")
+    hessian = derive_text("tr(X^T A X)", "X", hessian=True)
+    names = (lambda d: {name for _, _, name in reference_for([d]).rows})
+    assert not {"identify H", "vec of a product"} & names(gradient)
+    assert {"identify H", "vec of a product"} <= names(hessian)
+    tex = render_sheet([hessian], "solutions", title=TITLE)
+    assert r"\otimes" in tex and "identify H" in tex
+    assert r"\otimes" not in render_sheet([gradient], "solutions", title=TITLE)
 
 
 def test_every_cited_rule_number_exists_and_cites_a_rule_the_step_used():
-    import re
     from generator.api import derive_text
-    from generator.render.latex_sheet import render_sheet as render
-    from generator.render.reference import numbered_rules, rule_number
-    d = derive_text("||A x - b||^2", "x", solve=True)
-    tex = render([d], "single", title="t")
-    cited = [int(n) for group in re.findall(r"\\footnotesize \(([0-9, ]+)\)", tex)
-             for n in group.split(",")]
-    assert cited, "no step cites a rule"
-    numbers = {n for n, _ in numbered_rules()}
-    assert set(cited) <= numbers
     from generator.engine.catalogue import rule
-    used = {rule_number(s.rule) for s in d.steps if not rule(s.rule).procedure}
-    assert set(cited) <= used
+    from generator.render.latex_sheet import render_sheet as render
+    from generator.render.reference import reference_for
+    d = derive_text("||A x - b||^2", "x", solve=True)
+    cited = _cited_numbers(render([d], "single", title="t"))
+    assert cited, "no step cites a rule"
+    reference = reference_for([d])
+    used = {reference.numbers[s.rule] for s in d.steps if not rule(s.rule).procedure}
+    assert set(cited) == used == {n for n, _, _ in reference.rows}
 
 
 def test_single_is_one_problem_without_the_reference_page():

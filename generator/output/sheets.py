@@ -33,9 +33,7 @@ def derive_all(problems: Sequence[Problem]) -> list[Derivation]:
 def sheet_tex(derivations: Sequence[Derivation], kind: str, title: str,
               description: str = "", options: SheetOptions = SheetOptions()) -> str:
     from generator.render.latex_sheet import render_sheet
-    from generator.render.reference import reference_rows
     return render_sheet(list(derivations), kind, title=title, description=description,
-                        reference_rows=reference_rows(derivations),
                         template_dirs=options.template_dirs, reveal=options.reveal)
 
 

@@ -76,7 +76,6 @@ def render_html(
     title: str,
     mathjax_src: str,
     description: str = "",
-    reference_rows: Sequence[tuple[int, str, str]] | None = None,
     template_dirs: Sequence[str | os.PathLike] = (),
     reveal: int | None = None,
 ) -> str:
@@ -90,7 +89,7 @@ def render_html(
         template_dirs, autoescape=True,
         filters={"prose": html_rich, "math": inline_math, "display": display_math})
     context = page_context(derivations, kind, title=title, description=description,
-                           reference_rows=reference_rows, reveal=reveal)
+                           reveal=reveal)
     return render_template(env, TEMPLATE, **context, mathjax_src=mathjax_src,
                            mathjax_config=Markup(MATHJAX_CONFIG),
                            content_security_policy=CONTENT_SECURITY_POLICY,

@@ -25,8 +25,7 @@ from generator.render.sheet import Line, SheetStep, sheet_of
 from generator.errors import TracetrickError
 from generator.math.expr import Expr, Symbol, Transpose
 from generator.render.pdf import problem_marker
-from generator.render.reference import citation
-from generator.render.reference import reference_rows as catalogue_rows
+from generator.render.reference import Reference, reference_for
 from generator.render.sheet_options import steps_shown
 from generator.render.templates import render_template, shared_environment
 from generator.syntax.latex import to_latex
@@ -71,6 +70,7 @@ class StepView:
     title: str
     lines: tuple[LineView, ...]
     cites: NoEscape = NoEscape("")
+    numbers: str = ""   # the same numbers as plain text (`3, 7`), for the web pages
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,6 @@ def render_sheet(
     *,
     title: str,
     description: str = "",
-    reference_rows: Sequence[tuple[int, str, str]] | None = None,
     template_dirs: Sequence[str | os.PathLike] = (),
     reveal: int | None = None,
 ) -> str:
@@ -149,8 +148,8 @@ def render_sheet(
     `kind`: "worksheet" (the statements with room to work), "solutions" (every step),
     "single" (one derivation with its steps, no reference page).  `description` is
     prose (math in backticks) under the title of a worksheet or solutions sheet (a
-    set's set.yaml).  `reference_rows` are (number, law in LaTeX, description in prose)
-    for the reference page; None gives the whole rule catalogue.  `template_dirs` are
+    set's set.yaml).  The reference page lists the laws the steps cite
+    (render/reference.py).  `template_dirs` are
     searched before the shipped templates.  `reveal` is hint mode
     (render/sheet_options.py): the steps a worksheet or single sheet prints.  Raises
     TemplateError when a template is broken.
@@ -159,14 +158,14 @@ def render_sheet(
         raise ValueError(f"kind must be one of {', '.join(TEMPLATE_OF_KIND)}, not {kind!r}")
     if kind == "single" and len(derivations) != 1:
         raise ValueError(f"a single sheet holds one derivation, not {len(derivations)}")
-    rows = catalogue_rows() if reference_rows is None else reference_rows
+    reference = reference_for(derivations)
     body = render_template(
         shared_environment(template_dirs, math=math_to_latex),
         TEMPLATE_OF_KIND[kind],
         title=title,
         description=description,
-        reference_rows=[ReferenceRow(n, NoEscape(law), text) for n, law, text in rows],
-        problems=[problem_view(d, position, steps_shown(d.problem, kind, reveal))
+        reference_rows=[ReferenceRow(n, NoEscape(law), text) for n, law, text in reference.rows],
+        problems=[problem_view(d, position, reference, steps_shown(d.problem, kind, reveal))
                   for position, d in enumerate(derivations, 1)],
     )
     return _document(body)
@@ -201,10 +200,11 @@ def math_printer(derivation: Derivation) -> Callable[[Expr], str]:
     return lambda e: to_latex(e, is_scalar)
 
 
-def problem_view(derivation: Derivation, position: int,
+def problem_view(derivation: Derivation, position: int, reference: Reference,
                  shown: int | None = None) -> ProblemView:
-    """The view of one derivation; `position` numbers a problem that has no number.
-    `shown`: hint mode, the steps printed (the others are blanks); None: all."""
+    """The view of one derivation; `position` numbers a problem that has no number, and
+    `reference` numbers the laws its steps cite.  `shown`: hint mode, the steps printed
+    (the others are blanks); None: all."""
     problem = derivation.problem
     whole = sheet_of(derivation)
     sheet = whole if shown is None else whole[:shown]
@@ -232,7 +232,7 @@ def problem_view(derivation: Derivation, position: int,
         objective_name=NoEscape(objective_name),
         gradient_symbol=NoEscape(symbol),
         solve=problem.solve,
-        steps=tuple(step_view(s, k, to_latex) for k, s in enumerate(sheet, 1)),
+        steps=tuple(step_view(s, k, reference, to_latex) for k, s in enumerate(sheet, 1)),
         gradient=NoEscape(to_latex(derivation.gradient)),
         solution=None if derivation.solution is None else NoEscape(to_latex(derivation.solution)),
         conditions=tuple(condition_view(c, to_latex) for c in derivation.conditions),
@@ -257,11 +257,12 @@ def _origin(problem, position: int) -> str:
     return f"Problem {number}" + (f" ({problem.source})" if problem.source else "")
 
 
-def step_view(step: SheetStep, number: int, to_latex=to_latex) -> StepView:
-    numbers = citation(step.rules)
+def step_view(step: SheetStep, number: int, reference: Reference,
+              to_latex=to_latex) -> StepView:
+    numbers = reference.cite(step.rules)
     cites = NoEscape(rf" \hfill{{\footnotesize ({numbers})}}" if numbers else "")
     return StepView(number, step.title, tuple(line_view(line, to_latex) for line in step.lines),
-                    cites)
+                    cites, numbers)
 
 
 def line_view(line: Line, to_latex=to_latex) -> LineView:

@@ -56,7 +56,6 @@ def render_markdown(
     *,
     title: str,
     description: str = "",
-    reference_rows: Sequence[tuple[str, str]] | None = None,
     template_dirs: Sequence[str | os.PathLike] = (),
     reveal: int | None = None,
 ) -> str:
@@ -64,7 +63,7 @@ def render_markdown(
     env = make_web_environment(template_dirs, autoescape=False,
                                filters={"md": markdown_rich, "md_text": escape_markdown})
     context = page_context(derivations, kind, title=title, description=description,
-                           reference_rows=reference_rows, reveal=reveal)
+                           reveal=reveal)
     text = render_template(env, TEMPLATE, **context)
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 

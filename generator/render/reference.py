@@ -1,20 +1,24 @@
 """The reference section of every sheet, printed from the rule catalogue.
 
-Every law of the catalogue is listed once, typeset from its math syntax
-(generator/engine/laws.py), numbered in the order of the notes (trace, transpose,
-differential, ...); every step of a solution cites the numbers of the rules it used.
+A sheet lists the laws its steps cite, once each, typeset from their math syntax
+(generator/engine/laws.py) and numbered for that sheet in the order of the notes (trace,
+transpose, differential, ...); every step of a solution cites the numbers of the rules it
+used.
 Rules that apply one law in two ways (`tr(A + B) = tr(A) + tr(B)` split or collected,
 a Hadamard product expanded in two phases) share its number.  The numbers come from
-here, so the page and the citations cannot drift from what the engine does.
+here (a Reference), so the page and the citations cannot drift from what the engine does.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple, Sequence
+from types import MappingProxyType
+from typing import Mapping, NamedTuple, Sequence
 
 from generator.engine.catalogue import CATALOGUE
 from generator.engine.laws import conditions_of, law_equations, law_table
 from generator.engine.rule import Rule
+from generator.render.sheet import sheet_of
 from generator.math.shapes import scalar_test
 from generator.syntax.latex import to_latex
 from generator.syntax.latex_names import name_latex
@@ -73,24 +77,43 @@ def _law_key(rule: Rule) -> frozenset:
     return frozenset(frozenset(pair) for pair in law_equations(rule))
 
 
-_NUMBERS = {rule.id: n for n, rule in numbered_rules()}
+@dataclass(frozen=True)
+class Reference:
+    """The reference section of one sheet: the laws its steps cite, numbered for that
+    sheet in the order of the notes (the trace laws first), and each rule's number."""
+
+    rows: tuple[ReferenceEntry, ...]
+    numbers: Mapping[str, int]   # rule id -> its law's number on this sheet
+
+    def cite(self, rule_ids: Sequence[str]) -> str:
+        """`3, 7, 12`: the numbers of the rules a step used, in order of use."""
+        return ", ".join(str(self.numbers[i]) for i in rule_ids if i in self.numbers)
 
 
-def rule_number(rule_id: str) -> int:
-    """The number of a law on the reference page (a procedure has none: KeyError)."""
-    return _NUMBERS[rule_id]
+def reference_for(derivations: Sequence) -> Reference:
+    """The laws the steps of these derivations cite (a step cites every rule it used),
+    and no other: a sheet of gradients lists no Kronecker law, a Hessian's sheet gains
+    the theorem that identifies H."""
+    cited = {rule_id for d in derivations for step in sheet_of(d) for rule_id in step.rules}
+    return _reference(frozenset(n for n, rule in numbered_rules() if rule.id in cited))
 
 
-def reference_rows(derivations: Sequence = ()) -> list[ReferenceEntry]:
-    """Every law of the catalogue once, numbered (the same page whatever the derivations);
-    a law two rules share is shown as the one with the most equations writes it."""
+def whole_catalogue() -> Reference:
+    """Every law of the catalogue once: the reference of no sheet in particular."""
+    return _reference(frozenset(n for n, _ in numbered_rules()))
+
+
+@lru_cache(maxsize=None)
+def _reference(shown: frozenset[int]) -> Reference:
+    """The laws of these catalogue numbers, renumbered 1, 2, ... in catalogue order; a
+    law two rules share is shown as the one with the most equations writes it."""
     widest: dict[int, Rule] = {}
     for number, rule in numbered_rules():
-        if number not in widest or len(_law_key(rule)) > len(_law_key(widest[number])):
+        if number in shown and (number not in widest
+                                or len(_law_key(rule)) > len(_law_key(widest[number]))):
             widest[number] = rule
-    return [ReferenceEntry(n, law_latex(rule), rule.name) for n, rule in sorted(widest.items())]
-
-
-def citation(rule_ids: Sequence[str]) -> str:
-    """`3, 7, 12`: the numbers of the rules a step used, in order of use."""
-    return ", ".join(str(rule_number(i)) for i in rule_ids if i in _NUMBERS)
+    local = {number: k for k, number in enumerate(sorted(widest), 1)}
+    rows = tuple(ReferenceEntry(local[n], law_latex(rule), rule.name)
+                 for n, rule in sorted(widest.items()))
+    numbers = MappingProxyType({rule.id: local[n] for n, rule in numbered_rules() if n in local})
+    return Reference(rows, numbers)

@@ -14,13 +14,11 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from generator.derivation import Derivation
-from generator.render.sheet import SheetStep, sheet_of
 from generator.math.expr import Symbol
 from generator.render.describe import properties_words
 from generator.render.latex_sheet import (
     LineView, ProblemView, StepView, math_printer, math_to_latex, problem_view)
-from generator.render.reference import citation
-from generator.render.reference import reference_rows as catalogue_rows
+from generator.render.reference import Reference, reference_for
 from generator.render.sheet_options import steps_shown
 from generator.render.text import verification_sentence
 
@@ -138,9 +136,9 @@ def aligned(lines: Sequence[LineView]) -> str:
     return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
 
 
-def web_step(step: StepView, sheet_step: SheetStep) -> WebStep:
+def web_step(step: StepView) -> WebStep:
     return WebStep(step.number, rich(step.title), aligned(step.lines) if step.lines else None,
-                   citation(sheet_step.rules))
+                   step.numbers)
 
 
 # ----- problems and pages -------------------------------------------------------------
@@ -181,15 +179,16 @@ def _dimension(dim) -> str:
         _UNSAFE_IN_TEXT.sub("", text) + "}"
 
 
-def web_problem(derivation: Derivation, position: int, kind: str,
+def web_problem(derivation: Derivation, position: int, kind: str, reference: Reference,
                 reveal: int | None = None) -> WebProblem:
-    view = problem_view(derivation, position, steps_shown(derivation.problem, kind, reveal))
+    view = problem_view(derivation, position, reference,
+                        steps_shown(derivation.problem, kind, reveal))
     return WebProblem(
         view=view,
         heading=heading(view, derivation, kind),
         where=symbols_phrase(derivation),
         statement=paragraphs(view.statement) if view.statement else (),
-        steps=tuple(web_step(s, raw) for s, raw in zip(view.steps, sheet_of(derivation))),
+        steps=tuple(web_step(s) for s in view.steps),
         answer=rf"\boxed{{{view.gradient_symbol} = {view.gradient}}}",
         solution=None if view.solution is None else rf"\boxed{{{view.wrt} = {view.solution}}}",
         hessian=None if view.hessian is None else rf"\boxed{{{view.hessian}}}",
@@ -205,23 +204,20 @@ def web_problem(derivation: Derivation, position: int, kind: str,
 
 def page_context(
     derivations: Sequence[Derivation], kind: str, *, title: str, description: str = "",
-    reference_rows: Sequence[tuple[str, str]] | None = None,
     reveal: int | None = None,
 ) -> dict:
     """The variables of a page template.
 
     `kind`: "worksheet" (statements only), "solutions" (every step), "single" (one
-    derivation, no reference section).  `reference_rows` are (number, LaTeX law, prose
-    name), as the steps cite them; None takes the whole rule catalogue (render.reference).
-    `reveal`: hint mode (render/sheet_options.py).  A problem is worked out on the page
+    derivation, no reference section).  The reference section lists the laws the steps
+    cite (render/reference.py).  `reveal`: hint mode (render/sheet_options.py).  A problem is worked out on the page
     when `show_steps` is true or, on a hint worksheet, when it has revealed steps.
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
     if kind == "single" and len(derivations) != 1:
         raise ValueError(f"a single page holds one derivation, not {len(derivations)}")
-    if reference_rows is None:
-        reference_rows = catalogue_rows()
+    reference = reference_for(derivations)
     return {
         "kind": kind,
         "title": rich(title),
@@ -229,7 +225,8 @@ def page_context(
         "description": paragraphs(description) if description else (),
         "show_reference": kind != "single",
         "show_steps": kind != "worksheet",
-        "reference_rows": [ReferenceRowView(n, law, rich(name)) for n, law, name in reference_rows],
-        "problems": [web_problem(d, position, kind, reveal)
+        "reference_rows": [ReferenceRowView(n, law, rich(name))
+                           for n, law, name in reference.rows],
+        "problems": [web_problem(d, position, kind, reference, reveal)
                      for position, d in enumerate(derivations, 1)],
     }
