@@ -13,7 +13,9 @@ Sources
   (125)-(127) assume B and C symmetric; (127) also needs A symmetric (else the
   inverse's transpose differs), so A is declared symmetric there.
 - "notes ...": the course notes' facts (T1 and the two others quoted in the issue).
-- "ML: ...": machine-learning objectives, derived by hand.
+- "ML: ...": machine-learning objectives, derived by hand (the activations relu, tanh,
+  softplus and the L1 penalty as in the layers and losses of course notes: CS231n's
+  backpropagation notes, the lasso's subgradient 2 X^T (X w - y) + lambda sign(w)).
 - "norms", "Hadamard", "scalar functions": further hand-derived identities that
   exercise unsquared norms, elementwise products and functions, and scalar quotients.
 - "sympy test_derivatives": the vector-valued cases of sympy's
@@ -250,6 +252,18 @@ CORPUS: tuple[Identity, ...] = (
     I("ML: softmax cross entropy, one-hot y", "-y^T W x + log(sum(exp(W x)))", "W", (),
       "(exp(W x) / sum(exp(W x)) - y) x^T"),
     I("ML: Poisson regression", "sum(exp(X w)) - y^T X w", "w", (), "X^T (exp(X w) - y)"),
+    I("ML: logistic loss as softplus", "sum(softplus(-y .* (X w)))", "w", ("X: m x n",),
+      "-X^T (y .* sigmoid(-y .* (X w)))"),
+    I("ML: L1 penalty (lasso, a subgradient)", "||X w - y||^2 + lambda sum(abs(w))", "w",
+      ("X: m x n", "lambda: scalar"), "2 X^T (X w - y) + lambda sign(w)"),
+    I("ML: ReLU layer, linear readout", "v^T relu(W x)", "W", ("W: m x n",),
+      "(v .* step(W x)) x^T"),
+    I("ML: tanh layer, squared error", "||tanh(W x) - y||^2", "W", ("W: m x n",),
+      "2 ((tanh(W x) - y) .* (1 - tanh(W x) .* tanh(W x))) x^T"),
+    I("ML: softplus layer, linear readout", "v^T softplus(W x)", "x", ("W: m x n",),
+      "W^T (v .* sigmoid(W x))"),
+    I("ML: sinusoidal features", "a^T sin(W x) + b^T cos(W x)", "x", ("W: m x n",),
+      "W^T (a .* cos(W x) - b .* sin(W x))"),
     I("ML: matrix factorization", "||Y - U V^T||_F^2", "U", (), "-2 (Y - U V^T) V"),
     I("ML: matrix factorization", "||Y - U V^T||_F^2", "V", (), "-2 (Y - U V^T)^T U"),
     I("ML: PCA objective", "tr(W^T S W)", "W", ("S: n x n, symmetric",), "2 S W"),

@@ -52,6 +52,14 @@ CASES = [
     ("differential-elementwise", "d(exp(X))", "exp(X) .* dX"),
     ("differential-elementwise", "d(log(X))", "dX ./ X"),
     ("differential-elementwise", "d(sigmoid(X))", "sigmoid(X) .* (1 - sigmoid(X)) .* dX"),
+    ("differential-elementwise", "d(sin(X))", "cos(X) .* dX"),
+    ("differential-elementwise", "d(cos(X))", "-(sin(X) .* dX)"),
+    ("differential-elementwise", "d(tanh(X))", "(1 - tanh(X) .* tanh(X)) .* dX"),
+    ("differential-elementwise", "d(softplus(X))", "sigmoid(X) .* dX"),
+    ("differential-elementwise", "d(relu(X))", "step(X) .* dX"),
+    ("differential-elementwise", "d(abs(X))", "sign(X) .* dX"),
+    ("differential-elementwise", "d(step(X))", "0"),
+    ("elementwise-at-zero", "x^T (1 + cos(b - b))", "x^T (1 + ones(n))"),
     ("differential-sum-entries", "d(sum(A X))", "sum(d(A X))"),
     ("differential-norm", "d(||X||_F)", "||X||_F^-1 tr(X^T dX)"),
     ("differential-norm", "d(||X b||)", "||X b||^-1 (X b)^T d(X b)"),
@@ -78,6 +86,7 @@ CASES = [
     ("diag-ones", "diag(ones(n)) A", "I_n A"),
     ("hadamard-ones", "x .* ones(n)", "x"),
     ("ones-inner-as-sum", "A x ones(n)^T b", "A x sum(b)"),
+    ("untrace-scalar", "tr(exp(alpha) x^T b) A", "exp(alpha) x^T b A"),
     ("ones-inner-as-sum", "A b^T ones(n)", "A sum(b)"),
     ("differential-softmax", "d(softmax(A x))",
      "softmax(A x) .* d(A x) - softmax(A x) softmax(A x)^T d(A x)"),
@@ -249,12 +258,14 @@ def test_rule_preserves_the_value(rule_id, before, after):
     ("hadamard-ones", "x^T .* ones(n)^T x"),
     ("ones-inner-as-sum", "ones(n)^T A x"),    # A x is no single factor
     ("ones-inner-as-sum", "ones(n, n)^T x"),
+    ("untrace-scalar", "tr(2 b^T dx)"),          # the trace form the theorem reads
     ("differential-log-softmax", "d(log(exp(x)))"),
     ("scalar-flip", "b^T dx"),                 # it ends with the differential already
     ("differential-last", "A dx"),
     ("hadamard-as-diag", "dX .* A"),           # matrices: not a diagonal matrix times one
     ("sum-as-product", "sum(dX)"),
     ("elementwise-at-zero", "log(b - b + x)"),
+    ("elementwise-at-zero", "x^T (1 + sin(b - b))"),   # its value there is a shapeless 0
     ("inverse-inverse", "2^-1"),              # that is reciprocal's
     ("scalar-as-trace", "tr(A X)"),
 ])

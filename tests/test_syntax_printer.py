@@ -9,9 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.math.expr import (
-    ELEMENTWISE_FUNCTIONS, Det, Diag, Differential, Elementwise, Hadamard, Identity, Inverse,
+    Det, Diag, Differential, Elementwise, Hadamard, Identity, Inverse,
     LogDet, Norm, Number, Power, SumEntries, Symbol, Trace, Transpose, add, mul, neg,
 )
+from generator.math.functions import ELEMENTWISE_FUNCTIONS
 from generator.syntax.parser import parse
 from generator.syntax.printer import to_text
 

@@ -163,10 +163,33 @@ def _log_abs(v: np.ndarray) -> np.ndarray:
     return np.log(v * np.sign(np.real(v)))
 
 
+def _positive(v: np.ndarray) -> np.ndarray:
+    """1 where the real part is positive, else 0: a constant for the complex step, so
+    that relu and abs keep the derivative of the side their entry is on."""
+    return (np.real(v) > 0).astype(float)
+
+
+def _softplus(v: np.ndarray) -> np.ndarray:
+    """log(1 + exp(v)) = max(v, 0) + log(1 + exp(-|v|)), which never overflows; the
+    sides are fixed by the real part, so it stays analytic for the complex step."""
+    side = np.where(np.real(v) > 0, 1.0, -1.0)
+    return v * _positive(v) + np.log1p(np.exp(-side * v))
+
+
+# name -> its value entry by entry (the functions of generator/math/functions.py); each
+# is analytic where its derivative is used, for the complex step
 _ELEMENTWISE = {
     "exp": np.exp,
     "log": _log_abs,
     "sigmoid": lambda v: 1 / (1 + np.exp(-v)),
+    "sin": np.sin,
+    "cos": np.cos,
+    "tanh": np.tanh,
+    "softplus": _softplus,
+    "relu": lambda v: v * _positive(v),
+    "abs": lambda v: v * np.sign(np.real(v)),
+    "step": _positive,
+    "sign": lambda v: np.sign(np.real(v)).astype(float),
 }
 
 

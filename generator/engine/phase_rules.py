@@ -96,7 +96,7 @@ DEFAULT_PHASE_RULES = PhaseRules(
         "hadamard-sign", "scalar-commute"),
     tidy=cat.rules(
         "transpose-symmetric", "cancel-inverse", "hadamard-cancel", "elementwise-at-zero",
-        "commutation-vector", "kron-scalar", "vec-column",
+        "commutation-vector", "kron-scalar", "vec-column", "untrace-scalar",
         "sigmoid-from-exp", "diag-outer", "hadamard-ones", "diag-ones", "ones-inner-as-sum",
         "hadamard-expand", "expand-identity", "collect-like-terms", "diag-product",
         "diag-sum", "factor-number", "factor-out", "factor-some", "scalar-powers",

@@ -6,10 +6,13 @@ identity `sum(A .* B) = tr(A^T B)` brings such terms back to the trace form.
 """
 from __future__ import annotations
 
+from typing import Callable
+
 from generator.engine.context import Context, has_differential
 from generator.engine.rule import Rule
+from generator.math.functions import ENTRYWISE
 from generator.math.expr import (
-    ONE, Add, Differential, Elementwise, Expr, Hadamard, Identity, Inverse, Mul, Norm, Number,
+    ONE, ZERO, Add, Differential, Elementwise, Expr, Hadamard, Identity, Inverse, Mul, Norm, Number,
     Ones,
     SumEntries, Trace, Transpose, add, d, factors_of, mul, neg, split_coefficient,
 )
@@ -34,18 +37,39 @@ def _dhadamard(node: Expr, ctx: Context):
     return add(*terms) if terms else None
 
 
+def _times(derivative) -> Callable[[Elementwise, Expr], Expr]:
+    """f'(Z) .* dZ, with f'(Z) built from the node f(Z)."""
+    return lambda node, dz: Hadamard(derivative(node), dz)
+
+
+# name -> d(f(Z)) from the node f(Z) and dZ: the chain rule entry by entry, written as
+# textbooks write each one (every function of generator/math/functions.py has one)
+DIFFERENTIALS: dict[str, Callable[[Elementwise, Expr], Expr]] = {
+    "exp": _times(lambda f: f),
+    "log": lambda f, dz: Hadamard(dz, f.arg, divide=True),
+    "sigmoid": _times(lambda f: Hadamard(f, add(ONE, neg(f)))),
+    "sin": _times(lambda f: Elementwise("cos", f.arg)),
+    "cos": lambda f, dz: neg(Hadamard(Elementwise("sin", f.arg), dz)),
+    "tanh": _times(lambda f: add(ONE, neg(Hadamard(f, f)))),
+    "softplus": _times(lambda f: Elementwise("sigmoid", f.arg)),
+    "relu": _times(lambda f: Elementwise("step", f.arg)),
+    "abs": _times(lambda f: Elementwise("sign", f.arg)),
+    "step": lambda f, dz: ZERO,
+    "sign": lambda f, dz: ZERO,
+}
+
+
 def _delementwise(node: Expr, ctx: Context):
     if not (isinstance(node, Differential) and isinstance(node.arg, Elementwise)):
         return None
-    f, m = node.arg.func, node.arg.arg
-    if f == "exp":
-        return Hadamard(node.arg, d(m))
-    if f == "log":
-        return Hadamard(d(m), m, divide=True)
-    if f == "sigmoid":
-        s = node.arg
-        return Hadamard(Hadamard(s, add(ONE, neg(s))), d(m))
-    return None
+    return DIFFERENTIALS[node.arg.func](node.arg, d(node.arg.arg))
+
+
+def _convention(before: Expr, after: Expr) -> str:
+    """What the sheet says where a function without a derivative everywhere is used."""
+    if isinstance(before, Differential) and isinstance(before.arg, Elementwise):
+        return ENTRYWISE[before.arg.func].convention
+    return ""
 
 
 def _dsum(node: Expr, ctx: Context):
@@ -174,9 +198,12 @@ RULES = (
          "Product rule for the Hadamard (elementwise) product", _dhadamard),
     Rule("differential-elementwise", "differential", "chain rule, entry by entry",
          "d(exp(Z)) = exp(Z) .* dZ; d(log(Z)) = dZ ./ Z; "
-         "d(sigmoid(Z)) = sigmoid(Z) .* (1 - sigmoid(Z)) .* dZ",
+         "d(sigmoid(Z)) = sigmoid(Z) .* (1 - sigmoid(Z)) .* dZ; "
+         "d(sin(Z)) = cos(Z) .* dZ; d(cos(Z)) = -sin(Z) .* dZ; "
+         "d(tanh(Z)) = (1 - tanh(Z) .* tanh(Z)) .* dZ; d(softplus(Z)) = sigmoid(Z) .* dZ; "
+         "d(relu(Z)) = step(Z) .* dZ; d(abs(Z)) = sign(Z) .* dZ",
          "Chain rule for a function applied entry by entry (= diag(f'(z)) dz)",
-         _delementwise),
+         _delementwise, because=_convention),
     Rule("differential-sum-entries", "differential", "d of a sum of entries",
          "d(sum(A)) = sum(dA)",
          "The sum of the entries is linear", _dsum),

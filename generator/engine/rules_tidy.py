@@ -6,15 +6,13 @@ theorem, so the printed answer is proved equal to the untidied one.
 """
 from __future__ import annotations
 
-
-from generator.engine.context import Context
+from generator.engine.context import Context, has_differential
 from generator.engine.rule import Rule
 from generator.engine.rules_trace import collect_like_terms, factor_terms
-from fractions import Fraction
-
+from generator.math.functions import ENTRYWISE
 from generator.math.expr import (
     ONE, Add, Elementwise, Expr, Hadamard, Identity, Inverse, Mul, Number, Ones, Power,
-    SumEntries, Transpose, add,
+    SumEntries, Trace, Transpose, add,
     FORGOTTEN, factors_of, is_zero, mul, node_memo, recall, remember, split_coefficient,
 )
 
@@ -374,6 +372,14 @@ def _times_ones(node: Expr, ctx: Context):
     return None
 
 
+def _untrace_scalar(node: Expr, ctx: Context):
+    """tr(a) = a for a 1 x 1 a in an answer (`tr(exp(alpha) x^T x)`); a trace holding the
+    differential keeps its trace form, which the theorem reads."""
+    if isinstance(node, Trace) and ctx.is_scalar(node.arg) and not has_differential(node):
+        return node.arg
+    return None
+
+
 def _is_ones_row(e: Expr) -> bool:
     return isinstance(e, Transpose) and isinstance(e.arg, Ones) and e.arg.cols == 1
 
@@ -397,8 +403,6 @@ def _ones_inner_as_sum(node: Expr, ctx: Context):
     return None
 
 
-# f(0) of each elementwise function defined at 0 (log is not)
-AT_ZERO = {"exp": ONE, "sigmoid": Number(Fraction(1, 2))}
 
 
 def _elementwise_at_zero(node: Expr, ctx: Context):
@@ -406,11 +410,13 @@ def _elementwise_at_zero(node: Expr, ctx: Context):
     the function's value at 0 in every entry.  The number comes back and the rewrite
     gives it the node's shape (Context.keeping_shape); the node itself keeps its
     argument, as a zero has no shape (Elementwise.rebuild)."""
-    if not (isinstance(node, Elementwise) and node.func in AT_ZERO
-            and isinstance(node.arg, Add)):
+    if not isinstance(node, Elementwise) or not isinstance(node.arg, Add):
+        return None
+    value = ENTRYWISE[node.func].at_zero
+    if not value:   # undefined, or 0: a zero has no shape, and `1 + sin(b - b)` needs one
         return None
     collected = collect_like_terms(node.arg, ctx)
-    return AT_ZERO[node.func] if collected is not None and is_zero(collected) else None
+    return Number(value) if collected is not None and is_zero(collected) else None
 
 
 def _expand_and_collect(node: Expr, ctx: Context):
@@ -461,6 +467,8 @@ RULES = (
     Rule("hadamard-cancel", "tidy", "cancel entry by entry",
          "(1 ./ u) .* u = ones(n)", "Cancel entry by entry",
          _hadamard_cancel),
+    Rule("untrace-scalar", "tidy", "the trace of a scalar",
+         "tr(x^T y) = x^T y", "A scalar is its own trace", _untrace_scalar, minor=True),
     Rule("ones-inner-as-sum", "tidy", "a product with ones as a sum",
          "ones(n)^T x = sum(x); x^T ones(n) = sum(x)",
          "The product of a vector with ones is the sum of its entries", _ones_inner_as_sum),

@@ -474,12 +474,11 @@ class Commutation(Expr):
     cols: Dim
 
 
-ELEMENTWISE_FUNCTIONS = ("exp", "log", "sigmoid")
 
 
 @dataclass(frozen=True)
 class Elementwise(Expr):
-    """`exp(v)`, `log(v)`, `sigmoid(v)` applied entry by entry."""
+    """`exp(v)`, `log(v)`, `sin(X)`, ... applied entry by entry (generator/math/functions.py)."""
 
     func: str
     arg: Expr

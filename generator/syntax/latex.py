@@ -22,9 +22,9 @@ from generator.syntax.latex_names import name_latex
 from generator.syntax.limits import MAX_DEPTH, room_for_nesting
 from generator.math.index_nodes import (Delta, Entry, EntryMatrix, ExplicitMatrix, GradientOf,
                                         IndexSum, Partial)
+from generator.math.functions import ENTRYWISE
 from generator.syntax.printer import explicit_rows, is_atom, is_negative, monomial, signed_sum
 
-_ELEMENTWISE = {"exp": r"\exp", "log": r"\log", "sigmoid": r"\sigma"}
 # node type -> the name it prints with \operatorname, its argument in parentheses
 _OPERATORS = {Trace: "tr", SumEntries: "sum", Diag: "diag", Vec: "vec", Softmax: "softmax",
               LogSumExp: "logsumexp"}
@@ -202,7 +202,7 @@ class TraceTrickLatexPrinter:
         return rf"K_{{{dim_latex(expr.rows)},{dim_latex(expr.cols)}}}"
 
     def _print_Elementwise(self, expr: Elementwise) -> str:
-        return _ELEMENTWISE[expr.func] + self._argument(expr.arg)
+        return ENTRYWISE[expr.func].latex + self._argument(expr.arg)
 
     def _print_Det(self, expr: Det) -> str:
         return self._determinant(expr, bare=True)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from generator.math.functions import ELEMENTWISE_FUNCTIONS
+
 GREEK_LOWER = (
     "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota",
     "kappa", "lambda", "mu", "nu", "xi", "omicron", "pi", "rho", "sigma", "tau",
@@ -34,8 +36,8 @@ UNICODE_GREEK = _unicode_greek()
 
 # Function name -> the node it builds; the parser owns the building.
 TRACE_NAMES = ("tr", "Tr", "trace")
-_OTHER_FUNCTIONS = ("det", "logdet", "log", "exp", "sigmoid", "sum", "inv", "norm", "ones",
-                    "diag", "vec", "kron", "softmax", "logsumexp")
+_OTHER_FUNCTIONS = ("det", "logdet", "sum", "inv", "norm", "ones", "diag", "vec", "kron",
+                    "softmax", "logsumexp") + ELEMENTWISE_FUNCTIONS
 COMMUTATION = "K"   # `K(m, n)`, written as a call; a `K` alone is a symbol like any other
 FUNCTION_NAMES = frozenset(TRACE_NAMES + _OTHER_FUNCTIONS)
 FUNCTION_LIST = ", ".join(TRACE_NAMES[:1] + _OTHER_FUNCTIONS)   # for error messages
