@@ -14,6 +14,7 @@ from generator.engine.earlier import EarlierResult
 from generator.engine.jacobian import derive_jacobian
 from generator.engine.names import EngineNames, hessian_names
 from generator.engine.newton import newton_step
+from generator.problem.guesses import broadcast_scalars, guessed_matrices
 from generator.engine.records import Record
 from generator.engine.differential import (
     GradientResult, derive_gradient, symmetrise, transpose_variable,
@@ -41,7 +42,12 @@ def derive(problem: Problem, earlier: tuple[Derivation, ...] = (), *,
     """
     try:
         return _derive(problem, earlier, verify, phases)
-    except (StuckError, VerificationError, ShapeError) as err:
+    except StuckError as err:
+        hint = guessed_matrices(problem) if problem.kind == "jacobian" else ""
+        where = _where(problem)
+        raise StuckError(f"{'' if str(err).startswith(where) else where}{err}"
+                         + (f" ({hint})" if hint else "")) from None
+    except (VerificationError, ShapeError) as err:
         where = _where(problem)
         if not where or str(err).startswith(where):
             raise
@@ -63,7 +69,7 @@ def _derive(problem: Problem, earlier: tuple[Derivation, ...], verify: bool,
         raise StuckError(
             f"{_where(problem)}the derivation of {problem.objective} did not terminate "
             f"(a rewrite kept growing the expression); this is a bug in tracetrick") from None
-    gradient, notes = result.gradient, _conventions(problem)
+    gradient, notes = result.gradient, _conventions(problem) + broadcast_scalars(problem)
     if problem.symmetric_gradient:
         gradient = symmetrise(rec, gradient)
     answer = gradient

@@ -68,6 +68,22 @@ def test_derive_with_let_declarations():
     assert data["symbols"]["A"].get("symmetric") is True
 
 
+def test_greek_letters_are_one_name_in_the_objective_let_wrt_and_a_file(tmp_path):
+    """`μ` in the objective is `mu`; so it is in --let, --wrt and a file's symbols."""
+    result = run("derive", "(x - μ)^T Σ^-1 (x - μ)", "--wrt", "μ", "--let", "μ: n",
+                 "--let", "Σ: n x n, symmetric", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["gradient"] == "-2 Sigma^-1 (x - mu)"
+    assert data["symbols"]["Sigma"].get("symmetric") is True
+    path = tmp_path / "greek.yaml"
+    path.write_text("title: G\nsymbols:\n  Σ: {shape: [n, n], symmetric: true}\n  μ: n\n"
+                    "objective: (x - μ)^T Σ^-1 (x - μ)\nwrt: μ\n", encoding="utf-8")
+    done = run("render", str(path), "--format", "text", "-o", str(tmp_path / "g.txt"))
+    assert done.exit_code == 0, done.output
+    assert "grad_mu L = -2 Sigma^-1 (x - mu)" in (tmp_path / "g.txt").read_text("utf-8")
+
+
 @pytest.mark.parametrize("args, words", [
     (["derive", "tr(X^T A X", "--wrt", "X"], ["column"]),
     (["derive", "tr(A X) +", "--wrt", "X"], ["column"]),

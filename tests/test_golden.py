@@ -361,6 +361,16 @@ def test_solve_refuses_what_it_cannot_solve(objective, wrt, words):
         derive(problem_from_text(objective, wrt, solve=True))
 
 
+def test_a_sylvester_equation_is_named_as_a_teacher_writes_it():
+    """The eigenvector problem of PCA: S W = W Lambda, not a bare refusal."""
+    from generator.errors import StuckError
+    from generator.problem.loader import problem_from_text
+    problem = problem_from_text("tr(W^T S W) - tr(W^T W Λ)", "W",
+                                ("S: n x n, symmetric", "Λ: m x m, symmetric"), solve=True)
+    with pytest.raises(StuckError, match=r"the Sylvester equation `S W = W Lambda`"):
+        derive(problem)
+
+
 @pytest.mark.parametrize("let, answer", [
     ("A: n x n, symmetric", "2 A x"),
     ("A: n x n, positive_definite", "2 A x"),

@@ -85,13 +85,19 @@ CASES = [
     ("diag-outer", "diag(A ones(n, n))", "A ones(n) .* ones(n)"),
     ("diag-ones", "diag(ones(n)) A", "I_n A"),
     ("hadamard-ones", "x .* ones(n)", "x"),
-    ("ones-inner-as-sum", "A x ones(n)^T b", "A x sum(b)"),
+    ("ones-as-sum", "A x ones(n)^T b", "A x sum(b)"),
     ("untrace-scalar", "tr(exp(alpha) x^T b) A", "exp(alpha) x^T b A"),
-    ("ones-inner-as-sum", "A b^T ones(n)", "A sum(b)"),
+    ("ones-as-sum", "A b^T ones(n)", "A sum(b)"),
+    ("ones-as-sum", "alpha (x^T - alpha) ones(n)", "alpha sum(x^T - alpha)"),
+    ("ones-as-sum", "tr(exp(X + A)^T ones(n, n))", "sum(exp(X + A))"),
     ("differential-softmax", "d(softmax(A x))",
      "softmax(A x) .* d(A x) - softmax(A x) softmax(A x)^T d(A x)"),
     ("differential-logsumexp", "d(logsumexp(X b))", "softmax(X b)^T d(X b)"),
     ("differential-log-softmax", "d(log(softmax(x)))", "dx - ones(n) softmax(x)^T dx"),
+    ("softmax-from-exp", "A exp(x) / sum(exp(x))", "A softmax(x)"),
+    ("softmax-from-exp", "sum(exp(A x))^-1 exp(A x)", "softmax(A x)"),
+    ("softmax-from-exp", "exp(x) ./ sum(exp(x))", "softmax(x)"),
+    ("logsumexp-from-exp", "log(sum(exp(A x)))", "logsumexp(A x)"),
     ("diag-product", "A diag(x) diag(b) x", "A diag(x .* b) x"),
     ("scalar-powers", "alpha^3 A alpha^-1", "alpha^2 A"),
     ("scalar-powers", "(alpha^-1)^2 x alpha", "alpha^-1 x"),
@@ -256,10 +262,12 @@ def test_rule_preserves_the_value(rule_id, before, after):
     ("vec-inner", "vec(A)^T kron(A, B) vec(X)"),
     ("distribute-to-cancel", "(A^T A)^-1 A^T (exp(x) - b)"),
     ("hadamard-ones", "x^T .* ones(n)^T x"),
-    ("ones-inner-as-sum", "ones(n)^T A x"),    # A x is no single factor
-    ("ones-inner-as-sum", "ones(n, n)^T x"),
+    ("ones-as-sum", "ones(n)^T A x"),    # A x is no single factor
+    ("ones-as-sum", "ones(n, n)^T x"),
     ("untrace-scalar", "tr(2 b^T dx)"),          # the trace form the theorem reads
     ("differential-log-softmax", "d(log(exp(x)))"),
+    ("softmax-from-exp", "exp(x) / sum(exp(b))"),   # two different vectors
+    ("logsumexp-from-exp", "log(sum(exp(X)))"),      # of a matrix: no logsumexp
     ("scalar-flip", "b^T dx"),                 # it ends with the differential already
     ("differential-last", "A dx"),
     ("hadamard-as-diag", "dX .* A"),           # matrices: not a diagonal matrix times one

@@ -16,7 +16,7 @@ from generator.engine import catalogue as cat
 from generator.engine.context import Context, has_differential
 from generator.engine.differential import expand_linear, take_differential
 from generator.engine.records import Record
-from generator.engine.recorder import Recorder
+from generator.engine.recorder import Recorder, rewrite_first
 from generator.errors import StuckError
 from generator.math.expr import (
     ZERO, Differential, Expr, Identity, Mul, Symbol, Vec, factors_of, is_zero, mul, terms_of,
@@ -39,6 +39,7 @@ def derive_jacobian(objective: Expr, ctx: Context, rec: Recorder | None = None, 
     """The Jacobian of `objective`; `hessian`: the objective is a gradient, whose
     Jacobian is the Hessian (the same method, its phases and theorem named so)."""
     rec = rec or Recorder(ctx)
+    objective = _recognise(rec, objective)
     differential = take_differential(rec, objective, "hessian" if hessian else "differential")
     differential = expand_linear(rec, differential, to_traces=False)
     vectorised = vec_form(objective, rec.ctx)
@@ -47,6 +48,17 @@ def derive_jacobian(objective: Expr, ctx: Context, rec: Recorder | None = None, 
         differential = linear   # df = J dx is df written in dx
     jacobian = _identify(rec, linear, hessian)
     return JacobianResult(tuple(rec.records), differential, jacobian, rec.ctx, vectorised)
+
+
+def _recognise(rec: Recorder, objective: Expr) -> Expr:
+    """The functions written out named (`exp(z) / sum(exp(z))` is softmax(z)), as the
+    gradient's phase 1 names them; a step of its own only where one is found."""
+    if rewrite_first(objective, rec.phases.recognise, rec.ctx) is None:
+        return objective
+    f = rec.ctx.names.objective
+    rec.phase("recognise")
+    rec.state(f, objective)
+    return rec.exhaust(f, objective, rec.phases.recognise)
 
 
 def vec_form(objective: Expr, ctx: Context) -> bool:

@@ -17,8 +17,10 @@ from generator.engine.rule import Rule
 class PhaseRules:
     """The rule list of each phase, tried in order at each subterm."""
 
-    # phase 1: norms as products
+    # phase 1: norms as products, and the functions written out recognised
     trace_form: tuple[Rule, ...]
+    # the Jacobian's first phase: the functions written out recognised
+    recognise: tuple[Rule, ...]
     # phase 2: push d inwards
     differential: tuple[Rule, ...]
     # phase 3: split with the linearity of the trace, expanding only sums that hold d
@@ -49,8 +51,11 @@ class PhaseRules:
     solve_tidy: tuple[Rule, ...]
 
 
+_RECOGNISE = cat.rules("softmax-from-exp", "logsumexp-from-exp")
+
 DEFAULT_PHASE_RULES = PhaseRules(
-    trace_form=cat.rules("norm-squared"),
+    trace_form=cat.rules("norm-squared") + _RECOGNISE,
+    recognise=_RECOGNISE,
     differential=cat.rules(
         "differential-constant", "differential-trace", "differential-sum",
         "differential-product", "differential-transpose", "differential-inverse",
@@ -76,8 +81,10 @@ DEFAULT_PHASE_RULES = PhaseRules(
                             "trace-hadamard", "trace-diag", "trace-scalar-out",
                             "trace-scalar-factor"),
     collect=cat.rules("trace-collect", "collect-like-terms", "factor-common", "drop-zero"),
+    # (a diagonal matrix made of an entrywise factor may multiply a sum: it distributes)
     linear_form=cat.rules("hadamard-rearrange", "scalar-flip", "differential-last",
-                          "hadamard-as-diag", "diag-swap", "trace-of-scalar", "sum-as-product"),
+                          "hadamard-as-diag", "diag-swap", "trace-of-scalar", "sum-as-product",
+                          "distribute"),
     vec_form=cat.rules("vec-linearity", "vec-scalar-differential", "vec-product",
                        "vec-transpose", "vec-hadamard", "vec-column", "commutation-vector",
                        "kron-scalar",
@@ -97,7 +104,7 @@ DEFAULT_PHASE_RULES = PhaseRules(
     tidy=cat.rules(
         "transpose-symmetric", "cancel-inverse", "hadamard-cancel", "elementwise-at-zero",
         "commutation-vector", "kron-scalar", "vec-column", "untrace-scalar",
-        "sigmoid-from-exp", "diag-outer", "hadamard-ones", "diag-ones", "ones-inner-as-sum",
+        "sigmoid-from-exp", "diag-outer", "hadamard-ones", "diag-ones", "ones-as-sum",
         "hadamard-expand", "expand-identity", "collect-like-terms", "diag-product",
         "diag-sum", "factor-number", "factor-out", "factor-some", "scalar-powers",
         "product-to-power", "order-terms"),

@@ -4,7 +4,8 @@ from __future__ import annotations
 from generator.engine.context import Context
 from generator.engine.rule import Rule
 from generator.math.expr import (
-    ZERO, Add, Det, Differential, Expr, Inverse, LogDet, Mul, Number, Power, Trace, Transpose, add, d, mul,
+    ZERO, Add, Det, Differential, Expr, Inverse, LogDet, Mul, Number, Ones, Power, Trace,
+    Transpose, add, d, mul,
 )
 
 
@@ -21,17 +22,22 @@ def _trace(node: Expr, ctx: Context):
 
 
 def _sum(node: Expr, ctx: Context):
-    """d(A x - b) = d(A x) - db: one differential a term, its number in front."""
-    if isinstance(node, Differential) and isinstance(node.arg, Add):
-        return add(*(_differential_of_term(t) for t in node.arg.terms))
-    return None
+    """d(A x - b) = d(A x) - db: one differential a term, its number in front.  A scalar
+    term of a sum that is not a scalar is added to every entry (`x - alpha`): its
+    differential is too, `d(x - alpha) = dx - dalpha ones(n)`."""
+    if not (isinstance(node, Differential) and isinstance(node.arg, Add)):
+        return None
+    ones = None if ctx.is_scalar(node.arg) else Ones(*ctx.shape(node.arg))
+    return add(*(_differential_of_term(t, ones if ctx.is_scalar(t) else None)
+                 for t in node.arg.terms))
 
 
-def _differential_of_term(term: Expr) -> Expr:
-    if isinstance(term, Mul) and isinstance(term.factors[0], Number) \
-            and len(term.factors) > 1:
-        return mul(term.factors[0], d(mul(*term.factors[1:])))
-    return d(term)
+def _differential_of_term(term: Expr, broadcast: Expr | None) -> Expr:
+    """d(term), its number in front, times the ones it is broadcast to (if any)."""
+    number, rest = ([term.factors[0]], mul(*term.factors[1:])) \
+        if isinstance(term, Mul) and isinstance(term.factors[0], Number) \
+        and len(term.factors) > 1 else ([], term)
+    return mul(*number, d(rest), *([broadcast] if broadcast is not None else []))
 
 
 def _constant_note(before: Expr, after: Expr) -> str:
@@ -107,8 +113,9 @@ RULES = (
          "d(tr(A)) = tr(dA)",
          "The trace is a sum and d is linear, so d and tr can be swapped", _trace),
     Rule("differential-sum", "differential", "d of a sum",
-         "d(A + c B) = dA + c dB",
-         "The differential of a sum is the sum of the differentials, numbers in front",
+         "d(A + c B) = dA + c dB; d(x + a) = dx + da ones(n)",
+         "The differential of a sum is the sum of the differentials, numbers in front (a "
+         "scalar added to every entry adds its differential to every entry)",
          _sum, conditions=("c constant",)),
     Rule("differential-product", "differential", "product rule",
          "d(A B) = dA B + A dB",

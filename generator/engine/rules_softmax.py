@@ -6,25 +6,16 @@ the normalising sum (its Jacobian is the textbook `diag(p) - p p^T`).  log-sum-e
 the log of that sum, so its differential is p^T dz, and log(softmax(z)) = z -
 logsumexp(z) ones(n) has the differential dz - ones(n) p^T dz, the law of the
 cross-entropy of a softmax.  Each stays written as softmax(z), never expanded into
-exponentials, as lecture notes name it.
+exponentials, as lecture notes name it; written out, `exp(z) / sum(exp(z))` and
+`log(sum(exp(z)))` are recognised before the differential is taken.
 """
 from __future__ import annotations
 
 from generator.engine.context import Context
 from generator.engine.rule import Rule
 from generator.math.expr import (
-    Differential,
-    Elementwise,
-    Expr,
-    Hadamard,
-    LogSumExp,
-    Ones,
-    Softmax,
-    Transpose,
-    add,
-    d,
-    mul,
-    neg,
+    Differential, Elementwise, Expr, Hadamard, Inverse, LogSumExp, Mul, Ones, Softmax,
+    SumEntries, Transpose, add, d, mul, neg,
 )
 
 
@@ -54,6 +45,37 @@ def _dlog_softmax(node: Expr, ctx: Context):
     return add(d(z), neg(mul(ones, Transpose(Softmax(z)), d(z))))
 
 
+def _is_exp_of_column(e: Expr, ctx: Context) -> bool:
+    return isinstance(e, Elementwise) and e.func == "exp" and ctx.is_column(e.arg) \
+        and not ctx.is_scalar(e.arg)
+
+
+def _softmax_from_exp(node: Expr, ctx: Context):
+    """exp(z) / sum(exp(z)) = softmax(z) (also written `./`, or with the sum first)."""
+    if isinstance(node, Hadamard) and node.divide and _is_exp_of_column(node.left, ctx) \
+            and node.right == SumEntries(node.left):
+        return Softmax(node.left.arg)
+    if not isinstance(node, Mul):
+        return None
+    f = node.factors
+    for i, factor in enumerate(f):
+        if not _is_exp_of_column(factor, ctx):
+            continue
+        for j, other in enumerate(f):
+            if isinstance(other, Inverse) and other.arg == SumEntries(factor):
+                rest = [g for k, g in enumerate(f) if k not in (i, j)]
+                return mul(*rest[:min(i, j)], Softmax(factor.arg), *rest[min(i, j):])
+    return None
+
+
+def _logsumexp_from_exp(node: Expr, ctx: Context):
+    """log(sum(exp(z))) = logsumexp(z)."""
+    if isinstance(node, Elementwise) and node.func == "log" \
+            and isinstance(node.arg, SumEntries) and _is_exp_of_column(node.arg.arg, ctx):
+        return LogSumExp(node.arg.arg.arg)
+    return None
+
+
 RULES = (
     Rule("differential-softmax", "differential", "d of a softmax",
          "d(softmax(z)) = softmax(z) .* dz - softmax(z) softmax(z)^T dz",
@@ -66,4 +88,8 @@ RULES = (
          "d(log(softmax(z))) = dz - ones(n) softmax(z)^T dz",
          "Differential of the log of a softmax (log(softmax(z)) = z - logsumexp(z) ones(n))",
          _dlog_softmax),
+    Rule("softmax-from-exp", "tidy", "recognise the softmax",
+         "exp(z) ./ sum(exp(z)) = softmax(z)", "Recognise the softmax", _softmax_from_exp),
+    Rule("logsumexp-from-exp", "tidy", "recognise log-sum-exp",
+         "log(sum(exp(z))) = logsumexp(z)", "Recognise log-sum-exp", _logsumexp_from_exp),
 )

@@ -12,7 +12,7 @@ from generator.engine.rules_trace import collect_like_terms, factor_terms
 from generator.math.functions import ENTRYWISE
 from generator.math.expr import (
     ONE, Add, Elementwise, Expr, Hadamard, Identity, Inverse, Mul, Number, Ones, Power,
-    SumEntries, Trace, Transpose, add,
+    SumEntries, Trace, Transpose, add, transposed,
     FORGOTTEN, factors_of, is_zero, mul, node_memo, recall, remember, split_coefficient,
 )
 
@@ -384,19 +384,25 @@ def _is_ones_row(e: Expr) -> bool:
     return isinstance(e, Transpose) and isinstance(e.arg, Ones) and e.arg.cols == 1
 
 
-def _ones_inner_as_sum(node: Expr, ctx: Context):
-    """ones(n)^T v = v^T ones(n) = sum(v) for a column v: a scalar factor of its own."""
+def _ones_as_sum(node: Expr, ctx: Context):
+    """ones(n)^T v = sum(v) for a column v, r ones(n) = sum(r) for a row r, a scalar
+    factor of its own; tr(A^T ones(n, m)) = sum(A), the sum of entries as a trace read
+    back."""
+    if isinstance(node, Trace) and isinstance(node.arg, Mul) and len(node.arg.factors) == 2:
+        first, ones = node.arg.factors
+        if isinstance(first, Transpose) and isinstance(ones, Ones) \
+                and ctx.shape(first.arg) == ctx.shape(ones):
+            return SumEntries(first.arg)
     if not isinstance(node, Mul):
         return None
     f = node.factors
     for i in range(len(f) - 1):
-        pair = f[i:i + 2]
-        if _is_ones_row(pair[0]) and ctx.is_column(pair[1]) and not ctx.is_scalar(pair[1]):
-            inner = pair[1]
-        elif isinstance(pair[0], Transpose) and isinstance(pair[1], Ones) \
-                and pair[1].cols == 1 and ctx.is_column(pair[0].arg) \
-                and not ctx.is_scalar(pair[0].arg):
-            inner = pair[0].arg
+        left, right = f[i], f[i + 1]
+        if _is_ones_row(left) and ctx.is_column(right) and not ctx.is_scalar(right):
+            inner = right
+        elif isinstance(right, Ones) and right.cols == 1 and not ctx.is_scalar(left) \
+                and ctx.shape(left)[0] == 1:
+            inner = transposed(left) if isinstance(left, Transpose) else left
         else:
             continue
         return mul(*f[:i], SumEntries(inner), *f[i + 2:])
@@ -469,9 +475,9 @@ RULES = (
          _hadamard_cancel),
     Rule("untrace-scalar", "tidy", "the trace of a scalar",
          "tr(x^T y) = x^T y", "A scalar is its own trace", _untrace_scalar, minor=True),
-    Rule("ones-inner-as-sum", "tidy", "a product with ones as a sum",
-         "ones(n)^T x = sum(x); x^T ones(n) = sum(x)",
-         "The product of a vector with ones is the sum of its entries", _ones_inner_as_sum),
+    Rule("ones-as-sum", "tidy", "a product with ones as a sum",
+         "ones(n)^T x = sum(x); x^T ones(n) = sum(x); tr(A^T ones(n, n)) = sum(A)",
+         "A product with ones is the sum of the entries", _ones_as_sum),
     Rule("hadamard-ones", "tidy", "times ones entry by entry",
          "x .* ones(n) = x", "Multiplying entry by entry by ones changes nothing",
          _times_ones, minor=True),

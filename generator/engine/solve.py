@@ -46,7 +46,7 @@ def solve_for(rec: Recorder, gradient: Expr) -> Solution:
     constant_terms = [t for t in terms_of(lhs) if not t.contains(x)]
     if not variable_terms:
         raise StuckError(f"cannot solve for {x}: the gradient {gradient} does not depend on it")
-    side = _side_of_variable(variable_terms, x)
+    side = _side_of_variable(variable_terms, constant_terms, x)
     left = add(*variable_terms)
     right = add(*(neg(t) for t in constant_terms))
     if constant_terms:
@@ -151,7 +151,20 @@ def _invert(matrix: Expr, right: Expr, side: str, rec: Recorder):
     return mul(inverse, right) if side == "left" else mul(right, inverse)
 
 
-def _side_of_variable(terms: list[Expr], x: Symbol) -> str:
+def _sylvester(terms: list[Expr], constants: list[Expr], x: Symbol) -> str:
+    """`M X + C = X N` as a teacher writes it: the terms with X on the right (and the
+    constants) on the left side of the equation, those with X on the left on the other,
+    a common number divided out."""
+    from generator.syntax.printer import to_text
+    on_left = [t for t in terms if factors_of(split_coefficient(t)[1])[-1] == x]
+    on_right = [neg(t) for t in terms if t not in on_left] + [neg(c) for c in constants]
+    numbers = {abs(split_coefficient(t)[0]) for t in on_left + on_right}
+    common = numbers.pop() if len(numbers) == 1 else 1
+    side = (lambda ts: add(*(mul(Number(1 / common), t) for t in ts)))
+    return f"{to_text(side(on_left))} = {to_text(side(on_right))}"
+
+
+def _side_of_variable(terms: list[Expr], constants: list[Expr], x: Symbol) -> str:
     sides = set()
     for t in terms:
         _, rest = split_coefficient(t)
@@ -169,8 +182,10 @@ def _side_of_variable(terms: list[Expr], x: Symbol) -> str:
                 f"cannot solve for {x}: in {t} it is multiplied from both sides "
                 f"(a Sylvester equation, which has no closed form here)")
     if len(sides) > 1:
-        raise StuckError(f"cannot solve for {x}: it is multiplied from the left in some "
-                         f"terms and from the right in others (a Sylvester equation)")
+        raise StuckError(f"cannot solve for {x}: setting the gradient to zero gives the "
+                         f"Sylvester equation `{_sylvester(terms, constants, x)}`, where {x} is "
+                         f"multiplied from the left in some terms and from the right in others; "
+                         f"it has no closed form here")
     return sides.pop()
 
 

@@ -15,7 +15,7 @@ from generator.errors import ProblemError
 from generator.math.expr import Dim
 from generator.math.shapes import SQUARE_PROPERTIES
 from generator.math.symbols import PROPERTIES, SymbolInfo
-from generator.syntax.names import is_ordinary_name, is_reserved
+from generator.syntax.names import is_ordinary_name, is_reserved, spelled_out
 
 EXAMPLES = "'A: n x n, constant', 'x: n', 'alpha: scalar' or 'X: 3 x 4, positive_definite'"
 NAME = re.compile(r"[^\W\d]\w*\Z")
@@ -91,7 +91,8 @@ def parse_declaration(name: str, spec: str) -> SymbolInfo:
     fields = [f.strip() for f in spec.split(",")]
     shape = parse_shape(fields[0])
     props = frozenset(parse_property(f) for f in fields[1:] if f) - {"constant"}
-    info = SymbolInfo(name.strip(), shape, constant=True, properties=props, declared=True)
+    info = SymbolInfo(spelled_out(name.strip()), shape, constant=True, properties=props,
+                      declared=True)
     problem = check_declaration(info)
     if problem:
         raise ValueError(problem)

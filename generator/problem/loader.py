@@ -29,6 +29,7 @@ from generator.math.shapes import (
 )
 from generator.math.symbols import SymbolInfo, SymbolTable
 from generator.syntax.limits import MAX_MATH_LENGTH
+from generator.syntax.names import spelled_out
 from generator.caret import show
 from generator.problem.yaml_source import (Where, bool_value, compose, describe, fields, file_position,
                                    read_source, text_value, control_character)
@@ -131,8 +132,8 @@ def _shape(node: Node, where: Where, key: str) -> tuple:
 
 def _symbol(name_node: Node, node: Node, where: Where) -> tuple[SymbolInfo, bool]:
     """One entry of `symbols:` -> (its SymbolInfo, whether `constant` was written)."""
-    name = name_node.value
-    key = f"symbols: {name}"
+    key = f"symbols: {name_node.value}"
+    name = spelled_out(name_node.value)
     if isinstance(node, ScalarNode) and node.tag.endswith(":str"):
         try:
             info = parse_declaration(name, node.value)
@@ -165,7 +166,7 @@ def _symbols(node: Node, where: Where) -> tuple[dict[str, SymbolInfo], dict[str,
     declared: dict[str, SymbolInfo] = {}
     said_constant: dict[str, Node] = {}
     for name_node, value in node.value:
-        name = name_node.value if isinstance(name_node, ScalarNode) else ""
+        name = spelled_out(name_node.value) if isinstance(name_node, ScalarNode) else ""
         why = check_declaration(SymbolInfo(name, ()))
         if why or name in declared:
             raise where.error(name_node, "symbols", why or f"'{name}' is declared twice; keep one")

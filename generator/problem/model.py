@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from generator.math.expr import Expr
 from generator.math.symbols import SymbolTable
+from generator.syntax.names import spelled_out
 
 METHODS = ("differential", "elementwise")
 # what is derived: the gradient of a scalar objective, the Jacobian of a vector one (5.2)
@@ -13,12 +14,13 @@ _TRANSPOSED = ("^T", "^{T}", "'", ".T")
 
 
 def split_transposed(wrt: str) -> tuple[str, bool]:
-    """`X^T` -> ("X", True): `wrt` may name the transpose of the variable (the notes' T2)."""
+    """`X^T` -> ("X", True): `wrt` may name the transpose of the variable (the notes' T2);
+    a Greek letter is spelled out as in the objective (`μ` -> "mu")."""
     text = wrt.strip()
     for mark in _TRANSPOSED:
         if text.endswith(mark) and len(text) > len(mark):
-            return text[: -len(mark)].strip(), True
-    return text, False
+            return spelled_out(text[: -len(mark)].strip()), True
+    return spelled_out(text), False
 
 
 COMMAND_LINE = "<command line>"   # the Source path of `tracetrick derive`'s problem

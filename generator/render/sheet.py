@@ -74,6 +74,8 @@ def _rules_or(fallback: str) -> Title:
 TITLES: dict[str, Title] = {
     "trace-form": lambda p, rules, names: _named(
         f"Write `{names.objective}` in trace form")(p, rules, names),
+    "recognise": lambda p, rules, names: _named(
+        f"Name the functions `{names.objective}` writes out")(p, rules, names),
     "differential": _named("Take the differential of both sides"),
     "earlier-result": lambda p, rules, names:
         f"Take the differential of both sides, as in Problem {p.number}",

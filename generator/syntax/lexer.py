@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from generator.errors import MathSyntaxError
-from generator.syntax.names import UNICODE_GREEK
+from generator.syntax.names import UNICODE_GREEK, spelled_out
 
 
 class Kind(enum.Enum):
@@ -126,8 +126,8 @@ def iter_tokens(text: str) -> Iterator[Token]:
 def _make_token(group: str, raw: str, column: int) -> Token:
     kind = _GROUP_KIND.get(group) or _CHAR_KIND[raw]
     text = raw
-    if kind is Kind.NAME and not raw.isascii():
-        text = "".join(UNICODE_GREEK.get(ch, ch) for ch in raw)
+    if kind is Kind.NAME:
+        text = spelled_out(raw)
     return Token(kind, text, column, len(raw))
 
 

@@ -34,6 +34,12 @@ def _unicode_greek() -> dict[str, str]:
 
 UNICODE_GREEK = _unicode_greek()
 
+
+def spelled_out(name: str) -> str:
+    """A name with its Greek letters spelled out (`Λ` -> `Lambda`, `μ1` -> `mu1`): how
+    the objective, `--let` and a file's symbols all write it."""
+    return name if name.isascii() else "".join(UNICODE_GREEK.get(ch, ch) for ch in name)
+
 # Function name -> the node it builds; the parser owns the building.
 TRACE_NAMES = ("tr", "Tr", "trace")
 _OTHER_FUNCTIONS = ("det", "logdet", "sum", "inv", "norm", "ones", "diag", "vec", "kron",
