@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 from generator.api import derive  # noqa: E402
 from generator.check.numeric import (  # noqa: E402
-    STEP, Evaluator, EvaluationError, UnluckyInstance, draw_instance,
+    STEP, Evaluator, EvaluationError, UnluckyInstance, draw_instance, on_positive_domain,
 )
 from generator.errors import TracetrickError, UncheckableError, VerificationError  # noqa: E402
 from generator.math.expr import Symbol, is_zero  # noqa: E402
@@ -121,7 +121,8 @@ def objective(rng: random.Random, depth: int) -> tuple[str, str]:
 def finite_differences(problem, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, dict]:
     """The gradient of the objective by central differences, entry by entry, from its
     values alone; with the instance it was computed on."""
-    inst = draw_instance(problem.symbols, problem.wrt, rng)
+    inst = draw_instance(problem.symbols, problem.wrt, rng,
+                         positive=on_positive_domain(problem.objective))
     x0 = np.asarray(inst.values[problem.wrt], dtype=float)
     grad = np.zeros(x0.shape)
     h = 1e-6 * max(1.0, float(np.abs(x0).max()))

@@ -43,6 +43,15 @@ def test_the_value_at_zero_is_the_functions(name):
     ("sin(alpha) x^T x", "alpha", "cos(alpha) x^T x"),
     ("sum(step(x) .* x)", "x", "step(x)"),
     ("tr(cos(X))", "X", "-(I_n .* sin(X))"),
+    # square roots and real powers (drawn on their domain: on_positive_domain)
+    ("sum(sqrt(x))", "x", "1/2 (1 ./ sqrt(x))"),
+    ("sum(sqrt(x .* x + 1))", "x", "1 ./ sqrt(x .* x + 1) .* x"),
+    ("sum(x .^ 3)", "x", "3 x .^ 2"),
+    ("sum(x .^ (-1))", "x", "-x .^ (-2)"),
+    ("sum(X .^ 2)", "X", "2 X"),
+    ("(b^T x)^(-1/2)", "x", "-1/2 (b^T x)^(-3/2) b"),
+    ("(x^T A x)^(1/2)", "x", "1/2 (x^T A x)^(-1/2) (A + A^T) x"),
+    ("alpha^(3/2) x^T x", "alpha", "3/2 alpha^(1/2) x^T x"),
 ])
 def test_each_gradient_agrees_with_finite_differences(text, wrt, answer):
     assert grade(text, wrt) == ("ok", "")
@@ -58,6 +67,24 @@ def test_the_sheet_states_the_convention_at_zero(name, words):
     sheet = render_text(derive_text(f"sum({name}(W x))", "W"))
     assert words in sheet
     assert words not in render_text(derive_text("sum(exp(W x))", "W"))
+
+
+@pytest.mark.parametrize("text, printed, latex", [
+    ("X .^ 2", "X .^ 2", r"X^{\circ 2}"),
+    ("v .^ 0.5", "v .^ (1/2)", r"v^{\circ 1/2}"),
+    ("s^(1/2)", "s^(1/2)", "s^{1/2}"),
+    ("s^(-3/2)", "s^(-3/2)", "s^{-3/2}"),
+    ("sqrt(x^T x)", "sqrt(x^T x)", r"\sqrt{x^{T} x}"),
+])
+def test_powers_read_print_and_typeset(text, printed, latex):
+    assert str(parse(text)) == printed and parse(printed) == parse(text)
+    assert to_latex(parse(text)) == latex
+
+
+def test_a_real_power_of_a_matrix_asks_for_the_dot():
+    from generator.errors import ShapeError
+    with pytest.raises(ShapeError, match=r"entry by entry with `\.\^`: write `X \.\^ \(1/2\)`"):
+        derive_text("sum(X^(1/2))", "X")
 
 
 def test_a_layer_s_jacobian_through_tanh():

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from generator.check.numeric import (STEP, Evaluator, UnluckyInstance, draw_instance,
+                                     on_positive_domain,
                                      draw_value)
 from generator.check.verify import relative_error
 from generator.engine.catalogue import CATALOGUE
@@ -32,7 +33,9 @@ def law_errors(rule, seeds=range(3)) -> list[float]:
     errors = []
     for seed in seeds:
         rng = np.random.default_rng(seed)
-        inst = draw_instance(table, "X", rng)
+        positive = frozenset().union(*(on_positive_domain(side)
+                                         for pair in law_equations(rule) for side in pair))
+        inst = draw_instance(table, "X", rng, positive=positive)
         directions = {
             s.name: np.zeros_like(inst.values[s.name], dtype=float) if s.constant
             else draw_value(SymbolInfo(s.name, s.shape,

@@ -12,7 +12,7 @@ from generator.engine import catalogue as cat
 from generator.engine.context import Context
 from generator.engine.recorder import rewrite_first
 from generator.math.expr import Symbol
-from generator.check.numeric import STEP, Evaluator, draw_instance
+from generator.check.numeric import STEP, Evaluator, draw_instance, on_positive_domain
 from generator.math.shapes import infer_symbols
 from generator.math.symbols import SymbolInfo
 from generator.syntax.parser import parse
@@ -59,6 +59,10 @@ CASES = [
     ("differential-elementwise", "d(relu(X))", "step(X) .* dX"),
     ("differential-elementwise", "d(abs(X))", "sign(X) .* dX"),
     ("differential-elementwise", "d(step(X))", "0"),
+    ("differential-elementwise", "d(sqrt(X))", "dX ./ (2 sqrt(X))"),
+    ("differential-entrywise-power", "d(X .^ 3)", "3 (X .^ 2 .* dX)"),
+    ("differential-entrywise-power", "d(X .^ 2)", "2 (X .* dX)"),
+    ("differential-entrywise-power", "d(X .^ (1/2))", "1/2 (X .^ (-1/2) .* dX)"),
     ("elementwise-at-zero", "x^T (1 + cos(b - b))", "x^T (1 + ones(n))"),
     ("differential-sum-entries", "d(sum(A X))", "sum(d(A X))"),
     ("differential-norm", "d(||X||_F)", "||X||_F^-1 tr(X^T dX)"),
@@ -207,7 +211,8 @@ def _context(*texts: str) -> Context:
 
 def _value(expr, ctx: Context, seed: int):
     """The value of an expression with dX a random direction, d(...) by complex step."""
-    inst = draw_instance(ctx.table, "X", np.random.default_rng(seed))
+    inst = draw_instance(ctx.table, "X", np.random.default_rng(seed),
+                         positive=on_positive_domain(expr))
     perturbed = dict(inst.values)
     perturbed["X"] = inst.values["X"] + 1j * STEP * inst.direction
     moved = Evaluator(perturbed, inst.dims)

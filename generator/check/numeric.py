@@ -14,7 +14,8 @@ from typing import Callable, Mapping
 import numpy as np
 
 from generator.math.expr import (
-    Add, Commutation, Det, Diag, Differential, DimProduct, Elementwise, Kron, Vec, Expr, Hadamard, Identity, Inverse, LogDet, Mul, Ones,
+    Add, Commutation, Det, Diag, Differential, DimProduct, Elementwise, EntrywisePower, Kron,
+    Vec, Expr, Hadamard, Identity, Inverse, LogDet, Mul, Ones,
     LogSumExp, Norm, Number, Power, Softmax, SumEntries, Symbol, Trace, Transpose,
 )
 from generator.math.index_nodes import (Entry, EntryMatrix, ExplicitMatrix, GradientOf,
@@ -76,14 +77,36 @@ def draw_value(info: SymbolInfo, dims: Mapping[str, int], rng: np.random.Generat
 
 
 def draw_instance(table: SymbolTable, wrt: str, rng: np.random.Generator,
-                  dims: Mapping[str, int] | None = None) -> Instance:
+                  dims: Mapping[str, int] | None = None, *,
+                  positive: frozenset[str] = frozenset()) -> Instance:
+    """Random values of every symbol, and a direction for `wrt`; the symbols in
+    `positive` (on_positive_domain) have positive entries."""
     dims = dict(dims) if dims is not None else draw_dims(table, rng)
     values = {info.name: draw_value(info, dims, rng) for info in table.symbols}
+    for name in positive & set(values):
+        values[name] = np.abs(values[name]) + 0.5
     info = table[wrt]
     direction = draw_value(
         SymbolInfo(wrt, info.shape, properties=info.properties & {"symmetric", "diagonal"}),
         dims, rng)
     return Instance(dims, values, direction)
+
+
+def on_positive_domain(expr: Expr) -> frozenset[str]:
+    """The symbols a square root or a power that is no whole number takes directly
+    (`sqrt(x)`, `s^(1/2)`, `v .^ 0.5`): drawn positive, so that an instance lies in the
+    function's domain (elsewhere a negative entry is an unlucky draw, and another comes)."""
+    names = set()
+    for node in expr.walk():
+        if isinstance(node, Elementwise) and node.func == "sqrt":
+            arg = node.arg
+        elif isinstance(node, EntrywisePower) and node.exponent.denominator != 1:
+            arg = node.base
+        else:
+            continue
+        if isinstance(arg, Symbol):
+            names.add(arg.name)
+    return frozenset(names)
 
 
 # ----- evaluation ---------------------------------------------------------------------
@@ -190,7 +213,25 @@ _ELEMENTWISE = {
     "abs": lambda v: v * np.sign(np.real(v)),
     "step": _positive,
     "sign": lambda v: np.sign(np.real(v)).astype(float),
+    "sqrt": lambda v: _where_positive(v, np.sqrt),
 }
+
+
+def _where_positive(v: np.ndarray, f) -> np.ndarray:
+    """f(v) where each entry's real part is positive, else NaN: the instance is off the
+    domain (a square root or real power of a negative number) and another is drawn."""
+    return np.where(np.real(v) > 0, f(np.where(np.real(v) > 0, v, 1.0)), np.nan)
+
+
+def _entrywise_power(ev: "Evaluator", e: EntrywisePower) -> np.ndarray:
+    base, c = ev(e.base), e.exponent
+    if c.denominator == 1:
+        return base ** int(c) if c > 0 else _where_nonzero(base) ** int(c)
+    return _where_positive(base, lambda v: v ** float(c))
+
+
+def _where_nonzero(v: np.ndarray) -> np.ndarray:
+    return np.where(v != 0, v, np.nan)
 
 
 class Evaluator:
@@ -355,6 +396,7 @@ _VALUES: dict[type, Callable[[Evaluator, Expr], np.ndarray]] = {
     SumEntries: lambda ev, e: as_matrix(np.sum(ev(e.arg))),
     Diag: lambda ev, e: _diag(ev(e.arg)),
     Softmax: lambda ev, e: _softmax(ev(e.arg)),
+    EntrywisePower: _entrywise_power,
     LogSumExp: lambda ev, e: _logsumexp(ev(e.arg)),
     Vec: lambda ev, e: ev(e.arg).reshape(-1, 1, order="F"),
     Kron: lambda ev, e: np.kron(ev(e.left), ev(e.right)),

@@ -27,7 +27,8 @@ from generator.math.expr import (
     Trace, Transpose,
 )
 from generator.check.numeric import (
-    STEP, EvaluationError, Evaluator, Instance, UnluckyInstance, draw_instance, product,
+    STEP, EvaluationError, Evaluator, Instance, UnluckyInstance, draw_instance,
+    on_positive_domain, product,
 )
 from generator.math.symbols import SymbolTable
 
@@ -312,12 +313,14 @@ def verify(claim: Claim, seed: int = 0) -> Verification:
     rng = np.random.default_rng(seed)
     worst, checks, made = 0.0, 0, 0
     unlucky = ""   # why the last instance said nothing
+    positive = on_positive_domain(claim.objective)
     for _ in range(MAX_DRAWS):
         try:
             # numpy's overflow warnings would reach the user's terminal; an overflow is
             # an unlucky instance (scaled_error) or a size that bounds nothing (_norm)
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-                trial = _Trial(claim, draw_instance(claim.table, claim.wrt, rng))
+                trial = _Trial(claim, draw_instance(claim.table, claim.wrt, rng,
+                                                    positive=positive))
                 errors = _errors_of_trial(claim, trial)
         except UnluckyInstance as why:
             unlucky = str(why)
@@ -348,8 +351,9 @@ def agree(a: Expr, b: Expr, table: SymbolTable, wrt: str, seed: int = 1) -> floa
         return float("inf")
     rng = np.random.default_rng(seed)
     worst, compared = 0.0, 0
+    positive = on_positive_domain(a) | on_positive_domain(b)
     for _ in range(MAX_DRAWS):
-        inst = draw_instance(table, wrt, rng)
+        inst = draw_instance(table, wrt, rng, positive=positive)
         ev = Evaluator(inst.values, inst.dims)
         try:
             with np.errstate(over="ignore", invalid="ignore"):   # too large: not compared

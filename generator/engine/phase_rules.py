@@ -60,7 +60,7 @@ DEFAULT_PHASE_RULES = PhaseRules(
         "differential-constant", "differential-trace", "differential-sum",
         "differential-product", "differential-transpose", "differential-inverse",
         "differential-det", "differential-logdet", "differential-power",
-        "differential-hadamard", "differential-softmax", "differential-logsumexp",
+        "differential-hadamard", "differential-entrywise-power", "differential-softmax", "differential-logsumexp",
         "differential-log-softmax", "differential-elementwise", "differential-sum-entries",
         "differential-norm", "differential-diag", "differential-vec", "differential-kron",
         "drop-zero"),

@@ -12,7 +12,7 @@ from generator.engine.context import Context, has_differential
 from generator.engine.rule import Rule
 from generator.math.functions import ENTRYWISE
 from generator.math.expr import (
-    ONE, ZERO, Add, Differential, Elementwise, Expr, Hadamard, Identity, Inverse, Mul, Norm, Number,
+    ONE, ZERO, Add, EntrywisePower, Differential, Elementwise, Expr, Hadamard, Identity, Inverse, Mul, Norm, Number,
     Ones,
     SumEntries, Trace, Transpose, add, d, factors_of, mul, neg, split_coefficient,
 )
@@ -56,7 +56,20 @@ DIFFERENTIALS: dict[str, Callable[[Elementwise, Expr], Expr]] = {
     "abs": _times(lambda f: Elementwise("sign", f.arg)),
     "step": lambda f, dz: ZERO,
     "sign": lambda f, dz: ZERO,
+    "sqrt": lambda f, dz: Hadamard(dz, mul(Number(2), f), divide=True),
 }
+
+
+def _dpower(node: Expr, ctx: Context):
+    """d(Z .^ c) = c Z .^ (c - 1) .* dZ (of a scalar, d(s^c) = c s^(c - 1) ds)."""
+    if not (isinstance(node, Differential) and isinstance(node.arg, EntrywisePower)):
+        return None
+    power = node.arg
+    c = power.exponent
+    lowered = power.base if c == 2 else EntrywisePower(power.base, c - 1, power.dotted)
+    if c == 1:
+        return d(power.base)
+    return mul(Number(c), Hadamard(lowered, d(power.base)))
 
 
 def _delementwise(node: Expr, ctx: Context):
@@ -201,9 +214,13 @@ RULES = (
          "d(sigmoid(Z)) = sigmoid(Z) .* (1 - sigmoid(Z)) .* dZ; "
          "d(sin(Z)) = cos(Z) .* dZ; d(cos(Z)) = -sin(Z) .* dZ; "
          "d(tanh(Z)) = (1 - tanh(Z) .* tanh(Z)) .* dZ; d(softplus(Z)) = sigmoid(Z) .* dZ; "
-         "d(relu(Z)) = step(Z) .* dZ; d(abs(Z)) = sign(Z) .* dZ",
+         "d(relu(Z)) = step(Z) .* dZ; d(abs(Z)) = sign(Z) .* dZ; "
+         "d(sqrt(Z)) = dZ ./ (2 sqrt(Z))",
          "Chain rule for a function applied entry by entry (= diag(f'(z)) dz)",
          _delementwise, because=_convention),
+    Rule("differential-entrywise-power", "differential", "d of a power, entry by entry",
+         "d(Z .^ 3) = 3 Z .^ 2 .* dZ; d(Z .^ (1/2)) = 1/2 Z .^ (-1/2) .* dZ",
+         "Power rule, entry by entry (d(s^c) = c s^(c-1) ds for a scalar)", _dpower),
     Rule("differential-sum-entries", "differential", "d of a sum of entries",
          "d(sum(A)) = sum(dA)",
          "The sum of the entries is linear", _dsum),

@@ -420,6 +420,25 @@ class Power(Expr):
 
 
 @dataclass(frozen=True)
+class EntrywisePower(Expr):
+    """`Z .^ c`, each entry to the power c, a number (`s^(1/2)` of a scalar s is one
+    too: the ordinary power).  `dotted` says it was written `.^`, which it prints back:
+    `X .^ 2` squares each entry, `X^2` is the matrix power.  Notation, not equality."""
+
+    base: Expr
+    exponent: Fraction
+    dotted: bool = field(default=True, compare=False)
+
+    def children(self):
+        return (self.base,)
+
+    def rebuild(self, children):
+        if is_zero(children[0]) and self.exponent > 0:
+            return ZERO
+        return EntrywisePower(children[0], self.exponent, self.dotted)
+
+
+@dataclass(frozen=True)
 class Norm(Expr):
     """`||v||` (Euclidean, of a vector) or `||X||_F` (Frobenius); squares are Power."""
 

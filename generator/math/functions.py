@@ -20,6 +20,7 @@ class EntrywiseFunction:
     latex: str                       # `\sin`, `\operatorname{softplus}`
     at_zero: Optional[Fraction]      # f(0); None where f is not defined at 0 (log)
     convention: str = ""             # said on the line that uses its derivative
+    braced: bool = False             # `\sqrt{x}`: the argument in braces, not parentheses
 
 
 _FUNCTIONS = (
@@ -30,6 +31,7 @@ _FUNCTIONS = (
     EntrywiseFunction("cos", r"\cos", Fraction(1)),
     EntrywiseFunction("tanh", r"\tanh", Fraction(0)),
     EntrywiseFunction("softplus", r"\operatorname{softplus}", None),   # log 2
+    EntrywiseFunction("sqrt", r"\sqrt", None, braced=True),   # 0 ends its domain
     EntrywiseFunction("relu", r"\operatorname{relu}", Fraction(0),
                       "relu has no derivative at 0: it is taken as step(0) = 0 there"),
     EntrywiseFunction("abs", r"\operatorname{abs}", Fraction(0),

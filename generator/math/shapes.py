@@ -25,6 +25,7 @@ from generator.math.dims import (FRESH_NAMES, GREEK, SCALAR, SQUARE_PROPERTIES, 
                             IdentitySlot, Shape, Unifier, kind_of_name, scalar_hint, show_shape)
 from generator.errors import ShapeError
 from generator.math.expr import (Add, Commutation, Det, Diag, Differential, Dim, Elementwise,
+                                 EntrywisePower,
                                  Expr, Hadamard, Identity, Inverse, Kron, LogDet, LogSumExp, Mul, Norm,
                                  Number, Ones, Power, Quantity, Softmax, SumEntries, Symbol, Trace,
                                  Transpose, Vec, dim_product, mul,
@@ -93,6 +94,17 @@ def _of_column(what: str, to_scalar: bool) -> Callable:
                      (e.children()[0],))
         return alg.scalar if to_scalar else s
     return rule
+
+
+def _entrywise_power(e: EntrywisePower, alg):
+    """`Z .^ c` has Z's shape; `s^(1/2)` written without the dot is a real power of a
+    scalar only (of a matrix it would be a matrix root)."""
+    s = alg.shape(e.base)
+    if not e.dotted and not alg.is_scalar(s):
+        alg.fail(f"`{e}`: {e.base} is {alg.show(s)}, and a power that is no whole number is "
+                 f"taken of a scalar, or entry by entry with `.^`: write "
+                 f"`{EntrywisePower(e.base, e.exponent)}`", (e.base,))
+    return s
 
 
 def _vec(e: Vec, alg):
@@ -223,6 +235,7 @@ RULES: dict[type, Callable] = {
     SumEntries: _scalar, Norm: _norm, Diag: _diag, Vec: _vec, Kron: _kron,
     Commutation: _commutation,
     Softmax: _of_column("softmax", False), LogSumExp: _of_column("logsumexp", True),
+    EntrywisePower: _entrywise_power,
 }
 
 

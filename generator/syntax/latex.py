@@ -15,7 +15,7 @@ from typing import Callable
 
 from generator.math.expr import (
     Add, Commutation, Det, Diag, Differential, DimProduct, Elementwise, Expr, Hadamard, Identity,
-    Inverse, Kron, LogDet, LogSumExp, Mul, Ones, Softmax, Vec,
+    EntrywisePower, Inverse, Kron, LogDet, LogSumExp, Mul, Ones, Softmax, Vec,
     Norm, Number, Power, Quantity, SumEntries, Symbol, Trace, Transpose, mul, split_coefficient,
 )
 from generator.syntax.latex_names import name_latex
@@ -177,6 +177,14 @@ class TraceTrickLatexPrinter:
         exponent = expr.exponent if isinstance(expr.exponent, int) else name_latex(expr.exponent)
         return f"{self._postfix_base(expr.base)}^{{{exponent}}}"
 
+    def _print_EntrywisePower(self, expr: EntrywisePower) -> str:
+        """`X^{\\circ 2}` (the Hadamard power) written with `.^`; `s^{1/2}` otherwise."""
+        c = expr.exponent
+        shown = str(c.numerator) if c.denominator == 1 else \
+            f"{'-' if c < 0 else ''}{abs(c.numerator)}/{c.denominator}"
+        circle = r"\circ " if expr.dotted else ""
+        return f"{self._postfix_base(expr.base)}^{{{circle}{shown}}}"
+
     def _postfix_base(self, base: Expr) -> str:
         """Atoms take a superscript directly; anything else (including `\\det X`, and a
         base that already carries one: LaTeX forbids `X^{T}^{T}`) is grouped."""
@@ -202,7 +210,10 @@ class TraceTrickLatexPrinter:
         return rf"K_{{{dim_latex(expr.rows)},{dim_latex(expr.cols)}}}"
 
     def _print_Elementwise(self, expr: Elementwise) -> str:
-        return ENTRYWISE[expr.func].latex + self._argument(expr.arg)
+        function = ENTRYWISE[expr.func]
+        if function.braced:
+            return f"{function.latex}{{{self._print(expr.arg)}}}"
+        return function.latex + self._argument(expr.arg)
 
     def _print_Det(self, expr: Det) -> str:
         return self._determinant(expr, bare=True)
@@ -279,7 +290,7 @@ def group(tex: str) -> str:
 _METHODS: dict[type, Callable[[TraceTrickLatexPrinter, Expr], str]] = {
     node: getattr(TraceTrickLatexPrinter, f"_print_{node.__name__}")
     for node in (Symbol, Quantity, Identity, Ones, Number, Add, Mul, Hadamard, Transpose,
-                 Inverse, Power, Kron, Commutation, Elementwise,
+                 Inverse, Power, EntrywisePower, Kron, Commutation, Elementwise,
                  Det, LogDet, Differential, Norm, Entry, Delta, IndexSum, Partial, GradientOf,
                  ExplicitMatrix, EntryMatrix)
 } | {node: TraceTrickLatexPrinter._print_operator for node in _OPERATORS}

@@ -35,6 +35,7 @@ class Kind(enum.Enum):
     SUP_INV = "⁻¹"
     HADAMARD = ".*"
     HADAMARD_DIV = "./"
+    DOT_CARET = ".^"
     KRON = "⊗"
     BAR = "|"
     DOUBLE_BAR = "||"
@@ -76,6 +77,7 @@ _TOKEN = re.compile(
   | (?P<dot_t>\.T(?![{_LETTER}0-9_]))
   | (?P<hadamard>\.\*|∘|⊙)
   | (?P<hadamard_div>\./)
+  | (?P<dot_caret>\.\^)
   | (?P<kron>⊗)
   | (?P<sup_inv>⁻¹)
   | (?P<other>[-−+*/^'’(){{}},_ᵀ])
@@ -87,7 +89,7 @@ _TOKEN = re.compile(
 _GROUP_KIND = {
     "number": Kind.NUMBER, "name": Kind.NAME, "dbar": Kind.DOUBLE_BAR, "bar": Kind.BAR,
     "dot_t": Kind.DOT_T, "hadamard": Kind.HADAMARD, "hadamard_div": Kind.HADAMARD_DIV,
-    "sup_inv": Kind.SUP_INV, "kron": Kind.KRON,
+    "sup_inv": Kind.SUP_INV, "kron": Kind.KRON, "dot_caret": Kind.DOT_CARET,
 }
 _CHAR_KIND = {
     "-": Kind.MINUS, "−": Kind.MINUS, "+": Kind.PLUS, "*": Kind.STAR, "/": Kind.SLASH,

@@ -19,7 +19,8 @@ from typing import NamedTuple, Sequence
 
 from generator.errors import MathSyntaxError
 from generator.math.expr import (
-    Commutation, Det, Diag, Differential, Elementwise, Expr, Hadamard, Identity, Inverse, Kron,
+    Commutation, Det, Diag, Differential, Elementwise, EntrywisePower, Expr, Hadamard, Identity,
+    Inverse, Kron,
     LogDet, LogSumExp, Norm, Number, Ones, Power, Softmax, SumEntries, Symbol, Trace, Transpose,
     Vec, add, mul, neg,
 )
@@ -66,6 +67,7 @@ class _Parser:
         self.stream = iter_tokens(text)
         self.prev: Token | None = None
         self.tok: Token = next(self.stream)
+        self.ahead: list[Token] = []   # tokens peeked at after `tok`, not yet taken
         self.open: list[Token] = []   # '(' '|' '||' not yet closed, innermost last
 
     # ----- tokens and errors ------------------------------------------------------
@@ -76,8 +78,19 @@ class _Parser:
     def advance(self) -> Token:
         taken = self.tok
         if taken.kind is not Kind.EOF:
-            self.prev, self.tok = taken, next(self.stream)
+            self.prev = taken
+            self.tok = self.ahead.pop(0) if self.ahead else next(self.stream)
         return taken
+
+    def peek_kinds(self, count: int) -> list[tuple[Kind, str]]:
+        """(kind, text) of `tok` and the tokens after it, `count` at most (fewer at the
+        end): `^(1/2)` is told from `^(2)` by looking past the parenthesis."""
+        while len(self.ahead) < count - 1:
+            last = self.ahead[-1] if self.ahead else self.tok
+            if last.kind is Kind.EOF:
+                break
+            self.ahead.append(next(self.stream))
+        return [(t.kind, t.text) for t in [self.tok, *self.ahead][:count]]
 
     def error(self, message: str, token: Token) -> MathSyntaxError:
         return MathSyntaxError(message, self.text, token.column)
@@ -190,11 +203,44 @@ class _Parser:
             elif op.kind is Kind.CARET:
                 self.advance()
                 base = self.exponent(base, op)
+            elif op.kind is Kind.DOT_CARET:
+                self.advance()
+                base = self.node(EntrywisePower(base.expr, self.power_number(op)), [base], op)
             else:
                 return base
 
+    def power_number(self, op: Token) -> Fraction:
+        """The number after `.^` (or in `^(1/2)`): `2`, `-1`, `0.5`, `(1/2)`, `(-3/2)`."""
+        opener = self.advance() if self.at(Kind.LBRACE, Kind.LPAREN) else None
+        negative = self.at(Kind.MINUS)
+        if negative:
+            self.advance()
+        if not self.at(Kind.NUMBER):
+            raise self.error("after '.^' write a number, as in X .^ 2, v .^ 0.5 or "
+                             "s^(1/2)", self.tok)
+        value = Fraction(self.advance().text)
+        if self.at(Kind.SLASH) and opener is not None:
+            self.advance()
+            if not self.at(Kind.NUMBER) or Fraction(self.tok.text) == 0:
+                raise self.error("a power's denominator is a nonzero number, as in (1/2)",
+                                 self.tok)
+            value /= Fraction(self.advance().text)
+        if opener is not None:
+            closer = Kind.RBRACE if opener.kind is Kind.LBRACE else Kind.RPAREN
+            if not self.at(closer):
+                raise self.error(f"expected '{closer.value}' to close the exponent", self.tok)
+            self.advance()
+        if value == 0:
+            raise self.error("a power of 0 is the constant 1: write 1", op)
+        return -value if negative else value
+
     def exponent(self, base: Parsed, caret: Token) -> Parsed:
-        """What follows `^`, optionally in braces: `T`, `-1`, `-T`, `2`, `k`, `-2`."""
+        """What follows `^`, optionally in braces: `T`, `-1`, `-T`, `2`, `k`, `-2`; in
+        parentheses a fraction or a decimal, `^(1/2)`, `^(-1/2)`, `^(1.5)`: a real power
+        (of a scalar, or entry by entry)."""
+        if self._real_power_follows():
+            return self.node(EntrywisePower(base.expr, self.power_number(caret), dotted=False),
+                             [base], caret)
         opener = self.advance() if self.at(Kind.LBRACE, Kind.LPAREN) else None
         negative = self.at(Kind.MINUS)
         if negative:
@@ -212,6 +258,18 @@ class _Parser:
         if value in ("T", 1):
             return base
         return self.node(Power(base.expr, value), [base], caret)
+
+    def _real_power_follows(self) -> bool:
+        """`(1/2)`, `(-1/2)`, `{0.5}`: a bracketed exponent that is no whole number."""
+        if not self.at(Kind.LBRACE, Kind.LPAREN):
+            return False
+        ahead = self.peek_kinds(4)
+        start = 2 if len(ahead) > 1 and ahead[1][0] is Kind.MINUS else 1
+        if len(ahead) <= start or ahead[start][0] is not Kind.NUMBER:
+            return False
+        number_text = ahead[start][1]
+        following = ahead[start + 1][0] if len(ahead) > start + 1 else None
+        return following is Kind.SLASH or not number_text.isdigit()
 
     def exponent_value(self, caret: Token, negative: bool) -> int | str:
         """The exponent token itself: "T", a whole number (1 only as -1), or a name."""

@@ -18,7 +18,7 @@ from functools import singledispatch
 
 from generator.math.expr import (
     Add, Commutation, Det, Diag, Differential, DimProduct, Elementwise, Expr, Hadamard, Identity,
-    Inverse, Kron, LogDet, LogSumExp, Mul, Ones, Softmax, Vec,
+    EntrywisePower, Inverse, Kron, LogDet, LogSumExp, Mul, Ones, Softmax, Vec,
     Norm, Number, Power, Quantity, SumEntries, Symbol, Trace, Transpose, mul,
     register_text_printer, split_coefficient,
 )
@@ -165,6 +165,17 @@ def _(expr: Inverse) -> str:
 @_text.register
 def _(expr: Power) -> str:
     return f"{postfix_base(expr.base)}^{expr.exponent}"
+
+
+@_text.register
+def _(expr: EntrywisePower) -> str:
+    """`X .^ 2`, `v .^ (1/2)` as written with `.^`; `s^(1/2)`, `s^(-1)` otherwise (a
+    whole exponent in parentheses too: `s^2` would read as a matrix power)."""
+    c = expr.exponent
+    shown = str(c.numerator) if c.denominator == 1 and c > 0 else f"({c})"
+    if expr.dotted:
+        return f"{postfix_base(expr.base)} .^ {shown}"
+    return f"{postfix_base(expr.base)}^{shown if shown.startswith('(') else f'({shown})'}"
 
 
 def postfix_base(base: Expr) -> str:
