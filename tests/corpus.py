@@ -13,6 +13,11 @@ Sources
   (125)-(127) assume B and C symmetric; (127) also needs A symmetric (else the
   inverse's transpose differs), so A is declared symmetric there.
 - "notes ...": the course notes' facts (T1 and the two others quoted in the issue).
+- ML course material, answers derived by hand: "CS229 notes 1" (Stanford CS229, A. Ng,
+  part I-III: least squares, logistic regression, the Poisson GLM); "Goodfellow DL N"
+  (Goodfellow, Bengio and Courville, *Deep Learning*, section N: weight decay, the
+  sigmoid's cross-entropy through the softplus); "CS231n backprop" (the course notes'
+  two-layer networks, each layer's gradient).
 - "ML: ...": machine-learning objectives, derived by hand (the activations relu, tanh,
   softplus and the L1 penalty as in the layers and losses of course notes: CS231n's
   backpropagation notes, the lasso's subgradient 2 X^T (X w - y) + lambda sign(w)).
@@ -264,6 +269,44 @@ CORPUS: tuple[Identity, ...] = (
       "W^T (v .* sigmoid(W x))"),
     I("ML: sinusoidal features", "a^T sin(W x) + b^T cos(W x)", "x", ("W: m x n",),
       "W^T (a .* cos(W x) - b .* sin(W x))"),
+    I("CS229 notes 1: least-squares cost", "1/2 ||X theta - y||^2", "theta",
+      ("X: m x n", "theta: n"), "X^T (X theta - y)"),
+    I("CS229 notes 1: logistic log-likelihood",
+      "y^T log(sigmoid(X theta)) + (1 - y)^T log(1 - sigmoid(X theta))", "theta",
+      ("X: m x n", "theta: n"), "X^T (y - sigmoid(X theta))"),
+    I("CS229 notes 1: Poisson GLM log-likelihood", "y^T X theta - sum(exp(X theta))",
+      "theta", ("X: m x n", "theta: n"), "X^T (y - exp(X theta))"),
+    I("Goodfellow DL 7.1.1: weight decay", "||X w - y||^2 + alpha/2 w^T w", "w",
+      ("X: m x n", "alpha: scalar"), "2 X^T (X w - y) + alpha w"),
+    I("Goodfellow DL 6.2.2.3: sigmoid cross-entropy as softplus",
+      "sum(softplus((1 - 2 y) .* z))", "z", (), "(1 - 2 y) .* sigmoid((1 - 2 y) .* z)"),
+    I("Goodfellow DL 6.2.2.3: sigmoid cross-entropy in the logits",
+      "-(y^T log(sigmoid(z)) + (1 - y)^T log(1 - sigmoid(z)))", "z", (), "sigmoid(z) - y"),
+    I("CS231n backprop: ReLU network, squared error, first layer",
+      "||V relu(W x) - y||^2", "W", ("W: h x n", "V: m x h"),
+      "((2 V^T (V relu(W x) - y)) .* step(W x)) x^T"),
+    I("CS231n backprop: ReLU network, squared error, second layer",
+      "||V relu(W x) - y||^2", "V", ("W: h x n", "V: m x h"),
+      "2 (V relu(W x) - y) relu(W x)^T"),
+    I("CS231n backprop: sigmoid network, squared error, first layer",
+      "||V sigmoid(W x) - y||^2", "W", ("W: h x n", "V: m x h"),
+      "((2 V^T (V sigmoid(W x) - y)) .* sigmoid(W x) .* (1 - sigmoid(W x))) x^T"),
+    I("ML: tanh autoencoder, tied weights", "||x - W^T tanh(W x)||^2", "W", ("W: h x n",),
+      "-2 tanh(W x) (x - W^T tanh(W x))^T "
+      "- 2 ((W (x - W^T tanh(W x))) .* (1 - tanh(W x) .* tanh(W x))) x^T"),
+    I("ML: linear autoencoder, tied weights", "||X - W^T W X||_F^2", "W", ("W: h x n",),
+      "-2 (W X (X - W^T W X)^T + W (X - W^T W X) X^T)"),
+    I("ML: matrix factorization, L2", "||Y - U V^T||_F^2 + lambda (||U||_F^2 + ||V||_F^2)",
+      "U", ("lambda: scalar",), "-2 (Y - U V^T) V + 2 lambda U"),
+    I("ML: Gaussian NLL in the precision", "1/2 x^T P x - 1/2 logdet(P)", "P", (),
+      "1/2 x x^T - 1/2 P^-T"),
+    I("ML: softmax with a temperature", "logsumexp(z / tau)", "z", ("tau: scalar",),
+      "softmax(z / tau) / tau"),
+    I("ML: negative entropy", "sum(p .* log(p))", "p", (), "log(p) + 1"),
+    I("ML: KL divergence in its second argument", "sum(p .* log(p ./ q))", "q", (),
+      "-(p ./ q)"),
+    I("ML: cosine similarity", "x^T y / (norm(x) norm(y))", "x", (),
+      "y / (norm(x) norm(y)) - (x^T y) x / (norm(x)^3 norm(y))"),
     I("ML: matrix factorization", "||Y - U V^T||_F^2", "U", (), "-2 (Y - U V^T) V"),
     I("ML: matrix factorization", "||Y - U V^T||_F^2", "V", (), "-2 (Y - U V^T)^T U"),
     I("ML: PCA objective", "tr(W^T S W)", "W", ("S: n x n, symmetric",), "2 S W"),
