@@ -37,6 +37,8 @@ CASES = [
     ("differential-sum", "d(A X + X B)", "d(A X) + d(X B)"),
     ("differential-sum", "d(A X - 2 B)", "d(A X) - 2 dB"),
     ("differential-sum", "d(X - b c^T)", "dX - d(b c^T)"),
+    ("differential-sum", "d(X + tr(X))", "dX + d(tr(X)) ones(n, n)"),   # added to each entry
+    ("differential-sum", "d(X + 1)", "dX + d(1)"),   # a constant: its d is 0 anyway
     ("differential-product", "d(X^T A X)", "d(X^T) A X + X^T A dX"),
     ("differential-product", "d(A X B)", "A dX B"),
     ("differential-product", "d(2 X X)", "2 dX X + 2 X dX"),

@@ -35,6 +35,20 @@ def test_a_minor_rule_merges_into_the_line_before_and_the_title_names_the_others
     assert step.rules == ("differential-trace", "differential-product", "differential-transpose")
 
 
+def test_a_minor_rule_of_another_equation_starts_its_own_line():
+    """Terms brought to tr(M dX) one by one: a minor move of the next term is not merged
+    into the line of the one before, which would print `tr(A) = tr(B)` for two terms."""
+    first, second = _p("tr(dX^T A)"), _p("tr(b^T dX c)")
+    records = (
+        Phase("terms-to-trace-form"),
+        Step("trace-transpose", "", first, _p("tr(A^T dX)")),
+        Step("scalar-commute", "", second, _p("tr(c b^T dX)")),
+    )
+    (step,) = sheet_of_records(records, NAMES)
+    assert [(str(line.lhs), str(line.rhs)) for line in step.lines] == [
+        ("tr(dX^T A)", "tr(A^T dX)"), ("tr(b^T dX c)", "tr(c b^T dX)")]
+
+
 def test_a_phase_in_which_no_rule_applied_is_left_out_unless_its_equation_matters():
     records = (Phase("linearity"), Statement("start", DL, _p("tr(A dX)")),
                Phase("identify"), Step("identify-gradient", "", Transpose(G), _p("A")),

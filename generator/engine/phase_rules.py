@@ -81,10 +81,8 @@ DEFAULT_PHASE_RULES = PhaseRules(
                             "trace-hadamard", "trace-diag", "trace-scalar-out",
                             "trace-scalar-factor"),
     collect=cat.rules("trace-collect", "collect-like-terms", "factor-common", "drop-zero"),
-    # (a diagonal matrix made of an entrywise factor may multiply a sum: it distributes)
     linear_form=cat.rules("hadamard-rearrange", "scalar-flip", "differential-last",
-                          "hadamard-as-diag", "diag-swap", "trace-of-scalar", "sum-as-product",
-                          "distribute"),
+                          "hadamard-as-diag", "diag-swap", "trace-of-scalar", "sum-as-product"),
     vec_form=cat.rules("vec-linearity", "vec-scalar-differential", "vec-product",
                        "vec-transpose", "vec-hadamard", "vec-column", "commutation-vector",
                        "kron-scalar",

@@ -28,8 +28,9 @@ def _sum(node: Expr, ctx: Context):
     if not (isinstance(node, Differential) and isinstance(node.arg, Add)):
         return None
     ones = None if ctx.is_scalar(node.arg) else Ones(*ctx.shape(node.arg))
-    return add(*(_differential_of_term(t, ones if ctx.is_scalar(t) else None)
-                 for t in node.arg.terms))
+    return add(*(_differential_of_term(
+        t, ones if ctx.is_scalar(t) and not ctx.is_constant(t) else None)
+        for t in node.arg.terms))
 
 
 def _differential_of_term(term: Expr, broadcast: Expr | None) -> Expr:

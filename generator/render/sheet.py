@@ -160,7 +160,9 @@ class _Layout:
                        note_math=step.before)
         elif rule.id == "solve-invert":
             self._show(step.lhs, step.expr, implies=True)
-        elif rule.minor and self.lines:
+        elif rule.minor and self.lines and self._last_lhs() == step.lhs:
+            # merged into the line above, which it continues (a minor step of another
+            # equation, as of the next term brought to tr(M dX), starts its own line)
             last = self.lines[-1]
             self.lines[-1] = Line(step.expr, last.lhs, last.implies, last.note,
                                   last.note_math, last.note_math_lhs)
