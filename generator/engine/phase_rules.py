@@ -104,7 +104,8 @@ DEFAULT_PHASE_RULES = PhaseRules(
         "commutation-vector", "kron-scalar", "vec-column", "untrace-scalar",
         "sigmoid-from-exp", "diag-outer", "hadamard-ones", "diag-ones", "ones-as-sum",
         "hadamard-expand", "expand-identity", "collect-like-terms", "diag-product",
-        "diag-sum", "factor-number", "factor-out", "factor-some", "scalar-powers",
+        "diag-sum", "inverse-scalar", "factor-number", "factor-out", "factor-some",
+        "scalar-powers",
         "product-to-power", "order-terms"),
     solve_expand=cat.rules("distribute", "collect-like-terms"),
     solve_transpose=cat.rules(

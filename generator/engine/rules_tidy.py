@@ -112,10 +112,14 @@ def _inverse_product(node: Expr, ctx: Context):
 
 
 def _inverse_scalar(node: Expr, ctx: Context):
-    """(c A)^-1 = c^-1 A^-1 for a scalar c."""
+    """(c A)^-1 = c^-1 A^-1 for a scalar c; a product of scalars commutes, so its
+    inverse is the product of the inverses (`(2 ||x|| ||y||)^-1 = 1/2 ||x||^-1 ||y||^-1`)."""
     if not (isinstance(node, Inverse) and isinstance(node.arg, Mul)):
         return None
     f = node.arg.factors
+    if all(ctx.is_scalar(g) for g in f):
+        c, rest = split_coefficient(node.arg)
+        return mul(Number(1 / c), *(Inverse(g) for g in factors_of(rest) if g != ONE))
     # the leading scalar factors: numbers, `alpha`, a run kept whole such as `(u^T u)`
     i = next((k for k, g in enumerate(f) if not ctx.is_scalar(g)), len(f))
     if not 0 < i < len(f):
@@ -465,7 +469,7 @@ RULES = (
          "product of the inverses in reverse order", _inverse_product,
          conditions=("A invertible", "B invertible")),
     Rule("inverse-scalar", "tidy", "scalars out of an inverse",
-         "(c A)^-1 = c^-1 A^-1", "A scalar factor leaves the inverse", _inverse_scalar,
+         "(c A)^-1 = c^-1 A^-1; (a c)^-1 = a^-1 c^-1", "A scalar factor leaves the inverse", _inverse_scalar,
          conditions=("c scalar", "A invertible")),
     Rule("hadamard-sign", "tidy", "numbers out of the Hadamard product",
          "(c A) .* B = c (A .* B)", "A number factors out of a Hadamard product",
