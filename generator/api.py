@@ -15,6 +15,7 @@ from generator.engine.jacobian import derive_jacobian
 from generator.engine.names import EngineNames, hessian_names
 from generator.engine.newton import newton_step
 from generator.problem.guesses import broadcast_scalars, guessed_matrices
+from generator.problem.intermediates import expanded
 from generator.engine.records import Record
 from generator.engine.differential import (
     GradientResult, derive_gradient, symmetrise, transpose_variable,
@@ -56,7 +57,8 @@ def derive(problem: Problem, earlier: tuple[Derivation, ...] = (), *,
 
 def _derive(problem: Problem, earlier: tuple[Derivation, ...], verify: bool,
             phases: PhaseRules) -> Derivation:
-    ctx = Context.of_problem(problem.symbols, problem.wrt, problem.kind)
+    ctx = problem_context(problem)
+    named = tuple((item.name, item.meaning) for item in problem.where)
     rec = Recorder(ctx, phases)
     if problem.kind == "jacobian":
         return _derive_jacobian(problem, rec, verify)
@@ -64,7 +66,7 @@ def _derive(problem: Problem, earlier: tuple[Derivation, ...], verify: bool,
         if problem.method == "elementwise":
             result = _elementwise(problem, rec)
         else:
-            result = derive_gradient(problem.objective, ctx, rec, _results(earlier))
+            result = derive_gradient(problem.objective, ctx, rec, _results(earlier), named)
     except RecursionError:
         raise StuckError(
             f"{_where(problem)}the derivation of {problem.objective} did not terminate "
@@ -79,8 +81,9 @@ def _derive(problem: Problem, earlier: tuple[Derivation, ...], verify: bool,
     if problem.solve:
         found = solve_for(rec, gradient)
         solution, conditions = found.value, found.conditions
-    claim = Claim(problem.objective, problem.wrt, rec.ctx.table, dict(result.definitions),
-                  tuple(rec.steps), gradient, solution, rec.ctx.names)
+    claim = Claim(problem.objective, problem.wrt, rec.ctx.table,
+                  dict(result.definitions) | dict(named), tuple(rec.steps), gradient, solution,
+                  rec.ctx.names)
     verification = Verification(0, 0.0, 0)
     if verify:
         verification = replace(verify_claim(claim), sympy_agrees=sympy_agrees(
@@ -193,6 +196,15 @@ def jacobian_layout(problem: Problem, names, vectorised: bool) -> str:
             f"variable: the transpose of a scalar's one-row Jacobian.")
 
 
+def problem_context(problem: Problem) -> Context:
+    """The context a derivation of `problem` starts from: its variable varies, and so
+    does each named result (`where:`) that depends on it."""
+    ctx = Context.of_problem(problem.symbols, problem.wrt, problem.kind)
+    for item in problem.where:
+        ctx = ctx.with_named(item.name, item.meaning)
+    return ctx
+
+
 def cites_earlier(problem: Problem, earlier: tuple[Derivation, ...]) -> bool:
     """Whether `derive(problem, earlier)` would use an earlier result: the trace form
     only, no derivation (so a parallel build re-derives just these problems)."""
@@ -200,8 +212,7 @@ def cites_earlier(problem: Problem, earlier: tuple[Derivation, ...]) -> bool:
     from generator.engine.earlier import find_use
     if problem.method != "differential" or problem.kind != "gradient" or not earlier:
         return False
-    ctx = Context.of_problem(problem.symbols, problem.wrt)
-    expr, ctx = trace_form_of(problem.objective, ctx)
+    expr, ctx = trace_form_of(problem.objective, problem_context(problem))
     return find_use(expr, _results(earlier), ctx) is not None
 
 
@@ -252,7 +263,9 @@ def _check_expected(problem: Problem, key: str, expected: Expr | None,
     if derived is None:
         raise ProblemError(f"{_where(problem, key)}{key}: given, but the problem has no "
                            f"solve: true")
-    error = agree(expected, derived, ctx.table, problem.wrt)
+    # named results compared by what they mean (the random instances give symbols values)
+    error = agree(expanded(expected, problem.where), expanded(derived, problem.where),
+                  problem.symbols, problem.wrt)
     if not error <= TOLERANCE:
         raise ProblemError(
             f"{_where(problem, key)}{key}: the derived answer {derived} differs from the "

@@ -34,7 +34,7 @@ OBJECTIVES = [
 
 def _printed_claim(derivation) -> Claim:
     """The sheet's lines as the steps of a claim; the named subexpressions (R) defined
-    as the derivation introduced them."""
+    as the derivation introduced them, the problem's named results as written."""
     steps, lhs = [], None
     for sheet_step in sheet_of(derivation):
         for line in sheet_step.lines:
@@ -43,6 +43,7 @@ def _printed_claim(derivation) -> Claim:
                 steps.append(Step("printed", "", lhs, line.rhs))
     definitions = {s.changed.name: s.before for s in derivation.steps
                    if s.rule == "introduce-name"}
+    definitions |= {item.name: item.meaning for item in derivation.problem.where}
     return Claim(derivation.problem.objective, derivation.problem.wrt, derivation.symbols,
                  definitions, tuple(steps), derivation.gradient, None, derivation.names,
                  derivation.kind)

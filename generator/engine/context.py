@@ -33,6 +33,16 @@ class Context:
         are those of the derivative asked for (`kind`)."""
         return cls(table, wrt, frozenset({wrt}), engine_names(table.names(), kind))
 
+    def with_named(self, name: str, meaning: Expr) -> "Context":
+        """A named result of the problem's (`a = sigmoid(h)`): a symbol of its meaning's
+        shape, varying where its meaning does."""
+        rows, cols = self.shape(meaning)
+        shape = () if (rows, cols) == (1, 1) else (rows,) if cols == 1 else (rows, cols)
+        info = SymbolInfo(name, shape, constant=self.is_constant(meaning))
+        if info.constant:
+            return replace(self, table=self.table.with_symbol(info))
+        return self.with_variable(info)
+
     def with_variable(self, info: SymbolInfo) -> "Context":
         """A named subexpression (`R = A x - b`) added as a symbol that varies."""
         return replace(self, table=self.table.with_symbol(info),

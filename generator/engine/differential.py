@@ -44,15 +44,21 @@ class GradientResult:
 
 
 def derive_gradient(objective: Expr, ctx: Context, rec: Recorder | None = None,
-                    earlier: tuple[EarlierResult, ...] = ()) -> GradientResult:
+                    earlier: tuple[EarlierResult, ...] = (),
+                    named: tuple[tuple[str, Expr], ...] = ()) -> GradientResult:
+    """`named`: the problem's named results (`where:`), in order, already in the
+    context; the derivation goes back through them, last first, keeping their names."""
     rec = rec or Recorder(ctx)
     expr, definitions = _trace_form(rec, objective)
     use = find_use(expr, earlier, rec.ctx) if earlier else None
     dexpr = _by_earlier_result(rec, expr, use) if use else take_differential(rec, expr)
     dexpr = _to_trace_form(rec, _linearity(rec, dexpr))
-    if definitions:
+    if definitions or named:
         for name, meaning in definitions:
             dexpr = _plug_in(rec, dexpr, name, meaning)
+        for name, meaning in reversed(named):   # backpropagation: the last result first
+            if dexpr.contains(Differential(residual(name))):
+                dexpr = _plug_in(rec, dexpr, name, meaning, keep=named)
         dexpr = _to_trace_form(rec, _linearity(rec, dexpr))
     gradient = _identify(rec, dexpr)
     return GradientResult(tuple(rec.records), gradient, definitions, rec.ctx)
@@ -222,7 +228,11 @@ def _to_trace_form(rec: Recorder, expr: Expr) -> Expr:
 
 # ----- the named residual -------------------------------------------------------------
 
-def _plug_in(rec: Recorder, expr: Expr, name: str, meaning: Expr) -> Expr:
+def _plug_in(rec: Recorder, expr: Expr, name: str, meaning: Expr,
+             keep: tuple[tuple[str, Expr], ...] = ()) -> Expr:
+    """d(name) found and put in dL (the chain rule).  A name of the problem's (`keep`)
+    stays in dL, and its meaning, where the differential wrote it out (`sigmoid(h)` for
+    `a`), is named back; the notes' R is written out once its differential is in."""
     DL = rec.ctx.names.d_objective
     named = residual(name)
     dr = Differential(named)
@@ -230,12 +240,17 @@ def _plug_in(rec: Recorder, expr: Expr, name: str, meaning: Expr) -> Expr:
     rec.state(dr, d(meaning))
     differential = rec.exhaust(dr, d(meaning), rec.phases.differential)
     _check_pushed_to_variables(differential, rec.ctx)
+    for kept, kept_meaning in keep:
+        if differential.contains(kept_meaning):
+            differential = differential.replace(kept_meaning, residual(kept))
+            rec.record(cat.SUBSTITUTE, dr, differential, residual(kept), before=kept_meaning)
     rec.phase("plug-in", named)
     rec.state(DL, expr)
     expr = expr.replace(dr, differential)
     rec.record(cat.SUBSTITUTE, DL, expr, differential, before=dr)
-    expr = expr.replace(named, meaning)
-    rec.record(cat.SUBSTITUTE, DL, expr, meaning, before=named)
+    if not keep:
+        expr = expr.replace(named, meaning)
+        rec.record(cat.SUBSTITUTE, DL, expr, meaning, before=named)
     return expr
 
 

@@ -22,7 +22,7 @@ from generator.math.symbols import PROPERTIES
 #   choice    one of `choices`
 #   symbols   a mapping: name -> a symbol entry (SYMBOL_FIELDS) or its one-line form
 #   shape     `[n, m]`, `[n]`, `[]`, or the one-line form `n x m`
-Kind = Literal["text", "math", "integer", "boolean", "choice", "symbols", "shape"]
+Kind = Literal["text", "math", "integer", "boolean", "choice", "symbols", "shape", "names"]
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,11 @@ PROBLEM_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("objective", "math", "The scalar L (or a vector function f: its Jacobian), in "
                                    "the math syntax.",
               "tr(X^T A X)", required=True),
+    FieldSpec("where", "names",
+              "Named intermediate results, in order, each over the symbols and the names "
+              "before it; the objective is written over them, and the derivation goes back "
+              "through them one name per step (the chain rule, as backpropagation).",
+              "{h: W1 x, a: sigmoid(h), yhat: W2 a}"),
     FieldSpec("wrt", "text", "The variable the gradient is taken with respect to (a symbol "
                              "of the objective), or its transpose: X^T.", "X", required=True),
     FieldSpec("method", "choice", "How the gradient is derived.", "differential",

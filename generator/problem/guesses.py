@@ -13,6 +13,7 @@ from __future__ import annotations
 from generator.math.dims import kind_of_name, show_shape
 from generator.math.expr import Add, Symbol, split_coefficient
 from generator.math.shapes import shape_of
+from generator.problem.intermediates import with_names
 from generator.problem.model import Problem
 
 
@@ -44,7 +45,7 @@ def guessed_matrices(problem: Problem) -> str:
 def broadcast_scalars(problem: Problem) -> tuple[str, ...]:
     """For a sheet: a Greek-named symbol read as a scalar and added to every entry of a
     vector or matrix, with the declaration that makes it a vector."""
-    table = problem.symbols
+    table = with_names(problem.symbols, problem.where)
     guessed = set(_guessed(problem, "scalar")) | (
         {problem.wrt} if not table[problem.wrt].declared
         and kind_of_name(problem.wrt) == "scalar" else set())

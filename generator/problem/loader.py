@@ -29,6 +29,8 @@ from generator.math.shapes import (
 )
 from generator.math.symbols import SymbolInfo, SymbolTable
 from generator.syntax.limits import MAX_MATH_LENGTH
+from generator.problem.intermediates import (expanded, infer_named, named, sized_over,
+                                             with_names)
 from generator.syntax.names import spelled_out
 from generator.caret import show
 from generator.problem.yaml_source import (Where, bool_value, compose, describe, fields, file_position,
@@ -87,9 +89,10 @@ def too_long(text: str) -> str | None:
             f"are accepted (a longer one would take too long to derive and check)")
 
 
-def _math(node: Node, where: Where, key: str) -> tuple[str, Expr]:
-    """(the text as written, its expression); a syntax error points into the file."""
-    raw = text_value(node, where, key, problem_field(key).written)
+def _math(node: Node, where: Where, key: str, field: str | None = None) -> tuple[str, Expr]:
+    """(the text as written, its expression); a syntax error points into the file.
+    `field`: the problem's field, where `key` names a part of it (`where: h`)."""
+    raw = text_value(node, where, key, problem_field(field or key).written)
     text = raw.strip()
     why = too_long(text)
     if why:
@@ -222,7 +225,7 @@ def derivative_shape(kind: str, objective: Expr, table: SymbolTable, wrt: str,
 
 
 def option_conflict(kind: str, method: str, solve: bool, transposed: bool, hessian: bool,
-                    newton: bool) -> tuple[str, str] | None:
+                    newton: bool, named: bool = False) -> tuple[str, str] | None:
     """(the option, why) when an option asks for what the problem does not have (a
     Jacobian set to zero, the Hessian of a vector, a Newton step without the Hessian);
     else None."""
@@ -246,6 +249,17 @@ def option_conflict(kind: str, method: str, solve: bool, transposed: bool, hessi
     if hessian and transposed:
         return ("wrt", "the Hessian is taken with respect to the column vector itself "
                        "(write the variable without ^T)")
+    if named:
+        for key, on in (("solve", solve), ("hessian", hessian), ("wrt", transposed),
+                        ("method", method != "differential")):
+            if on:
+                return (key, f"not derived yet for an objective with named results "
+                             f"(`where`): remove `{key}`" if key != "wrt" else
+                             "with named results (`where`), the gradient is taken with "
+                             "respect to the variable itself (write it without ^T)")
+        if kind == "jacobian":
+            return ("where", "named results are derived for a scalar objective (its "
+                             "gradient); this objective is not a scalar")
     if newton and not hessian:
         return ("newton", "the Newton step x - H^-1 grad L needs the Hessian H: add "
                           "`hessian: true`")
@@ -276,11 +290,53 @@ def _check_gradient_shape(field: _Math, table: SymbolTable, wrt: str, where: Whe
     raise where.error(field.node, field.key, f"{why}, but `{field.text}` is {show_shape(shape)}")
 
 
-def _wrt(node: Node, objective: _Math, said_constant: dict[str, Node], where: Where) -> str:
-    """The variable: a symbol of the objective, and not declared constant (`X^T` names
-    the transpose of the variable X: see split_transposed)."""
+def _where_names(node: Node, where: Where) -> list[tuple[str, Expr, Node]]:
+    """`where:`, a mapping of names to their meanings, in order: (name, meaning, node)."""
+    if not isinstance(node, MappingNode):
+        raise where.error(node, "where", f"expected a mapping of names to their meanings, "
+                                         f"found {describe(node)}; e.g. "
+                                         f"`{problem_field('where').written}`")
+    found: list[tuple[str, Expr, Node]] = []
+    for name_node, value in node.value:
+        name = spelled_out(name_node.value) if isinstance(name_node, ScalarNode) else ""
+        why = check_declaration(SymbolInfo(name, ()))
+        if why or name in {n for n, _, _ in found}:
+            raise where.error(name_node, "where", why or f"'{name}' is named twice; keep one")
+        _, meaning = _math(value, where, f"where: {name}", "where")
+        not_yet = {name} | {spelled_out(n.value) for n, _ in node.value[len(found) + 1:]
+                            if isinstance(n, ScalarNode)}
+        later = sorted(meaning.symbols() & not_yet)
+        if later:
+            raise where.error(value, f"where: {name}",
+                              f"uses '{later[0]}', which is not named before it; name the "
+                              f"results in the order they are computed")
+        found.append((name, meaning, value))
+    return found
+
+
+def _infer_named(objective: _Math, written: list[tuple[str, Expr, Node]], extras: list[_Math],
+                 declared, wrt: str, where: Where):
+    """_infer for an objective over named results (generator/problem/intermediates.py):
+    the table of the symbols, the objective and `expect` over the names, the kind, and
+    the named results."""
+    try:
+        table, expr, items = infer_named(objective.expr, [(n, e) for n, e, _ in written],
+                                         declared, wrt)
+        names = [n for n, _, _ in written]
+        full = with_names(table, items)
+        extras = [replace(f, expr=sized_over(named(f.expr, names), full, wrt)) for f in extras]
+        plain = expanded(expr, items)
+        check_written(plain, table)
+        kind = objective_kind(plain, table, wrt)
+    except ShapeError as err:
+        raise where.error(objective.node, "objective", str(err)) from None
+    return table, replace(objective, expr=expr), extras, kind, items
+
+
+def _wrt(node: Node, names: set[str], said_constant: dict[str, Node], where: Where) -> str:
+    """The variable: a symbol of the objective (or of a named result it uses), and not
+    declared constant (`X^T` names the transpose of the variable X: see split_transposed)."""
     wrt, _ = split_transposed(text_value(node, where, "wrt", problem_field("wrt").written))
-    names = objective.expr.symbols()
     if wrt not in names:
         listed = ", ".join(sorted(names)) or "none"
         raise where.error(node, "wrt",
@@ -325,17 +381,27 @@ def _problem(node: MappingNode, where: Where) -> Problem:
     declared, said_constant = _symbols(value["symbols"], where) if "symbols" in value else ({}, {})
     objective = _Math("objective", value["objective"],
                       *_math(value["objective"], where, "objective"))
-    wrt = _wrt(value["wrt"], objective, said_constant, where)
-    extras = _extras(value, solve, objective.expr.symbols() | set(declared), objective, where)
-    table, objective, extras, kind = _infer(objective, extras, declared, wrt, where)
+    written = _where_names(value["where"], where) if "where" in value else []
+    names = {name for name, _, _ in written}
+    symbols = (objective.expr.symbols() | {n for _, e, _ in written for n in e.symbols()}) - names
+    wrt = _wrt(value["wrt"], symbols, said_constant, where)
+    extras = _extras(value, solve, symbols | names | set(declared), objective, where)
+    if written:
+        table, objective, extras, kind, intermediates = _infer_named(
+            objective, written, extras, declared, wrt, where)
+    else:
+        table, objective, extras, kind = _infer(objective, extras, declared, wrt, where)
+        intermediates = ()
     transposed = split_transposed(str(value["wrt"].value))[1]
     hessian, newton = _field(value, "hessian", where), _field(value, "newton", where)
-    conflict = option_conflict(kind, method, solve, transposed, hessian, newton)
+    conflict = option_conflict(kind, method, solve, transposed, hessian, newton,
+                               bool(intermediates))
     if conflict:
         key, why = conflict
         raise where.error(value[key], key, why)
     for field in extras:
-        _check_gradient_shape(field, table, wrt, where, kind, objective.expr, transposed)
+        _check_gradient_shape(field, with_names(table, intermediates), wrt, where, kind,
+                              objective.expr, transposed)
     symmetric_gradient = _field(value, "symmetric_gradient", where)
     if "symmetric_gradient" in value:
         why = _symmetric_gradient_problem(table, wrt, symmetric_gradient)
@@ -351,7 +417,7 @@ def _problem(node: MappingNode, where: Where) -> Problem:
                        (key, field.start_mark.line + 1) for key, field in value.items())),
                    symmetric_gradient=symmetric_gradient, wrt_transposed=transposed,
                    reveal=_field(value, "reveal", where), kind=kind, hessian=hessian,
-                   newton=newton)
+                   newton=newton, where=intermediates)
 
 
 def _symmetric_gradient_problem(table: SymbolTable, wrt: str, wanted: bool) -> str | None:

@@ -71,6 +71,9 @@ class Problem:
     kind: str = "gradient"
     hessian: bool = False   # also the Hessian (contract 5.3): a scalar L of a vector
     newton: bool = False    # also the Newton step x - H^-1 grad L (with hessian)
+    # named intermediate results (contract 5.4), in order; the objective is written over
+    # them (generator/problem/intermediates.py)
+    where: tuple = ()
 
     @property
     def wrt_text(self) -> str:

@@ -46,6 +46,10 @@ def _kind_schema(spec: FieldSpec) -> dict[str, Any]:
         return {"type": ["object", "null"],
                 "propertyNames": {"pattern": _NAME},
                 "additionalProperties": {"$ref": "#/$defs/symbol"}}
+    if spec.kind == "names":
+        return {"type": "object", "propertyNames": {"pattern": _NAME},
+                "additionalProperties": {"type": "string", "pattern": _NOT_BLANK,
+                                         "maxLength": MAX_MATH_LENGTH}}
     if spec.kind == "shape":
         dimension = {"anyOf": [{"type": "integer", "minimum": 1},
                                {"type": "string", "pattern": _NAME}]}
@@ -72,7 +76,7 @@ def _example(spec: FieldSpec) -> Any:
         return int(spec.example)
     if spec.kind == "boolean":
         return spec.example == "true"
-    if spec.kind in ("symbols", "shape"):
+    if spec.kind in ("symbols", "shape", "names"):
         import yaml  # the example is written in YAML's flow style
         return yaml.safe_load(spec.example)
     return spec.example

@@ -37,6 +37,8 @@ def trace_dict(derivation: Derivation) -> dict[str, Any]:
         derivation.kind: to_text(derivation.gradient),
         f"{derivation.kind}_latex": to_latex(derivation.gradient),
     }
+    if p.where:   # contract 5.4: the named results, in order
+        data["where"] = {item.name: to_text(item.meaning) for item in p.where}
     if derivation.differential is not None:
         data["differential"] = to_text(derivation.differential)
     second = derivation.second_order

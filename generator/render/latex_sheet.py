@@ -125,6 +125,8 @@ class ProblemView:
     # Hint mode (render/sheet_options.py): `steps` are the first steps only, these the
     # rest; when there are any, the answer is left blank too.
     blanks: tuple[BlankStepView, ...] = ()
+    # the named results (`where:`): `z = W_1 x,\ a = \sigma(z)`, or none
+    named: NoEscape | None = None
 
     @property
     def is_hint(self) -> bool:
@@ -230,6 +232,8 @@ def problem_view(derivation: Derivation, position: int, reference: Reference,
         objective=NoEscape(to_latex(problem.objective)),
         wrt=NoEscape(wrt),
         objective_name=NoEscape(objective_name),
+        named=NoEscape(r",\ ".join(f"{to_latex(item.node)} = {to_latex(item.meaning)}"
+                                   for item in problem.where)) if problem.where else None,
         gradient_symbol=NoEscape(symbol),
         solve=problem.solve,
         steps=tuple(step_view(s, k, reference, to_latex) for k, s in enumerate(sheet, 1)),

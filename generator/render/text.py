@@ -22,7 +22,9 @@ def render_text(derivation: Derivation, reveal: int | None = None) -> str:
     p, second = derivation.problem, derivation.second_order
     out = [problem_heading(derivation), ""]
     where = symbol_phrase(p.symbols, p.wrt)
-    out.append(f"Let {derivation.names.objective} = {to_text(p.objective)}{', where ' + where if where else ''}. "
+    named = ", ".join(f"{item.name} = {to_text(item.meaning)}" for item in p.where)
+    out.append(f"Let {derivation.names.objective} = {to_text(p.objective)}"
+               f"{' with ' + named if named else ''}{', where ' + where if where else ''}. "
                f"Find {gradient_label(derivation)}{_also_asked(derivation)}.")
     if p.statement:
         out.append(plain(p.statement))
