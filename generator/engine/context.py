@@ -9,7 +9,7 @@ from generator.math.expr import (
     remember)
 from generator.engine.names import DEFAULT_NAMES, EngineNames, engine_names
 from generator.math.shapes import SCALAR, group_scalar_runs, is_scalar, shape_of
-from generator.math.symbols import SymbolInfo, SymbolTable
+from generator.math.symbols import SymbolInfo, SymbolTable, stored_shape
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class Context:
         """A named result of the problem's (`a = sigmoid(h)`): a symbol of its meaning's
         shape, varying where its meaning does."""
         rows, cols = self.shape(meaning)
-        shape = () if (rows, cols) == (1, 1) else (rows,) if cols == 1 else (rows, cols)
+        shape = stored_shape(rows, cols)
         info = SymbolInfo(name, shape, constant=self.is_constant(meaning))
         if info.constant:
             return replace(self, table=self.table.with_symbol(info))

@@ -29,7 +29,7 @@ from generator.math.expr import (
     add, d,
     factors_of, is_zero, mul, terms_of,
 )
-from generator.math.symbols import SymbolInfo
+from generator.math.symbols import SymbolInfo, stored_shape
 
 
 
@@ -101,7 +101,7 @@ def _repeated_residual(expr: Expr, ctx: Context) -> Expr | None:
 def _introduce_name(rec: Recorder, expr: Expr, name: str, meaning: Expr) -> Expr:
     L = rec.ctx.names.objective
     rows, cols = rec.ctx.shape(meaning)
-    shape = (rows,) if cols == 1 else (rows, cols)
+    shape = stored_shape(rows, cols)
     rec.ctx = rec.ctx.with_variable(SymbolInfo(name, shape, constant=False))
     named = residual(name)
     new = expr.replace(meaning, named)

@@ -8,6 +8,14 @@ from generator.math.expr import Dim
 PROPERTIES = ("constant", "symmetric", "invertible", "positive_definite", "diagonal")
 
 
+def stored_shape(rows: Dim, cols: Dim) -> tuple[Dim, ...]:
+    """The `shape` a SymbolInfo stores for a rows x cols value: () for 1 x 1, (rows,) for
+    a column, (rows, cols) otherwise (rows and cols read it back)."""
+    if (rows, cols) == (1, 1):
+        return ()
+    return (rows,) if cols == 1 else (rows, cols)
+
+
 @dataclass(frozen=True)
 class SymbolInfo:
     """One symbol: `shape` is () for a scalar, (n,) for a column vector, (n, m) for a matrix."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from generator.engine.names import residual
 from generator.math.expr import Expr, Symbol
 from generator.math.shapes import infer_shapes, shape_of
-from generator.math.symbols import SymbolInfo, SymbolTable
+from generator.math.symbols import SymbolInfo, SymbolTable, stored_shape
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def expanded(expr: Expr, where: tuple[Intermediate, ...]) -> Expr:
 def info_of(item: Intermediate, table: SymbolTable) -> SymbolInfo:
     """The name as a symbol of the meaning's shape (the table holds the names before it)."""
     rows, cols = shape_of(item.meaning, table)
-    shape = () if (rows, cols) == (1, 1) else (rows,) if cols == 1 else (rows, cols)
+    shape = stored_shape(rows, cols)
     return SymbolInfo(item.name, shape, constant=True, declared=True)
 
 
