@@ -72,14 +72,16 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--hessian", is_flag=True,
               help="Also the Hessian H, from d(grad L) = H dx (a vector or scalar variable).")
 @click.option("--newton", is_flag=True, help="With --hessian: also the Newton step.")
+@click.option("--where", "wheres", multiple=True, metavar="NAME = MEANING",
+              help='A named result, in order: "h = W1 x" (the objective may use the names).')
 @click.option("--title", default=None, help="A title for the derivation.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="Output format (default: text, or from the -o suffix; pdf needs -o).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to FILE (.pdf, .tex, .json, .txt, .md, .html) instead of the terminal.")
 @_sheet_options
-def derive(objective, wrt, lets, method, solve, symmetric_gradient, hessian, newton, title,
-           fmt, output, reveal, template_dirs):
+def derive(objective, wrt, lets, method, solve, symmetric_gradient, hessian, newton, wheres,
+           title, fmt, output, reveal, template_dirs):
     """Derive the gradient of OBJECTIVE with respect to --wrt, step by step.
 
     Example: tracetrick derive "tr(X^T A X)" --wrt X
@@ -91,7 +93,7 @@ def derive(objective, wrt, lets, method, solve, symmetric_gradient, hessian, new
     fmt = _format(fmt, output, "text", options)
     problem = problem_from_text(objective, wrt, tuple(lets), method=method, solve=solve,
                                 title=title, symmetric_gradient=symmetric_gradient,
-                                hessian=hessian, newton=newton)
+                                hessian=hessian, newton=newton, where=tuple(wheres))
     _emit([run(problem)], "single", fmt, output, title=problem.title, options=options)
 
 

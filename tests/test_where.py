@@ -113,3 +113,35 @@ def test_the_cli_renders_a_file_with_names(tmp_path):
     result = invoke("render", str(path), "--format", "json", "-o", str(tmp_path / "n.json"))
     assert result.exit_code == 0, result.output
     assert json.loads((tmp_path / "n.json").read_text("utf-8"))["where"]["a"] == "sigmoid(z)"
+
+
+WHERE_OPTIONS = ["--let", "W1: h x n", "--let", "W2: m x h", "--where", "z = W1 x",
+                 "--where", "a = sigmoid(z)", "--where", "yhat = W2 a"]
+
+
+def test_the_cli_takes_the_names_in_process_and_as_a_subprocess():
+    import subprocess
+    import sys
+    result = invoke("derive", "||yhat - y||^2", "--wrt", "W1", *WHERE_OPTIONS,
+                    "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["gradient"] == "2 (W2^T (yhat - y) .* (a .* (1 - a))) x^T"
+    assert list(data["where"]) == ["z", "a", "yhat"]
+    done = subprocess.run([sys.executable, "-m", "generator", "derive", "||yhat - y||^2",
+                           "--wrt", "W2", *WHERE_OPTIONS], capture_output=True, text=True,
+                          cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert "Answer: grad_W2 L = 2 (yhat - y) a^T" in done.stdout
+
+
+@pytest.mark.parametrize("options, words", [
+    (["--where", "a = sigmoid(z)", "--where", "z = W1 x"], "uses 'z', which is not named before it"),
+    (["--where", "z W1 x"], 'write a name and its meaning, as in --where "h = W1 x"'),
+    (["--where", "z = W1 x", "--hessian"], "not derived yet for an objective with named results"),
+])
+def test_bad_where_options_are_one_clear_paragraph(options, words):
+    result = invoke("derive", "sum(z)", "--wrt", "W1", *options)
+    assert result.exit_code != 0 and words in result.output
+    assert "Traceback" not in result.output
+

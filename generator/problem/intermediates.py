@@ -29,6 +29,17 @@ class Intermediate:
         return residual(self.name)
 
 
+def used_before_named(where: list[tuple[str, Expr]]) -> tuple[int, str] | None:
+    """(the position of a meaning, the name it uses) where a meaning uses its own name
+    or a later one; None where the names come in the order they are computed."""
+    names = [name for name, _ in where]
+    for i, (_, meaning) in enumerate(where):
+        later = sorted(meaning.symbols() & set(names[i:]))
+        if later:
+            return i, later[0]
+    return None
+
+
 def named(expr: Expr, names: list[str]) -> Expr:
     """`expr` with each of `names` as the node of a named result instead of a symbol."""
     for name in names:

@@ -30,7 +30,7 @@ from generator.math.shapes import (
 from generator.math.symbols import SymbolInfo, SymbolTable
 from generator.syntax.limits import MAX_MATH_LENGTH
 from generator.problem.intermediates import (expanded, infer_named, named, sized_over,
-                                             with_names)
+                                             used_before_named, with_names)
 from generator.syntax.names import spelled_out
 from generator.caret import show
 from generator.problem.yaml_source import (Where, bool_value, compose, describe, fields, file_position,
@@ -303,15 +303,16 @@ def _where_names(node: Node, where: Where) -> list[tuple[str, Expr, Node]]:
         if why or name in {n for n, _, _ in found}:
             raise where.error(name_node, "where", why or f"'{name}' is named twice; keep one")
         _, meaning = _math(value, where, f"where: {name}", "where")
-        not_yet = {name} | {spelled_out(n.value) for n, _ in node.value[len(found) + 1:]
-                            if isinstance(n, ScalarNode)}
-        later = sorted(meaning.symbols() & not_yet)
-        if later:
-            raise where.error(value, f"where: {name}",
-                              f"uses '{later[0]}', which is not named before it; name the "
-                              f"results in the order they are computed")
         found.append((name, meaning, value))
+    wrong = used_before_named([(n, e) for n, e, _ in found])
+    if wrong is not None:
+        name, _, value = found[wrong[0]]
+        raise where.error(value, f"where: {name}", _BEFORE_NAMED.format(wrong[1]))
     return found
+
+
+_BEFORE_NAMED = ("uses '{}', which is not named before it; name the results in the order "
+                 "they are computed")
 
 
 def _infer_named(objective: _Math, written: list[tuple[str, Expr, Node]], extras: list[_Math],
@@ -542,8 +543,10 @@ def sort_and_check(loaded: list[tuple[Path, tuple[Problem, ...]]]) -> tuple[Prob
 def problem_from_text(objective: str, wrt: str, lets: tuple[str, ...] = (), *,
                       method: str = "differential", solve: bool = False,
                       title: str | None = None, symmetric_gradient: bool = False,
-                      hessian: bool = False, newton: bool = False) -> Problem:
+                      hessian: bool = False, newton: bool = False,
+                      where: tuple[str, ...] = ()) -> Problem:
     """The CLI's `derive`: the same checks as a file, errors named after the options.
+    `where`: the named results, `"h = W1 x"` each, in order (contract 5.4).
 
     A syntax error in the objective is raised as the parser's MathSyntaxError (its
     column is in the text the user typed); shape errors as ShapeError.
@@ -570,14 +573,27 @@ def problem_from_text(objective: str, wrt: str, lets: tuple[str, ...] = (), *,
         expr = _parse(text)
     except RecursionError:
         raise ProblemError("objective: the expression is nested too deeply") from None
-    if wrt not in expr.symbols():
-        listed = ", ".join(sorted(expr.symbols())) or "none"
+    written = [_where_option(text) for text in where]
+    wrong = used_before_named(written)
+    if wrong is not None:
+        raise ProblemError(f"--where '{where[wrong[0]]}': {_BEFORE_NAMED.format(wrong[1])}")
+    names = {name for name, _ in written}
+    symbols = (expr.symbols() | {n for _, e in written for n in e.symbols()}) - names
+    if wrt not in symbols:
+        listed = ", ".join(sorted(symbols)) or "none"
         raise ProblemError(f"--wrt: '{wrt}' is not a symbol of the objective (symbols: {listed})")
-    inferred = infer_shapes(expr, declared, wrt)
-    table, (expr,) = inferred.table, inferred.exprs
-    check_written(expr, table)
-    kind = objective_kind(expr, table, wrt)
-    conflict = option_conflict(kind, method, solve, transposed, hessian, newton)
+    intermediates = ()
+    if written:
+        table, expr, intermediates = infer_named(expr, written, declared, wrt)
+        plain = expanded(expr, intermediates)
+    else:
+        inferred = infer_shapes(expr, declared, wrt)
+        table, (expr,) = inferred.table, inferred.exprs
+        plain = expr
+    check_written(plain, table)
+    kind = objective_kind(plain, table, wrt)
+    conflict = option_conflict(kind, method, solve, transposed, hessian, newton,
+                               bool(intermediates))
     if conflict:
         option, why = conflict
         raise ProblemError(f"--{option}: {why}")
@@ -589,4 +605,20 @@ def problem_from_text(objective: str, wrt: str, lets: tuple[str, ...] = (), *,
     return Problem(title=title or default_title, objective=expr, objective_text=text,
                    wrt=wrt, symbols=table, method=method, solve=solve,
                    source=Source(COMMAND_LINE), symmetric_gradient=symmetric_gradient,
-                   wrt_transposed=transposed, kind=kind, hessian=hessian, newton=newton)
+                   wrt_transposed=transposed, kind=kind, hessian=hessian, newton=newton,
+                   where=intermediates)
+
+
+def _where_option(text: str) -> tuple[str, Expr]:
+    """`--where "h = W1 x"` -> ("h", W1 x)."""
+    name, sep, meaning = text.partition("=")
+    name = spelled_out(name.strip())
+    why = check_declaration(SymbolInfo(name, ())) if sep else \
+        "write a name and its meaning, as in --where \"h = W1 x\""
+    if why:
+        raise ProblemError(f"--where '{text}': {why}")
+    try:
+        return name, _parse(meaning.strip())
+    except MathSyntaxError as err:
+        raise ProblemError(f"--where '{text}': {err.reason}\n{show(err.text, err.column)}") \
+            from None
