@@ -78,6 +78,11 @@ NAMES = [
     ("lambda_1", r"\lambda_{1}"),
     ("x_alpha", r"x_{\alpha}"),
     ("Sigma", r"\Sigma"),
+    ("yhat", r"\hat{y}"),
+    ("xbar_2", r"\bar{x}_{2}"),
+    ("sigmahat", r"\hat{\sigma}"),
+    ("Xtilde", r"\tilde{X}"),
+    ("chart", r"\mathit{chart}"),   # no accent's name at the end
     ("Alpha", "A"),                 # LaTeX has no \Alpha
     ("omicron", "o"),
     ("a$b", r"\text{a\$b}"),        # not a name the lexer admits: escaped, never markup

@@ -43,7 +43,8 @@ def name_latex(name: str) -> str:
     """A symbol or dimension name as LaTeX: base letters, then one subscript.
 
     `x1`, `x_1` -> `x_{1}`; `lambda_max` -> `\\lambda_{max}`; `x_i_j` -> `x_{i,j}`;
-    several letters are one italic word (`\\mathit{AX}`), not a product of A and X.
+    several letters are one italic word (`\\mathit{AX}`), not a product of A and X;
+    `yhat`, `xbar`, `sigmahat` carry their accent (`\\hat{y}`).
     """
     if not IDENTIFIER.match(name):
         return r"\text{" + escape_text(name) + "}"
@@ -58,9 +59,18 @@ def name_latex(name: str) -> str:
     return base + ("_{" + ",".join(parts) + "}" if parts else "")
 
 
+# `yhat` is y with a hat, as lecture notes name an estimate (`xbar` a mean, `ztilde`):
+# a letter, or a Greek name, then the accent's name
+_ACCENTS = {"hat": r"\hat", "bar": r"\bar", "tilde": r"\tilde"}
+
+
 def _word(letters: str) -> str:
     if letters in GREEK_LATEX:
         return GREEK_LATEX[letters]
+    for suffix, accent in _ACCENTS.items():
+        stem = letters[:-len(suffix)]
+        if letters.endswith(suffix) and (len(stem) == 1 or stem in GREEK_LATEX):
+            return f"{accent}{{{_word(stem)}}}"
     return letters if len(letters) == 1 else r"\mathit{" + letters + "}"
 
 
