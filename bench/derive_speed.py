@@ -27,7 +27,7 @@ REPEATS = 3
 
 def corpus_problems():
     from corpus import CORPUS
-    from generator.problem.loader import problem_from_text
+    from generator.problem.command_line import problem_from_text
     return [(row, problem_from_text(row.objective, row.wrt, row.lets, solve=row.solve))
             for row in CORPUS]
 

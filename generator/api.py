@@ -252,7 +252,7 @@ def _conventions(problem: Problem) -> tuple[str, ...]:
 
 def derive_text(objective: str, wrt: str, lets: tuple[str, ...] = (), **options) -> Derivation:
     """`derive_text("tr(X^T A X)", "X")`: parse, infer shapes, derive, verify."""
-    from generator.problem.loader import problem_from_text
+    from generator.problem.command_line import problem_from_text
     return derive(problem_from_text(objective, wrt, tuple(lets), **options))
 
 

@@ -88,7 +88,7 @@ def derive(objective, wrt, lets, method, solve, symmetric_gradient, hessian, new
     (use "--" before an objective that starts with "-").
     """
     from generator.api import derive as run
-    from generator.problem.loader import problem_from_text
+    from generator.problem.command_line import problem_from_text
     options = _options(reveal, template_dirs)
     fmt = _format(fmt, output, "text", options)
     problem = problem_from_text(objective, wrt, tuple(lets), method=method, solve=solve,

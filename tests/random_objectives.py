@@ -47,7 +47,7 @@ from generator.errors import TracetrickError, UncheckableError, VerificationErro
 from generator.math.expr import Symbol, is_zero  # noqa: E402
 from generator.math.dims import show_shape  # noqa: E402
 from generator.math.shapes import infer_shapes, shape_of  # noqa: E402
-from generator.problem.loader import problem_from_text  # noqa: E402
+from generator.problem.command_line import problem_from_text  # noqa: E402
 from generator.syntax.parser import parse  # noqa: E402
 
 LETS = ("X: n x n", "A: n x n", "B: n x n", "x: n", "b: n", "alpha: scalar")

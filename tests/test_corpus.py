@@ -17,7 +17,7 @@ import pytest
 from corpus import CORPUS, Identity
 from generator.api import derive
 from generator.math.expr import Add
-from generator.problem.loader import problem_from_text
+from generator.problem.command_line import problem_from_text
 from generator.check.numeric import EvaluationError, Evaluator, draw_instance
 from generator.syntax.parser import parse
 from generator.check.verify import agree

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.api import cites_earlier, derive
-from generator.problem.loader import load_file, problem_from_text
+from generator.problem.loader import load_file
+from generator.problem.command_line import problem_from_text
 from generator.syntax.printer import to_text
 from generator.render.sheet import sheet_of
 

@@ -52,7 +52,7 @@ def test_an_outer_timer_still_fires_after_the_limit_and_is_never_outlived():
 def test_sympy_is_not_waited_for_past_its_seconds(monkeypatch):
     import generator.check.sympy_bridge as bridge
     from generator.check import verify
-    from generator.problem.loader import problem_from_text
+    from generator.problem.command_line import problem_from_text
     monkeypatch.setattr(verify, "SYMPY_SECONDS", 0.2)
     monkeypatch.setattr(bridge, "sympy_gradient", lambda *args: _spin(5))
     problem = problem_from_text("tr(A X)", "X")

@@ -5,7 +5,7 @@ import pytest
 
 from generator.api import derive
 from generator.errors import StuckError
-from generator.problem.loader import problem_from_text
+from generator.problem.command_line import problem_from_text
 from generator.render.latex_sheet import math_printer
 from generator.syntax.printer import to_text
 from generator.check.verify import agree

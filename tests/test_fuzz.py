@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.errors import MathSyntaxError, TracetrickError
-from generator.problem.loader import load_file, problem_from_text
+from generator.problem.loader import load_file
+from generator.problem.command_line import problem_from_text
 from generator.problem.fields import PROBLEM_KEYS, SYMBOL_KEYS
 from generator.syntax.parser import parse
 

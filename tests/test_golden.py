@@ -164,7 +164,7 @@ def test_lines_whose_large_parts_cancel_pass_the_check_on_every_draw(objective, 
     against the rounding noise left (it failed on 16 of 40 draws of tr(X X^-1 A))."""
     import generator.api as api
     from generator.check.verify import verify
-    from generator.problem.loader import problem_from_text
+    from generator.problem.command_line import problem_from_text
     problem = problem_from_text(objective, "X", ("X: n x n", "A: n x n", "x: n", "b: n"))
     for seed in range(30):
         monkeypatch.setattr(api, "verify_claim", lambda claim, s=seed: verify(claim, seed=s))
@@ -179,7 +179,7 @@ def test_a_small_gradient_beside_cancelling_parts_is_still_checked():
     from generator.check.verify import Claim, verify
     from generator.errors import VerificationError
     from generator.math.expr import Number
-    from generator.problem.loader import problem_from_text
+    from generator.problem.command_line import problem_from_text
     problem = problem_from_text("tr(X X^-1 A) + tr(A X)/1000", "X", ("X: n x n", "A: n x n"))
     d = derive(problem)
     assert to_text(d.gradient) == "1/1000 A^T"
@@ -196,7 +196,7 @@ def test_a_wrong_term_deep_in_a_long_gradient_is_caught(monkeypatch):
     a million times too large and passed them (the fuzzer's one wrong answer)."""
     from generator.errors import VerificationError
     from generator.math import expr
-    from generator.problem.loader import problem_from_text
+    from generator.problem.command_line import problem_from_text
     monkeypatch.setattr(expr.Elementwise, "rebuild",
                         lambda self, kids: expr.Elementwise(self.func, kids[0]))
     problem = problem_from_text(
@@ -326,7 +326,7 @@ def test_expect_mismatch_is_a_problem_error(tmp_path):
 ])
 def test_more_gradients_by_value(objective, wrt, expected):
     """Each derives, verifies, and agrees with a gradient written by hand."""
-    from generator.problem.loader import problem_from_text
+    from generator.problem.command_line import problem_from_text
     problem = problem_from_text(objective, wrt)
     derivation = derive(problem)
     assert derivation.verification.trials == 3
@@ -344,7 +344,7 @@ def test_more_gradients_by_value(objective, wrt, expected):
     ("||X A - B||_F^2", "X", "B A^T (A A^T)^-1", ["A A^T is invertible"]),
 ])
 def test_solve(objective, wrt, solution, conditions):
-    from generator.problem.loader import problem_from_text
+    from generator.problem.command_line import problem_from_text
     derivation = derive(problem_from_text(objective, wrt, solve=True))
     assert to_text(derivation.solution) == solution
     assert [str(c) for c in derivation.conditions] == conditions
@@ -356,7 +356,7 @@ def test_solve(objective, wrt, solution, conditions):
 ])
 def test_solve_refuses_what_it_cannot_solve(objective, wrt, words):
     from generator.errors import StuckError
-    from generator.problem.loader import problem_from_text
+    from generator.problem.command_line import problem_from_text
     with pytest.raises(StuckError, match=words):
         derive(problem_from_text(objective, wrt, solve=True))
 
@@ -364,7 +364,7 @@ def test_solve_refuses_what_it_cannot_solve(objective, wrt, words):
 def test_a_sylvester_equation_is_named_as_a_teacher_writes_it():
     """The eigenvector problem of PCA: S W = W Lambda, not a bare refusal."""
     from generator.errors import StuckError
-    from generator.problem.loader import problem_from_text
+    from generator.problem.command_line import problem_from_text
     problem = problem_from_text("tr(W^T S W) - tr(W^T W Λ)", "W",
                                 ("S: n x n, symmetric", "Λ: m x m, symmetric"), solve=True)
     with pytest.raises(StuckError, match=r"the Sylvester equation `S W = W Lambda`"):
@@ -378,7 +378,7 @@ def test_a_sylvester_equation_is_named_as_a_teacher_writes_it():
     ("A: n x n", "(A + A^T) x"),
 ])
 def test_a_property_that_changes_the_answer_is_cited(let, answer):
-    from generator.problem.loader import problem_from_text
+    from generator.problem.command_line import problem_from_text
     d = derive(problem_from_text("x^T A x", "x", (let,)))
     assert to_text(d.gradient) == answer
     cited = [line.note for s in sheet_of(d) for line in s.lines if line.note.startswith("since")]
@@ -392,7 +392,7 @@ def test_a_property_that_changes_the_answer_is_cited(let, answer):
     ("tr(alpha A X)", "tr(A X)"),
 ])
 def test_a_scalar_variable(objective, expected):
-    from generator.problem.loader import problem_from_text
+    from generator.problem.command_line import problem_from_text
     problem = problem_from_text(objective, "alpha")
     d = derive(problem)
     assert agree(parse(expected), d.gradient, problem.symbols, "alpha") < 1e-9
@@ -402,7 +402,7 @@ def test_an_identity_that_nothing_sizes_any_more_is_printed_with_its_size():
     """`I I` in the objective becomes `I^2` inside a trace of the answer: printed bare,
     the answer would not read back (`the size of the identity ... is not known`)."""
     from generator.math.shapes import infer_shapes
-    from generator.problem.loader import problem_from_text
+    from generator.problem.command_line import problem_from_text
     problem = problem_from_text("tr(exp(sigmoid(A x x^T))) tr((A x x^T + A x x^T) - I I)", "x",
                                 ("A: n x n", "x: n"))
     derivation = derive(problem)

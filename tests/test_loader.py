@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from generator.errors import MathSyntaxError, ProblemError, ShapeError, TracetrickError
 from generator.math.expr import Number
 from generator.problem.letspec import parse_let
-from generator.problem.loader import load_directory, load_file, problem_from_text
+from generator.problem.loader import load_directory, load_file
+from generator.problem.command_line import problem_from_text
 
 REPO_PROBLEMS = Path(__file__).resolve().parent.parent / "problems"
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 import pytest
 
 from generator.api import derive
-from generator.problem.loader import problem_from_text
+from generator.problem.command_line import problem_from_text
 from generator.syntax.parser import parse
 from generator.check.sympy_bridge import from_sympy, sympy_gradient, to_sympy
 from generator.check.verify import agree

@@ -19,22 +19,23 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.errors import MathSyntaxError, ProblemError, ShapeError
 from generator.math.expr import Expr, Number, dim_product
-from generator.problem.letspec import (check_declaration, parse_declaration, parse_dim, parse_let,
-                               parse_shape)
-from generator.problem.model import COMMAND_LINE, METHODS, Problem, Source, split_transposed
+from generator.problem.letspec import (check_declaration, parse_declaration, parse_dim,
+                                       parse_shape)
+from generator.problem.model import Problem, Source, split_transposed
+from generator.problem.checks import (BEFORE_NAMED, option_conflict, parse_math,
+                                      symmetric_gradient_problem, too_long)
 from generator.problem.fields import (LIST_KEY, PROBLEM_KEYS, REQUIRED_KEYS, SYMBOL_KEYS,
                                       FieldSpec, problem_field)
 from generator.math.shapes import (
     check_written, infer_shapes, objective_kind, shape_of, show_shape,
 )
 from generator.math.symbols import SymbolInfo, SymbolTable
-from generator.syntax.limits import MAX_MATH_LENGTH
 from generator.problem.intermediates import (expanded, infer_named, named, sized_over,
                                              used_before_named, with_names)
 from generator.syntax.names import spelled_out
 from generator.caret import show
 from generator.problem.yaml_source import (Where, bool_value, compose, describe, fields, file_position,
-                                   read_source, text_value, control_character)
+                                   read_source, text_value)
 
 KEYS = PROBLEM_KEYS  # the keys of a problem (generator/problem/fields.py)
 SET_FILE = "set.yaml"  # a folder's title and description (generator/problem/sets.py)
@@ -42,11 +43,6 @@ PROBLEM_SUFFIXES = (".yaml", ".yml")
 # Keys that belong in another file: the message says where.
 MISPLACED = {key: f"a set's {key} goes in {SET_FILE} beside the problem files"
              for key in ("description",)}
-
-
-def _parse(text: str) -> Expr:
-    from generator.syntax.parser import parse  # the parser is its own module; import late
-    return parse(text)
 
 
 def whole_number(node: Node, where: Where, spec: FieldSpec) -> int:
@@ -81,14 +77,6 @@ def _field(value: dict[str, Node], name: str, where: Where):
     return text
 
 
-def too_long(text: str) -> str | None:
-    """Why a math field is refused for its length, or None (see syntax/limits.py)."""
-    if len(text) <= MAX_MATH_LENGTH:
-        return None
-    return (f"the expression is {len(text):,} characters long; at most {MAX_MATH_LENGTH:,} "
-            f"are accepted (a longer one would take too long to derive and check)")
-
-
 def _math(node: Node, where: Where, key: str, field: str | None = None) -> tuple[str, Expr]:
     """(the text as written, its expression); a syntax error points into the file.
     `field`: the problem's field, where `key` names a part of it (`where: h`)."""
@@ -98,7 +86,7 @@ def _math(node: Node, where: Where, key: str, field: str | None = None) -> tuple
     if why:
         raise where.error(node, key, why)
     try:
-        return text, _parse(text)
+        return text, parse_math(text)
     except MathSyntaxError as err:
         lead = len(raw) - len(raw.lstrip())
         line, col = file_position(where.text, node, lead + err.column - 1)
@@ -224,48 +212,6 @@ def derivative_shape(kind: str, objective: Expr, table: SymbolTable, wrt: str,
     return (info.cols, info.rows) if transposed else (info.rows, info.cols)
 
 
-def option_conflict(kind: str, method: str, solve: bool, transposed: bool, hessian: bool,
-                    newton: bool, named: bool = False) -> tuple[str, str] | None:
-    """(the option, why) when an option asks for what the problem does not have (a
-    Jacobian set to zero, the Hessian of a vector, a Newton step without the Hessian);
-    else None."""
-    if kind == "jacobian":
-        if method != "differential":
-            return ("method", "the entry-by-entry method derives the gradient of a scalar; "
-                              "the Jacobian of a vector objective is derived with the "
-                              "differential method (remove `method`)")
-        if solve:
-            return ("solve", "a Jacobian is not set to zero: `solve` sets the gradient of a "
-                             "scalar objective to zero (remove `solve`)")
-        if transposed:
-            return ("wrt", "the Jacobian is taken with respect to the column vector itself "
-                           "(write the variable without ^T)")
-        if hessian:
-            return ("hessian", "the Hessian is the second derivative of a scalar objective; "
-                               "this objective is a vector (remove `hessian`)")
-    if hessian and method != "differential":
-        return ("method", "the Hessian is derived with the differential method (remove "
-                          "`method`)")
-    if hessian and transposed:
-        return ("wrt", "the Hessian is taken with respect to the column vector itself "
-                       "(write the variable without ^T)")
-    if named:
-        for key, on in (("solve", solve), ("hessian", hessian), ("wrt", transposed),
-                        ("method", method != "differential")):
-            if on:
-                return (key, f"not derived yet for an objective with named results "
-                             f"(`where`): remove `{key}`" if key != "wrt" else
-                             "with named results (`where`), the gradient is taken with "
-                             "respect to the variable itself (write it without ^T)")
-        if kind == "jacobian":
-            return ("where", "named results are derived for a scalar objective (its "
-                             "gradient); this objective is not a scalar")
-    if newton and not hessian:
-        return ("newton", "the Newton step x - H^-1 grad L needs the Hessian H: add "
-                          "`hessian: true`")
-    return None
-
-
 def _check_gradient_shape(field: _Math, table: SymbolTable, wrt: str, where: Where,
                           kind: str, objective: Expr, transposed: bool = False) -> None:
     """`expect` has the shape of what is derived (derivative_shape) and `solution` that
@@ -307,12 +253,8 @@ def _where_names(node: Node, where: Where) -> list[tuple[str, Expr, Node]]:
     wrong = used_before_named([(n, e) for n, e, _ in found])
     if wrong is not None:
         name, _, value = found[wrong[0]]
-        raise where.error(value, f"where: {name}", _BEFORE_NAMED.format(wrong[1]))
+        raise where.error(value, f"where: {name}", BEFORE_NAMED.format(wrong[1]))
     return found
-
-
-_BEFORE_NAMED = ("uses '{}', which is not named before it; name the results in the order "
-                 "they are computed")
 
 
 def _infer_named(objective: _Math, written: list[tuple[str, Expr, Node]], extras: list[_Math],
@@ -405,7 +347,7 @@ def _problem(node: MappingNode, where: Where) -> Problem:
                               objective.expr, transposed)
     symmetric_gradient = _field(value, "symmetric_gradient", where)
     if "symmetric_gradient" in value:
-        why = _symmetric_gradient_problem(table, wrt, symmetric_gradient)
+        why = symmetric_gradient_problem(table, wrt, symmetric_gradient)
         if why:
             raise where.error(value["symmetric_gradient"], "symmetric_gradient",
                               f"{why}; declare it, e.g. `symbols: {{{wrt}: {{shape: [n, n], "
@@ -419,15 +361,6 @@ def _problem(node: MappingNode, where: Where) -> Problem:
                    symmetric_gradient=symmetric_gradient, wrt_transposed=transposed,
                    reveal=_field(value, "reveal", where), kind=kind, hessian=hessian,
                    newton=newton, where=intermediates)
-
-
-def _symmetric_gradient_problem(table: SymbolTable, wrt: str, wanted: bool) -> str | None:
-    """Why `symmetric_gradient: true` cannot apply, or None (contract 1.1: it chooses between
-    the unconstrained gradient G and (G + G^T)/2, which differ only for a symmetric `wrt`)."""
-    if not wanted or table[wrt].has("symmetric"):
-        return None
-    return (f"only meaningful when the variable is a symmetric matrix, but {wrt} is not "
-            f"declared symmetric or positive_definite")
 
 
 # ----- files and folders -----------------------------------------------------------------
@@ -538,87 +471,3 @@ def sort_and_check(loaded: list[tuple[Path, tuple[Problem, ...]]]) -> tuple[Prob
     problems = [p for p, _, _ in found]
     _check_numbers(problems)
     return tuple(problems)
-
-
-def problem_from_text(objective: str, wrt: str, lets: tuple[str, ...] = (), *,
-                      method: str = "differential", solve: bool = False,
-                      title: str | None = None, symmetric_gradient: bool = False,
-                      hessian: bool = False, newton: bool = False,
-                      where: tuple[str, ...] = ()) -> Problem:
-    """The CLI's `derive`: the same checks as a file, errors named after the options.
-    `where`: the named results, `"h = W1 x"` each, in order (contract 5.4).
-
-    A syntax error in the objective is raised as the parser's MathSyntaxError (its
-    column is in the text the user typed); shape errors as ShapeError.
-    """
-    if title is not None and control_character(title):
-        raise ProblemError(f"--title: {control_character(title)}; remove it")
-    wrt, transposed = split_transposed(wrt)
-    declared: dict[str, SymbolInfo] = {}
-    for let in lets:
-        info = parse_let(let)
-        if info.name in declared:
-            raise ProblemError(f"--let '{let}': {info.name} is declared twice; keep one --let")
-        if info.name == wrt and "constant" in let.partition(":")[2]:
-            raise ProblemError(f"--let '{let}': {wrt} is the variable (--wrt {wrt}), so it "
-                               f"cannot be constant")
-        declared[info.name] = info
-    if method not in METHODS:
-        raise ProblemError(f"--method: '{method}' is not a method; use {' or '.join(METHODS)}")
-    text = objective.strip()
-    why = too_long(text)
-    if why:
-        raise ProblemError(f"objective: {why}")
-    try:
-        expr = _parse(text)
-    except RecursionError:
-        raise ProblemError("objective: the expression is nested too deeply") from None
-    written = [_where_option(text) for text in where]
-    wrong = used_before_named(written)
-    if wrong is not None:
-        raise ProblemError(f"--where '{where[wrong[0]]}': {_BEFORE_NAMED.format(wrong[1])}")
-    names = {name for name, _ in written}
-    symbols = (expr.symbols() | {n for _, e in written for n in e.symbols()}) - names
-    if wrt not in symbols:
-        listed = ", ".join(sorted(symbols)) or "none"
-        raise ProblemError(f"--wrt: '{wrt}' is not a symbol of the objective (symbols: {listed})")
-    intermediates = ()
-    if written:
-        table, expr, intermediates = infer_named(expr, written, declared, wrt)
-        plain = expanded(expr, intermediates)
-    else:
-        inferred = infer_shapes(expr, declared, wrt)
-        table, (expr,) = inferred.table, inferred.exprs
-        plain = expr
-    check_written(plain, table)
-    kind = objective_kind(plain, table, wrt)
-    conflict = option_conflict(kind, method, solve, transposed, hessian, newton,
-                               bool(intermediates))
-    if conflict:
-        option, why = conflict
-        raise ProblemError(f"--{option}: {why}")
-    why = _symmetric_gradient_problem(table, wrt, symmetric_gradient)
-    if why:
-        raise ProblemError(f"--symmetric-gradient: {why}; declare it, e.g. "
-                           f"--let \"{wrt}: n x n, symmetric\", or drop --symmetric-gradient")
-    default_title = f"{'Jacobian' if kind == 'jacobian' else 'Gradient'} of `{text}`"
-    return Problem(title=title or default_title, objective=expr, objective_text=text,
-                   wrt=wrt, symbols=table, method=method, solve=solve,
-                   source=Source(COMMAND_LINE), symmetric_gradient=symmetric_gradient,
-                   wrt_transposed=transposed, kind=kind, hessian=hessian, newton=newton,
-                   where=intermediates)
-
-
-def _where_option(text: str) -> tuple[str, Expr]:
-    """`--where "h = W1 x"` -> ("h", W1 x)."""
-    name, sep, meaning = text.partition("=")
-    name = spelled_out(name.strip())
-    why = check_declaration(SymbolInfo(name, ())) if sep else \
-        "write a name and its meaning, as in --where \"h = W1 x\""
-    if why:
-        raise ProblemError(f"--where '{text}': {why}")
-    try:
-        return name, _parse(meaning.strip())
-    except MathSyntaxError as err:
-        raise ProblemError(f"--where '{text}': {err.reason}\n{show(err.text, err.column)}") \
-            from None
