@@ -43,16 +43,16 @@ def derive(problem: Problem, earlier: tuple[Derivation, ...] = (), *,
     """
     try:
         return _derive(problem, earlier, verify, phases)
-    except StuckError as err:
-        hint = guessed_matrices(problem) if problem.kind == "jacobian" else ""
+    except (StuckError, VerificationError, ShapeError) as err:
+        # a refused Jacobian may come of a shape guessed from a name: say which
+        hint = guessed_matrices(problem) \
+            if isinstance(err, StuckError) and problem.kind == "jacobian" else ""
         where = _where(problem)
-        raise StuckError(f"{'' if str(err).startswith(where) else where}{err}"
-                         + (f" ({hint})" if hint else "")) from None
-    except (VerificationError, ShapeError) as err:
-        where = _where(problem)
-        if not where or str(err).startswith(where):
+        named = not where or str(err).startswith(where)
+        if named and not hint:
             raise
-        raise type(err)(f"{where}{err}") from None
+        raise type(err)(f"{'' if named else where}{err}"
+                        + (f" ({hint})" if hint else "")) from None
 
 
 def _derive(problem: Problem, earlier: tuple[Derivation, ...], verify: bool,

@@ -8,8 +8,8 @@ from generator.math.expr import (
     FORGOTTEN, Differential, Expr, Number, Ones, Quantity, Symbol, is_zero, mul, recall,
     remember)
 from generator.engine.names import DEFAULT_NAMES, EngineNames, engine_names
-from generator.math.shapes import SCALAR, group_scalar_runs, is_scalar, shape_of
-from generator.math.symbols import SymbolInfo, SymbolTable, stored_shape
+from generator.math.shapes import SCALAR, group_scalar_runs, is_scalar, shape_of, symbol_for
+from generator.math.symbols import SymbolInfo, SymbolTable
 
 
 @dataclass(frozen=True)
@@ -36,9 +36,7 @@ class Context:
     def with_named(self, name: str, meaning: Expr) -> "Context":
         """A named result of the problem's (`a = sigmoid(h)`): a symbol of its meaning's
         shape, varying where its meaning does."""
-        rows, cols = self.shape(meaning)
-        shape = stored_shape(rows, cols)
-        info = SymbolInfo(name, shape, constant=self.is_constant(meaning))
+        info = symbol_for(name, meaning, self.table, constant=self.is_constant(meaning))
         if info.constant:
             return replace(self, table=self.table.with_symbol(info))
         return self.with_variable(info)

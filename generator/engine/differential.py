@@ -29,7 +29,7 @@ from generator.math.expr import (
     add, d,
     factors_of, is_zero, mul, terms_of,
 )
-from generator.math.symbols import SymbolInfo, stored_shape
+from generator.math.shapes import symbol_for
 
 
 
@@ -100,9 +100,7 @@ def _repeated_residual(expr: Expr, ctx: Context) -> Expr | None:
 
 def _introduce_name(rec: Recorder, expr: Expr, name: str, meaning: Expr) -> Expr:
     L = rec.ctx.names.objective
-    rows, cols = rec.ctx.shape(meaning)
-    shape = stored_shape(rows, cols)
-    rec.ctx = rec.ctx.with_variable(SymbolInfo(name, shape, constant=False))
+    rec.ctx = rec.ctx.with_variable(symbol_for(name, meaning, rec.ctx.table, constant=False))
     named = residual(name)
     new = expr.replace(meaning, named)
     rec.record(cat.ABBREVIATE, L, new, named, before=meaning)

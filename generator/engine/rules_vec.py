@@ -87,19 +87,24 @@ def _vec_inner(node: Expr, ctx: Context):
     return mul(*scalars, Trace(mul(Transpose(first.arg), rest[1].arg)))
 
 
-def _transpose_commutation(node: Expr, ctx: Context):
-    """K(m, n)^T = K(n, m): the commutation matrix is a permutation, its transpose the
-    inverse permutation."""
-    if isinstance(node, Transpose) and isinstance(node.arg, Commutation):
-        return Commutation(node.arg.cols, node.arg.rows)
-    return None
+def _commutation_under(op: type):
+    """K(m, n)^T = K(m, n)^-1 = K(n, m) (`op` Transpose or Inverse): the commutation
+    matrix is a permutation, whose transpose is its inverse, the inverse permutation."""
+    def apply(node: Expr, ctx: Context):
+        if isinstance(node, op) and isinstance(node.arg, Commutation):
+            return Commutation(node.arg.cols, node.arg.rows)
+        return None
+    return apply
 
 
-def _transpose_kron(node: Expr, ctx: Context):
-    """kron(A, B)^T = kron(A^T, B^T)."""
-    if isinstance(node, Transpose) and isinstance(node.arg, Kron):
-        return Kron(Transpose(node.arg.left), Transpose(node.arg.right))
-    return None
+def _kron_under(op: type):
+    """kron(A, B)^T = kron(A^T, B^T) and kron(A, B)^-1 = kron(A^-1, B^-1) (`op`
+    Transpose or Inverse): each goes to the factors, in their order."""
+    def apply(node: Expr, ctx: Context):
+        if isinstance(node, op) and isinstance(node.arg, Kron):
+            return Kron(op(node.arg.left), op(node.arg.right))
+        return None
+    return apply
 
 
 # ----- the vec form of a matrix differential: vec(dF) = J vec(dX) --------------------------
@@ -180,20 +185,6 @@ def _commutation_of_a_vector(node: Expr, ctx: Context):
     return None
 
 
-def _inverse_kron(node: Expr, ctx: Context):
-    """kron(A, B)^-1 = kron(A^-1, B^-1)."""
-    if isinstance(node, Inverse) and isinstance(node.arg, Kron):
-        return Kron(Inverse(node.arg.left), Inverse(node.arg.right))
-    return None
-
-
-def _inverse_commutation(node: Expr, ctx: Context):
-    """K(m, n)^-1 = K(n, m): a permutation's inverse is its transpose."""
-    if isinstance(node, Inverse) and isinstance(node.arg, Commutation):
-        return Commutation(node.arg.cols, node.arg.rows)
-    return None
-
-
 def _vec_collect(node: Expr, ctx: Context):
     """vec(A) + c vec(B) = vec(A + c B): the terms that are (scalar multiples of) vecs of
     matrices of one shape become one vec (the others stay)."""
@@ -237,10 +228,10 @@ RULES = (
          _vec_inner),
     Rule("transpose-commutation", "transpose", "transpose of the commutation matrix",
          "K(n, n)^T = K(n, n)", "The transpose of K(m, n) is K(n, m)",
-         _transpose_commutation, minor=True),
+         _commutation_under(Transpose), minor=True),
     Rule("transpose-kron", "transpose", "transpose of a Kronecker product",
          "kron(A, B)^T = kron(A^T, B^T)", "The transpose of a Kronecker product",
-         _transpose_kron),
+         _kron_under(Transpose)),
     Rule("vec-product", "vec", "vec of a product",
          "vec(A X B) = kron(B^T, A) vec(X)", "The vec of a product is a Kronecker product "
          "applied to the vec", _vec_of_product),
@@ -264,11 +255,11 @@ RULES = (
          _commutation_of_a_vector, minor=True),
     Rule("inverse-kron", "vec", "inverse of a Kronecker product",
          "kron(A, B)^-1 = kron(A^-1, B^-1)", "The inverse of a Kronecker product is the "
-         "Kronecker product of the inverses", _inverse_kron,
+         "Kronecker product of the inverses", _kron_under(Inverse),
          conditions=("A invertible", "B invertible")),
     Rule("inverse-commutation", "vec", "inverse of the commutation matrix",
          "K(n, n)^-1 = K(n, n)", "The inverse of K(m, n) is K(n, m), its transpose",
-         _inverse_commutation, minor=True),
+         _commutation_under(Inverse), minor=True),
     Rule("vec-collect", "vec", "one vec of the sum",
          "vec(A) + c vec(B) = vec(A + c B)", "vec is linear: a sum of vecs is the vec of "
          "the sum", _vec_collect, conditions=("c scalar",)),

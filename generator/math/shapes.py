@@ -30,7 +30,7 @@ from generator.math.expr import (Add, Commutation, Det, Diag, Differential, Dim,
                                  Number, Ones, Power, Quantity, Softmax, SumEntries, Symbol, Trace,
                                  Transpose, Vec, dim_product, mul,
                                  FORGOTTEN, node_memo, recall, remember, scalar_product)
-from generator.math.symbols import SymbolInfo, SymbolTable
+from generator.math.symbols import SymbolInfo, SymbolTable, stored_shape
 
 
 def _part(parts: tuple[Expr, ...]) -> Expr:
@@ -332,6 +332,14 @@ def shape_of(expr: Expr, table: SymbolTable) -> Shape:
     Raises ShapeError when the shapes do not fit, naming the subexpression.
     """
     return _concrete(table).shape(expr)
+
+
+def symbol_for(name: str, value: Expr, table: SymbolTable,
+               constant: bool = True) -> SymbolInfo:
+    """A symbol that stands for `value` (the notes' R = A x - b, a named result): of
+    value's shape, as a SymbolInfo stores it."""
+    rows, cols = shape_of(value, table)
+    return SymbolInfo(name, stored_shape(rows, cols), constant=constant, declared=True)
 
 
 def is_scalar(expr: Expr, table: SymbolTable) -> bool:

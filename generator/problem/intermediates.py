@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from generator.engine.names import residual
 from generator.math.expr import Expr, Symbol
-from generator.math.shapes import infer_shapes, shape_of
-from generator.math.symbols import SymbolInfo, SymbolTable, stored_shape
+from generator.math.shapes import infer_shapes, symbol_for
+from generator.math.symbols import SymbolTable
 
 
 @dataclass(frozen=True)
@@ -54,17 +54,10 @@ def expanded(expr: Expr, where: tuple[Intermediate, ...]) -> Expr:
     return expr
 
 
-def info_of(item: Intermediate, table: SymbolTable) -> SymbolInfo:
-    """The name as a symbol of the meaning's shape (the table holds the names before it)."""
-    rows, cols = shape_of(item.meaning, table)
-    shape = stored_shape(rows, cols)
-    return SymbolInfo(item.name, shape, constant=True, declared=True)
-
-
 def with_names(table: SymbolTable, where: tuple[Intermediate, ...]) -> SymbolTable:
     """The table with every name added as a symbol of its meaning's shape."""
     for item in where:
-        table = table.with_symbol(info_of(item, table))
+        table = table.with_symbol(symbol_for(item.name, item.meaning, table))
     return table
 
 

@@ -53,6 +53,7 @@ def law_latex(rule: Rule) -> str:
     return shown + (r"\quad\text{for } " + r",\ ".join(words) if words else "")
 
 
+@lru_cache(maxsize=None)
 def numbered_rules() -> tuple[tuple[int, Rule], ...]:
     """Every rule with the number of its law.  Rules of one law share it, and so does a
     rule whose equations are all among another's (factor-out's `A B C + A D C` is the

@@ -172,10 +172,8 @@ def _(expr: EntrywisePower) -> str:
     """`X .^ 2`, `v .^ (1/2)` as written with `.^`; `s^(1/2)`, `s^(-1)` otherwise (a
     whole exponent in parentheses too: `s^2` would read as a matrix power)."""
     c = expr.exponent
-    shown = str(c.numerator) if c.denominator == 1 and c > 0 else f"({c})"
-    if expr.dotted:
-        return f"{postfix_base(expr.base)} .^ {shown}"
-    return f"{postfix_base(expr.base)}^{shown if shown.startswith('(') else f'({shown})'}"
+    exponent = str(c) if expr.dotted and c.denominator == 1 and c > 0 else f"({c})"
+    return f"{postfix_base(expr.base)}{' .^ ' if expr.dotted else '^'}{exponent}"
 
 
 def postfix_base(base: Expr) -> str:
