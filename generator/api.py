@@ -71,6 +71,8 @@ def _derive(problem: Problem, earlier: tuple[Derivation, ...], verify: bool,
         raise StuckError(
             f"{_where(problem)}the derivation of {problem.objective} did not terminate "
             f"(a rewrite kept growing the expression); this is a bug in tracetrick") from None
+    if len(problem.variables) > 1:
+        return _several_variables(problem, rec, result, named, verify)
     gradient, notes = result.gradient, _conventions(problem) + broadcast_scalars(problem)
     if problem.symmetric_gradient:
         gradient = symmetrise(rec, gradient)
@@ -164,6 +166,28 @@ def _hessian(problem: Problem, rec: Recorder, gradient: Expr, verify: bool) -> _
     return _SecondOrder(records, answer, verification)
 
 
+def _several_variables(problem: Problem, rec: Recorder, result: GradientResult,
+                       named: tuple[tuple[str, Expr], ...], verify: bool) -> Derivation:
+    """`wrt: [W1, W2]` (contract 5.4): one dL, then each gradient; every line checked
+    with every variable moved at once, and each gradient against its own partial
+    derivatives."""
+    claim = Claim.of_gradients(problem.objective, rec.ctx.table,
+                               dict(result.definitions) | dict(named), tuple(rec.steps),
+                               result.gradients, rec.ctx.names)
+    verification = Verification(0, 0.0, 0)
+    if verify:   # sympy's opinion of each gradient: it agrees only if it agrees on all
+        opinions = [sympy_agrees(problem.objective, v, problem.symbols, g)
+                    for v, g in result.gradients]
+        agrees = False if False in opinions else (True if all(opinions) else None)
+        verification = replace(verify_claim(claim), sympy_agrees=agrees)
+    table = rec.ctx.table
+    return Derivation(
+        problem=problem, records=tuple(rec.records),
+        gradient=readable(result.gradient, table), verification=verification,
+        notes=broadcast_scalars(problem), symbols=table, names=rec.ctx.names,
+        gradients=tuple((v, readable(g, table)) for v, g in result.gradients))
+
+
 def _derive_jacobian(problem: Problem, rec: Recorder, verify: bool) -> Derivation:
     """A vector objective: df brought to J dx (contract 5.2), every line checked."""
     result = derive_jacobian(problem.objective, rec.ctx, rec)
@@ -199,7 +223,7 @@ def jacobian_layout(problem: Problem, names, vectorised: bool) -> str:
 def problem_context(problem: Problem) -> Context:
     """The context a derivation of `problem` starts from: its variable varies, and so
     does each named result (`where:`) that depends on it."""
-    ctx = Context.of_problem(problem.symbols, problem.wrt, problem.kind)
+    ctx = Context.of_problem(problem.symbols, problem.variables, problem.kind)
     for item in problem.where:
         ctx = ctx.with_named(item.name, item.meaning)
     return ctx
@@ -234,7 +258,7 @@ def _results(earlier: tuple[Derivation, ...]) -> tuple[EarlierResult, ...]:
 def _elementwise(problem: Problem, rec: Recorder) -> GradientResult:
     from generator.index.method import derive_elementwise
     gradient = derive_elementwise(problem.objective, rec)
-    return GradientResult(tuple(rec.records), gradient, (), rec.ctx)
+    return GradientResult(tuple(rec.records), ((problem.wrt, gradient),), (), rec.ctx)
 
 
 def _conventions(problem: Problem) -> tuple[str, ...]:
@@ -250,8 +274,10 @@ def _conventions(problem: Problem) -> tuple[str, ...]:
             f"its symmetric part (G + G^T)/2 instead.",)
 
 
-def derive_text(objective: str, wrt: str, lets: tuple[str, ...] = (), **options) -> Derivation:
-    """`derive_text("tr(X^T A X)", "X")`: parse, infer shapes, derive, verify."""
+def derive_text(objective: str, wrt: str | tuple[str, ...], lets: tuple[str, ...] = (),
+                **options) -> Derivation:
+    """`derive_text("tr(X^T A X)", "X")`: parse, infer shapes, derive, verify (`wrt`
+    may be several variables: `("U", "V")`)."""
     from generator.problem.command_line import problem_from_text
     return derive(problem_from_text(objective, wrt, tuple(lets), **options))
 

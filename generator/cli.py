@@ -61,7 +61,9 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 @main.command()
 @click.argument("objective")
-@click.option("--wrt", required=True, help="The variable, e.g. X.")
+@click.option("--wrt", required=True, multiple=True,
+              help="The variable, e.g. X; repeated (--wrt W1 --wrt W2), every gradient on one "
+                   "sheet from one shared differential.")
 @click.option("--let", "lets", multiple=True, metavar="SPEC",
               help='Declare a symbol: "A: n x n, symmetric", "x: n", "alpha: scalar".')
 @click.option("--method", type=click.Choice(["differential", "elementwise"]),
@@ -91,7 +93,7 @@ def derive(objective, wrt, lets, method, solve, symmetric_gradient, hessian, new
     from generator.problem.command_line import problem_from_text
     options = _options(reveal, template_dirs)
     fmt = _format(fmt, output, "text", options)
-    problem = problem_from_text(objective, wrt, tuple(lets), method=method, solve=solve,
+    problem = problem_from_text(objective, wrt if len(wrt) > 1 else wrt[0], tuple(lets), method=method, solve=solve,
                                 title=title, symmetric_gradient=symmetric_gradient,
                                 hessian=hessian, newton=newton, where=tuple(wheres))
     _emit([run(problem)], "single", fmt, output, title=problem.title, options=options)

@@ -55,6 +55,14 @@ class Derivation:
     differential: Expr | None = None
     vectorised: bool = False
     second_order: SecondOrder | None = None   # with problem.hessian
+    # several variables (`wrt: [W1, W2]`): each one's gradient, in the problem's order;
+    # `gradient` is then the first's (read `answers` for every one)
+    gradients: tuple[tuple[str, Expr], ...] = ()
+
+    @property
+    def answers(self) -> tuple[tuple[str, Expr], ...]:
+        """(variable, derivative) for every variable asked for: one, or several."""
+        return self.gradients or ((self.problem.wrt, self.gradient),)
 
     @property
     def kind(self) -> str:

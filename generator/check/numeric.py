@@ -40,11 +40,17 @@ class UnluckyInstance(EvaluationError):
 
 @dataclass(frozen=True)
 class Instance:
-    """Random values for every symbol, a random direction for the variable."""
+    """Random values for every symbol, a random direction for each variable (the first
+    is `direction`; several for `wrt: [W1, W2]`)."""
 
     dims: Mapping[str, int]
     values: Mapping[str, np.ndarray]
-    direction: np.ndarray
+    directions: Mapping[str, np.ndarray]
+
+    @property
+    def direction(self) -> np.ndarray:
+        """The direction of the (first) variable."""
+        return next(iter(self.directions.values()))
 
 
 def draw_dims(table: SymbolTable, rng: np.random.Generator) -> dict[str, int]:
@@ -76,20 +82,22 @@ def draw_value(info: SymbolInfo, dims: Mapping[str, int], rng: np.random.Generat
     return m
 
 
-def draw_instance(table: SymbolTable, wrt: str, rng: np.random.Generator,
+def draw_instance(table: SymbolTable, wrt: str | tuple[str, ...], rng: np.random.Generator,
                   dims: Mapping[str, int] | None = None, *,
                   positive: frozenset[str] = frozenset()) -> Instance:
-    """Random values of every symbol, and a direction for `wrt`; the symbols in
-    `positive` (on_positive_domain) have positive entries."""
+    """Random values of every symbol, and a direction for `wrt` (for each of several
+    variables); the symbols in `positive` (on_positive_domain) have positive entries."""
     dims = dict(dims) if dims is not None else draw_dims(table, rng)
     values = {info.name: draw_value(info, dims, rng) for info in table.symbols}
     for name in positive & set(values):
         values[name] = np.abs(values[name]) + 0.5
-    info = table[wrt]
-    direction = draw_value(
-        SymbolInfo(wrt, info.shape, properties=info.properties & {"symmetric", "diagonal"}),
-        dims, rng)
-    return Instance(dims, values, direction)
+    directions = {}
+    for name in (wrt,) if isinstance(wrt, str) else wrt:
+        info = table[name]
+        directions[name] = draw_value(
+            SymbolInfo(name, info.shape, properties=info.properties & {"symmetric", "diagonal"}),
+            dims, rng)
+    return Instance(dims, values, directions)
 
 
 def on_positive_domain(expr: Expr) -> frozenset[str]:

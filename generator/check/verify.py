@@ -77,8 +77,31 @@ class Claim:
     solution: Expr | None = None
     names: EngineNames = DEFAULT_NAMES   # the engine's L and G (f and J) in these lines
     kind: str = "gradient"      # generator.problem.model.KINDS, or "value": lines of values
-                                # (x_new = ...), with no derivative to identify
+                                # (x_new = ...), with no derivative to identify; or
+                                # "gradients": several variables, each its own (`answers`)
     symmetric: bool = False     # the derivative must be symmetric (a Hessian)
+    # several variables (`wrt: [W1, W2]`): all of them, each moved along its own direction
+    # in every differential, and (grad_W L, its value) for each, checked entry by entry
+    variables: tuple[str, ...] = ()
+    answers: tuple[tuple[Expr, Expr], ...] = ()
+
+    @classmethod
+    def of_gradients(cls, objective: Expr, table: SymbolTable, definitions: Mapping[str, Expr],
+                     steps: tuple[Step, ...], gradients: tuple[tuple[str, Expr], ...],
+                     names: EngineNames) -> "Claim":
+        """Several variables' lines and gradients (`wrt: [W1, W2]`): each gradient is
+        checked as grad_W L, computed entry by entry."""
+        from generator.math.index_nodes import GradientOf
+        answers = tuple((GradientOf(objective, v, name=names.objective.name), g)
+                        for v, g in gradients)
+        return cls(objective, gradients[0][0], table, definitions, steps, gradients[0][1],
+                   None, names, "gradients", variables=tuple(v for v, _ in gradients),
+                   answers=answers)
+
+    @property
+    def moved(self) -> tuple[str, ...]:
+        """The variables a differential moves."""
+        return self.variables or (self.wrt,)
 
 
 def relative_error(a: np.ndarray, b: np.ndarray) -> float:
@@ -191,10 +214,10 @@ class _Trial:
         defs: dict = {residual(name): e for name, e in claim.definitions.items()}
         defs[claim.names.objective] = claim.objective
         perturbed = dict(inst.values)
-        perturbed[claim.wrt] = inst.values[claim.wrt] + 1j * STEP * inst.direction
+        for name, direction in inst.directions.items():
+            perturbed[name] = inst.values[name] + 1j * STEP * direction
         self._perturbed = Evaluator(perturbed, inst.dims, definitions=defs)
-        self.base = Evaluator(inst.values, inst.dims, {claim.wrt: inst.direction},
-                              self.derivative, defs)
+        self.base = Evaluator(inst.values, inst.dims, inst.directions, self.derivative, defs)
         self.dL = self.derivative(claim.objective)
         self.sizes: dict[Expr, float] = {}   # magnitude's memo for `base`
         self.at_solution = None
@@ -291,11 +314,13 @@ def _errors_of_trial(claim: Claim, trial: "_Trial") -> list[tuple[Said, float]]:
         errors.append((lambda e: (f"the Hessian {claim.gradient} is not symmetric (relative "
                                   f"error {e:.2g}); this is a bug in tracetrick"),
                        relative_error(value, value.T)))
-    identify = Step("identify-gradient", "", claim.names.gradient, claim.gradient)
-    errors.append((lambda e: (f"the {claim.kind} {claim.gradient} fails the "
-                              f"finite-difference check (relative error {e:.2g}); this is a "
-                              f"bug in tracetrick"),
-                   trial.error(identify, floors.get(claim.names.d_objective, 0.0))))
+    answers = claim.answers or ((claim.names.gradient, claim.gradient),)
+    for name, answer in answers:
+        identify = Step("identify-gradient", "", name, answer)
+        errors.append((lambda e, a=answer: (
+            f"the {claim.kind.rstrip('s')} {a} fails the finite-difference check (relative "
+            f"error {e:.2g}); this is a bug in tracetrick"),
+            trial.error(identify, floors.get(trial.quantity(name), 0.0))))
     if claim.solution is not None:
         errors.append((lambda e: (f"the solution {claim.solution} does not make the gradient "
                                   f"zero (relative error {e:.2g}); this is a bug in "
@@ -319,7 +344,7 @@ def verify(claim: Claim, seed: int = 0) -> Verification:
             # numpy's overflow warnings would reach the user's terminal; an overflow is
             # an unlucky instance (scaled_error) or a size that bounds nothing (_norm)
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-                trial = _Trial(claim, draw_instance(claim.table, claim.wrt, rng,
+                trial = _Trial(claim, draw_instance(claim.table, claim.moved, rng,
                                                     positive=positive))
                 errors = _errors_of_trial(claim, trial)
         except UnluckyInstance as why:

@@ -26,12 +26,16 @@ class Context:
     wrt: str
     variables: frozenset[str]
     names: EngineNames = DEFAULT_NAMES
+    # every variable a gradient is asked for, in order, `wrt` first (`wrt: [W1, W2]`)
+    asked: tuple[str, ...] = ()
 
     @classmethod
-    def of_problem(cls, table: SymbolTable, wrt: str, kind: str = "gradient") -> "Context":
-        """The context a derivation starts from: only `wrt` varies; the engine's names
-        are those of the derivative asked for (`kind`)."""
-        return cls(table, wrt, frozenset({wrt}), engine_names(table.names(), kind))
+    def of_problem(cls, table: SymbolTable, variables: tuple[str, ...],
+                   kind: str = "gradient") -> "Context":
+        """The context a derivation starts from: only the problem's variables vary; the
+        engine's names are those of the derivative asked for (`kind`)."""
+        return cls(table, variables[0], frozenset(variables), engine_names(table.names(), kind),
+                   variables)
 
     def with_named(self, name: str, meaning: Expr) -> "Context":
         """A named result of the problem's (`a = sigmoid(h)`): a symbol of its meaning's

@@ -12,14 +12,14 @@ generator.render.sheet); inside it every rule application is recorded by the Rec
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from generator.engine.records import Record
 from generator.engine import catalogue as cat
 from generator.engine.context import Context, has_differential
 from generator.engine.earlier import EarlierResult, Use, find_use
-from generator.engine.names import residual, residual_name
+from generator.engine.names import EngineNames, residual, residual_name
 from generator.engine.recorder import Recorder
 from generator.errors import StuckError
 from generator.math.expr import (
@@ -35,12 +35,18 @@ from generator.math.shapes import symbol_for
 
 @dataclass(frozen=True)
 class GradientResult:
-    """What the differential method found, with its recorded trace."""
+    """What the differential method found, with its recorded trace: the gradient of each
+    variable asked for, in order (one, or several for `wrt: [W1, W2]`)."""
 
     records: tuple[Record, ...]
-    gradient: Expr
+    gradients: tuple[tuple[str, Expr], ...]
     definitions: tuple[tuple[str, Expr], ...]   # named subexpressions: (("R", A x - b),)
     context: Context
+
+    @property
+    def gradient(self) -> Expr:
+        """The gradient of the (first) variable."""
+        return self.gradients[0][1]
 
 
 def derive_gradient(objective: Expr, ctx: Context, rec: Recorder | None = None,
@@ -60,8 +66,11 @@ def derive_gradient(objective: Expr, ctx: Context, rec: Recorder | None = None,
             if dexpr.contains(Differential(residual(name))):
                 dexpr = _plug_in(rec, dexpr, name, meaning, keep=named)
         dexpr = _to_trace_form(rec, _linearity(rec, dexpr))
-    gradient = _identify(rec, dexpr)
-    return GradientResult(tuple(rec.records), gradient, definitions, rec.ctx)
+    if len(rec.ctx.asked) > 1:
+        gradients = _identify_each(rec, dexpr, objective)
+    else:
+        gradients = ((rec.ctx.wrt, _identify(rec, dexpr)),)
+    return GradientResult(tuple(rec.records), gradients, definitions, rec.ctx)
 
 
 # ----- phase 1 ------------------------------------------------------------------------
@@ -254,9 +263,10 @@ def _plug_in(rec: Recorder, expr: Expr, name: str, meaning: Expr,
 
 # ----- phase 5 ------------------------------------------------------------------------
 
-def _identify(rec: Recorder, expr: Expr) -> Expr:
+def _identify(rec: Recorder, expr: Expr, kind: str = "identify") -> Expr:
+    """G from dL = tr(G^T dX), X the context's `wrt` and G its gradient's name."""
     G = rec.ctx.names.gradient
-    rec.phase("identify")
+    rec.phase(kind, Symbol(rec.ctx.wrt))
     ctx = rec.ctx
     dvar = Differential(Symbol(ctx.wrt))
     m = _coefficient_of_differential(expr, dvar, ctx)
@@ -265,6 +275,33 @@ def _identify(rec: Recorder, expr: Expr) -> Expr:
     gradient = Transpose(m)
     rec.state(G, gradient, "implies")
     return rec.simplify(G, gradient, rec.phases.normal, rec.phases.tidy)
+
+
+def _identify_each(rec: Recorder, expr: Expr, objective: Expr
+                   ) -> tuple[tuple[str, Expr], ...]:
+    """Several variables: dL = tr(G_1^T dW_1) + tr(G_2^T dW_2) + ..., and each gradient
+    read from the terms that hold its own differential, one "Identify" per variable, in
+    the order the problem lists them.  Each G is named grad_W L (a GradientOf, whose
+    value the check computes entry by entry: an independent proof of each line)."""
+    from generator.math.index_nodes import GradientOf
+    ctx = rec.ctx
+    terms = terms_of(expr)
+    differentials = [Differential(Symbol(v)) for v in ctx.asked]
+    if is_zero(expr):
+        terms = ()
+    stray = [t for t in terms if sum(t.contains(dv) for dv in differentials) != 1]
+    if stray:
+        raise StuckError(
+            f"could not split d{ctx.names.objective} into one term per variable: the term "
+            f"{stray[0]} does not hold exactly one of {', '.join(map(str, differentials))}")
+    gradients = []
+    for variable, dvar in zip(ctx.asked, differentials):
+        own = add(*(t for t in terms if t.contains(dvar)))
+        name = GradientOf(objective, variable, name=ctx.names.objective.name)
+        rec.ctx = replace(ctx, wrt=variable, names=EngineNames(ctx.names.objective, name))
+        gradients.append((variable, _identify(rec, own, "identify-variable")))
+    rec.ctx = ctx
+    return tuple(gradients)
 
 
 def transpose_variable(rec: Recorder, objective: Expr, gradient: Expr) -> Expr:

@@ -6,7 +6,7 @@ from fractions import Fraction
 from generator.engine.context import Context, has_differential
 from generator.engine.rule import Rule
 from generator.math.expr import (
-    ONE, ZERO, Add, Expr, Hadamard, Identity, Inverse, Mul, Norm, Number, Ones, Power, Symbol,
+    ONE, ZERO, Add, Differential, Expr, Hadamard, Identity, Inverse, Mul, Norm, Number, Ones, Power, Symbol,
     Trace, Transpose, add, factors_of, is_zero, mul, node_memo, scalar_product,
     split_coefficient,
 )
@@ -51,12 +51,23 @@ def _trace_sum(node: Expr, ctx: Context):
 
 def _trace_of_traces(node: Expr, ctx: Context):
     """tr(A) + tr(B) = tr(A + B), used to collect terms: only traces of matrices of one
-    size (`tr(R^T dR) + tr(alpha dX)`, R = A X B - C, are not, and A + B has no value)."""
-    if isinstance(node, Add) and all(isinstance(t, Trace) for t in node.terms):
-        if len({ctx.shape(t.arg) for t in node.terms}) > 1:
-            return None
-        return Trace(add(*(t.arg for t in node.terms)))
-    return None
+    size (`tr(R^T dR) + tr(alpha dX)`, R = A X B - C, are not, and A + B has no value),
+    and of one differential: with several variables, `tr(A dW1) + tr(B dW2)`
+    stays two terms, one per gradient, while `tr(A dW1) + tr(C dW1)` is collected."""
+    if not (isinstance(node, Add) and all(isinstance(t, Trace) for t in node.terms)):
+        return None
+    groups: dict[tuple, list[Expr]] = {}
+    for t in node.terms:
+        groups.setdefault((ctx.shape(t.arg), _differentials(t)), []).append(t)
+    if len(groups) == len(node.terms):
+        return None
+    return add(*(Trace(add(*(t.arg for t in group))) if len(group) > 1 else group[0]
+                 for group in groups.values()))
+
+
+def _differentials(e: Expr) -> frozenset[Expr]:
+    """The differentials `e` holds (dX, dR, ...)."""
+    return frozenset(n for n in e.walk() if isinstance(n, Differential))
 
 
 def _trace_scalar_factor(node: Expr, ctx: Context):

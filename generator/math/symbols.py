@@ -1,7 +1,7 @@
 """Symbols with their shapes and properties (contract section 1.1)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from generator.math.expr import Dim
 
@@ -65,6 +65,12 @@ class SymbolTable:
 
     def names(self) -> tuple[str, ...]:
         return tuple(s.name for s in self.symbols)
+
+    def varying(self, names: tuple[str, ...]) -> "SymbolTable":
+        """The same table, in the same order, with the symbols `names` not constant (the
+        variables of a problem: inference marks the first one only)."""
+        return SymbolTable(tuple(replace(s, constant=False) if s.name in names else s
+                                 for s in self.symbols))
 
     def with_symbol(self, info: SymbolInfo) -> "SymbolTable":
         """A table with `info` added, or replacing the symbol of the same name."""

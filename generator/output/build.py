@@ -16,7 +16,7 @@ from generator.errors import TracetrickError
 from generator.problem.model import Problem
 from generator.output.sheets import Progress
 from generator.render.sheet_options import SheetOptions
-from generator.render.text import gradient_label
+from generator.render.text import gradient_labels
 
 
 def build_directory(problems_dir: Path, out_dir: Path, progress: Progress | None = None,
@@ -80,6 +80,8 @@ def _check_one(p: Problem, report: Callable[[str], None]) -> int:
         report(f"FAIL {said}" if said.startswith(f"{where}:")
                else f"FAIL {where}: {p.title}: {said}")
         return 1
-    report(f"ok   {where}: {p.title}: {gradient_label(d)} = {d.gradient} "
+    answers = "; ".join(f"{label} = {value}"
+                        for label, (_, value) in zip(gradient_labels(d), d.answers))
+    report(f"ok   {where}: {p.title}: {answers} "
            f"(max relative error {d.verification.max_rel_error:.1e})")
     return 0

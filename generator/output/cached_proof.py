@@ -73,10 +73,14 @@ def answer_holds(derivation: Derivation) -> bool:
     """The derivation's gradient or Jacobian (and solution) pass the numeric check of the theorem
     against its problem's objective, on instances drawn afresh."""
     p = derivation.problem
+    table = derivation.symbols or p.symbols
+    named = {item.name: item.meaning for item in p.where}   # what the objective's names mean
     # the answer of `wrt: X^T` is the transpose of the gradient the theorem names
     gradient = Transpose(derivation.gradient) if p.wrt_transposed else derivation.gradient
-    claim = Claim(p.objective, p.wrt, derivation.symbols or p.symbols, {}, (), gradient,
-                  derivation.solution, derivation.names, derivation.kind)
+    claim = Claim.of_gradients(p.objective, table, named, (), derivation.gradients,
+                               derivation.names) if derivation.gradients else \
+        Claim(p.objective, p.wrt, table, named, (), gradient, derivation.solution,
+              derivation.names, derivation.kind)
     try:
         verify(claim, seed=int.from_bytes(os.urandom(4), "little"))
     except Exception:   # whatever the stored answer makes the check do, it is not proved

@@ -22,10 +22,28 @@ def too_long(text: str) -> str | None:
 
 
 def option_conflict(kind: str, method: str, solve: bool, transposed: bool, hessian: bool,
-                    newton: bool, named: bool = False) -> tuple[str, str] | None:
+                    newton: bool, named: bool = False, several: bool = False,
+                    symmetrised: bool = False, expected: bool = False
+                    ) -> tuple[str, str] | None:
     """(the option, why) when an option asks for what the problem does not have (a
-    Jacobian set to zero, the Hessian of a vector, a Newton step without the Hessian);
-    else None."""
+    Jacobian set to zero, the Hessian of a vector, a Newton step without the Hessian,
+    the Hessian of several variables); else None.  `several`: `wrt` lists several
+    variables (contract 5.4); `symmetrised`, `expected`: `symmetric_gradient` and
+    `expect` are given."""
+    if several:
+        if kind == "jacobian":
+            return ("wrt", "several variables are derived for a scalar objective (one "
+                           "gradient each); this objective is not a scalar: take one "
+                           "variable")
+        for key, on in (("method", method != "differential"), ("solve", solve),
+                        ("hessian", hessian), ("symmetric_gradient", symmetrised)):
+            if on:
+                return (key, f"not derived for several variables (a list under `wrt`): "
+                             f"remove `{key}`, or take one variable")
+        if expected:
+            return ("expect", "`expect` is one gradient, and several variables (a list "
+                              "under `wrt`) have one each: remove `expect`, or take one "
+                              "variable")
     if kind == "jacobian":
         if method != "differential":
             return ("method", "the entry-by-entry method derives the gradient of a scalar; "

@@ -17,28 +17,30 @@ from generator.problem.yaml_source import control_character
 from generator.syntax.names import spelled_out
 
 
-def problem_from_text(objective: str, wrt: str, lets: tuple[str, ...] = (), *,
+def problem_from_text(objective: str, wrt: str | tuple[str, ...], lets: tuple[str, ...] = (), *,
                       method: str = "differential", solve: bool = False,
                       title: str | None = None, symmetric_gradient: bool = False,
                       hessian: bool = False, newton: bool = False,
                       where: tuple[str, ...] = ()) -> Problem:
     """The CLI's `derive`: the same checks as a file, errors named after the options.
-    `where`: the named results, `"h = W1 x"` each, in order (contract 5.4).
+    `where`: the named results, `"h = W1 x"` each, in order (contract 5.4).  `wrt`: the
+    variable, or several (`("W1", "W2")`: repeated --wrt, contract 5.4).
 
     A syntax error in the objective is raised as the parser's MathSyntaxError (its
     column is in the text the user typed); shape errors as ShapeError.
     """
     if title is not None and control_character(title):
         raise ProblemError(f"--title: {control_character(title)}; remove it")
-    wrt, transposed = split_transposed(wrt)
+    variables, transposed = _variables((wrt,) if isinstance(wrt, str) else tuple(wrt))
+    wrt = variables[0]
     declared: dict[str, SymbolInfo] = {}
     for let in lets:
         info = parse_let(let)
         if info.name in declared:
             raise ProblemError(f"--let '{let}': {info.name} is declared twice; keep one --let")
-        if info.name == wrt and "constant" in let.partition(":")[2]:
-            raise ProblemError(f"--let '{let}': {wrt} is the variable (--wrt {wrt}), so it "
-                               f"cannot be constant")
+        if info.name in variables and "constant" in let.partition(":")[2]:
+            raise ProblemError(f"--let '{let}': {info.name} is the variable (--wrt "
+                               f"{info.name}), so it cannot be constant")
         declared[info.name] = info
     if method not in METHODS:
         raise ProblemError(f"--method: '{method}' is not a method; use {' or '.join(METHODS)}")
@@ -56,9 +58,11 @@ def problem_from_text(objective: str, wrt: str, lets: tuple[str, ...] = (), *,
         raise ProblemError(f"--where '{where[wrong[0]]}': {BEFORE_NAMED.format(wrong[1])}")
     names = {name for name, _ in written}
     symbols = (expr.symbols() | {n for _, e in written for n in e.symbols()}) - names
-    if wrt not in symbols:
-        listed = ", ".join(sorted(symbols)) or "none"
-        raise ProblemError(f"--wrt: '{wrt}' is not a symbol of the objective (symbols: {listed})")
+    for variable in variables:
+        if variable not in symbols:
+            listed = ", ".join(sorted(symbols)) or "none"
+            raise ProblemError(f"--wrt: '{variable}' is not a symbol of the objective "
+                               f"(symbols: {listed})")
     intermediates = ()
     if written:
         table, expr, intermediates = infer_named(expr, written, declared, wrt)
@@ -70,20 +74,35 @@ def problem_from_text(objective: str, wrt: str, lets: tuple[str, ...] = (), *,
     check_written(plain, table)
     kind = objective_kind(plain, table, wrt)
     conflict = option_conflict(kind, method, solve, transposed, hessian, newton,
-                               bool(intermediates))
+                               bool(intermediates), len(variables) > 1, symmetric_gradient)
     if conflict:
         option, why = conflict
-        raise ProblemError(f"--{option}: {why}")
+        raise ProblemError(f"--{option.replace('_', '-')}: {why}")
     why = symmetric_gradient_problem(table, wrt, symmetric_gradient)
     if why:
         raise ProblemError(f"--symmetric-gradient: {why}; declare it, e.g. "
                            f"--let \"{wrt}: n x n, symmetric\", or drop --symmetric-gradient")
-    default_title = f"{'Jacobian' if kind == 'jacobian' else 'Gradient'} of `{text}`"
+    default_title = f"{'Jacobian' if kind == 'jacobian' else 'Gradient'} of `{text}`" \
+        if len(variables) == 1 else f"Gradients of `{text}`"
     return Problem(title=title or default_title, objective=expr, objective_text=text,
-                   wrt=wrt, symbols=table, method=method, solve=solve,
+                   wrt=wrt, symbols=table.varying(variables), method=method, solve=solve,
                    source=Source(COMMAND_LINE), symmetric_gradient=symmetric_gradient,
                    wrt_transposed=transposed, kind=kind, hessian=hessian, newton=newton,
-                   where=intermediates)
+                   where=intermediates, also_wrt=variables[1:])
+
+
+def _variables(written: tuple[str, ...]) -> tuple[tuple[str, ...], bool]:
+    """The variables of --wrt (repeated for several) and whether the one is transposed."""
+    variables, transposed = [], False
+    for text in written:
+        variable, transposed = split_transposed(text)
+        if transposed and len(written) > 1:
+            raise ProblemError(f"--wrt '{text}': with several variables each is written "
+                               f"itself, without ^T")
+        if variable in variables:
+            raise ProblemError(f"--wrt '{text}': {variable} is given twice; give it once")
+        variables.append(variable)
+    return tuple(variables), transposed
 
 
 def _where_option(text: str) -> tuple[str, Expr]:

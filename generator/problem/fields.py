@@ -22,7 +22,9 @@ from generator.math.symbols import PROPERTIES
 #   choice    one of `choices`
 #   symbols   a mapping: name -> a symbol entry (SYMBOL_FIELDS) or its one-line form
 #   shape     `[n, m]`, `[n]`, `[]`, or the one-line form `n x m`
-Kind = Literal["text", "math", "integer", "boolean", "choice", "symbols", "shape", "names"]
+#   variables a name, or a list of names (`[W1, W2]`)
+Kind = Literal["text", "math", "integer", "boolean", "choice", "symbols", "shape", "names",
+               "variables"]
 
 
 @dataclass(frozen=True)
@@ -62,8 +64,11 @@ PROBLEM_FIELDS: tuple[FieldSpec, ...] = (
               "before it; the objective is written over them, and the derivation goes back "
               "through them one name per step (the chain rule, as backpropagation).",
               "{h: W1 x, a: sigmoid(h), yhat: W2 a}"),
-    FieldSpec("wrt", "text", "The variable the gradient is taken with respect to (a symbol "
-                             "of the objective), or its transpose: X^T.", "X", required=True),
+    FieldSpec("wrt", "variables",
+              "The variable the gradient is taken with respect to (a symbol of the "
+              "objective), or its transpose: X^T; or a list of variables, [W1, W2], for "
+              "every gradient on one sheet from one shared differential.", "X",
+              required=True),
     FieldSpec("method", "choice", "How the gradient is derived.", "differential",
               choices=METHODS, default=METHODS[0]),
     FieldSpec("solve", "boolean", "true: set the gradient to zero and solve for the variable.",

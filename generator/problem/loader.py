@@ -276,19 +276,38 @@ def _infer_named(objective: _Math, written: list[tuple[str, Expr, Node]], extras
     return table, replace(objective, expr=expr), extras, kind, items
 
 
-def _wrt(node: Node, names: set[str], said_constant: dict[str, Node], where: Where) -> str:
-    """The variable: a symbol of the objective (or of a named result it uses), and not
-    declared constant (`X^T` names the transpose of the variable X: see split_transposed)."""
-    wrt, _ = split_transposed(text_value(node, where, "wrt", problem_field("wrt").written))
-    if wrt not in names:
-        listed = ", ".join(sorted(names)) or "none"
-        raise where.error(node, "wrt",
-                          f"'{wrt}' is not a symbol of the objective (symbols: {listed})")
-    if wrt in said_constant:
-        raise where.error(said_constant[wrt], f"symbols: {wrt}",
-                          f"{wrt} is the variable (wrt: {wrt}), so it cannot be constant; "
-                          f"remove `constant`")
-    return wrt
+def _wrt(node: Node, names: set[str], said_constant: dict[str, Node], where: Where
+         ) -> tuple[tuple[str, ...], bool]:
+    """The variables (one, or a list: `wrt: [W1, W2]`) and whether the one variable is
+    written transposed: each a symbol of the objective (or of a named result it uses),
+    none declared constant, none twice (`X^T` names the transpose of the variable X: see
+    split_transposed)."""
+    example = problem_field("wrt").written
+    if isinstance(node, SequenceNode):
+        if not node.value:
+            raise where.error(node, "wrt", f"is an empty list; name a variable, e.g. "
+                                           f"`{example}` or `wrt: [W1, W2]`")
+        items = [(item, text_value(item, where, "wrt", example)) for item in node.value]
+    else:
+        items = [(node, text_value(node, where, "wrt", example))]
+    variables, transposed = [], False
+    for item, text in items:
+        wrt, transposed = split_transposed(text)
+        if transposed and len(items) > 1:
+            raise where.error(item, "wrt", f"'{text}': with several variables each is "
+                                           f"written itself, without ^T")
+        if wrt not in names:
+            listed = ", ".join(sorted(names)) or "none"
+            raise where.error(item, "wrt",
+                              f"'{wrt}' is not a symbol of the objective (symbols: {listed})")
+        if wrt in variables:
+            raise where.error(item, "wrt", f"'{wrt}' is listed twice; list it once")
+        if wrt in said_constant:
+            raise where.error(said_constant[wrt], f"symbols: {wrt}",
+                              f"{wrt} is the variable (wrt: {wrt}), so it cannot be constant; "
+                              f"remove `constant`")
+        variables.append(wrt)
+    return tuple(variables), transposed
 
 
 def _extras(value: dict[str, Node], solve: bool, allowed: set[str], objective: _Math,
@@ -327,7 +346,8 @@ def _problem(node: MappingNode, where: Where) -> Problem:
     written = _where_names(value["where"], where) if "where" in value else []
     names = {name for name, _, _ in written}
     symbols = (objective.expr.symbols() | {n for _, e, _ in written for n in e.symbols()}) - names
-    wrt = _wrt(value["wrt"], symbols, said_constant, where)
+    variables, transposed = _wrt(value["wrt"], symbols, said_constant, where)
+    wrt = variables[0]
     extras = _extras(value, solve, symbols | names | set(declared), objective, where)
     if written:
         table, objective, extras, kind, intermediates = _infer_named(
@@ -335,10 +355,10 @@ def _problem(node: MappingNode, where: Where) -> Problem:
     else:
         table, objective, extras, kind = _infer(objective, extras, declared, wrt, where)
         intermediates = ()
-    transposed = split_transposed(str(value["wrt"].value))[1]
     hessian, newton = _field(value, "hessian", where), _field(value, "newton", where)
     conflict = option_conflict(kind, method, solve, transposed, hessian, newton,
-                               bool(intermediates))
+                               bool(intermediates), len(variables) > 1,
+                               "symmetric_gradient" in value, "expect" in value)
     if conflict:
         key, why = conflict
         raise where.error(value[key], key, why)
@@ -354,13 +374,13 @@ def _problem(node: MappingNode, where: Where) -> Problem:
                               f"symmetric: true}}}}`, or remove `symmetric_gradient`")
     given = {field.key: field.expr for field in extras}
     return Problem(title=title, objective=objective.expr, objective_text=objective.text, wrt=wrt,
-                   symbols=table, number=number, method=method, solve=solve,
+                   symbols=table.varying(variables), number=number, method=method, solve=solve,
                    expect=given.get("expect"), solution=given.get("solution"),
                    statement=statement, source=Source(where.path, node.start_mark.line + 1, tuple(
                        (key, field.start_mark.line + 1) for key, field in value.items())),
                    symmetric_gradient=symmetric_gradient, wrt_transposed=transposed,
                    reveal=_field(value, "reveal", where), kind=kind, hessian=hessian,
-                   newton=newton, where=intermediates)
+                   newton=newton, where=intermediates, also_wrt=variables[1:])
 
 
 # ----- files and folders -----------------------------------------------------------------

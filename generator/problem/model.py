@@ -74,6 +74,14 @@ class Problem:
     # named intermediate results (contract 5.4), in order; the objective is written over
     # them (generator/problem/intermediates.py)
     where: tuple = ()
+    # the other variables of `wrt: [W1, W2]` (contract 5.4): `wrt` is the first, and every
+    # gradient is derived on one sheet, from one differential shared by all
+    also_wrt: tuple[str, ...] = ()
+
+    @property
+    def variables(self) -> tuple[str, ...]:
+        """Every variable a gradient is asked for, in the order the problem lists them."""
+        return (self.wrt, *self.also_wrt)
 
     @property
     def wrt_text(self) -> str:

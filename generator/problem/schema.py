@@ -50,6 +50,9 @@ def _kind_schema(spec: FieldSpec) -> dict[str, Any]:
         return {"type": "object", "propertyNames": {"pattern": _NAME},
                 "additionalProperties": {"type": "string", "pattern": _NOT_BLANK,
                                          "maxLength": MAX_MATH_LENGTH}}
+    if spec.kind == "variables":
+        return {"anyOf": [dict(_TEXT), {"type": "array", "minItems": 1, "uniqueItems": True,
+                                        "items": {"type": "string", "pattern": _NAME}}]}
     if spec.kind == "shape":
         dimension = {"anyOf": [{"type": "integer", "minimum": 1},
                                {"type": "string", "pattern": _NAME}]}

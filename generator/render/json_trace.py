@@ -17,9 +17,9 @@ def trace_dict(derivation: Derivation) -> dict[str, Any]:
     data: dict[str, Any] = {
         "title": p.title,
         "objective": p.objective_text,
-        "wrt": p.wrt_text,
+        "wrt": list(p.variables) if p.also_wrt else p.wrt_text,
         "method": p.method,
-        "symbols": {info.name: _symbol(info, p.wrt) for info in p.symbols.symbols},
+        "symbols": {info.name: _symbol(info, p.variables) for info in p.symbols.symbols},
         "steps": [
             {"rule": s.rule, "says": s.says, "lhs": to_text(s.lhs), "expr": to_text(s.expr),
              "latex": to_latex(s.expr),
@@ -33,10 +33,13 @@ def trace_dict(derivation: Derivation) -> dict[str, Any]:
             for step in sheet_of(derivation)
         ],
         "kind": derivation.kind,
-        # the derivative under its own name: "gradient" (section 4) or "jacobian" (5.2)
-        derivation.kind: to_text(derivation.gradient),
-        f"{derivation.kind}_latex": to_latex(derivation.gradient),
     }
+    if derivation.gradients:   # several variables (5.4): each one's, and no "gradient"
+        data["gradients"] = {v: to_text(g) for v, g in derivation.gradients}
+        data["gradients_latex"] = {v: to_latex(g) for v, g in derivation.gradients}
+    else:   # the derivative under its own name: "gradient" (section 4) or "jacobian" (5.2)
+        data[derivation.kind] = to_text(derivation.gradient)
+        data[f"{derivation.kind}_latex"] = to_latex(derivation.gradient)
     if p.where:   # contract 5.4: the named results, in order
         data["where"] = {item.name: to_text(item.meaning) for item in p.where}
     if derivation.differential is not None:
@@ -67,11 +70,11 @@ def trace_dict(derivation: Derivation) -> dict[str, Any]:
     return data
 
 
-def _symbol(info, wrt: str) -> dict[str, Any]:
+def _symbol(info, variables: tuple[str, ...]) -> dict[str, Any]:
     # a size that is a product (`m*n`) is written as the syntax prints it
     out: dict[str, Any] = {"shape": [d if isinstance(d, (int, str)) else str(d)
                                      for d in info.shape]}
-    if info.name != wrt and info.constant:
+    if info.name not in variables and info.constant:
         out["constant"] = True
     for prop in sorted(info.properties):
         out[prop] = True

@@ -100,6 +100,14 @@ class CheckView:
 
 
 @dataclass(frozen=True)
+class AnswerView:
+    """One boxed answer: `\nabla_{X} L` and its value, as LaTeX."""
+
+    symbol: NoEscape
+    value: NoEscape
+
+
+@dataclass(frozen=True)
 class ProblemView:
     """Everything one problem's templates print."""
 
@@ -109,10 +117,12 @@ class ProblemView:
     objective: NoEscape       # the right-hand side of `L = ...`
     wrt: NoEscape             # X
     objective_name: NoEscape   # L, or the engine's other name for it when the user has an L
-    gradient_symbol: NoEscape  # \nabla_{X} L, or \frac{\partial f}{\partial x} (a Jacobian)
+    # what "Find ..." asks: \nabla_{X} L, or \frac{\partial f}{\partial x} (a Jacobian);
+    # several variables' gradients, listed
+    gradient_symbol: NoEscape
     solve: bool
     steps: tuple[StepView, ...]
-    gradient: NoEscape
+    answers: tuple[AnswerView, ...]   # one per variable asked for
     solution: NoEscape | None
     conditions: tuple[ConditionView, ...]
     notes: tuple[str, ...]
@@ -214,17 +224,12 @@ def problem_view(derivation: Derivation, position: int, reference: Reference,
                    for k, step in enumerate(whole[len(sheet):], len(sheet) + 1))
     to_latex = math_printer(derivation)
     wrt = to_latex(Symbol(problem.wrt))
-    wrt_of_answer = to_latex(Transpose(Symbol(problem.wrt))) if problem.wrt_transposed else wrt
     objective_name = to_latex(derivation.names.objective)
     second = derivation.second_order
     step = second.newton if second is not None else None
-    if derivation.kind == "jacobian" and derivation.vectorised:
-        symbol = (rf"\frac{{\partial \operatorname{{vec}} {objective_name}}}"
-                  rf"{{\partial \operatorname{{vec}} {wrt}}}")
-    elif derivation.kind == "jacobian":
-        symbol = rf"\frac{{\partial {objective_name}}}{{\partial {wrt}}}"
-    else:
-        symbol = rf"\nabla_{{{wrt_of_answer}}} {objective_name}"
+    answers = tuple(AnswerView(NoEscape(_derivative_symbol(derivation, variable, to_latex)),
+                               NoEscape(to_latex(value)))
+                    for variable, value in derivation.answers)
     return ProblemView(
         number=problem.number if problem.number is not None else position,
         title=problem.title,
@@ -234,10 +239,10 @@ def problem_view(derivation: Derivation, position: int, reference: Reference,
         objective_name=NoEscape(objective_name),
         named=NoEscape(r",\ ".join(f"{to_latex(item.node)} = {to_latex(item.meaning)}"
                                    for item in problem.where)) if problem.where else None,
-        gradient_symbol=NoEscape(symbol),
+        gradient_symbol=NoEscape(r",\ ".join(a.symbol for a in answers)),
         solve=problem.solve,
         steps=tuple(step_view(s, k, reference, to_latex) for k, s in enumerate(sheet, 1)),
-        gradient=NoEscape(to_latex(derivation.gradient)),
+        answers=answers,
         solution=None if derivation.solution is None else NoEscape(to_latex(derivation.solution)),
         conditions=tuple(condition_view(c, to_latex) for c in derivation.conditions),
         notes=derivation.notes,
@@ -252,6 +257,22 @@ def problem_view(derivation: Derivation, position: int, reference: Reference,
             condition_view(c, to_latex) for c in step.conditions),
         blanks=blanks,
     )
+
+
+def _derivative_symbol(derivation: Derivation, variable: str,
+                       to_latex: Callable[[Expr], str]) -> str:
+    """`\nabla_{X} L` (`\nabla_{X^{T}} L` for the transpose), or the Jacobian's
+    `\frac{\partial f}{\partial x}` (of vec f by vec X where it is vectorised)."""
+    problem = derivation.problem
+    objective, wrt = to_latex(derivation.names.objective), to_latex(Symbol(variable))
+    if derivation.kind == "jacobian" and derivation.vectorised:
+        return (rf"\frac{{\partial \operatorname{{vec}} {objective}}}"
+                rf"{{\partial \operatorname{{vec}} {wrt}}}")
+    if derivation.kind == "jacobian":
+        return rf"\frac{{\partial {objective}}}{{\partial {wrt}}}"
+    if problem.wrt_transposed:
+        wrt = to_latex(Transpose(Symbol(variable)))
+    return rf"\nabla_{{{wrt}}} {objective}"
 
 
 def _origin(problem, position: int) -> str:

@@ -54,6 +54,7 @@ class SheetStep:
 LONGEST_TERM_SHOWN = 60
 # phases shown even when no rule applied in them: the equation they state matters
 ALWAYS_SHOWN = frozenset({"differential", "earlier-result", "find-differential", "identify",
+                          "identify-variable",
                           "identify-jacobian", "hessian", "identify-hessian", "newton"})
 # phases that continue the sheet step before them; their rules do not name it
 CONTINUES = frozenset({"collect"})
@@ -84,6 +85,8 @@ TITLES: dict[str, Title] = {
     "find-differential": lambda p, rules, names: f"Find `d{p.about}`",
     "plug-in": lambda p, rules, names: f"Plug `d{p.about}` back into `d{names.objective}`",
     "identify": lambda p, rules, names: f"Identify `{names.gradient}`",
+    "identify-variable": lambda p, rules, names:
+        f"Identify the gradient with respect to `{p.about}`",
     "terms-to-linear-form": lambda p, rules, names: _named(
         f"Bring `d{names.objective}` to the form `{names.gradient} d{p.about}`")(p, rules, names),
     "identify-jacobian": lambda p, rules, names: f"Identify the Jacobian `{names.gradient}`",

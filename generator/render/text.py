@@ -25,7 +25,7 @@ def render_text(derivation: Derivation, reveal: int | None = None) -> str:
     named = ", ".join(f"{item.name} = {to_text(item.meaning)}" for item in p.where)
     out.append(f"Let {derivation.names.objective} = {to_text(p.objective)}"
                f"{' with ' + named if named else ''}{', where ' + where if where else ''}. "
-               f"Find {gradient_label(derivation)}{_also_asked(derivation)}.")
+               f"Find {' and '.join(gradient_labels(derivation))}{_also_asked(derivation)}.")
     if p.statement:
         out.append(plain(p.statement))
     sheet = sheet_of(derivation)
@@ -36,7 +36,8 @@ def render_text(derivation: Derivation, reveal: int | None = None) -> str:
     if len(shown) < len(sheet):
         for k in range(len(shown) + 1, len(sheet) + 1):
             out += ["", f"Step {k}: {BLANK}"]
-        out += ["", f"Answer: {gradient_label(derivation)} = {BLANK}"]
+        out.append("")
+        out += _answers(derivation, [BLANK] * len(derivation.answers))
         if second is not None:
             out.append(f"Hessian: {second.names.gradient} = {BLANK}")
         if second is not None and second.newton is not None:
@@ -44,7 +45,8 @@ def render_text(derivation: Derivation, reveal: int | None = None) -> str:
         if p.solve:
             out.append(f"Setting it to zero: {p.wrt} = {BLANK}")
         return "\n".join(out) + "\n"
-    out += ["", f"Answer: {gradient_label(derivation)} = {to_text(derivation.gradient)}"]
+    out.append("")
+    out += _answers(derivation, [to_text(value) for _, value in derivation.answers])
     if second is not None:
         out.append(f"Hessian: {second.names.gradient} = {to_text(second.hessian)}")
     if second is not None and second.newton is not None:
@@ -69,16 +71,25 @@ def _also_asked(derivation: Derivation) -> str:
                    for k, item in enumerate(also))
 
 
-def gradient_label(derivation: Derivation) -> str:
+def _answers(derivation: Derivation, values: list[str]) -> list[str]:
+    """"Answer: grad_X L = ...", a line per variable, the labels aligned."""
+    labels = gradient_labels(derivation)
+    width = max(map(len, labels))
+    return [f"{'Answer:' if k == 0 else '':7} {label.rjust(width)} = {value}"
+            for k, (label, value) in enumerate(zip(labels, values))]
+
+
+def gradient_labels(derivation: Derivation) -> tuple[str, ...]:
     """`grad_X L`, or `grad_{X^T} L` for the gradient with respect to the transpose;
-    `df/dx` for a Jacobian."""
+    `df/dx` for a Jacobian; one per variable asked for."""
     problem, objective = derivation.problem, derivation.names.objective
     if derivation.kind == "jacobian":
         if derivation.vectorised:
-            return f"d vec({objective})/d vec({problem.wrt})"
-        return f"d{objective}/d{problem.wrt}"
-    wrt = f"{{{problem.wrt_text}}}" if problem.wrt_transposed else problem.wrt
-    return f"grad_{wrt} {objective}"
+            return (f"d vec({objective})/d vec({problem.wrt})",)
+        return (f"d{objective}/d{problem.wrt}",)
+    if problem.wrt_transposed:
+        return (f"grad_{{{problem.wrt_text}}} {objective}",)
+    return tuple(f"grad_{variable} {objective}" for variable, _ in derivation.answers)
 
 
 def plain(prose: str) -> str:

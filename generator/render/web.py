@@ -69,7 +69,7 @@ class WebProblem:
     where: Rich                          # "A is n x n (constant), X is n x m"
     statement: tuple[Rich, ...]          # paragraphs
     steps: tuple[WebStep, ...]
-    answer: str                          # \boxed{\nabla_{X} L = ...}
+    answers: tuple[str, ...]             # \boxed{\nabla_{X} L = ...}, one per variable
     solution: str | None                 # \boxed{X = ...}
     hessian: str | None                  # \boxed{H = ...}
     newton: str | None                   # \boxed{x_{new} = ...}
@@ -189,7 +189,7 @@ def web_problem(derivation: Derivation, position: int, kind: str, reference: Ref
         where=symbols_phrase(derivation),
         statement=paragraphs(view.statement) if view.statement else (),
         steps=tuple(web_step(s) for s in view.steps),
-        answer=rf"\boxed{{{view.gradient_symbol} = {view.gradient}}}",
+        answers=tuple(rf"\boxed{{{a.symbol} = {a.value}}}" for a in view.answers),
         solution=None if view.solution is None else rf"\boxed{{{view.wrt} = {view.solution}}}",
         hessian=None if view.hessian is None else rf"\boxed{{{view.hessian}}}",
         newton=None if view.newton is None else rf"\boxed{{{view.newton}}}",
