@@ -79,6 +79,9 @@ def draw_value(info: SymbolInfo, dims: Mapping[str, int], rng: np.random.Generat
         m = (m + m.T) / 2 + (rows * np.eye(rows) if info.has("invertible") else 0)
     elif info.has("invertible"):
         m = m + rows * np.eye(rows)
+    if info.has("sums_to_one"):   # positive entries summing to 1: a probability vector
+        m = np.abs(m) + 0.1
+        m = m / m.sum()
     return m
 
 
@@ -90,7 +93,8 @@ def draw_instance(table: SymbolTable, wrt: str | tuple[str, ...], rng: np.random
     dims = dict(dims) if dims is not None else draw_dims(table, rng)
     values = {info.name: draw_value(info, dims, rng) for info in table.symbols}
     for name in positive & set(values):
-        values[name] = np.abs(values[name]) + 0.5
+        if not table[name].has("sums_to_one"):   # drawn positive already
+            values[name] = np.abs(values[name]) + 0.5
     directions = {}
     for name in (wrt,) if isinstance(wrt, str) else wrt:
         info = table[name]

@@ -12,7 +12,7 @@ from generator.engine.rules_trace import collect_like_terms, factor_terms
 from generator.math.functions import ENTRYWISE
 from generator.math.expr import (
     ONE, Add, Elementwise, Expr, Hadamard, Identity, Inverse, Mul, Number, Ones, Power,
-    SumEntries, Trace, Transpose, add, transposed,
+    SumEntries, Symbol, Trace, Transpose, add, transposed,
     FORGOTTEN, factors_of, is_zero, mul, node_memo, recall, remember, split_coefficient,
 )
 
@@ -388,6 +388,19 @@ def _is_ones_row(e: Expr) -> bool:
     return isinstance(e, Transpose) and isinstance(e.arg, Ones) and e.arg.cols == 1
 
 
+def _sum_to_one(node: Expr, ctx: Context):
+    """sum(y) = 1 for a vector declared to sum to one (`sums_to_one`)."""
+    if (isinstance(node, SumEntries) and isinstance(node.arg, Symbol)
+            and ctx.has_property(node.arg.name, "sums_to_one")):
+        return ONE
+    return None
+
+
+def _sums_to_one_note(before: Expr, after: Expr) -> str:
+    from generator.syntax.printer import to_text
+    return f"as the entries of `{to_text(before.arg)}` sum to 1"
+
+
 def _ones_as_sum(node: Expr, ctx: Context):
     """ones(n)^T v = sum(v) for a column v, r ones(n) = sum(r) for a row r, a scalar
     factor of its own; tr(A^T ones(n, m)) = sum(A), the sum of entries as a trace read
@@ -482,6 +495,9 @@ RULES = (
     Rule("ones-as-sum", "tidy", "a product with ones as a sum",
          "ones(n)^T x = sum(x); x^T ones(n) = sum(x); tr(A^T ones(n, n)) = sum(A)",
          "A product with ones is the sum of the entries", _ones_as_sum),
+    Rule("sum-to-one", "tidy", "the entries sum to one",
+         "sum(y) = 1", "A vector declared to sum to one", _sum_to_one,
+         conditions=("y sums_to_one",), because=_sums_to_one_note),
     Rule("hadamard-ones", "tidy", "times ones entry by entry",
          "x .* ones(n) = x", "Multiplying entry by entry by ones changes nothing",
          _times_ones, minor=True),

@@ -5,7 +5,10 @@ from dataclasses import dataclass, field, replace
 
 from generator.math.expr import Dim
 
-PROPERTIES = ("constant", "symmetric", "invertible", "positive_definite", "diagonal")
+# `sums_to_one`: a column vector whose entries sum to 1 (a probability vector, a one-hot
+# label), so that sum(y) = 1 may be used
+PROPERTIES = ("constant", "symmetric", "invertible", "positive_definite", "diagonal",
+              "sums_to_one")
 
 
 def stored_shape(rows: Dim, cols: Dim) -> tuple[Dim, ...]:
