@@ -11,7 +11,7 @@ import pytest
 from generator.engine import catalogue as cat
 from generator.engine.context import Context
 from generator.engine.recorder import rewrite_first
-from generator.math.expr import Symbol
+from generator.math.expr import Differential, Power, Symbol, mul
 from generator.check.numeric import STEP, Evaluator, draw_instance, on_positive_domain
 from generator.math.shapes import infer_symbols
 from generator.math.symbols import SymbolInfo
@@ -28,6 +28,8 @@ DECLARED = {
     "x": SymbolInfo("x", ("n",), declared=True),
     "b": SymbolInfo("b", ("n",), declared=True),
     "alpha": SymbolInfo("alpha", (), declared=True),
+    "k": SymbolInfo("k", (), properties=frozenset({"integer"}), declared=True),
+    "q": SymbolInfo("q", ("n",), properties=frozenset({"sums_to_one"}), declared=True),
 }
 
 # (rule id, before, after): `before` is rewritten by that rule alone, once, at the
@@ -48,6 +50,8 @@ CASES = [
     ("differential-det", "d(det(X))", "det(X) tr(X^-1 dX)"),
     ("differential-logdet", "d(logdet(X))", "tr(X^-1 dX)"),
     ("differential-power", "d(X^3)", "dX X^2 + X dX X + X^2 dX"),
+    ("differential-power", "d(tr(X)^k)", "k tr(X)^(k - 1) d(tr(X))"),   # a symbolic k
+    ("sum-to-one", "sum(q)", "1"),
     ("differential-hadamard", "d(A .* X)", "A .* dX"),
     ("differential-hadamard", "d(X .* X)", "dX .* X + X .* dX"),
     ("differential-hadamard", "d(A ./ X)", "-(A ./ (X .* X) .* dX)"),
@@ -289,8 +293,32 @@ def test_rule_does_not_apply_where_its_law_does_not(rule_id, text):
     assert rewrite_first(ctx.canonical(parse(text, differentials=True)), (cat.rule(rule_id),), ctx) is None
 
 
+def test_the_differential_of_a_symbolic_matrix_power_closes_under_the_trace():
+    """d(X^k) is the sum over j (PowerSum, which the syntax cannot write); under a trace
+    every term cycles to the same one: k tr(X^(k-1) dX).  Both rewrites checked by value,
+    and neither applies where its law does not."""
+    from generator.math.expr import PowerSum, Trace, add, neg, shifted
+    ctx = _context("tr(X^k) + alpha")
+    x, k, dx = Symbol("X"), Symbol("k"), Differential(Symbol("X"))
+    summed = rewrite_first(Differential(Power(x, k)), (cat.rule("differential-power"),), ctx)[1]
+    assert summed == PowerSum(x, k, dx)
+    closed = rewrite_first(Trace(summed), (cat.rule("trace-power-sum"),), ctx)[1]
+    assert closed == Trace(mul(k, Power(x, shifted(k, -1)), dx))
+    d_power = Differential(Power(x, k))
+    for seed in range(3):   # each difference on one instance: 0
+        size = np.linalg.norm(_value(d_power, ctx, seed))
+        assert np.linalg.norm(_value(add(summed, neg(d_power)), ctx, seed)) < 1e-9 * size
+        assert abs(_value(add(closed, neg(Trace(d_power))), ctx, seed)[0, 0]) < 1e-9 * size
+    # beside a matrix the terms differ: no closed form
+    assert rewrite_first(Trace(mul(Symbol("A"), summed)), (cat.rule("trace-power-sum"),),
+                         ctx) is None
+    # a varying exponent is not this law's (d(s^p) in p needs log s)
+    assert cat.rule("differential-power").apply(Differential(Power(x, Symbol("X"))), ctx) \
+        is None
+
+
 def test_every_rewriting_rule_has_a_case():
-    covered = {case[0] for case in CASES}
+    covered = {case[0] for case in CASES} | {"trace-power-sum"}   # the test above
     rewriting = {r.id for r in cat.CATALOGUE if r.apply is not cat._not_a_rewrite}
     assert rewriting - covered == set()
 

@@ -117,7 +117,8 @@ INFERENCE = [
     ("lambda ||w||^2 + sigma^2", "w", (), {"lambda": (), "w": ("n",), "sigma": ()}),
     ("tr(Sigma^-1 S)", "Sigma", (), {"Sigma": ("n", "n"), "S": ("n", "n")}),
     ("det(A X B)", "X", (), {"X": ("n", "m"), "A": ("p", "n"), "B": ("m", "p")}),
-    ("tr(X^2) + tr(X^k)", "X", (), {"X": ("n", "n")}),
+    ("tr(X^2) + tr(X^k)", "X", (), {"X": ("n", "n"), "k": ()}),   # an exponent is a scalar
+    ("tr(A^(q - 1)) + tr(A^p)", "A", (), {"A": ("n", "n"), "q": (), "p": ()}),
     ("||X||_F^2", "X", (), {"X": ("n", "m")}),
     ("sum(log(1 + exp(-y .* (A w))))", "w", (), {"y": ("m",), "A": ("m", "n"), "w": ("n",)}),
     ("sum(1 ./ (1 + exp(-v)))", "v", (), {"v": ("n",)}),
@@ -339,7 +340,7 @@ def test_shape_of_every_kind_of_node():
     assert shape_of(Differential(parse("A x")), table) == ("m", 1)
     assert shape_of(parse("exp(A x) ./ b"), table) == ("m", 1)
     assert shape_of(parse("X^T B X"), table) == ("q", "q")
-    assert shape_of(Power(parse("B"), "k"), table) == ("p", "p")
+    assert shape_of(Power(parse("B"), 3), table) == ("p", "p")
     for scalar in ("tr(B)", "det(B)", "logdet(B)", "sum(X)", "||X||_F", "x^T A^T b", "2",
                    "(x^T x) (b^T b)"):
         assert is_scalar(parse(scalar), table), scalar

@@ -11,7 +11,7 @@ import pytest
 from generator.errors import MathSyntaxError
 from generator.math.expr import (
     Add, Det, Differential, Elementwise, Hadamard, Identity, Inverse, LogDet, Mul, Norm,
-    Number, Power, SumEntries, Symbol, Trace, Transpose,
+    Number, Power, SumEntries, Symbol, Trace, Transpose, add,
 )
 from generator.syntax.limits import MAX_DEPTH
 from generator.syntax.parser import parse
@@ -67,7 +67,9 @@ VALID = [
     # powers
     ("X^2", Power(X, 2)),
     ("X^{10}", Power(X, 10)),
-    ("X^k", Power(X, "k")),
+    ("X^k", Power(X, Symbol("k"))),
+    ("X^(k - 1)", Power(X, add(Symbol("k"), Number(-1)))),
+    ("X^{k+2}", Power(X, add(Symbol("k"), Number(2)))),
     ("X^-2", Power(Inverse(X), 2)),
     # traces, determinants
     ("tr(X)", Trace(X)),

@@ -41,7 +41,8 @@ GOLDEN = [
     (T(Inverse(X)), "(X^-1)^T"),
     (T(T(X)), "(X^T)^T"),
     (Power(X, 2), "X^2"),
-    (Power(X, "k"), "X^k"),
+    (Power(X, Symbol("k")), "X^k"),
+    (Power(X, add(Symbol("k"), Number(-1))), "X^(k - 1)"),
     (Power(Inverse(X), 2), "(X^-1)^2"),
     (mul(N(1, 2), Trace(X)), "1/2 tr(X)"),
     (mul(N(-1, 2), X), "-1/2 X"),
@@ -139,7 +140,7 @@ def _extend(children):
         st.sampled_from([Transpose, Inverse, Trace, Det, LogDet, SumEntries, Diag,
                          Differential])
         .flatmap(children.map),
-        st.builds(Power, children, st.sampled_from([2, 3, "k"])),
+        st.builds(Power, children, st.sampled_from([2, 3, Symbol("k"), add(Symbol("k"), Number(-1))])),
         st.builds(Norm, children, st.booleans()),
         st.builds(Hadamard, children, children, st.booleans()),
         st.builds(_elementwise, st.sampled_from(ELEMENTWISE_FUNCTIONS), children),

@@ -12,7 +12,7 @@ import pytest
 
 from cli_helpers import invoke
 from generator.api import derive
-from generator.check.numeric import Evaluator, draw_instance
+from generator.check.numeric import Evaluator, draw_instance, on_positive_domain
 from generator.errors import ProblemError
 from generator.problem.intermediates import expanded
 from generator.problem.loader import load_directory, load_file
@@ -49,7 +49,8 @@ def finite_difference_check(derivation, seed: int = 0) -> float:
     problem = derivation.problem
     objective = expanded(problem.objective, problem.where)
     rng = np.random.default_rng(seed)
-    inst = draw_instance(problem.symbols, problem.variables, rng)
+    inst = draw_instance(problem.symbols, problem.variables, rng,
+                         positive=on_positive_domain(objective))
     ev = Evaluator(inst.values, inst.dims)
     value = (lambda values: float(np.real(Evaluator(values, inst.dims)(objective)).ravel()[0]))
     h, worst = 1e-6, 0.0

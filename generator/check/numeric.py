@@ -16,7 +16,7 @@ import numpy as np
 from generator.math.expr import (
     Add, Commutation, Det, Diag, Differential, DimProduct, Elementwise, EntrywisePower, Kron,
     Vec, Expr, Hadamard, Identity, Inverse, LogDet, Mul, Ones,
-    LogSumExp, Norm, Number, Power, Softmax, SumEntries, Symbol, Trace, Transpose,
+    LogSumExp, Norm, Number, Power, PowerSum, Softmax, SumEntries, Symbol, Trace, Transpose,
 )
 from generator.math.index_nodes import (Entry, EntryMatrix, ExplicitMatrix, GradientOf,
                                         IndexSum, Partial)
@@ -79,6 +79,8 @@ def draw_value(info: SymbolInfo, dims: Mapping[str, int], rng: np.random.Generat
         m = (m + m.T) / 2 + (rows * np.eye(rows) if info.has("invertible") else 0)
     elif info.has("invertible"):
         m = m + rows * np.eye(rows)
+    if info.has("integer"):   # a whole number: the exponent of a matrix power, at least 2
+        return np.full((rows, cols), float(rng.integers(2, 5)))
     if info.has("sums_to_one"):   # positive entries summing to 1: a probability vector
         m = np.abs(m) + 0.1
         m = m / m.sum()
@@ -106,13 +108,16 @@ def draw_instance(table: SymbolTable, wrt: str | tuple[str, ...], rng: np.random
 
 def on_positive_domain(expr: Expr) -> frozenset[str]:
     """The symbols a square root or a power that is no whole number takes directly
-    (`sqrt(x)`, `s^(1/2)`, `v .^ 0.5`): drawn positive, so that an instance lies in the
-    function's domain (elsewhere a negative entry is an unlucky draw, and another comes)."""
+    (`sqrt(x)`, `s^(1/2)`, `v .^ 0.5`, `s^p` for a real p): drawn positive, so that an
+    instance lies in the function's domain (elsewhere a negative entry is an unlucky draw,
+    and another comes)."""
     names = set()
     for node in expr.walk():
         if isinstance(node, Elementwise) and node.func == "sqrt":
             arg = node.arg
         elif isinstance(node, EntrywisePower) and node.exponent.denominator != 1:
+            arg = node.base
+        elif isinstance(node, Power) and node.symbolic:
             arg = node.base
         else:
             continue
@@ -302,9 +307,29 @@ def _product(ev: Evaluator, e: Mul) -> np.ndarray:
     return result
 
 
+def _whole_exponent(ev: Evaluator, e: Expr, of: Expr) -> int:
+    """The value of a matrix power's symbolic exponent: a whole number."""
+    value = np.real(ev(e)[0, 0])
+    if value != round(value):
+        raise EvaluationError(f"the matrix power {of} needs a whole exponent, not {value}")
+    return int(round(value))
+
+
+def _power_sum(ev: Evaluator, e: PowerSum) -> np.ndarray:
+    """sum_{j=0}^{k-1} X^j M X^(k-1-j), k the exponent's value."""
+    k, x, inner = _whole_exponent(ev, e.exponent, e), ev(e.base), ev(e.inner)
+    powers = [np.linalg.matrix_power(x, j) for j in range(k)]
+    return sum((powers[j] @ inner @ powers[k - 1 - j] for j in range(k)),
+               np.zeros_like(inner))
+
+
 def _power_of(ev: Evaluator, e: Power) -> np.ndarray:
-    k = e.exponent if isinstance(e.exponent, int) else ev.dims.get(e.exponent, 2)
-    return _power(ev(e.base), k)
+    if not e.symbolic:
+        return _power(ev(e.base), e.exponent)
+    base = ev(e.base)
+    if base.shape == (1, 1):   # s^p: the real power (of a positive s, on_positive_domain)
+        return base ** ev(e.exponent)[0, 0]
+    return _power(base, _whole_exponent(ev, e.exponent, e))
 
 
 def _hadamard(ev: Evaluator, e: Hadamard) -> np.ndarray:
@@ -414,6 +439,7 @@ _VALUES: dict[type, Callable[[Evaluator, Expr], np.ndarray]] = {
     Kron: lambda ev, e: np.kron(ev(e.left), ev(e.right)),
     Commutation: lambda ev, e: commutation(size(e.rows, ev.dims), size(e.cols, ev.dims)),
     Power: _power_of,
+    PowerSum: lambda ev, e: _power_sum(ev, e),
     Norm: _norm,
     Hadamard: _hadamard,
     Elementwise: lambda ev, e: _ELEMENTWISE[e.func](ev(e.arg)),

@@ -54,6 +54,8 @@ def _power(e: Power, to, table: SymbolTable) -> sp.Basic:
         return sp.Trace(v.T * v) if e.base.frobenius else (v.T * v)
     if isinstance(e.exponent, int):
         return to(e.base) ** e.exponent
+    if isinstance(e.base, Symbol) and not table[e.base.name].shape:   # s^p: a real power
+        return to(e.base) ** to(e.exponent)
     raise Untranslatable("Power with a symbolic exponent")
 
 

@@ -23,7 +23,8 @@ from generator.engine.names import EngineNames, residual, residual_name
 from generator.engine.recorder import Recorder
 from generator.errors import StuckError
 from generator.math.expr import (
-    Add, Differential, Expr, Hadamard, Identity, Mul, Number, Power, Quantity, Symbol, Trace,
+    Add, Differential, Expr, Hadamard, Identity, Mul, Number, Power, PowerSum, Quantity, Symbol,
+    Trace,
     Transpose,
     ZERO,
     add, d,
@@ -163,9 +164,9 @@ def _check_pushed_to_variables(expr: Expr, ctx: Context) -> None:
 
 def _missing_rule(e: Expr) -> str:
     """What rule d(e) would need, in words."""
-    if isinstance(e, Power) and not isinstance(e.exponent, int):
-        return (f"a power with the symbolic exponent {e.exponent}; write a number, "
-                f"as in {e.base}^3")
+    if isinstance(e, Power) and e.symbolic:
+        return (f"the exponent {e.exponent} varies, and the law d(s^p) = p s^(p-1) ds holds "
+                f"for a constant exponent only")
     if isinstance(e, (Symbol, Quantity)):
         return f"{e} is a named subexpression without a definition"
     return f"there is no differential rule for {type(e).__name__} nodes"
@@ -356,7 +357,14 @@ def _coefficient_of_differential(expr: Expr, dvar: Differential, ctx: Context) -
                 # is a run of factors whose product is 1 x 1 (`tr(a^T a dX)`), not only c
                 return mul(*rest, Identity(ctx.table[ctx.wrt].rows))
             return mul(*rest)
+    why = ""
+    power_sum = next((n for n in expr.walk() if isinstance(n, PowerSum)), None)
+    if power_sum is not None:   # tr(A X^k): sum_j (X^j A X^(k-1-j))^T has no closed form
+        why = (f": the differential of {Power(power_sum.base, power_sum.exponent)} is a sum "
+               f"over j that closes only inside a trace with nothing but scalars beside it "
+               f"(tr(X^k)); write a number for {power_sum.exponent} (as in "
+               f"{Power(power_sum.base, 3)}) to have the terms written out")
     raise StuckError(
         f"could not bring d{ctx.names.objective} to the form "
         f"tr({ctx.names.gradient}^T d{ctx.wrt}); the engine stopped at "
-        f"d{ctx.names.objective} = {expr}")
+        f"d{ctx.names.objective} = {expr}{why}")

@@ -27,7 +27,8 @@ SCALARS = ("a", "c", "s", "alpha")
 SIZE = "n"
 # a condition's property -> the symbol property it gives (None: no property of the table)
 PROPERTIES = {"symmetric": "symmetric", "invertible": "invertible", "constant": None,
-              "nonzero": None, "scalar": None, "sums_to_one": "sums_to_one"}
+              "nonzero": None, "scalar": None, "sums_to_one": "sums_to_one",
+              "integer": "integer"}
 
 
 def conditions_of(rule: Rule) -> tuple[tuple[str, str], ...]:

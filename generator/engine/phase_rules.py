@@ -77,7 +77,7 @@ DEFAULT_PHASE_RULES = PhaseRules(
     # a scalar holding dX that only the moves above bring beside matrices leaves the
     # trace here too (`tr(P tr(dX))`), and its coefficient goes back in
     to_trace_form=cat.rules("kron-vec", "vec-inner", "trace-transpose", "trace-untranspose",
-                            "trace-cyclic",
+                            "trace-power-sum", "trace-cyclic",
                             "trace-hadamard", "trace-diag", "trace-scalar-out",
                             "trace-scalar-factor"),
     collect=cat.rules("trace-collect", "collect-like-terms", "factor-common", "drop-zero"),

@@ -4,8 +4,8 @@ from __future__ import annotations
 from generator.engine.context import Context
 from generator.engine.rule import Rule
 from generator.math.expr import (
-    ZERO, Add, Det, Differential, Expr, Inverse, LogDet, Mul, Number, Ones, Power, Trace,
-    Transpose, add, d, mul,
+    ZERO, Add, Det, Differential, Expr, Inverse, LogDet, Mul, Number, Ones, Power, PowerSum,
+    Trace, Transpose, add, d, mul, shifted,
 )
 
 
@@ -92,10 +92,18 @@ def _logdet(node: Expr, ctx: Context):
 
 
 def _power(node: Expr, ctx: Context):
-    """d(X^k) = sum_j X^j dX X^(k-1-j); for a scalar base, k x^(k-1) dx."""
+    """d(X^k) = sum_j X^j dX X^(k-1-j); for a scalar base, k x^(k-1) dx.  A symbolic k
+    (a declared constant: `X^k`, `s^p`) gives the same with k left a name: p s^(p-1) ds
+    for a scalar, and the sum over j kept whole (PowerSum) for a matrix."""
     if not (isinstance(node, Differential) and isinstance(node.arg, Power)):
         return None
     base, k = node.arg.base, node.arg.exponent
+    if node.arg.symbolic:
+        if not ctx.is_constant(k):   # d(s^p) in p needs log s: not this law
+            return None
+        if ctx.is_scalar(base):
+            return mul(k, Power(base, shifted(k, -1)), d(base))
+        return PowerSum(base, k, d(base))
     if not isinstance(k, int) or k < 2:
         return None
     power = (lambda j: base if j == 1 else Power(base, j))
@@ -140,5 +148,6 @@ RULES = (
          "Differential of a log-determinant", _logdet, conditions=("X invertible",)),
     Rule("differential-power", "differential", "d of a power",
          "", "Differential of a power (product rule on its k factors)", _power,
-         law_latex=r"\mathrm{d}(X^{k}) = \sum_{j=0}^{k-1} X^{j}\,\mathrm{d}X\,X^{k-1-j}"),
+         law_latex=r"\mathrm{d}(X^{k}) = \sum_{j=0}^{k-1} X^{j}\,\mathrm{d}X\,X^{k-1-j},\quad "
+                   r"\mathrm{d}(s^{p}) = p\, s^{p-1}\,\mathrm{d}s"),
 )

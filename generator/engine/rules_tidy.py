@@ -12,7 +12,7 @@ from generator.engine.rules_trace import collect_like_terms, factor_terms
 from generator.math.functions import ENTRYWISE
 from generator.math.expr import (
     ONE, Add, Elementwise, Expr, Hadamard, Identity, Inverse, Mul, Number, Ones, Power,
-    SumEntries, Symbol, Trace, Transpose, add, transposed,
+    SumEntries, Symbol, Trace, Transpose, add, shifted, transposed,
     FORGOTTEN, factors_of, is_zero, mul, node_memo, recall, remember, split_coefficient,
 )
 
@@ -268,19 +268,38 @@ def _powers(node: Expr, ctx: Context):
     return None
 
 
-def _scalar_power(f: Expr) -> tuple[Expr, int]:
-    """(base, k) with f = base^k: `a^3` (3), `a^-1` (-1), `(a^-1)^2` and `(a^2)^-1` (-2)."""
-    if isinstance(f, Power) and isinstance(f.exponent, int):
+def _scalar_power(f: Expr) -> tuple[Expr, int | Expr]:
+    """(base, k) with f = base^k: `a^3` (3), `a^-1` (-1), `(a^-1)^2` and `(a^2)^-1` (-2),
+    `s^(p - 1)` (p - 1); a power of a symbolic power is left whole (its exponent would be
+    no name plus a number)."""
+    if isinstance(f, Power) and f.symbolic:
+        return f.base, f.exponent
+    if isinstance(f, Power):
         base, k = _scalar_power(f.base)
-        return base, k * f.exponent
+        return (base, k * f.exponent) if isinstance(k, int) else (f, 1)
     if isinstance(f, Inverse):
         base, k = _scalar_power(f.arg)
-        return base, -k
+        return (base, -k) if isinstance(k, int) else (f, 1)
     return f, 1
 
 
-def _power_of(base: Expr, k: int) -> Expr | None:
-    """base^k written as a teacher does: `a`, `a^3`, `a^-1`, `(a^2)^-1`; None for k = 0."""
+def _exponent_sum(a: int | Expr, b: int | Expr) -> int | Expr | None:
+    """a + b for exponents: whole numbers add, a name plus or minus one shifts
+    (`p - 1` and -1 give `p - 2`, and `p` and -p are never met); None for two names."""
+    if isinstance(a, int) and isinstance(b, int):
+        return a + b
+    if not isinstance(a, int) and not isinstance(b, int):
+        return None
+    symbolic, number = (a, b) if isinstance(b, int) else (b, a)
+    total = shifted(symbolic, number)
+    return int(total.value) if isinstance(total, Number) else total
+
+
+def _power_of(base: Expr, k: int | Expr) -> Expr | None:
+    """base^k written as a teacher does: `a`, `a^3`, `a^-1`, `(a^2)^-1`, `s^(p - 2)`;
+    None for k = 0."""
+    if not isinstance(k, int):
+        return Power(base, k)
     if k == 0:
         return None
     magnitude = base if abs(k) == 1 else Power(base, abs(k))
@@ -292,15 +311,17 @@ def _scalar_powers(node: Expr, ctx: Context):
     (scalars commute); what cancels leaves."""
     if not isinstance(node, Mul):
         return None
-    powers: dict[Expr, int] = {}
+    powers: dict[Expr, int | Expr | None] = {}
     where: dict[Expr, list[int]] = {}
     for i, f in enumerate(node.factors):
         if isinstance(f, Number) or not ctx.is_scalar(f):
             continue
         base, k = _scalar_power(f)
-        powers[base] = powers.get(base, 0) + k
+        total = powers.get(base, 0)
+        powers[base] = None if total is None else _exponent_sum(total, k)
         where.setdefault(base, []).append(i)
-    base = next((b for b, places in where.items() if len(places) > 1), None)
+    base = next((b for b, places in where.items()
+                 if len(places) > 1 and powers[b] is not None), None)
     if base is None:
         return None
     first, dropped = where[base][0], set(where[base][1:])

@@ -6,9 +6,10 @@ from fractions import Fraction
 from generator.engine.context import Context, has_differential
 from generator.engine.rule import Rule
 from generator.math.expr import (
-    ONE, ZERO, Add, Differential, Expr, Hadamard, Identity, Inverse, Mul, Norm, Number, Ones, Power, Symbol,
+    ONE, ZERO, Add, Differential, Expr, Hadamard, Identity, Inverse, Mul, Norm, Number, Ones,
+    Power, PowerSum, Symbol,
     Trace, Transpose, add, factors_of, is_zero, mul, node_memo, scalar_product,
-    split_coefficient,
+    shifted, split_coefficient,
 )
 
 
@@ -129,6 +130,21 @@ def _trace_untranspose(node: Expr, ctx: Context):
             and not any(_is_transposed_differential(f) for f in factors_of(node.arg.arg))):
         return Trace(node.arg.arg)
     return None
+
+
+def _trace_power_sum(node: Expr, ctx: Context):
+    """tr(sum_j X^j M X^(k-1-j)) = k tr(X^(k-1) M): cycled, every term of the sum is the
+    same (the differential of `tr(X^k)` for a symbolic k; scalar factors ride along)."""
+    if not isinstance(node, Trace):
+        return None
+    factors = factors_of(node.arg)
+    sums = [f for f in factors if isinstance(f, PowerSum)]
+    if len(sums) != 1 or not all(ctx.is_plain_scalar(f) for f in factors if f is not sums[0]):
+        return None
+    found = sums[0]
+    others = [f for f in factors if f is not found]
+    return Trace(mul(*others, found.exponent, Power(found.base, shifted(found.exponent, -1)),
+                     found.inner))
 
 
 def _trace_cyclic(node: Expr, ctx: Context):
@@ -348,6 +364,10 @@ RULES = (
          "The trace of a transpose is the same", _trace_transpose),
     Rule("trace-untranspose", "trace", "trace of a transpose",
          "tr(A^T) = tr(A)", "The trace of a transpose is the same", _trace_untranspose),
+    Rule("trace-power-sum", "trace", "cyclic property of the trace, term by term",
+         "", "Each term of the sum over j, cycled, is tr(X^(k-1) M)", _trace_power_sum,
+         law_latex=r"\operatorname{tr}\Big(\sum_{j=0}^{k-1} X^{j} M X^{k-1-j}\Big) = "
+                   r"k \operatorname{tr}\left(X^{k-1} M\right)"),
     Rule("trace-cyclic", "trace", "cyclic property of the trace",
          "tr(A B) = tr(B A)",
          "Cyclic property of the trace", _trace_cyclic),

@@ -78,8 +78,10 @@ class Unifier:
     """
 
     def __init__(self, declared: dict[str, SymbolInfo], wrt: Optional[str],
-                 reserved: frozenset[str], rules: Callable[[Expr, "Unifier"], object]):
+                 reserved: frozenset[str], rules: Callable[[Expr, "Unifier"], object],
+                 exponents: frozenset[str] = frozenset()):
         self.rules = rules  # the shape rules: (expression, this algebra) -> (rows, cols)
+        self.exponents = exponents   # names in a symbolic exponent: scalars, whatever the case
         self.parent: list[int] = []
         self.value: dict[int, Dim] = {}
         self.rigid: dict[Dim, int] = {}
@@ -236,7 +238,7 @@ class Unifier:
         self.kinds[info.name] = info.kind
 
     def _infer(self, name: str, hint: Optional[SymbolInfo]) -> None:
-        kind = kind_of_name(name)
+        kind = "scalar" if name in self.exponents else kind_of_name(name)
         if kind is None:
             raise ShapeError(f"cannot tell the shape of `{name}` from its name; declare it "
                              f"(e.g. `{name}: {{shape: [n, m]}}`)")

@@ -403,20 +403,45 @@ class Differential(_Unary):
 
 @dataclass(frozen=True)
 class Power(Expr):
-    """`base^exponent` for an integer (or a named integer, `X^k`) exponent >= 2.
+    """`base^exponent` for a whole-number exponent >= 2, or a symbolic one: a declared
+    scalar, or one plus or minus a whole number (`X^k`, `X^(k - 1)`, `s^p`), which is
+    then a child of the node (its symbols are the problem's).
 
-    On a square matrix it is the matrix power; on a scalar (`||v||^2`) the ordinary
-    power.
+    On a square matrix it is the matrix power (a symbolic exponent is then a declared
+    integer); on a scalar (`||v||^2`, `s^p`) the ordinary power.
     """
 
     base: Expr
-    exponent: int | str
+    exponent: int | Expr
+
+    @property
+    def symbolic(self) -> bool:
+        """The exponent is an expression (`k`, `k - 1`), not a number."""
+        return not isinstance(self.exponent, int)
 
     def children(self):
-        return (self.base,)
+        return (self.base, self.exponent) if self.symbolic else (self.base,)
 
     def rebuild(self, children):
-        return ZERO if is_zero(children[0]) else Power(children[0], self.exponent)
+        if is_zero(children[0]):
+            return ZERO
+        return Power(children[0], children[1] if self.symbolic else self.exponent)
+
+
+@dataclass(frozen=True)
+class PowerSum(Expr):
+    """`sum_{j=0}^{k-1} X^j M X^(k-1-j)` for a symbolic k: the differential of `X^k`
+    (M = dX) has one term per j, and k is no number to write them out by."""
+
+    base: Expr
+    exponent: Expr
+    inner: Expr
+
+    def children(self):
+        return (self.base, self.exponent, self.inner)
+
+    def rebuild(self, children):
+        return ZERO if is_zero(children[2]) else PowerSum(*children)
 
 
 @dataclass(frozen=True)
@@ -568,6 +593,15 @@ def transposed(e: Expr) -> Expr:
 
 def neg(e: Expr) -> Expr:
     return mul(Number(-1), e)
+
+
+def shifted(exponent: Expr, by: int) -> Expr:
+    """A symbolic exponent plus a whole number, its numbers folded: `k` and -1 give
+    `k - 1`, `k - 1` and -1 give `k - 2`, `k + 1` and -1 give `k`."""
+    terms = list(exponent.terms) if isinstance(exponent, Add) else [exponent]
+    number = sum((t.value for t in terms if isinstance(t, Number)), Fraction(by))
+    rest = [t for t in terms if not isinstance(t, Number)]
+    return add(*rest, *([Number(number)] if number else []))
 
 
 def split_coefficient(e: Expr) -> tuple[Fraction, Expr]:

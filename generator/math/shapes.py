@@ -27,7 +27,8 @@ from generator.errors import ShapeError
 from generator.math.expr import (Add, Commutation, Det, Diag, Differential, Dim, Elementwise,
                                  EntrywisePower,
                                  Expr, Hadamard, Identity, Inverse, Kron, LogDet, LogSumExp, Mul, Norm,
-                                 Number, Ones, Power, Quantity, Softmax, SumEntries, Symbol, Trace,
+                                 Number, Ones, Power, PowerSum, Quantity, Softmax, SumEntries,
+                                 Symbol, Trace,
                                  Transpose, Vec, dim_product, mul,
                                  FORGOTTEN, node_memo, recall, remember, scalar_product)
 from generator.math.symbols import SymbolInfo, SymbolTable, stored_shape
@@ -68,6 +69,17 @@ def _square(what: str, to_scalar: bool) -> Callable:
                      f"but {what} needs a square matrix", (arg,))
         return alg.scalar if to_scalar else s
     return rule
+
+
+def _power(e: Power, alg):
+    """`X^k` of a square matrix (or a scalar); a symbolic exponent is a scalar."""
+    shape = _square("a matrix power", False)(e, alg)
+    if e.symbolic:
+        s = alg.shape(e.exponent)
+        if not (alg.same(s[0], alg.scalar[0]) and alg.same(s[1], alg.scalar[1])):
+            alg.fail(f"`{e}`: the exponent {e.exponent} is {alg.show(s)}, but an exponent is "
+                     f"a scalar", (e.exponent,))
+    return shape
 
 
 def _diag(e: Diag, alg):
@@ -229,7 +241,7 @@ RULES: dict[type, Callable] = {
     Ones: lambda e, alg: (alg.identity(e.rows)[0], alg.identity(e.cols)[0]),
     Add: _add, Mul: _mul, Hadamard: _hadamard,
     Transpose: _transpose, Differential: _same, Elementwise: _same,
-    Inverse: _inverse, Power: _square("a matrix power", False),
+    Inverse: _inverse, Power: _power, PowerSum: lambda e, alg: alg.shape(e.inner),
     Trace: _square("the trace", True), Det: _square("the determinant", True),
     LogDet: _square("the log-determinant", True),
     SumEntries: _scalar, Norm: _norm, Diag: _diag, Vec: _vec, Kron: _kron,
@@ -460,6 +472,13 @@ def check_written(expr: Expr, table: SymbolTable) -> None:
         if isinstance(node, Vec) and shape_of(node.arg, table) == SCALAR:
             raise ShapeError(f"`{node}`: {node.arg} is a scalar, and the vec of a scalar is "
                              f"the scalar itself; write `{node.arg}`")
+        if isinstance(node, Power) and node.symbolic and shape_of(node.base, table) != SCALAR:
+            loose = sorted(n for n in node.exponent.symbols() if not table[n].has("integer"))
+            if loose:
+                raise ShapeError(
+                    f"`{node}`: a matrix power's exponent is a whole number, but {loose[0]} "
+                    f"is not declared one; declare it, `symbols: {{{loose[0]}: {{shape: [], "
+                    f"integer: true}}}}` (or --let \"{loose[0]}: scalar, integer\")")
 
 
 def objective_kind(objective: Expr, table: SymbolTable, wrt: str) -> str:
@@ -487,12 +506,10 @@ def objective_kind(objective: Expr, table: SymbolTable, wrt: str) -> str:
 # ----- inference by unification (the algebra is generator.math.dims.Unifier) ----------------
 
 def _reserved_names(exprs: Iterable[Expr]) -> frozenset[str]:
-    """Names a fresh dimension must not take: symbols, and named exponents (`X^k`)."""
+    """Names a fresh dimension must not take: the symbols (an exponent's too, `X^k`)."""
     names: set[str] = set()
     for e in exprs:
         names |= e.symbols()
-        names |= {n.exponent for n in e.walk()
-                  if isinstance(n, Power) and isinstance(n.exponent, str)}
     return frozenset(names)
 
 
@@ -519,7 +536,10 @@ def infer_shapes(objective: Expr, declared: dict[str, SymbolInfo], wrt: Optional
     """
     slots = count()
     exprs = tuple(_with_identity_slots(e, slots) for e in (objective, *extra))
-    unifier = Unifier(declared, wrt, _reserved_names(exprs), _apply_rule)
+    exponents = frozenset(name for e in exprs for node in e.walk()
+                          if isinstance(node, Power) and node.symbolic
+                          for name in node.exponent.symbols())
+    unifier = Unifier(declared, wrt, _reserved_names(exprs), _apply_rule, exponents)
     for e in exprs:
         unifier.shape(e)
     if wrt is not None and wrt not in objective.symbols():

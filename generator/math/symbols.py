@@ -7,8 +7,9 @@ from generator.math.expr import Dim
 
 # `sums_to_one`: a column vector whose entries sum to 1 (a probability vector, a one-hot
 # label), so that sum(y) = 1 may be used
+# `integer`: a scalar that is a whole number (the exponent of a matrix power, `X^k`)
 PROPERTIES = ("constant", "symmetric", "invertible", "positive_definite", "diagonal",
-              "sums_to_one")
+              "sums_to_one", "integer")
 
 
 def stored_shape(rows: Dim, cols: Dim) -> tuple[Dim, ...]:

@@ -100,6 +100,8 @@ _PROPERTY_DESCRIPTIONS = {
     "invertible": "An invertible matrix (square).",
     "positive_definite": "A positive definite matrix: symmetric and invertible.",
     "diagonal": "A diagonal matrix (square).",
+    "integer": "A scalar that is a whole number (at least 2 where it is drawn): the "
+               "exponent k of a matrix power X^k.",
     "sums_to_one": "A column vector whose entries sum to 1 (a probability vector, a one-hot "
                    "label): the derivation may use sum(y) = 1.",
 }

@@ -83,6 +83,9 @@ def check_declaration(info: SymbolInfo) -> str | None:
             shape = " x ".join(map(str, info.shape))
             return (f"{info.name} is {prop.replace('_', ' ')} but its shape {shape} is not square; "
                     f"give it a shape such as [n, n]")
+    if "integer" in info.properties and info.kind != "scalar":
+        return (f"{info.name} is an integer, which is said of a scalar, but {info.name} is a "
+                f"{info.kind}; give it the shape [] (`scalar`)")
     if "sums_to_one" in info.properties and info.kind != "vector":
         return (f"{info.name} sums to one, which is said of a column vector's entries, but "
                 f"{info.name} is a {info.kind}; give it a shape such as [n]")

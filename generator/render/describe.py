@@ -6,7 +6,7 @@ from generator.math.symbols import SymbolInfo, SymbolTable
 _PROPERTY_WORDS = {
     "symmetric": "symmetric", "invertible": "invertible",
     "positive_definite": "positive definite", "diagonal": "diagonal",
-    "sums_to_one": "summing to 1",
+    "sums_to_one": "summing to 1", "integer": "a whole number",
 }
 
 

@@ -16,7 +16,8 @@ from typing import Callable
 from generator.math.expr import (
     Add, Commutation, Det, Diag, Differential, DimProduct, Elementwise, Expr, Hadamard, Identity,
     EntrywisePower, Inverse, Kron, LogDet, LogSumExp, Mul, Ones, Softmax, Vec,
-    Norm, Number, Power, Quantity, SumEntries, Symbol, Trace, Transpose, mul, split_coefficient,
+    Norm, Number, Power, PowerSum, Quantity, SumEntries, Symbol, Trace, Transpose, mul, shifted,
+    split_coefficient,
 )
 from generator.syntax.latex_names import name_latex
 from generator.syntax.limits import MAX_DEPTH, room_for_nesting
@@ -143,7 +144,7 @@ class TraceTrickLatexPrinter:
     def _factor(self, factor: Expr, last: bool) -> str:
         """Sums and Hadamard products are grouped; `\\det X` keeps its argument visible
         (`\\det\\left(X\\right) A`, not `\\det X A`) unless it ends the product."""
-        if isinstance(factor, (Add, Hadamard, Kron, Mul, Number)):
+        if isinstance(factor, (Add, Hadamard, Kron, Mul, Number, PowerSum)):
             return group(self._print(factor))
         if isinstance(factor, (Det, LogDet)) and not last:
             return self._determinant(factor, bare=False)
@@ -174,8 +175,15 @@ class TraceTrickLatexPrinter:
         return self._postfix_base(expr.arg) + "^{-1}"
 
     def _print_Power(self, expr: Power) -> str:
-        exponent = expr.exponent if isinstance(expr.exponent, int) else name_latex(expr.exponent)
+        exponent = expr.exponent if isinstance(expr.exponent, int) else self._print(expr.exponent)
         return f"{self._postfix_base(expr.base)}^{{{exponent}}}"
+
+    def _print_PowerSum(self, expr: PowerSum) -> str:
+        r"""`\sum_{j=0}^{k-1} X^{j} dX X^{k-1-j}`: the differential of X^k, k symbolic."""
+        last = self._print(shifted(expr.exponent, -1))
+        base = self._postfix_base(expr.base)
+        return (rf"\sum_{{j=0}}^{{{last}}} {base}^{{j}}\, {self._print(expr.inner)}\, "
+                rf"{base}^{{{last} - j}}")
 
     def _print_EntrywisePower(self, expr: EntrywisePower) -> str:
         """`X^{\\circ 2}` (the Hadamard power) written with `.^`; `s^{1/2}` otherwise."""
@@ -290,7 +298,7 @@ def group(tex: str) -> str:
 _METHODS: dict[type, Callable[[TraceTrickLatexPrinter, Expr], str]] = {
     node: getattr(TraceTrickLatexPrinter, f"_print_{node.__name__}")
     for node in (Symbol, Quantity, Identity, Ones, Number, Add, Mul, Hadamard, Transpose,
-                 Inverse, Power, EntrywisePower, Kron, Commutation, Elementwise,
+                 Inverse, Power, PowerSum, EntrywisePower, Kron, Commutation, Elementwise,
                  Det, LogDet, Differential, Norm, Entry, Delta, IndexSum, Partial, GradientOf,
                  ExplicitMatrix, EntryMatrix)
 } | {node: TraceTrickLatexPrinter._print_operator for node in _OPERATORS}

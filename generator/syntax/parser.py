@@ -37,7 +37,8 @@ _ONE_ARGUMENT = {name: Trace for name in TRACE_NAMES} | {
     "softmax": Softmax, "logsumexp": LogSumExp,
 }
 _POSTFIX_TRANSPOSE = (Kind.PRIME, Kind.DOT_T, Kind.SUP_T)
-_BAD_EXPONENT = "after '^' write T, -1, -T, a whole number of at least 2, or a name such as k"
+_BAD_EXPONENT = ("after '^' write T, -1, -T, a whole number of at least 2, a name such as k, "
+                 "or a name plus or minus a whole number in parentheses, (k - 1)")
 
 
 class Parsed(NamedTuple):
@@ -246,6 +247,8 @@ class _Parser:
         if negative:
             self.advance()
         value = self.exponent_value(caret, negative)
+        if opener is not None and isinstance(value, Symbol) and self.at(Kind.PLUS, Kind.MINUS):
+            value = self.exponent_offset(value)
         if opener is not None:
             closer = Kind.RBRACE if opener.kind is Kind.LBRACE else Kind.RPAREN
             if not self.at(closer):
@@ -271,8 +274,20 @@ class _Parser:
         following = ahead[start + 1][0] if len(ahead) > start + 1 else None
         return following is Kind.SLASH or not number_text.isdigit()
 
-    def exponent_value(self, caret: Token, negative: bool) -> int | str:
-        """The exponent token itself: "T", a whole number (1 only as -1), or a name."""
+    def exponent_offset(self, name: Symbol) -> Expr:
+        """`k - 1`, `p + 2` inside an exponent's brackets: a name plus or minus a whole
+        number (what the derivative of `X^k` or `s^p` writes)."""
+        sign = -1 if self.advance().kind is Kind.MINUS else 1
+        tok = self.tok
+        if tok.kind is not Kind.NUMBER or not tok.text.isdigit():
+            raise self.error(f"after '{name} {'-' if sign < 0 else '+'}' in an exponent write "
+                             f"a whole number, as in ({name} - 1)", tok)
+        self.advance()
+        return add(name, Number(Fraction(sign * int(tok.text))))
+
+    def exponent_value(self, caret: Token, negative: bool) -> int | str | Symbol:
+        """The exponent token itself: "T", a whole number (1 only as -1), or a name (a
+        Symbol: the exponent's symbol is one of the problem's)."""
         tok = self.tok
         if tok.kind is Kind.NAME and tok.text == "T":
             self.advance()
@@ -293,7 +308,7 @@ class _Parser:
             if tok.text in FUNCTION_NAMES or tok.text == IDENTITY:
                 raise self.error(f"'{tok.text}' cannot be an exponent: {_BAD_EXPONENT}", tok)
             self.advance()
-            return tok.text
+            return Symbol(tok.text)
         raise self.error(_BAD_EXPONENT, caret if tok.kind is Kind.EOF else tok)
 
     # ----- atoms -----------------------------------------------------------------

@@ -19,7 +19,8 @@ from functools import singledispatch
 from generator.math.expr import (
     Add, Commutation, Det, Diag, Differential, DimProduct, Elementwise, Expr, Hadamard, Identity,
     EntrywisePower, Inverse, Kron, LogDet, LogSumExp, Mul, Ones, Softmax, Vec,
-    Norm, Number, Power, Quantity, SumEntries, Symbol, Trace, Transpose, mul,
+    Norm, Number, Power, PowerSum, Quantity, SumEntries, Symbol, Trace, Transpose, mul,
+    shifted,
     register_text_printer, split_coefficient,
 )
 from generator.math.index_nodes import (Delta, Entry, EntryMatrix, ExplicitMatrix, GradientOf,
@@ -127,7 +128,7 @@ def _(expr: Mul) -> str:
 
 def _factor(factor: Expr) -> str:
     """A factor after the coefficient: sums and Hadamard products bind more loosely."""
-    if isinstance(factor, (Add, Hadamard, Mul, Number)):
+    if isinstance(factor, (Add, Hadamard, Mul, Number, PowerSum)):
         return f"({_text(factor)})"
     return _text(factor)
 
@@ -163,8 +164,19 @@ def _(expr: Inverse) -> str:
 
 
 @_text.register
+def _(expr: PowerSum) -> str:
+    """`sum_j X^j dX X^(k - 1 - j)`, j from 0 to k - 1."""
+    last = to_text(shifted(expr.exponent, -1))
+    return (f"sum_j {postfix_base(expr.base)}^j {_factor(expr.inner)} "
+            f"{postfix_base(expr.base)}^({last} - j)")
+
+
+@_text.register
 def _(expr: Power) -> str:
-    return f"{postfix_base(expr.base)}^{expr.exponent}"
+    exponent = expr.exponent
+    if isinstance(exponent, Expr):   # `X^k`, `X^(k - 1)`: as the parser reads it back
+        exponent = to_text(exponent) if isinstance(exponent, Symbol) else f"({to_text(exponent)})"
+    return f"{postfix_base(expr.base)}^{exponent}"
 
 
 @_text.register
