@@ -35,7 +35,16 @@ class ReferenceEntry(NamedTuple):
 
 
 _ARTICLE = {"scalar": "a scalar", "symmetric": "a symmetric", "invertible": "an invertible",
-            "constant": "a constant"}
+            "constant": "a constant", "integer": "a whole number"}
+
+
+def _condition(name: str, prop: str) -> str:
+    """A law's condition in words: `A \neq 0`, `a symmetric A`, `y summing to 1`."""
+    if prop == "nonzero":
+        return rf"{name_latex(name)} \neq 0"
+    if prop == "sums_to_one":
+        return rf"{name_latex(name)} \text{{ whose entries sum to 1}}"
+    return rf"\text{{{_ARTICLE[prop]} }} {name_latex(name)}"
 
 
 @lru_cache(maxsize=None)
@@ -47,9 +56,7 @@ def law_latex(rule: Rule) -> str:
     shown = rule.law_latex or r",\quad ".join(
         f"{to_latex(left, scalar)} = {to_latex(right, scalar)}"
         for left, right in law_equations(rule))
-    words = [rf"{name_latex(name)} \neq 0" if prop == "nonzero"
-             else rf"\text{{{_ARTICLE[prop]} }} {name_latex(name)}"
-             for name, prop in conditions_of(rule)]
+    words = [_condition(name, prop) for name, prop in conditions_of(rule)]
     return shown + (r"\quad\text{for } " + r",\ ".join(words) if words else "")
 
 

@@ -1,0 +1,85 @@
+"""Golden derivations of the network set (problems/networks/): each sheet's steps, in
+order, as backpropagation is taught (the differential once, then one name at a time,
+then one "Identify" per variable), and each answer, which is also checked against a
+hand-written formula on random instances (not by the engine's own check)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.api import derive
+from generator.check.verify import agree
+from generator.problem.intermediates import expanded, named
+from generator.problem.loader import load_file
+from generator.render.sheet import sheet_of
+from generator.syntax.parser import parse
+
+NETWORKS = Path(__file__).resolve().parent.parent / "problems" / "networks"
+
+BACKWARD = ["Find `dR`", "Plug `dR` back into `dL`", "Find `dyhat`",
+            "Plug `dyhat` back into `dL`", "Find `da`", "Plug `da` back into `dL`",
+            "Find `dz`", "Plug `dz` back into `dL`"]
+
+# file -> (the sheet's step titles, or None where only the answers are fixed; each
+# variable's gradient as the sheet prints it; the same written by hand)
+GOLDEN = {
+    "01-two-layer.yaml": (
+        ["Write `L` in trace form: squared norm as a product, name a repeated "
+         "subexpression, a scalar is its own trace",
+         "Take the differential of both sides: swap d and tr, product rule",
+         "Linearity of the trace", "Trace of a transpose", *BACKWARD,
+         "Expand the product, linearity of the trace",
+         "Cyclic property of the trace, trace of a Hadamard product",
+         "Identify the gradient with respect to `W1`",
+         "Identify the gradient with respect to `W2`"],
+        {"W1": "2 (W2^T (yhat - y) .* (a .* (1 - a))) x^T", "W2": "2 (yhat - y) a^T"},
+        {"W1": "2 ((W2^T (yhat - y)) .* a .* (1 - a)) x^T", "W2": "2 (yhat - y) a^T"}),
+    "02-two-layer-biases.yaml": (
+        None,
+        {"W1": "(W2^T (yhat - y) .* (1 - a .* a)) x^T",
+         "b1": "W2^T (yhat - y) .* (1 - a .* a)", "W2": "(yhat - y) a^T", "b2": "yhat - y"},
+        {"W1": "((W2^T (yhat - y)) .* (1 - tanh(z) .* tanh(z))) x^T",
+         "b1": "(W2^T (yhat - y)) .* (1 - tanh(z) .* tanh(z))", "W2": "(yhat - y) tanh(z)^T",
+         "b2": "W2 a + b2 - y"}),
+    "03-softmax-network.yaml": (
+        None,
+        {"W1": "(W2^T softmax(s) .* step(W1 x) - W2^T y .* step(W1 x)) x^T",
+         "W2": "(softmax(s) - y) a^T"},
+        {"W1": "((W2^T (softmax(s) - y)) .* step(W1 x)) x^T", "W2": "(softmax(s) - y) a^T"}),
+    "05-factorisation.yaml": (
+        ["Write `L` in trace form: squared norm as a product, name a repeated subexpression",
+         "Take the differential of both sides: swap d and tr, product rule",
+         "Linearity of the trace", "Trace of a transpose", "Find `dR`",
+         "Plug `dR` back into `dL`", "Expand the product, linearity of the trace",
+         "Cyclic property of the trace, trace of a transpose",
+         "Identify the gradient with respect to `U`",
+         "Identify the gradient with respect to `V`"],
+        {"U": "-2 (X - U V^T) V", "V": "-2 (X^T - V U^T) U"},
+        {"U": "-2 (X - U V^T) V", "V": "-2 (X - U V^T)^T U"}),
+    "06-logistic-regression.yaml": (
+        None,
+        {"w": "-X^T (y .* sigmoid(-(y .* s)))", "beta": "-sum(y .* sigmoid(-(y .* s)))"},
+        {"w": "-X^T (y .* sigmoid(-y .* (X w + beta)))",
+         "beta": "-sum(y .* sigmoid(-y .* s))"}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GOLDEN))
+def test_the_network_sheet_is_golden(name):
+    titles, printed, by_hand = GOLDEN[name]
+    (problem,) = load_file(NETWORKS / name)
+    derivation = derive(problem)
+    if titles is not None:
+        assert [step.title for step in sheet_of(derivation)] == titles
+    assert {v: str(g) for v, g in derivation.answers} == printed
+    names = [item.name for item in problem.where]
+    for variable, gradient in derivation.answers:
+        ours = expanded(gradient, problem.where)
+        theirs = expanded(named(parse(by_hand[variable]), names), problem.where)
+        assert agree(ours, theirs, problem.symbols, variable) < 1e-8, (name, variable)
+
+
+def test_every_network_problem_is_golden():
+    assert {p.name for p in NETWORKS.glob("0*.yaml")} - set(GOLDEN) == {
+        "04-linear-autoencoder.yaml"}   # its file's `expect:` checks it
