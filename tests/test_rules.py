@@ -52,6 +52,8 @@ CASES = [
     ("differential-power", "d(X^3)", "dX X^2 + X dX X + X^2 dX"),
     ("differential-power", "d(tr(X)^k)", "k tr(X)^(k - 1) d(tr(X))"),   # a symbolic k
     ("sum-to-one", "sum(q)", "1"),
+    ("inner-reciprocal", "x^T (b .* (1 ./ x))", "sum(b)"),
+    ("inner-reciprocal", "A x x^T (b .* (1 ./ x))", "A x sum(b)"),
     ("differential-hadamard", "d(A .* X)", "A .* dX"),
     ("differential-hadamard", "d(X .* X)", "dX .* X + X .* dX"),
     ("differential-hadamard", "d(A ./ X)", "-(A ./ (X .* X) .* dX)"),
@@ -273,6 +275,7 @@ def test_rule_preserves_the_value(rule_id, before, after):
     ("vec-inner", "vec(A)^T kron(A, B) vec(X)"),
     ("distribute-to-cancel", "(A^T A)^-1 A^T (exp(x) - b)"),
     ("hadamard-ones", "x^T .* ones(n)^T x"),
+    ("inner-reciprocal", "b^T (b .* (1 ./ x))"),   # b is not what is divided by
     ("ones-as-sum", "ones(n)^T A x"),    # A x is no single factor
     ("ones-as-sum", "ones(n, n)^T x"),
     ("untrace-scalar", "tr(2 b^T dx)"),          # the trace form the theorem reads

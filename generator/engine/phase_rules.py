@@ -103,6 +103,7 @@ DEFAULT_PHASE_RULES = PhaseRules(
         "transpose-symmetric", "cancel-inverse", "hadamard-cancel", "elementwise-at-zero",
         "commutation-vector", "kron-scalar", "vec-column", "untrace-scalar",
         "sigmoid-from-exp", "diag-outer", "hadamard-ones", "diag-ones", "ones-as-sum", "sum-to-one",
+        "inner-reciprocal",
         "hadamard-expand", "expand-identity", "collect-like-terms", "diag-product",
         "diag-sum", "inverse-scalar", "factor-number", "factor-out", "factor-some",
         "scalar-powers",

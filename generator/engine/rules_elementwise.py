@@ -14,7 +14,7 @@ from generator.math.functions import ENTRYWISE
 from generator.math.expr import (
     ONE, ZERO, Add, EntrywisePower, Differential, Elementwise, Expr, Hadamard, Identity, Inverse, Mul, Norm, Number,
     Ones,
-    SumEntries, Trace, Transpose, add, d, factors_of, mul, neg, split_coefficient,
+    SumEntries, Trace, Transpose, add, d, factors_of, mul, neg, split_coefficient, transposed,
 )
 
 
@@ -176,7 +176,7 @@ def _sum_as_trace(node: Expr, ctx: Context):
     if isinstance(m, Hadamard) and not m.divide and not has_differential(m.left):
         if isinstance(m.right, Hadamard):
             return None   # gather the chain first (hadamard-rearrange)
-        return Trace(mul(Transpose(m.left), m.right))
+        return Trace(mul(transposed(m.left), m.right))   # (y^T)^T is written y
     if isinstance(m, (Hadamard, Add)):
         return None
     rows, cols = ctx.shape(m)
@@ -201,7 +201,7 @@ def _trace_hadamard(node: Expr, ctx: Context):
     before = mul(*rest)
     if not rest or ctx.is_scalar(before):
         before = mul(*rest, Identity(ctx.shape(last)[0]))
-    moved = Hadamard(Transpose(before), last.left)
+    moved = Hadamard(transposed(before), last.left)   # (y^T)^T is written y
     return Trace(mul(Number(coefficient), Transpose(moved), last.right))
 
 

@@ -176,6 +176,26 @@ def _hadamard_cancel(node: Expr, ctx: Context):
     return None
 
 
+def _inner_reciprocal(node: Expr, ctx: Context):
+    """u^T (v .* (1 ./ u)) = sum(v): the entries of u cancel in the inner product (what
+    the log of a named softmax p leaves: p^T (y .* (1 ./ p)) = sum(y))."""
+    if not isinstance(node, Mul):
+        return None
+    f = node.factors
+    for i in range(len(f) - 1):
+        row, entrywise = f[i], f[i + 1]
+        if not (isinstance(row, Transpose) and isinstance(entrywise, Hadamard)
+                and not entrywise.divide and ctx.is_column(row.arg)
+                and not ctx.is_scalar(row.arg)):
+            continue
+        factors = chain(entrywise)
+        for k, g in enumerate(factors):
+            if _reciprocal_of(g) == row.arg:
+                rest = _rebuild_chain([h for j, h in enumerate(factors) if j != k])
+                return mul(*f[:i], SumEntries(rest), *f[i + 2:])
+    return None
+
+
 def _sigmoid_from_exp(node: Expr, ctx: Context):
     """exp(z) ./ (1 + exp(z)) = sigmoid(z), in a chain of `.*`."""
     if not isinstance(node, Hadamard):
@@ -511,6 +531,9 @@ RULES = (
     Rule("hadamard-cancel", "tidy", "cancel entry by entry",
          "(1 ./ u) .* u = ones(n)", "Cancel entry by entry",
          _hadamard_cancel),
+    Rule("inner-reciprocal", "tidy", "cancel in the inner product",
+         "x^T (y .* (1 ./ x)) = sum(y)", "The entries of x cancel in the inner product",
+         _inner_reciprocal),
     Rule("untrace-scalar", "tidy", "the trace of a scalar",
          "tr(x^T y) = x^T y", "A scalar is its own trace", _untrace_scalar, minor=True),
     Rule("ones-as-sum", "tidy", "a product with ones as a sum",
