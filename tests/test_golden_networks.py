@@ -18,8 +18,9 @@ from generator.syntax.parser import parse
 NETWORKS = Path(__file__).resolve().parent.parent / "problems" / "networks"
 
 BACKWARD = ["Find `dR`", "Plug `dR` back into `dL`", "Find `dyhat`",
-            "Plug `dyhat` back into `dL`", "Find `da`", "Plug `da` back into `dL`",
-            "Find `dz`", "Plug `dz` back into `dL`"]
+            "Plug `dyhat` back into `dL`: the chain rule", "Find `da`",
+            "Plug `da` back into `dL`: the chain rule", "Find `dz`",
+            "Plug `dz` back into `dL`: the chain rule"]
 
 # file -> (the sheet's step titles, or None where only the answers are fixed; each
 # variable's gradient as the sheet prints it; the same written by hand)

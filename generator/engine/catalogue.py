@@ -67,6 +67,12 @@ SUBSTITUTE = procedure(
     r"R,\ \mathrm{d}R \text{ replaced by what they stand for}",
     "Plug the differential of the named subexpression back in")
 
+CHAIN_RULE = law(
+    "chain-rule", "differential", "chain rule",
+    r"L = f(a),\ a = g(X):\ \mathrm{d}L = f'(a)[\mathrm{d}a] \text{ with } "
+    r"\mathrm{d}a = g'(X)[\mathrm{d}X] \text{ put in its place}",
+    "The chain rule: a named result's differential is put in its place in dL")
+
 EARLIER_RESULT = law(
     "earlier-result", "theorem", "an earlier problem",
     r"\text{if } \nabla_X f = G(X) \text{ then } \mathrm{d}f(R) = \operatorname{tr}(G(R)^{T}\mathrm{d}R)",
@@ -124,7 +130,7 @@ SOLVE_RULES = (
 CATALOGUE: tuple[Rule, ...] = (
     rules_trace.RULES + rules_differential.RULES + rules_elementwise.RULES + rules_softmax.RULES
     + rules_diag.RULES + rules_vec.RULES + rules_linear.RULES + rules_tidy.RULES
-    + (ABBREVIATE, SUBSTITUTE, THEOREM, JACOBIAN_THEOREM, HESSIAN_THEOREM, NEWTON_STEP, EARLIER_RESULT, TRANSPOSED_VARIABLE, SYMMETRISE) + INDEX_RULES + SOLVE_RULES
+    + (ABBREVIATE, SUBSTITUTE, CHAIN_RULE, THEOREM, JACOBIAN_THEOREM, HESSIAN_THEOREM, NEWTON_STEP, EARLIER_RESULT, TRANSPOSED_VARIABLE, SYMMETRISE) + INDEX_RULES + SOLVE_RULES
 )
 
 BY_ID: dict[str, Rule] = {rule.id: rule for rule in CATALOGUE}

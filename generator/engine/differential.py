@@ -255,7 +255,9 @@ def _plug_in(rec: Recorder, expr: Expr, name: str, meaning: Expr,
     rec.phase("plug-in", named)
     rec.state(DL, expr)
     expr = expr.replace(dr, differential)
-    rec.record(cat.SUBSTITUTE, DL, expr, differential, before=dr)
+    # a name of the problem's (`where:`) is backpropagation's chain rule, cited as a law;
+    # the notes' R is their procedure of naming a subexpression
+    rec.record(cat.CHAIN_RULE if keep else cat.SUBSTITUTE, DL, expr, differential, before=dr)
     if not keep:
         expr = expr.replace(named, meaning)
         rec.record(cat.SUBSTITUTE, DL, expr, meaning, before=named)

@@ -83,7 +83,8 @@ TITLES: dict[str, Title] = {
     "linearity": _rules_or("Linearity of the trace"),
     "terms-to-trace-form": _rules_or("Collect the terms"),
     "find-differential": lambda p, rules, names: f"Find `d{p.about}`",
-    "plug-in": lambda p, rules, names: f"Plug `d{p.about}` back into `d{names.objective}`",
+    "plug-in": lambda p, rules, names: f"Plug `d{p.about}` back into `d{names.objective}`"
+                                       + (": the chain rule" if "chain rule" in rules else ""),
     "identify": lambda p, rules, names: f"Identify `{names.gradient}`",
     "identify-variable": lambda p, rules, names:
         f"Identify the gradient with respect to `{p.about}`",
