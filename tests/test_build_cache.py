@@ -359,7 +359,6 @@ def test_a_cache_folder_that_is_a_file_is_replaced_with_a_notice(tree, tmp_path,
 
 def test_a_pdf_changed_in_place_with_its_size_and_time_kept_is_typeset_again(tree, tmp_path,
                                                                              counted):
-    import os
     out = tmp_path / "out"
     build(tree, out)
     pdf_path = out / "04-trace-linear.pdf"

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from generator.api import derive, derive_text
 from generator.check.numeric import Evaluator, draw_instance
 from generator.cli import main
-from generator.errors import ProblemError, ShapeError, TracetrickError
+from generator.errors import ProblemError, TracetrickError
 from generator.problem.loader import load_directory, load_file
 from generator.render.json_trace import trace_dict
 from generator.render.text import render_text

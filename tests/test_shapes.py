@@ -18,7 +18,8 @@ from generator.math.expr import (Add, Det, Differential, Elementwise, Hadamard, 
                             LogDet, Mul, Norm, Number, Power, SumEntries, Symbol, Trace,
                             Transpose)
 from generator.problem.letspec import parse_let
-from generator.math.shapes import (objective_kind, infer_shapes, infer_symbols, is_scalar,
+from generator.math.written import objective_kind
+from generator.math.shapes import (infer_shapes, infer_symbols, is_scalar,
                               kind_of_name, shape_of)
 from generator.syntax.parser import parse
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from generator.math.expr import (
-    FORGOTTEN, Differential, Expr, Number, Ones, Quantity, Symbol, is_zero, mul, recall,
-    remember)
+from generator.math.expr import Differential, Expr, Number, Ones, Quantity, Symbol, is_zero, mul
+from generator.math.memo import FORGOTTEN, recall, remember
 from generator.engine.names import DEFAULT_NAMES, EngineNames, engine_names
 from generator.math.shapes import SCALAR, group_scalar_runs, is_scalar, shape_of, symbol_for
 from generator.math.symbols import SymbolInfo, SymbolTable

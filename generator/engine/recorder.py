@@ -14,7 +14,8 @@ from generator.engine.context import Context
 from generator.engine.phase_rules import DEFAULT_PHASE_RULES, PhaseRules
 from generator.engine.rule import Rule
 from generator.errors import StuckError
-from generator.math.expr import FORGOTTEN, Expr, recall, remember
+from generator.math.expr import Expr
+from generator.math.memo import FORGOTTEN, recall, remember
 
 # A derivation that needs more rewrites than this is looping: a bug, not a proof.  Large
 # objectives of depth 5 (nested inverses) need up to about 4,000, a few seconds now that
@@ -24,7 +25,7 @@ MAX_APPLICATIONS = 5000
 Where = Callable[[Expr], bool]
 
 
-Settled = dict   # the subterms where no rule of a loop fits (expr.remember / recall)
+Settled = dict   # the subterms where no rule of a loop fits (memo.remember / recall)
 
 
 def rewrite_first(expr: Expr, rules: tuple[Rule, ...], ctx: Context,

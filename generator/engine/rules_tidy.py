@@ -12,9 +12,10 @@ from generator.engine.rules_trace import collect_like_terms, factor_terms
 from generator.math.functions import ENTRYWISE
 from generator.math.expr import (
     ONE, Add, Elementwise, Expr, Hadamard, Identity, Inverse, Mul, Number, Ones, Power,
-    SumEntries, Symbol, Trace, Transpose, add, shifted, transposed,
-    FORGOTTEN, factors_of, is_zero, mul, node_memo, recall, remember, split_coefficient,
+    SumEntries, Symbol, Trace, Transpose, add, shifted, transposed, factors_of, is_zero,
+    mul, split_coefficient,
 )
+from generator.math.memo import FORGOTTEN, node_memo, recall, remember
 
 
 def _cancel_inverse(node: Expr, ctx: Context):

@@ -6,11 +6,11 @@ from fractions import Fraction
 from generator.engine.context import Context, has_differential
 from generator.engine.rule import Rule
 from generator.math.expr import (
-    ONE, ZERO, Add, Differential, Expr, Hadamard, Identity, Inverse, Mul, Norm, Number, Ones,
-    Power, PowerSum, Symbol,
-    Trace, Transpose, add, factors_of, is_zero, mul, node_memo, scalar_product,
-    shifted, split_coefficient,
+    ONE, ZERO, Add, Differential, Expr, Hadamard, Identity, Inverse, Mul, Norm, Number,
+    Ones, Power, PowerSum, Symbol, Trace, Transpose, add, factors_of, is_zero, mul,
+    scalar_product, shifted, split_coefficient,
 )
+from generator.math.memo import node_memo
 
 
 def _is_transposed_differential(e: Expr) -> bool:

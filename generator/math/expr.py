@@ -16,6 +16,9 @@ from dataclasses import dataclass, field, fields
 from fractions import Fraction
 from typing import Callable, ClassVar, Iterator, Union
 
+from generator.math.memo import FORGOTTEN, recall, remember
+
+
 @dataclass(frozen=True)
 class DimProduct:
     """A size that is the product of sizes: vec(X) of an m x n X has m n rows, and
@@ -125,32 +128,6 @@ class Expr:
 
 
 _COMPARED: dict[type, tuple[str, ...]] = {}   # class -> the fields equality compares
-
-MEMO_LIMIT = 50_000   # entries a memo of nodes keeps before it starts afresh (memory)
-
-
-def node_memo(store: dict) -> dict:
-    """`store`, a memo of nodes for `map_bottom_up` (or another map by node id), emptied
-    once it holds MEMO_LIMIT entries: what it remembers keeps those nodes alive."""
-    if len(store) > MEMO_LIMIT:
-        store.clear()
-    return store
-
-
-FORGOTTEN = object()   # what `recall` gives for a node it was not told of
-
-
-def recall(store: dict, node: "Expr"):
-    """What `remember` kept for this very node (not an equal one: comparing large equal
-    trees costs what the memo saves), or FORGOTTEN."""
-    seen = store.get(id(node))
-    return seen[1] if seen is not None and seen[0] is node else FORGOTTEN
-
-
-def remember(store: dict, node: "Expr", value) -> None:
-    """Keep `value` for `node`, by id; the node is kept too, so its id stays its own."""
-    node_memo(store)[id(node)] = (node, value)
-
 
 _REMEMBERED = ("_hash", "_equal_to")   # what a node learns of itself after it is built
 
@@ -403,13 +380,9 @@ class Differential(_Unary):
 
 @dataclass(frozen=True)
 class Power(Expr):
-    """`base^exponent` for a whole-number exponent >= 2, or a symbolic one: a declared
-    scalar, or one plus or minus a whole number (`X^k`, `X^(k - 1)`, `s^p`), which is
-    then a child of the node (its symbols are the problem's).
-
-    On a square matrix it is the matrix power (a symbolic exponent is then a declared
-    integer); on a scalar (`||v||^2`, `s^p`) the ordinary power.
-    """
+    """`base^exponent`: the matrix power of a square matrix, the power of a scalar.  The
+    exponent is a whole number >= 2, or symbolic, a child node: a scalar's name plus or
+    minus a whole number (`X^k`, `X^(k - 1)`, `s^p`; for a matrix, a declared integer)."""
 
     base: Expr
     exponent: int | Expr

@@ -24,13 +24,13 @@ from typing import Callable, Iterable, Iterator, Optional
 from generator.math.dims import (FRESH_NAMES, GREEK, SCALAR, SQUARE_PROPERTIES,  # noqa: F401
                             IdentitySlot, Shape, Unifier, kind_of_name, scalar_hint, show_shape)
 from generator.errors import ShapeError
-from generator.math.expr import (Add, Commutation, Det, Diag, Differential, Dim, Elementwise,
-                                 EntrywisePower,
-                                 Expr, Hadamard, Identity, Inverse, Kron, LogDet, LogSumExp, Mul, Norm,
-                                 Number, Ones, Power, PowerSum, Quantity, Softmax, SumEntries,
-                                 Symbol, Trace,
-                                 Transpose, Vec, dim_product, mul,
-                                 FORGOTTEN, node_memo, recall, remember, scalar_product)
+from generator.math.expr import (
+    Add, Commutation, Det, Diag, Differential, Dim, Elementwise, EntrywisePower, Expr, Hadamard,
+    Identity, Inverse, Kron, LogDet, LogSumExp, Mul, Norm, Number, Ones, Power, PowerSum,
+    Quantity, Softmax, SumEntries, Symbol, Trace, Transpose, Vec, dim_product, mul,
+    scalar_product,
+)
+from generator.math.memo import FORGOTTEN, node_memo, recall, remember
 from generator.math.symbols import SymbolInfo, SymbolTable, stored_shape
 
 
@@ -455,52 +455,6 @@ def _as_scalar(chain: list[Expr], alg) -> list[Expr]:
     """A 1 x 1 chain as one factor; scalar factors after its last matrix stay outside."""
     last = max(k for k, f in enumerate(chain) if alg.shape(f) != SCALAR)
     return [scalar_product(*chain[:last + 1]), *chain[last + 1:]]
-
-
-def check_written(expr: Expr, table: SymbolTable) -> None:
-    """Notation that type-checks but says something else than was surely meant: a
-    Kronecker product with a scalar (the product `alpha X`), the vec of a scalar (the
-    scalar itself).  Raises ShapeError saying what to write."""
-    for node in expr.walk():
-        if isinstance(node, Kron):
-            for side in (node.left, node.right):
-                if shape_of(side, table) == SCALAR:
-                    raise ShapeError(
-                        f"`{node}`: {side} is a scalar, and a Kronecker product with a "
-                        f"scalar is the ordinary product; write it as a product, e.g. "
-                        f"`{node.left} {node.right}`")
-        if isinstance(node, Vec) and shape_of(node.arg, table) == SCALAR:
-            raise ShapeError(f"`{node}`: {node.arg} is a scalar, and the vec of a scalar is "
-                             f"the scalar itself; write `{node.arg}`")
-        if isinstance(node, Power) and node.symbolic and shape_of(node.base, table) != SCALAR:
-            loose = sorted(n for n in node.exponent.symbols() if not table[n].has("integer"))
-            if loose:
-                raise ShapeError(
-                    f"`{node}`: a matrix power's exponent is a whole number, but {loose[0]} "
-                    f"is not declared one; declare it, `symbols: {{{loose[0]}: {{shape: [], "
-                    f"integer: true}}}}` (or --let \"{loose[0]}: scalar, integer\")")
-
-
-def objective_kind(objective: Expr, table: SymbolTable, wrt: str) -> str:
-    """What is derived of the objective (generator.problem.model.KINDS): the gradient of
-    a scalar, the Jacobian of anything else (of vec(f) by vec(X) where f or the variable
-    is a matrix).  A sum of scalars that a bare lower-case name, inferred to be a vector,
-    makes a vector by broadcasting (`x^T A x + c`) is an error: the name misled
-    inference, and the error says how to declare it."""
-    s = shape_of(objective, table)
-    if s == SCALAR:
-        return "gradient"
-    terms = objective.terms if isinstance(objective, Add) else (objective,)
-    guessed = [t.name for t in terms
-               if isinstance(t, Symbol) and t.name in table and not table[t.name].declared
-               and table[t.name].kind == "vector"]
-    if guessed and any(shape_of(t, table) == SCALAR for t in terms):
-        raise ShapeError(
-            f"the objective `{objective}` is {show_shape(s)} only because {guessed[0]}, "
-            f"added to scalars, was inferred to be a column vector from its name: "
-            f"{scalar_hint(guessed[0])} (to derive the Jacobian of the vector, declare "
-            f"its shape, e.g. `{guessed[0]}: {{shape: [{s[0]}]}}`)")
-    return "jacobian"
 
 
 # ----- inference by unification (the algebra is generator.math.dims.Unifier) ----------------

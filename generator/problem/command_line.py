@@ -6,7 +6,8 @@ from __future__ import annotations
 from generator.errors import MathSyntaxError, ProblemError
 from generator.caret import show
 from generator.math.expr import Expr
-from generator.math.shapes import check_written, infer_shapes, objective_kind
+from generator.math.shapes import infer_shapes
+from generator.math.written import check_written, objective_kind
 from generator.math.symbols import SymbolInfo
 from generator.problem.checks import (BEFORE_NAMED, option_conflict, parse_math,
                                       symmetric_gradient_problem, too_long)

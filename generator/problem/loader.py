@@ -26,9 +26,8 @@ from generator.problem.checks import (BEFORE_NAMED, option_conflict, parse_math,
                                       symmetric_gradient_problem, too_long)
 from generator.problem.fields import (LIST_KEY, PROBLEM_KEYS, REQUIRED_KEYS, SYMBOL_KEYS,
                                       FieldSpec, problem_field)
-from generator.math.shapes import (
-    check_written, infer_shapes, objective_kind, shape_of, show_shape,
-)
+from generator.math.shapes import infer_shapes, shape_of, show_shape
+from generator.math.written import check_written, objective_kind
 from generator.math.symbols import SymbolInfo, SymbolTable
 from generator.problem.intermediates import (expanded, infer_named, named, sized_over,
                                              used_before_named, with_names)

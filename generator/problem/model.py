@@ -67,7 +67,7 @@ class Problem:
     # Hint mode: the worksheet prints the first `reveal` steps of the solution and leaves
     # the rest blank (None: the set's `reveal`, else none).  Never changes the derivation.
     reveal: int | None = None
-    # the objective's shape decides it (the loader, generator.math.shapes.objective_kind)
+    # the objective's shape decides it (the loader, generator.math.written.objective_kind)
     kind: str = "gradient"
     hessian: bool = False   # also the Hessian (contract 5.3): a scalar L of a vector
     newton: bool = False    # also the Newton step x - H^-1 grad L (with hessian)
