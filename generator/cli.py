@@ -180,7 +180,7 @@ def list_problems(problems_dir: Path):
     else:
         groups = [("", load_file(problems_dir))]
     header = ("#", "title", "objective", "wrt", "method")
-    tables = [[(str(p.number or ""), p.title, p.objective_text, p.wrt,
+    tables = [[(str(p.number or ""), p.title, p.objective_text, ", ".join(p.variables),
                 p.method + (", solve" if p.solve else "")) for p in problems]
               for _, problems in groups]
     widths = [max(len(r[i]) for r in [header, *(row for t in tables for row in t)])

@@ -136,6 +136,9 @@ def test_check_and_list_on_the_shipped_problems():
     assert listing.exit_code == 0
     assert "Trace of quadratic product" in listing.output and "tr(X^T A X)" in listing.output
     assert "cookbook: Matrix calculus: the Matrix Cookbook and machine learning" in listing.output
+    # a problem of several variables lists them all (networks/01: wrt: [W1, W2])
+    assert any("A two-layer network " in line and " W1, W2 " in line
+               for line in listing.output.splitlines())
 
 
 def test_check_fails_on_a_bad_problem(tmp_path):
