@@ -19,7 +19,7 @@ from pathlib import Path
 import common  # noqa: F401  (puts tests/ on sys.path for the corpus)
 
 SET_SIZE = 50
-_NAME = re.compile(r"(?<![\^_A-Za-z0-9])[A-Za-z][A-Za-z0-9_]*")  # not ^T, not ||X||_F
+_NAME = re.compile(r"(?<![_A-Za-z0-9])[A-Za-z][A-Za-z0-9_]*")  # not ||X||_F
 
 
 def _renamer(variant: int):
@@ -27,7 +27,10 @@ def _renamer(variant: int):
 
     def rename(match: re.Match) -> str:
         name = match.group(0)
-        if variant == 0 or is_reserved(name) or name in FUNCTION_NAMES or name in GREEK_NAMES:
+        before = match.string[:match.start()].rstrip()
+        transpose = name == "T" and before.endswith(("^", "^-"))   # X^T, X^-T; X^k is renamed
+        if (variant == 0 or transpose or is_reserved(name) or name in FUNCTION_NAMES
+                or name in GREEK_NAMES):
             return name
         return f"{name}{variant}"
     return rename

@@ -11,6 +11,8 @@
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -221,3 +223,15 @@ def test_every_derivation_renders_in_every_format(row: Identity):
     data = json_module.loads(texts["json"])
     answer = data.get("jacobian", data.get("gradient"))
     assert agree(parse(answer), derivation.gradient, problem.symbols, row.wrt) < 1e-8
+
+
+def test_the_benchmark_bank_of_renamed_rows_loads(tmp_path):
+    """bench/bank.py writes every row twice, the second time each name renamed (`X` ->
+    `X1`, an exponent's `k` too, `^T` kept): every one of those files must load, or the
+    scale benchmark stops on a file it wrote itself."""
+    import sys
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    import bank
+    from generator.problem.sets import load_sets
+    bank.write_bank(tmp_path, 2 * len(CORPUS))
+    assert sum(len(s.problems) for s in load_sets(tmp_path)) == 2 * len(CORPUS)
