@@ -261,7 +261,7 @@ def problem_view(derivation: Derivation, position: int, reference: Reference,
 
 def _derivative_symbol(derivation: Derivation, variable: str,
                        to_latex: Callable[[Expr], str]) -> str:
-    """`\nabla_{X} L` (`\nabla_{X^{T}} L` for the transpose), or the Jacobian's
+    r"""`\nabla_{X} L` (`\nabla_{X^{T}} L` for the transpose), or the Jacobian's
     `\frac{\partial f}{\partial x}` (of vec f by vec X where it is vectorised)."""
     problem = derivation.problem
     objective, wrt = to_latex(derivation.names.objective), to_latex(Symbol(variable))
