@@ -104,3 +104,17 @@ def test_the_engine_records_and_never_lays_out(lower, upper):
     for module, targets in graph.items():
         if module == lower or module.startswith(lower + "."):
             assert not {t for t in targets if t.startswith(upper)}, module
+
+
+def test_every_source_file_compiles_without_a_warning():
+    """An invalid escape in a string (`"\\p"` in a LaTeX docstring) is a warning today and
+    an error in a later Python; `\\n` in one is silently a line break."""
+    import warnings
+    root = Path(__file__).resolve().parent.parent
+    files = [*(root / "generator").rglob("*.py"), *(root / "tests").rglob("*.py"),
+             *(root / "bench").rglob("*.py")]
+    assert len(files) > 50
+    for path in files:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            compile(path.read_text(encoding="utf-8"), str(path), "exec")
