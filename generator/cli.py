@@ -135,19 +135,30 @@ def render(problem_file: Path, output: Path | None, fmt: str | None, reveal: int
               show_default=True,
               help="pdf: the sheets as PDFs; html: one page each (MathJax in OUTPUT/_assets/); "
                    "markdown: .md files.")
+@click.option("--keep-going", is_flag=True,
+              help="Write the sheets without the problems that fail (they are reported, "
+                   "and the exit status is 1).")
 @_sheet_options
-def build(problems_dir: Path, out_dir: Path, force: bool, fmt: str, reveal: int | None,
-          template_dirs: tuple[Path, ...]):
+def build(problems_dir: Path, out_dir: Path, force: bool, fmt: str, keep_going: bool,
+          reveal: int | None, template_dirs: tuple[Path, ...]):
     """Build worksheet.pdf, solutions.pdf and one PDF per problem, for the folder's own
     problems and, into OUTPUT/<set>/, for each subfolder (a problem set).  Only what
     changed since the last build is derived and typeset again, on every core.
-    --reveal K makes every worksheet a hint sheet (overriding `reveal:` in the files)."""
+    --reveal K makes every worksheet a hint sheet (overriding `reveal:` in the files).
+    Every problem that fails is reported; nothing is written unless --keep-going."""
+    from generator.errors import BuildFailed
     from generator.output.build import build_directory
     from generator.output.progress import ProgressDisplay
     options = _options(reveal, template_dirs)
-    with ProgressDisplay() as progress:  # a bar on a terminal, plain lines when piped
-        written = build_directory(problems_dir, out_dir, progress=progress, force=force,
-                                  options=options, fmt=fmt, notice=progress.notice)
+    try:
+        with ProgressDisplay() as progress:  # a bar on a terminal, plain lines when piped
+            written = build_directory(problems_dir, out_dir, progress=progress, force=force,
+                                      options=options, fmt=fmt, notice=progress.notice,
+                                      keep_going=keep_going)
+    except BuildFailed as failed:   # with --keep-going, the sheets made without them
+        for path in failed.written:
+            click.echo(f"wrote {path}", err=True)
+        raise
     for path in written:
         click.echo(f"wrote {path}", err=True)
     if not written:

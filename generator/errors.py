@@ -65,5 +65,19 @@ class OutputError(TracetrickError):
                    f"can write to, with room to spare (-o), or free some space")
 
 
+class BuildFailed(TracetrickError):
+    """Problems of a build failed to load, derive or verify: every one is reported (each
+    line names its file), not only the first.  Without --keep-going nothing was written;
+    with it, `written` are the sheets made without them."""
+
+    def __init__(self, failures: tuple[str, ...], kept_going: bool, written: tuple = ()):
+        self.failures, self.written = failures, written
+        count = f"{len(failures)} problem{'s' if len(failures) != 1 else ''}"
+        outcome = ("the sheets were written without them" if kept_going else
+                   "nothing was written (--keep-going writes the sheets without them)")
+        super().__init__(f"{count} failed, {outcome}:\n"
+                         + "\n".join(f"  {line}" for line in failures))
+
+
 class TemplateError(TracetrickError):
     """A sheet template is broken: names the template, its line, and what went wrong."""

@@ -14,6 +14,7 @@ from typing import Callable
 from generator.api import derive
 from generator.errors import TracetrickError
 from generator.problem.model import Problem
+from generator.problem.sets import failure_line
 from generator.output.sheets import Progress
 from generator.render.sheet_options import SheetOptions
 from generator.render.text import gradient_labels
@@ -22,18 +23,22 @@ from generator.render.text import gradient_labels
 def build_directory(problems_dir: Path, out_dir: Path, progress: Progress | None = None,
                     *, force: bool = False, jobs: int | None = None,
                     options: SheetOptions = SheetOptions(), fmt: str = "pdf",
-                    notice: Callable[[str], None] | None = None) -> list[Path]:
+                    notice: Callable[[str], None] | None = None,
+                    keep_going: bool = False) -> list[Path]:
     """Every set of the folder (its own problems, and each subfolder's) into out_dir and
     out_dir/<set>/, as PDFs (or, with `fmt`, HTML or Markdown pages); returns the files
     written.  Only what changed since the last build is
     derived and typeset (`force`: everything), on `jobs` cores (default: all of them);
     see generator/output/build_parallel.py.  Everything is loaded and derived before the first
-    PDF is written, so a bad problem anywhere leaves the output as it was.  `options`:
+    PDF is written, so a bad problem anywhere leaves the output as it was; every failure
+    is reported in one BuildFailed (`keep_going`: after writing the sheets without the
+    problems that failed).  `options`:
     hint mode for the worksheets and the user's templates (render/sheet_options.py).
     `notice`: one line each about a damaged cache (the build does that work again)."""
     from generator.output.build_parallel import build_incremental
     return build_incremental(Path(problems_dir), Path(out_dir), progress, force=force,
-                             jobs=jobs, options=options, fmt=fmt, notice=notice)
+                             jobs=jobs, options=options, fmt=fmt, notice=notice,
+                             keep_going=keep_going)
 
 
 def check_problems(path: Path, report: Callable[[str], None]) -> tuple[int, int]:
@@ -65,7 +70,7 @@ def _check_file(file: Path, report: Callable[[str], None]) -> tuple[int, int]:
     try:
         problems = load_file(file)
     except TracetrickError as exc:
-        report(f"FAIL {exc}" if str(exc).startswith(str(file)) else f"FAIL {file}: {exc}")
+        report(f"FAIL {failure_line(exc, str(file))}")
         return 1, 1
     return sum(_check_one(p, report) for p in problems), len(problems)
 
@@ -76,9 +81,7 @@ def _check_one(p: Problem, report: Callable[[str], None]) -> int:
     try:
         d = derive(p)
     except TracetrickError as exc:   # it names its file and line where it has them
-        said = str(exc)
-        report(f"FAIL {said}" if said.startswith(f"{where}:")
-               else f"FAIL {where}: {p.title}: {said}")
+        report(f"FAIL {failure_line(exc, where, p.title)}")
         return 1
     answers = "; ".join(f"{label} = {value}"
                         for label, (_, value) in zip(gradient_labels(d), d.answers))

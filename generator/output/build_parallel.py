@@ -3,7 +3,8 @@
 The story of one build:
 1. For each set, hash its raw inputs (generator/output/build_cache.py); a set whose inputs and
    PDFs are those of the last build is skipped without parsing it (the no-op rebuild).
-2. Load every other set (a bad problem anywhere stops the build here, before any work).
+2. Load every other set, as far as it goes (a file that does not load is a failure,
+   reported with the others at the end).
 3. Derive its problems, each on its own, unless the cache holds the derivation: in a
    process pool, one process per core (forked after the heavy imports, so no process
    imports sympy again).  A problem that can use an earlier problem's result of its
@@ -13,8 +14,11 @@ The story of one build:
    is left alone, the others go to latexmk, in a thread pool as large as the machine,
    the largest sheet first: LaTeX overlaps the derivations still running.
 5. A PDF is typeset into a staging folder and published (renamed into place) only once
-   every derivation of the build succeeded, so a problem that fails to derive or
-   verify leaves the output folder as it was.
+   every derivation of the build succeeded, so a problem that fails to load, derive or
+   verify leaves the output folder as it was.  Every problem is derived all the same,
+   and every failure is reported at the end (BuildFailed); with `keep_going`, the
+   sheets are made and published without the problems that failed, and their sets are
+   not recorded as built (the next build tries them again).
 
 Progress is reported per PDF (done, total, its path in the output folder; a PDF left
 alone counts too), from the calling thread.
@@ -37,9 +41,9 @@ from generator.output.build_cache import (
 )
 from generator.output import formats, sheets
 from generator.output.sheets import Target
-from generator.errors import OutputError, ProblemError, TracetrickError
+from generator.errors import BuildFailed, OutputError, ProblemError, TracetrickError
 from generator.problem.model import Problem
-from generator.problem.sets import ProblemSet, load_set, set_folders, set_name
+from generator.problem.sets import ProblemSet, check_set, failure_line, set_folders, set_name
 from generator.render.sheet_options import SheetOptions, for_sheet_of_build
 
 Progress = Callable[[int, int, str], None]
@@ -74,12 +78,15 @@ def plan_set(problem_set: ProblemSet, key: str, out_dir: Path, environment: str,
 def build_incremental(root: Path, out_dir: Path, progress: Progress | None = None, *,
                       force: bool = False, jobs: int | None = None,
                       options: SheetOptions = SheetOptions(), fmt: str = "pdf",
-                      notice: Callable[[str], None] | None = None) -> list[Path]:
+                      notice: Callable[[str], None] | None = None,
+                      keep_going: bool = False) -> list[Path]:
     """Build every set under `root` into `out_dir` as `fmt` (pdf, html or markdown),
     skipping what is up to date (all of it with `force`); returns the files written.
     `options` (hint mode, the user's templates) and the format are part of every key: a
     build with other options is not up to date.  `notice` hears of a cache that was
-    damaged or could not be written (the build does the work again, and goes on)."""
+    damaged or could not be written (the build does the work again, and goes on).
+    Problems that fail are all reported in one BuildFailed; `keep_going` writes the
+    sheets without them first (step 5)."""
     from generator.render.templates import template_search_path
     root, out_dir = Path(root), Path(out_dir)
     sheet_format = formats.named(fmt)
@@ -93,29 +100,45 @@ def build_incremental(root: Path, out_dir: Path, progress: Progress | None = Non
         raise ProblemError(f"{root}: no problem files (*.yaml, *.yml) in this folder or its "
                            f"subfolders")
     plans: list[SetPlan] = []
+    failures: list[str] = []          # "file:line: why", every one (as `check` reports)
+    incomplete: set[int] = set()      # the plans of the sets a file of which failed
     for folder in folders:
         key = set_key(root, folder, environment)
-        if not cache.set_is_fresh(set_name(root, folder), key):
-            plans.append(plan_set(load_set(root, folder), key, out_dir, environment,
-                                  sheet_format.suffix))
-    if not plans:
+        if cache.set_is_fresh(set_name(root, folder), key):
+            continue
+        lines: list[str] = []
+        problem_set, failed = check_set(root, folder, lines.append)
+        failures += [line.removeprefix("FAIL ") for line in lines if line.startswith("FAIL ")]
+        if failed:
+            incomplete.add(len(plans))
+        if problem_set.problems:
+            plans.append(plan_set(problem_set, key, out_dir, environment, sheet_format.suffix))
+    if not plans and not failures:
         return []
     first = not out_dir.exists()
     try:   # a folder that cannot be made is one error now, not one per file later
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise OutputError.writing(out_dir, err) from None
-    build = _Build(plans, cache, out_dir, progress, jobs or cpu_count(), options, sheet_format)
+    build = _Build(plans, cache, out_dir, progress, jobs or cpu_count(), options, sheet_format,
+                   keep_going=keep_going, failed_to_load=bool(failures))
     try:
         written = build.run()
+        failures += build.failures
+        if failures and not keep_going:
+            raise BuildFailed(tuple(sorted(failures)), kept_going=False)
     except BaseException:
         if first:   # a first build that fails leaves no folder behind
             shutil.rmtree(out_dir, ignore_errors=True)
         raise
     for p, plan in enumerate(plans):
+        if p in incomplete or p in build.failed_plans:
+            continue   # built without some of its problems: not up to date
         outputs = {o.rel: build.tex_keys[(p, n)] for n, o in enumerate(plan.outputs)}
         cache.record_set(plan.problem_set.name, plan.key, outputs, build.used_keys[p])
     cache.save()
+    if failures:
+        raise BuildFailed(tuple(sorted(failures)), kept_going=True, written=tuple(written))
     return written
 
 
@@ -166,10 +189,13 @@ class _Build:
 
     def __init__(self, plans: Sequence[SetPlan], cache: BuildCache, out_dir: Path,
                  progress: Progress | None, jobs: int, options: SheetOptions,
-                 sheet_format: formats.Format):
+                 sheet_format: formats.Format, *, keep_going: bool = False,
+                 failed_to_load: bool = False):
         self.cache, self.out_dir, self.progress, self.jobs = cache, out_dir, progress, jobs
         self.options, self.format = options, sheet_format
         self.plans = plans
+        self.keep_going, self.failed_to_load = keep_going, failed_to_load
+        self.failed: dict[Slot, str] = {}        # a problem that failed -> why (in order)
         self.alone: dict[Slot, object] = {}      # each problem derived on its own
         self.on_sheet: dict[Slot, object] = {}   # ... and as its sheet shows it
         self.resolved = [0] * len(plans)         # problems whose citations are decided
@@ -202,6 +228,28 @@ class _Build:
         self.written: list[tuple[int, int]] = []
         self.committed = False
 
+    @property
+    def failures(self) -> list[str]:
+        """Why each problem that failed failed, in the order of the sets."""
+        return [self.failed[slot] for slot in sorted(self.failed)]
+
+    @property
+    def failed_plans(self) -> set[int]:
+        return {p for p, _ in self.failed}
+
+    @property
+    def doomed(self) -> bool:
+        """Something failed and nothing will be written: no sheet is worth typesetting,
+        but every derivation still runs, so that every failure is reported."""
+        return not self.keep_going and bool(self.failed or self.failed_to_load)
+
+    def _fail(self, slots: list[Slot], exc: TracetrickError) -> None:
+        """The problem of `slots` failed: recorded, and skipped as its set is built."""
+        for slot in slots:
+            problem = self._problem(slot)
+            where = problem.source.path if problem.source is not None else "?"
+            self.failed[slot] = failure_line(exc, where, problem.title)
+
     def _problem(self, slot: Slot) -> Problem:
         return self.plans[slot[0]].problem_set.problems[slot[1]]
 
@@ -220,9 +268,8 @@ class _Build:
             self._advance(latex)
             while self.deriving or inline:
                 if inline:            # no pool: derive here, between LaTeX events
-                    from generator.api import derive
                     slot = inline.pop(0)
-                    self._derived(slot, derive(self._problem(slot)))
+                    self._derived(slot, derive_in_worker(self._problem(slot)))
                     self._advance(latex)
                     self._drain(latex, block=False)
                     continue
@@ -231,13 +278,17 @@ class _Build:
                     self._compiled(payload, future)
                 else:
                     self.deriving -= 1
-                    derivation = _unwrap(future.result())
+                    result = future.result()
                     if kind == "derived":
-                        self._derived(payload, derivation)
-                    else:             # "on-sheet": (slot, key)
-                        self.cache.keep_trace(payload[1], derivation)
-                        self._place(payload[0], derivation)
+                        self._derived(payload, result)
+                    elif isinstance(result, _Failed):   # "on-sheet": (slot, key)
+                        self._fail([payload[0]], result.error())
+                    else:
+                        self.cache.keep_trace(payload[1], result)
+                        self._place(payload[0], result)
                 self._advance(latex)
+            if self.doomed:
+                return []             # BuildFailed follows: nothing is published
             self.committed = True     # every derivation succeeded: publish from now on
             if self.format.name == "html":   # the pages' MathJax, once, beside them
                 from generator.render.mathjax import copy_assets
@@ -275,11 +326,16 @@ class _Build:
         future.add_done_callback(lambda f: self.events.put((kind, payload, f)))
         self.deriving += 1
 
-    def _derived(self, slot: Slot, derivation) -> None:
+    def _derived(self, slot: Slot, result) -> None:
+        """A derivation is in (or its failure, `_Failed`): for every slot of its problem."""
         key = self._key(slot)
-        self.cache.keep_trace(key, derivation)
-        for each in self.waiting.pop(key):
-            self.alone[each] = replace(derivation, problem=self._problem(each))
+        slots = self.waiting.pop(key)
+        if isinstance(result, _Failed):
+            self._fail(slots, result.error())
+            return
+        self.cache.keep_trace(key, result)
+        for each in slots:
+            self.alone[each] = replace(result, problem=self._problem(each))
 
     def _resolve(self, p: int) -> None:
         """Decide, in order, which problems of the set can use an earlier problem's result
@@ -287,12 +343,16 @@ class _Build:
         before them) are in.  One that can is derived again with the earlier ones (in the
         pool, or from the cache under a key that names them all); the others go on the
         sheet as derived on their own.  The earlier results are the same either way."""
-        from generator.api import cites_earlier, derive
+        from generator.api import cites_earlier
         problems = self.plans[p].problem_set.problems
-        while self.resolved[p] < len(problems) and (p, self.resolved[p]) in self.alone:
+        while self.resolved[p] < len(problems) and ((p, self.resolved[p]) in self.alone
+                                                    or (p, self.resolved[p]) in self.failed):
             i = self.resolved[p]
             self.resolved[p] += 1
-            earlier = tuple(self.alone[(p, j)] for j in range(i))
+            if (p, i) in self.failed:
+                self._skip((p, i))
+                continue
+            earlier = tuple(self.alone[(p, j)] for j in range(i) if (p, j) in self.alone)
             if not cites_earlier(problems[i], earlier):
                 self._place((p, i), self.alone[(p, i)])
                 continue
@@ -303,7 +363,11 @@ class _Build:
                 self._submit(self.pool, "on-sheet", ((p, i), key), problems[i], earlier)
                 continue
             if found is None:
-                found = derive(problems[i], earlier)
+                found = derive_in_worker(problems[i], earlier)
+                if isinstance(found, _Failed):
+                    self._fail([(p, i)], found.error())
+                    self._skip((p, i))
+                    continue
                 self.cache.keep_trace(key, found)
             self._place((p, i), found)
 
@@ -328,10 +392,25 @@ class _Build:
         p, i = slot
         self.on_sheet[slot] = replace(derivation, problem=self._problem(slot))
         self.newly_ready.append((p, self.single_of[p][i]))
+        self._settled(p)
+
+    def _skip(self, slot: Slot) -> None:
+        """A problem that failed: no sheet of its own; its set's sheets go without it."""
+        self.total -= 1
+        self._settled(slot[0])
+
+    def _settled(self, p: int) -> None:
+        """One more problem of set `p` is placed or skipped: the last one makes the set's
+        sheets ready (those with a problem left on them)."""
         self.missing[p] -= 1
         if self.missing[p] == 0:
-            self.newly_ready += [(p, n) for n, o in enumerate(self.plans[p].outputs)
-                                 if o.kind != "single"]
+            for n, out in enumerate(self.plans[p].outputs):
+                if out.kind == "single":
+                    continue
+                if any((p, i) in self.on_sheet for i in out.problems):
+                    self.newly_ready.append((p, n))
+                else:
+                    self.total -= 1
 
     # -- LaTeX ----------------------------------------------------------------------------
 
@@ -340,6 +419,9 @@ class _Build:
         largest rendered ones while a core is free."""
         for p in range(len(self.plans)):
             self._resolve(p)
+        if self.doomed:   # nothing will be written: derive on, typeset nothing more
+            self.newly_ready.clear()
+            self.ready.clear()
         for at in self.newly_ready:
             self._render(at)
         self.newly_ready.clear()
@@ -355,7 +437,7 @@ class _Build:
         """The sheet's source (a PDF's LaTeX, a page's text); typeset or written only when
         it is not the source of the file there."""
         out = self._output(at)
-        shown = [self.on_sheet[(at[0], i)] for i in out.problems]
+        shown = [self.on_sheet[(at[0], i)] for i in out.problems if (at[0], i) in self.on_sheet]
         options = for_sheet_of_build(self.options, out.kind)
         if self.format.name == "pdf":
             from generator.output.sheets import sheet_tex
@@ -414,12 +496,6 @@ class _Build:
 def _named(problem: Problem) -> str:
     """A problem as a notice names it: its file and line, or its title."""
     return str(problem.source) if problem.source is not None else repr(problem.title)
-
-
-def _unwrap(result):
-    if isinstance(result, _Failed):
-        raise result.error()
-    return result
 
 
 def _compile(tex: str, staged: Path, out: Target) -> Path:

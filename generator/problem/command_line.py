@@ -16,6 +16,7 @@ from generator.problem.letspec import check_declaration, parse_let
 from generator.problem.model import COMMAND_LINE, METHODS, Problem, Source, split_transposed
 from generator.problem.yaml_source import control_character
 from generator.syntax.names import spelled_out
+from generator.syntax.prose import unreadable_math
 
 
 def problem_from_text(objective: str, wrt: str | tuple[str, ...], lets: tuple[str, ...] = (), *,
@@ -32,6 +33,9 @@ def problem_from_text(objective: str, wrt: str | tuple[str, ...], lets: tuple[st
     """
     if title is not None and control_character(title):
         raise ProblemError(f"--title: {control_character(title)}; remove it")
+    unreadable = unreadable_math(title) if title is not None else None
+    if unreadable is not None:
+        raise ProblemError(f"--title: {unreadable[0]}")
     variables, transposed = _variables((wrt,) if isinstance(wrt, str) else tuple(wrt))
     wrt = variables[0]
     declared: dict[str, SymbolInfo] = {}

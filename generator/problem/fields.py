@@ -16,6 +16,7 @@ from generator.math.symbols import PROPERTIES
 
 # How a value is read (generator/problem/loader.py) and described (generator/problem/schema.py):
 #   text      any non-empty scalar, taken as written (`title: 2024` is the text "2024")
+#   prose     text whose backtick parts are math in the syntax (they are typeset)
 #   math      text in the math syntax, at most syntax.limits.MAX_MATH_LENGTH characters
 #   integer   a whole number, at least `minimum` (1 unless the spec says otherwise)
 #   boolean   true or false
@@ -23,7 +24,8 @@ from generator.math.symbols import PROPERTIES
 #   symbols   a mapping: name -> a symbol entry (SYMBOL_FIELDS) or its one-line form
 #   shape     `[n, m]`, `[n]`, `[]`, or the one-line form `n x m`
 #   variables a name, or a list of names (`[W1, W2]`)
-Kind = Literal["text", "math", "integer", "boolean", "choice", "symbols", "shape", "names",
+Kind = Literal["text", "prose", "math", "integer", "boolean", "choice", "symbols", "shape",
+               "names",
                "variables"]
 
 
@@ -48,7 +50,8 @@ class FieldSpec:
 
 
 PROBLEM_FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("title", "text", "The problem's title on the sheet.",
+    FieldSpec("title", "prose", "The problem's title on the sheet; math in backticks is "
+                                "typeset.",
               "Trace of a product", required=True),
     FieldSpec("number", "integer", 'Order on the sheet and "Problem 5"; unique within a set.',
               "5"),
@@ -77,7 +80,8 @@ PROBLEM_FIELDS: tuple[FieldSpec, ...] = (
               "2 A X"),
     FieldSpec("solution", "math", "With solve: true, the expected solution, checked likewise.",
               "(A^T A)^-1 A^T b"),
-    FieldSpec("statement", "text", "Prose under \"Let L = ...\"; math in backticks is typeset.",
+    FieldSpec("statement", "prose", "Prose under \"Let L = ...\"; math in backticks is "
+                                    "typeset (backtick text that is not math is an error).",
               "The matrix `A` is constant and square.", default=""),
     FieldSpec("symmetric_gradient", "boolean",
               "For a variable declared symmetric or positive_definite: true gives the "

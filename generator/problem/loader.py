@@ -34,7 +34,7 @@ from generator.problem.intermediates import (expanded, infer_named, named, sized
 from generator.syntax.names import spelled_out
 from generator.caret import show
 from generator.problem.yaml_source import (Where, bool_value, compose, describe, fields, file_position,
-                                   read_source, text_value)
+                                   prose_value, read_source, text_value)
 
 KEYS = PROBLEM_KEYS  # the keys of a problem (generator/problem/fields.py)
 SET_FILE = "set.yaml"  # a folder's title and description (generator/problem/sets.py)
@@ -67,6 +67,8 @@ def _field(value: dict[str, Node], name: str, where: Where):
         return whole_number(node, where, spec)
     if spec.kind == "boolean":
         return bool_value(node, where, name)
+    if spec.kind == "prose":
+        return prose_value(node, where, name, spec.written)
     text = text_value(node, where, name, spec.written)
     if spec.kind == "choice" and text not in spec.choices:
         raise where.error(node, name, f"'{text}' is not a {name}; use "

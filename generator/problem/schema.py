@@ -27,7 +27,7 @@ _TEXT = {"anyOf": [{"type": "string", "pattern": _NOT_BLANK}, {"type": ["number"
 
 def _kind_schema(spec: FieldSpec) -> dict[str, Any]:
     """The schema of one field's value, from its kind."""
-    if spec.kind == "text":
+    if spec.kind in ("text", "prose"):
         return dict(_TEXT)
     if spec.kind == "math":
         return {"anyOf": [{"type": "string", "pattern": _NOT_BLANK,

@@ -30,7 +30,9 @@ from generator.errors import ProblemError, TracetrickError
 from generator.problem.loader import SET_FILE, load_file, problem_files, sort_and_check, whole_number
 from generator.problem.model import Problem
 from generator.problem.fields import LIST_KEY, PROBLEM_KEYS, problem_field
-from generator.problem.yaml_source import Where, compose, describe, fields, read_source, text_value
+from generator.problem.yaml_source import (
+    Where, compose, describe, fields, prose_value, read_source,
+)
 
 DEFAULT_SET_TITLE = "Matrix calculus using the trace trick"
 SET_KEYS = ("title", "description", "reveal")
@@ -146,7 +148,7 @@ def read_set_info(folder: Path, default_title: str) -> SetInfo:
     value = {k: v for k, (_, v) in found.items()}
     title = default_title
     if "title" in value:
-        title = " ".join(text_value(value["title"], where, "title", SET_EXAMPLE["title"]).split())
+        title = " ".join(prose_value(value["title"], where, "title", SET_EXAMPLE["title"]).split())
     description = ""
     if "description" in value:
         description = _description(value["description"], where)
@@ -160,7 +162,7 @@ def _description(node, where: Where) -> str:
     """Prose; a blank line separates paragraphs (a `|` or `>` block keeps them)."""
     if isinstance(node, ScalarNode) and node.tag.endswith(":null"):
         return ""
-    return text_value(node, where, "description", SET_EXAMPLE["description"]).strip()
+    return prose_value(node, where, "description", SET_EXAMPLE["description"]).strip()
 
 
 # ----- loading -----------------------------------------------------------------------------
@@ -177,7 +179,12 @@ def load_set(root: Path, folder: Path) -> ProblemSet:
     if not files:
         raise ProblemError(f"{folder / SET_FILE}: the set has no problem files (*.yaml, *.yml) "
                            f"beside it; add one, or remove {SET_FILE}")
-    problems = sort_and_check([(f, load_file(f)) for f in files])
+    return _problem_set(root, folder, info, sort_and_check([(f, load_file(f)) for f in files]))
+
+
+def _problem_set(root: Path, folder: Path, info: SetInfo,
+                 problems: tuple[Problem, ...]) -> ProblemSet:
+    """The set of these problems: the set's `reveal` given to each that has none."""
     if info.reveal is not None:
         problems = tuple(p if p.reveal is not None else replace(p, reveal=info.reveal)
                          for p in problems)
@@ -199,6 +206,16 @@ def load_sets(root: str | Path) -> tuple[ProblemSet, ...]:
 Report = Callable[[str], None]
 
 
+def failure_line(exc: TracetrickError, where: str, title: str = "") -> str:
+    """`file:line: what went wrong`: the error as a report of a check or a build prints
+    it, after FAIL; an error that does not name its file is prefixed with it (and with
+    the problem's title, where there is one)."""
+    said = str(exc)
+    if said.startswith(f"{where}:") or said.startswith(where) and not title:
+        return said
+    return f"{where}: {title}: {said}" if title else f"{where}: {said}"
+
+
 def check_set(root: Path, folder: Path, report: Report) -> tuple[ProblemSet, int]:
     """Load one set as far as it goes, reporting (`FAIL file:line: ...`) each failure:
     set.yaml, each problem file, numbers used twice.  Returns the set of the problems
@@ -208,7 +225,7 @@ def check_set(root: Path, folder: Path, report: Report) -> tuple[ProblemSet, int
     def fail(exc: TracetrickError, file: Path) -> None:
         nonlocal failures
         failures += 1
-        report(f"FAIL {exc}" if str(exc).startswith(str(file)) else f"FAIL {file}: {exc}")
+        report(f"FAIL {failure_line(exc, str(file))}")
 
     title = default_title(root, folder)
     try:
@@ -231,4 +248,4 @@ def check_set(root: Path, folder: Path, report: Report) -> tuple[ProblemSet, int
     except TracetrickError as exc:
         fail(exc, folder)
         problems = tuple(p for _, ps in loaded for p in ps)
-    return ProblemSet(set_name(root, folder), folder, info, problems), failures
+    return _problem_set(root, folder, info, problems), failures

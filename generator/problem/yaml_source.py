@@ -252,6 +252,19 @@ def text_value(node: Node, where: Where, key: str, example: str) -> str:
     return node.value
 
 
+def prose_value(node: Node, where: Where, key: str, example: str) -> str:
+    """A text value whose backtick text is math (a title, a statement, a description):
+    backtick text that is not math is an error at its line and column, with a caret."""
+    from generator.syntax.prose import unreadable_math
+    text = text_value(node, where, key, example)
+    found = unreadable_math(text)
+    if found is not None:
+        why, offset = found
+        line, column = file_position(where.text, node, offset)
+        raise ProblemError(f"{where.path}:{line}:{column}: {key}: {why}")
+    return text
+
+
 def control_character(text: str) -> str | None:
     """What is wrong with text holding a control character (a bell, an escape), or None:
     no sheet can show one, and a terminal may act on it.  Tabs and line breaks are text."""

@@ -29,7 +29,7 @@ from generator.render.reference import Reference, reference_for
 from generator.render.sheet_options import steps_shown
 from generator.render.templates import render_template, shared_environment
 from generator.syntax.latex import to_latex
-from generator.syntax.parser import parse
+from generator.syntax.prose import prose_math
 
 Kind = Literal["worksheet", "solutions", "single"]
 
@@ -322,8 +322,7 @@ def math_to_latex(text: str) -> str | None:
     Each side of an `=` is parsed on its own: the math syntax has no equations.
     """
     try:
-        return " = ".join(to_latex(parse(side.strip(), differentials=True))
-                          for side in text.split("="))
+        return " = ".join(to_latex(side) for side in prose_math(text))
     except TracetrickError:
         return None
 

@@ -33,6 +33,7 @@ from pylatex.utils import NoEscape
 
 from generator.errors import TemplateError
 from generator.syntax.latex_names import escape_text
+from generator.syntax.prose import BACKTICKS
 
 PACKAGE = "generator.templates"
 CHECKOUT_DIR = Path(__file__).resolve().parents[2] / "templates"
@@ -41,7 +42,6 @@ CHECKOUT_DIR = Path(__file__).resolve().parents[2] / "templates"
 # of it (a file name, a long identifier in a title): a box it overflows is worse.
 LONG_WORD = 24
 BREAK_EVERY = 12
-_BACKTICKS = re.compile(r"`([^`\n]+)`")
 
 # Math in prose: the text between backticks -> LaTeX, or None when it does not parse.
 MathRenderer = Callable[[str], "str | None"]
@@ -109,7 +109,7 @@ def escape_prose(value: Any, math: MathRenderer | None = None) -> NoEscape:
 
 
 def _paragraph(text: str, math: MathRenderer | None) -> str:
-    pieces = _BACKTICKS.split(text) if math is not None else [text]
+    pieces = BACKTICKS.split(text) if math is not None else [text]
     out = []
     for index, piece in enumerate(pieces):
         latex = math(piece) if index % 2 else None  # odd pieces were between backticks

@@ -21,10 +21,10 @@ from generator.render.latex_sheet import (
 from generator.render.reference import Reference, reference_for
 from generator.render.sheet_options import steps_shown
 from generator.render.text import verification_sentence
+from generator.syntax.prose import BACKTICKS
 
 KINDS = ("worksheet", "solutions", "single")
 
-_BACKTICKS = re.compile(r"`([^`\n]+)`")
 # Characters that would break out of `\text{...}` in a MathJax/KaTeX formula.
 _UNSAFE_IN_TEXT = re.compile(r"[\\{}$&#%^_~]")
 
@@ -89,7 +89,7 @@ def rich(prose: str) -> Rich:
     """
     text = " ".join(str(prose).split())
     pieces = []
-    for index, part in enumerate(_BACKTICKS.split(text)):
+    for index, part in enumerate(BACKTICKS.split(text)):
         latex = math_to_latex(part) if index % 2 else None
         if latex is not None:
             pieces.append(Piece(latex, math=True))
