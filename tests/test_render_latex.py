@@ -53,7 +53,9 @@ def test_problem_heading_and_statement(kind):
     tex = render_sheet([problem5()], kind, title=TITLE)
     assert r"\section*{Problem 5: Trace of quadratic product}" in tex
     objective = to_latex(problem5().problem.objective)
-    assert f"Let $L = {objective}$." in tex
+    # the dimensions are stated, as every other format states them
+    assert (f"Let $L = {objective}$, where $A$ is $n \\times n$ (constant), $X$ is "
+            f"$n \\times m$.") in tex
     assert "A is a constant square matrix." in tex
     assert r"Find $\nabla_{X} L$." in tex
 

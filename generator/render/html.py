@@ -24,7 +24,8 @@ from markupsafe import Markup, escape
 from generator.version import __version__
 from generator.derivation import Derivation
 from generator.render.templates import make_web_environment, render_template
-from generator.render.web import Rich, page_context, rich
+from generator.render.pieces import Rich
+from generator.render.web import page_context, rich
 
 TEMPLATE = "sheet.html.j2"
 

@@ -25,6 +25,7 @@ from generator.render.sheet import Line, SheetStep, sheet_of
 from generator.errors import TracetrickError
 from generator.math.expr import Expr, Symbol, Transpose
 from generator.render.pdf import problem_marker
+from generator.render.pieces import as_latex, symbols_phrase
 from generator.render.reference import Reference, reference_for
 from generator.render.sheet_options import steps_shown
 from generator.render.templates import render_template, shared_environment
@@ -137,6 +138,8 @@ class ProblemView:
     blanks: tuple[BlankStepView, ...] = ()
     # the named results (`where:`): `z = W_1 x,\ a = \sigma(z)`, or none
     named: NoEscape | None = None
+    # the symbols' shapes in words: `$A$ is $n \times n$ (constant), ...` (LaTeX text)
+    dimensions: NoEscape = NoEscape("")
 
     @property
     def is_hint(self) -> bool:
@@ -256,6 +259,7 @@ def problem_view(derivation: Derivation, position: int, reference: Reference,
         newton_conditions=() if step is None else tuple(
             condition_view(c, to_latex) for c in step.conditions),
         blanks=blanks,
+        dimensions=NoEscape(as_latex(symbols_phrase(derivation))),
     )
 
 

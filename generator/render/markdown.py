@@ -15,7 +15,8 @@ from typing import Sequence
 
 from generator.derivation import Derivation
 from generator.render.templates import make_web_environment, render_template
-from generator.render.web import Rich, page_context, rich
+from generator.render.pieces import Rich
+from generator.render.web import page_context, rich
 
 TEMPLATE = "sheet.md.j2"
 

@@ -14,31 +14,15 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from generator.derivation import Derivation
-from generator.math.expr import Symbol
-from generator.render.describe import properties_words
 from generator.render.latex_sheet import (
-    LineView, ProblemView, StepView, math_printer, math_to_latex, problem_view)
+    LineView, ProblemView, StepView, math_to_latex, problem_view)
 from generator.render.reference import Reference, reference_for
 from generator.render.sheet_options import steps_shown
 from generator.render.text import verification_sentence
 from generator.syntax.prose import BACKTICKS
+from generator.render.pieces import UNSAFE_IN_TEXT, Piece, Rich, symbols_phrase
 
 KINDS = ("worksheet", "solutions", "single")
-
-# Characters that would break out of `\text{...}` in a MathJax/KaTeX formula.
-_UNSAFE_IN_TEXT = re.compile(r"[\\{}$&#%^_~]")
-
-
-@dataclass(frozen=True)
-class Piece:
-    """A run of prose: plain `text`, or LaTeX math when `math` is true."""
-
-    text: str
-    math: bool = False
-
-
-Rich = tuple[Piece, ...]
-
 
 @dataclass(frozen=True)
 class ReferenceRowView:
@@ -114,7 +98,7 @@ def text_in_math(prose: str) -> str:
         if piece.math:
             out.append(piece.text)
         else:
-            out.append(r"\text{" + _UNSAFE_IN_TEXT.sub("", piece.text) + "}")
+            out.append(r"\text{" + UNSAFE_IN_TEXT.sub("", piece.text) + "}")
     return "".join(out)
 
 
@@ -148,35 +132,6 @@ def heading(view: ProblemView, derivation: Derivation, kind: str) -> Rich:
     if kind == "single" and derivation.problem.number is None:
         return rich(view.title)
     return (Piece(f"Problem {view.number}: "), *rich(view.title))
-
-
-def symbols_phrase(derivation: Derivation) -> Rich:
-    """"A is n x n (constant), X is n x m" with the names and shapes as math."""
-    p = derivation.problem
-    to_latex = math_printer(derivation)
-    pieces: list[Piece] = []
-    for info in p.symbols.symbols:
-        if pieces:
-            pieces.append(Piece(", "))
-        pieces += [Piece(to_latex(Symbol(info.name)), math=True), Piece(" is ")]
-        if not info.shape:
-            pieces.append(Piece("a scalar"))
-        elif len(info.shape) == 1:
-            pieces += [Piece("a vector of size "), Piece(_dimension(info.shape[0]), math=True)]
-        else:
-            pieces.append(Piece(rf"{_dimension(info.shape[0])} \times "
-                                rf"{_dimension(info.shape[1])}", math=True))
-        words = properties_words(info, p.wrt)
-        if words:
-            pieces.append(Piece(f" ({', '.join(words)})"))
-    return tuple(pieces)
-
-
-def _dimension(dim) -> str:
-    """A dimension as LaTeX: `n`, `3`; a name that is not a plain identifier is text."""
-    text = str(dim)
-    return text if re.fullmatch(r"[A-Za-z0-9]+", text) else r"\text{" + \
-        _UNSAFE_IN_TEXT.sub("", text) + "}"
 
 
 def web_problem(derivation: Derivation, position: int, kind: str, reference: Reference,
