@@ -13,13 +13,19 @@ import click
 
 from generator.version import __version__
 from generator.errors import TracetrickError
+from generator.problem.model import EDITIONS
 
 # the names of generator/output/formats.py's table (it is not imported for --help)
 FORMATS = ("latex", "pdf", "markdown", "html", "json", "text")
 
 
 def _sheet_options(command):
-    """`--reveal K` and `--templates DIR`, shared by derive, render and build."""
+    """`--reveal K`, `--edition` and `--templates DIR`, shared by derive, render and build."""
+    command = click.option(
+        "--edition", type=click.Choice(EDITIONS), default=None,
+        help="Who the sheets are for: key (the numeric check and notes on conventions "
+             "under each answer) or student (without them); default: each problem's "
+             "`edition`, else key.")(command)
     command = click.option(
         "--templates", "template_dirs", multiple=True, metavar="DIR",
         type=click.Path(exists=True, file_okay=False, path_type=Path),
@@ -31,9 +37,9 @@ def _sheet_options(command):
              "(and the answer) blank.")(command)
 
 
-def _options(reveal: int | None, template_dirs: tuple[Path, ...]):
+def _options(reveal: int | None, template_dirs: tuple[Path, ...], edition: str | None = None):
     from generator.render.sheet_options import SheetOptions
-    return SheetOptions(reveal=reveal, template_dirs=tuple(template_dirs))
+    return SheetOptions(reveal=reveal, template_dirs=tuple(template_dirs), edition=edition)
 
 
 class _Group(click.Group):
@@ -83,7 +89,7 @@ def main(ctx: click.Context, debug: bool) -> None:
               help="Write to FILE (.pdf, .tex, .json, .txt, .md, .html) instead of the terminal.")
 @_sheet_options
 def derive(objective, wrt, lets, method, solve, symmetric_gradient, hessian, newton, wheres,
-           title, fmt, output, reveal, template_dirs):
+           title, fmt, output, reveal, template_dirs, edition):
     """Derive the gradient of OBJECTIVE with respect to --wrt, step by step.
 
     Example: tracetrick derive "tr(X^T A X)" --wrt X
@@ -91,11 +97,12 @@ def derive(objective, wrt, lets, method, solve, symmetric_gradient, hessian, new
     """
     from generator.api import derive as run
     from generator.problem.command_line import problem_from_text
-    options = _options(reveal, template_dirs)
+    options = _options(reveal, template_dirs, edition)
     fmt = _format(fmt, output, "text", options)
-    problem = problem_from_text(objective, wrt if len(wrt) > 1 else wrt[0], tuple(lets), method=method, solve=solve,
-                                title=title, symmetric_gradient=symmetric_gradient,
-                                hessian=hessian, newton=newton, where=tuple(wheres))
+    problem = options.applied(problem_from_text(
+        objective, wrt if len(wrt) > 1 else wrt[0], tuple(lets), method=method, solve=solve,
+        title=title, symmetric_gradient=symmetric_gradient, hessian=hessian, newton=newton,
+        where=tuple(wheres)))
     _emit([run(problem)], "single", fmt, output, title=problem.title, options=options)
 
 
@@ -108,19 +115,19 @@ def derive(objective, wrt, lets, method, solve, symmetric_gradient, hessian, new
               help="Output format (default: from the -o suffix, else pdf).")
 @_sheet_options
 def render(problem_file: Path, output: Path | None, fmt: str | None, reveal: int | None,
-           template_dirs: tuple[Path, ...]):
+           template_dirs: tuple[Path, ...], edition: str | None):
     """Render the problems of one YAML file as a solutions sheet; with --reveal K, as a
     worksheet that shows the first K steps of each solution."""
     from generator.output import formats
     from generator.output.sheets import derive_all
     from generator.problem.loader import load_file
-    options = _options(reveal, template_dirs)
+    options = _options(reveal, template_dirs, edition)
     if output is None:   # output/<name> with the suffix of --format, a PDF by default
         suffix = formats.named(fmt).suffix if fmt in formats.NAMES else ".pdf"
         output = Path("output") / (problem_file.stem + suffix)
     chosen = _format(fmt, output, "pdf", options)
     kind = "solutions" if reveal is None else "worksheet"
-    _emit(derive_all(load_file(problem_file)), kind, chosen, output,
+    _emit(derive_all([options.applied(p) for p in load_file(problem_file)]), kind, chosen, output,
           title=_set_title(problem_file), options=options)
 
 
@@ -140,7 +147,7 @@ def render(problem_file: Path, output: Path | None, fmt: str | None, reveal: int
                    "and the exit status is 1).")
 @_sheet_options
 def build(problems_dir: Path, out_dir: Path, force: bool, fmt: str, keep_going: bool,
-          reveal: int | None, template_dirs: tuple[Path, ...]):
+          reveal: int | None, template_dirs: tuple[Path, ...], edition: str | None):
     """Build worksheet.pdf, solutions.pdf and one PDF per problem, for the folder's own
     problems and, into OUTPUT/<set>/, for each subfolder (a problem set).  Only what
     changed since the last build is derived and typeset again, on every core.
@@ -149,7 +156,7 @@ def build(problems_dir: Path, out_dir: Path, force: bool, fmt: str, keep_going: 
     from generator.errors import BuildFailed
     from generator.output.build import build_directory
     from generator.output.progress import ProgressDisplay
-    options = _options(reveal, template_dirs)
+    options = _options(reveal, template_dirs, edition)
     try:
         with ProgressDisplay() as progress:  # a bar on a terminal, plain lines when piped
             written = build_directory(problems_dir, out_dir, progress=progress, force=force,

@@ -110,7 +110,7 @@ def test_set_yaml_may_be_empty_or_give_only_a_description(tree):
      "problems/s/set.yaml:1: unknown key 'titel'; did you mean 'title'?"),
     ({"s/set.yaml": "title: S\nobjective: tr(X)\n", "s/1.yaml": problem("A")},
      "problems/s/set.yaml:2: unknown key 'objective'; set.yaml holds only the set's title, "
-     "description and reveal; a problem goes in a file of its own beside it"),
+     "description, reveal and edition; a problem goes in a file of its own beside it"),
     ({"s/set.yaml": "title: [a, b]\n", "s/1.yaml": problem("A")},
      "problems/s/set.yaml:1: title: expected text, found a list; e.g. `title: Matrix calculus: "
      "the Matrix Cookbook`"),

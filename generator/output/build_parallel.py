@@ -93,7 +93,7 @@ def build_incremental(root: Path, out_dir: Path, progress: Progress | None = Non
     if sheet_format.name not in BUILT:
         raise ProblemError(f"build writes {', '.join(BUILT)} sheets, not {fmt}")
     environment = digest(environment_digest(template_search_path(options.template_dirs)),
-                         options.reveal, sheet_format.name)
+                         options.reveal, options.edition, sheet_format.name)
     cache = BuildCache(out_dir, environment, enabled=not force, notice=notice)
     folders = set_folders(root)
     if not folders:
@@ -111,7 +111,9 @@ def build_incremental(root: Path, out_dir: Path, progress: Progress | None = Non
         failures += [line.removeprefix("FAIL ") for line in lines if line.startswith("FAIL ")]
         if failed:
             incomplete.add(len(plans))
-        if problem_set.problems:
+        if problem_set.problems:   # as the options print them (--edition)
+            problem_set = replace(problem_set, problems=tuple(
+                options.applied(problem) for problem in problem_set.problems))
             plans.append(plan_set(problem_set, key, out_dir, environment, sheet_format.suffix))
     if not plans and not failures:
         return []

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from generator.problem.model import METHODS
+from generator.problem.model import EDITIONS, METHODS
 from generator.math.symbols import PROPERTIES
 
 # How a value is read (generator/problem/loader.py) and described (generator/problem/schema.py):
@@ -96,6 +96,10 @@ PROBLEM_FIELDS: tuple[FieldSpec, ...] = (
               "Hint mode: the worksheet prints the first K steps of the solution and leaves "
               "the rest blank (0: none; default: the set's `reveal`, else 0).", "1",
               minimum=0),
+    FieldSpec("edition", "choice",
+              "Who the sheets are for: key (the numeric check and the notes on conventions "
+              "under each answer) or student (without them); default: the set's "
+              "`edition`, else key.", "student", choices=EDITIONS),
 )
 
 _PROPERTY_DESCRIPTIONS = {

@@ -69,12 +69,19 @@ def _field(value: dict[str, Node], name: str, where: Where):
         return bool_value(node, where, name)
     if spec.kind == "prose":
         return prose_value(node, where, name, spec.written)
-    text = text_value(node, where, name, spec.written)
-    if spec.kind == "choice" and text not in spec.choices:
-        raise where.error(node, name, f"'{text}' is not a {name}; use "
-                                      f"{' or '.join(spec.choices)}")
-    if spec.kind not in ("text", "choice"):
+    if spec.kind == "choice":
+        return choice_value(node, where, spec)
+    if spec.kind != "text":
         raise TypeError(f"{name}: a {spec.kind} field is not read by _field")
+    return text_value(node, where, name, spec.written)
+
+
+def choice_value(node: Node, where: Where, spec: FieldSpec) -> str:
+    """A choice field's value: one of `spec.choices`."""
+    text = text_value(node, where, spec.name, spec.written)
+    if text not in spec.choices:
+        raise where.error(node, spec.name, f"'{text}' is not a {spec.name}; use "
+                                           f"{' or '.join(spec.choices)}")
     return text
 
 
@@ -380,7 +387,8 @@ def _problem(node: MappingNode, where: Where) -> Problem:
                    statement=statement, source=Source(where.path, node.start_mark.line + 1, tuple(
                        (key, field.start_mark.line + 1) for key, field in value.items())),
                    symmetric_gradient=symmetric_gradient, wrt_transposed=transposed,
-                   reveal=_field(value, "reveal", where), kind=kind, hessian=hessian,
+                   reveal=_field(value, "reveal", where), edition=_field(value, "edition", where),
+                   kind=kind, hessian=hessian,
                    newton=newton, where=intermediates, also_wrt=variables[1:])
 
 

@@ -8,6 +8,9 @@ from generator.math.symbols import SymbolTable
 from generator.syntax.names import spelled_out
 
 METHODS = ("differential", "elementwise")
+# who a sheet is for: the key keeps the numeric check and the notes on conventions under
+# each answer; a student's edition leaves them out (what a student needs is the math)
+EDITIONS = ("key", "student")
 # what is derived: the gradient of a scalar objective, the Jacobian of a vector one (5.2)
 KINDS = ("gradient", "jacobian")
 _TRANSPOSED = ("^T", "^{T}", "'", ".T")
@@ -67,6 +70,9 @@ class Problem:
     # Hint mode: the worksheet prints the first `reveal` steps of the solution and leaves
     # the rest blank (None: the set's `reveal`, else none).  Never changes the derivation.
     reveal: int | None = None
+    # Who the sheets are for (EDITIONS; None: the set's `edition`, else the key's).  Never
+    # changes the derivation, only what is printed under each answer.
+    edition: str | None = None
     # the objective's shape decides it (the loader, generator.math.written.objective_kind)
     kind: str = "gradient"
     hessian: bool = False   # also the Hessian (contract 5.3): a scalar L of a vector
@@ -77,6 +83,11 @@ class Problem:
     # the other variables of `wrt: [W1, W2]` (contract 5.4): `wrt` is the first, and every
     # gradient is derived on one sheet, from one differential shared by all
     also_wrt: tuple[str, ...] = ()
+
+    @property
+    def for_student(self) -> bool:
+        """The student's edition: no numeric-check sentence, no notes on conventions."""
+        return self.edition == "student"
 
     @property
     def variables(self) -> tuple[str, ...]:

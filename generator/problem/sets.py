@@ -4,7 +4,7 @@
       04-trace-linear.yaml
       set.yaml                     optional: title and description of the top set
       cookbook/                    a set: output/cookbook/worksheet.pdf, solutions.pdf, ...
-        set.yaml                   optional: `title:`, `description:` and `reveal:`
+        set.yaml                   optional: `title:`, `description:`, `reveal:`, `edition:`
         01-trace-linear.yaml
       _drafts/                     skipped: a folder whose name starts with _ or .
 
@@ -27,7 +27,9 @@ from typing import Callable
 from yaml.nodes import MappingNode, ScalarNode
 
 from generator.errors import ProblemError, TracetrickError
-from generator.problem.loader import SET_FILE, load_file, problem_files, sort_and_check, whole_number
+from generator.problem.loader import (
+    SET_FILE, choice_value, load_file, problem_files, sort_and_check, whole_number,
+)
 from generator.problem.model import Problem
 from generator.problem.fields import LIST_KEY, PROBLEM_KEYS, problem_field
 from generator.problem.yaml_source import (
@@ -35,12 +37,12 @@ from generator.problem.yaml_source import (
 )
 
 DEFAULT_SET_TITLE = "Matrix calculus using the trace trick"
-SET_KEYS = ("title", "description", "reveal")
+SET_KEYS = ("title", "description", "reveal", "edition")
 SET_EXAMPLE = {"title": "title: Matrix calculus: the Matrix Cookbook",
                "description": "description: Gradients from the Matrix Cookbook."}
 # Keys of a problem (generator/problem/fields.py), written in set.yaml by mistake.
-_NOT_IN_SET = {key: "set.yaml holds only the set's title, description and reveal; a problem "
-                    "goes in a file of its own beside it"
+_NOT_IN_SET = {key: "set.yaml holds only the set's title, description, reveal and edition; "
+                    "a problem goes in a file of its own beside it"
                for key in (*PROBLEM_KEYS, LIST_KEY) if key not in SET_KEYS}
 
 
@@ -53,6 +55,7 @@ class SetInfo:
     description: str = ""
     source: str = ""
     reveal: int | None = None   # the default `reveal` of the set's problems (hint mode)
+    edition: str | None = None  # the default `edition` of the set's problems
 
 
 @dataclass(frozen=True)
@@ -152,10 +155,12 @@ def read_set_info(folder: Path, default_title: str) -> SetInfo:
     description = ""
     if "description" in value:
         description = _description(value["description"], where)
-    reveal = None
+    reveal = edition = None
     if "reveal" in value:   # the same field, with the same check, as a problem's `reveal`
         reveal = whole_number(value["reveal"], where, problem_field("reveal"))
-    return SetInfo(title, description, where.path, reveal)
+    if "edition" in value:  # likewise `edition`
+        edition = choice_value(value["edition"], where, problem_field("edition"))
+    return SetInfo(title, description, where.path, reveal, edition)
 
 
 def _description(node, where: Where) -> str:
@@ -184,9 +189,13 @@ def load_set(root: Path, folder: Path) -> ProblemSet:
 
 def _problem_set(root: Path, folder: Path, info: SetInfo,
                  problems: tuple[Problem, ...]) -> ProblemSet:
-    """The set of these problems: the set's `reveal` given to each that has none."""
+    """The set of these problems: the set's `reveal` and `edition` given to each that has
+    none of its own."""
     if info.reveal is not None:
         problems = tuple(p if p.reveal is not None else replace(p, reveal=info.reveal)
+                         for p in problems)
+    if info.edition is not None:
+        problems = tuple(p if p.edition is not None else replace(p, edition=info.edition)
                          for p in problems)
     return ProblemSet(set_name(root, folder), folder, info, problems)
 

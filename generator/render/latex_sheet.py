@@ -126,8 +126,8 @@ class ProblemView:
     answers: tuple[AnswerView, ...]   # one per variable asked for
     solution: NoEscape | None
     conditions: tuple[ConditionView, ...]
-    notes: tuple[str, ...]
-    check: CheckView
+    notes: tuple[str, ...]      # none on a student's edition
+    check: CheckView | None     # the numeric check; none on a student's edition
     marker: NoEscape = NoEscape("")  # a comment naming the problem (render/pdf.py)
     hessian: NoEscape | None = None  # `H = 2 A^{T} A`, with hessian: true
     newton: NoEscape | None = None   # `x_{new} = (A^{T} A)^{-1} A^{T} b`, with newton: true
@@ -248,8 +248,8 @@ def problem_view(derivation: Derivation, position: int, reference: Reference,
         answers=answers,
         solution=None if derivation.solution is None else NoEscape(to_latex(derivation.solution)),
         conditions=tuple(condition_view(c, to_latex) for c in derivation.conditions),
-        notes=derivation.notes,
-        check=check_view(derivation.verification),
+        notes=() if problem.for_student else derivation.notes,
+        check=None if problem.for_student else check_view(derivation.verification),
         marker=NoEscape(problem_marker(_origin(problem, position))),
         hessian=None if second is None else NoEscape(
             f"{to_latex(second.names.gradient)} = {to_latex(second.hessian)}"),

@@ -25,10 +25,16 @@ class SheetOptions:
 
     `reveal`: the steps a worksheet prints (None: each problem's own `reveal`).
     `template_dirs`: folders searched for templates before the shipped ones.
+    `edition`: who every sheet is for, `--edition` (None: each problem's own `edition`).
     """
 
     reveal: int | None = None
     template_dirs: tuple[Path, ...] = ()
+    edition: str | None = None
+
+    def applied(self, problem: Problem) -> Problem:
+        """The problem as these options print it: `--edition` wins over its own."""
+        return problem if self.edition is None else replace(problem, edition=self.edition)
 
 
 def steps_shown(problem: Problem, kind: str, reveal: int | None = None) -> int | None:

@@ -57,9 +57,9 @@ def render_text(derivation: Derivation, reveal: int | None = None) -> str:
         out.append(f"Setting it to zero: {p.wrt} = {to_text(derivation.solution)}"
                    + (f", provided {' and '.join(map(str, derivation.conditions))}"
                       if derivation.conditions else ""))
-    for note in derivation.notes:
-        out.append(plain(note))
-    out.append(verification_sentence(derivation))
+    if not p.for_student:   # the key's: the conventions and the numeric check
+        out += [plain(note) for note in derivation.notes]
+        out.append(verification_sentence(derivation))
     return "\n".join(out) + "\n"
 
 

@@ -60,7 +60,8 @@ class WebProblem:
     newton_conditions: tuple[Rich, ...]  # "H is invertible"
     conditions: tuple[Rich, ...]         # "A^T A is invertible"
     notes: tuple[Rich, ...]
-    check: str                           # the numeric-check sentence (plain text)
+    check: str                           # the numeric-check sentence (plain text); "" on a
+                                         # student's edition
 
 
 # ----- prose ------------------------------------------------------------------------
@@ -153,7 +154,7 @@ def web_problem(derivation: Derivation, position: int, kind: str, reference: Ref
         conditions=tuple((Piece(c.subject_math, math=True), Piece(f" is {c.words}"))
                          for c in view.conditions),
         notes=tuple(rich(n) for n in view.notes),
-        check=verification_sentence(derivation),
+        check="" if derivation.problem.for_student else verification_sentence(derivation),
     )
 
 
