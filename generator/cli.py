@@ -13,7 +13,7 @@ import click
 
 from generator.version import __version__
 from generator.errors import TracetrickError
-from generator.problem.model import EDITIONS
+from generator.problem.choices import EDITIONS, METHODS
 
 # the names of generator/output/formats.py's table (it is not imported for --help)
 FORMATS = ("latex", "pdf", "markdown", "html", "json", "text")
@@ -72,7 +72,7 @@ def main(ctx: click.Context, debug: bool) -> None:
                    "sheet from one shared differential.")
 @click.option("--let", "lets", multiple=True, metavar="SPEC",
               help='Declare a symbol: "A: n x n, symmetric", "x: n", "alpha: scalar".')
-@click.option("--method", type=click.Choice(["differential", "elementwise"]),
+@click.option("--method", type=click.Choice(METHODS),
               default="differential", show_default=True)
 @click.option("--solve", is_flag=True, help="Set the gradient to zero and solve for the variable.")
 @click.option("--symmetric-gradient", is_flag=True,

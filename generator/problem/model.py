@@ -5,12 +5,9 @@ from dataclasses import dataclass
 
 from generator.math.expr import Expr
 from generator.math.symbols import SymbolTable
+from generator.problem.choices import EDITIONS, METHODS  # noqa: F401  (the fields' values)
 from generator.syntax.names import spelled_out
 
-METHODS = ("differential", "elementwise")
-# who a sheet is for: the key keeps the numeric check and the notes on conventions under
-# each answer; a student's edition leaves them out (what a student needs is the math)
-EDITIONS = ("key", "student")
 # what is derived: the gradient of a scalar objective, the Jacobian of a vector one (5.2)
 KINDS = ("gradient", "jacobian")
 _TRANSPOSED = ("^T", "^{T}", "'", ".T")

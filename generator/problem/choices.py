@@ -1,0 +1,8 @@
+"""The values a problem's choice fields may take, with no import of their own: the
+command line offers them in `--help` without loading the package's mathematics."""
+from __future__ import annotations
+
+METHODS = ("differential", "elementwise")
+# who a sheet is for: the key keeps the numeric check and the notes on conventions under
+# each answer; a student's edition leaves them out (what a student needs is the math)
+EDITIONS = ("key", "student")
