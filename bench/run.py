@@ -6,7 +6,7 @@ same run on this machine; prints the tables and writes output/bench.json.
     python bench/run.py --readme   # also put the tables into README.md ("Performance")
 
 Sections: derive_speed.py (goals 1 and 5), startup.py (2), build_speed.py (3),
-scale.py (4).  Each runs alone too.  The package's bytecode is compiled first (see
+scale.py (4), tidiness.py (6: how long the answers are against the sources').  Each runs alone too.  The package's bytecode is compiled first (see
 compile_bytecode).
 """
 from __future__ import annotations
@@ -22,6 +22,7 @@ import build_speed
 import derive_speed
 import scale
 import startup
+import tidiness
 from common import ROOT, load_average, machine
 
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
@@ -45,6 +46,10 @@ def goals(r: dict) -> dict[str, bool | None]:
             lambda: r["scale"]["growth_500_vs_50"] <= 1.25,
         "4 peak memory < 500 MB": lambda: r["scale"]["peak_mb"] < 500,
         "5 corpus in one process < 150 MB": lambda: r["memory"]["peak_mb"] < 150,
+        "6 answer length / the source's: median <= 1.0":
+            lambda: r["tidiness"]["median_ratio"] <= 1.0,
+        "6 answer length / the source's: none above 1.2":
+            lambda: r["tidiness"]["max_ratio"] <= 1.2,
     }
     found: dict[str, bool | None] = {}
     for name, check in checks.items():
@@ -95,6 +100,7 @@ def main(argv: list[str]) -> int:
     _section(results, tables, "startup", startup.measure, startup.report)
     _section(results, tables, "build", build_speed.measure, build_speed.report)
     _section(results, tables, "scale", lambda: scale.measure(quick=quick), scale.report)
+    _section(results, tables, "tidiness", tidiness.measure, tidiness.report)
     results["goals"] = goals(results)
     results["seconds"] = round(time.perf_counter() - began, 1)
     verdict = {True: "met", False: "MISSED", None: "NOT MEASURED"}
