@@ -197,6 +197,7 @@ CASES = [
     ("hadamard-cancel", "1 ./ X .* A .* X", "A"),
     ("sigmoid-from-exp", "1 ./ (1 + exp(X)) .* exp(X)", "sigmoid(X)"),
     ("sigmoid-from-exp", "exp(X) ./ (1 + exp(X))", "sigmoid(X)"),
+    ("sigmoid-from-exp", "(1 + exp(b^T x))^-1 exp(b^T x) x", "sigmoid(b^T x) x"),
     ("factor-number", "1/2 A + 1/2 X", "1/2 (A + X)"),
     ("factor-some", "A X + B X + C", "(A + B) X + C"),
     ("hadamard-expand", "(1 - A) .* X - A .* (1 - X)", "X - A"),
@@ -276,6 +277,7 @@ def test_rule_preserves_the_value(rule_id, before, after):
     ("distribute-to-cancel", "(A^T A)^-1 A^T (exp(x) - b)"),
     ("hadamard-ones", "x^T .* ones(n)^T x"),
     ("inner-reciprocal", "b^T (b .* (1 ./ x))"),   # b is not what is divided by
+    ("sigmoid-from-exp", "(1 + exp(b^T x))^-1 exp(x^T b)"),   # two different exponents
     ("ones-as-sum", "ones(n)^T A x"),    # A x is no single factor
     ("ones-as-sum", "ones(n, n)^T x"),
     ("untrace-scalar", "tr(2 b^T dx)"),          # the trace form the theorem reads

@@ -197,19 +197,36 @@ def _inner_reciprocal(node: Expr, ctx: Context):
     return None
 
 
+def _one_plus_exp(e: Expr) -> Expr | None:
+    """z where e is `1 + exp(z)`."""
+    if isinstance(e, Add) and len(e.terms) == 2 and e.terms[0] == ONE \
+            and isinstance(e.terms[1], Elementwise) and e.terms[1].func == "exp":
+        return e.terms[1].arg
+    return None
+
+
 def _sigmoid_from_exp(node: Expr, ctx: Context):
-    """exp(z) ./ (1 + exp(z)) = sigmoid(z), in a chain of `.*`."""
+    """exp(z) ./ (1 + exp(z)) = sigmoid(z), in a chain of `.*`, or of a scalar z in a
+    product (`(1 + exp(a^T x))^-1 exp(a^T x)`, the softplus's derivative)."""
+    if isinstance(node, Mul):
+        f = list(node.factors)
+        for i, g in enumerate(f):
+            z = _one_plus_exp(g.arg) if isinstance(g, Inverse) else None
+            if z is not None and ctx.is_scalar(z) and Elementwise("exp", z) in f:
+                j = f.index(Elementwise("exp", z))
+                rest = [h for k, h in enumerate(f) if k not in (i, j)]
+                return mul(*rest[:min(i, j)], Elementwise("sigmoid", z), *rest[min(i, j):])
+        return None
     if not isinstance(node, Hadamard):
         return None
     factors = chain(node) if not node.divide else [Hadamard(ONE, node.right, True), node.left]
     for i, f in enumerate(factors):
         u = _reciprocal_of(f)
-        if isinstance(u, Add) and len(u.terms) == 2 and u.terms[0] == ONE \
-                and isinstance(u.terms[1], Elementwise) and u.terms[1].func == "exp" \
-                and u.terms[1] in factors:
-            j = factors.index(u.terms[1])
+        z = _one_plus_exp(u) if u is not None else None
+        if z is not None and Elementwise("exp", z) in factors:
+            j = factors.index(Elementwise("exp", z))
             rest = [g for k, g in enumerate(factors) if k not in (i, j)]
-            return _rebuild_chain(rest + [Elementwise("sigmoid", u.terms[1].arg)])
+            return _rebuild_chain(rest + [Elementwise("sigmoid", z)])
     return None
 
 
