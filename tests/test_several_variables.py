@@ -155,7 +155,7 @@ def test_bad_variable_lists_are_one_clear_error(tmp_path, edit, match):
 
 
 @pytest.mark.parametrize("args, words", [
-    (["tr(A X Y)", "--wrt", "X", "--wrt", "X"], "X is given twice"),
+    (["tr(A X Y)", "--wrt", "X", "--wrt", "X"], "--wrt: 'X' is listed twice"),
     (["tr(A X Y)", "--wrt", "X", "--wrt", "Y", "--solve"], "--solve: not derived for several"),
     (["A X y", "--wrt", "X", "--wrt", "y"], "several variables are derived for a scalar"),
     (["tr(A X Y)", "--wrt", "X", "--wrt", "Z"], "'Z' is not a symbol of the objective"),

@@ -58,7 +58,7 @@ def check_problems(path: Path, report: Callable[[str], None]) -> tuple[int, int]
         problem_set, failed = check_set(path, folder, lines.append)
         report(f"{folder}: {problem_set.title}")
         for line in lines:
-            report(line)
+            report(f"FAIL {line}")
         failures, total = failures + failed, total + failed
         for p in problem_set.problems:
             failures, total = failures + _check_one(p, report), total + 1

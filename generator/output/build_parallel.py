@@ -106,9 +106,7 @@ def build_incremental(root: Path, out_dir: Path, progress: Progress | None = Non
         key = set_key(root, folder, environment)
         if cache.set_is_fresh(set_name(root, folder), key):
             continue
-        lines: list[str] = []
-        problem_set, failed = check_set(root, folder, lines.append)
-        failures += [line.removeprefix("FAIL ") for line in lines if line.startswith("FAIL ")]
+        problem_set, failed = check_set(root, folder, failures.append)
         if failed:
             incomplete.add(len(plans))
         if problem_set.problems:   # as the options print them (--edition)

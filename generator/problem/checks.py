@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from generator.math.expr import Expr
 from generator.math.symbols import SymbolTable
+from generator.problem.model import split_transposed
 from generator.syntax.limits import MAX_MATH_LENGTH
 
 
@@ -19,6 +20,23 @@ def too_long(text: str) -> str | None:
         return None
     return (f"the expression is {len(text):,} characters long; at most {MAX_MATH_LENGTH:,} "
             f"are accepted (a longer one would take too long to derive and check)")
+
+
+def split_variables(written: list[str]) -> tuple[tuple[str, ...], bool, tuple[int, str] | None]:
+    """`wrt` as written (one text, or several: `[W1, W2]`, repeated --wrt) -> (the
+    variables, whether the one is written transposed, and (its position, why) for the
+    first text that cannot be: a transposed one among several, one given twice)."""
+    variables: list[str] = []
+    transposed = False
+    for position, text in enumerate(written):
+        variable, transposed = split_transposed(text)
+        if transposed and len(written) > 1:
+            return (), False, (position, f"'{text}': with several variables each is "
+                                         f"written itself, without ^T")
+        if variable in variables:
+            return (), False, (position, f"'{variable}' is listed twice; list it once")
+        variables.append(variable)
+    return tuple(variables), transposed, None
 
 
 def option_conflict(kind: str, method: str, solve: bool, transposed: bool, hessian: bool,

@@ -10,10 +10,10 @@ from generator.math.shapes import infer_shapes
 from generator.math.written import check_written, objective_kind
 from generator.math.symbols import SymbolInfo
 from generator.problem.checks import (BEFORE_NAMED, option_conflict, parse_math,
-                                      symmetric_gradient_problem, too_long)
+                                      split_variables, symmetric_gradient_problem, too_long)
 from generator.problem.intermediates import expanded, infer_named, used_before_named
 from generator.problem.letspec import check_declaration, parse_let
-from generator.problem.model import COMMAND_LINE, METHODS, Problem, Source, split_transposed
+from generator.problem.model import COMMAND_LINE, METHODS, Problem, Source
 from generator.problem.yaml_source import control_character
 from generator.syntax.names import spelled_out
 from generator.syntax.prose import unreadable_math
@@ -36,7 +36,9 @@ def problem_from_text(objective: str, wrt: str | tuple[str, ...], lets: tuple[st
     unreadable = unreadable_math(title) if title is not None else None
     if unreadable is not None:
         raise ProblemError(f"--title: {unreadable[0]}")
-    variables, transposed = _variables((wrt,) if isinstance(wrt, str) else tuple(wrt))
+    variables, transposed, wrong = split_variables([wrt] if isinstance(wrt, str) else list(wrt))
+    if wrong is not None:
+        raise ProblemError(f"--wrt: {wrong[1]}")
     wrt = variables[0]
     declared: dict[str, SymbolInfo] = {}
     for let in lets:
@@ -94,20 +96,6 @@ def problem_from_text(objective: str, wrt: str | tuple[str, ...], lets: tuple[st
                    source=Source(COMMAND_LINE), symmetric_gradient=symmetric_gradient,
                    wrt_transposed=transposed, kind=kind, hessian=hessian, newton=newton,
                    where=intermediates, also_wrt=variables[1:])
-
-
-def _variables(written: tuple[str, ...]) -> tuple[tuple[str, ...], bool]:
-    """The variables of --wrt (repeated for several) and whether the one is transposed."""
-    variables, transposed = [], False
-    for text in written:
-        variable, transposed = split_transposed(text)
-        if transposed and len(written) > 1:
-            raise ProblemError(f"--wrt '{text}': with several variables each is written "
-                               f"itself, without ^T")
-        if variable in variables:
-            raise ProblemError(f"--wrt '{text}': {variable} is given twice; give it once")
-        variables.append(variable)
-    return tuple(variables), transposed
 
 
 def _where_option(text: str) -> tuple[str, Expr]:

@@ -21,9 +21,9 @@ from generator.errors import MathSyntaxError, ProblemError, ShapeError
 from generator.math.expr import Expr, Number, dim_product
 from generator.problem.letspec import (check_declaration, parse_declaration, parse_dim,
                                        parse_shape)
-from generator.problem.model import Problem, Source, split_transposed
+from generator.problem.model import Problem, Source
 from generator.problem.checks import (BEFORE_NAMED, option_conflict, parse_math,
-                                      symmetric_gradient_problem, too_long)
+                                      split_variables, symmetric_gradient_problem, too_long)
 from generator.problem.fields import (LIST_KEY, PROBLEM_KEYS, REQUIRED_KEYS, SYMBOL_KEYS,
                                       FieldSpec, problem_field)
 from generator.math.shapes import infer_shapes, shape_of, show_shape
@@ -298,24 +298,19 @@ def _wrt(node: Node, names: set[str], said_constant: dict[str, Node], where: Whe
         items = [(item, text_value(item, where, "wrt", example)) for item in node.value]
     else:
         items = [(node, text_value(node, where, "wrt", example))]
-    variables, transposed = [], False
-    for item, text in items:
-        wrt, transposed = split_transposed(text)
-        if transposed and len(items) > 1:
-            raise where.error(item, "wrt", f"'{text}': with several variables each is "
-                                           f"written itself, without ^T")
+    variables, transposed, wrong = split_variables([text for _, text in items])
+    if wrong is not None:
+        raise where.error(items[wrong[0]][0], "wrt", wrong[1])
+    for (item, _), wrt in zip(items, variables):
         if wrt not in names:
             listed = ", ".join(sorted(names)) or "none"
             raise where.error(item, "wrt",
                               f"'{wrt}' is not a symbol of the objective (symbols: {listed})")
-        if wrt in variables:
-            raise where.error(item, "wrt", f"'{wrt}' is listed twice; list it once")
         if wrt in said_constant:
             raise where.error(said_constant[wrt], f"symbols: {wrt}",
                               f"{wrt} is the variable (wrt: {wrt}), so it cannot be constant; "
                               f"remove `constant`")
-        variables.append(wrt)
-    return tuple(variables), transposed
+    return variables, transposed
 
 
 def _extras(value: dict[str, Node], solve: bool, allowed: set[str], objective: _Math,

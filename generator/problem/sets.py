@@ -226,7 +226,7 @@ def failure_line(exc: TracetrickError, where: str, title: str = "") -> str:
 
 
 def check_set(root: Path, folder: Path, report: Report) -> tuple[ProblemSet, int]:
-    """Load one set as far as it goes, reporting (`FAIL file:line: ...`) each failure:
+    """Load one set as far as it goes, reporting (`file:line: ...`) each failure:
     set.yaml, each problem file, numbers used twice.  Returns the set of the problems
     that loaded (to derive them too) and the number of failures."""
     failures = 0
@@ -234,7 +234,7 @@ def check_set(root: Path, folder: Path, report: Report) -> tuple[ProblemSet, int
     def fail(exc: TracetrickError, file: Path) -> None:
         nonlocal failures
         failures += 1
-        report(f"FAIL {failure_line(exc, str(file))}")
+        report(failure_line(exc, str(file)))
 
     title = default_title(root, folder)
     try:
