@@ -22,16 +22,21 @@ BACKWARD = ["Find `dR`", "Plug `dR` back into `dL`", "Find `dyhat`",
             "Plug `da` back into `dL`: the chain rule", "Find `dz`",
             "Plug `dz` back into `dL`: the chain rule"]
 
+TRACE_FORM = "Write `L` in trace form: a squared norm is an inner product; name the part that repeats"
+DIFFERENTIAL = ["Take the differential of both sides",
+                "Since the trace is a sum and d is a linear operator, we can swap d and tr; use "
+                "the product rule of the differential",
+                "The trace of a sum is the sum of the traces",
+                "A matrix and its transpose have the same trace"]
+
 # file -> (the sheet's step titles, or None where only the answers are fixed; each
 # variable's gradient as the sheet prints it; the same written by hand)
 GOLDEN = {
     "01-two-layer.yaml": (
-        ["Write `L` in trace form: squared norm as a product, name a repeated "
-         "subexpression, a scalar is its own trace",
-         "Take the differential of both sides: swap d and tr, product rule",
-         "Linearity of the trace", "Trace of a transpose", *BACKWARD,
-         "Expand the product, linearity of the trace",
-         "Cyclic property of the trace, trace of a Hadamard product",
+        [TRACE_FORM, *DIFFERENTIAL, *BACKWARD,
+         "Expand the product over the sum; the trace of a sum is the sum of the traces",
+         "The trace does not change when the product is cycled; `tr(A^T (B .* C)) = "
+         "tr((A .* B)^T C)` moves the differential out of the entrywise product",
          "Identify the gradient with respect to `W1`",
          "Identify the gradient with respect to `W2`"],
         {"W1": "2 (W2^T (yhat - y) .* (a .* (1 - a))) x^T", "W2": "2 (yhat - y) a^T"},
@@ -49,11 +54,11 @@ GOLDEN = {
          "W2": "(softmax(s) - y) a^T"},
         {"W1": "((W2^T (softmax(s) - y)) .* step(W1 x)) x^T", "W2": "(softmax(s) - y) a^T"}),
     "05-factorisation.yaml": (
-        ["Write `L` in trace form: squared norm as a product, name a repeated subexpression",
-         "Take the differential of both sides: swap d and tr, product rule",
-         "Linearity of the trace", "Trace of a transpose", "Find `dR`",
-         "Plug `dR` back into `dL`", "Expand the product, linearity of the trace",
-         "Cyclic property of the trace, trace of a transpose",
+        [TRACE_FORM, *DIFFERENTIAL, "Find `dR`",
+         "Plug `dR` back into `dL`",
+         "Expand the product over the sum; the trace of a sum is the sum of the traces",
+         "The trace does not change when the product is cycled; a matrix and its transpose "
+         "have the same trace",
          "Identify the gradient with respect to `U`",
          "Identify the gradient with respect to `V`"],
         {"U": "-2 (X - U V^T) V", "V": "-2 (X^T - V U^T) U"},

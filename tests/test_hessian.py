@@ -98,9 +98,9 @@ def test_a_matrix_variables_hessian_map_and_second_differential():
 
 def test_the_sheet_takes_the_differential_of_the_gradient():
     text = str_of(derive_text("||A x - b||^2", "x", ("A: m x n",), hessian=True))
-    assert "Step 8: Take the differential of the gradient G" in text
+    assert "Step 9: Take the differential of the gradient G" in text
     assert "    dG = d(2 A^T (A x - b))" in text
-    assert "Step 9: Identify the Hessian H\n    H = 2 A^T A" in text
+    assert "Step 10: Identify the Hessian H\n    H = 2 A^T A" in text
     assert "Hessian: H = 2 A^T A" in text and "H is symmetric" in text
 
 

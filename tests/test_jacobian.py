@@ -113,7 +113,8 @@ def test_the_jacobian_agrees_with_finite_differences(text, wrt, lets):
 def test_the_sheet_names_f_and_j_and_states_the_layout():
     text = render_text(derive_text("sigmoid(W x)", "x", ("W: m x n",)))
     assert "Let f = sigmoid(W x)" in text and "Find df/dx." in text
-    assert "Step 2: Bring df to the form J dx: entrywise product as a diagonal matrix" in text
+    assert ("Step 3: Bring df to the form J dx: an entrywise product is a diagonal matrix "
+            "times the vector") in text
     assert "Answer: df/dx = diag(sigmoid(W x) .* (1 - sigmoid(W x))) W" in text
     assert "numerator layout" in text and "denominator layout" in text
 

@@ -34,8 +34,9 @@ def test_the_solutions_sheet_typesets(solutions_pdf):
     assert solutions_pdf.read_bytes().startswith(b"%PDF")
     text = pdf_text(solutions_pdf)
     assert "Problem 5: Trace of quadratic product" in text
-    assert "Step 1: Take the differential of both sides: product rule" in text
-    assert "Step 4: Identify G" in text   # `G` typeset
+    assert "Step 1: Take the differential of both sides" in text
+    assert "Step 2: Use the product rule of the differential" in text
+    assert "Step 5: Identify G" in text   # `G` typeset
     assert "Answer:" in text
     assert "Problem 6: Linear regression" in text
     assert "Setting the gradient to zero:" in text

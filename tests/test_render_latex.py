@@ -62,17 +62,18 @@ def test_problem_heading_and_statement(kind):
 
 def test_solutions_show_every_step_as_in_the_notes(solutions):
     d = problem5()
-    assert r"\textbf{Step 1:} Take the differential of both sides: product rule" in solutions
-    assert r"\textbf{Step 2:} Linearity of the trace" in solutions
-    assert r"\textbf{Step 4:} Identify $G$" in solutions
-    assert r"\textbf{Step 5:}" not in solutions.split("Problem 6")[0]
-    first, second = sheet_of(d)[0].lines
+    assert r"\textbf{Step 1:} Take the differential of both sides" in solutions
+    assert r"\textbf{Step 3:} The trace of a sum is the sum of the traces" in solutions
+    assert r"\textbf{Step 5:} Identify $G$" in solutions
+    assert r"\textbf{Step 6:}" not in solutions.split("Problem 6")[0]
+    first, second = next((a, b) for s in sheet_of(d) for a, b in zip(s.lines, s.lines[1:])
+                         if a.lhs is not None and b.lhs is None)
     assert f"{to_latex(first.lhs)} &= {to_latex(first.rhs)}" in solutions
     assert f"\n&= {to_latex(second.rhs)}" in solutions  # a continuation row
     g = Symbol("G")
     assert f"{to_latex(Transpose(g))} &= " in solutions
     assert rf"\Rightarrow {to_latex(g)} &= {to_latex(d.gradient)}" in solutions
-    assert solutions.count(r"\begin{align*}") == solutions.count(r"\end{align*}") == 6
+    assert solutions.count(r"\begin{align*}") == solutions.count(r"\end{align*}") == 7
 
 
 def test_solutions_box_the_answer_and_state_the_check(solutions):
@@ -167,7 +168,7 @@ def test_every_cited_rule_number_exists_and_cites_a_rule_the_step_used():
 def test_single_is_one_problem_without_the_reference_page():
     tex = render_sheet([problem5()], "single", title=TITLE)
     assert r"\section*{Problem 5: Trace of quadratic product}" in tex
-    assert "Step 4:" in tex and "Theorem" not in tex
+    assert "Step 5:" in tex and "Theorem" not in tex
     with pytest.raises(ValueError):
         render_sheet([problem5(), problem6()], "single", title=TITLE)
     with pytest.raises(ValueError):

@@ -19,7 +19,7 @@ def _p(text):
     return parse(text, differentials=True)
 
 
-def test_a_minor_rule_merges_into_the_line_before_and_the_title_names_the_others():
+def test_the_differential_of_both_sides_is_a_step_and_the_working_says_why_in_words():
     records = (
         Phase("differential"),
         Statement("start", DL, _p("d(tr(X^T X))")),
@@ -27,12 +27,25 @@ def test_a_minor_rule_merges_into_the_line_before_and_the_title_names_the_others
         Step("differential-product", "", DL, _p("tr(d(X^T) X + X^T dX)")),
         Step("differential-transpose", "", DL, _p("tr(dX^T X + X^T dX)")),
     )
-    (step,) = sheet_of_records(records, NAMES)
-    assert step.title == "Take the differential of both sides: swap d and tr, product rule"
+    taken, step = sheet_of_records(records, NAMES)
+    assert taken.title == "Take the differential of both sides"
+    assert [(line.lhs, str(line.rhs)) for line in taken.lines] == [(DL, "d(tr(X^T X))")]
+    assert not taken.rules
+    # the reasons of the rules in words, not the names of the rules joined
+    assert step.title == ("Since the trace is a sum and d is a linear operator, we can swap "
+                          "d and tr; use the product rule of the differential")
     assert [str(line.rhs) for line in step.lines] == [
-        "d(tr(X^T X))", "tr(d(X^T X))", "tr(dX^T X + X^T dX)"]   # d of a transpose merged
-    assert [line.lhs for line in step.lines] == [DL, None, None]
+        "tr(d(X^T X))", "tr(dX^T X + X^T dX)"]   # d of a transpose merged
+    assert [line.lhs for line in step.lines] == [DL, None]
     assert step.rules == ("differential-trace", "differential-product", "differential-transpose")
+
+
+def test_every_rule_that_can_title_a_step_says_why_in_words():
+    from generator.engine.catalogue import CATALOGUE
+    from generator.render.reasons import REASONS
+    titling = {r.id for r in CATALOGUE if not r.minor and r.group != "theorem"}
+    assert titling - REASONS.keys() == set()
+    assert REASONS.keys() - {r.id for r in CATALOGUE} == set()   # none for a rule long gone
 
 
 def test_a_minor_rule_of_another_equation_starts_its_own_line():
@@ -77,7 +90,7 @@ def test_a_term_too_long_for_its_own_line_is_left_to_the_assembled_line():
                Statement("assembled", DL, _p("tr(A^T dX)")))
     (step,) = sheet_of_records(records, NAMES)
     assert [line.note for line in step.lines] == ["", "using it"]
-    assert step.title == "Trace of a transpose"
+    assert step.title == "A matrix and its transpose have the same trace"
 
 
 def test_the_engine_names_reach_the_titles():

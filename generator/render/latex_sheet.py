@@ -60,6 +60,7 @@ class LineView:
     implies: bool
     note: str                   # prose, escaped by the template
     note_math: NoEscape | None  # math after the note: `R = A x - b`
+    tag: str = ""               # the equation's mark, ①, escaped by the template
 
 
 @dataclass(frozen=True)
@@ -212,7 +213,7 @@ def _document(body: str) -> str:
 def math_printer(derivation: Derivation) -> Callable[[Expr], str]:
     """to_latex that writes scalar inverses as fractions (it knows the shapes)."""
     is_scalar = shapes.scalar_test(derivation.symbols or derivation.problem.symbols)
-    return lambda e: to_latex(e, is_scalar)
+    return lambda e, struck=None: to_latex(e, is_scalar, struck)
 
 
 def problem_view(derivation: Derivation, position: int, reference: Reference,
@@ -301,11 +302,12 @@ def line_view(line: Line, to_latex=to_latex) -> LineView:
         if line.note_math_lhs is not None:
             note_math = f"{to_latex(line.note_math_lhs)} = {note_math}"
     return LineView(
-        rhs=NoEscape(to_latex(line.rhs)),
+        rhs=NoEscape(to_latex(line.rhs, struck=line.struck)),
         lhs=None if line.lhs is None else NoEscape(to_latex(line.lhs)),
         implies=line.implies,
         note=line.note,
         note_math=None if note_math is None else NoEscape(note_math),
+        tag=line.tag,
     )
 
 

@@ -4,7 +4,9 @@ The engine records phases, rule applications and the equations it states
 (generator/derivation.py); `sheet_of` lays them out as the notes do, as numbered
 "Step k: <title>" blocks of a few lines each.  Everything about the look is decided
 here, once, for every renderer (text, LaTeX, Markdown, HTML, JSON):
-- the title of each step, from its phase and the names of the rules it used;
+- the title of each step, from its phase and the reasons of the rules it used, in words
+  (generator.render.reasons); the differential of both sides is a step of its own, as
+  in the notes, and the working after it the next;
 - which lines show: a minor rule (`(A^T)^T = A`, dropping a zero) is merged into the
   line before, working the derivation states the result of is not shown, and a term
   too long to read on its own line is left to the assembled line that follows;
@@ -14,7 +16,7 @@ here, once, for every renderer (text, LaTeX, Markdown, HTML, JSON):
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Optional
 
 from generator.derivation import Derivation
@@ -22,7 +24,9 @@ from generator.engine.records import Phase, Record, Statement, Step
 from generator.engine import catalogue as cat
 from generator.engine.names import EngineNames
 from generator.engine.rule import Rule
-from generator.math.expr import Expr, Identity
+from generator.math.expr import Expr, Identity, d
+from generator.render.reasons import reasons_clause, sentence
+from generator.render.tags import tagged
 from generator.syntax.printer import to_text
 
 @dataclass(frozen=True)
@@ -31,6 +35,11 @@ class Line:
 
     `implies` prints a leading arrow (the notes' "=> G = A^T"); `note` is short prose
     at the end of the line ("where R = A x - b" is a note with math in `note_math`).
+    `struck` is a differential of a constant, crossed out where it is seen to vanish
+    (the notes' `d̸b ⇝ 0`).  `tag` is the mark of an equation a later line uses ("①", generator.render.tags);
+    `uses` are the left-hand sides of the earlier equations this line uses, and `cite`
+    the note that says so once they are tagged ("using {} in {}"; `note` where they
+    cannot be found).
     """
 
     rhs: Expr
@@ -39,6 +48,10 @@ class Line:
     note: str = ""
     note_math: Expr | None = None
     note_math_lhs: Expr | None = None
+    tag: str = ""
+    uses: tuple[Expr, ...] = ()
+    cite: str = ""
+    struck: Expr | None = None   # a subterm of rhs the next line drops as 0 (crossed out)
 
 
 @dataclass(frozen=True)
@@ -59,53 +72,62 @@ ALWAYS_SHOWN = frozenset({"differential", "earlier-result", "find-differential",
 # phases that continue the sheet step before them; their rules do not name it
 CONTINUES = frozenset({"collect"})
 
-Title = Callable[[Phase, str, EngineNames], str]
+# phases whose first equation (`dL = d(tr(A X))`) is a step of its own, as the notes take
+# the differential of both sides before they say how to work it out; the working goes
+# on in a step of the kind WORKING names
+WORKING = {"differential": "differential-working"}
+
+# a step's title from its phase, the ids of the rules that say what it did, the names
+Title = Callable[[Phase, tuple[str, ...], EngineNames], str]
 
 
 def _named(base: str) -> Title:
-    """"Take the differential of both sides: swap d and tr, product rule"."""
-    return lambda phase, rules, names: f"{base}: {rules}" if rules else base
+    """"Write `L` in trace form: a scalar is its own trace"."""
+    def title(phase: Phase, rules: tuple[str, ...], names: EngineNames) -> str:
+        return f"{base}: {reasons_clause(rules)}" if rules else base
+    return title
 
 
-def _rules_or(fallback: str) -> Title:
-    """"Trace of a transpose", or the fallback when no rule named the step."""
-    return lambda phase, rules, names: rules[:1].upper() + rules[1:] if rules else fallback
+def _reasons_or(fallback: str) -> Title:
+    """The reasons as a sentence, or the fallback when no rule gave one."""
+    return lambda phase, rules, names: sentence(reasons_clause(rules)) if rules else fallback
 
 
 TITLES: dict[str, Title] = {
-    "trace-form": lambda p, rules, names: _named(
-        f"Write `{names.objective}` in trace form")(p, rules, names),
-    "recognise": lambda p, rules, names: _named(
-        f"Name the functions `{names.objective}` writes out")(p, rules, names),
-    "differential": _named("Take the differential of both sides"),
-    "earlier-result": lambda p, rules, names:
+    "trace-form": lambda p, reasons, names: _named(
+        f"Write `{names.objective}` in trace form")(p, reasons, names),
+    "recognise": lambda p, reasons, names: _named(
+        f"Name the functions `{names.objective}` writes out")(p, reasons, names),
+    "differential": lambda p, reasons, names: "Take the differential of both sides",
+    "differential-working": _reasons_or("Work out the differential"),
+    "earlier-result": lambda p, reasons, names:
         f"Take the differential of both sides, as in Problem {p.number}",
-    "linearity": _rules_or("Linearity of the trace"),
-    "terms-to-trace-form": _rules_or("Collect the terms"),
-    "find-differential": lambda p, rules, names: f"Find `d{p.about}`",
-    "plug-in": lambda p, rules, names: f"Plug `d{p.about}` back into `d{names.objective}`"
-                                       + (": the chain rule" if "chain rule" in rules else ""),
-    "identify": lambda p, rules, names: f"Identify `{names.gradient}`",
-    "identify-variable": lambda p, rules, names:
+    "linearity": _reasons_or("Linearity of the trace"),
+    "terms-to-trace-form": _reasons_or("Collect the terms"),
+    "find-differential": lambda p, reasons, names: f"Find `d{p.about}`",
+    "plug-in": lambda p, reasons, names: f"Plug `d{p.about}` back into `d{names.objective}`"
+                                         + (": the chain rule" if "chain-rule" in reasons else ""),
+    "identify": lambda p, reasons, names: f"Identify `{names.gradient}`",
+    "identify-variable": lambda p, reasons, names:
         f"Identify the gradient with respect to `{p.about}`",
-    "terms-to-linear-form": lambda p, rules, names: _named(
-        f"Bring `d{names.objective}` to the form `{names.gradient} d{p.about}`")(p, rules, names),
-    "identify-jacobian": lambda p, rules, names: f"Identify the Jacobian `{names.gradient}`",
-    "terms-to-vec-form": lambda p, rules, names: _named(
+    "terms-to-linear-form": lambda p, reasons, names: _named(
+        f"Bring `d{names.objective}` to the form `{names.gradient} d{p.about}`")(p, reasons, names),
+    "identify-jacobian": lambda p, reasons, names: f"Identify the Jacobian `{names.gradient}`",
+    "terms-to-vec-form": lambda p, reasons, names: _named(
         f"Bring `vec(d{names.objective})` to the form `{names.gradient} vec(d{p.about})`")(
-            p, rules, names),
-    "hessian": lambda p, rules, names: _named(
-        f"Take the differential of the gradient `{names.objective}`")(p, rules, names),
-    "identify-hessian": lambda p, rules, names: f"Identify the Hessian `{names.gradient}`",
-    "newton": lambda p, rules, names: _named(f"The Newton step from `{p.about}`")(p, rules, names),
-    "transposed-variable": lambda p, rules, names:
+            p, reasons, names),
+    "hessian": lambda p, reasons, names: _named(
+        f"Take the differential of the gradient `{names.objective}`")(p, reasons, names),
+    "identify-hessian": lambda p, reasons, names: f"Identify the Hessian `{names.gradient}`",
+    "newton": lambda p, reasons, names: _named(f"The Newton step from `{p.about}`")(p, reasons, names),
+    "transposed-variable": lambda p, reasons, names:
         f"The gradient with respect to `{p.about}^T` (T2)",
-    "symmetrise": lambda p, rules, names: f"Symmetrise the gradient (`{p.about}` is symmetric)",
-    "solve": lambda p, rules, names: f"Set the gradient to zero and solve for `{p.about}`",
-    "index-expand": lambda p, rules, names: f"Write `{names.objective}` with indices",
-    "index-differentiate": lambda p, rules, names:
+    "symmetrise": lambda p, reasons, names: f"Symmetrise the gradient (`{p.about}` is symmetric)",
+    "solve": lambda p, reasons, names: f"Set the gradient to zero and solve for `{p.about}`",
+    "index-expand": lambda p, reasons, names: f"Write `{names.objective}` with indices",
+    "index-differentiate": lambda p, reasons, names:
         f"Differentiate with respect to one entry `{p.about}`",
-    "index-assemble": lambda p, rules, names: "Assemble the matrix of partial derivatives",
+    "index-assemble": lambda p, reasons, names: "Assemble the matrix of partial derivatives",
 }
 
 
@@ -118,7 +140,7 @@ def sheet_of_records(records: tuple[Record, ...], names: EngineNames) -> tuple[S
     layout = _Layout(names)
     for record in records:
         layout.add(record)
-    return layout.finish()
+    return tagged(layout.finish())
 
 
 class _Layout:
@@ -141,8 +163,15 @@ class _Layout:
             self._close()
             self.phase, self.lines, self.rules, self.naming, self.titled = record, [], [], [], True
         elif isinstance(record, Statement):
+            assembled = record.kind == "assembled"
             self._show(record.lhs, record.rhs, implies=record.kind == "implies",
-                       note=self._statement_note(record))
+                       note=self._statement_note(record),
+                       uses=(record.lhs,) if assembled else (),
+                       cite=f"using {self._them()} in {{}}" if assembled else "")
+            if record.kind == "start" and self.phase.kind in WORKING and len(self.lines) == 1:
+                self._close()
+                self.phase = replace(self.phase, kind=WORKING[self.phase.kind])
+                self.lines, self.rules, self.naming = [], [], []
         else:
             self._step(record)
 
@@ -164,16 +193,24 @@ class _Layout:
                        note_math=step.before)
         elif rule.id == "solve-invert":
             self._show(step.lhs, step.expr, implies=True)
+        elif rule.id == "differential-constant" and self.lines \
+                and self.lines[-1].rhs.contains(step.before):
+            # crossed out where it stood, as the notes do; the next line says why
+            self.lines[-1] = replace(self.lines[-1], struck=step.before)
+            self._show(step.lhs, step.expr, note=f"as `{to_text(step.before.arg)}` is constant")
         elif rule.minor and self.lines and self._last_lhs() == step.lhs:
             # merged into the line above, which it continues (a minor step of another
             # equation, as of the next term brought to tr(M dX), starts its own line)
-            last = self.lines[-1]
-            self.lines[-1] = Line(step.expr, last.lhs, last.implies, last.note,
-                                  last.note_math, last.note_math_lhs)
+            self.lines[-1] = replace(self.lines[-1], rhs=step.expr)
         else:
             note = rule.note(step.before, step.changed) \
                 if step.before is not None and step.changed is not None else ""
-            self._show(step.lhs, step.expr, note=note)
+            if self.phase.kind == "plug-in" and len(self.lines) == 1 and not note:
+                # the first line that puts `dR` in: "using (2) in (1)", as the notes do
+                self._show(step.lhs, step.expr, uses=(d(self.phase.about), step.lhs),
+                           cite="using {} in {}")
+            else:
+                self._show(step.lhs, step.expr, note=note)
 
     def _too_long(self, lhs: Expr) -> bool:
         """A term brought to `tr(M dX)` on its own line, too long to read there."""
@@ -182,10 +219,15 @@ class _Layout:
 
     def _statement_note(self, statement: Statement) -> str:
         if statement.kind == "assembled":
-            return "using it"
+            return f"using {self._them()}"
         if statement.kind == "result" and self.phase.kind == "earlier-result":
             return self._earlier_note()   # the earlier result, written out
         return ""
+
+    def _them(self) -> str:
+        """"it" or "them": the terms brought to `tr(M dX)` on lines of their own."""
+        terms = sum(1 for line in self.lines if line.lhs not in (None, self.names.d_objective))
+        return "them" if terms > 1 else "it"
 
     def _earlier_note(self) -> str:
         """"by Problem 5, with `A = I`": the constants an earlier result was used with."""
@@ -195,11 +237,13 @@ class _Layout:
 
     # ----- lines and steps --------------------------------------------------------------
     def _show(self, lhs: Optional[Expr], rhs: Expr, *, implies: bool = False, note: str = "",
-              note_math: Optional[Expr] = None, note_math_lhs: Optional[Expr] = None) -> None:
+              note_math: Optional[Expr] = None, note_math_lhs: Optional[Expr] = None,
+              uses: tuple[Expr, ...] = (), cite: str = "") -> None:
         """A line; its lhs is left out when it repeats the one above (`= ...`)."""
         if lhs is not None and not implies and self._last_lhs() == lhs:
             lhs = None
-        self.lines.append(Line(rhs, lhs, implies, note, note_math, note_math_lhs))
+        self.lines.append(Line(rhs, lhs, implies, note, note_math, note_math_lhs,
+                               uses=uses, cite=cite))
 
     def _last_lhs(self) -> Optional[Expr]:
         return next((line.lhs for line in reversed(self.lines) if line.lhs is not None), None)
@@ -209,15 +253,12 @@ class _Layout:
         phase = self.phase
         if phase is None or not self.lines or not (self.rules or phase.kind in ALWAYS_SHOWN):
             return
-        title = TITLES[phase.kind](phase, _rule_names(self.naming), phase.names or self.names)
+        title = TITLES[phase.kind](phase, _naming_ids(self.naming), phase.names or self.names)
         self.sheet.append(SheetStep(title, tuple(self.lines), tuple(self.rules)))
 
 
-def _rule_names(rules: list[Rule]) -> str:
-    """The names of the rules that say what a step did: not the minor ones (notation)
-    nor the theorem (the step's title names it)."""
-    names: list[str] = []
-    for rule in rules:
-        if not rule.minor and rule.group != "theorem" and rule.name not in names:
-            names.append(rule.name)
-    return ", ".join(names)
+def _naming_ids(rules: list[Rule]) -> tuple[str, ...]:
+    """The rules that say what a step did: not the minor ones (notation) nor the
+    theorem (the step's title names it)."""
+    return tuple(dict.fromkeys(rule.id for rule in rules
+                               if not rule.minor and rule.group != "theorem"))

@@ -121,7 +121,10 @@ def _aligned(lines: tuple[Line, ...]) -> list[str]:
                 math = (f"{to_text(line.note_math_lhs)} = " if line.note_math_lhs else "") \
                     + to_text(line.note_math)
             note = "    (" + " ".join(x for x in (plain(line.note), math) if x) + ")"
-        out.append(f"    {lhs.rjust(width)} = {to_text(line.rhs)}{note}")
+        elif line.struck is not None:   # text cannot cross it out: it says where it goes
+            note = f"    ({to_text(line.struck)} -> 0)"
+        tag = f"    {line.tag}" if line.tag else ""
+        out.append(f"    {lhs.rjust(width)} = {to_text(line.rhs)}{note}{tag}")
     return out
 
 

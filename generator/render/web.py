@@ -117,6 +117,8 @@ def aligned(lines: Sequence[LineView]) -> str:
             if line.note and line.note_math is not None:
                 note += r"\ "
             row += r" \quad " + note + (line.note_math or "")
+        if line.tag:   # MathJax cannot \tag a row of `aligned`: the mark ends the row
+            row += r" \qquad " + text_in_math(line.tag)
         rows.append(row)
     return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
 

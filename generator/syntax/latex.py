@@ -31,15 +31,17 @@ _OPERATORS = {Trace: "tr", SumEntries: "sum", Diag: "diag", Vec: "vec", Softmax:
               LogSumExp: "logsumexp"}
 
 
-def to_latex(expr: Expr, is_scalar: Callable[[Expr], bool] | None = None) -> str:
+def to_latex(expr: Expr, is_scalar: Callable[[Expr], bool] | None = None,
+             struck: Expr | None = None) -> str:
     """`expr` as LaTeX math-mode source (no surrounding `$`).
 
     With `is_scalar` (which needs the shapes, so the caller supplies it), an inverse of
     a scalar factor is written as a fraction: `\\frac{x}{\\lVert x \\rVert_2}` rather
-    than `\\lVert x \\rVert_2^{-1} x`.
+    than `\\lVert x \\rVert_2^{-1} x`.  `struck`: a subterm crossed out with an arrow
+    to 0, as the notes strike the differential of a constant (`\\cancelto{0}{db}`).
     """
     with room_for_nesting(MAX_DEPTH):
-        return TraceTrickLatexPrinter(is_scalar).doprint(expr)
+        return TraceTrickLatexPrinter(is_scalar, struck).doprint(expr)
 
 
 def dim_latex(dim) -> str:
@@ -52,8 +54,10 @@ def dim_latex(dim) -> str:
 class TraceTrickLatexPrinter:
     """LaTeX for generator.math.expr trees (and nothing else)."""
 
-    def __init__(self, is_scalar: Callable[[Expr], bool] | None = None):
+    def __init__(self, is_scalar: Callable[[Expr], bool] | None = None,
+                 struck: Expr | None = None):
         self._is_scalar = is_scalar
+        self._struck = struck
 
     def doprint(self, expr: Expr) -> str:
         if not isinstance(expr, Expr):
@@ -64,6 +68,8 @@ class TraceTrickLatexPrinter:
         method = _METHODS.get(type(expr))
         if method is None:
             raise TypeError(f"to_latex: no LaTeX form for {type(expr).__name__}")
+        if self._struck is not None and expr == self._struck:
+            return rf"\cancelto{{0}}{{{method(self, expr)}}}"
         return method(self, expr)
 
     # ----- leaves -----------------------------------------------------------------

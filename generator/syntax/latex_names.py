@@ -34,6 +34,10 @@ _SPECIAL = {
     '"': r"\texttt{\char34}", "^": r"\texttt{\char94}", "~": r"\texttt{\char126}",
     "_": r"\texttt{\char95}", "[": "{[}", "]": "{]}",
 }
+# The circled numbers ① .. ⑳ that tag an equation (generator.render.tags), in text
+CIRCLED = "".join(chr(0x2460 + k) for k in range(20))
+_SPECIAL.update({mark: rf"\textcircled{{\scriptsize {k}}}"
+                 for k, mark in enumerate(CIRCLED, start=1)})
 # Characters TeX's fonts join with the next one: `''` is a closing double quote, two
 # backquotes an opening one, `!` or `?` and a backquote an inverted mark.
 _LIGATURES = re.compile(r"(?<=['`!?])(?=['`])")
