@@ -250,7 +250,7 @@ def _results(earlier: tuple[Derivation, ...]) -> tuple[EarlierResult, ...]:
         constants = tuple(s.name for s in p.symbols.symbols
                           if s.name != p.wrt and len(s.shape) == 2)
         properties = tuple((s.name, s.properties) for s in p.symbols.symbols if s.properties)
-        results.append(EarlierResult(p.number, p.objective, p.wrt, d.gradient, constants,
+        results.append(EarlierResult(p.heading, p.objective, p.wrt, d.gradient, constants,
                                      properties))
     return tuple(results)
 

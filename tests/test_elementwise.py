@@ -32,12 +32,13 @@ def test_t1_entry_by_entry_golden():
         "index-expand", "index-differentiate", "kronecker-collapse", "gradient-definition",
         "index-assemble", "index-assemble", "index-name"]
     lines = {s.rule: to_text(s.expr) for s in d.steps}
-    assert lines["index-expand"] == "sum_{i,j} A_ij B_ji"
-    assert lines["index-differentiate"] == "sum_{i,j} delta_ip delta_jq B_ji"
-    assert lines["kronecker-collapse"] == "B_qp"
+    # entries in lower case, as the notes write them: a_ij, b_ji
+    assert lines["index-expand"] == "sum_{i,j} a_ij b_ji"
+    assert lines["index-differentiate"] == "sum_{i,j} delta_ip delta_jq b_ji"
+    assert lines["kronecker-collapse"] == "b_qp"
     assert lines["index-name"] == "B^T"
     assert [s.title for s in sheet_of(d)] == [
-        "Write `L` with indices", "Differentiate with respect to one entry `A_pq`",
+        "Write `L` with indices", "Differentiate with respect to one entry `a_pq`",
         "Assemble the matrix of partial derivatives"]
     assert d.verification.max_rel_error < 1e-12
 
@@ -59,9 +60,9 @@ def test_the_matrix_of_partials_is_written_out_as_in_the_notes():
     text = latex(assembled)
     assert text.startswith(r"\begin{bmatrix}") and text.endswith(r"\end{bmatrix}")
     assert r"\cdots" in text and r"\vdots" in text and r"\ddots" in text
-    assert "B_{11}" in text and "B_{21}" in text      # entry (1, 2) is b_21: the transpose
+    assert "b_{11}" in text and "b_{21}" in text      # entry (1, 2) is b_21: the transpose
     partials = latex([s.expr for s in d.steps if s.rule == "gradient-definition"][0])
-    assert r"\frac{\partial L}{\partial A_{11}}" in partials
+    assert r"\frac{\partial L}{\partial a_{11}}" in partials
 
 
 def test_a_wrong_index_step_is_caught():
@@ -127,9 +128,34 @@ def test_every_node_type_is_in_each_printers_table_and_an_unknown_one_is_an_erro
 
 @pytest.mark.parametrize("method", ["differential", "elementwise"])
 def test_t2_the_gradient_with_respect_to_a_transpose(method):
-    """The notes' T2: grad_{A^T} f(A) = (grad_A f(A))^T, as a cited step."""
+    """The notes' T2: grad_{A^T} f(A) = (grad_A f(A))^T, proved as the notes prove it,
+    from the matrix of partials (citing T2 would prove it by itself)."""
     d = derive(problem_from_text("tr(A B)", "A^T", method=method))
     assert to_text(d.gradient) == "B"
-    assert "gradient-transposed" in [s.rule for s in d.steps]
-    assert sheet_of(d)[-1].title == "The gradient with respect to `A^T` (T2)"
+    rules = [s.rule for s in d.steps]
+    assert "gradient-transposed" not in rules
+    assert rules[-3:] == ["gradient-definition", "index-name", "substitute"] or \
+        rules[-4:-1] == ["gradient-definition", "index-name", "substitute"]
+    last = sheet_of(d)[-1]
+    assert last.title == ("The gradient with respect to `A^T` is the matrix of partial "
+                          "derivatives with respect to the entries of `A^T`")
+    assert [to_text(line.rhs) for line in last.lines][-2:] == ["(grad_A L)^T", "B"]
+    assert "dL/da_21" in to_text(last.lines[1].rhs)    # the entries of A^T: a_qp
     assert d.problem.wrt_text == "A^T"
+
+
+def test_a_matrix_of_partials_with_its_indices_swapped_is_the_transpose():
+    """The check reads the indices of a matrix of partials: `[dL/da_qp]_pq` is the
+    transpose of `[dL/da_pq]_pq`, so a sheet that printed one for the other fails."""
+    import numpy as np
+    from generator.check.numeric import Evaluator
+    from generator.index.calculus import COL, ROW
+    from generator.math.index_nodes import ExplicitMatrix, Partial
+    from generator.syntax.parser import parse
+    objective = parse("tr(A B)")
+    rng = np.random.default_rng(3)
+    values = {"A": rng.normal(size=(3, 3)), "B": rng.normal(size=(3, 3))}
+    ev = Evaluator(values, {"n": 3})
+    straight = ev(ExplicitMatrix(Partial(objective, "A", ROW, COL), ROW, COL, "n", "n"))
+    swapped = ev(ExplicitMatrix(Partial(objective, "A", COL, ROW), ROW, COL, "n", "n"))
+    assert np.allclose(straight, values["B"].T) and np.allclose(swapped, values["B"])

@@ -120,7 +120,7 @@ ERRORS = [
     ("typo.yaml", "title: T\nobjectve: tr(X)\nwrt: X\n",
      "2: unknown key 'objectve'; did you mean 'objective'?"),
     ("alien.yaml", "title: T\nobjective: tr(X)\nwrt: X\ncolour: red\n",
-     "4: unknown key 'colour'; valid keys: title, number, symbols, objective, where, wrt, "
+     "4: unknown key 'colour'; valid keys: title, number, label, symbols, objective, where, wrt, "
      "method, "
      "solve, expect, solution, statement, symmetric_gradient, hessian, newton, reveal, "
      "edition"),

@@ -24,6 +24,10 @@ needs_latex = pytest.mark.skipif(shutil.which("latexmk") is None,
 run = invoke
 
 
+# where the shipped problem.tex.j2 heads a problem ("Problem 5", or its `label:`)
+LABEL = r"\section*{\VAR{problem.label}: "
+
+
 def override(folder: Path, name: str, old: str, new: str) -> Path:
     """Copy a shipped template into `folder` with one change, as a user would."""
     folder.mkdir(exist_ok=True)
@@ -36,7 +40,7 @@ def override(folder: Path, name: str, old: str, new: str) -> Path:
 def exercise_templates(tmp_path: Path) -> Path:
     """'Problem N' becomes 'Exercise N' in the LaTeX, Markdown and HTML headings."""
     folder = tmp_path / "mine"
-    override(folder, "problem.tex.j2", r"\section*{Problem ", r"\section*{Exercise ")
+    override(folder, "problem.tex.j2", LABEL, r"\section*{Exercise \VAR{problem.number}: ")
     override(folder, "problem.md.j2", "## {{ problem.heading | md }}",
              "## Exercise: {{ problem.heading | md }}")
     override(folder, "problem.html.j2", "<h2>{{ problem.heading | prose }}</h2>",
@@ -79,10 +83,10 @@ def test_render_and_the_web_build_use_the_users_templates(tmp_path):
 
 
 def test_several_template_folders_are_searched_in_order(tmp_path):
-    first = override(tmp_path / "first", "problem.tex.j2", r"\section*{Problem ",
-                     r"\section*{First ")
-    second = override(tmp_path / "second", "problem.tex.j2", r"\section*{Problem ",
-                      r"\section*{Second ")
+    first = override(tmp_path / "first", "problem.tex.j2", LABEL,
+                     r"\section*{First \VAR{problem.number}: ")
+    second = override(tmp_path / "second", "problem.tex.j2", LABEL,
+                      r"\section*{Second \VAR{problem.number}: ")
     override(second, "title.tex.j2", r"{\Large\bfseries \VAR{title}}",
              r"{\Large\bfseries SECOND: \VAR{title}}")
     out = tmp_path / "s.tex"
@@ -113,7 +117,7 @@ def test_a_missing_template_folder_is_a_usage_error(tmp_path):
 
 @pytest.mark.parametrize("inserted, expected", [
     (r"\VAR{problem.titel}", "undefined variable: a ProblemView has no attribute 'titel'; "
-                             "it has: number, title, statement,"),
+                             "it has: number, label, title, statement,"),
     (r"\VAR{subtitle}", "undefined variable: 'subtitle' is undefined; this template receives: "
                         "description, problems, reference_rows, title"),
     (r"\VAR{problem.number / 0}", "ZeroDivisionError: division by zero"),
@@ -171,8 +175,8 @@ def test_a_build_with_a_broken_template_keeps_the_previous_pdfs(tmp_path):
 @needs_latex
 def test_build_typesets_with_the_users_templates_and_notices_when_they_change(tmp_path):
     problems = problems_folder(tmp_path, "05-trace-quadratic.yaml")
-    folder = override(tmp_path / "mine", "problem.tex.j2", r"\section*{Problem ",
-                      r"\section*{Exercise ")
+    folder = override(tmp_path / "mine", "problem.tex.j2", LABEL,
+                      r"\section*{Exercise \VAR{problem.number}: ")
     out = tmp_path / "output"
 
     def build(*args: str) -> str:
@@ -184,7 +188,7 @@ def test_build_typesets_with_the_users_templates_and_notices_when_they_change(tm
     assert "Exercise5:Traceofquadraticproduct" in pdf_text(out / "solutions.pdf")
     assert "up to date" in build("--templates", str(folder))
     # An edit to the user's template is a change like any other.
-    override(folder, "problem.tex.j2", r"\section*{Problem ", r"\section*{Task ")
+    override(folder, "problem.tex.j2", LABEL, r"\section*{Task \VAR{problem.number}: ")
     assert "wrote" in build("--templates", str(folder))
     assert "Task5:" in pdf_text(out / "solutions.pdf")
     # Without --templates the built-in template is back.

@@ -407,13 +407,23 @@ def _transposed_gradient(ev: Evaluator, e: GradientOf) -> np.ndarray:
     return g.T if e.transposed else g
 
 
+def _matrix_of_entries(ev: Evaluator, e: ExplicitMatrix | EntryMatrix) -> np.ndarray:
+    """The matrix whose (row, col) entry is `e.entry`: the entry's value is the whole
+    matrix over its own indices (a Partial's row and col, a sum's free indices), so it
+    is transposed where the matrix puts them the other way round (`[dL/dX_qp]_pq`)."""
+    value = ev(e.entry)
+    entry = e.entry
+    axes = (entry.row, entry.col) if isinstance(entry, Partial) else tuple(entry.free)
+    return value.T if e.col is not None and axes == (e.col, e.row) else value
+
+
 # node type -> its value: the index notation of the elementwise method
 _INDEX_VALUES: dict[type, Callable[[Evaluator, Expr], np.ndarray]] = {
     IndexSum: lambda ev, e: evaluate_poly(e, ev.values, ev.dims),
     Partial: lambda ev, e: entrywise_gradient(e.objective, e.wrt, ev),
     GradientOf: _transposed_gradient,
-    ExplicitMatrix: lambda ev, e: ev(e.entry),   # its value is the whole matrix
-    EntryMatrix: lambda ev, e: ev(e.entry),
+    ExplicitMatrix: _matrix_of_entries,
+    EntryMatrix: _matrix_of_entries,
 }
 
 

@@ -145,7 +145,7 @@ def take_differential(rec: Recorder, expr: Expr, kind: str = "differential") -> 
 def _by_earlier_result(rec: Recorder, expr: Expr, use: Use) -> Expr:
     """dL in one step from an earlier problem's gradient ("remember problem 5")."""
     DL = rec.ctx.names.d_objective
-    rec.phase("earlier-result", number=use.result.number, bindings=use.bindings)
+    rec.phase("earlier-result", cited=use.result.heading, bindings=use.bindings)
     rec.state(DL, d(expr))
     dexpr = Trace(mul(Transpose(use.gradient), Differential(use.variable)))
     rec.record(cat.EARLIER_RESULT, DL, dexpr, dexpr, detail=True)
@@ -308,15 +308,29 @@ def _identify_each(rec: Recorder, expr: Expr, objective: Expr
 
 
 def transpose_variable(rec: Recorder, objective: Expr, gradient: Expr) -> Expr:
-    """The notes' T2: grad_{X^T} L = (grad_X L)^T."""
-    from generator.math.index_nodes import GradientOf
+    """The notes' T2, grad_{X^T} L = (grad_X L)^T, proved as the notes prove it for a
+    matrix: the gradient with respect to X^T is the matrix of the partial derivatives
+    with respect to the entries of X^T, `[dL/dx_qp]_pq`, the transpose of the matrix of
+    partials with respect to X.  (Citing the law T2 would prove T2 by itself.)"""
+    from generator.index.calculus import COL, ROW
+    from generator.math.index_nodes import ExplicitMatrix, GradientOf, Partial
     x = rec.ctx.wrt
+    info = rec.ctx.table[x]
     rec.phase("transposed-variable", Symbol(x))
     name = rec.ctx.names.objective.name
     lhs = GradientOf(objective, x, transposed=True, name=name)
-    rec.state(GradientOf(objective, x, name=name), gradient)
-    answer = Transpose(gradient)
-    rec.record(cat.TRANSPOSED_VARIABLE, lhs, answer, answer)
+    gradient_of = GradientOf(objective, x, name=name)
+    rec.state(gradient_of, gradient)
+    if len(info.shape) == 2:
+        partials = Partial(objective, x, COL, ROW, name)   # (X^T)_pq is x_qp
+        rec.record(cat.rule("gradient-definition"), lhs,
+                   ExplicitMatrix(partials, ROW, COL, info.cols, info.rows))
+        rec.record(cat.rule("index-name"), lhs, Transpose(gradient_of))
+        answer = Transpose(gradient)
+        rec.record(cat.SUBSTITUTE, lhs, answer, answer)
+    else:
+        answer = Transpose(gradient)
+        rec.record(cat.TRANSPOSED_VARIABLE, lhs, answer, answer)
     return rec.simplify(lhs, answer, rec.phases.normal, rec.phases.tidy)
 
 

@@ -22,7 +22,7 @@ from generator.math.expr import Expr, Identity, Mul, Symbol, mul
 class EarlierResult:
     """A problem derived before this one on the same sheet."""
 
-    number: int
+    heading: str                 # what a citing step calls it: "Problem 5", "T1"
     objective: Expr
     wrt: str
     gradient: Expr

@@ -77,10 +77,10 @@ class Recorder:
         return tuple(r for r in self.records if isinstance(r, Step))
 
     # ----- phases and statements ----------------------------------------------------
-    def phase(self, kind: str, about: Optional[Expr] = None, *, number: Optional[int] = None,
+    def phase(self, kind: str, about: Optional[Expr] = None, *, cited: str = "",
               bindings: tuple[tuple[str, Expr], ...] = ()) -> None:
         """A phase of the method begins (its kinds: generator.render.sheet.TITLES)."""
-        self.records.append(Phase(kind, about, number, bindings, self.ctx.names))
+        self.records.append(Phase(kind, about, cited, bindings, self.ctx.names))
 
     def state(self, lhs: Optional[Expr], rhs: Expr, kind: str = "start") -> None:
         """An equation the derivation states without a rule (see Statement)."""

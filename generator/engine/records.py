@@ -35,13 +35,14 @@ class Phase:
     """A phase of the method begins (design.md: trace form, differential, linearity,
     `tr(M dX)` form, identify, solve, ...).  `kind` says which; `about` is what it is
     about where that varies (the named subexpression R, the variable, one entry X_pq);
-    `number` and `bindings` say which earlier problem a phase reuses, and how.  `names`:
+    `cited` and `bindings` say which earlier problem a phase reuses ("Problem 5",
+    "T1"), and how.  `names`:
     the engine's names in force (what is differentiated and its derivative: L and G, or
     the gradient G and the Hessian H in the second-order phases)."""
 
     kind: str
     about: Expr | None = None
-    number: int | None = None
+    cited: str = ""
     bindings: tuple[tuple[str, Expr], ...] = ()
     names: EngineNames | None = None
 

@@ -55,6 +55,9 @@ PROBLEM_FIELDS: tuple[FieldSpec, ...] = (
               "Trace of a product", required=True),
     FieldSpec("number", "integer", 'Order on the sheet and "Problem 5"; unique within a set.',
               "5"),
+    FieldSpec("label", "text",
+              'The heading in place of "Problem 5", as notes call their theorems T1 and T2; '
+              "the number still orders the sheet.", "T1", default=""),
     FieldSpec("symbols", "symbols",
               "Declarations: a symbol's shape and properties. Undeclared symbols are "
               "inferred (upper case a matrix, lower case a vector, Greek a scalar).",

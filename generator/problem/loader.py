@@ -340,6 +340,7 @@ def _problem(node: MappingNode, where: Where) -> Problem:
     value = {k: v for k, (_, v) in found.items()}
     title = " ".join(_field(value, "title", where).split())
     number = _field(value, "number", where)
+    label = " ".join(_field(value, "label", where).split())
     method = _field(value, "method", where)
     solve = _field(value, "solve", where)
     statement = _field(value, "statement", where).strip()
@@ -377,7 +378,8 @@ def _problem(node: MappingNode, where: Where) -> Problem:
                               f"symmetric: true}}}}`, or remove `symmetric_gradient`")
     given = {field.key: field.expr for field in extras}
     return Problem(title=title, objective=objective.expr, objective_text=objective.text, wrt=wrt,
-                   symbols=table.varying(variables), number=number, method=method, solve=solve,
+                   symbols=table.varying(variables), number=number, label=label, method=method,
+                   solve=solve,
                    expect=given.get("expect"), solution=given.get("solution"),
                    statement=statement, source=Source(where.path, node.start_mark.line + 1, tuple(
                        (key, field.start_mark.line + 1) for key, field in value.items())),

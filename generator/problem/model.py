@@ -54,6 +54,8 @@ class Problem:
     wrt: str
     symbols: SymbolTable
     number: int | None = None
+    # the heading in place of "Problem 5" (`label: T1`); "" for the number's
+    label: str = ""
     method: str = "differential"
     solve: bool = False
     expect: Expr | None = None
@@ -80,6 +82,14 @@ class Problem:
     # the other variables of `wrt: [W1, W2]` (contract 5.4): `wrt` is the first, and every
     # gradient is derived on one sheet, from one differential shared by all
     also_wrt: tuple[str, ...] = ()
+
+    @property
+    def heading(self) -> str:
+        """What the sheet heads the problem with: its label, or "Problem 5" ("" when it
+        has neither, as a derivation from the command line)."""
+        if self.label:
+            return self.label
+        return f"Problem {self.number}" if self.number is not None else ""
 
     @property
     def for_student(self) -> bool:

@@ -114,6 +114,7 @@ class ProblemView:
     """Everything one problem's templates print."""
 
     number: int
+    label: str                # the heading: "Problem 5", or the problem's `label:` ("T1")
     title: str
     statement: str
     objective: NoEscape       # the right-hand side of `L = ...`
@@ -227,6 +228,7 @@ def problem_view(derivation: Derivation, position: int, reference: Reference,
     blanks = tuple(BlankStepView(k, max(1, len(step.lines)))
                    for k, step in enumerate(whole[len(sheet):], len(sheet) + 1))
     to_latex = math_printer(derivation)
+    number = problem.number if problem.number is not None else position
     wrt = to_latex(Symbol(problem.wrt))
     objective_name = to_latex(derivation.names.objective)
     second = derivation.second_order
@@ -235,7 +237,8 @@ def problem_view(derivation: Derivation, position: int, reference: Reference,
                                NoEscape(to_latex(value)))
                     for variable, value in derivation.answers)
     return ProblemView(
-        number=problem.number if problem.number is not None else position,
+        number=number,
+        label=problem.label or f"Problem {number}",
         title=problem.title,
         statement=problem.statement,
         objective=NoEscape(to_latex(problem.objective)),
@@ -283,8 +286,8 @@ def _derivative_symbol(derivation: Derivation, variable: str,
 def _origin(problem, position: int) -> str:
     """`Problem 5 (problems/05.yaml:1)`: what a LaTeX error message names (not the title:
     the .tex holds prose only escaped)."""
-    number = problem.number if problem.number is not None else position
-    return f"Problem {number}" + (f" ({problem.source})" if problem.source else "")
+    heading = problem.heading or f"Problem {position}"
+    return heading + (f" ({problem.source})" if problem.source else "")
 
 
 def step_view(step: SheetStep, number: int, reference: Reference,

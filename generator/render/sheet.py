@@ -101,7 +101,7 @@ TITLES: dict[str, Title] = {
     "differential": lambda p, reasons, names: "Take the differential of both sides",
     "differential-working": _reasons_or("Work out the differential"),
     "earlier-result": lambda p, reasons, names:
-        f"Take the differential of both sides, as in Problem {p.number}",
+        f"Take the differential of both sides, as in {p.cited}",
     "linearity": _reasons_or("Linearity of the trace"),
     "terms-to-trace-form": _reasons_or("Collect the terms"),
     "find-differential": lambda p, reasons, names: f"Find `d{p.about}`",
@@ -121,7 +121,8 @@ TITLES: dict[str, Title] = {
     "identify-hessian": lambda p, reasons, names: f"Identify the Hessian `{names.gradient}`",
     "newton": lambda p, reasons, names: _named(f"The Newton step from `{p.about}`")(p, reasons, names),
     "transposed-variable": lambda p, reasons, names:
-        f"The gradient with respect to `{p.about}^T` (T2)",
+        f"The gradient with respect to `{p.about}^T` is the matrix of partial derivatives "
+        f"with respect to the entries of `{p.about}^T`",
     "symmetrise": lambda p, reasons, names: f"Symmetrise the gradient (`{p.about}` is symmetric)",
     "solve": lambda p, reasons, names: f"Set the gradient to zero and solve for `{p.about}`",
     "index-expand": lambda p, reasons, names: f"Write `{names.objective}` with indices",
@@ -233,7 +234,7 @@ class _Layout:
         """"by Problem 5, with `A = I`": the constants an earlier result was used with."""
         fixed = [f"`{name} = {value}`" for name, value in self.phase.bindings
                  if isinstance(value, Identity)]
-        return f"by Problem {self.phase.number}" + (f", with {', '.join(fixed)}" if fixed else "")
+        return f"by {self.phase.cited}" + (f", with {', '.join(fixed)}" if fixed else "")
 
     # ----- lines and steps --------------------------------------------------------------
     def _show(self, lhs: Optional[Expr], rhs: Expr, *, implies: bool = False, note: str = "",

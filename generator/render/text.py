@@ -13,7 +13,7 @@ BLANK = "_" * 24   # what hint mode leaves for the student to fill in
 def problem_heading(derivation: Derivation) -> str:
     p = derivation.problem
     title = plain(p.title)
-    return f"Problem {p.number}: {title}" if p.number is not None else title
+    return f"{p.heading}: {title}" if p.heading else title
 
 
 def render_text(derivation: Derivation, reveal: int | None = None) -> str:

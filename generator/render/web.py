@@ -132,9 +132,9 @@ def web_step(step: StepView) -> WebStep:
 
 def heading(view: ProblemView, derivation: Derivation, kind: str) -> Rich:
     """"Problem 5: Title"; a lone derivation without a number is headed by its title."""
-    if kind == "single" and derivation.problem.number is None:
+    if kind == "single" and not derivation.problem.heading:
         return rich(view.title)
-    return (Piece(f"Problem {view.number}: "), *rich(view.title))
+    return (Piece(f"{view.label}: "), *rich(view.title))
 
 
 def web_problem(derivation: Derivation, position: int, kind: str, reference: Reference,

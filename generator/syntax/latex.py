@@ -19,7 +19,7 @@ from generator.math.expr import (
     Norm, Number, Power, PowerSum, Quantity, SumEntries, Symbol, Trace, Transpose, mul, shifted,
     split_coefficient,
 )
-from generator.syntax.latex_names import name_latex
+from generator.syntax.latex_names import entry_letter, name_latex
 from generator.syntax.limits import MAX_DEPTH, room_for_nesting
 from generator.math.index_nodes import (Delta, Entry, EntryMatrix, ExplicitMatrix, GradientOf,
                                         IndexSum, Partial)
@@ -260,8 +260,9 @@ class TraceTrickLatexPrinter:
 
     def _print_Entry(self, expr: Entry) -> str:
         sub = "".join(expr.indices())
-        base = name_latex(expr.name)
-        return f"{base}_{{{sub}}}" if sub else base
+        if not sub:
+            return name_latex(expr.name)
+        return f"{name_latex(entry_letter(expr.name))}_{{{sub}}}"
 
     def _print_Delta(self, expr: Delta) -> str:
         return rf"\delta_{{{expr.i}{expr.j}}}"

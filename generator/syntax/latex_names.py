@@ -43,6 +43,12 @@ _SPECIAL.update({mark: rf"\textcircled{{\scriptsize {k}}}"
 _LIGATURES = re.compile(r"(?<=['`!?])(?=['`])")
 
 
+def entry_letter(name: str) -> str:
+    """The letter an entry of a matrix is written with: `a` for `A`, as the notes write
+    `a_ij` and `b_ji`; a name of more than one letter (`W1`) as it is."""
+    return name.lower() if len(name) == 1 and "A" <= name <= "Z" else name
+
+
 def name_latex(name: str) -> str:
     """A symbol or dimension name as LaTeX: base letters, then one subscript.
 

@@ -25,6 +25,7 @@ from generator.math.expr import (
 )
 from generator.math.index_nodes import (Delta, Entry, EntryMatrix, ExplicitMatrix, GradientOf,
                                         IndexSum, Monomial, Partial)
+from generator.syntax.latex_names import entry_letter
 from generator.syntax.limits import MAX_DEPTH, room_for_nesting
 from generator.syntax.names import differential_target
 
@@ -248,7 +249,7 @@ def _(expr: Norm) -> str:
 @_text.register
 def _(expr: Entry) -> str:
     sub = "".join(expr.indices())
-    return f"{expr.name}_{sub}" if sub else expr.name
+    return f"{entry_letter(expr.name)}_{sub}" if sub else expr.name
 
 
 @_text.register
