@@ -17,6 +17,8 @@ from generator.problem.choices import EDITIONS, METHODS
 
 # the names of generator/output/formats.py's table (it is not imported for --help)
 FORMATS = ("latex", "pdf", "markdown", "html", "json", "text")
+# the formats of the rule catalogue (generator/render/rules_page.py: rules_document)
+RULES_FORMATS = ("text", "markdown", "html", "latex", "pdf")
 
 
 def _sheet_options(command):
@@ -224,6 +226,49 @@ def new(name: str, directory: Path):
     from generator.problem.scaffold import write_scaffold
     path = write_scaffold(name, directory)
     click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.option("--search", default="", metavar="WORDS",
+              help="Only the laws whose name, reason, formula or rule id holds every word.")
+@click.option("--format", "fmt", type=click.Choice(RULES_FORMATS), default=None,
+              help="Default: from the -o suffix, else text.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the catalogue to FILE (.txt, .md, .html, .tex, .pdf).")
+def rules(search: str, fmt: str | None, output: Path | None):
+    """The rule catalogue: every law the engine may apply, grouped and numbered, with
+    why each holds and the rules that apply it; the HTML page has a search box.
+
+    Examples: tracetrick rules --search trace; tracetrick rules -o rules.pdf
+    """
+    from generator.render.rules_page import rule_groups, rules_document, write_rules
+    fmt = fmt or _rules_format(output)
+    if fmt == "pdf" and output is None:
+        raise click.UsageError("a PDF is written to a file: give -o FILE.pdf")
+    groups = rule_groups(search)
+    if not groups:
+        raise TracetrickError(f"no law of the catalogue holds every word of '{search}'; try fewer "
+                       f"words, or a rule's name (tracetrick rules lists them all)")
+    if output is None:
+        click.echo(rules_document(fmt, groups), nl=False)
+        return
+    write_rules(fmt, groups, output)
+    click.echo(f"wrote {output}", err=True)
+
+
+def _rules_format(output: Path | None) -> str:
+    """The catalogue's format from the output's suffix (text for the terminal)."""
+    if output is None:
+        return "text"
+    from generator.output import formats
+    try:
+        fmt = formats.for_path(output).name
+    except formats.FormatError as err:
+        raise click.UsageError(str(err)) from None
+    if fmt not in RULES_FORMATS:
+        raise click.UsageError(f"-o {output}: the catalogue is written as "
+                               f"{', '.join(RULES_FORMATS)}, not {fmt}")
+    return fmt
 
 
 @main.command()

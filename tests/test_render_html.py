@@ -199,13 +199,15 @@ def browser() -> str:
     pytest.skip(message)
 
 
-def chromium(page: Path, tmp_path: Path, *extra: str) -> str:
-    """Open `page` headless, offline, let its scripts run, and return stdout."""
+def chromium(page: Path, tmp_path: Path, *extra: str, fragment: str = "") -> str:
+    """Open `page` (at `#fragment`) headless, offline, let its scripts run, and return
+    stdout."""
     command = [browser(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                "--no-first-run", "--disable-background-networking",
                "--disable-component-update", "--disable-sync",
                f"--user-data-dir={tmp_path / 'chromium-profile'}",
-               "--virtual-time-budget=20000", *extra, page.resolve().as_uri()]
+               "--virtual-time-budget=20000", *extra,
+               page.resolve().as_uri() + (f"#{fragment}" if fragment else "")]
     done = subprocess.run(command, capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, f"chromium failed ({done.returncode}):\n{done.stderr[-3000:]}"
     return done.stdout

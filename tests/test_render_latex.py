@@ -116,17 +116,17 @@ def test_the_reference_section_holds_exactly_the_laws_the_sheet_cites(solutions)
     from generator.render.reference import reference_for, whole_catalogue
     reference = reference_for([problem5()])
     rows = reference.rows
-    assert [n for n, _, _ in rows] == list(range(1, len(rows) + 1))
+    assert [row.number for row in rows] == list(range(1, len(rows) + 1))
     for number, law, _ in rows:
         assert solutions.count(f"${law}$") == 1, law
         assert f"\\item[({number})] ${law}$" in solutions
-    assert set(_cited_numbers(solutions)) == {n for n, _, _ in rows}
+    assert set(_cited_numbers(solutions)) == {row.number for row in rows}
     assert len({law for _, law, _ in rows}) == len(rows)            # no law twice
     assert r"\mathrm{d}L = \operatorname{tr}(G^{T}\,\mathrm{d}X)" in solutions
     assert "denominator layout" in solutions
     everything = whole_catalogue()
     laws = [r for r in CATALOGUE if not r.procedure]
-    assert {everything.numbers[r.id] for r in laws} == {n for n, _, _ in everything.rows}
+    assert {everything.numbers[r.id] for r in laws} == {row.number for row in everything.rows}
     for procedure in (r for r in CATALOGUE if r.procedure):   # steps of a method, no laws
         assert procedure.law_latex not in solutions
         assert procedure.id not in everything.numbers
@@ -144,7 +144,7 @@ def test_a_sheet_gains_the_laws_of_what_it_derives_and_no_others():
     from generator.render.reference import reference_for
     gradient = derive_text("tr(X^T A X)", "X")
     hessian = derive_text("tr(X^T A X)", "X", hessian=True)
-    names = (lambda d: {name for _, _, name in reference_for([d]).rows})
+    names = (lambda d: {row.name for row in reference_for([d]).rows})
     assert not {"identify H", "vec of a product"} & names(gradient)
     assert {"identify H", "vec of a product"} <= names(hessian)
     tex = render_sheet([hessian], "solutions", title=TITLE)
@@ -162,7 +162,7 @@ def test_every_cited_rule_number_exists_and_cites_a_rule_the_step_used():
     assert cited, "no step cites a rule"
     reference = reference_for([d])
     used = {reference.numbers[s.rule] for s in d.steps if not rule(s.rule).procedure}
-    assert set(cited) == used == {n for n, _, _ in reference.rows}
+    assert set(cited) == used == {row.number for row in reference.rows}
 
 
 def test_single_is_one_problem_without_the_reference_page():

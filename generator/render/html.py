@@ -49,11 +49,22 @@ def _script_hash(script: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
-CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; "
-    f"script-src 'self' file: {_script_hash(MATHJAX_CONFIG)}; "
-    "style-src 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:"
-)
+def content_security_policy(*inline_scripts: str) -> str:
+    """Scripts only from the page's folder (MathJax) and these inline ones, by hash."""
+    return ("default-src 'none'; "
+            f"script-src 'self' file: {' '.join(map(_script_hash, inline_scripts))}; "
+            "style-src 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:")
+
+
+CONTENT_SECURITY_POLICY = content_security_policy(MATHJAX_CONFIG)
+
+
+def html_environment(template_dirs: Sequence[str | os.PathLike] = ()):
+    """The Jinja environment of the HTML pages: autoescape on, and the filters that
+    build markup from escaped pieces."""
+    return make_web_environment(
+        template_dirs, autoescape=True,
+        filters={"prose": html_rich, "math": inline_math, "display": display_math})
 
 
 def html_rich(value: Rich | str) -> Markup:
@@ -86,9 +97,7 @@ def render_html(
     path to a copy beside the page (mathjax.copy_assets, mathjax.script_src) or the
     installed copy's file:// URL (mathjax.installed_script_uri).
     """
-    env = make_web_environment(
-        template_dirs, autoescape=True,
-        filters={"prose": html_rich, "math": inline_math, "display": display_math})
+    env = html_environment(template_dirs)
     context = page_context(derivations, kind, title=title, description=description,
                            reveal=reveal)
     return render_template(env, TEMPLATE, **context, mathjax_src=mathjax_src,

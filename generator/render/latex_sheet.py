@@ -181,14 +181,15 @@ def render_sheet(
         TEMPLATE_OF_KIND[kind],
         title=title,
         description=description,
-        reference_rows=[ReferenceRow(n, NoEscape(law), text) for n, law, text in reference.rows],
+        reference_rows=[ReferenceRow(row.number, NoEscape(row.law), row.name)
+                        for row in reference.rows],
         problems=[problem_view(d, position, reference, steps_shown(d.problem, kind, reveal))
                   for position, d in enumerate(derivations, 1)],
     )
-    return _document(body)
+    return latex_document(body)
 
 
-def _document(body: str) -> str:
+def latex_document(body: str) -> str:
     """The preamble (PyLaTeX) around the rendered body (already LaTeX: NoEscape)."""
     doc = Document(
         documentclass="article",

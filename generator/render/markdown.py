@@ -51,6 +51,12 @@ def markdown_rich(value: Rich | str) -> str:
     return "".join(out)
 
 
+def markdown_environment(template_dirs: Sequence[str | os.PathLike] = ()):
+    """The Jinja environment of the Markdown pages and its filters."""
+    return make_web_environment(template_dirs, autoescape=False,
+                                filters={"md": markdown_rich, "md_text": escape_markdown})
+
+
 def render_markdown(
     derivations: Sequence[Derivation],
     kind: str,
@@ -61,8 +67,7 @@ def render_markdown(
     reveal: int | None = None,
 ) -> str:
     """A Markdown document: "worksheet", "solutions" or "single" (see web.page_context)."""
-    env = make_web_environment(template_dirs, autoescape=False,
-                               filters={"md": markdown_rich, "md_text": escape_markdown})
+    env = markdown_environment(template_dirs)
     context = page_context(derivations, kind, title=title, description=description,
                            reveal=reveal)
     text = render_template(env, TEMPLATE, **context)

@@ -32,6 +32,8 @@ class ReferenceEntry(NamedTuple):
     number: int
     law: str      # LaTeX math
     name: str     # prose
+    group: str = ""               # the catalogue's group of the law (trace, differential, ...)
+    ids: tuple[str, ...] = ()     # the rules that apply it
 
 
 _ARTICLE = {"scalar": "a scalar", "symmetric": "a symmetric", "invertible": "an invertible",
@@ -121,7 +123,10 @@ def _reference(shown: frozenset[int]) -> Reference:
                                 or len(_law_key(rule)) > len(_law_key(widest[number]))):
             widest[number] = rule
     local = {number: k for k, number in enumerate(sorted(widest), 1)}
-    rows = tuple(ReferenceEntry(local[n], law_latex(rule), rule.name)
+    ids: dict[int, list[str]] = {}
+    for number, rule in numbered_rules():
+        ids.setdefault(number, []).append(rule.id)
+    rows = tuple(ReferenceEntry(local[n], law_latex(rule), rule.name, rule.group, tuple(ids[n]))
                  for n, rule in sorted(widest.items()))
     numbers = MappingProxyType({rule.id: local[n] for n, rule in numbered_rules() if n in local})
     return Reference(rows, numbers)

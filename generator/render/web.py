@@ -183,8 +183,8 @@ def page_context(
         "description": paragraphs(description) if description else (),
         "show_reference": kind != "single",
         "show_steps": kind != "worksheet",
-        "reference_rows": [ReferenceRowView(n, law, rich(name))
-                           for n, law, name in reference.rows],
+        "reference_rows": [ReferenceRowView(row.number, row.law, rich(row.name))
+                           for row in reference.rows],
         "problems": [web_problem(d, position, kind, reference, reveal)
                      for position, d in enumerate(derivations, 1)],
     }
