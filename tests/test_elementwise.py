@@ -137,8 +137,8 @@ def test_t2_the_gradient_with_respect_to_a_transpose(method):
     assert rules[-3:] == ["gradient-definition", "index-name", "substitute"] or \
         rules[-4:-1] == ["gradient-definition", "index-name", "substitute"]
     last = sheet_of(d)[-1]
-    assert last.title == ("The gradient with respect to `A^T` is the matrix of partial "
-                          "derivatives with respect to the entries of `A^T`")
+    assert last.title == "The gradient with respect to `A^T`, from the matrix of partial " \
+        "derivatives"
     assert [to_text(line.rhs) for line in last.lines][-2:] == ["(grad_A L)^T", "B"]
     assert "dL/da_21" in to_text(last.lines[1].rhs)    # the entries of A^T: a_qp
     assert d.problem.wrt_text == "A^T"

@@ -90,21 +90,21 @@ SYMMETRISE = law(
 
 INDEX_RULES = (
     law("index-expand", "index", "write with indices",
-         r"(AB)_{ij} = \sum_k A_{ik}B_{kj},\ \operatorname{tr}A = \sum_i A_{ii},\ (A^{T})_{ij} = A_{ji}",
+         r"(AB)_{ij} = \sum_k a_{ik}b_{kj},\ \operatorname{tr}A = \sum_i a_{ii},\ (A^{T})_{ij} = a_{ji}",
          "Write L with indices: products sum over their inner index"),
     law("index-differentiate", "index", "differentiate one entry",
-         r"\frac{\partial X_{ij}}{\partial X_{pq}} = \delta_{ip}\delta_{jq}",
+         r"\frac{\partial x_{ij}}{\partial x_{pq}} = \delta_{ip}\delta_{jq}",
          "Differentiate with respect to one entry (product rule)"),
     law("kronecker-collapse", "index", "the deltas collapse the sums",
-         r"\sum_j A_{ij}\delta_{jp} = A_{ip}", "The Kronecker deltas collapse the sums"),
+         r"\sum_j a_{ij}\delta_{jp} = a_{ip}", "The Kronecker deltas collapse the sums"),
     law("gradient-definition", "theorem", "the gradient is the matrix of partials",
-         r"(\nabla_X L)_{pq} = \frac{\partial L}{\partial X_{pq}}",
+         r"(\nabla_X L)_{pq} = \frac{\partial L}{\partial x_{pq}}",
          "The gradient is the matrix of partial derivatives (it has the shape of X)"),
     procedure("index-assemble", "index", "assemble the matrix",
-         r"\left[\frac{\partial L}{\partial X_{pq}}\right]_{pq}",
+         r"\left[\frac{\partial L}{\partial x_{pq}}\right]_{pq}",
          "Assemble the matrix entry by entry"),
     law("index-name", "index", "name the matrix",
-         r"[A_{qp}]_{pq} = A^{T},\ \left[\sum_k A_{pk}B_{kq}\right]_{pq} = AB",
+         r"[a_{qp}]_{pq} = A^{T},\ \left[\sum_k a_{pk}b_{kq}\right]_{pq} = AB",
          "Name the matrix of entries as a matrix expression"),
 )
 

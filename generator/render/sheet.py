@@ -121,8 +121,7 @@ TITLES: dict[str, Title] = {
     "identify-hessian": lambda p, reasons, names: f"Identify the Hessian `{names.gradient}`",
     "newton": lambda p, reasons, names: _named(f"The Newton step from `{p.about}`")(p, reasons, names),
     "transposed-variable": lambda p, reasons, names:
-        f"The gradient with respect to `{p.about}^T` is the matrix of partial derivatives "
-        f"with respect to the entries of `{p.about}^T`",
+        f"The gradient with respect to `{p.about}^T`, from the matrix of partial derivatives",
     "symmetrise": lambda p, reasons, names: f"Symmetrise the gradient (`{p.about}` is symmetric)",
     "solve": lambda p, reasons, names: f"Set the gradient to zero and solve for `{p.about}`",
     "index-expand": lambda p, reasons, names: f"Write `{names.objective}` with indices",
