@@ -21,18 +21,24 @@ FORMATS = ("latex", "pdf", "markdown", "html", "json", "text")
 RULES_FORMATS = ("text", "markdown", "html", "latex", "pdf")
 
 
+def _templates_option(command):
+    """`--templates DIR`: the user's templates first."""
+    return click.option(
+        "--templates", "template_dirs", multiple=True, metavar="DIR",
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        help="Look for templates in DIR before the built-in ones (may be repeated; "
+             "README: Your own templates).")(command)
+
+
 def _sheet_options(command):
     """`--reveal K`, `--edition` and `--templates DIR`, shared by derive, render and build."""
     command = click.option(
         "--edition", type=click.Choice(EDITIONS), default=None,
         help="Who the sheets are for: key (the numeric check and notes on conventions "
-             "under each answer) or student (without them); default: each problem's "
-             "`edition`, else key.")(command)
-    command = click.option(
-        "--templates", "template_dirs", multiple=True, metavar="DIR",
-        type=click.Path(exists=True, file_okay=False, path_type=Path),
-        help="Look for templates in DIR before the built-in ones (may be repeated; "
-             "README: Your own templates).")(command)
+             "under each answer), student (without them) or exam (the worksheet an exam "
+             "paper, the solutions its key); default: each problem's `edition`, else "
+             "key.")(command)
+    command = _templates_option(command)
     return click.option(
         "--reveal", type=click.IntRange(min=0), default=None, metavar="K",
         help="Hint mode: print the first K steps of each solution and leave the rest "
@@ -226,6 +232,27 @@ def new(name: str, directory: Path):
     from generator.problem.scaffold import write_scaffold
     path = write_scaffold(name, directory)
     click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.argument("count", type=click.IntRange(1, 100))
+@click.argument("set_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--output", "out_dir", default="output/variants", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Where the versions go: version-K/ (its problem files), exam-vK.pdf, key-vK.pdf.")
+@click.option("--seed", default=1, show_default=True,
+              help="Which versions: the same seed draws the same versions again.")
+@_templates_option
+def variants(count: int, set_dir: Path, out_dir: Path, seed: int, template_dirs):
+    """COUNT versions of the exam in SET_DIR: symbols renamed, the numbers in front of
+    terms drawn anew; each version derived and checked anew, with its own key.
+
+    Example: tracetrick variants 3 problems/midterm -o output/midterm
+    """
+    from generator.output.exam_versions import write_versions
+    write_versions(set_dir, count, out_dir, seed=seed,
+                   options=_options(None, template_dirs),
+                   report=lambda message: click.echo(message, err=True))
 
 
 @main.command()

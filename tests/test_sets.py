@@ -104,13 +104,15 @@ def test_set_yaml_may_be_empty_or_give_only_a_description(tree):
 # ----- errors name the file and the line ------------------------------------------------------
 
 @pytest.mark.parametrize("files, message", [
-    ({"s/set.yaml": "title: S\ncolour: red\n", "s/1.yaml": problem("A")},
-     "problems/s/set.yaml:2: unknown key 'colour'; valid keys: title, description, reveal"),
+    ({"s/set.yaml": "title: S\nbanana: red\n", "s/1.yaml": problem("A")},
+     "problems/s/set.yaml:2: unknown key 'banana'; valid keys: title, description, reveal, "
+     "edition, course, date"),
     ({"s/set.yaml": "titel: S\n", "s/1.yaml": problem("A")},
      "problems/s/set.yaml:1: unknown key 'titel'; did you mean 'title'?"),
     ({"s/set.yaml": "title: S\nobjective: tr(X)\n", "s/1.yaml": problem("A")},
      "problems/s/set.yaml:2: unknown key 'objective'; set.yaml holds only the set's title, "
-     "description, reveal and edition; a problem goes in a file of its own beside it"),
+     "description, reveal, edition, course and date; a problem goes in a file of its own "
+     "beside it"),
     ({"s/set.yaml": "title: [a, b]\n", "s/1.yaml": problem("A")},
      "problems/s/set.yaml:1: title: expected text, found a list; e.g. `title: Matrix calculus: "
      "the Matrix Cookbook`"),

@@ -87,8 +87,8 @@ def test_several_template_folders_are_searched_in_order(tmp_path):
                      r"\section*{First \VAR{problem.number}: ")
     second = override(tmp_path / "second", "problem.tex.j2", LABEL,
                       r"\section*{Second \VAR{problem.number}: ")
-    override(second, "title.tex.j2", r"{\Large\bfseries \VAR{title}}",
-             r"{\Large\bfseries SECOND: \VAR{title}}")
+    override(second, "title.tex.j2", r"{\Large\bfseries \VAR{title}",
+             r"{\Large\bfseries SECOND: \VAR{title}")
     out = tmp_path / "s.tex"
     result = run("render", str(ROOT / "problems" / "05-trace-quadratic.yaml"), "-o", str(out),
                  "--templates", str(first), "--templates", str(second))
@@ -117,9 +117,10 @@ def test_a_missing_template_folder_is_a_usage_error(tmp_path):
 
 @pytest.mark.parametrize("inserted, expected", [
     (r"\VAR{problem.titel}", "undefined variable: a ProblemView has no attribute 'titel'; "
-                             "it has: number, label, title, statement,"),
+                             "it has: number, label, points, work_rows, title,"),
     (r"\VAR{subtitle}", "undefined variable: 'subtitle' is undefined; this template receives: "
-                        "description, problems, reference_rows, title"),
+                        "course, date, description, exam, kind, problems, reference_rows, "
+                        "title, total_points"),
     (r"\VAR{problem.number / 0}", "ZeroDivisionError: division by zero"),
     (r"\VAR{problem.__class__.__mro__}", "not allowed in a template"),
     (r"\VAR{problem.title | nosuchfilter}", "No filter named 'nosuchfilter'"),

@@ -441,7 +441,8 @@ class _Build:
         options = for_sheet_of_build(self.options, out.kind)
         if self.format.name == "pdf":
             from generator.output.sheets import sheet_tex
-            tex = sheet_tex(shown, out.kind, out.title, out.description, options)
+            tex = sheet_tex(shown, out.kind, out.title, out.description, options,
+                            course=out.course, date=out.date)
         else:
             from generator.render.mathjax import script_src
             src = script_src(out.path, self.out_dir) if self.format.name == "html" else None

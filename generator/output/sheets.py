@@ -31,18 +31,21 @@ def derive_all(problems: Sequence[Problem]) -> list[Derivation]:
 
 
 def sheet_tex(derivations: Sequence[Derivation], kind: str, title: str,
-              description: str = "", options: SheetOptions = SheetOptions()) -> str:
+              description: str = "", options: SheetOptions = SheetOptions(), *,
+              course: str = "", date: str = "") -> str:
     from generator.render.latex_sheet import render_sheet
     return render_sheet(list(derivations), kind, title=title, description=description,
-                        template_dirs=options.template_dirs, reveal=options.reveal)
+                        template_dirs=options.template_dirs, reveal=options.reveal,
+                        course=course, date=date)
 
 
 def write_sheet_pdf(derivations: Sequence[Derivation], kind: str, out_pdf: Path,
                     *, title: str, description: str = "",
-                    options: SheetOptions = SheetOptions()) -> Path:
+                    options: SheetOptions = SheetOptions(), course: str = "",
+                    date: str = "") -> Path:
     from generator.render.pdf import compile_pdf
-    compile_pdf(sheet_tex(derivations, kind, title, description, options), out_pdf,
-                source_label=f"{kind} sheet '{title}'")
+    compile_pdf(sheet_tex(derivations, kind, title, description, options, course=course,
+                          date=date), out_pdf, source_label=f"{kind} sheet '{title}'")
     return out_pdf
 
 
@@ -67,6 +70,8 @@ class Target:
     title: str
     description: str
     problems: tuple[int, ...]  # indices into the set's problems
+    course: str = ""           # an exam's header (the set's set.yaml)
+    date: str = ""
 
 
 def plan(problem_set: ProblemSet, out_dir: Path, suffix: str = ".pdf") -> tuple[Target, ...]:
@@ -76,7 +81,8 @@ def plan(problem_set: ProblemSet, out_dir: Path, suffix: str = ".pdf") -> tuple[
     everything = tuple(range(len(problems)))
     targets = [Target((folder / f"{kind}{suffix}").relative_to(out_dir).as_posix(),
                       folder / f"{kind}{suffix}", kind, problem_set.title,
-                      problem_set.description, everything)
+                      problem_set.description, everything, problem_set.info.course,
+                      problem_set.info.date)
                for kind in ("worksheet", "solutions")]
     for index, (stem, p) in enumerate(zip(problem_file_stems(problems), problems)):
         if stem in SHEET_NAMES:

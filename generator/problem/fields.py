@@ -101,8 +101,11 @@ PROBLEM_FIELDS: tuple[FieldSpec, ...] = (
               minimum=0),
     FieldSpec("edition", "choice",
               "Who the sheets are for: key (the numeric check and the notes on conventions "
-              "under each answer) or student (without them); default: the set's "
-              "`edition`, else key.", "student", choices=EDITIONS),
+              "under each answer), student (without them) or exam (the worksheet is an "
+              "exam paper, the solutions its key); default: the set's `edition`, else key.",
+              "student", choices=EDITIONS),
+    FieldSpec("points", "integer", "What the problem is worth on an exam: shown in its "
+                                   "heading, and summed in the exam's header.", "5"),
 )
 
 _PROPERTY_DESCRIPTIONS = {

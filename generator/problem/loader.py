@@ -378,8 +378,8 @@ def _problem(node: MappingNode, where: Where) -> Problem:
                               f"symmetric: true}}}}`, or remove `symmetric_gradient`")
     given = {field.key: field.expr for field in extras}
     return Problem(title=title, objective=objective.expr, objective_text=objective.text, wrt=wrt,
-                   symbols=table.varying(variables), number=number, label=label, method=method,
-                   solve=solve,
+                   symbols=table.varying(variables), number=number, label=label,
+                   points=_field(value, "points", where), method=method, solve=solve,
                    expect=given.get("expect"), solution=given.get("solution"),
                    statement=statement, source=Source(where.path, node.start_mark.line + 1, tuple(
                        (key, field.start_mark.line + 1) for key, field in value.items())),

@@ -56,6 +56,7 @@ class Problem:
     number: int | None = None
     # the heading in place of "Problem 5" (`label: T1`); "" for the number's
     label: str = ""
+    points: int | None = None   # what it is worth on an exam (`points: 5`)
     method: str = "differential"
     solve: bool = False
     expect: Expr | None = None
@@ -90,6 +91,11 @@ class Problem:
         if self.label:
             return self.label
         return f"Problem {self.number}" if self.number is not None else ""
+
+    @property
+    def for_exam(self) -> bool:
+        """The exam's edition: the worksheet is an exam paper, the solutions its key."""
+        return self.edition == "exam"
 
     @property
     def for_student(self) -> bool:

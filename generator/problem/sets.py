@@ -37,11 +37,14 @@ from generator.problem.yaml_source import (
 )
 
 DEFAULT_SET_TITLE = "Matrix calculus using the trace trick"
-SET_KEYS = ("title", "description", "reveal", "edition")
+SET_KEYS = ("title", "description", "reveal", "edition", "course", "date")
 SET_EXAMPLE = {"title": "title: Matrix calculus: the Matrix Cookbook",
-               "description": "description: Gradients from the Matrix Cookbook."}
+               "description": "description: Gradients from the Matrix Cookbook.",
+               "course": "course: MATH 2210 Matrix calculus",
+               "date": "date: 14 December 2026"}
 # Keys of a problem (generator/problem/fields.py), written in set.yaml by mistake.
-_NOT_IN_SET = {key: "set.yaml holds only the set's title, description, reveal and edition; "
+_NOT_IN_SET = {key: "set.yaml holds only the set's title, description, reveal, edition, "
+                    "course and date; "
                     "a problem goes in a file of its own beside it"
                for key in (*PROBLEM_KEYS, LIST_KEY) if key not in SET_KEYS}
 
@@ -56,6 +59,8 @@ class SetInfo:
     source: str = ""
     reveal: int | None = None   # the default `reveal` of the set's problems (hint mode)
     edition: str | None = None  # the default `edition` of the set's problems
+    course: str = ""            # an exam's header: the course (prose) ...
+    date: str = ""              # ... and the date, as written
 
 
 @dataclass(frozen=True)
@@ -160,7 +165,9 @@ def read_set_info(folder: Path, default_title: str) -> SetInfo:
         reveal = whole_number(value["reveal"], where, problem_field("reveal"))
     if "edition" in value:  # likewise `edition`
         edition = choice_value(value["edition"], where, problem_field("edition"))
-    return SetInfo(title, description, where.path, reveal, edition)
+    course, date = (" ".join(prose_value(value[key], where, key, SET_EXAMPLE[key]).split())
+                    if key in value else "" for key in ("course", "date"))
+    return SetInfo(title, description, where.path, reveal, edition, course, date)
 
 
 def _description(node, where: Where) -> str:

@@ -115,6 +115,8 @@ class ProblemView:
 
     number: int
     label: str                # the heading: "Problem 5", or the problem's `label:` ("T1")
+    points: int | None        # what it is worth on an exam (`points:`), or none
+    work_rows: int            # an exam's box to work in: rows for about the solution's lines
     title: str
     statement: str
     objective: NoEscape       # the right-hand side of `L = ...`
@@ -144,12 +146,23 @@ class ProblemView:
     dimensions: NoEscape = NoEscape("")
 
     @property
+    def worth(self) -> str:
+        """"4 points", "1 point", or "" for a problem without `points:`."""
+        if self.points is None:
+            return ""
+        return f"{self.points} point{'' if self.points == 1 else 's'}"
+
+    @property
     def is_hint(self) -> bool:
         """Some steps are left blank (and so is the answer)."""
         return bool(self.blanks)
 
 
 # ----- the public function --------------------------------------------------------------
+
+# an exam's box to work in is never taller than this many rows (about two thirds of a page)
+MOST_WORK_ROWS = 30
+
 
 def render_sheet(
     derivations: Sequence[Derivation],
@@ -159,6 +172,8 @@ def render_sheet(
     description: str = "",
     template_dirs: Sequence[str | os.PathLike] = (),
     reveal: int | None = None,
+    course: str = "",
+    date: str = "",
 ) -> str:
     """A complete .tex document for `derivations`.
 
@@ -168,29 +183,42 @@ def render_sheet(
     set's set.yaml).  The reference page lists the laws the steps cite
     (render/reference.py).  `template_dirs` are
     searched before the shipped templates.  `reveal` is hint mode
-    (render/sheet_options.py): the steps a worksheet or single sheet prints.  Raises
-    TemplateError when a template is broken.
+    (render/sheet_options.py): the steps a worksheet or single sheet prints.  When every
+    problem is in the exam's edition, the worksheet is the exam paper (a header with
+    `course` and `date`, a line for the name, the points, boxes to work and answer in)
+    and the solutions are its key.  The user's `preamble.tex.j2` goes into the preamble
+    (`\\usepackage`, a logo's `\\newcommand`).  Raises TemplateError when a template is
+    broken.
     """
     if kind not in TEMPLATE_OF_KIND:
         raise ValueError(f"kind must be one of {', '.join(TEMPLATE_OF_KIND)}, not {kind!r}")
     if kind == "single" and len(derivations) != 1:
         raise ValueError(f"a single sheet holds one derivation, not {len(derivations)}")
     reference = reference_for(derivations)
+    env = shared_environment(template_dirs, math=math_to_latex)
+    exam = bool(derivations) and all(d.problem.for_exam for d in derivations)
+    points = [d.problem.points for d in derivations if d.problem.points is not None]
     body = render_template(
-        shared_environment(template_dirs, math=math_to_latex),
+        env,
         TEMPLATE_OF_KIND[kind],
+        kind=kind,
         title=title,
         description=description,
+        exam=exam,
+        course=course,
+        date=date,
+        total_points=sum(points) if points else None,
         reference_rows=[ReferenceRow(row.number, NoEscape(row.law), row.name)
                         for row in reference.rows],
         problems=[problem_view(d, position, reference, steps_shown(d.problem, kind, reveal))
                   for position, d in enumerate(derivations, 1)],
     )
-    return latex_document(body)
+    return latex_document(body, render_template(env, "preamble.tex.j2"))
 
 
-def latex_document(body: str) -> str:
-    """The preamble (PyLaTeX) around the rendered body (already LaTeX: NoEscape)."""
+def latex_document(body: str, preamble: str = "") -> str:
+    """The preamble (PyLaTeX) around the rendered body (already LaTeX: NoEscape), with
+    `preamble` (a template's LaTeX: packages, commands) at its end."""
     doc = Document(
         documentclass="article",
         document_options=["11pt", "a4paper"],
@@ -206,6 +234,8 @@ def latex_document(body: str) -> str:
     # A long unbreakable word in prose (a path, a URL) goes to the next line instead of
     # running past the margin, where it would be cut off the page.
     doc.preamble.append(NoEscape(r"\sloppy"))
+    if preamble.strip():
+        doc.preamble.append(NoEscape(preamble))
     doc.append(NoEscape(body))
     return doc.dumps() + "\n"
 
@@ -240,6 +270,8 @@ def problem_view(derivation: Derivation, position: int, reference: Reference,
     return ProblemView(
         number=number,
         label=problem.label or f"Problem {number}",
+        points=problem.points,
+        work_rows=min(2 * sum(len(s.lines) for s in whole) + 3, MOST_WORK_ROWS),
         title=problem.title,
         statement=problem.statement,
         objective=NoEscape(to_latex(problem.objective)),

@@ -134,7 +134,8 @@ def heading(view: ProblemView, derivation: Derivation, kind: str) -> Rich:
     """"Problem 5: Title"; a lone derivation without a number is headed by its title."""
     if kind == "single" and not derivation.problem.heading:
         return rich(view.title)
-    return (Piece(f"{view.label}: "), *rich(view.title))
+    worth = (Piece(f" ({view.worth})"),) if view.worth else ()
+    return (Piece(f"{view.label}: "), *rich(view.title), *worth)
 
 
 def web_problem(derivation: Derivation, position: int, kind: str, reference: Reference,
