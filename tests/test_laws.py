@@ -24,7 +24,7 @@ from generator.math.symbols import SymbolInfo
 WITH_LAWS = [r for r in CATALOGUE if r.law]
 # the laws the math syntax cannot write: a sum over j, a product of k factors, and
 # arithmetic on numbers (`2^-1` is the number 1/2)
-BEYOND_THE_SYNTAX = {"differential-power", "product-to-power", "reciprocal", "trace-power-sum"}
+BEYOND_THE_SYNTAX = {"differential-power", "reciprocal", "trace-power-sum"}
 
 
 def law_errors(rule, seeds=range(3)) -> list[float]:

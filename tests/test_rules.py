@@ -204,6 +204,15 @@ CASES = [
     ("order-terms", "-A + X", "X - A"),
     ("factor-out", "A X B + A C B", "A (X + C) B"),
     ("product-to-power", "A X X X B", "A X^3 B"),
+    ("product-to-power", "X^T (X^2)^T", "(X^3)^T"),
+    ("product-to-power", "(P^3)^-T (P^2)^T", "P^-T"),
+    ("product-to-power", "(X^T)^2", "(X^2)^T"),
+    ("entrywise-powers", "x ./ (x ./ b)", "b"),
+    ("entrywise-powers", "x .* (1 ./ (x ./ b)) .* (x ./ (b .* b))", "x ./ b"),
+    ("power-coefficient", "(2 alpha)^2", "4 alpha^2"),
+    ("inverse-product-cancel", "A X (B A X)^-1", "A X X^-1 A^-1 B^-1"),
+    ("sigmoid-complement", "1 - sigmoid(-(A x))", "sigmoid(A x)"),
+    ("transpose-symmetric", "(S^2)^T", "S^2"),
     ("trace-hadamard", "tr(A .* dX)", "tr((I_n .* A)^T dX)"),
     ("expand-identity", "(alpha I_n - A) X", "alpha I_n X - A X"),
     ("inverse-scalar", "(x^T b P)^-1", "(x^T b)^-1 P^-1"),
@@ -265,6 +274,10 @@ def test_rule_preserves_the_value(rule_id, before, after):
     ("diag-outer", "diag(A B)"),
     ("diag-product", "diag(x) A diag(b)"),
     ("scalar-powers", "alpha A c"),
+    ("product-to-power", "X^T X"),             # one transposed, one not: no power
+    ("entrywise-powers", "x .* (1 ./ b)"),     # nothing to combine
+    ("inverse-product-cancel", "B (A X)^-1 C"),   # no factor meets its inverse
+    ("sigmoid-complement", "1 - sigmoid(x)"),
     ("diag-sum", "diag(x) + A"),
     ("kron-vec", "kron(A, B) kron(A, B)"),
     ("vec-product", "vec(A B)"),

@@ -100,13 +100,13 @@ DEFAULT_PHASE_RULES = PhaseRules(
         "inverse-inverse", "inverse-identity", "reciprocal", "identity-product", "drop-zero",
         "hadamard-sign", "scalar-commute"),
     tidy=cat.rules(
-        "transpose-symmetric", "cancel-inverse", "hadamard-cancel", "elementwise-at-zero",
+        "transpose-symmetric", "cancel-inverse", "inverse-product-cancel", "hadamard-cancel", "elementwise-at-zero",
         "commutation-vector", "kron-scalar", "vec-column", "untrace-scalar",
-        "sigmoid-from-exp", "diag-outer", "hadamard-ones", "diag-ones", "ones-as-sum", "sum-to-one",
-        "inner-reciprocal",
+        "sigmoid-from-exp", "sigmoid-complement", "diag-outer", "hadamard-ones", "diag-ones", "ones-as-sum", "sum-to-one",
+        "inner-reciprocal", "entrywise-powers",
         "hadamard-expand", "expand-identity", "collect-like-terms", "diag-product",
         "diag-sum", "inverse-scalar", "factor-number", "factor-out", "factor-some",
-        "scalar-powers",
+        "power-coefficient", "scalar-powers",
         "product-to-power", "order-terms"),
     solve_expand=cat.rules("distribute", "collect-like-terms"),
     solve_transpose=cat.rules(

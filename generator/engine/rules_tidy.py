@@ -11,8 +11,8 @@ from generator.engine.rule import Rule
 from generator.engine.rules_trace import collect_like_terms, factor_terms
 from generator.math.functions import ENTRYWISE
 from generator.math.expr import (
-    ONE, Add, Elementwise, Expr, Hadamard, Identity, Inverse, Mul, Number, Ones, Power,
-    SumEntries, Symbol, Trace, Transpose, add, shifted, transposed, factors_of, is_zero,
+    ONE, Add, Elementwise, Expr, Hadamard, Identity, Inverse, Mul, Number, Ones,
+    SumEntries, Symbol, Trace, Transpose, add, transposed, factors_of, is_zero,
     mul, split_coefficient,
 )
 from generator.math.memo import FORGOTTEN, node_memo, recall, remember
@@ -110,6 +110,23 @@ def _inverse_product(node: Expr, ctx: Context):
     if any(ctx.is_scalar(f) or len(set(ctx.shape(f))) != 1 for f in factors):
         return None
     return mul(*(Inverse(f) for f in reversed(factors)))
+
+
+def _inverse_product_to_cancel(node: Expr, ctx: Context):
+    """M R (P Q R)^-1 = M R R^-1 Q^-1 P^-1, and (P Q R)^-1 P N likewise: the inverse of a
+    product of square matrices taken apart only where a factor meets its inverse (so
+    `A X (X^T A X)^-1` becomes `X^-T`; apart, where nothing cancels, it would be longer)."""
+    if not isinstance(node, Mul):
+        return None
+    f = node.factors
+    for i, g in enumerate(f):
+        apart = _inverse_product(g, ctx)
+        if apart is None:
+            continue
+        inside = g.arg.factors
+        if (i > 0 and f[i - 1] == inside[-1]) or (i + 1 < len(f) and f[i + 1] == inside[0]):
+            return mul(*f[:i], apart, *f[i + 1:])
+    return None
 
 
 def _inverse_scalar(node: Expr, ctx: Context):
@@ -230,6 +247,19 @@ def _sigmoid_from_exp(node: Expr, ctx: Context):
     return None
 
 
+def _sigmoid_complement(node: Expr, ctx: Context):
+    """1 - sigmoid(-z) = sigmoid(z), entry by entry (the ones a vector's, or a scalar 1)."""
+    if not (isinstance(node, Add) and len(node.terms) == 2
+            and (node.terms[0] == ONE or isinstance(node.terms[0], Ones))):
+        return None
+    c, rest = split_coefficient(node.terms[1])
+    if c == -1 and isinstance(rest, Elementwise) and rest.func == "sigmoid":
+        sign, z = split_coefficient(rest.arg)
+        if sign < 0:
+            return Elementwise("sigmoid", mul(Number(-sign), z))
+    return None
+
+
 def _factor_number(node: Expr, ctx: Context):
     """1/2 A + 1/2 B = 1/2 (A + B);  2 A - 2 B = 2 (A - B)."""
     if not isinstance(node, Add):
@@ -290,83 +320,6 @@ def _expand_identity(node: Expr, ctx: Context):
                 return None
             return add(*(mul(*before, t, *after) for t in f.terms))
     return None
-
-
-def _powers(node: Expr, ctx: Context):
-    """A A A = A^3 for adjacent equal factors."""
-    if not isinstance(node, Mul):
-        return None
-    f = node.factors
-    for i in range(len(f) - 1):
-        if f[i] == f[i + 1] and not isinstance(f[i], Number):
-            j = i
-            while j + 1 < len(f) and f[j + 1] == f[i]:
-                j += 1
-            return mul(*f[:i], Power(f[i], j - i + 1), *f[j + 1:])
-    return None
-
-
-def _scalar_power(f: Expr) -> tuple[Expr, int | Expr]:
-    """(base, k) with f = base^k: `a^3` (3), `a^-1` (-1), `(a^-1)^2` and `(a^2)^-1` (-2),
-    `s^(p - 1)` (p - 1); a power of a symbolic power is left whole (its exponent would be
-    no name plus a number)."""
-    if isinstance(f, Power) and f.symbolic:
-        return f.base, f.exponent
-    if isinstance(f, Power):
-        base, k = _scalar_power(f.base)
-        return (base, k * f.exponent) if isinstance(k, int) else (f, 1)
-    if isinstance(f, Inverse):
-        base, k = _scalar_power(f.arg)
-        return (base, -k) if isinstance(k, int) else (f, 1)
-    return f, 1
-
-
-def _exponent_sum(a: int | Expr, b: int | Expr) -> int | Expr | None:
-    """a + b for exponents: whole numbers add, a name plus or minus one shifts
-    (`p - 1` and -1 give `p - 2`, and `p` and -p are never met); None for two names."""
-    if isinstance(a, int) and isinstance(b, int):
-        return a + b
-    if not isinstance(a, int) and not isinstance(b, int):
-        return None
-    symbolic, number = (a, b) if isinstance(b, int) else (b, a)
-    total = shifted(symbolic, number)
-    return int(total.value) if isinstance(total, Number) else total
-
-
-def _power_of(base: Expr, k: int | Expr) -> Expr | None:
-    """base^k written as a teacher does: `a`, `a^3`, `a^-1`, `(a^2)^-1`, `s^(p - 2)`;
-    None for k = 0."""
-    if not isinstance(k, int):
-        return Power(base, k)
-    if k == 0:
-        return None
-    magnitude = base if abs(k) == 1 else Power(base, abs(k))
-    return magnitude if k > 0 else Inverse(magnitude)
-
-
-def _scalar_powers(node: Expr, ctx: Context):
-    """a^3 a^-1 = a^2: the powers of one scalar in a product combine, wherever they stand
-    (scalars commute); what cancels leaves."""
-    if not isinstance(node, Mul):
-        return None
-    powers: dict[Expr, int | Expr | None] = {}
-    where: dict[Expr, list[int]] = {}
-    for i, f in enumerate(node.factors):
-        if isinstance(f, Number) or not ctx.is_scalar(f):
-            continue
-        base, k = _scalar_power(f)
-        total = powers.get(base, 0)
-        powers[base] = None if total is None else _exponent_sum(total, k)
-        where.setdefault(base, []).append(i)
-    base = next((b for b, places in where.items()
-                 if len(places) > 1 and powers[b] is not None), None)
-    if base is None:
-        return None
-    first, dropped = where[base][0], set(where[base][1:])
-    combined = _power_of(base, powers[base])
-    factors = [(combined if i == first else f) for i, f in enumerate(node.factors)
-               if i not in dropped]
-    return mul(*(f for f in factors if f is not None))
 
 
 def _order_terms(node: Expr, ctx: Context):
@@ -540,6 +493,10 @@ RULES = (
          "(A B)^-1 = B^-1 A^-1", "The inverse of a product of square matrices is the "
          "product of the inverses in reverse order", _inverse_product,
          conditions=("A invertible", "B invertible")),
+    Rule("inverse-product-cancel", "tidy", "inverse of a product",
+         "(A B)^-1 = B^-1 A^-1", "The inverse of a product of square matrices taken apart, "
+         "where a factor meets its inverse", _inverse_product_to_cancel,
+         conditions=("A invertible", "B invertible")),
     Rule("inverse-scalar", "tidy", "scalars out of an inverse",
          "(c A)^-1 = c^-1 A^-1; (a c)^-1 = a^-1 c^-1", "A scalar factor leaves the inverse", _inverse_scalar,
          conditions=("c scalar", "A invertible")),
@@ -569,6 +526,9 @@ RULES = (
     Rule("sigmoid-from-exp", "tidy", "recognise the sigmoid",
          "exp(z) ./ (1 + exp(z)) = sigmoid(z)", "Recognise the sigmoid function",
          _sigmoid_from_exp),
+    Rule("sigmoid-complement", "tidy", "the complement of the sigmoid",
+         "1 - sigmoid(-x) = sigmoid(x); 1 - sigmoid(-a) = sigmoid(a)",
+         "One less the sigmoid of -z is the sigmoid of z", _sigmoid_complement),
     Rule("factor-number", "tidy", "factor out the number",
          "c A + c B = c (A + B)", "Factor out the common number", _factor_number),
     Rule("factor-some", "tidy", "factor out common factors",
@@ -581,12 +541,6 @@ RULES = (
     Rule("expand-identity", "tidy", "expand the identity away",
          "(c I - B) C = c C - B C", "Expand a product whose sum holds an identity",
          _expand_identity),
-    Rule("product-to-power", "tidy", "write the power",
-         "", "Equal factors in a row make a power", _powers,
-         law_latex=r"AA\cdots A = A^{k}"),
-    Rule("scalar-powers", "tidy", "combine the powers",
-         "a^3 a^-1 = a^2; a a^-1 = 1", "Powers of one scalar combine", _scalar_powers,
-         conditions=("a scalar",)),
     Rule("order-terms", "tidy", "reorder the terms",
          "-B + A = A - B", "Write the positive terms first", _order_terms, minor=True),
 )

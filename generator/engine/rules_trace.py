@@ -216,8 +216,11 @@ def _transpose_ones(node: Expr, ctx: Context):
 
 
 def _transpose_symmetric(node: Expr, ctx: Context):
-    if (isinstance(node, Transpose) and isinstance(node.arg, Symbol)
-            and ctx.has_property(node.arg.name, "symmetric")):
+    """A^T = A for a symmetric A, and for a power of it: (A^k)^T = (A^T)^k = A^k."""
+    if not isinstance(node, Transpose):
+        return None
+    base = node.arg.base if isinstance(node.arg, Power) else node.arg
+    if isinstance(base, Symbol) and ctx.has_property(base.name, "symmetric"):
         return node.arg
     return None
 
@@ -389,7 +392,7 @@ RULES = (
          "ones(n, n)^T = ones(n, n)", "The transpose of a matrix of ones is one",
          _transpose_ones, minor=True),
     Rule("transpose-symmetric", "transpose", "symmetry",
-         "A^T = A", "Use the symmetry of the matrix",
+         "A^T = A; (A^2)^T = A^2", "Use the symmetry of the matrix",
          _transpose_symmetric, conditions=("A symmetric",), because="since `{}` is symmetric"),
     Rule("transpose-inverse", "transpose", "transpose of an inverse",
          "(X^-1)^T = (X^T)^-1", "Transpose of an inverse", _transpose_inverse, minor=True,

@@ -49,8 +49,11 @@ REASONS: dict[str, str] = {
     "substitute": "put back what the names stand for",
     "chain-rule": "by the chain rule, the differential of the named part takes its place",
     "expand-identity": "expand the product with the identity away",
-    "product-to-power": "equal factors in a row make a power",
+    "product-to-power": "adjacent powers of one matrix combine",
     "scalar-powers": "powers of one scalar combine",
+    "power-coefficient": "a power of a scalar product takes its number out",
+    "entrywise-powers": "the entrywise product commutes, so the powers of one factor "
+                        "combine",
     # differentials
     "differential-trace": "since the trace is a sum and d is a linear operator, we can swap "
                           "d and tr",
@@ -84,6 +87,7 @@ REASONS: dict[str, str] = {
     "softmax-from-exp": "this is the softmax",
     "logsumexp-from-exp": "this is log-sum-exp",
     "sigmoid-from-exp": "this is the sigmoid",
+    "sigmoid-complement": "one less the sigmoid of `-z` is the sigmoid of `z`",
     "ones-as-sum": "a product with ones is a sum of entries",
     "sum-to-one": "the entries of the vector sum to one",
     # diagonal matrices
@@ -108,6 +112,8 @@ REASONS: dict[str, str] = {
     "inverse-product": "the inverse of a product is the product of the inverses in reverse "
                       "order",
     "inverse-scalar": "a scalar factor leaves the inverse",
+    "inverse-product-cancel": "the inverse of a product is the product of the inverses in "
+                              "reverse order, and a factor meets its inverse",
     # entries
     "index-expand": "a product sums over its inner index, and the trace over the diagonal",
     "index-differentiate": "differentiate each factor, entry by entry",

@@ -24,7 +24,7 @@ from generator.syntax.limits import MAX_DEPTH, room_for_nesting
 from generator.math.index_nodes import (Delta, Entry, EntryMatrix, ExplicitMatrix, GradientOf,
                                         IndexSum, Partial)
 from generator.math.functions import ENTRYWISE
-from generator.syntax.printer import explicit_rows, is_atom, is_negative, monomial, signed_sum
+from generator.syntax.printer import as_quotient, explicit_rows, is_atom, is_negative, monomial, signed_sum
 
 # node type -> the name it prints with \operatorname, its argument in parentheses
 _OPERATORS = {Trace: "tr", SumEntries: "sum", Diag: "diag", Vec: "vec", Softmax: "softmax",
@@ -157,6 +157,7 @@ class TraceTrickLatexPrinter:
         return self._print(factor)
 
     def _print_Hadamard(self, expr: Hadamard) -> str:
+        expr = as_quotient(expr)
         op = r" \oslash " if expr.divide else r" \odot "
         return (self._hadamard_operand(expr.left, False, expr.divide) + op
                 + self._hadamard_operand(expr.right, True, expr.divide))

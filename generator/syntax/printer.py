@@ -17,7 +17,7 @@ from fractions import Fraction
 from functools import singledispatch
 
 from generator.math.expr import (
-    Add, Commutation, Det, Diag, Differential, DimProduct, Elementwise, Expr, Hadamard, Identity,
+    ONE, Add, Commutation, Det, Diag, Differential, DimProduct, Elementwise, Expr, Hadamard, Identity,
     EntrywisePower, Inverse, Kron, LogDet, LogSumExp, Mul, Ones, Softmax, Vec,
     Norm, Number, Power, PowerSum, Quantity, SumEntries, Symbol, Trace, Transpose, mul,
     shifted,
@@ -134,9 +134,23 @@ def _factor(factor: Expr) -> str:
     return _text(factor)
 
 
+def as_quotient(expr: Hadamard) -> Hadamard:
+    """`u .* (1 ./ v)` and `(1 ./ v) .* u` as written: `u ./ v` (the same entries; the
+    engine keeps the reciprocal apart, where it cancels, and the printers show the
+    quotient)."""
+    if expr.divide:
+        return expr
+    for u, other in ((expr.left, expr.right), (expr.right, expr.left)):
+        if isinstance(other, Hadamard) and other.divide and other.left == ONE \
+                and not (isinstance(u, Hadamard) and u.left == ONE and u.divide):
+            return Hadamard(u, other.right, divide=True)
+    return expr
+
+
 @_text.register
 def _(expr: Hadamard) -> str:
     """Left-associative: `A .* B .* C`, but `A .* (B .* C)`."""
+    expr = as_quotient(expr)
     op = " ./ " if expr.divide else " .* "
     return _hadamard_operand(expr.left, False) + op + _hadamard_operand(expr.right, True)
 
