@@ -114,3 +114,20 @@ def test_every_step_of_a_real_sheet_has_lines_and_cites_only_rules_it_used():
         assert step.lines and set(step.rules) <= used
     assert d.records == derive_text("||A x - b||^2", "x", solve=True).records
     assert sheet_of(d) == sheet_of(d)
+
+
+def test_the_same_reason_twice_in_a_row_is_one_line():
+    """"since `S` is symmetric" for each of four terms would be four lines saying it."""
+    G = NAMES.gradient
+    records = (
+        Phase("identify"), Statement("start", G, _p("S^T A + A S^T + S^T")),
+        Step("transpose-symmetric", "", G, _p("S A + A S^T + S^T"), _p("S"), _p("S^T")),
+        Step("transpose-symmetric", "", G, _p("S A + A S + S^T"), _p("S"), _p("S^T")),
+        Step("transpose-symmetric", "", G, _p("S A + A S + S"), _p("S"), _p("S^T")),
+        Step("collect-like-terms", "", G, _p("S A + A S + S"), _p("S"), _p("S")),
+    )
+    (step,) = sheet_of_records(records, NAMES)
+    assert [(str(line.rhs), line.note) for line in step.lines] == [
+        ("S^T A + A S^T + S^T", ""),
+        ("S A + A S + S", "since `S` is symmetric"),
+        ("S A + A S + S", "")]

@@ -91,18 +91,20 @@ def _entrywise_chain(factors: list[tuple[Expr, int]]) -> Optional[Expr]:
 
 
 def _entrywise_powers(node: Expr, ctx: Context):
-    """`p ./ (p ./ q) .* (p ./ (q .* q)) = p ./ q`: the entrywise product commutes, so the
-    powers of one factor combine wherever it stands in the chain (one that divides has
-    no zero entry, so `p ./ p` is 1)."""
+    """`p ./ (p ./ q) .* (p ./ (q .* q)) = p ./ q`: the entrywise product commutes, so a
+    factor that divides cancels where it multiplies, wherever it stands in the chain (it
+    has no zero entry: `p ./ p` is 1).  Powers that cancel nothing stay as written."""
     if not isinstance(node, Hadamard):
         return None
     factors: list[tuple[Expr, int]] = []
     _entrywise_factors(node, 1, factors)
     totals: dict[Expr, int] = {}
+    seen: dict[Expr, int] = {}
     for atom, k in factors:
         totals[atom] = totals.get(atom, 0) + k
-    if len(totals) == len(factors) or not any(totals.values()):
-        return None   # nothing to combine, or all cancels (hadamard-cancel's ones)
+        seen[atom] = seen.get(atom, 0) + 1
+    if all(abs(totals[a]) == seen[a] for a in totals) or not any(totals.values()):
+        return None   # nothing cancels (`a .* a` stays), or all does (hadamard-cancel's)
     above = _entrywise_chain([(a, k) for a, k in totals.items() if k > 0])
     below = _entrywise_chain([(a, -k) for a, k in totals.items() if k < 0])
     if below is None:
@@ -193,7 +195,7 @@ RULES = (
          "Adjacent powers of one matrix combine", _matrix_powers,
          conditions=("X invertible",)),
     Rule("entrywise-powers", "tidy", "combine the entrywise powers",
-         "x ./ (x ./ y) = y; x .* x ./ y = x .^ 2 ./ y; z .* y ./ z = y",
+         "x ./ (x ./ y) = y; x .* x ./ (x .* y) = x ./ y; z .* y ./ z = y",
          "Entrywise powers of one factor combine", _entrywise_powers,
          conditions=("x nonzero", "y nonzero", "z nonzero")),
     Rule("power-coefficient", "tidy", "the number out of a power",

@@ -209,6 +209,11 @@ class _Layout:
                 # the first line that puts `dR` in: "using (2) in (1)", as the notes do
                 self._show(step.lhs, step.expr, uses=(d(self.phase.about), step.lhs),
                            cite="using {} in {}")
+            elif note and self.lines and self.lines[-1].note == note \
+                    and self._last_lhs() == step.lhs:
+                # the same reason again ("since `S` is symmetric", used on the next term):
+                # one line says it once
+                self.lines[-1] = replace(self.lines[-1], rhs=step.expr)
             else:
                 self._show(step.lhs, step.expr, note=note)
 

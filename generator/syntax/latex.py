@@ -44,6 +44,12 @@ def to_latex(expr: Expr, is_scalar: Callable[[Expr], bool] | None = None,
         return TraceTrickLatexPrinter(is_scalar, struck).doprint(expr)
 
 
+def _matrix_product(e: Expr) -> bool:
+    """A product of two or more factors besides its number (`B x`, not `2 A`)."""
+    return isinstance(e, Mul) and not e.scalar and \
+        sum(1 for f in e.factors if not isinstance(f, Number)) > 1
+
+
 def dim_latex(dim) -> str:
     """A size as a subscript: `n`, `3`, or a product `m n`."""
     if isinstance(dim, DimProduct):
@@ -163,11 +169,12 @@ class TraceTrickLatexPrinter:
                 + self._hadamard_operand(expr.right, True, expr.divide))
 
     def _hadamard_operand(self, operand: Expr, right: bool, divide: bool) -> str:
-        """Parenthesised where the syntax needs it, and where a quotient meets a product
-        (`(1 ./ B) .* dX`): left to right is right, but hard to read."""
+        """Parenthesised where the syntax needs it, where a quotient meets a product
+        (`(1 ./ B) .* dX`): left to right is right, but hard to read; and around a matrix
+        product, which the syntax binds tighter but the eye reads as `(A ⊙ dW) x`."""
         mixed = isinstance(operand, Hadamard) and operand.divide != divide
         if isinstance(operand, Add) or (right and isinstance(operand, Hadamard)) or mixed \
-                or is_negative(operand):
+                or is_negative(operand) or _matrix_product(operand):
             return group(self._print(operand))
         return self._print(operand)
 
