@@ -1,6 +1,7 @@
 """The notes set as the notes number and word it: T1, T2, then Problems 4, 5 and 6."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -53,3 +54,20 @@ def test_a_label_that_is_not_text_is_an_error_naming_the_line(tmp_path):
     with pytest.raises(ProblemError) as err:
         load_file(path)
     assert f"{path}:4" in str(err.value) and "label" in str(err.value)
+
+
+def test_the_reference_lists_the_trace_then_the_differential_then_the_others():
+    """As the notes: the trace's properties, the differential's, the theorem, then any
+    other law the sheet cites; numbered down the page."""
+    (notes,) = [s for s in load_sets(ROOT / "problems") if s.folder.name == "notes"]
+    earlier = ()
+    for problem in notes.problems:
+        earlier += (derive(problem, earlier),)
+    tex = render_sheet(earlier, "solutions", title="Notes").split("Problem 4")[0]
+    places = [tex.index(mark) for mark in (
+        r"\textbf{Trace:}", r"\operatorname{tr}\left(A + B\right) = ",
+        r"\textbf{Differential:}", r"\mathrm{d}\left(A B\right) = \mathrm{d}A B + A \mathrm{d}B",
+        r"\textbf{Theorem:}", r"\textbf{Other laws the steps use:}", r"(A B)^{T} = B^{T} A^{T}")]
+    assert places == sorted(places)
+    numbers = [int(n) for n in re.findall(r"\\item\[\((\d+)\)\]", tex)]
+    assert numbers == list(range(1, len(numbers) + 1))

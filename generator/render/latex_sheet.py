@@ -44,11 +44,13 @@ TEMPLATE_OF_KIND: dict[str, str] = {
 
 @dataclass(frozen=True)
 class ReferenceRow:
-    """One law of the reference page: its number, `law` (LaTeX math), `description` (prose)."""
+    """One law of the reference page: its number, `law` (LaTeX math), `description`
+    (prose), and the `section` it is listed in (trace, differential, other)."""
 
     number: int
     law: NoEscape
     description: str
+    section: str = "other"
 
 
 @dataclass(frozen=True)
@@ -208,7 +210,7 @@ def render_sheet(
         course=course,
         date=date,
         total_points=sum(points) if points else None,
-        reference_rows=[ReferenceRow(row.number, NoEscape(row.law), row.name)
+        reference_rows=[ReferenceRow(row.number, NoEscape(row.law), row.name, row.section)
                         for row in reference.rows],
         problems=[problem_view(d, position, reference, steps_shown(d.problem, kind, reveal))
                   for position, d in enumerate(derivations, 1)],

@@ -23,9 +23,11 @@ from generator.math.shapes import scalar_test
 from generator.syntax.latex import to_latex
 from generator.syntax.latex_names import name_latex
 
-# Groups shown on the reference page, in the order of the notes.
-SHOWN_GROUPS = ("trace", "transpose", "differential", "hadamard", "index", "theorem",
+# Groups shown on the reference page, in the order of the notes: the properties of the
+# trace, those of the differential, then the others a sheet uses (after the theorem).
+SHOWN_GROUPS = ("trace", "differential", "transpose", "hadamard", "index", "theorem",
                 "algebra", "tidy", "solve")
+SECTIONS = ("trace", "differential")   # the notes' two lists; every other law is "other"
 
 
 class ReferenceEntry(NamedTuple):
@@ -34,6 +36,11 @@ class ReferenceEntry(NamedTuple):
     name: str     # prose
     group: str = ""               # the catalogue's group of the law (trace, differential, ...)
     ids: tuple[str, ...] = ()     # the rules that apply it
+
+    @property
+    def section(self) -> str:
+        """Where the reference page lists it: under "trace", "differential" or "other"."""
+        return self.group if self.group in SECTIONS else "other"
 
 
 _ARTICLE = {"scalar": "a scalar", "symmetric": "a symmetric", "invertible": "an invertible",

@@ -31,6 +31,7 @@ class ReferenceRowView:
     number: int
     law: str
     name: Rich
+    section: str = "other"   # listed under trace, differential or other
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,7 @@ def page_context(
         "description": paragraphs(description) if description else (),
         "show_reference": kind != "single",
         "show_steps": kind != "worksheet",
-        "reference_rows": [ReferenceRowView(row.number, row.law, rich(row.name))
+        "reference_rows": [ReferenceRowView(row.number, row.law, rich(row.name), row.section)
                            for row in reference.rows],
         "problems": [web_problem(d, position, kind, reference, reveal)
                      for position, d in enumerate(derivations, 1)],
