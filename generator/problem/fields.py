@@ -136,6 +136,18 @@ REQUIRED_KEYS = tuple(f.name for f in PROBLEM_FIELDS if f.required)
 _BY_NAME = {f.name: f for f in PROBLEM_FIELDS}
 
 
+def symbol_entry(info, variables: tuple[str, ...]) -> dict:
+    """A symbol's entry as a problem file declares it: its shape (a size that is a
+    product, `m*n`, as the syntax prints it), `constant` unless it is a variable, and its
+    properties."""
+    entry: dict = {"shape": [d if isinstance(d, (int, str)) else str(d) for d in info.shape]}
+    if info.name not in variables and info.constant:
+        entry["constant"] = True
+    for prop in sorted(info.properties):
+        entry[prop] = True
+    return entry
+
+
 def problem_field(name: str) -> FieldSpec:
     """The spec of one key of a problem."""
     return _BY_NAME[name]

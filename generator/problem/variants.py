@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.math.expr import Expr, Mul, Number, Symbol
+from generator.problem.fields import symbol_entry
 from generator.problem.model import Problem
 from generator.syntax.parser import parse
 from generator.syntax.printer import to_text
@@ -53,7 +54,7 @@ def version_of(problem: Problem, rng: random.Random) -> Version:
     for key in ("number", "label", "points"):
         if getattr(problem, key, None) not in (None, ""):
             fields[key] = getattr(problem, key)
-    fields["symbols"] = {renaming.get(s.name, s.name): _symbol_entry(s, problem.variables)
+    fields["symbols"] = {renaming.get(s.name, s.name): symbol_entry(s, problem.variables)
                          for s in problem.symbols.symbols}
     if problem.where:
         fields["where"] = {item.name: to_text(_renamed(item.meaning, renaming))
@@ -130,14 +131,3 @@ def _new_coefficients(expr: Expr, rng: random.Random) -> tuple[Expr, bool]:
         changed = True
         return node.rebuild(factors)
     return expr.map_bottom_up(one), changed
-
-
-def _symbol_entry(info, variables: tuple[str, ...]) -> dict[str, Any]:
-    """A symbol as a problem file declares it: its shape, and its properties."""
-    entry: dict[str, Any] = {"shape": [d if isinstance(d, (int, str)) else str(d)
-                                       for d in info.shape]}
-    if info.name not in variables and info.constant:
-        entry["constant"] = True
-    for prop in sorted(info.properties):
-        entry[prop] = True
-    return entry

@@ -7,6 +7,7 @@ from typing import Any
 
 from generator.derivation import Derivation
 from generator.math.expr import Differential, Symbol, Transpose, Vec, mul
+from generator.problem.fields import symbol_entry
 from generator.render.sheet import sheet_of
 from generator.syntax.latex import to_latex
 from generator.syntax.printer import to_text
@@ -71,13 +72,8 @@ def trace_dict(derivation: Derivation) -> dict[str, Any]:
 
 
 def _symbol(info, variables: tuple[str, ...]) -> dict[str, Any]:
-    # a size that is a product (`m*n`) is written as the syntax prints it
-    out: dict[str, Any] = {"shape": [d if isinstance(d, (int, str)) else str(d)
-                                     for d in info.shape]}
-    if info.name not in variables and info.constant:
-        out["constant"] = True
-    for prop in sorted(info.properties):
-        out[prop] = True
+    """The entry a problem file would declare, and whether inference found it."""
+    out = symbol_entry(info, variables)
     if not info.declared:
         out["inferred"] = True
     return out
