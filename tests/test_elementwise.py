@@ -149,7 +149,7 @@ def test_a_matrix_of_partials_with_its_indices_swapped_is_the_transpose():
     transpose of `[dL/da_pq]_pq`, so a sheet that printed one for the other fails."""
     import numpy as np
     from generator.check.numeric import Evaluator
-    from generator.index.calculus import COL, ROW
+    from generator.math.index_nodes import COL, ROW
     from generator.math.index_nodes import ExplicitMatrix, Partial
     from generator.syntax.parser import parse
     objective = parse("tr(A B)")

@@ -312,8 +312,7 @@ def transpose_variable(rec: Recorder, objective: Expr, gradient: Expr) -> Expr:
     matrix: the gradient with respect to X^T is the matrix of the partial derivatives
     with respect to the entries of X^T, `[dL/dx_qp]_pq`, the transpose of the matrix of
     partials with respect to X.  (Citing the law T2 would prove T2 by itself.)"""
-    from generator.index.calculus import COL, ROW
-    from generator.math.index_nodes import ExplicitMatrix, GradientOf, Partial
+    from generator.math.index_nodes import COL, ROW, ExplicitMatrix, GradientOf, Partial
     x = rec.ctx.wrt
     info = rec.ctx.table[x]
     rec.phase("transposed-variable", Symbol(x))

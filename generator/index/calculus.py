@@ -3,9 +3,7 @@ Kronecker deltas collapse the sums: d X_ij / d X_pq = delta_ip delta_jq."""
 from __future__ import annotations
 
 from generator.index.expand import canonical_poly
-from generator.math.index_nodes import Delta, Entry, Monomial, IndexSum
-
-ROW, COL = "p", "q"
+from generator.math.index_nodes import COL, ROW, Delta, Entry, Monomial, IndexSum
 
 
 def differentiate(poly: IndexSum, wrt: str, shape: tuple, sizes: tuple) -> IndexSum:

@@ -12,10 +12,10 @@ from __future__ import annotations
 from generator.engine import catalogue as cat
 from generator.engine.recorder import Recorder
 from generator.math.expr import Expr
-from generator.index.calculus import COL, ROW, collapse, differentiate
+from generator.index.calculus import collapse, differentiate
 from generator.index.expand import to_index
 from generator.index.naming import name_poly
-from generator.math.index_nodes import Entry, EntryMatrix, ExplicitMatrix, GradientOf, Partial
+from generator.math.index_nodes import COL, ROW, Entry, EntryMatrix, ExplicitMatrix, GradientOf, Partial
 
 def derive_elementwise(objective: Expr, rec: Recorder) -> Expr:
     ctx = rec.ctx

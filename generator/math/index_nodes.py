@@ -16,6 +16,10 @@ from generator.math.expr import Dim, Expr
 Index = Optional[str]          # None: the single column of a vector, or no index at all
 
 
+# the indices of the entry a derivative is taken with respect to: dL/dX_pq
+ROW, COL = "p", "q"
+
+
 @dataclass(frozen=True)
 class Entry(Expr):
     """`A_ij` (a matrix entry), `x_i` (a vector entry) or `alpha` (a scalar)."""
