@@ -210,6 +210,7 @@ CASES = [
     ("entrywise-powers", "x ./ (x ./ b)", "b"),
     ("entrywise-powers", "x .* (1 ./ (x ./ b)) .* (x ./ (b .* b))", "x ./ b"),
     ("power-coefficient", "(2 alpha)^2", "4 alpha^2"),
+    ("squared-norm", "alpha (x^T - b^T A^T) (x - A b)", "alpha ||x - A b||^2"),
     ("inverse-product-cancel", "A X (B A X)^-1", "A X X^-1 A^-1 B^-1"),
     ("sigmoid-complement", "1 - sigmoid(-(A x))", "sigmoid(A x)"),
     ("transpose-symmetric", "(S^2)^T", "S^2"),
@@ -276,6 +277,8 @@ def test_rule_preserves_the_value(rule_id, before, after):
     ("scalar-powers", "alpha A c"),
     ("product-to-power", "X^T X"),             # one transposed, one not: no power
     ("entrywise-powers", "x .* (1 ./ b)"),     # nothing to combine
+    ("squared-norm", "x^T x"),                 # one vector's: as the textbooks write it
+    ("squared-norm", "(x^T - b^T) (b - x)"),   # the transpose of its negative
     ("inverse-product-cancel", "B (A X)^-1 C"),   # no factor meets its inverse
     ("sigmoid-complement", "1 - sigmoid(x)"),
     ("diag-sum", "diag(x) + A"),

@@ -23,6 +23,8 @@ TIDY = [
     ("sum(log(sigmoid(-(U v))))", "U", (), "-sigmoid(U v) v^T", "sigmoid-complement"),
     ("1 / (2 v)", "v", ("v: scalar",), "-1/2 (v^2)^-1", "power-coefficient"),
     ("tr(S^2 X)", "X", ("S: n x n, symmetric",), "S^2", "transpose-symmetric"),
+    ("N/2 log(v) + ||y - X w||^2 / (2 v)", "v", ("v: scalar", "N: scalar"),
+     "1/2 (N v^-1 - (v^2)^-1 ||y - X w||^2)", "squared-norm"),
 ]
 
 

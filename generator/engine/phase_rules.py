@@ -106,7 +106,7 @@ DEFAULT_PHASE_RULES = PhaseRules(
         "inner-reciprocal", "entrywise-powers",
         "hadamard-expand", "expand-identity", "collect-like-terms", "diag-product",
         "diag-sum", "inverse-scalar", "factor-number", "factor-out", "factor-some",
-        "power-coefficient", "scalar-powers",
+        "squared-norm", "power-coefficient", "scalar-powers",
         "product-to-power", "order-terms"),
     solve_expand=cat.rules("distribute", "collect-like-terms"),
     solve_transpose=cat.rules(

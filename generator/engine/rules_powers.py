@@ -18,8 +18,8 @@ from typing import Optional
 from generator.engine.context import Context
 from generator.engine.rule import Rule
 from generator.math.expr import (
-    ONE, EntrywisePower, Expr, Hadamard, Inverse, Mul, Number, Power, Transpose, mul, shifted,
-    split_coefficient,
+    ONE, Add, EntrywisePower, Expr, Hadamard, Inverse, Mul, Norm, Number, Power, Transpose, add,
+    mul, shifted, split_coefficient, transposed,
 )
 
 
@@ -112,6 +112,33 @@ def _entrywise_powers(node: Expr, ctx: Context):
     return Hadamard(ONE if above is None else above, below, divide=True)
 
 
+# ----- a sum's inner product with itself ------------------------------------------------
+
+def _transpose_of(e: Expr) -> Expr:
+    """e^T as the normal form writes it: over a sum term by term, over a product in
+    reverse order, the number in front kept (`(y - X w)^T` is `y^T - w^T X^T`)."""
+    if isinstance(e, Add):
+        return add(*(_transpose_of(t) for t in e.terms))
+    if isinstance(e, Mul):
+        return mul(*(f if isinstance(f, Number) else _transpose_of(f)
+                     for f in reversed(e.factors)))
+    return transposed(e)
+
+
+def _squared_norm(node: Expr, ctx: Context):
+    """(y^T - w^T X^T) (y - X w) = ||y - X w||^2: a sum of vectors met by its own
+    transpose (a single vector's `x^T x` stays as the textbooks write it)."""
+    if not isinstance(node, Mul):
+        return None
+    f = node.factors
+    for i in range(len(f) - 1):
+        v = f[i + 1]
+        if isinstance(v, Add) and ctx.is_column(v) and not ctx.is_scalar(v) \
+                and f[i] == _transpose_of(v):
+            return mul(*f[:i], Power(Norm(v), 2), *f[i + 2:])
+    return None
+
+
 # ----- scalars: anywhere in a product -----------------------------------------------------
 
 def _scalar_power(f: Expr) -> tuple[Expr, int | Expr]:
@@ -198,6 +225,9 @@ RULES = (
          "x ./ (x ./ y) = y; x .* x ./ (x .* y) = x ./ y; z .* y ./ z = y",
          "Entrywise powers of one factor combine", _entrywise_powers,
          conditions=("x nonzero", "y nonzero", "z nonzero")),
+    Rule("squared-norm", "tidy", "a squared norm",
+         "(x + y)^T (x + y) = ||x + y||^2", "A sum met by its own transpose is its squared "
+         "norm", _squared_norm),
     Rule("power-coefficient", "tidy", "the number out of a power",
          "(2 a)^2 = 4 a^2; (c a)^3 = c^3 a^3", "A power of a scalar product takes its number out",
          _coefficient_out, conditions=("a scalar", "c scalar")),

@@ -52,6 +52,7 @@ REASONS: dict[str, str] = {
     "product-to-power": "adjacent powers of one matrix combine",
     "scalar-powers": "powers of one scalar combine",
     "power-coefficient": "a power of a scalar product takes its number out",
+    "squared-norm": "a vector's inner product with itself is its squared norm",
     "entrywise-powers": "the entrywise product commutes, so the powers of one factor "
                         "combine",
     # differentials
