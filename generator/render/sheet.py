@@ -36,7 +36,8 @@ class Line:
     `implies` prints a leading arrow (the notes' "=> G = A^T"); `note` is short prose
     at the end of the line ("where R = A x - b" is a note with math in `note_math`).
     `struck` is a differential of a constant, crossed out where it is seen to vanish
-    (the notes' `d̸b ⇝ 0`).  `tag` is the mark of an equation a later line uses ("①", generator.render.tags);
+    (the notes' `d̸b ⇝ 0`).  `tag` is the mark of an equation a later line uses ("①",
+    generator.render.tags);
     `uses` are the left-hand sides of the earlier equations this line uses, and `cite`
     the note that says so once they are tagged ("using {} in {}"; `note` where they
     cannot be found).
@@ -94,40 +95,40 @@ def _reasons_or(fallback: str) -> Title:
 
 
 TITLES: dict[str, Title] = {
-    "trace-form": lambda p, reasons, names: _named(
-        f"Write `{names.objective}` in trace form")(p, reasons, names),
-    "recognise": lambda p, reasons, names: _named(
-        f"Name the functions `{names.objective}` writes out")(p, reasons, names),
-    "differential": lambda p, reasons, names: "Take the differential of both sides",
+    "trace-form": lambda p, rules, names: _named(
+        f"Write `{names.objective}` in trace form")(p, rules, names),
+    "recognise": lambda p, rules, names: _named(
+        f"Name the functions `{names.objective}` writes out")(p, rules, names),
+    "differential": lambda p, rules, names: "Take the differential of both sides",
     "differential-working": _reasons_or("Work out the differential"),
-    "earlier-result": lambda p, reasons, names:
+    "earlier-result": lambda p, rules, names:
         f"Take the differential of both sides, as in {p.cited}",
     "linearity": _reasons_or("Linearity of the trace"),
     "terms-to-trace-form": _reasons_or("Collect the terms"),
-    "find-differential": lambda p, reasons, names: f"Find `d{p.about}`",
-    "plug-in": lambda p, reasons, names: f"Plug `d{p.about}` back into `d{names.objective}`"
-                                         + (": the chain rule" if "chain-rule" in reasons else ""),
-    "identify": lambda p, reasons, names: f"Identify `{names.gradient}`",
-    "identify-variable": lambda p, reasons, names:
+    "find-differential": lambda p, rules, names: f"Find `d{p.about}`",
+    "plug-in": lambda p, rules, names: f"Plug `d{p.about}` back into `d{names.objective}`"
+                                         + (": the chain rule" if "chain-rule" in rules else ""),
+    "identify": lambda p, rules, names: f"Identify `{names.gradient}`",
+    "identify-variable": lambda p, rules, names:
         f"Identify the gradient with respect to `{p.about}`",
-    "terms-to-linear-form": lambda p, reasons, names: _named(
-        f"Bring `d{names.objective}` to the form `{names.gradient} d{p.about}`")(p, reasons, names),
-    "identify-jacobian": lambda p, reasons, names: f"Identify the Jacobian `{names.gradient}`",
-    "terms-to-vec-form": lambda p, reasons, names: _named(
+    "terms-to-linear-form": lambda p, rules, names: _named(
+        f"Bring `d{names.objective}` to the form `{names.gradient} d{p.about}`")(p, rules, names),
+    "identify-jacobian": lambda p, rules, names: f"Identify the Jacobian `{names.gradient}`",
+    "terms-to-vec-form": lambda p, rules, names: _named(
         f"Bring `vec(d{names.objective})` to the form `{names.gradient} vec(d{p.about})`")(
-            p, reasons, names),
-    "hessian": lambda p, reasons, names: _named(
-        f"Take the differential of the gradient `{names.objective}`")(p, reasons, names),
-    "identify-hessian": lambda p, reasons, names: f"Identify the Hessian `{names.gradient}`",
-    "newton": lambda p, reasons, names: _named(f"The Newton step from `{p.about}`")(p, reasons, names),
-    "transposed-variable": lambda p, reasons, names:
+            p, rules, names),
+    "hessian": lambda p, rules, names: _named(
+        f"Take the differential of the gradient `{names.objective}`")(p, rules, names),
+    "identify-hessian": lambda p, rules, names: f"Identify the Hessian `{names.gradient}`",
+    "newton": lambda p, rules, names: _named(f"The Newton step from `{p.about}`")(p, rules, names),
+    "transposed-variable": lambda p, rules, names:
         f"The gradient with respect to `{p.about}^T`, from the matrix of partial derivatives",
-    "symmetrise": lambda p, reasons, names: f"Symmetrise the gradient (`{p.about}` is symmetric)",
-    "solve": lambda p, reasons, names: f"Set the gradient to zero and solve for `{p.about}`",
-    "index-expand": lambda p, reasons, names: f"Write `{names.objective}` with indices",
-    "index-differentiate": lambda p, reasons, names:
+    "symmetrise": lambda p, rules, names: f"Symmetrise the gradient (`{p.about}` is symmetric)",
+    "solve": lambda p, rules, names: f"Set the gradient to zero and solve for `{p.about}`",
+    "index-expand": lambda p, rules, names: f"Write `{names.objective}` with indices",
+    "index-differentiate": lambda p, rules, names:
         f"Differentiate with respect to one entry `{p.about}`",
-    "index-assemble": lambda p, reasons, names: "Assemble the matrix of partial derivatives",
+    "index-assemble": lambda p, rules, names: "Assemble the matrix of partial derivatives",
 }
 
 
