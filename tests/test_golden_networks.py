@@ -29,12 +29,14 @@ DIFFERENTIAL = ["Take the differential of both sides",
                 "The trace of a sum is the sum of the traces",
                 "A matrix and its transpose have the same trace"]
 
+EXPAND = "Expand the product over the sum; the trace of a sum is the sum of the traces"
+
 # file -> (the sheet's step titles, or None where only the answers are fixed; each
 # variable's gradient as the sheet prints it; the same written by hand)
 GOLDEN = {
     "01-two-layer.yaml": (
         [TRACE_FORM, *DIFFERENTIAL, *BACKWARD,
-         "Expand the product over the sum; the trace of a sum is the sum of the traces",
+         EXPAND,
          "The trace does not change when the product is cycled; `tr(A^T (B .* C)) = "
          "tr((A .* B)^T C)` moves the differential out of the entrywise product",
          "Identify the gradient with respect to `W1`",
@@ -56,7 +58,7 @@ GOLDEN = {
     "05-factorisation.yaml": (
         [TRACE_FORM, *DIFFERENTIAL, "Find `dR`",
          "Plug `dR` back into `dL`",
-         "Expand the product over the sum; the trace of a sum is the sum of the traces",
+         EXPAND,
          "The trace does not change when the product is cycled; a matrix and its transpose "
          "have the same trace",
          "Identify the gradient with respect to `U`",

@@ -17,9 +17,10 @@ from typing import Optional
 
 from generator.engine.context import Context
 from generator.engine.rule import Rule
+from generator.engine.rules_trace import transpose_written
 from generator.math.expr import (
-    ONE, Add, EntrywisePower, Expr, Hadamard, Inverse, Mul, Norm, Number, Power, Transpose, add,
-    mul, shifted, split_coefficient, transposed,
+    ONE, Add, EntrywisePower, Expr, Hadamard, Inverse, Mul, Norm, Number, Power, Transpose,
+    mul, shifted, split_coefficient,
 )
 
 
@@ -114,17 +115,6 @@ def _entrywise_powers(node: Expr, ctx: Context):
 
 # ----- a sum's inner product with itself ------------------------------------------------
 
-def _transpose_of(e: Expr) -> Expr:
-    """e^T as the normal form writes it: over a sum term by term, over a product in
-    reverse order, the number in front kept (`(y - X w)^T` is `y^T - w^T X^T`)."""
-    if isinstance(e, Add):
-        return add(*(_transpose_of(t) for t in e.terms))
-    if isinstance(e, Mul):
-        return mul(*(f if isinstance(f, Number) else _transpose_of(f)
-                     for f in reversed(e.factors)))
-    return transposed(e)
-
-
 def _squared_norm(node: Expr, ctx: Context):
     """(y^T - w^T X^T) (y - X w) = ||y - X w||^2: a sum of vectors met by its own
     transpose (a single vector's `x^T x` stays as the textbooks write it)."""
@@ -134,7 +124,7 @@ def _squared_norm(node: Expr, ctx: Context):
     for i in range(len(f) - 1):
         v = f[i + 1]
         if isinstance(v, Add) and ctx.is_column(v) and not ctx.is_scalar(v) \
-                and f[i] == _transpose_of(v):
+                and f[i] == transpose_written(v, ctx):
             return mul(*f[:i], Power(Norm(v), 2), *f[i + 2:])
     return None
 

@@ -202,6 +202,27 @@ def _transpose_scalar(node: Expr, ctx: Context):
     return None
 
 
+def transpose_written(e: Expr, ctx: Context) -> Expr:
+    """e^T as the normal form writes it, by the transpose laws above applied all the way
+    down (`(y - X w)^T` is `y^T - w^T X^T`): a rule that must recognise a transpose
+    compares with this, not with a copy of the laws."""
+    node = Transpose(e)
+    for law in (_transpose_sum, _transpose_product, _transpose_transpose, _transpose_scalar):
+        out = law(node, ctx)
+        if out is not None:
+            break
+    else:
+        return node
+
+    def inner(x: Expr) -> Expr:
+        return transpose_written(x.arg, ctx) if isinstance(x, Transpose) else x
+    if isinstance(out, Add):
+        return add(*(inner(t) for t in out.terms))
+    if isinstance(out, Mul):
+        return mul(*(inner(f) for f in out.factors))
+    return out
+
+
 def _transpose_identity(node: Expr, ctx: Context):
     if isinstance(node, Transpose) and isinstance(node.arg, Identity):
         return node.arg

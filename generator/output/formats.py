@@ -167,14 +167,9 @@ def write_page(derivations: Sequence[Derivation], kind: str, fmt: str, path: Pat
     path = Path(path)
     src = None
     if fmt == "html":
-        src = _mathjax_beside(path)
+        from generator.render.mathjax import beside
+        src = beside(path)
     text = render_page(derivations, kind, fmt, title=title, description=description,
                        mathjax_src=src, options=options)
     write_text_atomic(path, text)
     return path
-
-
-def _mathjax_beside(page: Path) -> str:
-    from generator.render.mathjax import copy_assets, script_src
-    copy_assets(page.parent)   # the page's folder too
-    return script_src(page, page.parent)

@@ -71,6 +71,12 @@ def render_markdown(
     context = page_context(derivations, kind, title=title, description=description,
                            reveal=reveal)
     text = render_template(env, TEMPLATE, **context)
+    return tidied(text)
+
+
+def tidied(text: str) -> str:
+    """A rendered Markdown page without the runs of blank lines its template's blocks
+    leave, ending in one newline."""
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 

@@ -77,6 +77,12 @@ def _copy(src: Path, dst: Path) -> None:
         raise
 
 
+def beside(page: Path) -> str:
+    """MathJax copied into the page's own folder; its URL as the page writes it."""
+    copy_assets(page.parent)
+    return script_src(page, page.parent)
+
+
 def script_src(page: Path, out_dir: Path) -> str:
     """The script's URL as written in `page` (a file under `out_dir`): relative, `/`s."""
     script = Path(out_dir) / ASSET_DIR / SCRIPT

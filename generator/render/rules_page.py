@@ -10,7 +10,6 @@ hold every word asked for.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -133,10 +132,9 @@ if (location.hash.length > 1) {   // rules.html#det opens on the laws of det
 
 
 def rules_markdown(groups: tuple[RuleGroup, ...]) -> str:
-    from generator.render.markdown import markdown_environment
-    text = render_template(markdown_environment(()), "rules.md.j2", title=TITLE, intro=INTRO,
-                           groups=groups)
-    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    from generator.render.markdown import markdown_environment, tidied
+    return tidied(render_template(markdown_environment(()), "rules.md.j2", title=TITLE,
+                                  intro=INTRO, groups=groups))
 
 
 def rules_html(groups: tuple[RuleGroup, ...], mathjax_src: str) -> str:
@@ -183,7 +181,6 @@ def write_rules(fmt: str, groups: tuple[RuleGroup, ...], output: Path) -> None:
         return
     src = ""
     if fmt == "html":
-        from generator.render.mathjax import copy_assets, script_src
-        copy_assets(output.parent)
-        src = script_src(output, output.parent)
+        from generator.render.mathjax import beside
+        src = beside(output)
     write_text_atomic(output, rules_document(fmt, groups, src))
