@@ -343,7 +343,7 @@ def test_more_gradients_by_value(objective, wrt, expected):
     ("||A x - b||^2 + lambda ||x||^2", "x", "(A^T A + lambda I_n)^-1 A^T b",
      ["A^T A + lambda I_n is invertible"]),
     ("1/2 x^T A x - b^T x", "x", "2 (A + A^T)^-1 b", ["A + A^T is invertible"]),
-    ("alpha x^T x - 2 b^T x", "x", "alpha^-1 b", ["alpha is nonzero"]),
+    ("alpha x^T x - 2 b^T x", "x", "b / alpha", ["alpha is nonzero"]),
     ("3 x^T x - 2 b^T x", "x", "1/3 b", []),
     ("||X A - B||_F^2", "X", "B A^T (A A^T)^-1", ["A A^T is invertible"]),
 ])

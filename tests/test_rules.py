@@ -136,6 +136,21 @@ CASES = [
     ("vec-scalar-differential", "tr(A dX)", "vec(A^T)^T vec(dX)"),
     ("commutation-vector", "K(n, 1) x", "I_n x"),
     ("kron-scalar", "kron(A, alpha)", "alpha A"),
+    ("kron-absorb", "diag(b) kron(x^T, I_n)", "kron(x^T, diag(b))"),
+    ("kron-absorb", "kron(x, I_n) A B", "kron(x, A) B"),
+    ("kron-collect", "kron(x^T, A) - 2 kron(x^T, b b^T)", "kron(x^T, A - 2 b b^T)"),
+    ("kron-collect", "kron(A, x) + kron(x, C) + alpha kron(B, x)", "kron(A + alpha B, x) + kron(x, C)"),
+    ("scalar-run-transposed", "x x^T A^T x", "x x^T A x"),
+    ("scalar-run-transposed", "b^T A^T x C", "x^T A b C"),
+    # the answer's notation (rules_written.py)
+    ("divide-by-scalar", "alpha^-1 A x", "A x / alpha"),
+    ("divide-by-scalar", "2 (x^T x)^-1 tr(X)^-1 b", "2 b / (x^T x) / tr(X)"),
+    ("transpose-gathered", "A^T X^T + X^T A^T", "(X A + A X)^T"),
+    ("transpose-gathered", "2 A^T (X^2)^T - (X^2)^T A^T", "(2 X^2 A - A X^2)^T"),
+    ("number-into-hadamard", "2 (x .* b)", "2 x .* b"),
+    ("number-into-hadamard", "1/2 (x .* b .* x)", "1/2 x .* b .* x"),
+    ("ones-broadcast", "log(x) + ones(n)", "log(x) + 1"),
+    ("ones-broadcast", "A - 2 ones(n, n)", "A - 2"),
     ("inverse-kron", "kron(P, A + A^T)^-1 vec(X)", "kron(P^-1, (A + A^T)^-1) vec(X)"),
     ("inverse-commutation", "K(n, n)^-1 vec(A)", "K(n, n) vec(A)"),
     ("vec-collect", "vec(A) - 2 alpha vec(B X) + kron(x, x)",
@@ -287,6 +302,19 @@ def test_rule_preserves_the_value(rule_id, before, after):
     ("vec-transpose", "vec(A^T)"),
     ("commutation-vector", "K(n, n)"),
     ("kron-scalar", "kron(A, B)"),
+    ("kron-absorb", "alpha kron(x^T, I_n)"),   # a scalar beside it: kron-scalar's
+    ("kron-absorb", "kron(x^T, B) kron(x, I_n)"),   # no factor beside an identity
+    ("kron-collect", "kron(A, x) + kron(x, B)"),   # no factor shared
+    ("scalar-run-transposed", "x^T A b"),      # its transpose has more
+    ("scalar-run-transposed", "b^T (x^T)^T"),  # the double transpose is transpose-transpose's
+    ("divide-by-scalar", "2 alpha^-1"),        # nothing is divided
+    ("divide-by-scalar", "x / alpha"),         # written so already
+    ("divide-by-scalar", "A^-1 x"),            # a matrix inverse
+    ("transpose-gathered", "A^T + B^T"),       # no shorter so
+    ("transpose-gathered", "A^T B + X^T A^T"),   # B is no transpose
+    ("number-into-hadamard", "-2 (x .* b)"),   # `(-2 x) .* b` would need parentheses
+    ("ones-broadcast", "ones(n) + 2 ones(n)"),   # nothing else to add every entry to
+    ("ones-broadcast", "alpha + 1"),
     ("vec-collect", "vec(A) + kron(x, x)"),    # one vec: nothing to gather
     ("inverse-product", "(x^T A x)^-1"),       # a product that is a scalar
     ("vec-inner", "vec(A)^T kron(A, B) vec(X)"),

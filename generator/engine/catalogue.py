@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from generator.engine import (
     rules_diag, rules_differential, rules_elementwise, rules_linear, rules_powers,
-    rules_softmax, rules_tidy, rules_trace, rules_vec,
+    rules_softmax, rules_tidy, rules_trace, rules_vec, rules_written,
 )
 from generator.engine.rule import Rule
 
@@ -130,7 +130,7 @@ SOLVE_RULES = (
 CATALOGUE: tuple[Rule, ...] = (
     rules_trace.RULES + rules_differential.RULES + rules_elementwise.RULES + rules_softmax.RULES
     + rules_diag.RULES + rules_vec.RULES + rules_linear.RULES + rules_tidy.RULES
-    + rules_powers.RULES
+    + rules_powers.RULES + rules_written.RULES
     + (ABBREVIATE, SUBSTITUTE, CHAIN_RULE, THEOREM, JACOBIAN_THEOREM, HESSIAN_THEOREM, NEWTON_STEP, EARLIER_RESULT, TRANSPOSED_VARIABLE, SYMMETRISE) + INDEX_RULES + SOLVE_RULES
 )
 

@@ -277,7 +277,7 @@ def _identify(rec: Recorder, expr: Expr, kind: str = "identify") -> Expr:
     rec.record(cat.THEOREM, g_t, m)
     gradient = Transpose(m)
     rec.state(G, gradient, "implies")
-    return rec.simplify(G, gradient, rec.phases.normal, rec.phases.tidy)
+    return rec.answer(G, gradient, rec.phases.tidy)
 
 
 def _identify_each(rec: Recorder, expr: Expr, objective: Expr
@@ -330,7 +330,7 @@ def transpose_variable(rec: Recorder, objective: Expr, gradient: Expr) -> Expr:
     else:
         answer = Transpose(gradient)
         rec.record(cat.TRANSPOSED_VARIABLE, lhs, answer, answer)
-    return rec.simplify(lhs, answer, rec.phases.normal, rec.phases.tidy)
+    return rec.answer(lhs, answer, rec.phases.tidy)
 
 
 def symmetrise(rec: Recorder, gradient: Expr) -> Expr:
@@ -340,7 +340,7 @@ def symmetrise(rec: Recorder, gradient: Expr) -> Expr:
     rec.state(G, gradient)
     g = mul(Number(Fraction(1, 2)), add(gradient, Transpose(gradient)))
     rec.record(cat.SYMMETRISE, G, g, g)
-    return rec.simplify(G, g, rec.phases.normal, rec.phases.tidy)
+    return rec.answer(G, g, rec.phases.tidy)
 
 
 def _coefficient_of_differential(expr: Expr, dvar: Differential, ctx: Context) -> Expr:

@@ -89,7 +89,7 @@ def _identify(rec: Recorder, expr: Expr, hessian: bool) -> Expr:
     rec.phase("identify-hessian" if hessian else "identify-jacobian")
     m = _coefficient_of_differential(expr, rec.ctx)
     rec.record(cat.HESSIAN_THEOREM if hessian else cat.JACOBIAN_THEOREM, J, m)
-    return rec.simplify(J, m, rec.phases.normal, rec.phases.tidy)
+    return rec.answer(J, m, rec.phases.tidy)
 
 
 def _coefficient_of_differential(expr: Expr, ctx: Context) -> Expr:

@@ -54,7 +54,7 @@ def newton_step(rec: Recorder, gradient: Expr, hessian: Expr) -> NewtonStep:
         else (point, x, gradient)
     step = add(start, neg(mul(Inverse(hessian), slope)))
     rec.record(cat.NEWTON_STEP, lhs, step, step)
-    value = rec.simplify(lhs, step, rec.phases.normal, rec.phases.newton)
+    value = rec.answer(lhs, step, rec.phases.newton)
     if vectorised and (isinstance(value, Vec) or is_zero(value)):
         lhs, value = point, (value if is_zero(value) else value.arg)   # vec is one-to-one
     return NewtonStep(point, lhs, value, (Condition(hessian, "invertible"),),

@@ -42,6 +42,9 @@ class PhaseRules:
     # where a teacher sees `N S^-T`
     normal: tuple[Rule, ...]
     tidy: tuple[Rule, ...]
+    # last, on an answer only (Recorder.answer): the notation a textbook prints, which
+    # the normal form above would undo (generator/engine/rules_written.py)
+    written: tuple[Rule, ...]
     # phase 6, the solve: expand the products that hold the variable, transpose the
     # equation, bring scalars first, cancel inverses after multiplying through, tidy
     solve_expand: tuple[Rule, ...]
@@ -98,16 +101,19 @@ DEFAULT_PHASE_RULES = PhaseRules(
         "transpose-identity", "transpose-ones", "transpose-diag", "transpose-commutation",
         "transpose-kron", "transpose-inverse",
         "inverse-inverse", "inverse-identity", "reciprocal", "identity-product", "drop-zero",
-        "hadamard-sign", "scalar-commute"),
+        "hadamard-sign", "scalar-commute", "scalar-run-transposed"),
     tidy=cat.rules(
         "transpose-symmetric", "cancel-inverse", "inverse-product-cancel", "hadamard-cancel", "elementwise-at-zero",
-        "commutation-vector", "kron-scalar", "vec-column", "untrace-scalar",
+        "commutation-vector", "kron-scalar", "kron-absorb", "kron-collect", "vec-column",
+        "untrace-scalar",
         "sigmoid-from-exp", "sigmoid-complement", "diag-outer", "hadamard-ones", "diag-ones", "ones-as-sum", "sum-to-one",
         "inner-reciprocal", "entrywise-powers",
         "hadamard-expand", "expand-identity", "collect-like-terms", "diag-product",
         "diag-sum", "inverse-scalar", "factor-number", "factor-out", "factor-some",
         "squared-norm", "power-coefficient", "scalar-powers",
         "product-to-power", "order-terms"),
+    written=cat.rules("divide-by-scalar", "transpose-gathered", "number-into-hadamard",
+                      "ones-broadcast"),
     solve_expand=cat.rules("distribute", "collect-like-terms"),
     solve_transpose=cat.rules(
         "transpose-sum", "transpose-product", "transpose-transpose", "transpose-scalar",

@@ -46,7 +46,7 @@ def rewrite_first(expr: Expr, rules: tuple[Rule, ...], ctx: Context,
     if where is None or where(expr):
         for rule in rules:
             new = rule.apply(expr, ctx)
-            if new is not None and new != expr:
+            if new is not None and (new != expr or (rule.notation and new is not expr)):
                 new = ctx.keeping_shape(expr, new)
                 return rule, new, new, expr
     for i, child in enumerate(expr.children()):
@@ -116,6 +116,12 @@ class Recorder:
             rule, expr, changed, before = found
             expr = self.ctx.canonical(expr)
             self.record(rule, lhs, expr, changed, before=before, detail=detail)
+
+    def answer(self, lhs: Expr, expr: Expr, rules: Iterable[Rule]) -> Expr:
+        """An answer: simplified (the normal rules between single `rules`), then written
+        as a textbook writes it (phases.written), which the normal form would undo."""
+        expr = self.simplify(lhs, expr, self.phases.normal, rules)
+        return self.exhaust(lhs, expr, self.phases.written)
 
     def simplify(self, lhs: Expr, expr: Expr, normal: Iterable[Rule],
                  rules: Iterable[Rule], where: Optional[Where] = None,

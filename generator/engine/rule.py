@@ -42,6 +42,9 @@ class Rule:
     law_latex: str = ""
     # a step of a method, not a law: recorded and checked, not listed nor cited by number
     procedure: bool = False
+    # it may change the notation alone (a tree equal to the old one, printed otherwise:
+    # `N v^-1` written `N / v`); its `apply` returns None once the notation is its own
+    notation: bool = False
 
     def note(self, before: Expr, after: Expr) -> str:
         """The note on the sheet line of one application of this rule ('' for none)."""

@@ -223,6 +223,36 @@ def transpose_written(e: Expr, ctx: Context) -> Expr:
     return out
 
 
+def _transposes(e: Expr) -> int:
+    return sum(isinstance(n, Transpose) for n in e.walk())
+
+
+def _scalar_run_transposed(node: Expr, ctx: Context):
+    """x^T A^T y = y^T A x: a run of a product that is a scalar equals its transpose,
+    written so where that has fewer transposes (`x x^T A^T x` is `x x^T A x`, and the
+    two terms of the Rayleigh quotient's gradient become like terms)."""
+    if not isinstance(node, Mul):
+        return None
+    f = node.factors
+    rows = [ctx.shape(g)[0] == 1 for g in f]
+    cols = [ctx.shape(g)[1] == 1 for g in f]
+    for i in range(len(f)):
+        if not rows[i] or ctx.is_scalar(f[i]):
+            continue
+        for j in range(i + 2, len(f) + 1):
+            if not cols[j - 1] or ctx.is_scalar(f[j - 1]):
+                continue
+            run = mul(*f[i:j])
+            if not ctx.is_scalar(run) or has_differential(run):
+                continue
+            flipped = transpose_written(run, ctx)
+            # against the run as the transpose laws write it (`(b^T)^T` is b): a double
+            # transpose the normal rules have not yet cancelled is no transpose saved
+            if _transposes(flipped) < _transposes(transpose_written(flipped, ctx)):
+                return mul(*f[:i], flipped, *f[j:])
+    return None
+
+
 def _transpose_identity(node: Expr, ctx: Context):
     if isinstance(node, Transpose) and isinstance(node.arg, Identity):
         return node.arg
@@ -395,6 +425,10 @@ RULES = (
     Rule("trace-cyclic", "trace", "cyclic property of the trace",
          "tr(A B) = tr(B A)",
          "Cyclic property of the trace", _trace_cyclic),
+    Rule("scalar-run-transposed", "transpose", "a scalar is its own transpose",
+         "x^T A^T y = y^T A x; x x^T A^T x = x x^T A x",
+         "A scalar is its own transpose: written with fewer transposes",
+         _scalar_run_transposed),
     Rule("scalar-commute", "algebra", "scalars commute",
          "A c B = c A B", "A scalar factor commutes with matrices", _scalar_to_front,
          conditions=("c scalar",), minor=True),

@@ -178,6 +178,49 @@ def _kron_by_scalar(node: Expr, ctx: Context):
     return None
 
 
+def _kron_absorbs(node: Expr, ctx: Context):
+    """A kron(r, I_n) = kron(r, A) for a row r, and kron(c, I_n) A = kron(c, A) for a
+    column c: the mixed-product law (1 ⊗ A)(r ⊗ I_n) = r ⊗ A, the factor beside the
+    identity taken into it (`diag(s) kron(x^T, I_k)` is `kron(x^T, diag(s))`)."""
+    if not isinstance(node, Mul):
+        return None
+    f = node.factors
+    for i in range(len(f) - 1):
+        left, right = f[i], f[i + 1]
+        if isinstance(right, Kron) and isinstance(right.right, Identity) \
+                and ctx.shape(right.left)[0] == 1 and not ctx.is_scalar(left):
+            return mul(*f[:i], Kron(right.left, left), *f[i + 2:])
+        if isinstance(left, Kron) and isinstance(left.right, Identity) \
+                and ctx.shape(left.left)[1] == 1 and not ctx.is_scalar(right):
+            return mul(*f[:i], Kron(left.left, right), *f[i + 2:])
+    return None
+
+
+def _kron_collect(node: Expr, ctx: Context):
+    """kron(A, B) + c kron(A, C) = kron(A, B + c C), and kron(A, C) + c kron(B, C) =
+    kron(A + c B, C): the terms that share a factor of their Kronecker products, first
+    the left ones, then the right."""
+    if not isinstance(node, Add):
+        return None
+    for side in ("left", "right"):
+        groups: dict[Expr, list[tuple[int, Expr]]] = {}
+        for i, term in enumerate(node.terms):
+            scalars, rest = ctx.split_scalars(factors_of(term))
+            if len(rest) == 1 and isinstance(rest[0], Kron):
+                kron = rest[0]
+                shared, own = (kron.left, kron.right) if side == "left" else (kron.right, kron.left)
+                groups.setdefault(shared, []).append((i, mul(*scalars, own)))
+        for shared, members in groups.items():
+            if len(members) < 2:
+                continue
+            gathered = add(*(part for _, part in members))
+            kron = Kron(shared, gathered) if side == "left" else Kron(gathered, shared)
+            first, used = members[0][0], {i for i, _ in members}
+            return add(*(kron if i == first else t for i, t in enumerate(node.terms)
+                         if i not in used or i == first))
+    return None
+
+
 def _commutation_of_a_vector(node: Expr, ctx: Context):
     """K(n, 1) = K(1, n) = I_n: a column's vec is its transpose's."""
     if isinstance(node, Commutation) and 1 in (node.rows, node.cols):
@@ -250,6 +293,14 @@ RULES = (
     Rule("kron-scalar", "tidy", "Kronecker product by a scalar",
          "kron(A, a) = a A", "A Kronecker product by a scalar is a multiple",
          _kron_by_scalar, minor=True),
+    Rule("kron-absorb", "tidy", "the factor beside the identity",
+         "A kron(x^T, I_n) = kron(x^T, A); kron(x, I_n) A = kron(x, A)",
+         "The mixed-product law: the factor beside the identity goes into it",
+         _kron_absorbs),
+    Rule("kron-collect", "tidy", "one Kronecker product of the sum",
+         "kron(A, B) + c kron(A, C) = kron(A, B + c C); kron(A, C) - kron(B, C) = kron(A - B, C)",
+         "The Kronecker product is linear in each factor", _kron_collect,
+         conditions=("c scalar",)),
     Rule("commutation-vector", "tidy", "commutation of a vector",
          "K(n, 1) = I_n", "The commutation matrix of a vector is the identity",
          _commutation_of_a_vector, minor=True),

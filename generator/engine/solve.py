@@ -56,6 +56,7 @@ def solve_for(rec: Recorder, gradient: Expr) -> Solution:
     value = _invert(matrix, right, side, rec)
     rec.record(cat.rule("solve-invert"), x, value)
     value = rec.exhaust(x, value, rec.phases.solve_tidy)
+    value = rec.exhaust(x, value, rec.phases.written)
     conditions = _what_must_be_invertible(value, rec)
     if not conditions and not isinstance(matrix, Identity) and not rec.ctx.is_scalar(matrix):
         conditions = (Condition(matrix, "invertible"),)   # x = 0 needs M invertible too

@@ -45,4 +45,4 @@ def derive_elementwise(objective: Expr, rec: Recorder) -> Expr:
     rec.record(cat.rule("index-assemble"), gradient_of, EntryMatrix(collapsed, ROW, col))
     gradient = name_poly(collapsed, ctx.table)
     rec.record(cat.rule("index-name"), gradient_of, gradient)
-    return rec.simplify(gradient_of, gradient, rec.phases.normal, rec.phases.tidy)
+    return rec.answer(gradient_of, gradient, rec.phases.tidy)

@@ -55,6 +55,12 @@ REASONS: dict[str, str] = {
     "squared-norm": "a vector's inner product with itself is its squared norm",
     "entrywise-powers": "the entrywise product commutes, so the powers of one factor "
                         "combine",
+    "scalar-run-transposed": "a scalar is its own transpose",
+    "transpose-gathered": "one transpose of the whole sum is shorter than one on every "
+                          "factor",
+    "kron-absorb": "by the mixed-product law, the factor beside the identity goes into "
+                   "the Kronecker product",
+    "kron-collect": "the Kronecker product is linear in each factor",
     # differentials
     "differential-trace": "since the trace is a sum and d is a linear operator, we can swap "
                           "d and tr",

@@ -117,14 +117,38 @@ def _term(term: Expr) -> str:
 
 @_text.register
 def _(expr: Mul) -> str:
-    """`2 A^T (A x - b)`, `-X`, `1/2 tr(X)`: the coefficient first, then the factors."""
+    """`2 A^T (A x - b)`, `-X`, `1/2 tr(X)`: the coefficient first, then the factors;
+    the reciprocals written as divisions, last, after a slash (`x / ||x||`)."""
     factors = expr.factors
+    above = len(factors)
+    while above and isinstance(factors[above - 1], Inverse) and factors[above - 1].division:
+        above -= 1
+    if above < len(factors):
+        return "".join([_numerator(factors[:above])]
+                       + [" / " + _divisor(f.arg) for f in factors[above:]])
     prefix = ""
     if isinstance(factors[0], Number):
         value = factors[0].value
         prefix = "-" if value == -1 else number_text(value) + " "
         factors = factors[1:]
     return prefix + " ".join(_factor(f) for f in factors)
+
+
+def _numerator(factors: tuple[Expr, ...]) -> str:
+    """What a division divides: `1` for nothing, a number as it prints (`-1`)."""
+    if not factors:
+        return "1"
+    if len(factors) == 1 and isinstance(factors[0], Number):
+        return number_text(factors[0].value)
+    return _text(Mul(factors)) if len(factors) > 1 else _factor(factors[0])
+
+
+def _divisor(base: Expr) -> str:
+    """After `/` the parser reads one signed postfix expression (`||x||`, `tr(B X)^2`):
+    anything longer is parenthesised (`/ (2 v)`)."""
+    if is_atom(base) or (isinstance(base, (Power, Transpose)) and not is_negative(base)):
+        return _text(base)
+    return f"({_text(base)})"
 
 
 def _factor(factor: Expr) -> str:
