@@ -186,3 +186,40 @@ def test_the_preamble_hook_takes_packages_and_a_logo(midterm, tmp_path):
     tex = render_sheet([derive(p) for p in load_set(midterm, midterm).problems[:1]],
                        "solutions", title="t", template_dirs=(mine,))
     assert "\\usepackage{xcolor}" in tex.split("\\begin{document}")[0]
+
+
+def test_the_markdown_and_html_papers_have_the_header_boxes_and_no_solution(midterm, tmp_path):
+    """`build --format markdown|html` of an exam: the paper (header, name line, total,
+    room to work, a blank for each answer, no reference, no step), and the key."""
+    from click.testing import CliRunner
+    from generator.cli import main
+    for fmt, suffix in (("markdown", ".md"), ("html", ".html")):
+        out = tmp_path / fmt
+        result = CliRunner().invoke(main, ["build", str(midterm), "-o", str(out),
+                                           "--format", fmt])
+        assert result.exit_code == 0, result.output
+        paper = (out / f"worksheet{suffix}").read_text()
+        key = (out / f"solutions{suffix}").read_text()
+        assert "MATH 2210 Matrix calculus" in paper and "14 December 2026" in paper
+        assert "Name:" in paper and "Student ID:" in paper and "Total: 20 points." in paper
+        assert "(4 points)" in paper and "Step 1" not in paper and "Reference" not in paper
+        assert paper.count("Answer:") == 3 and "Setting the gradient to zero:" in paper
+        assert "Midterm: key" in key and "Step 1" in key and "Name:" not in key
+    html = (tmp_path / "html" / "worksheet.html").read_text()
+    assert '<body class="tex2jax_ignore worksheet exam">' in html
+    # each box is as tall as its problem's solution is long (ProblemView.work_rows)
+    heights = [float(h) for h in re.findall(r'class="work" style="height: ([\d.]+)em"', html)]
+    assert len(heights) == 3 and heights[0] < heights[2]
+
+
+def test_chromium_draws_the_html_paper(midterm, tmp_path):
+    from test_render_html import chromium
+    from click.testing import CliRunner
+    from generator.cli import main
+    out = tmp_path / "html"
+    assert CliRunner().invoke(main, ["build", str(midterm), "-o", str(out),
+                                     "--format", "html"]).exit_code == 0
+    dom = chromium(out / "worksheet.html", tmp_path, "--dump-dom")
+    assert 'data-mathjax="typeset"' in dom
+    answers = re.findall(r'<p class="answer">.*?</p>', dom, flags=re.S)
+    assert len(answers) == 4 and all("<mjx-container" in a for a in answers)

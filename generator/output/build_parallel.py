@@ -448,7 +448,7 @@ class _Build:
             src = script_src(out.path, self.out_dir) if self.format.name == "html" else None
             tex = formats.render_page(shown, out.kind, self.format.name, title=out.title,
                                       description=out.description, mathjax_src=src,
-                                      options=options)
+                                      options=options, course=out.course, date=out.date)
         self.tex_keys[at] = tex_key(tex)
         if self.cache.output_is_fresh(out.rel, self.tex_keys[at]):
             self._tick(f"{out.rel} (unchanged)")

@@ -100,33 +100,37 @@ def check_options(fmt: Format, options: SheetOptions, output: Optional[Path] = N
 
 
 def text_of(derivations: Sequence[Derivation], kind: str, fmt: Format, *, title: str,
-            description: str = "", options: SheetOptions = SheetOptions()) -> str:
+            description: str = "", options: SheetOptions = SheetOptions(),
+            course: str = "", date: str = "") -> str:
     """The text of a sheet in `fmt` (every format but PDF, which LaTeX writes)."""
     if fmt.single:
         return "".join(_single(d, fmt, options) for d in derivations)
     if fmt.name == "latex":
         from generator.output.sheets import sheet_tex
-        return sheet_tex(derivations, kind, title, description, options)
+        return sheet_tex(derivations, kind, title, description, options, course=course,
+                         date=date)
     if fmt.name in ("markdown", "html"):
         return render_page(derivations, kind, fmt.name, title=title, description=description,
-                           options=options)
+                           options=options, course=course, date=date)
     raise FormatError(f"{fmt.name} is written to a file, not printed: give -o FILE{fmt.suffix}")
 
 
 def write(derivations: Sequence[Derivation], kind: str, fmt: Format, output: Path, *,
-          title: str, description: str = "", options: SheetOptions = SheetOptions()) -> Path:
+          title: str, description: str = "", options: SheetOptions = SheetOptions(),
+          course: str = "", date: str = "") -> Path:
     """Write the sheet to `output` atomically: a PDF through LaTeX, an HTML page with
     MathJax copied beside it, any other format as its text."""
     if fmt.name == "pdf":
         from generator.output.sheets import write_sheet_pdf
         return write_sheet_pdf(derivations, kind, output, title=title, description=description,
-                               options=options)
+                               options=options, course=course, date=date)
     if fmt.name == "html":
         return write_page(derivations, kind, fmt.name, output, title=title,
-                          description=description, options=options)
+                          description=description, options=options, course=course, date=date)
     from generator.render.pdf import write_text_atomic
     write_text_atomic(output, text_of(derivations, kind, fmt, title=title,
-                                      description=description, options=options))
+                                      description=description, options=options,
+                                      course=course, date=date))
     return output
 
 
@@ -142,26 +146,30 @@ def _single(derivation: Derivation, fmt: Format, options: SheetOptions) -> str:
 
 def render_page(derivations: Sequence[Derivation], kind: str, fmt: str, *, title: str,
                 description: str = "", mathjax_src: str | None = None,
-                options: SheetOptions = SheetOptions()) -> str:
+                options: SheetOptions = SheetOptions(), course: str = "",
+                date: str = "") -> str:
     """The page's text.  For HTML, `mathjax_src` is MathJax's URL as the page refers to
     it; None refers to the installed copy (a page with no folder of its own: stdout).
     `options`: hint mode and the user's templates (render/sheet_options.py)."""
     if fmt == "markdown":
         from generator.render.markdown import render_markdown
         return render_markdown(derivations, kind, title=title, description=description,
-                               template_dirs=options.template_dirs, reveal=options.reveal)
+                               template_dirs=options.template_dirs, reveal=options.reveal,
+                               course=course, date=date)
     if fmt == "html":
         from generator.render.html import render_html
         from generator.render.mathjax import installed_script_uri
         return render_html(derivations, kind, title=title, description=description,
                            mathjax_src=mathjax_src or installed_script_uri(),
-                           template_dirs=options.template_dirs, reveal=options.reveal)
+                           template_dirs=options.template_dirs, reveal=options.reveal,
+                           course=course, date=date)
     raise ValueError(f"not a web format: {fmt!r} (markdown or html)")
 
 
 def write_page(derivations: Sequence[Derivation], kind: str, fmt: str, path: Path, *,
                title: str, description: str = "",
-               options: SheetOptions = SheetOptions()) -> Path:
+               options: SheetOptions = SheetOptions(), course: str = "",
+               date: str = "") -> Path:
     """Write one page to `path` (atomically); an HTML page gets MathJax beside it."""
     from generator.render.pdf import write_text_atomic
     path = Path(path)
@@ -170,6 +178,6 @@ def write_page(derivations: Sequence[Derivation], kind: str, fmt: str, path: Pat
         from generator.render.mathjax import beside
         src = beside(path)
     text = render_page(derivations, kind, fmt, title=title, description=description,
-                       mathjax_src=src, options=options)
+                       mathjax_src=src, options=options, course=course, date=date)
     write_text_atomic(path, text)
     return path

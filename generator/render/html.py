@@ -90,6 +90,8 @@ def render_html(
     description: str = "",
     template_dirs: Sequence[str | os.PathLike] = (),
     reveal: int | None = None,
+    course: str = "",
+    date: str = "",
 ) -> str:
     """One HTML page: "worksheet", "solutions" or "single" (see web.page_context).
 
@@ -99,7 +101,7 @@ def render_html(
     """
     env = html_environment(template_dirs)
     context = page_context(derivations, kind, title=title, description=description,
-                           reveal=reveal)
+                           reveal=reveal, course=course, date=date)
     return render_template(env, TEMPLATE, **context, mathjax_src=mathjax_src,
                            mathjax_config=Markup(MATHJAX_CONFIG),
                            content_security_policy=CONTENT_SECURITY_POLICY,

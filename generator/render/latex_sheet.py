@@ -26,6 +26,7 @@ from generator.errors import TracetrickError
 from generator.math.expr import Expr, Symbol, Transpose
 from generator.render.pdf import problem_marker
 from generator.render.pieces import as_latex, symbols_phrase
+from generator.render.exam import exam_header
 from generator.render.reference import Reference, reference_for
 from generator.render.sheet_options import steps_shown
 from generator.render.templates import render_template, shared_environment
@@ -198,18 +199,17 @@ def render_sheet(
         raise ValueError(f"a single sheet holds one derivation, not {len(derivations)}")
     reference = reference_for(derivations)
     env = shared_environment(template_dirs, math=math_to_latex)
-    exam = bool(derivations) and all(d.problem.for_exam for d in derivations)
-    points = [d.problem.points for d in derivations if d.problem.points is not None]
+    header = exam_header(derivations, course, date)
     body = render_template(
         env,
         TEMPLATE_OF_KIND[kind],
         kind=kind,
         title=title,
         description=description,
-        exam=exam,
-        course=course,
-        date=date,
-        total_points=sum(points) if points else None,
+        exam=header.exam,
+        course=header.course,
+        date=header.date,
+        total_points=header.total_points,
         reference_rows=[ReferenceRow(row.number, NoEscape(row.law), row.name, row.section)
                         for row in reference.rows],
         problems=[problem_view(d, position, reference, steps_shown(d.problem, kind, reveal))

@@ -65,11 +65,13 @@ def render_markdown(
     description: str = "",
     template_dirs: Sequence[str | os.PathLike] = (),
     reveal: int | None = None,
+    course: str = "",
+    date: str = "",
 ) -> str:
     """A Markdown document: "worksheet", "solutions" or "single" (see web.page_context)."""
     env = markdown_environment(template_dirs)
     context = page_context(derivations, kind, title=title, description=description,
-                           reveal=reveal)
+                           reveal=reveal, course=course, date=date)
     text = render_template(env, TEMPLATE, **context)
     return tidied(text)
 

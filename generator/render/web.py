@@ -16,6 +16,7 @@ from typing import Sequence
 from generator.derivation import Derivation
 from generator.render.latex_sheet import (
     LineView, ProblemView, StepView, math_to_latex, problem_view)
+from generator.render.exam import exam_header
 from generator.render.reference import Reference, reference_for
 from generator.render.sheet_options import steps_shown
 from generator.render.text import verification_sentence
@@ -164,7 +165,7 @@ def web_problem(derivation: Derivation, position: int, kind: str, reference: Ref
 
 def page_context(
     derivations: Sequence[Derivation], kind: str, *, title: str, description: str = "",
-    reveal: int | None = None,
+    reveal: int | None = None, course: str = "", date: str = "",
 ) -> dict:
     """The variables of a page template.
 
@@ -172,18 +173,27 @@ def page_context(
     derivation, no reference section).  The reference section lists the laws the steps
     cite (render/reference.py).  `reveal`: hint mode (render/sheet_options.py).  A problem is worked out on the page
     when `show_steps` is true or, on a hint worksheet, when it has revealed steps.
+    On an exam (render/exam.py) the worksheet is the paper: the header with `course`
+    and `date`, a line for the name, room to work and a frame for each answer, and no
+    reference; the solutions are its key.
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
     if kind == "single" and len(derivations) != 1:
         raise ValueError(f"a single page holds one derivation, not {len(derivations)}")
     reference = reference_for(derivations)
+    exam = exam_header(derivations, course, date)
+    key = ": key" if exam.exam and kind == "solutions" else ""
     return {
         "kind": kind,
-        "title": rich(title),
-        "title_text": " ".join(title.replace("`", "").split()),
+        "title": rich(title + key),
+        "title_text": " ".join((title + key).replace("`", "").split()),
         "description": paragraphs(description) if description else (),
-        "show_reference": kind != "single",
+        # the exam paper has no reference: the laws are what it asks
+        "exam": exam,
+        "course": rich(course),
+        "date": rich(date),
+        "show_reference": kind != "single" and not (exam.exam and kind == "worksheet"),
         "show_steps": kind != "worksheet",
         "reference_rows": [ReferenceRowView(row.number, row.law, rich(row.name), row.section)
                            for row in reference.rows],
