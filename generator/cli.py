@@ -16,7 +16,7 @@ from generator.errors import TracetrickError
 from generator.problem.choices import EDITIONS, METHODS
 
 # the names of generator/output/formats.py's table (it is not imported for --help)
-FORMATS = ("latex", "pdf", "markdown", "html", "json", "text")
+FORMATS = ("latex", "pdf", "markdown", "html", "json", "text", "python", "torch", "jax")
 # the formats of the rule catalogue (generator/render/rules_page.py: rules_document)
 RULES_FORMATS = ("text", "markdown", "html", "latex", "pdf")
 

@@ -37,7 +37,7 @@ def _divide_by_scalar(node: Expr, ctx: Context):
     return Mul(written, node.scalar)
 
 
-def _transpose_count(term: Expr) -> int | None:
+def _transposes_saved(term: Expr) -> int | None:
     """How many marks `^T` the product of transposes `term` saves when the transpose is
     taken of the whole sum instead (a postfix base loses its parentheses too:
     `(X^2)^T` becomes `X^2`); None if a factor of `term` is no transpose."""
@@ -59,7 +59,7 @@ def _transpose_gathered(node: Expr, ctx: Context):
     (`(X B + B X)^T`; `A^T + B^T` stays)."""
     if not isinstance(node, Add):
         return None
-    saved = [_transpose_count(t) for t in node.terms]
+    saved = [_transposes_saved(t) for t in node.terms]
     if None in saved or sum(saved) <= _GATHERING_COSTS:
         return None
     reversed_terms = []
@@ -112,7 +112,9 @@ def _ones_broadcast(node: Expr, ctx: Context):
 RULES = (
     Rule("divide-by-scalar", "tidy", "divide by the scalar",
          "s^-1 A = A / s; a^-1 s^-1 x = x / a / s", "Divide by a scalar", _divide_by_scalar,
-         conditions=("s scalar",), minor=True, notation=True),
+         conditions=("s scalar",), minor=True, notation=True,
+         # typeset, both sides would be the same fraction
+         law_latex=r"s^{-1} A = A / s"),
     Rule("transpose-gathered", "tidy", "one transpose of the sum",
          "A^T B^T + B^T A^T = (B A + A B)^T; A^T (X^2)^T + (X^2)^T A^T = (X^2 A + A X^2)^T",
          "A sum of products of transposes is the transpose of the sum of the reversed "

@@ -47,6 +47,10 @@ FORMATS: tuple[Format, ...] = (
     Format("html", (".html", ".htm")),
     Format("json", (".json",), sheet=False, templated=False, single=True),
     Format("text", (".txt",), templated=False, single=True),
+    # the derivative as a function to paste (generator/render/code.py)
+    Format("python", (".py",), sheet=False, templated=False, single=True),
+    Format("torch", (".py",), sheet=False, templated=False, single=True),
+    Format("jax", (".py",), sheet=False, templated=False, single=True),
 )
 NAMES = tuple(f.name for f in FORMATS)
 
@@ -135,6 +139,9 @@ def write(derivations: Sequence[Derivation], kind: str, fmt: Format, output: Pat
 
 
 def _single(derivation: Derivation, fmt: Format, options: SheetOptions) -> str:
+    from generator.render.code import CODE_FORMATS, export
+    if fmt.name in CODE_FORMATS:
+        return export(derivation, fmt.name).text
     if fmt.name == "json":
         from generator.render.json_trace import render_json
         return render_json(derivation)
