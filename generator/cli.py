@@ -53,6 +53,15 @@ def _options(reveal: int | None, template_dirs: tuple[Path, ...], edition: str |
 class _Group(click.Group):
     """Catches the project's errors: a clear paragraph, never a traceback (unless --debug)."""
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """`--debug` is the group's option, but a user adds it where the command failed:
+        `tracetrick derive ... --debug` means what `tracetrick --debug derive ...` does
+        (not after `--`, where it would be an objective)."""
+        end = args.index("--") if "--" in args else len(args)
+        if "--debug" in args[1:end]:
+            args = ["--debug"] + [a for i, a in enumerate(args) if a != "--debug" or i >= end]
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
@@ -94,14 +103,16 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="Output format (default: text, or from the -o suffix; pdf needs -o).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to FILE (.pdf, .tex, .json, .txt, .md, .html) instead of the terminal.")
+              help="Write to FILE (.pdf, .tex, .json, .txt, .md, .html, .py) instead of the "
+                   "terminal.")
 @_sheet_options
 def derive(objective, wrt, lets, method, solve, symmetric_gradient, hessian, newton, wheres,
            title, fmt, output, reveal, template_dirs, edition):
     """Derive the gradient of OBJECTIVE with respect to --wrt, step by step.
 
-    Example: tracetrick derive "tr(X^T A X)" --wrt X
-    (use "--" before an objective that starts with "-").
+    Example: tracetrick derive "tr(X^T A X)" --wrt X.  An objective that starts with
+    "-" comes last, after the options and "--": tracetrick derive --wrt X -- "-tr(A X)".
+    --format python, torch or jax writes a function returning L and its derivatives.
     """
     from generator.api import derive as run
     from generator.problem.command_line import problem_from_text

@@ -165,3 +165,26 @@ def test_a_successful_derivation_prints_nothing_on_stderr():
                            "--wrt", "X"], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0 and "Answer:" in proc.stdout
     assert proc.stderr == ""
+
+
+@pytest.mark.parametrize("args", [
+    ("--debug", "derive", "tr(A X", "--wrt", "X"),
+    ("derive", "tr(A X", "--wrt", "X", "--debug"),   # where a user adds it after a failure
+])
+def test_debug_shows_the_traceback_before_or_after_the_command(args):
+    process = subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True,
+                             text=True, timeout=120)
+    assert process.returncode == 1
+    assert "Traceback (most recent call last)" in process.stderr
+    assert "MathSyntaxError" in process.stderr
+
+
+def test_debug_after_the_separator_is_the_objective():
+    result = invoke("derive", "--wrt", "X", "--", "--debug")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+
+
+def test_conditions_print_as_math_even_in_a_tuple():
+    from generator import derive_text
+    derivation = derive_text("||A x - b||^2", "x", solve=True)
+    assert repr(derivation.conditions) == "(A^T A is invertible,)"

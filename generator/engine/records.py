@@ -63,12 +63,15 @@ class Statement:
 Record = Union[Phase, Step, Statement]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Condition:
-    """What the answer assumes: `A^T A` is `invertible`."""
+    """What the answer assumes: `A^T A` is `invertible`.  It prints as it reads, in a
+    list too (`[A^T A is invertible]`), not as the tree of its subject."""
 
     subject: Expr
     property: str      # "invertible", "symmetric", ...
 
     def __str__(self) -> str:
         return f"{self.subject} is {self.property}"
+
+    __repr__ = __str__
