@@ -47,3 +47,26 @@ def test_derive_writes_code_for_each_library_from_the_command_line(tmp_path):
         assert done.stdout.startswith(first)
         compile(done.stdout, f"<{fmt}>", "exec")   # it parses as Python
         assert "grad_X = (A + A.T) @ X" in done.stdout
+
+
+def test_the_json_trace_carries_the_numpy_function():
+    from cli_helpers import invoke
+    as_json = invoke("derive", "tr(X^T A X)", "--wrt", "X", "--format", "json")
+    as_code = invoke("derive", "tr(X^T A X)", "--wrt", "X", "--format", "python")
+    assert as_json.exit_code == 0 and as_code.exit_code == 0
+    assert json.loads(as_json.output)["code"] == as_code.output
+
+
+def test_every_shipped_problem_exports_code_that_parses():
+    """Networks with named results included: `z = W1 x + b1` is computed above its use."""
+    from generator.output.sheets import derive_all
+    from generator.problem.sets import load_set
+    from generator.render.code import export
+    root = ROOT / "problems"
+    count = 0
+    for folder in [root, *sorted(p for p in root.iterdir() if p.is_dir())]:
+        for derivation in derive_all(load_set(folder, root if folder == root else folder).problems):
+            for backend in ("python", "torch", "jax"):
+                compile(export(derivation, backend).text, derivation.problem.title, "exec")
+            count += 1
+    assert count >= 50

@@ -21,7 +21,8 @@ from generator.derivation import Derivation
 from generator.errors import TracetrickError
 from generator.math.expr import (
     Add, Commutation, Det, Diag, DimProduct, Elementwise, EntrywisePower, Expr, Hadamard,
-    Identity, Inverse, Kron, LogDet, LogSumExp, Mul, Norm, Number, Ones, Power, Softmax,
+    Identity, Inverse, Kron, LogDet, LogSumExp, Mul, Norm, Number, Ones, Power, Quantity,
+    Softmax,
     SumEntries, Symbol, Trace, Transpose, Vec, mul, split_coefficient,
 )
 from generator.math.shapes import SCALAR, shape_of
@@ -144,8 +145,9 @@ def _code(e: Expr, w: _Writer) -> Code:
                       f"({type(e).__name__})")
 
 
-@_code.register
-def _(e: Symbol, w: _Writer) -> Code:
+@_code.register(Symbol)
+@_code.register(Quantity)   # a named result of `where:`, computed above its use
+def _(e: Symbol | Quantity, w: _Writer) -> Code:
     return w.names.get(e.name, e.name), _ATOM
 
 
@@ -189,7 +191,10 @@ def _(e: Mul, w: _Writer) -> Code:
     if isinstance(factors[0], Number) and factors[0].value == -1 and len(factors) > 1:
         rest = Mul(tuple(factors[1:])) if len(factors) > 2 else factors[1]
         return "-" + w.operand(rest, _UNARY), _UNARY
-    text, shape = w.operand(factors[0], _PRODUCT), w.shape(factors[0])
+    # an entrywise product among matrix products is parenthesised, for the reader: Python
+    # reads `A @ B * C` left to right, as meant, but the eye would not
+    first = _PRODUCT + 1 if isinstance(factors[0], Hadamard) else _PRODUCT
+    text, shape = w.operand(factors[0], first), w.shape(factors[0])
     for factor in factors[1:]:
         right = w.shape(factor)
         if isinstance(factor, Inverse) and right == SCALAR:
@@ -205,7 +210,8 @@ def _(e: Mul, w: _Writer) -> Code:
 @_code.register
 def _(e: Hadamard, w: _Writer) -> Code:
     op = " / " if e.divide else " * "
-    return w.operand(e.left, _PRODUCT) + op + w.operand(e.right, _PRODUCT + 1), _PRODUCT
+    left = _PRODUCT + 1 if isinstance(e.left, Mul) else _PRODUCT   # `(A @ x) * y`
+    return w.operand(e.left, left) + op + w.operand(e.right, _PRODUCT + 1), _PRODUCT
 
 
 @_code.register

@@ -65,10 +65,24 @@ def trace_dict(derivation: Derivation) -> dict[str, Any]:
         data["solution"] = to_text(derivation.solution)
         data["solution_latex"] = to_latex(derivation.solution)
         data["conditions"] = [str(c) for c in derivation.conditions]
+    code = _numpy_code(derivation)
+    if code is not None:
+        data["code"] = code
     v = derivation.verification
     data["verified"] = {"numeric_max_rel_error": v.max_rel_error, "trials": v.trials,
                         "checks": v.checks, "sympy_agrees": v.sympy_agrees}
     return data
+
+
+def _numpy_code(derivation: Derivation) -> str | None:
+    """The `--format python` function (render/code.py), where the answer has one: an
+    answer in index notation, or a matrix to a symbolic power with no declared integer,
+    has none."""
+    from generator.render.code import ExportError, export
+    try:
+        return export(derivation, "python").text
+    except ExportError:
+        return None
 
 
 def _symbol(info, variables: tuple[str, ...]) -> dict[str, Any]:
