@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: pdf html test check bench fuzz tex browser venv clean
+.PHONY: pdf html docs test check bench fuzz tex browser venv clean
 
 pdf: $(STAMP) tex
 	$(BIN)/tracetrick build problems -o output
@@ -16,6 +16,11 @@ pdf: $(STAMP) tex
 # The same sheets as HTML pages (MathJax copied to output/_assets/, works offline).
 html: $(STAMP)
 	$(BIN)/tracetrick build problems -o output --format html
+
+# The documentation site (MkDocs, Material) into output/site/: open output/site/index.html,
+# offline.  The rule catalogue and the gallery are generated from the code and problems/.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
 test: $(STAMP) tex browser
 	$(BIN)/python -m pytest -q
@@ -25,7 +30,7 @@ check: $(STAMP)
 
 # Every performance goal with its baseline, measured in one run: prints the tables and
 # writes output/bench.json (BENCH_FLAGS=--quick: the large banks without LaTeX;
-# BENCH_FLAGS=--readme: also the README's Performance section).
+# BENCH_FLAGS=--docs: also the tables of docs/performance.md).
 bench: $(STAMP) tex
 	$(BIN)/python bench/run.py $(BENCH_FLAGS)
 

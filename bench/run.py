@@ -3,7 +3,7 @@ same run on this machine; prints the tables and writes output/bench.json.
 
     python bench/run.py            # everything (a few minutes: LaTeX runs for ~800 PDFs)
     python bench/run.py --quick    # the 200- and 500-problem banks without LaTeX
-    python bench/run.py --readme   # also put the tables into README.md ("Performance")
+    python bench/run.py --docs     # also put the tables into docs/performance.md
 
 Sections: derive_speed.py (goals 1 and 5), startup.py (2), build_speed.py (3),
 scale.py (4), tidiness.py (6: how long the answers are against the sources').  Each runs alone too.  The package's bytecode is compiled first (see
@@ -110,24 +110,24 @@ def main(argv: list[str]) -> int:
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=1) + "\n")
     print(f"\nwrote {out.relative_to(ROOT)} ({results['seconds']:.0f} s)")
-    if "--readme" in argv:
-        write_readme(results, tables)
+    if "--docs" in argv:
+        write_performance_page(results, tables)
     return 0 if all(ok is not None for ok in results["goals"].values()) else 1
 
 
-def write_readme(results: dict, tables: list[str]) -> None:
-    """Replace the text between the bench markers in README.md."""
-    readme = ROOT / "README.md"
-    text = readme.read_text()
+def write_performance_page(results: dict, tables: list[str]) -> None:
+    """Replace the text between the bench markers of docs/performance.md."""
+    page = ROOT / "docs" / "performance.md"
+    text = page.read_text()
     if START not in text or END not in text:
-        raise SystemExit(f"README.md has no {START} ... {END} section")
+        raise SystemExit(f"docs/performance.md has no {START} ... {END} section")
     body = (f"{START}\nMeasured by `make bench` on {results['date'][:10]}, on {results['machine']}"
             f" (load average {results['load_average_at_start'] or 0:.1f} at the start)"
             f"{', with --quick' if results['scale'].get('quick') else ''}:\n\n"
             + "\n\n".join(tables) + f"\n{END}")
-    readme.write_text(re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: body, text,
-                             flags=re.S))
-    print("updated README.md")
+    page.write_text(re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: body, text,
+                           flags=re.S))
+    print("updated docs/performance.md")
 
 
 if __name__ == "__main__":

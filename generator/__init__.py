@@ -17,17 +17,11 @@ __all__ = ["derive", "derive_text", "load_ipython_extension", "__version__"]
 
 
 def load_ipython_extension(ipython) -> None:
-    """In Jupyter (or IPython) a Derivation displays as its worked sheet: Markdown with
-    `$$` math.  Done on `import generator` inside a running IPython, and by
-    `%load_ext generator`.  The display is registered by the class's name, so the
-    engine's record knows nothing of the renderers (and nothing heavy is imported)."""
-    formatter = ipython.display_formatter.formatters["text/markdown"]
-    formatter.for_type_by_name("generator.derivation", "Derivation", _markdown_of)
-
-
-def _markdown_of(derivation) -> str:
-    from generator.render.markdown import derivation_markdown
-    return derivation_markdown(derivation)
+    """`%load_ext generator`: a Derivation displays as its worked sheet, and the `%%derive`
+    cell magic (generator/notebook.py).  Done on `import generator` inside a running
+    IPython too."""
+    from generator.notebook import load_ipython_extension as load
+    load(ipython)
 
 
 def _running_ipython():

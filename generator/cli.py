@@ -27,7 +27,7 @@ def _templates_option(command):
         "--templates", "template_dirs", multiple=True, metavar="DIR",
         type=click.Path(exists=True, file_okay=False, path_type=Path),
         help="Look for templates in DIR before the built-in ones (may be repeated; "
-             "README: Your own templates).")(command)
+             "docs/templates.md).")(command)
 
 
 def _sheet_options(command):
@@ -115,14 +115,22 @@ def derive(objective, wrt, lets, method, solve, symmetric_gradient, hessian, new
     --format python, torch or jax writes a function returning L and its derivatives.
     """
     from generator.api import derive as run
-    from generator.problem.command_line import problem_from_text
     options = _options(reveal, template_dirs, edition)
     fmt = _format(fmt, output, "text", options)
-    problem = options.applied(problem_from_text(
+    problem = options.applied(problem_of_options(
+        objective, wrt, lets, method, solve, symmetric_gradient, hessian, newton, wheres, title))
+    _emit([run(problem)], "single", fmt, output, title=problem.title, options=options)
+
+
+def problem_of_options(objective, wrt, lets, method, solve, symmetric_gradient, hessian,
+                       newton, wheres, title, **sheet_options):
+    """The problem `derive`'s options describe (the command line's, and the notebook's
+    `%%derive`, which parses the same options); the sheet's options are not its."""
+    from generator.problem.command_line import problem_from_text
+    return problem_from_text(
         objective, wrt if len(wrt) > 1 else wrt[0], tuple(lets), method=method, solve=solve,
         title=title, symmetric_gradient=symmetric_gradient, hessian=hessian, newton=newton,
-        where=tuple(wheres)))
-    _emit([run(problem)], "single", fmt, output, title=problem.title, options=options)
+        where=tuple(wheres))
 
 
 @main.command()

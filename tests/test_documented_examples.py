@@ -1,7 +1,7 @@
-"""The examples the README and docs/problem-format.md show are run, so that none can rot:
-every `tracetrick derive|rules|list|check|schema|new` line of their shell blocks (through
-click's runner, in a scratch folder holding a copy of problems/), and the README's
-Python snippet.  A line that needs what a scratch folder lacks would fail here, and
+"""The examples the README and the docs show are run, so that none can rot: every
+`tracetrick derive|rules|list|check|schema|new|render` line of their shell blocks
+(through click's runner, in a scratch folder holding a copy of problems/), and the
+Python snippet of docs/python.md.  A line that needs what a scratch folder lacks would fail here, and
 must be fixed in the document, not skipped."""
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ import pytest
 from cli_helpers import invoke
 
 ROOT = Path(__file__).resolve().parents[1]
-DOCUMENTS = (ROOT / "README.md", ROOT / "docs" / "problem-format.md")
-COMMANDS = ("derive", "rules", "list", "check", "schema", "new")
+DOCUMENTS = (ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")))
+COMMANDS = ("derive", "rules", "list", "check", "schema", "new", "render")
 
 
 def _blocks(text: str, language: str) -> list[str]:
@@ -39,7 +39,7 @@ COMMAND_LINES = _command_lines()
 
 
 def test_the_documents_show_commands_to_run():
-    assert len(COMMAND_LINES) >= 15   # the README alone shows 18
+    assert len(COMMAND_LINES) >= 25
 
 
 @pytest.mark.parametrize("document, line", COMMAND_LINES,
@@ -52,9 +52,9 @@ def test_a_documented_command_runs(document, line, tmp_path, monkeypatch):
     assert result.exit_code == 0, f"{document}: {line}\n{result.output}"
 
 
-def test_the_readme_python_snippet_runs():
-    (snippet,) = [b for b in _blocks((ROOT / "README.md").read_text(), "python")
+def test_the_python_snippet_runs():
+    (snippet,) = [b for b in _blocks((ROOT / "docs" / "python.md").read_text(), "python")
                   if "derive_text" in b]
     namespace: dict = {}
-    exec(compile(snippet, "README.md", "exec"), namespace)   # the project's own README
+    exec(compile(snippet, "docs/python.md", "exec"), namespace)   # the project's own page
     assert str(namespace["d"].gradient) == "(A + A^T) X"

@@ -1,8 +1,8 @@
 """`--templates DIR`: the user's templates come first, for every command and format.
 
-A template is overridden by copying a shipped one and changing it, as the README says;
+A template is overridden by copying a shipped one and changing it, as docs/templates.md says;
 errors in a user's template name its path, its line and what it may use instead; the
-README's list of template variables is checked against the views themselves.
+The page's list of template variables is checked against the views themselves.
 """
 from __future__ import annotations
 
@@ -197,12 +197,10 @@ def test_build_typesets_with_the_users_templates_and_notices_when_they_change(tm
     assert "Problem5:Traceofquadraticproduct" in pdf_text(out / "solutions.pdf")
 
 
-# ----- the README lists what a template receives ----------------------------------------------
+# ----- docs/templates.md lists what a template receives ----------------------------------------
 
-def readme_templates_section() -> str:
-    text = (ROOT / "README.md").read_text()
-    start = text.index("## Your own templates")
-    return text[start:text.index("\n## ", start + 1)]
+def templates_page() -> str:
+    return (ROOT / "docs" / "templates.md").read_text()
 
 
 @pytest.mark.parametrize("view", [
@@ -210,21 +208,21 @@ def readme_templates_section() -> str:
     latex_sheet.LineView, latex_sheet.BlankStepView, latex_sheet.ConditionView,
     latex_sheet.CheckView, web.ReferenceRowView, web.WebProblem, web.WebStep,
 ])
-def test_the_readme_lists_every_attribute_a_template_receives(view):
-    section = readme_templates_section()
+def test_the_templates_page_lists_every_attribute_a_template_receives(view):
+    section = templates_page()
     assert f"**{view.__name__}**" in section
     names = [f.name for f in dataclasses.fields(view)] + [
         n for n, v in vars(view).items() if isinstance(v, property)]
     missing = [n for n in names if f"`{n}`" not in section]
-    assert not missing, f"README.md, Your own templates: {view.__name__} lacks {missing}"
+    assert not missing, f"docs/templates.md: {view.__name__} lacks {missing}"
 
 
-def test_the_readme_names_every_shipped_template():
-    section = readme_templates_section()
+def test_the_templates_page_names_every_shipped_template():
+    section = templates_page()
     shipped = sorted(p.name for p in SHIPPED.glob("*.j2"))
     assert shipped
     missing = [name for name in shipped if f"`{name}`" not in section]
-    assert not missing, f"README.md, Your own templates: no word on {missing}"
+    assert not missing, f"docs/templates.md: no word on {missing}"
 
 
 @pytest.mark.parametrize("command", [

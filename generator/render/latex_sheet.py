@@ -266,9 +266,7 @@ def problem_view(derivation: Derivation, position: int, reference: Reference,
     objective_name = to_latex(derivation.names.objective)
     second = derivation.second_order
     step = second.newton if second is not None else None
-    answers = tuple(AnswerView(NoEscape(_derivative_symbol(derivation, variable, to_latex)),
-                               NoEscape(to_latex(value)))
-                    for variable, value in derivation.answers)
+    answers = answer_views(derivation, to_latex)
     return ProblemView(
         number=number,
         label=problem.label or f"Problem {number}",
@@ -300,6 +298,20 @@ def problem_view(derivation: Derivation, position: int, reference: Reference,
         blanks=blanks,
         dimensions=NoEscape(as_latex(symbols_phrase(derivation))),
     )
+
+
+def answer_views(derivation: Derivation, to_latex: Callable[[Expr], str]
+                 ) -> tuple[AnswerView, ...]:
+    """Each variable's derivative: its symbol (`\nabla_{X} L`) and its value, as LaTeX."""
+    return tuple(AnswerView(NoEscape(_derivative_symbol(derivation, variable, to_latex)),
+                            NoEscape(to_latex(value)))
+                 for variable, value in derivation.answers)
+
+
+def answers_latex(derivation: Derivation) -> str:
+    """The answers as one displayed equation (a notebook's `text/latex` of a Derivation)."""
+    views = answer_views(derivation, math_printer(derivation))
+    return "$$" + r",\qquad ".join(f"{a.symbol} = {a.value}" for a in views) + "$$"
 
 
 def _derivative_symbol(derivation: Derivation, variable: str,
