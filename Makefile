@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: pdf html docs test check bench fuzz tex browser venv clean
+.PHONY: pdf html docs lint test check bench fuzz tex browser venv clean
 
 pdf: $(STAMP) tex
 	$(BIN)/tracetrick build problems -o output
@@ -21,6 +21,10 @@ html: $(STAMP)
 # offline.  The rule catalogue and the gallery are generated from the code and problems/.
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+
+# ruff over the package (its rules: pyproject.toml).
+lint: $(STAMP)
+	$(BIN)/ruff check generator
 
 test: $(STAMP) tex browser
 	$(BIN)/python -m pytest -q

@@ -29,8 +29,8 @@ def trace_dict(derivation: Derivation) -> dict[str, Any]:
         ],
         "sheet": [
             {"title": step.title, "rules": list(step.rules),
-             "lines": [{"lhs": to_text(l.lhs) if l.lhs is not None else None,
-                        "rhs": to_text(l.rhs)} for l in step.lines]}
+             "lines": [{"lhs": to_text(line.lhs) if line.lhs is not None else None,
+                        "rhs": to_text(line.rhs)} for line in step.lines]}
             for step in sheet_of(derivation)
         ],
         "kind": derivation.kind,
