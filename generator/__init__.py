@@ -18,9 +18,9 @@ __all__ = ["derive", "derive_text", "load_ipython_extension", "__version__"]
 
 def load_ipython_extension(ipython) -> None:
     """`%load_ext generator`: a Derivation displays as its worked sheet, and the `%%derive`
-    cell magic (generator/notebook.py).  Done on `import generator` inside a running
+    cell magic (generator/output/notebook.py).  Done on `import generator` inside a running
     IPython too."""
-    from generator.notebook import load_ipython_extension as load
+    from generator.output.notebook import load_ipython_extension as load
     load(ipython)
 
 

@@ -117,20 +117,10 @@ def derive(objective, wrt, lets, method, solve, symmetric_gradient, hessian, new
     from generator.api import derive as run
     options = _options(reveal, template_dirs, edition)
     fmt = _format(fmt, output, "text", options)
+    from generator.problem.command_line import problem_of_options
     problem = options.applied(problem_of_options(
         objective, wrt, lets, method, solve, symmetric_gradient, hessian, newton, wheres, title))
     _emit([run(problem)], "single", fmt, output, title=problem.title, options=options)
-
-
-def problem_of_options(objective, wrt, lets, method, solve, symmetric_gradient, hessian,
-                       newton, wheres, title, **sheet_options):
-    """The problem `derive`'s options describe (the command line's, and the notebook's
-    `%%derive`, which parses the same options); the sheet's options are not its."""
-    from generator.problem.command_line import problem_from_text
-    return problem_from_text(
-        objective, wrt if len(wrt) > 1 else wrt[0], tuple(lets), method=method, solve=solve,
-        title=title, symmetric_gradient=symmetric_gradient, hessian=hessian, newton=newton,
-        where=tuple(wheres))
 
 
 @main.command()

@@ -111,3 +111,13 @@ def _where_option(text: str) -> tuple[str, Expr]:
     except MathSyntaxError as err:
         raise ProblemError(f"--where '{text}': {err.reason}\n{show(err.text, err.column)}") \
             from None
+
+
+def problem_of_options(objective, wrt, lets, method, solve, symmetric_gradient, hessian,
+                       newton, wheres, title, **sheet_options):
+    """The problem `derive`'s options describe (the command line's, and the notebook's
+    `%%derive`, which parses the same options); the sheet's options are not its."""
+    return problem_from_text(
+        objective, wrt if len(wrt) > 1 else wrt[0], tuple(lets), method=method, solve=solve,
+        title=title, symmetric_gradient=symmetric_gradient, hessian=hessian, newton=newton,
+        where=tuple(wheres))

@@ -42,7 +42,8 @@ def derive_cell(line: str, cell: str):
     import click
 
     from generator.api import derive
-    from generator.cli import derive as command, problem_of_options
+    from generator.cli import derive as command
+    from generator.problem.command_line import problem_of_options
     from generator.errors import TracetrickError
     try:
         with command.make_context("%%derive", [*shlex.split(line), "--", cell.strip()]) as ctx:
