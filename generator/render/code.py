@@ -101,10 +101,11 @@ _HELPERS = {
     """K(m, n): the permutation with K vec(X) = vec(X^T) for an m x n X."""
     rows = [[1.0 if (c == j * m + i) else 0.0 for c in range(m * n)]
             for i in range(m) for j in range(n)]
-    return {array}(rows)''',
+    return {array}''',
 }
-_ARRAY_OF = {"python": "np.array", "torch": "lambda r: torch.tensor(r, dtype=torch.float64)",
-             "jax": "jnp.array"}
+# the array of the nested list `rows`, in each library
+_ARRAY_OF = {"python": "np.array(rows)", "torch": "torch.tensor(rows, dtype=torch.float64)",
+             "jax": "jnp.array(rows)"}
 
 
 class _Writer:
