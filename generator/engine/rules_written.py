@@ -26,9 +26,8 @@ def _divide_by_scalar(node: Expr, ctx: Context):
     product of a number and reciprocals stays `2 s^-1`."""
     if not isinstance(node, Mul):
         return None
-    divides = [isinstance(f, Inverse) and ctx.is_scalar(f.arg) for f in node.factors]
-    below = [f for f, d in zip(node.factors, divides) if d]
-    above = [f for f, d in zip(node.factors, divides) if not d]
+    below = [f for f in node.factors if isinstance(f, Inverse) and ctx.is_scalar(f.arg)]
+    above = [f for f in node.factors if not any(f is b for b in below)]
     if not below or not any(not isinstance(f, Number) for f in above):
         return None
     written = (*above, *(Inverse(f.arg, division=True) for f in below))
@@ -41,12 +40,19 @@ def _transposes_saved(term: Expr) -> int | None:
     """How many marks `^T` the product of transposes `term` saves when the transpose is
     taken of the whole sum instead (a postfix base loses its parentheses too:
     `(X^2)^T` becomes `X^2`); None if a factor of `term` is no transpose."""
-    _, rest = split_coefficient(term)
-    factors = rest.factors if isinstance(rest, Mul) and not rest.scalar else (rest,)
-    if not all(isinstance(f, Transpose) for f in factors):
+    transposes = _transposed_factors(term)
+    if transposes is None:
         return None
     return sum(3 if isinstance(f.arg, (Power, Inverse, EntrywisePower)) else 1
-               for f in factors)
+               for f in transposes)
+
+
+def _transposed_factors(term: Expr) -> list[Transpose] | None:
+    """The factors of `term` past its number, if every one is a transpose."""
+    _, rest = split_coefficient(term)
+    factors = rest.factors if isinstance(rest, Mul) and not rest.scalar else (rest,)
+    transposes = [f for f in factors if isinstance(f, Transpose)]
+    return transposes if len(transposes) == len(factors) else None
 
 
 # the marks `(`, `)` and `^T` the transpose of the whole sum costs
@@ -60,13 +66,13 @@ def _transpose_gathered(node: Expr, ctx: Context):
     if not isinstance(node, Add):
         return None
     saved = [_transposes_saved(t) for t in node.terms]
-    if None in saved or sum(saved) <= _GATHERING_COSTS:
+    if any(s is None for s in saved) or sum(s or 0 for s in saved) <= _GATHERING_COSTS:
         return None
     reversed_terms = []
     for term in node.terms:
-        c, rest = split_coefficient(term)
-        factors = rest.factors if isinstance(rest, Mul) else (rest,)
-        reversed_terms.append(mul(Number(c), *(f.arg for f in reversed(factors))))
+        c, _ = split_coefficient(term)
+        transposes = _transposed_factors(term) or []
+        reversed_terms.append(mul(Number(c), *(f.arg for f in reversed(transposes))))
     return Transpose(add(*reversed_terms))
 
 
@@ -96,7 +102,8 @@ def _ones_broadcast(node: Expr, ctx: Context):
     syntax's broadcast, section 2 of the format), as the sources write `log(p) + 1`."""
     if not isinstance(node, Add) or ctx.is_scalar(node):
         return None
-    written, changed = [], False
+    written: list[Expr] = []
+    changed = False
     for term in node.terms:
         c, rest = split_coefficient(term)
         if isinstance(rest, Ones) and ctx.shape(rest) == ctx.shape(node):

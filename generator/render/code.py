@@ -302,7 +302,7 @@ def _(e: Elementwise, w: _Writer) -> Code:
 
 @_code.register
 def _(e: Power, w: _Writer) -> Code:
-    if e.symbolic:
+    if isinstance(e.exponent, Expr):   # symbolic: `s^p`, `X^k`, `X^(k - 1)`
         if w.shape(e.base) == SCALAR:
             return w.operand(e.base, _ATOM) + " ** " + w.operand(e.exponent, _POWER + 1), _POWER
         # a declared integer, `k` or `k - 1`: its value, a whole number
@@ -360,6 +360,8 @@ def export(derivation: Derivation, backend_name: str) -> ExportedCode:
     """The function of `derivation`'s symbols that returns L and its derivatives."""
     backend = BACKENDS[backend_name]
     problem, table = derivation.problem, derivation.symbols
+    if table is None:   # a Derivation made by derive() always has its table
+        raise ExportError(f"{problem.title}: the derivation has no symbol table to write from")
     named = [(item.name, item.meaning) for item in problem.where]
     named_names = {n for n, _ in named}
     used = set(problem.objective.symbols())
