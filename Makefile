@@ -26,8 +26,10 @@ docs: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check generator
 
+# On every core (pytest-xdist), each test file on one worker: a file's module fixtures
+# (the site, the JAX check) are built once.
 test: $(STAMP) tex browser
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 check: $(STAMP)
 	$(BIN)/tracetrick check problems
