@@ -17,11 +17,13 @@ __all__ = ["derive", "derive_text", "load_ipython_extension", "__version__"]
 
 
 def load_ipython_extension(ipython) -> None:
-    """`%load_ext generator`: a Derivation displays as its worked sheet, and the `%%derive`
-    cell magic (generator/output/notebook.py).  Done on `import generator` inside a running
-    IPython too."""
-    from generator.output.notebook import load_ipython_extension as load
-    load(ipython)
+    """`%load_ext generator` (done on `import generator` inside a running IPython too): a
+    Derivation displays as its worked sheet (generator/render/notebook.py), and the cell
+    magic `%%derive` takes the options of `tracetrick derive` (generator/cli.py)."""
+    from generator.cli import derive_cell
+    from generator.render.notebook import register_display
+    register_display(ipython)
+    ipython.register_magic_function(derive_cell, magic_kind="cell", magic_name="derive")
 
 
 def _running_ipython():

@@ -123,6 +123,29 @@ def derive(objective, wrt, lets, method, solve, symmetric_gradient, hessian, new
     _emit([run(problem)], "single", fmt, output, title=problem.title, options=options)
 
 
+def derive_cell(line: str, cell: str):
+    """Jupyter's `%%derive OPTIONS` over a cell holding the objective: `derive`'s options,
+    parsed by the same command; the Derivation (shown as its sheet), or None after
+    printing what is wrong in one paragraph, as the command line does.
+
+        %%derive --wrt X --let "A: n x n, constant"
+        tr(X^T A X)
+    """
+    import shlex
+    import sys
+
+    from generator.api import derive as run
+    from generator.problem.command_line import problem_of_options
+    try:
+        with derive.make_context("%%derive", [*shlex.split(line), "--", cell.strip()]) as ctx:
+            return run(problem_of_options(**ctx.params))
+    except click.ClickException as err:
+        print(f"error: {err.format_message()}", file=sys.stderr)
+    except TracetrickError as err:
+        print(f"error: {err}", file=sys.stderr)
+    return None
+
+
 @main.command()
 @click.argument("problem_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,

@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from generator.output.notebook import derive_cell
+from generator.cli import derive_cell
 
 ROOT = Path(__file__).resolve().parents[1]
 
