@@ -24,7 +24,7 @@ from generator.problem.command_line import problem_from_text  # noqa: E402
 from generator.render.code import export  # noqa: E402
 
 jax.config.update("jax_enable_x64", True)
-DRAWS, WANTED = 20, 2   # up to DRAWS random inputs, until WANTED are in the domain
+DRAWS, WANTED = 60, 2   # up to DRAWS random inputs, until WANTED are in the domain
 
 
 def _function(derivation, backend: str):
@@ -42,10 +42,23 @@ def _vec_jacobian(jacobian: np.ndarray, f_shape, x_shape) -> np.ndarray:
     return j.reshape(f_shape[0] * f_shape[1], x_shape[0] * x_shape[1])
 
 
+# The same size for a name in every identity: JAX compiles each operation for each shape
+# it meets, so fixed sizes keep its cache warm (random sizes cost 30 s of compiling).
+# Different names get different sizes, so that a transposed product cannot conform by
+# chance.
+SIZES = {"n": 4, "m": 3, "k": 2, "p": 5, "h": 6, "d": 5, "N": 7}   # n > m: X^T X of an n x m X inverts
+
+
+def _sizes(table) -> dict[str, int]:
+    names = sorted({d for s in table.symbols for d in s.shape if isinstance(d, str)})
+    return {name: SIZES.get(name, 3 + i % 4) for i, name in enumerate(names)}
+
+
 def _inputs(derivation, code, seed: int):
     """Random arguments as the function takes them: arrays, a scalar as a number."""
     table = derivation.symbols
     instance = draw_instance(table, derivation.problem.wrt, np.random.default_rng(seed),
+                             _sizes(table),
                              positive=on_positive_domain(derivation.problem.objective))
     return instance, {
         argument: float(instance.values[name][0, 0]) if not table[name].shape
