@@ -13,7 +13,7 @@ import click
 
 from generator.version import __version__
 from generator.errors import TracetrickError
-from generator.problem.choices import EDITIONS, METHODS
+from generator.problem.choices import CODE_LIBRARIES, EDITIONS, METHODS
 
 # the names of generator/output/formats.py's table (it is not imported for --help)
 FORMATS = ("latex", "pdf", "markdown", "html", "json", "text", "python", "torch", "jax")
@@ -31,7 +31,13 @@ def _templates_option(command):
 
 
 def _sheet_options(command):
-    """`--reveal K`, `--edition` and `--templates DIR`, shared by derive, render and build."""
+    """`--reveal K`, `--edition`, `--code` and `--templates DIR`, shared by derive, render
+    and build."""
+    command = click.option(
+        "--code", type=click.Choice(CODE_LIBRARIES), default=None,
+        help="Markdown and HTML solutions show, under each answer, the function computing "
+             "L and its derivatives in this library (python: numpy); default: each "
+             "problem's `code`, else none.")(command)
     command = click.option(
         "--edition", type=click.Choice(EDITIONS), default=None,
         help="Who the sheets are for: key (the numeric check and notes on conventions "
@@ -45,9 +51,11 @@ def _sheet_options(command):
              "(and the answer) blank.")(command)
 
 
-def _options(reveal: int | None, template_dirs: tuple[Path, ...], edition: str | None = None):
+def _options(reveal: int | None, template_dirs: tuple[Path, ...], edition: str | None = None,
+             code: str | None = None):
     from generator.render.sheet_options import SheetOptions
-    return SheetOptions(reveal=reveal, template_dirs=tuple(template_dirs), edition=edition)
+    return SheetOptions(reveal=reveal, template_dirs=tuple(template_dirs), edition=edition,
+                        code=code)
 
 
 class _Group(click.Group):
@@ -107,7 +115,7 @@ def main(ctx: click.Context, debug: bool) -> None:
                    "terminal.")
 @_sheet_options
 def derive(objective, wrt, lets, method, solve, symmetric_gradient, hessian, newton, wheres,
-           title, fmt, output, reveal, template_dirs, edition):
+           title, fmt, output, reveal, template_dirs, edition, code):
     """Derive the gradient of OBJECTIVE with respect to --wrt, step by step.
 
     Example: tracetrick derive "tr(X^T A X)" --wrt X.  An objective that starts with
@@ -115,7 +123,7 @@ def derive(objective, wrt, lets, method, solve, symmetric_gradient, hessian, new
     --format python, torch or jax writes a function returning L and its derivatives.
     """
     from generator.api import derive as run
-    options = _options(reveal, template_dirs, edition)
+    options = _options(reveal, template_dirs, edition, code)
     fmt = _format(fmt, output, "text", options)
     from generator.problem.command_line import problem_of_options
     problem = options.applied(problem_of_options(
@@ -155,13 +163,13 @@ def derive_cell(line: str, cell: str):
               help="Output format (default: from the -o suffix, else pdf).")
 @_sheet_options
 def render(problem_file: Path, output: Path | None, fmt: str | None, reveal: int | None,
-           template_dirs: tuple[Path, ...], edition: str | None):
+           template_dirs: tuple[Path, ...], edition: str | None, code: str | None):
     """Render the problems of one YAML file as a solutions sheet; with --reveal K, as a
     worksheet that shows the first K steps of each solution."""
     from generator.output import formats
     from generator.output.sheets import derive_all
     from generator.problem.loader import load_file
-    options = _options(reveal, template_dirs, edition)
+    options = _options(reveal, template_dirs, edition, code)
     if output is None:   # output/<name> with the suffix of --format, a PDF by default
         suffix = formats.named(fmt).suffix if fmt in formats.NAMES else ".pdf"
         output = Path("output") / (problem_file.stem + suffix)
@@ -187,7 +195,8 @@ def render(problem_file: Path, output: Path | None, fmt: str | None, reveal: int
                    "and the exit status is 1).")
 @_sheet_options
 def build(problems_dir: Path, out_dir: Path, force: bool, fmt: str, keep_going: bool,
-          reveal: int | None, template_dirs: tuple[Path, ...], edition: str | None):
+          reveal: int | None, template_dirs: tuple[Path, ...], edition: str | None,
+          code: str | None):
     """Build worksheet.pdf, solutions.pdf and one PDF per problem, for the folder's own
     problems and, into OUTPUT/<set>/, for each subfolder (a problem set).  Only what
     changed since the last build is derived and typeset again, on every core.
@@ -196,7 +205,12 @@ def build(problems_dir: Path, out_dir: Path, force: bool, fmt: str, keep_going: 
     from generator.errors import BuildFailed
     from generator.output.build import build_directory
     from generator.output.progress import ProgressDisplay
-    options = _options(reveal, template_dirs, edition)
+    from generator.output import formats
+    options = _options(reveal, template_dirs, edition, code)
+    try:
+        formats.check_code_option(fmt, options)
+    except formats.FormatError as err:
+        raise click.UsageError(str(err)) from None
     try:
         with ProgressDisplay() as progress:  # a bar on a terminal, plain lines when piped
             written = build_directory(problems_dir, out_dir, progress=progress, force=force,

@@ -70,3 +70,29 @@ def test_every_shipped_problem_exports_code_that_parses():
                 compile(export(derivation, backend).text, derivation.problem.title, "exec")
             count += 1
     assert count >= 50
+
+
+def test_a_solutions_page_shows_the_code_the_problem_asks_for(tmp_path):
+    """`code: python` in a file, or `--code`, on a Markdown or HTML page: the function
+    under the answer on the solutions, not on the worksheet; elsewhere a usage error."""
+    from cli_helpers import invoke
+    folder = tmp_path / "set"
+    folder.mkdir()
+    (folder / "01-ls.yaml").write_text("title: Least squares\nnumber: 1\n"
+                                       "objective: \"||A x - b||^2\"\nwrt: x\ncode: python\n")
+    (folder / "02-tr.yaml").write_text("title: A trace\nnumber: 2\nobjective: tr(A X)\n"
+                                       "wrt: X\n")
+    out = tmp_path / "out"
+    assert invoke("build", str(folder), "-o", str(out), "--format", "markdown").exit_code == 0
+    solutions = (out / "solutions.md").read_text()
+    assert "```python\nimport numpy as np" in solutions
+    assert solutions.count("import numpy as np") == 1   # the second problem asks for none
+    assert "import numpy" not in (out / "worksheet.md").read_text()
+    page = invoke("derive", "tr(X^T A X)", "--wrt", "X", "--code", "jax", "--format", "html")
+    assert page.exit_code == 0
+    assert '<pre class="code"><code class="language-python">import jax' in page.output
+    assert "grad_X = (A + A.T) @ X" in page.output
+    for args in (("derive", "tr(A X)", "--wrt", "X", "--code", "python"),   # text
+                 ("build", str(folder), "-o", str(tmp_path / "pdf"), "--code", "torch")):
+        refused = invoke(*args)
+        assert refused.exit_code == 2 and "--code shows the answer's code" in refused.output

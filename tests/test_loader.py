@@ -123,7 +123,7 @@ ERRORS = [
      "4: unknown key 'colour'; valid keys: title, number, label, symbols, objective, where, wrt, "
      "method, "
      "solve, expect, solution, statement, symmetric_gradient, hessian, newton, reveal, "
-     "edition, points"),
+     "edition, points, code"),
     ("set-key.yaml", "title: T\ndescription: Traces.\nobjective: tr(X)\nwrt: X\n",
      "2: unknown key 'description'; a set's description goes in set.yaml beside the problem "
      "files"),

@@ -53,6 +53,7 @@ FORMATS: tuple[Format, ...] = (
     Format("jax", (".py",), sheet=False, templated=False, single=True),
 )
 NAMES = tuple(f.name for f in FORMATS)
+WEB_PAGES = ("markdown", "html")   # the formats that may show an answer's code (--code)
 
 
 def named(name: str) -> Format:
@@ -101,6 +102,16 @@ def check_options(fmt: Format, options: SheetOptions, output: Optional[Path] = N
         raise FormatError(f"--templates applies to the {templated} formats; {fmt.name} output "
                           f"is not made from a template (leave out --templates, or pick one "
                           f"of those formats)")
+    check_code_option(fmt.name, options)
+
+
+def check_code_option(fmt: str, options: SheetOptions) -> None:
+    """`--code` shows the answer's code on a Markdown or HTML page only (derive, render and
+    build check it alike)."""
+    if options.code is not None and fmt not in WEB_PAGES:
+        raise FormatError(f"--code shows the answer's code on a Markdown or HTML page; "
+                          f"{fmt} output has no place for it (pick --format markdown or "
+                          f"html, or --format {options.code} for the code alone)")
 
 
 def text_of(derivations: Sequence[Derivation], kind: str, fmt: Format, *, title: str,

@@ -8,3 +8,6 @@ METHODS = ("differential", "elementwise")
 # an exam's worksheet is the exam paper (a header with the course, the date and a line
 # for the name, the points, a box to answer in) and its solutions are the key
 EDITIONS = ("key", "student", "exam")
+# the libraries a Markdown or HTML sheet may show each answer's code for (`code:`, `--code`;
+# generator/render/code.py writes it)
+CODE_LIBRARIES = ("python", "torch", "jax")

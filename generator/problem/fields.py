@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from generator.problem.model import EDITIONS, METHODS
+from generator.problem.choices import CODE_LIBRARIES, EDITIONS, METHODS
 from generator.math.symbols import PROPERTIES
 
 # How a value is read (generator/problem/loader.py) and described (generator/problem/schema.py):
@@ -106,6 +106,10 @@ PROBLEM_FIELDS: tuple[FieldSpec, ...] = (
               "student", choices=EDITIONS),
     FieldSpec("points", "integer", "What the problem is worth on an exam: shown in its "
                                    "heading, and summed in the exam's header.", "5"),
+    FieldSpec("code", "choice",
+              "Markdown and HTML solutions show, under the answer, the function that "
+              "computes L and its derivatives: python (numpy), torch or jax.", "python",
+              choices=CODE_LIBRARIES),
 )
 
 _PROPERTY_DESCRIPTIONS = {

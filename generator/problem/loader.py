@@ -385,6 +385,7 @@ def _problem(node: MappingNode, where: Where) -> Problem:
                        (key, field.start_mark.line + 1) for key, field in value.items())),
                    symmetric_gradient=symmetric_gradient, wrt_transposed=transposed,
                    reveal=_field(value, "reveal", where), edition=_field(value, "edition", where),
+                   code=_field(value, "code", where),
                    kind=kind, hessian=hessian,
                    newton=newton, where=intermediates, also_wrt=variables[1:])
 

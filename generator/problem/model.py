@@ -73,6 +73,9 @@ class Problem:
     # Who the sheets are for (EDITIONS; None: the set's `edition`, else the key's).  Never
     # changes the derivation, only what is printed under each answer.
     edition: str | None = None
+    # Markdown and HTML solutions show the answer's code for this library (CODE_LIBRARIES;
+    # None: no code).  Never changes the derivation.
+    code: str | None = None
     # the objective's shape decides it (the loader, generator.math.written.objective_kind)
     kind: str = "gradient"
     hessian: bool = False   # also the Hessian (contract 5.3): a scalar L of a vector

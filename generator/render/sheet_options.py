@@ -26,15 +26,21 @@ class SheetOptions:
     `reveal`: the steps a worksheet prints (None: each problem's own `reveal`).
     `template_dirs`: folders searched for templates before the shipped ones.
     `edition`: who every sheet is for, `--edition` (None: each problem's own `edition`).
+    `code`: the library whose code Markdown and HTML solutions show under each answer,
+    `--code` (None: each problem's own `code`).
     """
 
     reveal: int | None = None
     template_dirs: tuple[Path, ...] = ()
     edition: str | None = None
+    code: str | None = None
 
     def applied(self, problem: Problem) -> Problem:
-        """The problem as these options print it: `--edition` wins over its own."""
-        return problem if self.edition is None else replace(problem, edition=self.edition)
+        """The problem as these options print it: `--edition` and `--code` win over its
+        own."""
+        if self.edition is not None:
+            problem = replace(problem, edition=self.edition)
+        return problem if self.code is None else replace(problem, code=self.code)
 
 
 def steps_shown(problem: Problem, kind: str, reveal: int | None = None) -> int | None:

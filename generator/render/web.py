@@ -64,6 +64,8 @@ class WebProblem:
     notes: tuple[Rich, ...]
     check: str                           # the numeric-check sentence (plain text); "" on a
                                          # student's edition
+    code: str | None = None              # the answer as code (`code:`, `--code`), or none
+    code_language: str = ""              # its library: python, torch or jax
 
 
 # ----- prose ------------------------------------------------------------------------
@@ -160,7 +162,21 @@ def web_problem(derivation: Derivation, position: int, kind: str, reference: Ref
                          for c in view.conditions),
         notes=tuple(rich(n) for n in view.notes),
         check="" if derivation.problem.for_student else verification_sentence(derivation),
+        code=None if kind == "worksheet" else answer_code(derivation),
+        code_language=derivation.problem.code or "",
     )
+
+
+def answer_code(derivation: Derivation) -> str | None:
+    """The function of `--format python|torch|jax` when the problem asks for it (`code:`,
+    `--code`); an answer the export cannot write is said so, as a comment."""
+    if derivation.problem.code is None:
+        return None
+    from generator.render.code import ExportError, export
+    try:
+        return export(derivation, derivation.problem.code).text
+    except ExportError as err:
+        return f"# no {derivation.problem.code} code for this answer: {err}\n"
 
 
 def page_context(
