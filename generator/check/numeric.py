@@ -9,7 +9,7 @@ knows is analytic; `log det` uses the sign of the real part to stay analytic).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Mapping
+from typing import Any, Callable, Mapping, cast
 
 import numpy as np
 
@@ -18,8 +18,8 @@ from generator.math.expr import (
     Vec, Expr, Hadamard, Identity, Inverse, LogDet, Mul, Ones,
     LogSumExp, Norm, Number, Power, PowerSum, Softmax, SumEntries, Symbol, Trace, Transpose,
 )
-from generator.math.index_nodes import (Entry, EntryMatrix, ExplicitMatrix, GradientOf,
-                                        IndexSum, Partial)
+from generator.math.index_nodes import (Delta, Entry, EntryMatrix, ExplicitMatrix,
+                                        GradientOf, IndexSum, Partial)
 from generator.math.symbols import SymbolInfo, SymbolTable
 
 STEP = 1e-30          # complex-step size: far below rounding, so exact to ~1e-16
@@ -218,7 +218,7 @@ def _softplus(v: np.ndarray) -> np.ndarray:
 
 # name -> its value entry by entry (the functions of generator/math/functions.py); each
 # is analytic where its derivative is used, for the complex step
-_ELEMENTWISE = {
+_ELEMENTWISE: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "exp": np.exp,
     "log": _log_abs,
     "sigmoid": lambda v: 1 / (1 + np.exp(-v)),
@@ -324,7 +324,7 @@ def _power_sum(ev: Evaluator, e: PowerSum) -> np.ndarray:
 
 
 def _power_of(ev: Evaluator, e: Power) -> np.ndarray:
-    if not e.symbolic:
+    if isinstance(e.exponent, int):
         return _power(ev(e.base), e.exponent)
     base = ev(e.base)
     if base.shape == (1, 1):   # s^p: the real power (of a positive s, on_positive_domain)
@@ -362,7 +362,7 @@ def evaluate_poly(poly: IndexSum, values: Mapping[str, np.ndarray], dims: Mappin
     total = np.zeros(out_shape or [1], dtype=complex)
     for m in poly.terms:
         sizes = dict(free_sizes)
-        arrays = []
+        arrays: list[np.ndarray | None] = []
         for f in m.factors:
             if isinstance(f, Entry):
                 v = np.asarray(values[f.name])
@@ -374,11 +374,11 @@ def evaluate_poly(poly: IndexSum, values: Mapping[str, np.ndarray], dims: Mappin
         letters = {i: chr(ord("a") + k) for k, i in enumerate(
             sorted({i for f in m.factors for i in f.indices()} | set(poly.free)))}
         operands, subscripts = [], []
-        for f, v in zip(m.factors, arrays):
-            if v is None:
-                n = sizes.get(f.i, sizes.get(f.j))
-                v = np.eye(n)
-            operands.append(v)
+        for f, array in zip(m.factors, arrays):
+            if array is None:   # a delta: the identity of its indices' size
+                delta = cast(Delta, f)
+                array = np.eye(sizes[delta.i] if delta.i in sizes else sizes[delta.j])
+            operands.append(array)
             subscripts.append("".join(letters[i] for i in f.indices()))
         spec = ",".join(subscripts) + "->" + "".join(letters[i] for i in poly.free)
         value = np.einsum(spec, *operands) if operands else np.ones(out_shape or [1])
@@ -413,12 +413,17 @@ def _matrix_of_entries(ev: Evaluator, e: ExplicitMatrix | EntryMatrix) -> np.nda
     is transposed where the matrix puts them the other way round (`[dL/dX_qp]_pq`)."""
     value = ev(e.entry)
     entry = e.entry
-    axes = (entry.row, entry.col) if isinstance(entry, Partial) else tuple(entry.free)
+    axes = (entry.row, entry.col) if isinstance(entry, Partial) \
+        else tuple(cast(IndexSum, entry).free)
     return value.T if e.col is not None and axes == (e.col, e.row) else value
 
 
 # node type -> its value: the index notation of the elementwise method
-_INDEX_VALUES: dict[type, Callable[[Evaluator, Expr], np.ndarray]] = {
+# A rule of these tables is called only with a node of its key's type (Evaluator._eval
+# looks it up by type(e)), which the annotation cannot say: the node is typed Any.
+ValueRule = Callable[[Evaluator, Any], np.ndarray]
+
+_INDEX_VALUES: dict[type, ValueRule] = {
     IndexSum: lambda ev, e: evaluate_poly(e, ev.values, ev.dims),
     Partial: lambda ev, e: entrywise_gradient(e.objective, e.wrt, ev),
     GradientOf: _transposed_gradient,
@@ -428,7 +433,7 @@ _INDEX_VALUES: dict[type, Callable[[Evaluator, Expr], np.ndarray]] = {
 
 
 # node type -> its value, on one instance (a Quantity has one only through `definitions`)
-_VALUES: dict[type, Callable[[Evaluator, Expr], np.ndarray]] = {
+_VALUES: dict[type, ValueRule] = {
     Symbol: lambda ev, e: as_matrix(ev.values[e.name]),
     Number: lambda ev, e: as_matrix(float(e.value)),
     Ones: lambda ev, e: np.ones((size(e.rows, ev.dims), size(e.cols, ev.dims))),
