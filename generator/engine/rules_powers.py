@@ -34,7 +34,7 @@ def _layers(f: Expr) -> tuple[Expr, int, bool]:
             transposed, f = not transposed, f.arg
         elif isinstance(f, Inverse):
             k, f = -k, f.arg
-        elif isinstance(f, Power) and not f.symbolic:
+        elif isinstance(f, Power) and isinstance(f.exponent, int):
             k, f = k * f.exponent, f.base
         else:
             return f, k, transposed
@@ -135,9 +135,9 @@ def _scalar_power(f: Expr) -> tuple[Expr, int | Expr]:
     """(base, k) with f = base^k: `a^3` (3), `a^-1` (-1), `(a^-1)^2` and `(a^2)^-1` (-2),
     `s^(p - 1)` (p - 1); a power of a symbolic power is left whole (its exponent would be
     no name plus a number)."""
-    if isinstance(f, Power) and f.symbolic:
-        return f.base, f.exponent
     if isinstance(f, Power):
+        if not isinstance(f.exponent, int):   # symbolic
+            return f.base, f.exponent
         base, k = _scalar_power(f.base)
         return (base, k * f.exponent) if isinstance(k, int) else (f, 1)
     if isinstance(f, Inverse):
@@ -148,13 +148,14 @@ def _scalar_power(f: Expr) -> tuple[Expr, int | Expr]:
 
 def _coefficient_out(node: Expr, ctx: Context):
     """(2 a)^2 = 4 a^2: a whole power of a scalar product takes its number out."""
-    if not (isinstance(node, Power) and not node.symbolic and isinstance(node.base, Mul)
+    if not (isinstance(node, Power) and isinstance(node.base, Mul)
             and ctx.is_scalar(node.base)):
         return None
+    exponent = node.exponent
     c, rest = split_coefficient(node.base)
-    if c == 1:
+    if not isinstance(exponent, int) or c == 1:
         return None
-    return mul(Number(c ** node.exponent), Power(rest, node.exponent))
+    return mul(Number(c ** exponent), Power(rest, exponent))
 
 
 def _exponent_sum(a: int | Expr, b: int | Expr) -> int | Expr | None:
@@ -162,10 +163,11 @@ def _exponent_sum(a: int | Expr, b: int | Expr) -> int | Expr | None:
     (`p - 1` and -1 give `p - 2`, and `p` and -p are never met); None for two names."""
     if isinstance(a, int) and isinstance(b, int):
         return a + b
-    if not isinstance(a, int) and not isinstance(b, int):
-        return None
-    symbolic, number = (a, b) if isinstance(b, int) else (b, a)
-    total = shifted(symbolic, number)
+    if isinstance(a, int):   # the name first
+        a, b = b, a
+    if isinstance(a, int) or not isinstance(b, int):
+        return None   # two names
+    total = shifted(a, b)
     return int(total.value) if isinstance(total, Number) else total
 
 
@@ -191,15 +193,17 @@ def _scalar_powers(node: Expr, ctx: Context):
         if isinstance(f, Number) or not ctx.is_scalar(f):
             continue
         base, k = _scalar_power(f)
-        total = powers.get(base, 0)
+        total: int | Expr | None = powers.get(base, 0)
         powers[base] = None if total is None else _exponent_sum(total, k)
         where.setdefault(base, []).append(i)
-    base = next((b for b, places in where.items()
-                 if len(places) > 1 and powers[b] is not None), None)
-    if base is None:
+    for shared, places in where.items():   # a base met more than once, its powers' sum
+        exponent = powers[shared]
+        if len(places) > 1 and exponent is not None:
+            break
+    else:
         return None
-    first, dropped = where[base][0], set(where[base][1:])
-    combined = _power_of(base, powers[base])
+    first, dropped = where[shared][0], set(where[shared][1:])
+    combined = _power_of(shared, exponent)
     factors = [(combined if i == first else f) for i, f in enumerate(node.factors)
                if i not in dropped]
     return mul(*(f for f in factors if f is not None))

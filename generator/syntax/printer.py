@@ -120,12 +120,14 @@ def _(expr: Mul) -> str:
     """`2 A^T (A x - b)`, `-X`, `1/2 tr(X)`: the coefficient first, then the factors;
     the reciprocals written as divisions, last, after a slash (`x / ||x||`)."""
     factors = expr.factors
-    above = len(factors)
-    while above and isinstance(factors[above - 1], Inverse) and factors[above - 1].division:
-        above -= 1
-    if above < len(factors):
-        return "".join([_numerator(factors[:above])]
-                       + [" / " + _divisor(f.arg) for f in factors[above:]])
+    divisors: list[Inverse] = []   # the reciprocals written `/ s` that end the product
+    for f in reversed(factors):
+        if not (isinstance(f, Inverse) and f.division):
+            break
+        divisors.insert(0, f)
+    if divisors:
+        return "".join([_numerator(factors[:len(factors) - len(divisors)])]
+                       + [" / " + _divisor(f.arg) for f in divisors])
     prefix = ""
     if isinstance(factors[0], Number):
         value = factors[0].value
@@ -213,9 +215,11 @@ def _(expr: PowerSum) -> str:
 @_text.register
 def _(expr: Power) -> str:
     exponent = expr.exponent
-    if isinstance(exponent, Expr):   # `X^k`, `X^(k - 1)`: as the parser reads it back
-        exponent = to_text(exponent) if isinstance(exponent, Symbol) else f"({to_text(exponent)})"
-    return f"{postfix_base(expr.base)}^{exponent}"
+    if isinstance(exponent, int):
+        return f"{postfix_base(expr.base)}^{exponent}"
+    # `X^k`, `X^(k - 1)`: as the parser reads it back
+    written = to_text(exponent) if isinstance(exponent, Symbol) else f"({to_text(exponent)})"
+    return f"{postfix_base(expr.base)}^{written}"
 
 
 @_text.register
