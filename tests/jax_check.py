@@ -20,6 +20,7 @@ from corpus import CORPUS  # noqa: E402
 from generator.api import derive  # noqa: E402
 from generator.check.numeric import (Evaluator, UnluckyInstance, draw_instance,  # noqa: E402
                                      on_positive_domain)
+from generator.check.verify import relative_error  # noqa: E402
 from generator.problem.command_line import problem_from_text  # noqa: E402
 from generator.render.code import export  # noqa: E402
 
@@ -66,11 +67,11 @@ def _inputs(derivation, code, seed: int):
 
 
 def _relative(a, b) -> float:
-    """The relative error, with an absolute floor: a derivative that is 0 but for
-    rounding (det(X^T A X) of a wide X) is compared as 0."""
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    error = float(np.linalg.norm(a - b) / (np.linalg.norm(b) + 1e-9))
-    return error if np.isfinite(error) else float("inf")   # NaN must not compare as small
+    """The checks' own relative error (with its floor: a derivative that is 0 but for
+    rounding, det(X^T A X) of a wide X, is compared as 0); NaN counts as infinite, so
+    that it never compares as small."""
+    error = relative_error(np.asarray(a, dtype=float), np.asarray(b, dtype=float))
+    return error if np.isfinite(error) else float("inf")
 
 
 def check(row) -> dict:

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.output.gallery import GALLERY
+from generator.output.gallery import GALLERY, page_name
 from generator.problem.sets import load_sets
 from generator.render.rules_page import rule_groups
+from test_documented_examples import DOCUMENTS
 from test_render_html import chromium
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,7 +47,7 @@ def test_the_generated_pages_come_from_the_code(site):
     laws = sum(len(group.rows) for group in rule_groups())
     assert laws > 100 and rules.count('class="arithmatex"') >= laws
     for problem_set in load_sets(ROOT / "problems"):   # one gallery page per set, worked
-        page = site / "gallery" / f"{problem_set.name.replace('/', '-') or 'problems'}.html"
+        page = site / GALLERY / f"{page_name(problem_set)}.html"
         text = page.read_text()
         assert problem_set.problems[0].title.split("`")[0] in text and "Step 1" in text
 
@@ -63,7 +64,7 @@ def test_chromium_typesets_the_gallery_offline(site, tmp_path):
 def test_the_readme_is_a_short_front_page_whose_links_stay_inside():
     readme = (ROOT / "README.md").read_text()
     assert len(readme.splitlines()) < 150
-    for document in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+    for document in DOCUMENTS:
         for target in re.findall(r"\]\(([^)#\s]+)", document.read_text()):
             assert not target.startswith(("http:", "https:")), f"{document.name}: {target}"
             assert (document.parent / target).resolve().is_relative_to(ROOT), target

@@ -11,6 +11,7 @@ from generator.api import derive_text
 from generator.check.numeric import _ELEMENTWISE as NUMERIC_VALUES
 from generator.engine.rules_elementwise import DIFFERENTIALS
 from generator.math.functions import ELEMENTWISE_FUNCTIONS, ENTRYWISE
+from generator.render.code import BACKENDS
 from generator.render.text import render_text
 from generator.syntax.latex import to_latex
 from generator.syntax.parser import parse
@@ -19,6 +20,8 @@ from random_objectives import grade
 
 def test_every_function_has_a_differential_a_value_and_latex():
     assert set(DIFFERENTIALS) == set(ENTRYWISE) == set(NUMERIC_VALUES)
+    for backend in BACKENDS.values():   # the code export writes each one in each library
+        assert set(backend.entrywise) == set(ENTRYWISE), backend.name
     for name in ELEMENTWISE_FUNCTIONS:
         assert str(parse(f"{name}(A x)")) == f"{name}(A x)"
         assert to_latex(parse(f"{name}(X)")).startswith(ENTRYWISE[name].latex)

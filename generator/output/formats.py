@@ -53,7 +53,7 @@ FORMATS: tuple[Format, ...] = (
     Format("jax", (".py",), sheet=False, templated=False, single=True),
 )
 NAMES = tuple(f.name for f in FORMATS)
-WEB_PAGES = ("markdown", "html")   # the formats that may show an answer's code (--code)
+WEB_PAGES = ("markdown", "html")   # the page formats: the templated pages that may show code
 
 
 def named(name: str) -> Format:
@@ -124,7 +124,7 @@ def text_of(derivations: Sequence[Derivation], kind: str, fmt: Format, *, title:
         from generator.output.sheets import sheet_tex
         return sheet_tex(derivations, kind, title, description, options, course=course,
                          date=date)
-    if fmt.name in ("markdown", "html"):
+    if fmt.name in WEB_PAGES:
         return render_page(derivations, kind, fmt.name, title=title, description=description,
                            options=options, course=course, date=date)
     raise FormatError(f"{fmt.name} is written to a file, not printed: give -o FILE{fmt.suffix}")

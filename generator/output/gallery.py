@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.output.sheets import derive_all
-from generator.problem.sets import load_sets
+from generator.problem.sets import ProblemSet, load_sets
 from generator.render.markdown import render_markdown
 from generator.render.rules_page import rule_groups, rules_markdown
 
@@ -20,7 +20,7 @@ def gallery_pages(problems: Path) -> dict[str, str]:
     pages: dict[str, str] = {}
     links = []
     for problem_set in load_sets(problems):
-        slug = problem_set.name.replace("/", "-") or "problems"
+        slug = page_name(problem_set)
         derivations = derive_all(problem_set.problems)
         pages[f"{GALLERY}/{slug}.md"] = render_markdown(
             derivations, "solutions", title=problem_set.title,
@@ -32,6 +32,11 @@ def gallery_pages(problems: Path) -> dict[str, str]:
         "solutions sheets print it (generated from the problem files by `make docs`; every "
         "line was checked numerically when the site was built).\n\n" + "\n".join(links) + "\n")
     return pages
+
+
+def page_name(problem_set: ProblemSet) -> str:
+    """A set's gallery page, without its suffix: `cookbook`, `problems` for the root's."""
+    return problem_set.name.replace("/", "-") or "problems"
 
 
 def rules_page() -> str:

@@ -207,8 +207,6 @@ def page_context(
         "description": paragraphs(description) if description else (),
         # the exam paper has no reference: the laws are what it asks
         "exam": exam,
-        "course": rich(course),
-        "date": rich(date),
         "show_reference": kind != "single" and not (exam.exam and kind == "worksheet"),
         "show_steps": kind != "worksheet",
         "reference_rows": [ReferenceRowView(row.number, row.law, rich(row.name), row.section)
