@@ -22,9 +22,10 @@ html: $(STAMP)
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
-# ruff over the package (its rules: pyproject.toml).
+# ruff and mypy over the package (their settings: pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/ruff check generator
+	$(BIN)/mypy
 
 # On every core (pytest-xdist), each test file on one worker: a file's module fixtures
 # (the site, the JAX check) are built once.

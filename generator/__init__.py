@@ -10,13 +10,14 @@ lets)` parses the math syntax first.  Both are imported on first use, so that
 `tracetrick --help` does not pay for sympy and numpy.
 """
 import sys
+from typing import Any
 
 from generator.version import __version__
 
 __all__ = ["derive", "derive_text", "load_ipython_extension", "__version__"]
 
 
-def load_ipython_extension(ipython) -> None:
+def load_ipython_extension(ipython: Any) -> None:
     """`%load_ext generator` (done on `import generator` inside a running IPython too): a
     Derivation displays as its worked sheet (generator/render/notebook.py), and the cell
     magic `%%derive` takes the options of `tracetrick derive` (generator/cli.py)."""
@@ -26,7 +27,7 @@ def load_ipython_extension(ipython) -> None:
     ipython.register_magic_function(derive_cell, magic_kind="cell", magic_name="derive")
 
 
-def _running_ipython():
+def _running_ipython() -> Any:
     ipython = sys.modules.get("IPython")
     return ipython.get_ipython() if ipython is not None else None
 
@@ -35,7 +36,7 @@ if _running_ipython() is not None:
     load_ipython_extension(_running_ipython())
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     if name in ("derive", "derive_text"):
         from generator import api
         return getattr(api, name)

@@ -7,6 +7,7 @@ compare with what the problem says to expect.  Nothing is returned unverified.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 from generator.derivation import Derivation, SecondOrder, Verification
 from generator.engine.context import Context
@@ -24,6 +25,7 @@ from generator.engine.phase_rules import DEFAULT_PHASE_RULES, PhaseRules
 from generator.engine.recorder import Recorder
 from generator.engine.solve import solve_for
 from generator.errors import ProblemError, ShapeError, StuckError, VerificationError
+from generator.engine.records import Condition
 from generator.math.expr import Expr
 from generator.math.shapes import readable
 from generator.problem.model import COMMAND_LINE, Problem
@@ -79,7 +81,8 @@ def _derive(problem: Problem, earlier: tuple[Derivation, ...], verify: bool,
     answer = gradient
     if problem.wrt_transposed:
         answer = transpose_variable(rec, problem.objective, gradient)
-    solution, conditions = None, ()
+    solution: Expr | None = None
+    conditions: tuple[Condition, ...] = ()
     if problem.solve:
         found = solve_for(rec, gradient)
         solution, conditions = found.value, found.conditions
@@ -126,7 +129,7 @@ def _second_order_notes(problem: Problem, names: EngineNames, second: _SecondOrd
     """What the sheet says of the Hessian (and of a Newton step that lands at once)."""
     answer = second.answer
     L, H, x = names.objective, answer.names.gradient, problem.wrt
-    notes = (f"`{H}` is symmetric: its entry (i, j) is the second derivative of `{L}` in the "
+    notes: tuple[str, ...] = (f"`{H}` is symmetric: its entry (i, j) is the second derivative of `{L}` in the "
              f"i-th and the j-th entries of `{x}`, taken in either order.",)
     step = answer.newton
     if step is not None and answer.vectorised and step.left == step.point:
@@ -204,9 +207,9 @@ def _derive_jacobian(problem: Problem, rec: Recorder, verify: bool) -> Derivatio
         vectorised=result.vectorised)
 
 
-def jacobian_layout(problem: Problem, names, vectorised: bool) -> str:
+def jacobian_layout(problem: Problem, names: EngineNames, vectorised: bool) -> str:
     """What a sheet with a Jacobian says of its layout (contract 5.2)."""
-    f, J, x = names.objective, names.gradient, problem.wrt
+    f, J, x = str(names.objective), names.gradient, problem.wrt
     if vectorised:
         f, x = f"vec({f})", f"vec({x})"
         start = (f"`{J}` is the Jacobian of `{f}`, the columns of `{names.objective}` "
@@ -275,7 +278,7 @@ def _conventions(problem: Problem) -> tuple[str, ...]:
 
 
 def derive_text(objective: str, wrt: str | tuple[str, ...], lets: tuple[str, ...] = (),
-                **options) -> Derivation:
+                **options: Any) -> Derivation:
     """`derive_text("tr(X^T A X)", "X")`: parse, infer shapes, derive, verify (`wrt`
     may be several variables: `("U", "V")`)."""
     from generator.problem.command_line import problem_from_text

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import click
 
@@ -15,13 +16,21 @@ from generator.version import __version__
 from generator.errors import TracetrickError
 from generator.problem.choices import CODE_LIBRARIES, EDITIONS, METHODS
 
+if TYPE_CHECKING:   # the command line imports the rest when a command runs
+    from generator.derivation import Derivation
+    from generator.output.formats import Format
+    from generator.render.sheet_options import SheetKind, SheetOptions
+
+# what click's decorators take and give
+Command = Callable[..., Any]
+
 # the names of generator/output/formats.py's table (it is not imported for --help)
 FORMATS = ("latex", "pdf", "markdown", "html", "json", "text", "python", "torch", "jax")
 # the formats of the rule catalogue (generator/render/rules_page.py: rules_document)
 RULES_FORMATS = ("text", "markdown", "html", "latex", "pdf")
 
 
-def _templates_option(command):
+def _templates_option(command: Command) -> Command:
     """`--templates DIR`: the user's templates first."""
     return click.option(
         "--templates", "template_dirs", multiple=True, metavar="DIR",
@@ -30,7 +39,7 @@ def _templates_option(command):
              "docs/templates.md).")(command)
 
 
-def _sheet_options(command):
+def _sheet_options(command: Command) -> Command:
     """`--reveal K`, `--edition`, `--code` and `--templates DIR`, shared by derive, render
     and build."""
     command = click.option(
@@ -52,7 +61,7 @@ def _sheet_options(command):
 
 
 def _options(reveal: int | None, template_dirs: tuple[Path, ...], edition: str | None = None,
-             code: str | None = None):
+             code: str | None = None) -> SheetOptions:
     from generator.render.sheet_options import SheetOptions
     return SheetOptions(reveal=reveal, template_dirs=tuple(template_dirs), edition=edition,
                         code=code)
@@ -70,7 +79,7 @@ class _Group(click.Group):
             args = ["--debug"] + [a for i, a in enumerate(args) if a != "--debug" or i >= end]
         return super().parse_args(ctx, args)
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except TracetrickError as exc:
@@ -114,8 +123,10 @@ def main(ctx: click.Context, debug: bool) -> None:
               help="Write to FILE (.pdf, .tex, .json, .txt, .md, .html, .py) instead of the "
                    "terminal.")
 @_sheet_options
-def derive(objective, wrt, lets, method, solve, symmetric_gradient, hessian, newton, wheres,
-           title, fmt, output, reveal, template_dirs, edition, code):
+def derive(objective: str, wrt: tuple[str, ...], lets: tuple[str, ...], method: str, solve: bool,
+           symmetric_gradient: bool, hessian: bool, newton: bool, wheres: tuple[str, ...],
+           title: str | None, fmt: str | None, output: Path | None, reveal: int | None,
+           template_dirs: tuple[Path, ...], edition: str | None, code: str | None) -> None:
     """Derive the gradient of OBJECTIVE with respect to --wrt, step by step.
 
     Example: tracetrick derive "tr(X^T A X)" --wrt X.  An objective that starts with
@@ -124,14 +135,14 @@ def derive(objective, wrt, lets, method, solve, symmetric_gradient, hessian, new
     """
     from generator.api import derive as run
     options = _options(reveal, template_dirs, edition, code)
-    fmt = _format(fmt, output, "text", options)
+    chosen = _format(fmt, output, "text", options)
     from generator.problem.command_line import problem_of_options
     problem = options.applied(problem_of_options(
         objective, wrt, lets, method, solve, symmetric_gradient, hessian, newton, wheres, title))
-    _emit([run(problem)], "single", fmt, output, title=problem.title, options=options)
+    _emit([run(problem)], "single", chosen, output, title=problem.title, options=options)
 
 
-def derive_cell(line: str, cell: str):
+def derive_cell(line: str, cell: str) -> Derivation | None:
     """Jupyter's `%%derive OPTIONS` over a cell holding the objective: `derive`'s options,
     parsed by the same command; the Derivation (shown as its sheet), or None after
     printing what is wrong in one paragraph, as the command line does.
@@ -163,7 +174,7 @@ def derive_cell(line: str, cell: str):
               help="Output format (default: from the -o suffix, else pdf).")
 @_sheet_options
 def render(problem_file: Path, output: Path | None, fmt: str | None, reveal: int | None,
-           template_dirs: tuple[Path, ...], edition: str | None, code: str | None):
+           template_dirs: tuple[Path, ...], edition: str | None, code: str | None) -> None:
     """Render the problems of one YAML file as a solutions sheet; with --reveal K, as a
     worksheet that shows the first K steps of each solution."""
     from generator.output import formats
@@ -174,7 +185,7 @@ def render(problem_file: Path, output: Path | None, fmt: str | None, reveal: int
         suffix = formats.named(fmt).suffix if fmt in formats.NAMES else ".pdf"
         output = Path("output") / (problem_file.stem + suffix)
     chosen = _format(fmt, output, "pdf", options)
-    kind = "solutions" if reveal is None else "worksheet"
+    kind: SheetKind = "solutions" if reveal is None else "worksheet"
     _emit(derive_all([options.applied(p) for p in load_file(problem_file)]), kind, chosen, output,
           title=_set_title(problem_file), options=options)
 
@@ -196,7 +207,7 @@ def render(problem_file: Path, output: Path | None, fmt: str | None, reveal: int
 @_sheet_options
 def build(problems_dir: Path, out_dir: Path, force: bool, fmt: str, keep_going: bool,
           reveal: int | None, template_dirs: tuple[Path, ...], edition: str | None,
-          code: str | None):
+          code: str | None) -> None:
     """Build worksheet.pdf, solutions.pdf and one PDF per problem, for the folder's own
     problems and, into OUTPUT/<set>/, for each subfolder (a problem set).  Only what
     changed since the last build is derived and typeset again, on every core.
@@ -230,7 +241,7 @@ def build(problems_dir: Path, out_dir: Path, force: bool, fmt: str, keep_going: 
 @main.command()
 @click.argument("problems_dir", required=False, default="problems",
                 type=click.Path(exists=True, path_type=Path))
-def check(problems_dir: Path):
+def check(problems_dir: Path) -> None:
     """Validate, derive and verify every problem (subfolders too); exit 1 on any failure."""
     from generator.output.build import check_problems
     failures, total = check_problems(problems_dir, report=lambda line: click.echo(line))
@@ -242,7 +253,7 @@ def check(problems_dir: Path):
 @main.command(name="list")
 @click.argument("problems_dir", required=False, default="problems",
                 type=click.Path(exists=True, path_type=Path))
-def list_problems(problems_dir: Path):
+def list_problems(problems_dir: Path) -> None:
     """Print the problems, set by set: number, title, objective, wrt, method."""
     from generator.problem.loader import load_file
     from generator.problem.sets import load_sets
@@ -273,7 +284,7 @@ def _count(n: int) -> str:
 @click.argument("name")
 @click.option("-d", "--directory", default="problems",
               type=click.Path(file_okay=False, path_type=Path))
-def new(name: str, directory: Path):
+def new(name: str, directory: Path) -> None:
     """Scaffold a commented problem file problems/NAME.yaml."""
     from generator.problem.scaffold import write_scaffold
     path = write_scaffold(name, directory)
@@ -289,7 +300,8 @@ def new(name: str, directory: Path):
 @click.option("--seed", default=1, show_default=True,
               help="Which versions: the same seed draws the same versions again.")
 @_templates_option
-def variants(count: int, set_dir: Path, out_dir: Path, seed: int, template_dirs):
+def variants(count: int, set_dir: Path, out_dir: Path, seed: int,
+             template_dirs: tuple[Path, ...]) -> None:
     """COUNT versions of the exam in SET_DIR: symbols renamed, the numbers in front of
     terms drawn anew; each version derived and checked anew, with its own key.
 
@@ -308,7 +320,7 @@ def variants(count: int, set_dir: Path, out_dir: Path, seed: int, template_dirs)
               help="Default: from the -o suffix, else text.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the catalogue to FILE (.txt, .md, .html, .tex, .pdf).")
-def rules(search: str, fmt: str | None, output: Path | None):
+def rules(search: str, fmt: str | None, output: Path | None) -> None:
     """The rule catalogue: every law the engine may apply, grouped and numbered, with
     why each holds and the rules that apply it; the HTML page has a search box.
 
@@ -347,7 +359,7 @@ def _rules_format(output: Path | None) -> str:
 @main.command()
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the schema to FILE instead of the terminal.")
-def schema(output: Path | None):
+def schema(output: Path | None) -> None:
     """Print the JSON Schema (draft 2020-12) of problem files, for editors.
 
     Example: tracetrick schema -o problem.schema.json, then start a problem file with
@@ -364,7 +376,8 @@ def schema(output: Path | None):
 
 # ----- helpers --------------------------------------------------------------------------
 
-def _format(name: str | None, output: Path | None, default: str, options):
+def _format(name: str | None, output: Path | None, default: str, options: SheetOptions
+            ) -> Format:
     """The output format (--format, else the -o suffix, else `default`), checked against
     the options; a format error is bad usage (exit 2)."""
     from generator.output import formats
@@ -376,7 +389,8 @@ def _format(name: str | None, output: Path | None, default: str, options):
     return fmt
 
 
-def _emit(derivations, kind: str, fmt, output: Path | None, *, title: str, options) -> None:
+def _emit(derivations: Sequence[Derivation], kind: SheetKind, fmt: Format, output: Path | None,
+          *, title: str, options: SheetOptions) -> None:
     """Print the sheet, or write it and say so."""
     from generator.output import formats
     if output is None:

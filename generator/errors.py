@@ -60,7 +60,7 @@ class OutputError(TracetrickError):
     any, is left as it was)."""
 
     @classmethod
-    def writing(cls, path, err: OSError) -> "OutputError":
+    def writing(cls, path: object, err: OSError) -> "OutputError":
         return cls(f"cannot write {path}: {err.strerror or err}; write into a folder you "
                    f"can write to, with room to spare (-o), or free some space")
 

@@ -103,7 +103,7 @@ def test_every_node_type_is_in_each_printers_table_and_an_unknown_one_is_an_erro
     from generator.syntax import latex, printer
     nodes = [cls for module in (tree, index_nodes) for cls in vars(module).values()
              if isinstance(cls, type) and issubclass(cls, tree.Expr)
-             and cls not in (tree.Expr, tree._Unary)]
+             and cls not in (tree.Expr, tree.Unary)]
     assert len(nodes) >= 20
     from generator.check import numeric
     for cls in nodes:

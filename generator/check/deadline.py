@@ -13,7 +13,7 @@ import signal
 import threading
 import time
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Iterator, NoReturn
 
 
 class OutOfTime(BaseException):
@@ -29,7 +29,7 @@ def can_limit() -> bool:
 @contextmanager
 def within(seconds: float) -> Iterator[None]:
     """Raise OutOfTime in the block after `seconds` (only where `can_limit()`)."""
-    def expire(signum, frame):
+    def expire(signum: int, frame: object) -> NoReturn:
         raise OutOfTime
 
     started = time.monotonic()

@@ -14,7 +14,7 @@ from typing import Any, Callable, Mapping, cast
 import numpy as np
 
 from generator.math.expr import (
-    Add, Commutation, Det, Diag, Differential, DimProduct, Elementwise, EntrywisePower, Kron,
+    Add, Commutation, Det, Diag, Differential, Dim, DimProduct, Elementwise, EntrywisePower, Kron,
     Vec, Expr, Hadamard, Identity, Inverse, LogDet, Mul, Ones,
     LogSumExp, Norm, Number, Power, PowerSum, Softmax, SumEntries, Symbol, Trace, Transpose,
 )
@@ -62,7 +62,7 @@ def draw_dims(table: SymbolTable, rng: np.random.Generator) -> dict[str, int]:
     return dims
 
 
-def size(dim, dims: Mapping[str, int]) -> int:
+def size(dim: Dim, dims: Mapping[str, int]) -> int:
     if isinstance(dim, DimProduct):
         return int(np.prod([size(f, dims) for f in dim.factors]))
     return dim if isinstance(dim, int) else dims[dim]
@@ -128,7 +128,7 @@ def on_positive_domain(expr: Expr) -> frozenset[str]:
 
 # ----- evaluation ---------------------------------------------------------------------
 
-def as_matrix(x) -> np.ndarray:
+def as_matrix(x: Any) -> np.ndarray:
     a = np.asarray(x)
     return a.reshape(1, 1) if a.ndim == 0 else a
 
@@ -234,7 +234,7 @@ _ELEMENTWISE: dict[str, Callable[[np.ndarray], np.ndarray]] = {
 }
 
 
-def _where_positive(v: np.ndarray, f) -> np.ndarray:
+def _where_positive(v: np.ndarray, f: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
     """f(v) where each entry's real part is positive, else NaN: the instance is off the
     domain (a square root or real power of a negative number) and another is drawn."""
     return np.where(np.real(v) > 0, f(np.where(np.real(v) > 0, v, 1.0)), np.nan)
@@ -353,7 +353,8 @@ def _norm(ev: Evaluator, e: Norm) -> np.ndarray:
 
 # ----- index notation (generator/math/index_nodes.py) -----------------------------------
 
-def evaluate_poly(poly: IndexSum, values: Mapping[str, np.ndarray], dims: Mapping[str, int]):
+def evaluate_poly(poly: IndexSum, values: Mapping[str, np.ndarray], dims: Mapping[str, int]
+                  ) -> np.ndarray:
     """The value with numpy's einsum: a matrix over the free indices (a column for one,
     1 x 1 for none).  Index sizes come from the arrays; a delta takes the size of an
     index it shares, and `poly.sizes` gives the free indices theirs."""
@@ -388,7 +389,7 @@ def evaluate_poly(poly: IndexSum, values: Mapping[str, np.ndarray], dims: Mappin
     return total if len(poly.free) == 2 else total.reshape(-1, 1)
 
 
-def entrywise_gradient(objective: Expr, wrt: str, ev) -> np.ndarray:
+def entrywise_gradient(objective: Expr, wrt: str, ev: Evaluator) -> np.ndarray:
     """dL/dX_pq for every (p, q), each by the complex step (exact to rounding)."""
     x = np.asarray(ev.values[wrt])
     grad = np.zeros(x.shape)

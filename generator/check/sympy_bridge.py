@@ -8,7 +8,7 @@ finite-difference check that every line must pass.
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import Callable, Optional
 
 import warnings
 
@@ -17,17 +17,20 @@ from sympy.utilities.exceptions import SymPyDeprecationWarning
 from sympy.matrices.expressions import matexpr
 
 from generator.math.expr import (
-    Add, Det, DimProduct, Expr, Identity, Inverse, LogDet, Mul, Norm, Number, Power, Symbol, Trace,
+    Add, Det, Dim, DimProduct, Expr, Identity, Inverse, LogDet, Mul, Norm, Number, Power, Symbol, Trace,
     Transpose, add, mul,
 )
 from generator.math.symbols import SymbolTable
+
+# how a node's translation asks for its children's (to_sympy with the table given)
+ToSympy = Callable[[Expr], sp.Basic]
 
 
 class Untranslatable(Exception):
     """The expression has a node the bridge (or sympy) does not handle."""
 
 
-def _dim(d) -> sp.Expr:
+def _dim(d: Dim) -> sp.Expr:
     if isinstance(d, DimProduct):
         return sp.Mul(*map(_dim, d.factors))
     return sp.Integer(d) if isinstance(d, int) else sp.Symbol(d, integer=True, positive=True)
@@ -41,14 +44,14 @@ def to_sympy(e: Expr, table: SymbolTable) -> sp.Basic:
     return translate(e, lambda child: to_sympy(child, table), table)
 
 
-def _symbol(e: Symbol, to, table: SymbolTable) -> sp.Basic:
+def _symbol(e: Symbol, to: ToSympy, table: SymbolTable) -> sp.Basic:
     info = table[e.name]
     if not info.shape:
         return sp.Symbol(e.name)
     return sp.MatrixSymbol(e.name, _dim(info.rows), _dim(info.cols))
 
 
-def _power(e: Power, to, table: SymbolTable) -> sp.Basic:
+def _power(e: Power, to: ToSympy, table: SymbolTable) -> sp.Basic:
     if isinstance(e.base, Norm) and e.exponent == 2:
         v = to(e.base.arg)
         return sp.Trace(v.T * v) if e.base.frobenius else (v.T * v)

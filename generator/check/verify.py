@@ -220,7 +220,7 @@ class _Trial:
         self.base = Evaluator(inst.values, inst.dims, inst.directions, self.derivative, defs)
         self.dL = self.derivative(claim.objective)
         self.sizes: dict[Expr, float] = {}   # magnitude's memo for `base`
-        self.at_solution = None
+        self.at_solution: Evaluator | None = None
         if claim.solution is not None:
             x_star = np.real_if_close(self.base(claim.solution))
             values = dict(inst.values)
@@ -269,6 +269,7 @@ class _Trial:
     def equation_error(self, lhs: Expr, rhs: Expr) -> float:
         """How far `lhs = rhs` is from holding at the solution, against its terms' size."""
         ev = self.at_solution
+        assert ev is not None   # set for a claim with a solution, the only one asked
         gap = float(np.linalg.norm(ev(lhs) - ev(rhs)))
         return gap / max(magnitude(lhs, ev) + magnitude(rhs, ev), 1e-8)
 
@@ -303,10 +304,11 @@ def _errors_of_trial(claim: Claim, trial: "_Trial") -> list[tuple[Said, float]]:
                 f"step {number} ({step.rule}) could not be evaluated: {exc} "
                 f"({step.lhs} = {step.expr}); this is a bug in tracetrick: the sheet was "
                 f"not written") from None
-        errors.append((lambda e, n=number, s=step: (
-            f"step {n} ({s.rule}) failed its numeric check: {s.lhs} = {s.expr} is off by a "
-            f"relative error of {e:.2g}. This is a bug in tracetrick: the sheet was not "
-            f"written."), err))
+        def failed_step(e: float, n: int = number, s: Step = step) -> str:
+            return (f"step {n} ({s.rule}) failed its numeric check: {s.lhs} = {s.expr} is off "
+                    f"by a relative error of {e:.2g}. This is a bug in tracetrick: the sheet "
+                    f"was not written.")
+        errors.append((failed_step, err))
     if claim.kind == "value":
         return errors
     if claim.symmetric:
@@ -317,9 +319,10 @@ def _errors_of_trial(claim: Claim, trial: "_Trial") -> list[tuple[Said, float]]:
     answers = claim.answers or ((claim.names.gradient, claim.gradient),)
     for name, answer in answers:
         identify = Step("identify-gradient", "", name, answer)
-        errors.append((lambda e, a=answer: (
-            f"the {claim.kind.rstrip('s')} {a} fails the finite-difference check (relative "
-            f"error {e:.2g}); this is a bug in tracetrick"),
+        def failed_answer(e: float, a: Expr = answer) -> str:
+            return (f"the {claim.kind.rstrip('s')} {a} fails the finite-difference check "
+                    f"(relative error {e:.2g}); this is a bug in tracetrick")
+        errors.append((failed_answer,
             trial.error(identify, floors.get(trial.quantity(name), 0.0))))
     if claim.solution is not None:
         errors.append((lambda e: (f"the solution {claim.solution} does not make the gradient "

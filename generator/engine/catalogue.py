@@ -10,10 +10,12 @@ from generator.engine import (
     rules_diag, rules_differential, rules_elementwise, rules_linear, rules_powers,
     rules_softmax, rules_tidy, rules_trace, rules_vec, rules_written,
 )
+from generator.engine.context import Context
 from generator.engine.rule import Rule
+from generator.math.expr import Expr
 
 
-def _not_a_rewrite(node, ctx):
+def _not_a_rewrite(node: Expr, ctx: Context) -> None:
     """Applied by the phase that owns it (it works on equations, not subterms)."""
     return None
 

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import Sequence
 
 from generator.math.expr import Differential, Expr, Number, Ones, Quantity, Symbol, is_zero, mul
 from generator.math.memo import FORGOTTEN, recall, remember
 from generator.engine.names import DEFAULT_NAMES, EngineNames, engine_names
+from generator.math.dims import Shape
 from generator.math.shapes import SCALAR, group_scalar_runs, is_scalar, shape_of, symbol_for
 from generator.math.symbols import SymbolInfo, SymbolTable
 
@@ -61,7 +63,7 @@ class Context:
         leaves a linear operator (tr, sum, diag)."""
         return self.is_scalar(e) and not has_differential(e)
 
-    def split_scalars(self, factors) -> tuple[list[Expr], list[Expr]]:
+    def split_scalars(self, factors: Sequence[Expr]) -> tuple[list[Expr], list[Expr]]:
         """The plain scalar factors (is_plain_scalar) and the others, each in order."""
         plain = [self.is_plain_scalar(f) for f in factors]
         return ([f for f, s in zip(factors, plain) if s],
@@ -71,7 +73,7 @@ class Context:
         """A column vector (or a scalar): what `diag` makes a diagonal matrix of."""
         return self.shape(e)[1] == 1
 
-    def shape(self, e: Expr):
+    def shape(self, e: Expr) -> Shape:
         return shape_of(e, self.table)
 
     def canonical(self, e: Expr) -> Expr:

@@ -147,7 +147,7 @@ def _by_earlier_result(rec: Recorder, expr: Expr, use: Use) -> Expr:
     DL = rec.ctx.names.d_objective
     rec.phase("earlier-result", cited=use.result.heading, bindings=use.bindings)
     rec.state(DL, d(expr))
-    dexpr = Trace(mul(Transpose(use.gradient), Differential(use.variable)))
+    dexpr: Expr = Trace(mul(Transpose(use.gradient), Differential(use.variable)))
     rec.record(cat.EARLIER_RESULT, DL, dexpr, dexpr, detail=True)
     dexpr = rec.simplify(DL, dexpr, rec.phases.normal, rec.phases.tidy, detail=True)
     rec.state(DL, dexpr, "result")   # the earlier gradient as the tidy pass writes it
@@ -349,29 +349,27 @@ def _coefficient_of_differential(expr: Expr, dvar: Differential, ctx: Context) -
         return ZERO
     if ctx.is_scalar(dvar.arg):
         # a scalar variable: dL = c d(alpha) term by term, each c free of d(alpha)
-        coefficients = []
+        coefficients: list[Expr] = []
         for term in terms_of(expr):
             traced = isinstance(term, Trace)
-            factors = factors_of(term.arg if traced else term)
-            if factors.count(dvar) == 1 and not any(
-                    f.contains(dvar) for f in factors if f != dvar):
-                rest = mul(*(f for f in factors if f != dvar))
-                # tr(c M d(alpha)) = tr(c M) d(alpha): the trace stays on what is a matrix
-                coefficients.append(Trace(rest) if traced and not ctx.is_scalar(rest) else rest)
-            else:
-                coefficients = None
+            factors = factors_of(term.arg if isinstance(term, Trace) else term)
+            if factors.count(dvar) != 1 or any(f.contains(dvar) for f in factors if f != dvar):
                 break
-        if coefficients:
-            return add(*coefficients)
+            rest = mul(*(f for f in factors if f != dvar))
+            # tr(c M d(alpha)) = tr(c M) d(alpha): the trace stays on what is a matrix
+            coefficients.append(Trace(rest) if traced and not ctx.is_scalar(rest) else rest)
+        else:   # every term is c d(alpha)
+            if coefficients:
+                return add(*coefficients)
     if isinstance(expr, Trace):
         factors = factors_of(expr.arg)
         if factors[-1] == dvar and not any(f.contains(dvar) for f in factors[:-1]):
-            rest = factors[:-1]
-            if ctx.is_scalar(mul(*rest)) and not ctx.is_scalar(dvar.arg):
+            before = factors[:-1]
+            if ctx.is_scalar(mul(*before)) and not ctx.is_scalar(dvar.arg):
                 # tr(c dX) = tr(c I dX): a scalar coefficient is c times the identity; so
                 # is a run of factors whose product is 1 x 1 (`tr(a^T a dX)`), not only c
-                return mul(*rest, Identity(ctx.table[ctx.wrt].rows))
-            return mul(*rest)
+                return mul(*before, Identity(ctx.table[ctx.wrt].rows))
+            return mul(*before)
     why = ""
     power_sum = next((n for n in expr.walk() if isinstance(n, PowerSum)), None)
     if power_sum is not None:   # tr(A X^k): sum_j (X^j A X^(k-1-j))^T has no closed form

@@ -10,7 +10,7 @@ objective (in trace form) is such an instance, its differential is written at on
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Optional
+from typing import Iterator, Optional
 
 from generator.engine.context import Context
 from generator.engine.recorder import Recorder
@@ -52,7 +52,7 @@ def _drop_identities(e: Expr) -> Expr:
     return e.map_bottom_up(drop)
 
 
-def _variants(result: EarlierResult):
+def _variants(result: EarlierResult) -> Iterator[tuple[Expr, Expr, tuple]]:
     """The pattern itself, and with each constant matrix set to the identity."""
     yield result.objective, result.gradient, ()
     for c in result.constants:
@@ -146,9 +146,10 @@ def find_use(expr: Expr, earlier: tuple[EarlierResult, ...], ctx: Context) -> Op
                 if any(isinstance(n, Identity) and n.size is not None
                        for n in substituted.walk()):
                     continue   # its size names a dimension of the earlier problem
-                substituted = _sized_here(substituted, ctx)
-                if substituted is None:
+                sized = _sized_here(substituted, ctx)
+                if sized is None:
                     continue
+                substituted = sized
                 if not _tidies_away_identities(substituted, ctx):
                     continue   # an identity would be left: write the differential out
                 return Use(result, bound[result.wrt], substituted,

@@ -70,7 +70,7 @@ def _to_linear_form(rec: Recorder, expr: Expr, vectorised: bool) -> Expr:
     """Every term to `M dx` (rules_linear), or, `vectorised`, every term of vec(df) to
     `M vec(dX)` (vec of a product, of a transpose, of an entrywise product: rules_vec);
     then the terms collected: `df = J dx`, `vec(df) = J vec(dX)`."""
-    lhs = rec.ctx.names.d_objective
+    lhs: Expr = rec.ctx.names.d_objective
     rules = rec.phases.linear_form
     if vectorised:
         lhs, expr, rules = Vec(lhs), Vec(expr), rec.phases.vec_form
@@ -95,7 +95,7 @@ def _identify(rec: Recorder, expr: Expr, hessian: bool) -> Expr:
 def _coefficient_of_differential(expr: Expr, ctx: Context) -> Expr:
     """M in df = M dx (vec(df) = M vec(dX) for a matrix variable); df = 0 gives M = 0 (of
     the Jacobian's shape: a zero's shape is any)."""
-    dvar = Differential(Symbol(ctx.wrt))
+    dvar: Expr = Differential(Symbol(ctx.wrt))
     if not ctx.is_column(dvar):
         dvar = Vec(dvar)
     if is_zero(expr):

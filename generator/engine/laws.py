@@ -53,8 +53,8 @@ def law_table(rule: Rule) -> SymbolTable:
         info = table[name]
         if prop == "constant":
             table[name] = replace(info, constant=True)
-        elif PROPERTIES[prop] is not None:
-            table[name] = replace(info, properties=info.properties | {PROPERTIES[prop]})
+        elif (known := PROPERTIES[prop]) is not None:
+            table[name] = replace(info, properties=info.properties | {known})
     return SymbolTable(tuple(table.values()))
 
 
@@ -66,7 +66,7 @@ def law_equations(rule: Rule) -> tuple[tuple[Expr, Expr], ...]:
         return ()
     table = law_table(rule)
     declared = {s.name: s for s in table.symbols}
-    equations = []
+    equations: list[tuple[Expr, Expr]] = []
     for text in rule.law.split(";"):
         left, sep, right = text.partition("=")
         if not sep:
@@ -74,12 +74,14 @@ def law_equations(rule: Rule) -> tuple[tuple[Expr, Expr], ...]:
         sides = (parse(left.strip(), differentials=True),
                  parse(right.strip(), differentials=True))
         if any(is_zero(side) for side in sides):   # 0 takes any shape: size the other alone
-            equations.append(tuple(side if is_zero(side) else
-                                   infer_shapes(side, declared, None).exprs[0]
-                                   for side in sides))
+            left_sized, right_sized = (side if is_zero(side) else
+                                       infer_shapes(side, declared, None).exprs[0]
+                                       for side in sides)
+            equations.append((left_sized, right_sized))
             continue
         # both sides as one node, so that inference gives them one shape (`X X^-1 = I`
         # sizes the I from the left side)
         (sized,) = infer_shapes(Hadamard(*sides), declared, None).exprs
+        assert isinstance(sized, Hadamard)   # inference sizes a tree, keeping its nodes
         equations.append((sized.left, sized.right))
     return tuple(equations)

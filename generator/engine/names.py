@@ -14,6 +14,7 @@ from itertools import count
 from typing import Iterable
 
 from generator.math.expr import Differential, Quantity
+from generator.math.index_nodes import GradientOf
 
 OBJECTIVE_NAMES = ("L", "f", "J", "E")
 GRADIENT_NAMES = ("G", "H", "M", "N")
@@ -37,7 +38,7 @@ class EngineNames:
     """The engine's quantities in one problem: the objective and the gradient's matrix."""
 
     objective: Quantity
-    gradient: Quantity
+    gradient: Quantity | GradientOf   # a GradientOf per variable, with several variables
 
     @property
     def d_objective(self) -> Differential:
@@ -64,6 +65,7 @@ def hessian_names(names: EngineNames, taken: Iterable[str] = ()) -> EngineNames:
     """The names of the second-order phases: the gradient G is what is differentiated,
     and the Hessian H its derivative (a name no symbol and neither of `names` has)."""
     hessian = fresh_name(HESSIAN_NAMES, frozenset(taken) | names.printed())
+    assert isinstance(names.gradient, Quantity)   # a Hessian is of one variable's gradient
     return EngineNames(names.gradient, Quantity("hessian", hessian))
 
 

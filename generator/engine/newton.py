@@ -55,7 +55,9 @@ def newton_step(rec: Recorder, gradient: Expr, hessian: Expr) -> NewtonStep:
     step = add(start, neg(mul(Inverse(hessian), slope)))
     rec.record(cat.NEWTON_STEP, lhs, step, step)
     value = rec.answer(lhs, step, rec.phases.newton)
-    if vectorised and (isinstance(value, Vec) or is_zero(value)):
-        lhs, value = point, (value if is_zero(value) else value.arg)   # vec is one-to-one
+    if vectorised and isinstance(value, Vec):
+        lhs, value = point, value.arg   # vec is one-to-one
+    elif vectorised and is_zero(value):
+        lhs = point
     return NewtonStep(point, lhs, value, (Condition(hessian, "invertible"),),
                       not value.contains(x))

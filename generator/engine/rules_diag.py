@@ -7,6 +7,9 @@ theorem reads.  Which diag a node is, its argument's shape says (Context.is_colu
 """
 from __future__ import annotations
 
+from fractions import Fraction
+from typing import TypeGuard
+
 from generator.engine.context import Context, has_differential
 from generator.engine.rule import Rule
 from generator.math.expr import (
@@ -15,14 +18,14 @@ from generator.math.expr import (
 )
 
 
-def _differential(node: Expr, ctx: Context):
+def _differential(node: Expr, ctx: Context) -> Expr | None:
     """d(diag(A)) = diag(dA)."""
     if isinstance(node, Differential) and isinstance(node.arg, Diag):
         return Diag(d(node.arg.arg))
     return None
 
 
-def _linear(node: Expr, ctx: Context):
+def _linear(node: Expr, ctx: Context) -> Expr | None:
     """diag(A + c B) = diag(A) + c diag(B): over the terms, the scalars of each in front."""
     if not isinstance(node, Diag):
         return None
@@ -37,7 +40,7 @@ def _scalars_out(term: Expr, ctx: Context) -> Expr:
     return mul(*scalars, Diag(mul(*rest))) if rest else Diag(term)
 
 
-def _transpose(node: Expr, ctx: Context):
+def _transpose(node: Expr, ctx: Context) -> Expr | None:
     """diag(x)^T = diag(x): a diagonal matrix is symmetric (not so the column diag(X))."""
     if (isinstance(node, Transpose) and isinstance(node.arg, Diag)
             and ctx.is_column(node.arg.arg)):
@@ -45,7 +48,7 @@ def _transpose(node: Expr, ctx: Context):
     return None
 
 
-def _out_of_trace(node: Expr, ctx: Context):
+def _out_of_trace(node: Expr, ctx: Context) -> Expr | None:
     """tr(A diag(dx)) = tr(diag(A)^T dx);  tr(u^T diag(dX)) = tr(diag(u) dX): the diag
     holding the differential is the last factor (the cyclic property put it there)."""
     if not isinstance(node, Trace):
@@ -67,7 +70,7 @@ def _out_of_trace(node: Expr, ctx: Context):
     return Trace(mul(*scalars, Diag(Transpose(mul(*before))), inner))
 
 
-def _of_outer_product(node: Expr, ctx: Context):
+def _of_outer_product(node: Expr, ctx: Context) -> Expr | None:
     """diag(u v^T) = u .* v: the diagonal of an outer product of two columns (a matrix
     of ones is one: ones(m, n) = ones(m) ones(n)^T)."""
     if not (isinstance(node, Diag) and isinstance(node.arg, Mul)) or ctx.is_column(node.arg):
@@ -82,37 +85,41 @@ def _of_outer_product(node: Expr, ctx: Context):
     return None
 
 
-def _is_diagonal_matrix(e: Expr, ctx: Context) -> bool:
+def _is_diagonal_matrix(e: Expr, ctx: Context) -> TypeGuard[Diag]:
     return isinstance(e, Diag) and ctx.is_column(e.arg)
 
 
-def _merged_product(node: Expr, ctx: Context):
+def _merged_product(node: Expr, ctx: Context) -> Expr | None:
     """diag(u) diag(v) = diag(u .* v): diagonal matrices multiply entry by entry."""
     if not isinstance(node, Mul):
         return None
     f = node.factors
-    for i in range(len(f) - 1):
-        if _is_diagonal_matrix(f[i], ctx) and _is_diagonal_matrix(f[i + 1], ctx):
-            return mul(*f[:i], Diag(Hadamard(f[i].arg, f[i + 1].arg)), *f[i + 2:])
+    for i, (first, second) in enumerate(zip(f, f[1:])):
+        if _is_diagonal_matrix(first, ctx) and _is_diagonal_matrix(second, ctx):
+            return mul(*f[:i], Diag(Hadamard(first.arg, second.arg)), *f[i + 2:])
     return None
 
 
-def _merged_sum(node: Expr, ctx: Context):
+def _merged_sum(node: Expr, ctx: Context) -> Expr | None:
     """diag(u) + c diag(v) = diag(u + c v): diagonal matrices add entry by entry (the
     numbers go inside; other terms stay)."""
     if not isinstance(node, Add):
         return None
-    inside, outside = [], []
+    inside: list[tuple[Fraction, Diag]] = []
+    outside: list[tuple[Fraction, Expr]] = []
     for term in node.terms:
         c, rest = split_coefficient(term)
-        (inside if _is_diagonal_matrix(rest, ctx) else outside).append((c, rest))
+        if _is_diagonal_matrix(rest, ctx):
+            inside.append((c, rest))
+        else:
+            outside.append((c, rest))
     if len(inside) < 2:
         return None
-    merged = Diag(add(*(mul(Number(c), rest.arg) for c, rest in inside)))
+    merged = Diag(add(*(mul(Number(c), diagonal.arg) for c, diagonal in inside)))
     return add(merged, *(mul(Number(c), rest) for c, rest in outside))
 
 
-def _of_ones(node: Expr, ctx: Context):
+def _of_ones(node: Expr, ctx: Context) -> Expr | None:
     """diag(ones(n)) = I_n."""
     if isinstance(node, Diag) and isinstance(node.arg, Ones) and node.arg.cols == 1:
         return Identity(node.arg.rows)

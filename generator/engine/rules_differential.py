@@ -9,19 +9,19 @@ from generator.math.expr import (
 )
 
 
-def _constant(node: Expr, ctx: Context):
+def _constant(node: Expr, ctx: Context) -> Expr | None:
     if isinstance(node, Differential) and ctx.is_constant(node.arg):
         return ZERO
     return None
 
 
-def _trace(node: Expr, ctx: Context):
+def _trace(node: Expr, ctx: Context) -> Expr | None:
     if isinstance(node, Differential) and isinstance(node.arg, Trace):
         return Trace(d(node.arg.arg))
     return None
 
 
-def _sum(node: Expr, ctx: Context):
+def _sum(node: Expr, ctx: Context) -> Expr | None:
     """d(A x - b) = d(A x) - db: one differential a term, its number in front.  A scalar
     term of a sum that is not a scalar is added to every entry (`x - alpha`): its
     differential is too, `d(x - alpha) = dx - dalpha ones(n)`."""
@@ -49,7 +49,7 @@ def _constant_note(before: Expr, after: Expr) -> str:
     return f"`{to_text(before)} = 0`, as `{to_text(before.arg)}` is constant"
 
 
-def _product(node: Expr, ctx: Context):
+def _product(node: Expr, ctx: Context) -> Expr | None:
     """d(A B C) = dA B C + A dB C + A B dC, writing no term for a constant factor."""
     if not (isinstance(node, Differential) and isinstance(node.arg, Mul)):
         return None
@@ -62,13 +62,13 @@ def _product(node: Expr, ctx: Context):
     return add(*terms) if terms else None
 
 
-def _transpose(node: Expr, ctx: Context):
+def _transpose(node: Expr, ctx: Context) -> Expr | None:
     if isinstance(node, Differential) and isinstance(node.arg, Transpose):
         return Transpose(d(node.arg.arg))
     return None
 
 
-def _inverse(node: Expr, ctx: Context):
+def _inverse(node: Expr, ctx: Context) -> Expr | None:
     if isinstance(node, Differential) and isinstance(node.arg, Inverse):
         inv = node.arg
         if ctx.is_scalar(inv.arg):
@@ -77,28 +77,28 @@ def _inverse(node: Expr, ctx: Context):
     return None
 
 
-def _det(node: Expr, ctx: Context):
+def _det(node: Expr, ctx: Context) -> Expr | None:
     if isinstance(node, Differential) and isinstance(node.arg, Det):
         m = node.arg.arg
         return mul(node.arg, Trace(mul(Inverse(m), d(m))))
     return None
 
 
-def _logdet(node: Expr, ctx: Context):
+def _logdet(node: Expr, ctx: Context) -> Expr | None:
     if isinstance(node, Differential) and isinstance(node.arg, LogDet):
         m = node.arg.arg
         return Trace(mul(Inverse(m), d(m)))
     return None
 
 
-def _power(node: Expr, ctx: Context):
+def _power(node: Expr, ctx: Context) -> Expr | None:
     """d(X^k) = sum_j X^j dX X^(k-1-j); for a scalar base, k x^(k-1) dx.  A symbolic k
     (a declared constant: `X^k`, `s^p`) gives the same with k left a name: p s^(p-1) ds
     for a scalar, and the sum over j kept whole (PowerSum) for a matrix."""
     if not (isinstance(node, Differential) and isinstance(node.arg, Power)):
         return None
     base, k = node.arg.base, node.arg.exponent
-    if node.arg.symbolic:
+    if isinstance(k, Expr):   # symbolic
         if not ctx.is_constant(k):   # d(s^p) in p needs log s: not this law
             return None
         if ctx.is_scalar(base):

@@ -18,12 +18,12 @@ from generator.math.expr import (
 )
 
 
-def _dhadamard(node: Expr, ctx: Context):
+def _dhadamard(node: Expr, ctx: Context) -> Expr | None:
     """d(A .* B) = dA .* B + A .* dB;  d(A ./ B) = dA ./ B - (A ./ (B .* B)) .* dB."""
     if not (isinstance(node, Differential) and isinstance(node.arg, Hadamard)):
         return None
     a, b = node.arg.left, node.arg.right
-    terms = []
+    terms: list[Expr] = []
     if not node.arg.divide:
         if not ctx.is_constant(a):
             terms.append(Hadamard(d(a), b))
@@ -37,7 +37,7 @@ def _dhadamard(node: Expr, ctx: Context):
     return add(*terms) if terms else None
 
 
-def _times(derivative) -> Callable[[Elementwise, Expr], Expr]:
+def _times(derivative: Callable[[Elementwise], Expr]) -> Callable[[Elementwise, Expr], Expr]:
     """f'(Z) .* dZ, with f'(Z) built from the node f(Z)."""
     return lambda node, dz: Hadamard(derivative(node), dz)
 
@@ -60,7 +60,7 @@ DIFFERENTIALS: dict[str, Callable[[Elementwise, Expr], Expr]] = {
 }
 
 
-def _dpower(node: Expr, ctx: Context):
+def _dpower(node: Expr, ctx: Context) -> Expr | None:
     """d(Z .^ c) = c Z .^ (c - 1) .* dZ (of a scalar, d(s^c) = c s^(c - 1) ds)."""
     if not (isinstance(node, Differential) and isinstance(node.arg, EntrywisePower)):
         return None
@@ -72,7 +72,7 @@ def _dpower(node: Expr, ctx: Context):
     return mul(Number(c), Hadamard(lowered, d(power.base)))
 
 
-def _delementwise(node: Expr, ctx: Context):
+def _delementwise(node: Expr, ctx: Context) -> Expr | None:
     if not (isinstance(node, Differential) and isinstance(node.arg, Elementwise)):
         return None
     return DIFFERENTIALS[node.arg.func](node.arg, d(node.arg.arg))
@@ -85,13 +85,13 @@ def _convention(before: Expr, after: Expr) -> str:
     return ""
 
 
-def _dsum(node: Expr, ctx: Context):
+def _dsum(node: Expr, ctx: Context) -> Expr | None:
     if isinstance(node, Differential) and isinstance(node.arg, SumEntries):
         return SumEntries(d(node.arg.arg))
     return None
 
 
-def _dnorm(node: Expr, ctx: Context):
+def _dnorm(node: Expr, ctx: Context) -> Expr | None:
     """d||x|| = x^T dx / ||x||;  d||X||_F = tr(X^T dX) / ||X||_F."""
     if not (isinstance(node, Differential) and isinstance(node.arg, Norm)):
         return None
@@ -104,7 +104,7 @@ def _dnorm(node: Expr, ctx: Context):
 
 # ----- back to the trace form ---------------------------------------------------------
 
-def _sum_linear(node: Expr, ctx: Context):
+def _sum_linear(node: Expr, ctx: Context) -> Expr | None:
     """sum(A + B) = sum(A) + sum(B);  sum(c A) = c sum(A) for a scalar c."""
     if not isinstance(node, SumEntries):
         return None
@@ -117,7 +117,7 @@ def _sum_linear(node: Expr, ctx: Context):
     return None
 
 
-def _hadamard_distribute(node: Expr, ctx: Context):
+def _hadamard_distribute(node: Expr, ctx: Context) -> Expr | None:
     """A .* (B + C) = A .* B + A .* C, when the sum holds the differential."""
     if not isinstance(node, Hadamard) or node.divide:
         return None
@@ -128,7 +128,7 @@ def _hadamard_distribute(node: Expr, ctx: Context):
     return None
 
 
-def _hadamard_by_scalar(node: Expr, ctx: Context):
+def _hadamard_by_scalar(node: Expr, ctx: Context) -> Expr | None:
     """A .* s = s A and A ./ s = s^-1 A for a scalar s."""
     if not isinstance(node, Hadamard):
         return None
@@ -146,7 +146,7 @@ def _chain(e: Expr) -> list[Expr]:
     return [e]
 
 
-def _hadamard_rearrange(node: Expr, ctx: Context):
+def _hadamard_rearrange(node: Expr, ctx: Context) -> Expr | None:
     """Gather the factors without the differential on the left: (B .* dX) .* C = (B .* C) .* dX,
     and dX ./ B = (1 ./ B) .* dX."""
     if not isinstance(node, Hadamard):
@@ -168,7 +168,7 @@ def _hadamard_rearrange(node: Expr, ctx: Context):
     return Hadamard(combined, with_d[0])
 
 
-def _sum_as_trace(node: Expr, ctx: Context):
+def _sum_as_trace(node: Expr, ctx: Context) -> Expr | None:
     """sum(A .* B) = tr(A^T B); sum(M) = tr(ones^T M)."""
     if not (isinstance(node, SumEntries) and has_differential(node.arg)):
         return None
@@ -183,7 +183,7 @@ def _sum_as_trace(node: Expr, ctx: Context):
     return Trace(mul(Transpose(Ones(rows, cols)), m))
 
 
-def _trace_hadamard(node: Expr, ctx: Context):
+def _trace_hadamard(node: Expr, ctx: Context) -> Expr | None:
     """tr(R (B .* dX)) = tr((R^T .* B)^T dX): the differential leaves the Hadamard product."""
     if isinstance(node, Trace) and isinstance(node.arg, Hadamard) and not node.arg.divide \
             and has_differential(node.arg.right) and not has_differential(node.arg.left):

@@ -28,7 +28,7 @@ def _transposed(factors: tuple[Expr, ...]) -> list[Expr]:
     return [transposed(f) for f in reversed(factors)]
 
 
-def _scalar_flipped(node: Expr, ctx: Context):
+def _scalar_flipped(node: Expr, ctx: Context) -> Expr | None:
     """x^T y = y^T x: a 1 x 1 product holding the differential, written so that the
     differential is its last factor (a scalar is its own transpose)."""
     if not (isinstance(node, Mul) and has_differential(node) and ctx.is_scalar(node)):
@@ -40,7 +40,7 @@ def _scalar_flipped(node: Expr, ctx: Context):
     return product if _ends_with_differential(product) else None
 
 
-def _differential_last(node: Expr, ctx: Context):
+def _differential_last(node: Expr, ctx: Context) -> Expr | None:
     """Bring the factor holding the differential to the end of its product, by the
     scalars around it, which commute: `dx (y^T z) = (y^T z) dx`, `(y^T dx) u =
     u (y^T dx)`; a scalar run that holds it is its own transpose, `u (dx^T y) =
@@ -66,7 +66,7 @@ def _differential_last(node: Expr, ctx: Context):
     return None
 
 
-def _hadamard_as_diag(node: Expr, ctx: Context):
+def _hadamard_as_diag(node: Expr, ctx: Context) -> Expr | None:
     """s .* v = diag(s) v for columns: the entrywise product with the differential's
     side, a diagonal matrix times it."""
     if not isinstance(node, Hadamard) or node.divide or not ctx.is_column(node):
@@ -77,7 +77,7 @@ def _hadamard_as_diag(node: Expr, ctx: Context):
     return None
 
 
-def _diag_swapped(node: Expr, ctx: Context):
+def _diag_swapped(node: Expr, ctx: Context) -> Expr | None:
     """diag(u) v = diag(v) u for columns: `diag(dx) v = diag(v) dx` (both are u .* v)."""
     if not isinstance(node, Mul):
         return None
@@ -90,14 +90,14 @@ def _diag_swapped(node: Expr, ctx: Context):
     return None
 
 
-def _trace_of_scalar(node: Expr, ctx: Context):
+def _trace_of_scalar(node: Expr, ctx: Context) -> Expr | None:
     """tr(a) = a for a 1 x 1 a holding the differential."""
     if isinstance(node, Trace) and has_differential(node) and ctx.is_scalar(node.arg):
         return node.arg
     return None
 
 
-def _sum_as_product(node: Expr, ctx: Context):
+def _sum_as_product(node: Expr, ctx: Context) -> Expr | None:
     """sum(v) = ones(n)^T v for a column v holding the differential."""
     if (isinstance(node, SumEntries) and has_differential(node.arg)
             and ctx.is_column(node.arg)):

@@ -49,7 +49,7 @@ def _written(base: Expr, k: int, transposed: bool) -> Expr:
     return Transpose(power) if transposed else power
 
 
-def _matrix_powers(node: Expr, ctx: Context):
+def _matrix_powers(node: Expr, ctx: Context) -> Expr | None:
     """`X X = X^2`, `X^T (X^2)^T = (X^3)^T`, `(X^3)^-T (X^2)^T = X^-T`; and a power of a
     transpose written as the transpose of the power, `(X^T)^2 = (X^2)^T`."""
     if isinstance(node, Power) and not node.symbolic and isinstance(node.base, Transpose):
@@ -91,7 +91,7 @@ def _entrywise_chain(factors: list[tuple[Expr, int]]) -> Optional[Expr]:
     return out
 
 
-def _entrywise_powers(node: Expr, ctx: Context):
+def _entrywise_powers(node: Expr, ctx: Context) -> Expr | None:
     """`p ./ (p ./ q) .* (p ./ (q .* q)) = p ./ q`: the entrywise product commutes, so a
     factor that divides cancels where it multiplies, wherever it stands in the chain (it
     has no zero entry: `p ./ p` is 1).  Powers that cancel nothing stay as written."""
@@ -115,7 +115,7 @@ def _entrywise_powers(node: Expr, ctx: Context):
 
 # ----- a sum's inner product with itself ------------------------------------------------
 
-def _squared_norm(node: Expr, ctx: Context):
+def _squared_norm(node: Expr, ctx: Context) -> Expr | None:
     """(y^T - w^T X^T) (y - X w) = ||y - X w||^2: a sum of vectors met by its own
     transpose (a single vector's `x^T x` stays as the textbooks write it)."""
     if not isinstance(node, Mul):
@@ -146,7 +146,7 @@ def _scalar_power(f: Expr) -> tuple[Expr, int | Expr]:
     return f, 1
 
 
-def _coefficient_out(node: Expr, ctx: Context):
+def _coefficient_out(node: Expr, ctx: Context) -> Expr | None:
     """(2 a)^2 = 4 a^2: a whole power of a scalar product takes its number out."""
     if not (isinstance(node, Power) and isinstance(node.base, Mul)
             and ctx.is_scalar(node.base)):
@@ -182,7 +182,7 @@ def _power_of(base: Expr, k: int | Expr) -> Optional[Expr]:
     return magnitude if k > 0 else Inverse(magnitude)
 
 
-def _scalar_powers(node: Expr, ctx: Context):
+def _scalar_powers(node: Expr, ctx: Context) -> Expr | None:
     """a^3 a^-1 = a^2: the powers of one scalar in a product combine, wherever they stand
     (scalars commute); what cancels leaves."""
     if not isinstance(node, Mul):

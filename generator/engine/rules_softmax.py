@@ -11,6 +11,8 @@ exponentials, as lecture notes name it; written out, `exp(z) / sum(exp(z))` and
 """
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from generator.engine.context import Context
 from generator.engine.rule import Rule
 from generator.math.expr import (
@@ -19,7 +21,7 @@ from generator.math.expr import (
 )
 
 
-def _dsoftmax(node: Expr, ctx: Context):
+def _dsoftmax(node: Expr, ctx: Context) -> Expr | None:
     """d(softmax(z)) = softmax(z) .* dz - softmax(z) softmax(z)^T dz."""
     if not (isinstance(node, Differential) and isinstance(node.arg, Softmax)):
         return None
@@ -27,7 +29,7 @@ def _dsoftmax(node: Expr, ctx: Context):
     return add(Hadamard(p, d(z)), neg(mul(p, Transpose(p), d(z))))
 
 
-def _dlogsumexp(node: Expr, ctx: Context):
+def _dlogsumexp(node: Expr, ctx: Context) -> Expr | None:
     """d(logsumexp(z)) = softmax(z)^T dz."""
     if not (isinstance(node, Differential) and isinstance(node.arg, LogSumExp)):
         return None
@@ -35,7 +37,7 @@ def _dlogsumexp(node: Expr, ctx: Context):
     return mul(Transpose(Softmax(z)), d(z))
 
 
-def _dlog_softmax(node: Expr, ctx: Context):
+def _dlog_softmax(node: Expr, ctx: Context) -> Expr | None:
     """d(log(softmax(z))) = dz - ones(n) softmax(z)^T dz: the quotient p ./ p cancels."""
     if not (isinstance(node, Differential) and isinstance(node.arg, Elementwise)
             and node.arg.func == "log" and isinstance(node.arg.arg, Softmax)):
@@ -45,12 +47,12 @@ def _dlog_softmax(node: Expr, ctx: Context):
     return add(d(z), neg(mul(ones, Transpose(Softmax(z)), d(z))))
 
 
-def _is_exp_of_column(e: Expr, ctx: Context) -> bool:
+def _is_exp_of_column(e: Expr, ctx: Context) -> TypeGuard[Elementwise]:
     return isinstance(e, Elementwise) and e.func == "exp" and ctx.is_column(e.arg) \
         and not ctx.is_scalar(e.arg)
 
 
-def _softmax_from_exp(node: Expr, ctx: Context):
+def _softmax_from_exp(node: Expr, ctx: Context) -> Expr | None:
     """exp(z) / sum(exp(z)) = softmax(z) (also written `./`, or with the sum first)."""
     if isinstance(node, Hadamard) and node.divide and _is_exp_of_column(node.left, ctx) \
             and node.right == SumEntries(node.left):
@@ -68,7 +70,7 @@ def _softmax_from_exp(node: Expr, ctx: Context):
     return None
 
 
-def _logsumexp_from_exp(node: Expr, ctx: Context):
+def _logsumexp_from_exp(node: Expr, ctx: Context) -> Expr | None:
     """log(sum(exp(z))) = logsumexp(z)."""
     if isinstance(node, Elementwise) and node.func == "log" \
             and isinstance(node.arg, SumEntries) and _is_exp_of_column(node.arg.arg, ctx):

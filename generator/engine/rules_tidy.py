@@ -6,6 +6,8 @@ theorem, so the printed answer is proved equal to the untidied one.
 """
 from __future__ import annotations
 
+from typing import Iterator
+
 from generator.engine.context import Context, has_differential
 from generator.engine.rule import Rule
 from generator.engine.rules_trace import collect_like_terms, factor_terms
@@ -18,7 +20,7 @@ from generator.math.expr import (
 from generator.math.memo import FORGOTTEN, node_memo, recall, remember
 
 
-def _cancel_inverse(node: Expr, ctx: Context):
+def _cancel_inverse(node: Expr, ctx: Context) -> Expr | None:
     """X X^-1 = X^-1 X = I, also where X is a product written out beside its inverse
     (`(A^T A)^-1 A^T A x = x`: the product associates)."""
     if not isinstance(node, Mul):
@@ -33,23 +35,25 @@ def _cancel_inverse(node: Expr, ctx: Context):
     return None
 
 
-def _beside_its_inverse(f: tuple[Expr, ...], i: int):
+def _beside_its_inverse(f: tuple[Expr, ...], i: int) -> Iterator[tuple[int, Expr, int]]:
     """(start, X, end) where f[start:end] is X^-1 X or X X^-1 and begins at i; X may be
     a product whose factors stand one by one."""
-    if isinstance(f[i], Inverse):   # X^-1 followed by X (whole, or its factors)
-        inner = f[i].arg
+    first = f[i]
+    if isinstance(first, Inverse):   # X^-1 followed by X (whole, or its factors)
+        inner = first.arg
         for parts in ((inner,), factors_of(inner)):
             if tuple(f[i + 1: i + 1 + len(parts)]) == parts:
                 yield i, inner, i + 1 + len(parts)
                 return
     for end in range(i + 1, len(f)):   # X (whole, or its factors) followed by X^-1
-        if isinstance(f[end], Inverse) and (f[end].arg == f[i] if end == i + 1
-                                            else tuple(f[i:end]) == factors_of(f[end].arg)):
-            yield i, f[end].arg, end + 1
+        last = f[end]
+        if isinstance(last, Inverse) and (last.arg == first if end == i + 1
+                                          else tuple(f[i:end]) == factors_of(last.arg)):
+            yield i, last.arg, end + 1
             return
 
 
-def _distribute_to_cancel(node: Expr, ctx: Context):
+def _distribute_to_cancel(node: Expr, ctx: Context) -> Expr | None:
     """X^-1 (X A + B) = X^-1 X A + X^-1 B: a sum is expanded where a term of it would
     meet the inverse's matrix (`(A^T A)^-1 A^T (A x - b)`), and nowhere else: expanding
     gains only where something cancels."""
@@ -62,15 +66,17 @@ def _distribute_to_cancel(node: Expr, ctx: Context):
         k = next((j for j in range(i + 1, len(f)) if isinstance(f[j], Add)), None)
         if k is None:
             continue
+        total = f[k]
+        assert isinstance(total, Add)
         matrix, prefix = factors_of(inverse.arg), tuple(f[i + 1:k])
-        for term in f[k].terms:
+        for term in total.terms:
             rest = factors_of(split_coefficient(term)[1])
             if (prefix + rest)[:len(matrix)] == matrix or (not prefix and rest[0] == inverse.arg):
-                return add(*(mul(*f[:k], t, *f[k + 1:]) for t in f[k].terms))
+                return add(*(mul(*f[:k], t, *f[k + 1:]) for t in total.terms))
     return None
 
 
-def _identity_product(node: Expr, ctx: Context):
+def _identity_product(node: Expr, ctx: Context) -> Expr | None:
     """A I = I A = A."""
     if not isinstance(node, Mul):
         return None
@@ -81,27 +87,27 @@ def _identity_product(node: Expr, ctx: Context):
     return None
 
 
-def _inverse_inverse(node: Expr, ctx: Context):
+def _inverse_inverse(node: Expr, ctx: Context) -> Expr | None:
     if isinstance(node, Inverse) and isinstance(node.arg, Inverse):
         return node.arg.arg
     return None
 
 
-def _reciprocal(node: Expr, ctx: Context):
+def _reciprocal(node: Expr, ctx: Context) -> Expr | None:
     """`2^-1` is the number 1/2: arithmetic, as the notes write it."""
     if isinstance(node, Inverse) and isinstance(node.arg, Number) and node.arg.value != 0:
         return Number(1 / node.arg.value)
     return None
 
 
-def _inverse_identity(node: Expr, ctx: Context):
+def _inverse_identity(node: Expr, ctx: Context) -> Expr | None:
     """I^-1 = I."""
     if isinstance(node, Inverse) and isinstance(node.arg, Identity):
         return node.arg
     return None
 
 
-def _inverse_product(node: Expr, ctx: Context):
+def _inverse_product(node: Expr, ctx: Context) -> Expr | None:
     """(A B)^-1 = B^-1 A^-1 for square A and B (a product of non-square factors, such as
     A^T A, has an inverse but its factors have none)."""
     if not (isinstance(node, Inverse) and isinstance(node.arg, Mul)):
@@ -112,7 +118,7 @@ def _inverse_product(node: Expr, ctx: Context):
     return mul(*(Inverse(f) for f in reversed(factors)))
 
 
-def _inverse_product_to_cancel(node: Expr, ctx: Context):
+def _inverse_product_to_cancel(node: Expr, ctx: Context) -> Expr | None:
     """M R (P Q R)^-1 = M R R^-1 Q^-1 P^-1, and (P Q R)^-1 P N likewise: the inverse of a
     product of square matrices taken apart only where a factor meets its inverse (so
     `A X (X^T A X)^-1` becomes `X^-T`; apart, where nothing cancels, it would be longer)."""
@@ -123,13 +129,14 @@ def _inverse_product_to_cancel(node: Expr, ctx: Context):
         apart = _inverse_product(g, ctx)
         if apart is None:
             continue
+        assert isinstance(g, Inverse) and isinstance(g.arg, Mul)   # as _inverse_product found
         inside = g.arg.factors
         if (i > 0 and f[i - 1] == inside[-1]) or (i + 1 < len(f) and f[i + 1] == inside[0]):
             return mul(*f[:i], apart, *f[i + 1:])
     return None
 
 
-def _inverse_scalar(node: Expr, ctx: Context):
+def _inverse_scalar(node: Expr, ctx: Context) -> Expr | None:
     """(c A)^-1 = c^-1 A^-1 for a scalar c; a product of scalars commutes, so its
     inverse is the product of the inverses (`(2 ||x|| ||y||)^-1 = 1/2 ||x||^-1 ||y||^-1`)."""
     if not (isinstance(node, Inverse) and isinstance(node.arg, Mul)):
@@ -147,7 +154,7 @@ def _inverse_scalar(node: Expr, ctx: Context):
     return mul(inverse_scalar, Inverse(mul(*f[i:])))
 
 
-def _hadamard_sign(node: Expr, ctx: Context):
+def _hadamard_sign(node: Expr, ctx: Context) -> Expr | None:
     """(c A) .* B = c (A .* B) for a number c."""
     if not isinstance(node, Hadamard):
         return None
@@ -175,13 +182,13 @@ def _rebuild_chain(factors: list[Expr]) -> Expr:
     return out
 
 
-def _reciprocal_of(e: Expr):
+def _reciprocal_of(e: Expr) -> Expr | None:
     if isinstance(e, Hadamard) and e.divide and e.left == ONE:
         return e.right
     return None
 
 
-def _hadamard_cancel(node: Expr, ctx: Context):
+def _hadamard_cancel(node: Expr, ctx: Context) -> Expr | None:
     """(1 ./ u) .* u = 1 inside a chain of `.*`."""
     if not isinstance(node, Hadamard) or node.divide:
         return None
@@ -194,7 +201,7 @@ def _hadamard_cancel(node: Expr, ctx: Context):
     return None
 
 
-def _inner_reciprocal(node: Expr, ctx: Context):
+def _inner_reciprocal(node: Expr, ctx: Context) -> Expr | None:
     """u^T (v .* (1 ./ u)) = sum(v): the entries of u cancel in the inner product (what
     the log of a named softmax p leaves: p^T (y .* (1 ./ p)) = sum(y))."""
     if not isinstance(node, Mul):
@@ -222,7 +229,7 @@ def _one_plus_exp(e: Expr) -> Expr | None:
     return None
 
 
-def _sigmoid_from_exp(node: Expr, ctx: Context):
+def _sigmoid_from_exp(node: Expr, ctx: Context) -> Expr | None:
     """exp(z) ./ (1 + exp(z)) = sigmoid(z), in a chain of `.*`, or of a scalar z in a
     product (`(1 + exp(a^T x))^-1 exp(a^T x)`, the softplus's derivative)."""
     if isinstance(node, Mul):
@@ -237,8 +244,8 @@ def _sigmoid_from_exp(node: Expr, ctx: Context):
     if not isinstance(node, Hadamard):
         return None
     factors = chain(node) if not node.divide else [Hadamard(ONE, node.right, True), node.left]
-    for i, f in enumerate(factors):
-        u = _reciprocal_of(f)
+    for i, factor in enumerate(factors):
+        u = _reciprocal_of(factor)
         z = _one_plus_exp(u) if u is not None else None
         if z is not None and Elementwise("exp", z) in factors:
             j = factors.index(Elementwise("exp", z))
@@ -247,7 +254,7 @@ def _sigmoid_from_exp(node: Expr, ctx: Context):
     return None
 
 
-def _sigmoid_complement(node: Expr, ctx: Context):
+def _sigmoid_complement(node: Expr, ctx: Context) -> Expr | None:
     """1 - sigmoid(-z) = sigmoid(z), entry by entry (the ones a vector's, or a scalar 1)."""
     if not (isinstance(node, Add) and len(node.terms) == 2
             and (node.terms[0] == ONE or isinstance(node.terms[0], Ones))):
@@ -260,7 +267,7 @@ def _sigmoid_complement(node: Expr, ctx: Context):
     return None
 
 
-def _factor_number(node: Expr, ctx: Context):
+def _factor_number(node: Expr, ctx: Context) -> Expr | None:
     """1/2 A + 1/2 B = 1/2 (A + B);  2 A - 2 B = 2 (A - B)."""
     if not isinstance(node, Add):
         return None
@@ -271,7 +278,7 @@ def _factor_number(node: Expr, ctx: Context):
     return None
 
 
-def _factor_some(node: Expr, ctx: Context):
+def _factor_some(node: Expr, ctx: Context) -> Expr | None:
     """A X + B X + C = (A + B) X + C: factor the terms that share a factor."""
     if not isinstance(node, Add) or len(node.terms) < 3:
         return None
@@ -293,7 +300,7 @@ def _factor_some(node: Expr, ctx: Context):
     return None
 
 
-def _factor_out(node: Expr, ctx: Context):
+def _factor_out(node: Expr, ctx: Context) -> Expr | None:
     """A B C + A D C = A (B + D) C, where no identity is needed to write it."""
     if not isinstance(node, Add):
         return None
@@ -306,7 +313,7 @@ def _factor_out(node: Expr, ctx: Context):
 EXPANDED_AT_MOST = 16   # nodes of the rest of the product
 
 
-def _expand_identity(node: Expr, ctx: Context):
+def _expand_identity(node: Expr, ctx: Context) -> Expr | None:
     """(c I - B) C = c C - B C: an identity inside a factored sum is expanded away."""
     if not isinstance(node, Mul):
         return None
@@ -322,7 +329,7 @@ def _expand_identity(node: Expr, ctx: Context):
     return None
 
 
-def _order_terms(node: Expr, ctx: Context):
+def _order_terms(node: Expr, ctx: Context) -> Expr | None:
     """Positive terms first: `-y + s` is written `s - y`."""
     if not isinstance(node, Add):
         return None
@@ -377,7 +384,7 @@ def _expand_node(node: Expr) -> Expr:
     return mul(Number(cl * cr), Hadamard(left, right))
 
 
-def _times_ones(node: Expr, ctx: Context):
+def _times_ones(node: Expr, ctx: Context) -> Expr | None:
     """A .* ones = ones .* A = A (of the same shape)."""
     if not isinstance(node, Hadamard) or node.divide:
         return None
@@ -388,7 +395,7 @@ def _times_ones(node: Expr, ctx: Context):
     return None
 
 
-def _untrace_scalar(node: Expr, ctx: Context):
+def _untrace_scalar(node: Expr, ctx: Context) -> Expr | None:
     """tr(a) = a for a 1 x 1 a in an answer (`tr(exp(alpha) x^T x)`); a trace holding the
     differential keeps its trace form, which the theorem reads."""
     if isinstance(node, Trace) and ctx.is_scalar(node.arg) and not has_differential(node):
@@ -400,7 +407,7 @@ def _is_ones_row(e: Expr) -> bool:
     return isinstance(e, Transpose) and isinstance(e.arg, Ones) and e.arg.cols == 1
 
 
-def _sum_to_one(node: Expr, ctx: Context):
+def _sum_to_one(node: Expr, ctx: Context) -> Expr | None:
     """sum(y) = 1 for a vector declared to sum to one (`sums_to_one`)."""
     if (isinstance(node, SumEntries) and isinstance(node.arg, Symbol)
             and ctx.has_property(node.arg.name, "sums_to_one")):
@@ -410,10 +417,11 @@ def _sum_to_one(node: Expr, ctx: Context):
 
 def _sums_to_one_note(before: Expr, after: Expr) -> str:
     from generator.syntax.printer import to_text
+    assert isinstance(before, SumEntries)   # the node the law matched: sum(y)
     return f"as the entries of `{to_text(before.arg)}` sum to 1"
 
 
-def _ones_as_sum(node: Expr, ctx: Context):
+def _ones_as_sum(node: Expr, ctx: Context) -> Expr | None:
     """ones(n)^T v = sum(v) for a column v, r ones(n) = sum(r) for a row r, a scalar
     factor of its own; tr(A^T ones(n, m)) = sum(A), the sum of entries as a trace read
     back."""
@@ -440,7 +448,7 @@ def _ones_as_sum(node: Expr, ctx: Context):
 
 
 
-def _elementwise_at_zero(node: Expr, ctx: Context):
+def _elementwise_at_zero(node: Expr, ctx: Context) -> Expr | None:
     """exp(b - b) = ones(n): an argument whose terms cancel is a zero of its shape, so
     the function's value at 0 in every entry.  The number comes back and the rewrite
     gives it the node's shape (Context.keeping_shape); the node itself keeps its
@@ -454,7 +462,7 @@ def _elementwise_at_zero(node: Expr, ctx: Context):
     return Number(value) if collected is not None and is_zero(collected) else None
 
 
-def _expand_and_collect(node: Expr, ctx: Context):
+def _expand_and_collect(node: Expr, ctx: Context) -> Expr | None:
     """Expand the Hadamard products over sums and collect: kept only when it is shorter,
     as when `(1 - y) .* s - y .* (1 - s)` becomes `s - y`."""
     if not isinstance(node, Add):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Optional
 
 from generator.engine.context import Context, has_differential
 from generator.engine.rule import Rule
@@ -21,7 +22,7 @@ def _is_transposed_differential(e: Expr) -> bool:
 
 # ----- trace form ---------------------------------------------------------------------
 
-def _norm_squared(node: Expr, ctx: Context):
+def _norm_squared(node: Expr, ctx: Context) -> Expr | None:
     if isinstance(node, Power) and node.exponent == 2 and isinstance(node.base, Norm):
         v = node.base.arg
         if node.base.frobenius:
@@ -31,7 +32,7 @@ def _norm_squared(node: Expr, ctx: Context):
     return None
 
 
-def _scalar_as_trace(node: Expr, ctx: Context):
+def _scalar_as_trace(node: Expr, ctx: Context) -> Expr | None:
     """A 1 x 1 product is its own trace; wrap it so the trace laws apply."""
     if isinstance(node, Trace) or not ctx.is_scalar(node):
         return None
@@ -43,22 +44,25 @@ def _scalar_as_trace(node: Expr, ctx: Context):
 
 # ----- trace laws ---------------------------------------------------------------------
 
-def _trace_sum(node: Expr, ctx: Context):
+def _trace_sum(node: Expr, ctx: Context) -> Expr | None:
     """tr(A + B) = tr(A) + tr(B)."""
     if isinstance(node, Trace) and isinstance(node.arg, Add):
         return add(*(Trace(t) for t in node.arg.terms))
     return None
 
 
-def _trace_of_traces(node: Expr, ctx: Context):
+def _trace_of_traces(node: Expr, ctx: Context) -> Expr | None:
     """tr(A) + tr(B) = tr(A + B), used to collect terms: only traces of matrices of one
     size (`tr(R^T dR) + tr(alpha dX)`, R = A X B - C, are not, and A + B has no value),
     and of one differential: with several variables, `tr(A dW1) + tr(B dW2)`
     stays two terms, one per gradient, while `tr(A dW1) + tr(C dW1)` is collected."""
-    if not (isinstance(node, Add) and all(isinstance(t, Trace) for t in node.terms)):
+    if not isinstance(node, Add):
         return None
-    groups: dict[tuple, list[Expr]] = {}
-    for t in node.terms:
+    traces = [t for t in node.terms if isinstance(t, Trace)]
+    if len(traces) < len(node.terms):
+        return None
+    groups: dict[tuple, list[Trace]] = {}
+    for t in traces:
         groups.setdefault((ctx.shape(t.arg), _differentials(t)), []).append(t)
     if len(groups) == len(node.terms):
         return None
@@ -71,7 +75,7 @@ def _differentials(e: Expr) -> frozenset[Expr]:
     return frozenset(n for n in e.walk() if isinstance(n, Differential))
 
 
-def _trace_scalar_factor(node: Expr, ctx: Context):
+def _trace_scalar_factor(node: Expr, ctx: Context) -> Expr | None:
     """c tr(A) = tr(c A): moves scalar coefficients inside so every term is tr(M dX)."""
     if not isinstance(node, Mul):
         return None
@@ -84,7 +88,7 @@ def _trace_scalar_factor(node: Expr, ctx: Context):
     return None
 
 
-def _trace_scalar_out(node: Expr, ctx: Context):
+def _trace_scalar_out(node: Expr, ctx: Context) -> Expr | None:
     """tr(A c B) = c tr(A B) for a scalar c holding the differential: a factor such as
     `tr(dX)` (`tr(A tr(dX)) = tr(A) tr(dX)`, from `tr(tr(X) A)`) or a run of factors
     whose product is 1 x 1 (`tr(P x^T dx Q) = tr(P Q) x^T dx`, from `tr(x^T x A)`).
@@ -100,7 +104,8 @@ def _trace_scalar_out(node: Expr, ctx: Context):
     return mul(Trace(mul(*factors[:start], *factors[end:])), *factors[start:end])
 
 
-def _scalar_run_with_differential(factors: tuple[Expr, ...], ctx: Context):
+def _scalar_run_with_differential(factors: tuple[Expr, ...], ctx: Context
+                                  ) -> Optional[tuple[int, int]]:
     """(i, i + 1) for the one factor holding the differential when it is a scalar
     (`(x^T dx)`, kept whole by inference; `tr(dX)`) and matrices stand beside it; or
     None.  (Among scalars only, the product is an ordinary one: `x^T dx b^T x`.)"""
@@ -114,7 +119,7 @@ def _scalar_run_with_differential(factors: tuple[Expr, ...], ctx: Context):
     return None
 
 
-def _trace_transpose(node: Expr, ctx: Context):
+def _trace_transpose(node: Expr, ctx: Context) -> Expr | None:
     """tr(A) = tr(A^T), used when the differential appears transposed."""
     if (isinstance(node, Trace) and not isinstance(node.arg, Transpose)
             and any(_is_transposed_differential(f) for f in factors_of(node.arg))):
@@ -122,7 +127,7 @@ def _trace_transpose(node: Expr, ctx: Context):
     return None
 
 
-def _trace_untranspose(node: Expr, ctx: Context):
+def _trace_untranspose(node: Expr, ctx: Context) -> Expr | None:
     """tr(A^T) = tr(A) where the transpose is the whole argument and holds the differential
     (`tr(dX^T)`, from `tr(X^T)`); never back to a transposed differential."""
     if (isinstance(node, Trace) and isinstance(node.arg, Transpose)
@@ -132,7 +137,7 @@ def _trace_untranspose(node: Expr, ctx: Context):
     return None
 
 
-def _trace_power_sum(node: Expr, ctx: Context):
+def _trace_power_sum(node: Expr, ctx: Context) -> Expr | None:
     """tr(sum_j X^j M X^(k-1-j)) = k tr(X^(k-1) M): cycled, every term of the sum is the
     same (the differential of `tr(X^k)` for a symbolic k; scalar factors ride along)."""
     if not isinstance(node, Trace):
@@ -147,7 +152,7 @@ def _trace_power_sum(node: Expr, ctx: Context):
                      found.inner))
 
 
-def _trace_cyclic(node: Expr, ctx: Context):
+def _trace_cyclic(node: Expr, ctx: Context) -> Expr | None:
     """tr(P dX Q) = tr(Q P dX); scalar factors stay in front.  The factor holding the
     differential (`dX`, or `A .* dX`) is the one brought to the end."""
     if not (isinstance(node, Trace) and isinstance(node.arg, Mul)):
@@ -161,7 +166,7 @@ def _trace_cyclic(node: Expr, ctx: Context):
     return Trace(mul(*scalars, *matrices[i + 1:], *matrices[: i + 1]))
 
 
-def _scalar_to_front(node: Expr, ctx: Context):
+def _scalar_to_front(node: Expr, ctx: Context) -> Expr | None:
     """A scalar factor commutes: `A alpha dX` is written `alpha A dX`."""
     if not isinstance(node, Mul):
         return None
@@ -175,7 +180,7 @@ def _scalar_to_front(node: Expr, ctx: Context):
 
 # ----- transpose laws -----------------------------------------------------------------
 
-def _transpose_product(node: Expr, ctx: Context):
+def _transpose_product(node: Expr, ctx: Context) -> Expr | None:
     """(c A B)^T = c B^T A^T: scalar factors are their own transposes and stay in front."""
     if isinstance(node, Transpose) and isinstance(node.arg, Mul):
         scalars = [f for f in node.arg.factors if ctx.is_scalar(f)]
@@ -184,19 +189,19 @@ def _transpose_product(node: Expr, ctx: Context):
     return None
 
 
-def _transpose_sum(node: Expr, ctx: Context):
+def _transpose_sum(node: Expr, ctx: Context) -> Expr | None:
     if isinstance(node, Transpose) and isinstance(node.arg, Add):
         return add(*(Transpose(t) for t in node.arg.terms))
     return None
 
 
-def _transpose_transpose(node: Expr, ctx: Context):
+def _transpose_transpose(node: Expr, ctx: Context) -> Expr | None:
     if isinstance(node, Transpose) and isinstance(node.arg, Transpose):
         return node.arg.arg
     return None
 
 
-def _transpose_scalar(node: Expr, ctx: Context):
+def _transpose_scalar(node: Expr, ctx: Context) -> Expr | None:
     if isinstance(node, Transpose) and (isinstance(node.arg, Number) or ctx.is_scalar(node.arg)):
         return node.arg
     return None
@@ -227,7 +232,7 @@ def _transposes(e: Expr) -> int:
     return sum(isinstance(n, Transpose) for n in e.walk())
 
 
-def _scalar_run_transposed(node: Expr, ctx: Context):
+def _scalar_run_transposed(node: Expr, ctx: Context) -> Expr | None:
     """x^T A^T y = y^T A x: a run of a product that is a scalar equals its transpose,
     written so where that has fewer transposes (`x x^T A^T x` is `x x^T A x`, and the
     two terms of the Rayleigh quotient's gradient become like terms)."""
@@ -253,20 +258,20 @@ def _scalar_run_transposed(node: Expr, ctx: Context):
     return None
 
 
-def _transpose_identity(node: Expr, ctx: Context):
+def _transpose_identity(node: Expr, ctx: Context) -> Expr | None:
     if isinstance(node, Transpose) and isinstance(node.arg, Identity):
         return node.arg
     return None
 
 
-def _transpose_ones(node: Expr, ctx: Context):
+def _transpose_ones(node: Expr, ctx: Context) -> Expr | None:
     """ones(n, m)^T = ones(m, n); a vector's `ones(n)^T` is how a row of ones is written."""
     if isinstance(node, Transpose) and isinstance(node.arg, Ones) and node.arg.cols != 1:
         return Ones(node.arg.cols, node.arg.rows)
     return None
 
 
-def _transpose_symmetric(node: Expr, ctx: Context):
+def _transpose_symmetric(node: Expr, ctx: Context) -> Expr | None:
     """A^T = A for a symmetric A, and for a power of it: (A^k)^T = (A^T)^k = A^k."""
     if not isinstance(node, Transpose):
         return None
@@ -276,7 +281,7 @@ def _transpose_symmetric(node: Expr, ctx: Context):
     return None
 
 
-def _transpose_inverse(node: Expr, ctx: Context):
+def _transpose_inverse(node: Expr, ctx: Context) -> Expr | None:
     if isinstance(node, Transpose) and isinstance(node.arg, Inverse):
         return Inverse(Transpose(node.arg.arg))
     return None
@@ -284,7 +289,7 @@ def _transpose_inverse(node: Expr, ctx: Context):
 
 # ----- algebra ------------------------------------------------------------------------
 
-def _drop_zero(node: Expr, ctx: Context):
+def _drop_zero(node: Expr, ctx: Context) -> Expr | None:
     if isinstance(node, Add) and any(is_zero(t) for t in node.terms):
         return add(*(t for t in node.terms if not is_zero(t)))
     if isinstance(node, (Trace, Transpose)) and is_zero(node.arg):
@@ -292,7 +297,7 @@ def _drop_zero(node: Expr, ctx: Context):
     return None
 
 
-def _distribute(node: Expr, ctx: Context):
+def _distribute(node: Expr, ctx: Context) -> Expr | None:
     """A (B + C) D = A B D + A C D."""
     if not isinstance(node, Mul):
         return None
@@ -329,7 +334,7 @@ def _hadamard_sorted(node: Expr) -> Expr:
     return node
 
 
-def collect_like_terms(node: Expr, ctx: Context):
+def collect_like_terms(node: Expr, ctx: Context) -> Expr | None:
     """2 A + 3 A = 5 A: terms equal up to a numeric coefficient are merged."""
     if not isinstance(node, Add):
         return None
@@ -389,7 +394,7 @@ def factor_terms(terms: tuple[Expr, ...], ctx: Context,
 
 
 
-def _factor_common(node: Expr, ctx: Context):
+def _factor_common(node: Expr, ctx: Context) -> Expr | None:
     """A B C + A D C = A (B + D) C, for the factors common to every term."""
     if not isinstance(node, Add):
         return None

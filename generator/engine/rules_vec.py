@@ -8,22 +8,24 @@ vec of a product, `(C ⊗ D) vec(X) = vec(D X C^T)`, the commutation matrix a tr
 """
 from __future__ import annotations
 
+from typing import Callable
+
 from generator.engine.context import Context, has_differential
 from generator.engine.rule import Rule
 from generator.math.expr import (
     Add, Commutation, Diag, Differential, Expr, Hadamard, Identity, Inverse, Kron, Mul, Ones,
-    Trace, Transpose, Vec, add, d, factors_of, mul, transposed,
+    Trace, Transpose, Unary, Vec, add, d, factors_of, mul, transposed,
 )
 
 
-def _differential_vec(node: Expr, ctx: Context):
+def _differential_vec(node: Expr, ctx: Context) -> Expr | None:
     """d(vec(X)) = vec(dX)."""
     if isinstance(node, Differential) and isinstance(node.arg, Vec):
         return Vec(d(node.arg.arg))
     return None
 
 
-def _differential_kron(node: Expr, ctx: Context):
+def _differential_kron(node: Expr, ctx: Context) -> Expr | None:
     """d(A ⊗ B) = dA ⊗ B + A ⊗ dB (a constant factor has no term)."""
     if not (isinstance(node, Differential) and isinstance(node.arg, Kron)):
         return None
@@ -33,7 +35,7 @@ def _differential_kron(node: Expr, ctx: Context):
     return add(*terms)
 
 
-def _vec_linear(node: Expr, ctx: Context):
+def _vec_linear(node: Expr, ctx: Context) -> Expr | None:
     """vec(A + c B) = vec(A) + c vec(B): over the terms, the plain scalars in front."""
     if not isinstance(node, Vec):
         return None
@@ -46,7 +48,7 @@ def _vec_linear(node: Expr, ctx: Context):
     return None if split == node else split
 
 
-def _kron_times_vec(node: Expr, ctx: Context):
+def _kron_times_vec(node: Expr, ctx: Context) -> Expr | None:
     """(C ⊗ D) vec(X) = vec(D X C^T); K(m, n) vec(X) = vec(X^T)."""
     if not isinstance(node, Mul):
         return None
@@ -70,7 +72,7 @@ def _kron_times_vec(node: Expr, ctx: Context):
     return None
 
 
-def _vec_inner(node: Expr, ctx: Context):
+def _vec_inner(node: Expr, ctx: Context) -> Expr | None:
     """vec(A)^T vec(B) = tr(A^T B), in a trace or as a product of its own (the ones of
     m n entries are vec(ones(m, n)))."""
     arg = node.arg if isinstance(node, Trace) else node
@@ -87,20 +89,20 @@ def _vec_inner(node: Expr, ctx: Context):
     return mul(*scalars, Trace(mul(Transpose(first.arg), rest[1].arg)))
 
 
-def _commutation_under(op: type):
+def _commutation_under(op: type[Unary]) -> Callable[[Expr, Context], Expr | None]:
     """K(m, n)^T = K(m, n)^-1 = K(n, m) (`op` Transpose or Inverse): the commutation
     matrix is a permutation, whose transpose is its inverse, the inverse permutation."""
-    def apply(node: Expr, ctx: Context):
+    def apply(node: Expr, ctx: Context) -> Expr | None:
         if isinstance(node, op) and isinstance(node.arg, Commutation):
             return Commutation(node.arg.cols, node.arg.rows)
         return None
     return apply
 
 
-def _kron_under(op: type):
+def _kron_under(op: type[Unary]) -> Callable[[Expr, Context], Expr | None]:
     """kron(A, B)^T = kron(A^T, B^T) and kron(A, B)^-1 = kron(A^-1, B^-1) (`op`
     Transpose or Inverse): each goes to the factors, in their order."""
-    def apply(node: Expr, ctx: Context):
+    def apply(node: Expr, ctx: Context) -> Expr | None:
         if isinstance(node, op) and isinstance(node.arg, Kron):
             return Kron(op(node.arg.left), op(node.arg.right))
         return None
@@ -109,7 +111,7 @@ def _kron_under(op: type):
 
 # ----- the vec form of a matrix differential: vec(dF) = J vec(dX) --------------------------
 
-def _vec_of_product(node: Expr, ctx: Context):
+def _vec_of_product(node: Expr, ctx: Context) -> Expr | None:
     """vec(A M B) = (B^T ⊗ A) vec(M), M the factor holding the differential (A or B may be
     missing: an identity of the right size stands for it)."""
     if not (isinstance(node, Vec) and isinstance(node.arg, Mul)):
@@ -126,7 +128,7 @@ def _vec_of_product(node: Expr, ctx: Context):
     return mul(*scalars, Kron(after, before), Vec(middle))
 
 
-def _vec_of_transpose(node: Expr, ctx: Context):
+def _vec_of_transpose(node: Expr, ctx: Context) -> Expr | None:
     """vec(dX^T) = K(m, n) vec(dX) for an m x n X."""
     if isinstance(node, Vec) and isinstance(node.arg, Transpose) and has_differential(node):
         rows, cols = ctx.shape(node.arg.arg)
@@ -134,7 +136,7 @@ def _vec_of_transpose(node: Expr, ctx: Context):
     return None
 
 
-def _vec_of_hadamard(node: Expr, ctx: Context):
+def _vec_of_hadamard(node: Expr, ctx: Context) -> Expr | None:
     """vec(P .* dX) = diag(vec(P)) vec(dX)."""
     if not (isinstance(node, Vec) and isinstance(node.arg, Hadamard)) or node.arg.divide:
         return None
@@ -144,14 +146,14 @@ def _vec_of_hadamard(node: Expr, ctx: Context):
     return None
 
 
-def _vec_of_column(node: Expr, ctx: Context):
+def _vec_of_column(node: Expr, ctx: Context) -> Expr | None:
     """vec(v) = v for a column vector."""
     if isinstance(node, Vec) and ctx.is_column(node.arg):
         return node.arg
     return None
 
 
-def _vec_of_scalar_times(node: Expr, ctx: Context):
+def _vec_of_scalar_times(node: Expr, ctx: Context) -> Expr | None:
     """vec(c M) = vec(M) c for a scalar c that holds the differential, and
     tr(P dX) = vec(P^T)^T vec(dX): the differential ends the term."""
     if isinstance(node, Vec) and isinstance(node.arg, Mul):
@@ -168,7 +170,7 @@ def _vec_of_scalar_times(node: Expr, ctx: Context):
     return None
 
 
-def _kron_by_scalar(node: Expr, ctx: Context):
+def _kron_by_scalar(node: Expr, ctx: Context) -> Expr | None:
     """kron(A, c) = kron(c, A) = c A for a 1 x 1 c (I_1 is the number 1)."""
     if not isinstance(node, Kron):
         return None
@@ -178,7 +180,7 @@ def _kron_by_scalar(node: Expr, ctx: Context):
     return None
 
 
-def _kron_absorbs(node: Expr, ctx: Context):
+def _kron_absorbs(node: Expr, ctx: Context) -> Expr | None:
     """A kron(r, I_n) = kron(r, A) for a row r, and kron(c, I_n) A = kron(c, A) for a
     column c: the mixed-product law (1 ⊗ A)(r ⊗ I_n) = r ⊗ A, the factor beside the
     identity taken into it (`diag(s) kron(x^T, I_k)` is `kron(x^T, diag(s))`)."""
@@ -196,7 +198,7 @@ def _kron_absorbs(node: Expr, ctx: Context):
     return None
 
 
-def _kron_collect(node: Expr, ctx: Context):
+def _kron_collect(node: Expr, ctx: Context) -> Expr | None:
     """kron(A, B) + c kron(A, C) = kron(A, B + c C), and kron(A, C) + c kron(B, C) =
     kron(A + c B, C): the terms that share a factor of their Kronecker products, first
     the left ones, then the right."""
@@ -221,14 +223,14 @@ def _kron_collect(node: Expr, ctx: Context):
     return None
 
 
-def _commutation_of_a_vector(node: Expr, ctx: Context):
+def _commutation_of_a_vector(node: Expr, ctx: Context) -> Expr | None:
     """K(n, 1) = K(1, n) = I_n: a column's vec is its transpose's."""
     if isinstance(node, Commutation) and 1 in (node.rows, node.cols):
         return Identity(node.cols if node.rows == 1 else node.rows)
     return None
 
 
-def _vec_collect(node: Expr, ctx: Context):
+def _vec_collect(node: Expr, ctx: Context) -> Expr | None:
     """vec(A) + c vec(B) = vec(A + c B): the terms that are (scalar multiples of) vecs of
     matrices of one shape become one vec (the others stay)."""
     if not isinstance(node, Add):
@@ -245,7 +247,7 @@ def _vec_collect(node: Expr, ctx: Context):
     return add(Vec(add(*inside)), *outside)
 
 
-def _trace_kron(node: Expr, ctx: Context):
+def _trace_kron(node: Expr, ctx: Context) -> Expr | None:
     """tr(A ⊗ B) = tr(A) tr(B)."""
     if isinstance(node, Trace) and isinstance(node.arg, Kron):
         return mul(Trace(node.arg.left), Trace(node.arg.right))

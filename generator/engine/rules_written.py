@@ -20,7 +20,7 @@ from generator.math.expr import (
 )
 
 
-def _divide_by_scalar(node: Expr, ctx: Context):
+def _divide_by_scalar(node: Expr, ctx: Context) -> Expr | None:
     """s^-1 A = A / s: the reciprocals of scalars go last, written as divisions (the
     printers write `A / s`, LaTeX a fraction).  Only where something is divided: a
     product of a number and reciprocals stays `2 s^-1`."""
@@ -59,7 +59,7 @@ def _transposed_factors(term: Expr) -> list[Transpose] | None:
 _GATHERING_COSTS = 3
 
 
-def _transpose_gathered(node: Expr, ctx: Context):
+def _transpose_gathered(node: Expr, ctx: Context) -> Expr | None:
     """A^T B^T + B^T A^T = (B A + A B)^T: a sum of products of transposes is the
     transpose of the sum of the products reversed, written so where that is shorter
     (`(X B + B X)^T`; `A^T + B^T` stays)."""
@@ -76,7 +76,7 @@ def _transpose_gathered(node: Expr, ctx: Context):
     return Transpose(add(*reversed_terms))
 
 
-def _number_into_hadamard(node: Expr, ctx: Context):
+def _number_into_hadamard(node: Expr, ctx: Context) -> Expr | None:
     """c (A .* B) = (c A) .* B for a positive number c, printed `c A .* B`: the notation
     of the sources, which read `2 a .* x` as `(2 a) .* x`."""
     if not (isinstance(node, Mul) and len(node.factors) == 2
@@ -97,7 +97,7 @@ def _times_first_operand(c: Number, e: Expr) -> Expr | None:
     return mul(c, e)
 
 
-def _ones_broadcast(node: Expr, ctx: Context):
+def _ones_broadcast(node: Expr, ctx: Context) -> Expr | None:
     """x + c ones(n) = x + c: a number added to an array is added to every entry (the
     syntax's broadcast, section 2 of the format), as the sources write `log(p) + 1`."""
     if not isinstance(node, Add) or ctx.is_scalar(node):

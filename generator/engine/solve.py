@@ -139,7 +139,7 @@ def _cancelled(expr: Expr, rec: Recorder) -> Expr:
     return expr
 
 
-def _invert(matrix: Expr, right: Expr, side: str, rec: Recorder):
+def _invert(matrix: Expr, right: Expr, side: str, rec: Recorder) -> Expr:
     """x = M^-1 C (or C M^-1); for M = c I, x = c^-1 C."""
     if isinstance(matrix, Identity):
         return right
@@ -160,7 +160,7 @@ def _sylvester(terms: list[Expr], constants: list[Expr], x: Symbol) -> str:
     on_left = [t for t in terms if factors_of(split_coefficient(t)[1])[-1] == x]
     on_right = [neg(t) for t in terms if t not in on_left] + [neg(c) for c in constants]
     numbers = {abs(split_coefficient(t)[0]) for t in on_left + on_right}
-    common = numbers.pop() if len(numbers) == 1 else 1
+    common = numbers.pop() if len(numbers) == 1 else Fraction(1)
     side = (lambda ts: add(*(mul(Number(1 / common), t) for t in ts)))
     return f"{to_text(side(on_left))} = {to_text(side(on_right))}"
 
@@ -190,7 +190,8 @@ def _side_of_variable(terms: list[Expr], constants: list[Expr], x: Symbol) -> st
     return sides.pop()
 
 
-def _cancel_common_number(rec: Recorder, variable_terms: list[Expr], right: Expr):
+def _cancel_common_number(rec: Recorder, variable_terms: list[Expr], right: Expr
+                          ) -> tuple[Expr, Expr]:
     coefficients = {split_coefficient(t)[0] for t in variable_terms}
     left = add(*variable_terms)
     if len(coefficients) != 1:

@@ -3,7 +3,7 @@ Kronecker deltas collapse the sums: d X_ij / d X_pq = delta_ip delta_jq."""
 from __future__ import annotations
 
 from generator.index.expand import canonical_poly
-from generator.math.index_nodes import COL, ROW, Delta, Entry, Monomial, IndexSum
+from generator.math.index_nodes import COL, ROW, Delta, Entry, Factor, Monomial, IndexSum
 
 
 def differentiate(poly: IndexSum, wrt: str, shape: tuple, sizes: tuple) -> IndexSum:
@@ -18,7 +18,8 @@ def differentiate(poly: IndexSum, wrt: str, shape: tuple, sizes: tuple) -> Index
                 continue
             deltas: tuple = ()
             if not scalar:
-                deltas = (Delta(f.row, ROW),) + (() if vector else (Delta(f.col, COL),))
+                pairs = ((f.row, ROW), (f.col, COL))[:1 if vector else 2]
+                deltas = tuple(Delta(i, at) for i, at in pairs if i is not None)
             terms.append(Monomial(m.coefficient, m.factors[:k] + deltas + m.factors[k + 1:],
                                   m.summed))
     return IndexSum(tuple(terms), free, sizes)
@@ -44,7 +45,7 @@ def collapse(poly: IndexSum) -> IndexSum:
     return canonical_poly(IndexSum(tuple(terms), poly.free, poly.sizes))
 
 
-def _substitute(f, gone: str, kept: str):
+def _substitute(f: Factor, gone: str, kept: str) -> Factor:
     swap = lambda i: kept if i == gone else i
     if isinstance(f, Delta):
         return Delta(swap(f.i), swap(f.j))

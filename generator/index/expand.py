@@ -10,12 +10,13 @@ from itertools import product as cartesian
 
 from generator.errors import StuckError
 from generator.math.expr import (
-    Add, Expr, Hadamard, Identity, Mul, Norm, Number, Power, SumEntries, Symbol, Trace,
+    Add, Dim, Expr, Hadamard, Identity, Mul, Norm, Number, Power, SumEntries, Symbol, Trace,
     Transpose, mul,
 )
 from generator.math.index_nodes import Delta, Entry, Index, Monomial, IndexSum
 from generator.syntax.printer import to_text
 from generator.math.symbols import SymbolTable
+from generator.math.dims import Shape
 
 INDEX_NAMES = ("i", "j", "k", "l", "r", "s", "t", "u", "v", "w")
 RESERVED = ("p", "q")   # the entry differentiated: X_pq
@@ -32,14 +33,14 @@ class _Expander:
         self.table = table
         self._count = 0
 
-    def fresh(self, dim) -> Index:
+    def fresh(self, dim: Dim) -> Index:
         if dim == 1:
             return None
         k = self._count
         self._count += 1
         return INDEX_NAMES[k] if k < len(INDEX_NAMES) else f"i{k}"
 
-    def shape(self, e: Expr):
+    def shape(self, e: Expr) -> Shape:
         from generator.math.shapes import shape_of
         return shape_of(e, self.table)
 
@@ -51,7 +52,7 @@ class _Expander:
         if isinstance(e, Number):
             return [Monomial(e.value, ())]
         if isinstance(e, Identity):
-            if row is None and col is None:
+            if row is None or col is None:   # I_1: both sizes are 1, neither has an index
                 return [Monomial(Fraction(1), ())]
             return [Monomial(Fraction(1), (Delta(row, col),))]
         if isinstance(e, Transpose):
@@ -93,7 +94,7 @@ class _Expander:
     def _is_scalar_chain(self, chain: list[Expr]) -> bool:
         return self.shape(mul(*chain)) == (1, 1)
 
-    def _chains(self, factors) -> list[list[Expr]]:
+    def _chains(self, factors: tuple[Expr, ...]) -> list[list[Expr]]:
         """The matrix chains of a product, and each scalar factor on its own: inference
         keeps every scalar run whole (`X (x^T b)`), so a chain ends only at a scalar."""
         chains: list[list[Expr]] = []
@@ -141,7 +142,7 @@ def _rename(m: Monomial, order: tuple, free: tuple[str, ...]) -> Monomial:
                 mapping[i] = next(n for n in names if n not in free)
     ren = lambda i: mapping.get(i, i) if i is not None else None
     factors = tuple(Entry(f.name, ren(f.row), ren(f.col)) if isinstance(f, Entry)
-                    else Delta(ren(f.i), ren(f.j)) for f in order)
+                    else Delta(mapping.get(f.i, f.i), mapping.get(f.j, f.j)) for f in order)
     summed = tuple(sorted((mapping[i] for i in m.summed if i in mapping),
                           key=lambda n: (len(n), n)))
     return Monomial(m.coefficient, factors, summed)

@@ -11,14 +11,15 @@ from __future__ import annotations
 from typing import Optional
 
 from generator.errors import StuckError
-from generator.math.expr import Expr, Identity, Number, Symbol, Trace, Transpose, add, mul
+from generator.math.expr import Dim, Expr, Identity, Number, Symbol, Trace, Transpose, add, mul
 from generator.math.index_nodes import Delta, Entry, Monomial, IndexSum
+from generator.math.symbols import SymbolTable
 
 ONE = "1"
 Edge = tuple[str, str, Expr]
 
 
-def name_poly(poly: IndexSum, table) -> Expr:
+def name_poly(poly: IndexSum, table: SymbolTable) -> Expr:
     """The matrix (vector, scalar) whose entry (p, q) the poly is."""
     start = poly.free[0] if poly.free else ONE
     end = poly.free[1] if len(poly.free) == 2 else ONE
@@ -26,7 +27,8 @@ def name_poly(poly: IndexSum, table) -> Expr:
     return add(*(_name_monomial(m, start, end, table, sizes) for m in poly.terms))
 
 
-def _name_monomial(m: Monomial, start: str, end: str, table, sizes: dict) -> Expr:
+def _name_monomial(m: Monomial, start: str, end: str, table: SymbolTable, sizes: dict
+                   ) -> Expr:
     edges: list[Edge] = []
     scalars: list[Expr] = []
     for f in m.factors:
@@ -57,7 +59,8 @@ def _step(edge: Edge, at: str) -> Optional[tuple[str, Expr]]:
     return None
 
 
-def _walk(at: str, end: str, edges: list[Edge], taken: list[Expr], first: bool = False):
+def _walk(at: str, end: str, edges: list[Edge], taken: list[Expr], first: bool = False
+          ) -> Optional[tuple[list[Expr], list[Edge]]]:
     """Depth-first: a walk from `at` to `end` whose leftover edges close into loops.
     (`first`: the walk may be empty, for a scalar variable, whose start is its end.)"""
     if at == end and (taken or first) and _loops(edges) is not None:
@@ -82,6 +85,7 @@ def _loops(edges: list[Edge]) -> Optional[list[Expr]]:
     a, b, e = edges[k]
     begin = ONE if ONE in (a, b) else a
     moved = _step(edges[k], begin)
+    assert moved is not None   # `begin` is an end of edge k
     found = _walk(moved[0], begin, edges[:k] + edges[k + 1:], [moved[1]])
     if found is None:
         return None
@@ -93,7 +97,7 @@ def _loops(edges: list[Edge]) -> Optional[list[Expr]]:
     return [loop if begin == ONE else Trace(loop)] + more
 
 
-def _size_of(delta: Delta, m: Monomial, table):
+def _size_of(delta: Delta, m: Monomial, table: SymbolTable) -> Optional[Dim]:
     for f in m.factors:
         if isinstance(f, Entry) and f.row is not None:
             info = table[f.name]

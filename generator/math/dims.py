@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 from itertools import chain, count
-from typing import Callable, Optional
+from typing import Any, Callable, NoReturn, Optional, Protocol
 
 from generator.errors import ShapeError
 from generator.math.expr import Dim, Expr, Symbol, dim_product
@@ -22,6 +22,30 @@ from generator.syntax.names import GREEK_LOWER
 
 Shape = tuple[Dim, Dim]
 SCALAR: Shape = (1, 1)
+# A shape while inference runs: two of the Unifier's variables, sizes found later.
+VarShape = tuple[int, int]
+AnyShape = tuple[Any, Any]   # (rows, cols) in an algebra's own terms
+
+
+class Algebra(Protocol):
+    """What the shape rules (generator.math.shapes) compute in, so that each rule is
+    written once: the Unifier while inference runs (a shape is two of its variables), or
+    the complete table's sizes (a shape is two Dims), where `same` only compares."""
+
+    one: Any
+    scalar: AnyShape
+
+    def shape(self, e: Expr) -> AnyShape: ...
+    def symbol(self, name: str) -> AnyShape: ...
+    def identity(self, size: Any) -> AnyShape: ...
+    def is_one(self, dim: Any) -> bool: ...
+    def is_scalar(self, s: Any) -> bool: ...
+    def same(self, a: Any, b: Any) -> bool: ...
+    def product(self, a: Any, b: Any) -> Any: ...
+    def show(self, s: Any) -> str: ...
+    def fail(self, message: str, involved: tuple[Expr, ...]) -> NoReturn: ...
+    def snapshot(self) -> Any: ...
+    def restore(self, saved: Any) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -57,8 +81,9 @@ def kind_of_name(name: str) -> Optional[str]:
     return None
 
 
-def show_shape(shape: Shape) -> str:
-    return f"{shape[0]} x {shape[1]}"
+def show_shape(shape: tuple[Dim, ...]) -> str:
+    """`m x n` (a symbol's declared shape too: rows and columns, as it has)."""
+    return " x ".join(map(str, shape))
 
 
 def scalar_hint(name: str) -> str:
@@ -78,14 +103,14 @@ class Unifier:
     """
 
     def __init__(self, declared: dict[str, SymbolInfo], wrt: Optional[str],
-                 reserved: frozenset[str], rules: Callable[[Expr, "Unifier"], object],
+                 reserved: frozenset[str], rules: Callable[[Expr, "Unifier"], VarShape],
                  exponents: frozenset[str] = frozenset()):
         self.rules = rules  # the shape rules: (expression, this algebra) -> (rows, cols)
         self.exponents = exponents   # names in a symbolic exponent: scalars, whatever the case
         self.parent: list[int] = []
         self.value: dict[int, Dim] = {}
         self.rigid: dict[Dim, int] = {}
-        self.vars: dict[str, Shape] = {}
+        self.vars: dict[str, VarShape] = {}
         self.kinds: dict[str, str] = {}
         self.slots: dict[IdentitySlot, int] = {}
         # (fast, slow) -> the variable of their product: a product's factors in the order of
@@ -165,7 +190,7 @@ class Unifier:
          self.appeared, self.slots, self.products, self.factors) = (type(x)(x) for x in saved)
 
     # the algebra used by the rules
-    def shape(self, e: Expr):
+    def shape(self, e: Expr) -> VarShape:
         return self.rules(e, self)
 
     def is_one(self, v: int) -> bool:
@@ -190,10 +215,10 @@ class Unifier:
             self.factors[v] = (ra, rb)
         return self.products[(ra, rb)]
 
-    def is_scalar(self, s: Shape) -> bool:
+    def is_scalar(self, s: VarShape) -> bool:
         return self.is_one(s[0]) and self.is_one(s[1])
 
-    def identity(self, size):
+    def identity(self, size: Dim | IdentitySlot) -> VarShape:
         """A given size is rigid; a bare `I` (its slot) is a fresh, general size."""
         if isinstance(size, IdentitySlot):
             if size not in self.slots:
@@ -203,17 +228,17 @@ class Unifier:
             v = self.const(size)
         return (v, v)
 
-    def symbol(self, name: str) -> Shape:
+    def symbol(self, name: str) -> VarShape:
         if name not in self.vars:
             self._infer(name, self.given.get(name))
             self.appeared.append(name)
         return self.vars[name]
 
-    def show(self, s: Shape) -> str:
+    def show(self, s: VarShape) -> str:
         names = self.dim_names()
         return show_shape((names[self.find(s[0])], names[self.find(s[1])]))
 
-    def fail(self, message: str, involved: tuple[Expr, ...]):
+    def fail(self, message: str, involved: tuple[Expr, ...]) -> NoReturn:
         """Raise; when a bare symbol's shape was only guessed from its name, say how to fix it."""
         guessed = [e.name for e in involved if isinstance(e, Symbol)
                    and e.name in self.vars and not self._is_declared(e.name)]

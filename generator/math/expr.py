@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from fractions import Fraction
-from typing import Callable, ClassVar, Iterator, Union
+from typing import Any, Callable, ClassVar, Iterator, Union
 
 from generator.math.memo import FORGOTTEN, recall, remember
 
@@ -56,7 +56,7 @@ class Expr:
 
     __slots__ = ()
 
-    def __init_subclass__(cls, **kwargs):
+    def __init_subclass__(cls, **kwargs: Any) -> None:
         # Set before @dataclass runs, which then keeps it (an explicit __hash__): each
         # node hashes once.  The generated one hashes the whole subtree on every call,
         # and the engine and the checks look the same large subterms up again and again.
@@ -64,10 +64,10 @@ class Expr:
         # the checks look up, by equality, large trees that are equal but were built
         # apart (each rewrite builds its line afresh).
         super().__init_subclass__(**kwargs)
-        cls.__hash__ = _remembered_hash
-        cls.__eq__ = _remembered_equality
+        cls.__hash__ = _remembered_hash  # type: ignore[method-assign, assignment]
+        cls.__eq__ = _remembered_equality  # type: ignore[method-assign, assignment]
 
-    def __getstate__(self):
+    def __getstate__(self) -> dict[str, Any]:
         """What a copy or a pickle holds: the fields, not what equality and hashing
         remembered (a string's hash differs from one process to the next)."""
         return {k: v for k, v in self.__dict__.items() if k not in _REMEMBERED}
@@ -154,7 +154,7 @@ def _representative(node: Expr) -> Expr:
     return end
 
 
-def _remembered_equality(node: Expr, other: object):
+def _remembered_equality(node: Expr, other: object) -> bool:
     """Structural equality (as @dataclass would decide it) that remembers: two distinct
     nodes found equal are joined, so comparing them, or anything built on them, again
     takes one step instead of a walk over both trees."""
@@ -256,10 +256,10 @@ class Add(Expr):
 
     terms: tuple[Expr, ...]
 
-    def children(self):
+    def children(self) -> tuple[Expr, ...]:
         return self.terms
 
-    def rebuild(self, children):
+    def rebuild(self, children: tuple[Expr, ...]) -> Expr:
         return add(*children)
 
 
@@ -279,58 +279,58 @@ class Mul(Expr):
     # how the product stands inside a larger one, not what it is: no part of equality
     scalar: bool = field(default=False, compare=False)
 
-    def children(self):
+    def children(self) -> tuple[Expr, ...]:
         return self.factors
 
-    def rebuild(self, children):
+    def rebuild(self, children: tuple[Expr, ...]) -> Expr:
         return scalar_product(*children) if self.scalar else mul(*children)
 
 
 @dataclass(frozen=True)
-class _Unary(Expr):
+class Unary(Expr):
     arg: Expr
     # Zero in, zero out (a linear map, or a product): a rewrite that finds a part is 0
     # makes whatever holds it 0, so no `0^T` is left standing for a zero of another
     # shape than the scalar 0 (`A b 0^T x` would not type-check).
     ABSORBS_ZERO: ClassVar[bool] = False
 
-    def children(self):
+    def children(self) -> tuple[Expr, ...]:
         return (self.arg,)
 
-    def rebuild(self, children):
+    def rebuild(self, children: tuple[Expr, ...]) -> Expr:
         if self.ABSORBS_ZERO and is_zero(children[0]):
             return ZERO
         return type(self)(children[0])
 
 
 @dataclass(frozen=True)
-class Transpose(_Unary):
+class Transpose(Unary):
     """`X^T`."""
 
     ABSORBS_ZERO: ClassVar[bool] = True
 
 
 @dataclass(frozen=True)
-class Inverse(_Unary):
+class Inverse(Unary):
     """`X^-1`; on a scalar, its reciprocal (`X / alpha` is `X alpha^-1`).  `division`
     says the user wrote `/`, which divides by a scalar only: the shape rules then refuse
     a matrix (`A / X` could mean `A X^-1` or `X^-1 A`).  Notation, not part of equality."""
 
     division: bool = field(default=False, compare=False)
 
-    def rebuild(self, children):
+    def rebuild(self, children: tuple[Expr, ...]) -> Expr:
         return Inverse(children[0], self.division)
 
 
 @dataclass(frozen=True)
-class Trace(_Unary):
+class Trace(Unary):
     """`tr(X)`."""
 
     ABSORBS_ZERO: ClassVar[bool] = True
 
 
 @dataclass(frozen=True)
-class Diag(_Unary):
+class Diag(Unary):
     """`diag(v)`, the diagonal matrix with the vector v on its diagonal, or `diag(X)`,
     the vector of a square matrix's diagonal: which one, the argument's shape says."""
 
@@ -338,41 +338,41 @@ class Diag(_Unary):
 
 
 @dataclass(frozen=True)
-class Vec(_Unary):
+class Vec(Unary):
     """`vec(X)`: the columns of X stacked into one column (m n x 1 for an m x n X)."""
 
     ABSORBS_ZERO: ClassVar[bool] = True
 
 
 @dataclass(frozen=True)
-class Softmax(_Unary):
+class Softmax(Unary):
     """`softmax(z)`: the vector `exp(z) / sum(exp(z))` of a column vector z."""
 
 
 @dataclass(frozen=True)
-class LogSumExp(_Unary):
+class LogSumExp(Unary):
     """`logsumexp(z)`: the scalar `log(sum(exp(z)))` of a column vector z."""
 
 
 @dataclass(frozen=True)
-class Det(_Unary):
+class Det(Unary):
     """`det(X)`, also written `|X|`."""
 
 
 @dataclass(frozen=True)
-class LogDet(_Unary):
+class LogDet(Unary):
     """`log det X` (the derivative is that of log |det X| too)."""
 
 
 @dataclass(frozen=True)
-class SumEntries(_Unary):
+class SumEntries(Unary):
     """`sum(X)`: the sum of all entries, `1^T X 1`."""
 
     ABSORBS_ZERO: ClassVar[bool] = True
 
 
 @dataclass(frozen=True)
-class Differential(_Unary):
+class Differential(Unary):
     """`d(arg)`.  `Differential(Symbol("X"))` is the leaf `dX`."""
 
     ABSORBS_ZERO: ClassVar[bool] = True
@@ -392,10 +392,10 @@ class Power(Expr):
         """The exponent is an expression (`k`, `k - 1`), not a number."""
         return not isinstance(self.exponent, int)
 
-    def children(self):
-        return (self.base, self.exponent) if self.symbolic else (self.base,)
+    def children(self) -> tuple[Expr, ...]:
+        return (self.base, self.exponent) if isinstance(self.exponent, Expr) else (self.base,)
 
-    def rebuild(self, children):
+    def rebuild(self, children: tuple[Expr, ...]) -> Expr:
         if is_zero(children[0]):
             return ZERO
         return Power(children[0], children[1] if self.symbolic else self.exponent)
@@ -410,10 +410,10 @@ class PowerSum(Expr):
     exponent: Expr
     inner: Expr
 
-    def children(self):
+    def children(self) -> tuple[Expr, ...]:
         return (self.base, self.exponent, self.inner)
 
-    def rebuild(self, children):
+    def rebuild(self, children: tuple[Expr, ...]) -> Expr:
         return ZERO if is_zero(children[2]) else PowerSum(*children)
 
 
@@ -427,10 +427,10 @@ class EntrywisePower(Expr):
     exponent: Fraction
     dotted: bool = field(default=True, compare=False)
 
-    def children(self):
+    def children(self) -> tuple[Expr, ...]:
         return (self.base,)
 
-    def rebuild(self, children):
+    def rebuild(self, children: tuple[Expr, ...]) -> Expr:
         if is_zero(children[0]) and self.exponent > 0:
             return ZERO
         return EntrywisePower(children[0], self.exponent, self.dotted)
@@ -443,10 +443,10 @@ class Norm(Expr):
     arg: Expr
     frobenius: bool = False
 
-    def children(self):
+    def children(self) -> tuple[Expr, ...]:
         return (self.arg,)
 
-    def rebuild(self, children):
+    def rebuild(self, children: tuple[Expr, ...]) -> Expr:
         return ZERO if is_zero(children[0]) else Norm(children[0], self.frobenius)
 
 
@@ -458,10 +458,10 @@ class Hadamard(Expr):
     right: Expr
     divide: bool = False
 
-    def children(self):
+    def children(self) -> tuple[Expr, ...]:
         return (self.left, self.right)
 
-    def rebuild(self, children):
+    def rebuild(self, children: tuple[Expr, ...]) -> Expr:
         if is_zero(children[0]) or (is_zero(children[1]) and not self.divide):
             return ZERO   # 0 .* B, A .* 0, 0 ./ B (A ./ 0 stays, to be refused)
         return Hadamard(children[0], children[1], self.divide)
@@ -474,10 +474,10 @@ class Kron(Expr):
     left: Expr
     right: Expr
 
-    def children(self):
+    def children(self) -> tuple[Expr, ...]:
         return (self.left, self.right)
 
-    def rebuild(self, children):
+    def rebuild(self, children: tuple[Expr, ...]) -> Expr:
         return ZERO if is_zero(children[0]) or is_zero(children[1]) \
             else Kron(children[0], children[1])
 
@@ -500,10 +500,10 @@ class Elementwise(Expr):
     func: str
     arg: Expr
 
-    def children(self):
+    def children(self) -> tuple[Expr, ...]:
         return (self.arg,)
 
-    def rebuild(self, children):
+    def rebuild(self, children: tuple[Expr, ...]) -> Expr:
         """A rewrite that turns the argument into the number 0 is refused (the node
         itself comes back): `exp(b - b)` is a vector of ones, `exp(0)` the number 1 (a
         zero has no shape, and here its shape matters)."""

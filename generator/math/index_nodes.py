@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Mapping, Optional, Union
+from typing import Callable, Mapping, Optional, Union
 
 from generator.math.expr import Dim, Expr
 
@@ -55,7 +55,7 @@ class Monomial:
     summed: tuple[str, ...] = ()
 
 
-def _renamer(values: Mapping[str, str]):
+def _renamer(values: Mapping[str, str]) -> Callable[[Index], Index]:
     return lambda i: values.get(i, i) if i is not None else None
 
 
@@ -73,7 +73,7 @@ class IndexSum(Expr):
         rename = _renamer(values)
         terms = tuple(Monomial(m.coefficient, tuple(
             Entry(f.name, rename(f.row), rename(f.col)) if isinstance(f, Entry)
-            else Delta(rename(f.i), rename(f.j)) for f in m.factors), m.summed)
+            else Delta(values.get(f.i, f.i), values.get(f.j, f.j)) for f in m.factors), m.summed)
             for m in self.terms)
         return IndexSum(terms, (), self.sizes)
 
@@ -109,7 +109,7 @@ class ExplicitMatrix(Expr):
     """The matrix written out entry by entry, with dots, as in the notes:
     [[e_11, ..., e_1m], [..., ...], [e_n1, ..., e_nm]]."""
 
-    entry: Expr            # a IndexSum or a Partial with free indices `row`, `col`
+    entry: Union[IndexSum, Partial]   # with free indices `row`, `col`
     row: str
     col: Optional[str]
     rows: Dim

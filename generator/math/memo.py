@@ -3,6 +3,8 @@ the same question of the same subterm many times (has it a differential? what di
 map to?), and comparing large equal trees would cost what a memo saves."""
 from __future__ import annotations
 
+from typing import Any
+
 MEMO_LIMIT = 50_000   # entries a memo of nodes keeps before it starts afresh (memory)
 
 
@@ -17,13 +19,13 @@ def node_memo(store: dict) -> dict:
 FORGOTTEN = object()   # what `recall` gives for a node it was not told of
 
 
-def recall(store: dict, node: object):
+def recall(store: dict, node: object) -> Any:
     """What `remember` kept for this very node (not an equal one: comparing large equal
     trees costs what the memo saves), or FORGOTTEN."""
     seen = store.get(id(node))
     return seen[1] if seen is not None and seen[0] is node else FORGOTTEN
 
 
-def remember(store: dict, node: object, value) -> None:
+def remember(store: dict, node: object, value: Any) -> None:
     """Keep `value` for `node`, by id; the node is kept too, so its id stays its own."""
     node_memo(store)[id(node)] = (node, value)

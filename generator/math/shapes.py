@@ -17,12 +17,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from itertools import count
-from typing import Callable, Iterable, Iterator, Optional
+from typing import Any, Callable, Iterable, Iterator, NoReturn, Optional
 
 # The names, shapes and messages of generator.math.dims are re-exported: importers of
 # generator.math.shapes (letspec, the engine, the tests) use them from here.
 from generator.math.dims import (FRESH_NAMES, GREEK, SCALAR, SQUARE_PROPERTIES,  # noqa: F401
-                            IdentitySlot, Shape, Unifier, kind_of_name, scalar_hint, show_shape)
+                            Algebra, AnyShape, IdentitySlot, Shape, Unifier, kind_of_name,
+                            scalar_hint, show_shape)
 from generator.errors import ShapeError
 from generator.math.expr import (
     Add, Commutation, Det, Diag, Differential, Dim, Elementwise, EntrywisePower, Expr, Hadamard,
@@ -40,28 +41,28 @@ def _part(parts: tuple[Expr, ...]) -> Expr:
 
 
 # ----- the shape rules, one per node type ----------------------------------------------
-# A rule takes the node and an algebra and returns (rows, cols).
+# A rule takes the node and an algebra (dims.Algebra) and returns (rows, cols).
 
-def _scalar(e: Expr, alg):
+def _scalar(e: Expr, alg: Algebra) -> AnyShape:
     """Numbers, and scalar-valued functions (the arguments are checked by their own rule)."""
     for child in e.children():
         alg.shape(child)
     return alg.scalar
 
 
-def _same(e: Expr, alg):
+def _same(e: Expr, alg: Algebra) -> AnyShape:
     """`d(X)`, `exp(X)`: the shape of the argument."""
     return alg.shape(e.children()[0])
 
 
-def _transpose(e: Transpose, alg):
+def _transpose(e: Transpose, alg: Algebra) -> AnyShape:
     s = alg.shape(e.arg)
     return (s[1], s[0])
 
 
-def _square(what: str, to_scalar: bool) -> Callable:
+def _square(what: str, to_scalar: bool) -> Callable[[Expr, Algebra], AnyShape]:
     """A rule for an operation defined only on square matrices (tr, det, inverse, power)."""
-    def rule(e: Expr, alg):
+    def rule(e: Expr, alg: Algebra) -> AnyShape:
         arg = e.children()[0]
         s = alg.shape(arg)
         if not alg.same(s[0], s[1]):
@@ -71,10 +72,10 @@ def _square(what: str, to_scalar: bool) -> Callable:
     return rule
 
 
-def _power(e: Power, alg):
+def _power(e: Power, alg: Algebra) -> AnyShape:
     """`X^k` of a square matrix (or a scalar); a symbolic exponent is a scalar."""
     shape = _square("a matrix power", False)(e, alg)
-    if e.symbolic:
+    if isinstance(e.exponent, Expr):   # symbolic
         s = alg.shape(e.exponent)
         if not (alg.same(s[0], alg.scalar[0]) and alg.same(s[1], alg.scalar[1])):
             alg.fail(f"`{e}`: the exponent {e.exponent} is {alg.show(s)}, but an exponent is "
@@ -82,7 +83,7 @@ def _power(e: Power, alg):
     return shape
 
 
-def _diag(e: Diag, alg):
+def _diag(e: Diag, alg: Algebra) -> AnyShape:
     """diag(v) of a column vector is square; diag(X) of a square matrix is a column."""
     s = alg.shape(e.arg)
     if alg.is_one(s[1]):
@@ -94,10 +95,10 @@ def _diag(e: Diag, alg):
              f"vector of its diagonal)", (e.arg,))
 
 
-def _of_column(what: str, to_scalar: bool) -> Callable:
+def _of_column(what: str, to_scalar: bool) -> Callable[[Expr, Algebra], AnyShape]:
     """A rule for a function of a column vector (softmax, logsumexp): a row vector or a
     matrix would leave open over which entries it normalises."""
-    def rule(e: Expr, alg):
+    def rule(e: Expr, alg: Algebra) -> AnyShape:
         s = alg.shape(e.children()[0])
         if not alg.is_one(s[1]) or alg.is_scalar(s):
             alg.fail(f"shape mismatch in `{e}`: {e.children()[0]} is {alg.show(s)}, but "
@@ -108,7 +109,7 @@ def _of_column(what: str, to_scalar: bool) -> Callable:
     return rule
 
 
-def _entrywise_power(e: EntrywisePower, alg):
+def _entrywise_power(e: EntrywisePower, alg: Algebra) -> AnyShape:
     """`Z .^ c` has Z's shape; `s^(1/2)` written without the dot is a real power of a
     scalar only (of a matrix it would be a matrix root)."""
     s = alg.shape(e.base)
@@ -119,25 +120,25 @@ def _entrywise_power(e: EntrywisePower, alg):
     return s
 
 
-def _vec(e: Vec, alg):
+def _vec(e: Vec, alg: Algebra) -> AnyShape:
     """vec(X) of an m x n X is m n x 1 (the row index runs fastest)."""
     rows, cols = alg.shape(e.arg)
     return (alg.product(rows, cols), alg.scalar[1])
 
 
-def _kron(e: Kron, alg):
+def _kron(e: Kron, alg: Algebra) -> AnyShape:
     """kron(A, B) of m x n and p x q is m p x n q (B's index runs fastest)."""
     (m, n), (p, q) = alg.shape(e.left), alg.shape(e.right)
     return (alg.product(p, m), alg.product(q, n))
 
 
-def _commutation(e: Commutation, alg):
+def _commutation(e: Commutation, alg: Algebra) -> AnyShape:
     """K(m, n) is m n x m n: it takes vec(X) of an m x n X to vec(X^T)."""
     m, n = alg.identity(e.rows)[0], alg.identity(e.cols)[0]
     return (alg.product(n, m), alg.product(m, n))
 
 
-def _inverse(e: Inverse, alg):
+def _inverse(e: Inverse, alg: Algebra) -> AnyShape:
     """`X^-1` of a square matrix; `a / s` divides by a scalar only."""
     if e.division:
         s = alg.shape(e.arg)
@@ -153,7 +154,7 @@ def _base(e: Expr) -> str:
     return str(e) if isinstance(e, Symbol) else f"({e})"
 
 
-def _norm(e: Norm, alg):
+def _norm(e: Norm, alg: Algebra) -> AnyShape:
     """`||v||` needs a vector; a matrix needs the Frobenius norm, written `||X||_F`."""
     s = alg.shape(e.arg)
     if not e.frobenius and not (alg.is_one(s[0]) or alg.is_one(s[1])):
@@ -162,10 +163,11 @@ def _norm(e: Norm, alg):
     return alg.scalar
 
 
-def _mul(e: Mul, alg):
+def _mul(e: Mul, alg: Algebra) -> AnyShape:
     """Fold left to right; a known 1 x 1 side is a scalar multiplication, and so is a run
     of factors whose product is 1 x 1 (`X (x^T b)` is stored flat as `X x^T b`)."""
-    run, i = None, 0
+    run: AnyShape | None = None
+    i = 0
     while i < len(e.factors):
         factor = e.factors[i]
         s = alg.shape(factor)
@@ -182,16 +184,18 @@ def _mul(e: Mul, alg):
                          f"equal the rows of {factor})", (left, factor))
             i = end
         i += 1
+    assert run is not None   # a product has factors
     return run
 
 
-def _scalar_run(factors: tuple[Expr, ...], start: int, alg) -> Optional[int]:
+def _scalar_run(factors: tuple[Expr, ...], start: int, alg: Algebra) -> Optional[int]:
     """The last index of the shortest run from `start` whose product is 1 x 1, or None
     (no side effects then: the algebra is rolled back)."""
     return next(_scalar_run_ends(factors, start, alg), None)
 
 
-def _scalar_run_ends(factors: tuple[Expr, ...], start: int, alg) -> Iterator[int]:
+def _scalar_run_ends(factors: tuple[Expr, ...], start: int, alg: Algebra
+                     ) -> Iterator[int]:
     """Each last index of a run from `start` whose product is 1 x 1, shortest first (a
     run that does not conform may when longer: `v^T x^T` does not, `v^T x^T x` does).
     The algebra keeps what the run yielded taught it (inference: the sizes in it) until
@@ -208,9 +212,10 @@ def _scalar_run_ends(factors: tuple[Expr, ...], start: int, alg) -> Iterator[int
         alg.restore(saved)
 
 
-def _broadcast(e: Expr, parts: tuple[Expr, ...], alg, why: str):
+def _broadcast(e: Expr, parts: tuple[Expr, ...], alg: Algebra, why: str) -> AnyShape:
     """All parts the same shape, except known 1 x 1 parts, which are added to every entry."""
-    base = base_part = None
+    base: AnyShape | None = None
+    base_part: Expr = parts[0]
     for part in parts:
         s = alg.shape(part)
         if alg.is_scalar(s):
@@ -223,11 +228,11 @@ def _broadcast(e: Expr, parts: tuple[Expr, ...], alg, why: str):
     return alg.scalar if base is None else base
 
 
-def _add(e: Add, alg):
+def _add(e: Add, alg: Algebra) -> AnyShape:
     return _broadcast(e, e.terms, alg, "the terms of a sum must have the same shape")
 
 
-def _hadamard(e: Hadamard, alg):
+def _hadamard(e: Hadamard, alg: Algebra) -> AnyShape:
     what = "quotient" if e.divide else "product"
     return _broadcast(e, (e.left, e.right), alg,
                       f"both sides of an elementwise {what} must have the same shape")
@@ -251,7 +256,7 @@ RULES: dict[type, Callable] = {
 }
 
 
-def _apply_rule(e: Expr, alg):
+def _apply_rule(e: Expr, alg: Algebra) -> AnyShape:
     rule = RULES.get(type(e))
     if rule is None:
         raise ShapeError(f"no shape rule for a {type(e).__name__} node")
@@ -271,7 +276,7 @@ class _Concrete:
         self.table = table
         self.known: dict[int, tuple[Expr, Shape]] = {}   # id -> (node, its shape)
 
-    def shape(self, e: Expr):
+    def shape(self, e: Expr) -> Shape:
         """The shape of `e`, remembered by node (the engine asks of the same subterms
         step after step); a subterm whose shapes do not fit raises, every time."""
         seen = recall(self.known, e)
@@ -289,7 +294,7 @@ class _Concrete:
             raise ShapeError(f"`{name}` has no shape: it is not a symbol of this problem "
                              f"(symbols: {known})") from None
 
-    def identity(self, size):
+    def identity(self, size: Any) -> Shape:
         if size is None or isinstance(size, IdentitySlot):
             # inference sizes every `I` of a problem (infer_shapes); one without a size
             # here was built outside a problem
@@ -297,28 +302,28 @@ class _Concrete:
                              "its size, e.g. `I_n`")
         return (size, size)
 
-    def is_one(self, dim) -> bool:
+    def is_one(self, dim: Dim) -> bool:
         return dim == 1
 
-    def product(self, a, b):
+    def product(self, a: Dim, b: Dim) -> Dim:
         return dim_product(a, b)
 
     def is_scalar(self, s: Shape) -> bool:
         return s == SCALAR
 
-    def same(self, a, b) -> bool:
+    def same(self, a: Dim, b: Dim) -> bool:
         return a == b
 
-    def show(self, s) -> str:
+    def show(self, s: Shape) -> str:
         return show_shape(s)
 
-    def fail(self, message: str, involved: tuple[Expr, ...]):
+    def fail(self, message: str, involved: tuple[Expr, ...]) -> NoReturn:
         raise ShapeError(message)
 
-    def snapshot(self):
+    def snapshot(self) -> None:
         return None
 
-    def restore(self, saved) -> None:
+    def restore(self, saved: None) -> None:
         pass
 
 
@@ -421,7 +426,7 @@ def _grouped(factors: tuple[Expr, ...], table: SymbolTable) -> list[Expr]:
 
 
 def _group_from(factors: tuple[Expr, ...], i: int, out: list[Expr], chain: list[Expr],
-                run: Optional[Shape], alg, table: SymbolTable,
+                run: Optional[Shape], alg: Algebra, table: SymbolTable,
                 dead_ends: set[tuple[int, Optional[Shape]]]) -> Optional[list[Expr]]:
     """`_grouped` from factor `i` on, with what is grouped so far; None when the rest
     cannot conform.  `dead_ends`: (where, the chain's shape) already found to fail."""
@@ -451,7 +456,7 @@ def _group_from(factors: tuple[Expr, ...], i: int, out: list[Expr], chain: list[
     return out + chain
 
 
-def _as_scalar(chain: list[Expr], alg) -> list[Expr]:
+def _as_scalar(chain: list[Expr], alg: Algebra) -> list[Expr]:
     """A 1 x 1 chain as one factor; scalar factors after its last matrix stay outside."""
     last = max(k for k, f in enumerate(chain) if alg.shape(f) != SCALAR)
     return [scalar_product(*chain[:last + 1]), *chain[last + 1:]]
@@ -491,7 +496,7 @@ def infer_shapes(objective: Expr, declared: dict[str, SymbolInfo], wrt: Optional
     slots = count()
     exprs = tuple(_with_identity_slots(e, slots) for e in (objective, *extra))
     exponents = frozenset(name for e in exprs for node in e.walk()
-                          if isinstance(node, Power) and node.symbolic
+                          if isinstance(node, Power) and isinstance(node.exponent, Expr)
                           for name in node.exponent.symbols())
     unifier = Unifier(declared, wrt, _reserved_names(exprs), _apply_rule, exponents)
     for e in exprs:
@@ -514,7 +519,8 @@ def _with_identity_slots(e: Expr, slots: Iterator[int]) -> Expr:
     """Each bare `I` with a slot of its own: two `I` of one expression may differ in size."""
     def slot(node: Expr) -> Expr:
         if isinstance(node, Identity) and node.size is None:
-            return Identity(IdentitySlot(next(slots)), shown=False)
+            # the slot stands in for a size only while inference runs (not a Dim)
+            return Identity(IdentitySlot(next(slots)), shown=False)  # type: ignore[arg-type]
         return node
     return e.map_bottom_up(slot)
 
@@ -547,7 +553,7 @@ def readable(e: Expr, table: SymbolTable) -> Expr:
         if isinstance(node, Identity) and not node.shown:
             at = IdentitySlot(next(slots))
             sizes_of[at] = node.size
-            return Identity(at, shown=False)
+            return Identity(at, shown=False)  # type: ignore[arg-type]  # as above
         return node
     slotted = e.map_bottom_up(slot)
     declared = {info.name: replace(info, declared=True) for info in table.symbols}

@@ -26,7 +26,8 @@ def check_written(expr: Expr, table: SymbolTable) -> None:
         if isinstance(node, Vec) and shape_of(node.arg, table) == SCALAR:
             raise ShapeError(f"`{node}`: {node.arg} is a scalar, and the vec of a scalar is "
                              f"the scalar itself; write `{node.arg}`")
-        if isinstance(node, Power) and node.symbolic and shape_of(node.base, table) != SCALAR:
+        if (isinstance(node, Power) and isinstance(node.exponent, Expr)
+                and shape_of(node.base, table) != SCALAR):
             loose = sorted(n for n in node.exponent.symbols() if not table[n].has("integer"))
             if loose:
                 raise ShapeError(

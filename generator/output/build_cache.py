@@ -36,11 +36,15 @@ import os
 import shutil
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from generator.errors import OutputError
 from generator.version import __version__
 from generator.problem.loader import SET_FILE, problem_files
+
+if TYPE_CHECKING:   # types only: the cache reads problems and traces as data
+    from generator.derivation import Derivation
+    from generator.problem.model import Problem
 
 RECORD_NAME = ".tracetrick-cache.json"
 STORE_NAME = ".tracetrick-cache"
@@ -114,7 +118,7 @@ def canonical(value: Any) -> Any:
     return [type(value).__name__, repr(value)]
 
 
-def problem_key(problem, environment: str) -> str:
+def problem_key(problem: Problem, environment: str) -> str:
     """What a problem's derivation depends on: the problem, not where it was read from
     nor how much of it a worksheet reveals."""
     return digest("problem", environment,
@@ -273,7 +277,7 @@ class BuildCache:
             return None   # another version's: a plain miss
         return data["trace"]
 
-    def keep_trace(self, key: str, derivation) -> None:
+    def keep_trace(self, key: str, derivation: Derivation) -> None:
         """Keep the verified derivation's JSON trace under `key`.  The cache only saves
         work: a record that cannot be written is a notice (once), not a failed build."""
         from generator.render.json_trace import trace_dict

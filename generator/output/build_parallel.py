@@ -33,6 +33,7 @@ import queue
 import shutil
 import signal
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -41,6 +42,7 @@ from generator.output.build_cache import (
 )
 from generator.output import formats, sheets
 from generator.output.sheets import Target
+from generator.derivation import Derivation
 from generator.errors import BuildFailed, OutputError, ProblemError, TracetrickError
 from generator.problem.model import Problem
 from generator.problem.sets import ProblemSet, check_set, failure_line, set_folders, set_name
@@ -172,7 +174,7 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def derive_in_worker(problem: Problem, earlier: tuple = ()):
+def derive_in_worker(problem: Problem, earlier: tuple = ()) -> Derivation | _Failed:
     """Run in a worker process: the verified derivation (with the earlier problems of its
     sheet, when it cites one), or the error as a value."""
     from generator.api import derive
@@ -196,8 +198,8 @@ class _Build:
         self.plans = plans
         self.keep_going, self.failed_to_load = keep_going, failed_to_load
         self.failed: dict[Slot, str] = {}        # a problem that failed -> why (in order)
-        self.alone: dict[Slot, object] = {}      # each problem derived on its own
-        self.on_sheet: dict[Slot, object] = {}   # ... and as its sheet shows it
+        self.alone: dict[Slot, Derivation] = {}      # each problem derived on its own
+        self.on_sheet: dict[Slot, Derivation] = {}   # ... and as its sheet shows it
         self.resolved = [0] * len(plans)         # problems whose citations are decided
         self.missing = [len(plan.problem_keys) for plan in plans]   # not yet on_sheet
         self.single_of = [{o.problems[0]: n for n, o in enumerate(plan.outputs)
@@ -320,13 +322,17 @@ class _Build:
             self._submit(pool, "derived", slot, self._problem(slot))
         return pool
 
-    def _submit(self, pool: cf.ProcessPoolExecutor, kind: str, payload, problem: Problem,
+    def _submit(self, pool: cf.ProcessPoolExecutor, kind: str, payload: object, problem: Problem,
                 earlier: tuple = ()) -> None:
         future = pool.submit(derive_in_worker, problem, earlier)
-        future.add_done_callback(lambda f: self.events.put((kind, payload, f)))
+        future.add_done_callback(partial(self._report, kind, payload))
         self.deriving += 1
 
-    def _derived(self, slot: Slot, result) -> None:
+    def _report(self, kind: str, payload: object, future: cf.Future) -> None:
+        """A job is done: its event goes to the main loop (callbacks run on pool threads)."""
+        self.events.put((kind, payload, future))
+
+    def _derived(self, slot: Slot, result: Derivation | _Failed) -> None:
         """A derivation is in (or its failure, `_Failed`): for every slot of its problem."""
         key = self._key(slot)
         slots = self.waiting.pop(key)
@@ -363,15 +369,16 @@ class _Build:
                 self._submit(self.pool, "on-sheet", ((p, i), key), problems[i], earlier)
                 continue
             if found is None:
-                found = derive_in_worker(problems[i], earlier)
-                if isinstance(found, _Failed):
-                    self._fail([(p, i)], found.error())
+                derived = derive_in_worker(problems[i], earlier)
+                if isinstance(derived, _Failed):
+                    self._fail([(p, i)], derived.error())
                     self._skip((p, i))
                     continue
-                self.cache.keep_trace(key, found)
+                self.cache.keep_trace(key, derived)
+                found = derived
             self._place((p, i), found)
 
-    def _reused(self, key: str, problem: Problem, earlier: tuple = ()):
+    def _reused(self, key: str, problem: Problem, earlier: tuple = ()) -> Derivation | None:
         """The problem's derivation proved by the trace the cache keeps under `key`, and by
         a check of its answer in this run (generator/output/cached_proof.py); None when
         there is none that proves it (with a notice saying why, when there was one)."""
@@ -386,7 +393,7 @@ class _Build:
                               f"deriving it again")
             return None
 
-    def _place(self, slot: Slot, derivation) -> None:
+    def _place(self, slot: Slot, derivation: Derivation) -> None:
         """The problem as its sheet shows it: its PDF can be rendered, and the set's
         sheets once it was the last one missing."""
         p, i = slot
@@ -430,7 +437,7 @@ class _Build:
             staged = self.staging / f"{at[0]}-{at[1]}{self.format.suffix}"
             produce = _compile if self.format.name == "pdf" else _write_page
             future = latex.submit(produce, tex, staged, self._output(at))
-            future.add_done_callback(lambda f, at=at: self.events.put(("compiled", at, f)))
+            future.add_done_callback(partial(self._report, "compiled", at))
             self.compiling += 1
 
     def _render(self, at: tuple[int, int]) -> None:

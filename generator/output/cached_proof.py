@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeGuard
 
 from generator.check.verify import Claim, Verification, verify
 from generator.derivation import Derivation
@@ -60,7 +60,7 @@ def _verification_of(trace: Any) -> Verification:
     return Verification(trials, float(error), checks, sympy)
 
 
-def _is_count(value: Any) -> bool:
+def _is_count(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 

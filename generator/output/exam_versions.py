@@ -10,23 +10,26 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
+from typing import Callable
 
 import yaml
 
 from generator.errors import TracetrickError
 from generator.output.sheets import derive_all, problem_file_stems, write_sheet_pdf
 from generator.problem.loader import SET_FILE
-from generator.problem.sets import load_set
+from generator.problem.sets import ProblemSet, load_set
 from generator.problem.variants import Version, version_of
 from generator.render.pdf import write_text_atomic
-from generator.render.sheet_options import SheetOptions
+from generator.render.sheet_options import SheetKind, SheetOptions
 
 MOST_VERSIONS = 100
+# each version's two PDFs: the paper (a worksheet) and its key (the solutions)
+EDITION_FILES: tuple[tuple[SheetKind, str], ...] = (("worksheet", "exam"), ("solutions", "key"))
 
 
 def write_versions(folder: Path, count: int, out_dir: Path, *, seed: int = 1,
                    options: SheetOptions = SheetOptions(),
-                   report=lambda message: None) -> list[Path]:
+                   report: Callable[[str], None] = lambda message: None) -> list[Path]:
     """Write `count` versions of the set in `folder` to `out_dir`; the PDFs written."""
     if not 1 <= count <= MOST_VERSIONS:
         raise TracetrickError(f"variants: {count} versions; ask for 1 to {MOST_VERSIONS}")
@@ -39,7 +42,7 @@ def write_versions(folder: Path, count: int, out_dir: Path, *, seed: int = 1,
         _write_sources(source, original, versions, k)
         problem_set = load_set(source, source)
         derivations = derive_all([options.applied(p) for p in problem_set.problems])
-        for kind, name in (("worksheet", "exam"), ("solutions", "key")):
+        for kind, name in EDITION_FILES:
             path = out_dir / f"{name}-v{k}.pdf"
             write_sheet_pdf(derivations, kind, path, title=problem_set.title,
                             description=problem_set.description, options=options,
@@ -49,7 +52,8 @@ def write_versions(folder: Path, count: int, out_dir: Path, *, seed: int = 1,
     return written
 
 
-def _write_sources(source: Path, original, versions: list[Version], k: int) -> None:
+def _write_sources(source: Path, original: ProblemSet, versions: list[Version], k: int
+                   ) -> None:
     """The version's problem files and set.yaml, named as the original's."""
     source.mkdir(parents=True, exist_ok=True)
     for stale in source.glob("*.yaml"):

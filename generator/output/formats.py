@@ -15,7 +15,7 @@ from typing import Optional, Sequence
 
 from generator.derivation import Derivation
 from generator.errors import TracetrickError
-from generator.render.sheet_options import SheetOptions
+from generator.render.sheet_options import SheetKind, SheetOptions
 
 
 class FormatError(TracetrickError):
@@ -114,7 +114,7 @@ def check_code_option(fmt: str, options: SheetOptions) -> None:
                           f"html, or --format {options.code} for the code alone)")
 
 
-def text_of(derivations: Sequence[Derivation], kind: str, fmt: Format, *, title: str,
+def text_of(derivations: Sequence[Derivation], kind: SheetKind, fmt: Format, *, title: str,
             description: str = "", options: SheetOptions = SheetOptions(),
             course: str = "", date: str = "") -> str:
     """The text of a sheet in `fmt` (every format but PDF, which LaTeX writes)."""
@@ -130,7 +130,7 @@ def text_of(derivations: Sequence[Derivation], kind: str, fmt: Format, *, title:
     raise FormatError(f"{fmt.name} is written to a file, not printed: give -o FILE{fmt.suffix}")
 
 
-def write(derivations: Sequence[Derivation], kind: str, fmt: Format, output: Path, *,
+def write(derivations: Sequence[Derivation], kind: SheetKind, fmt: Format, output: Path, *,
           title: str, description: str = "", options: SheetOptions = SheetOptions(),
           course: str = "", date: str = "") -> Path:
     """Write the sheet to `output` atomically: a PDF through LaTeX, an HTML page with
@@ -162,7 +162,7 @@ def _single(derivation: Derivation, fmt: Format, options: SheetOptions) -> str:
 
 # ----- web pages: an HTML page refers to MathJax copied beside it -----------------------
 
-def render_page(derivations: Sequence[Derivation], kind: str, fmt: str, *, title: str,
+def render_page(derivations: Sequence[Derivation], kind: SheetKind, fmt: str, *, title: str,
                 description: str = "", mathjax_src: str | None = None,
                 options: SheetOptions = SheetOptions(), course: str = "",
                 date: str = "") -> str:
@@ -184,7 +184,7 @@ def render_page(derivations: Sequence[Derivation], kind: str, fmt: str, *, title
     raise ValueError(f"not a web format: {fmt!r} (markdown or html)")
 
 
-def write_page(derivations: Sequence[Derivation], kind: str, fmt: str, path: Path, *,
+def write_page(derivations: Sequence[Derivation], kind: SheetKind, fmt: str, path: Path, *,
                title: str, description: str = "",
                options: SheetOptions = SheetOptions(), course: str = "",
                date: str = "") -> Path:

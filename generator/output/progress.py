@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import shutil
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import click
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
 
 BAR_MIN_STEPS = 6   # a bar from this many steps on; a few plain lines otherwise
 BAR_WIDTH = 20
@@ -26,13 +29,13 @@ class ProgressDisplay:
 
     def __init__(self, stream: TextIO | None = None):
         self.stream = stream if stream is not None else sys.stderr
-        self.bar = None
+        self.bar: ProgressBar[str | None] | None = None
         self.label_width = 0
 
     def __enter__(self) -> "ProgressDisplay":
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def __call__(self, done: int, total: int, label: str) -> None:

@@ -16,7 +16,7 @@ from generator.derivation import Derivation
 from generator.errors import TracetrickError
 from generator.problem.model import Problem
 from generator.problem.sets import ProblemSet
-from generator.render.sheet_options import SheetOptions
+from generator.render.sheet_options import SheetKind, SheetOptions
 
 Progress = Callable[[int, int, str], None]
 SHEET_NAMES = ("worksheet", "solutions")  # a problem file of that name would clash
@@ -30,7 +30,7 @@ def derive_all(problems: Sequence[Problem]) -> list[Derivation]:
     return done
 
 
-def sheet_tex(derivations: Sequence[Derivation], kind: str, title: str,
+def sheet_tex(derivations: Sequence[Derivation], kind: SheetKind, title: str,
               description: str = "", options: SheetOptions = SheetOptions(), *,
               course: str = "", date: str = "") -> str:
     from generator.render.latex_sheet import render_sheet
@@ -39,7 +39,7 @@ def sheet_tex(derivations: Sequence[Derivation], kind: str, title: str,
                         course=course, date=date)
 
 
-def write_sheet_pdf(derivations: Sequence[Derivation], kind: str, out_pdf: Path,
+def write_sheet_pdf(derivations: Sequence[Derivation], kind: SheetKind, out_pdf: Path,
                     *, title: str, description: str = "",
                     options: SheetOptions = SheetOptions(), course: str = "",
                     date: str = "") -> Path:
@@ -51,7 +51,8 @@ def write_sheet_pdf(derivations: Sequence[Derivation], kind: str, out_pdf: Path,
 
 def problem_file_stems(problems: Sequence[Problem]) -> list[str]:
     """`05-trace-quadratic`, or `set-2` for the second problem of a file with several."""
-    stems, seen = [], {}
+    stems: list[str] = []
+    seen: dict[str, int] = {}
     for p in problems:
         stem = Path(p.source.path).stem if p.source else f"problem-{p.number}"
         seen[stem] = seen.get(stem, 0) + 1
@@ -66,7 +67,7 @@ class Target:
 
     rel: str                   # relative to the output folder: `cookbook/worksheet.pdf`
     path: Path
-    kind: str                  # worksheet, solutions, single
+    kind: SheetKind                  # worksheet, solutions, single
     title: str
     description: str
     problems: tuple[int, ...]  # indices into the set's problems

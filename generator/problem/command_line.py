@@ -3,6 +3,8 @@ the same checks as a problem file (generator/problem/checks.py), its errors name
 the options instead of a file's lines."""
 from __future__ import annotations
 
+from typing import Iterable
+
 from generator.errors import MathSyntaxError, ProblemError
 from generator.caret import show
 from generator.math.expr import Expr
@@ -11,7 +13,8 @@ from generator.math.written import check_written, objective_kind
 from generator.math.symbols import SymbolInfo
 from generator.problem.checks import (BEFORE_NAMED, option_conflict, parse_math,
                                       split_variables, symmetric_gradient_problem, too_long)
-from generator.problem.intermediates import expanded, infer_named, used_before_named
+from generator.problem.intermediates import (Intermediate, expanded, infer_named,
+                                             used_before_named)
 from generator.problem.letspec import check_declaration, parse_let
 from generator.problem.model import COMMAND_LINE, METHODS, Problem, Source
 from generator.problem.yaml_source import control_character
@@ -70,7 +73,7 @@ def problem_from_text(objective: str, wrt: str | tuple[str, ...], lets: tuple[st
             listed = ", ".join(sorted(symbols)) or "none"
             raise ProblemError(f"--wrt: '{variable}' is not a symbol of the objective "
                                f"(symbols: {listed})")
-    intermediates = ()
+    intermediates: tuple[Intermediate, ...] = ()
     if written:
         table, expr, intermediates = infer_named(expr, written, declared, wrt)
         plain = expanded(expr, intermediates)
@@ -113,8 +116,10 @@ def _where_option(text: str) -> tuple[str, Expr]:
             from None
 
 
-def problem_of_options(objective, wrt, lets, method, solve, symmetric_gradient, hessian,
-                       newton, wheres, title, **sheet_options):
+def problem_of_options(objective: str, wrt: tuple[str, ...], lets: Iterable[str], method: str,
+                       solve: bool, symmetric_gradient: bool, hessian: bool, newton: bool,
+                       wheres: Iterable[str], title: str | None, **sheet_options: object
+                       ) -> Problem:
     """The problem `derive`'s options describe (the command line's, and the notebook's
     `%%derive`, which parses the same options); the sheet's options are not its."""
     return problem_from_text(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from generator.problem.choices import CODE_LIBRARIES, EDITIONS, METHODS
-from generator.math.symbols import PROPERTIES
+from generator.math.symbols import PROPERTIES, SymbolInfo
 
 # How a value is read (generator/problem/loader.py) and described (generator/problem/schema.py):
 #   text      any non-empty scalar, taken as written (`title: 2024` is the text "2024")
@@ -140,7 +140,7 @@ REQUIRED_KEYS = tuple(f.name for f in PROBLEM_FIELDS if f.required)
 _BY_NAME = {f.name: f for f in PROBLEM_FIELDS}
 
 
-def symbol_entry(info, variables: tuple[str, ...]) -> dict:
+def symbol_entry(info: SymbolInfo, variables: tuple[str, ...]) -> dict:
     """A symbol's entry as a problem file declares it: its shape (a size that is a
     product, `m*n`, as the syntax prints it), `constant` unless it is a variable, and its
     properties."""

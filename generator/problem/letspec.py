@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from typing import NoReturn
 
 from generator.errors import ProblemError
 from generator.math.expr import Dim
@@ -116,5 +117,5 @@ def parse_let(text: str) -> SymbolInfo:
         _fail(text, str(err))
 
 
-def _fail(text: str, why: str):
+def _fail(text: str, why: str) -> NoReturn:
     raise ProblemError(f"--let '{text}': {why}; write it like {EXAMPLES}")

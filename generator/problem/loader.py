@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Optional
+from typing import AbstractSet, Any, Optional
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -29,7 +29,7 @@ from generator.problem.fields import (LIST_KEY, PROBLEM_KEYS, REQUIRED_KEYS, SYM
 from generator.math.shapes import infer_shapes, shape_of, show_shape
 from generator.math.written import check_written, objective_kind
 from generator.math.symbols import SymbolInfo, SymbolTable
-from generator.problem.intermediates import (expanded, infer_named, named, sized_over,
+from generator.problem.intermediates import (Intermediate, expanded, infer_named, named, sized_over,
                                              used_before_named, with_names)
 from generator.syntax.names import spelled_out
 from generator.caret import show
@@ -56,7 +56,7 @@ def whole_number(node: Node, where: Where, spec: FieldSpec) -> int:
                                        f"{describe(node)}; e.g. `{spec.written}`")
 
 
-def _field(value: dict[str, Node], name: str, where: Where):
+def _field(value: dict[str, Node], name: str, where: Where) -> Any:
     """A text, integer, boolean or choice field, checked as its FieldSpec says; its
     default when absent."""
     spec = problem_field(name)
@@ -187,7 +187,8 @@ class _Math:
     expr: Expr
 
 
-def _infer(objective: _Math, extras: list[_Math], declared, wrt: str, where: Where
+def _infer(objective: _Math, extras: list[_Math], declared: dict[str, SymbolInfo], wrt: str,
+           where: Where
            ) -> tuple[SymbolTable, _Math, list[_Math], str]:
     """Infer with the objective alone, then each extra field added, to blame the right line.
     Returns the table, the fields with every identity sized, and what is derived."""
@@ -266,7 +267,8 @@ def _where_names(node: Node, where: Where) -> list[tuple[str, Expr, Node]]:
 
 
 def _infer_named(objective: _Math, written: list[tuple[str, Expr, Node]], extras: list[_Math],
-                 declared, wrt: str, where: Where):
+                 declared: dict[str, SymbolInfo], wrt: str, where: Where
+                 ) -> tuple[SymbolTable, _Math, list[_Math], str, tuple[Intermediate, ...]]:
     """_infer for an objective over named results (generator/problem/intermediates.py):
     the table of the symbols, the objective and `expect` over the names, the kind, and
     the named results."""
@@ -284,7 +286,7 @@ def _infer_named(objective: _Math, written: list[tuple[str, Expr, Node]], extras
     return table, replace(objective, expr=expr), extras, kind, items
 
 
-def _wrt(node: Node, names: set[str], said_constant: dict[str, Node], where: Where
+def _wrt(node: Node, names: AbstractSet[str], said_constant: dict[str, Node], where: Where
          ) -> tuple[tuple[str, ...], bool]:
     """The variables (one, or a list: `wrt: [W1, W2]`) and whether the one variable is
     written transposed: each a symbol of the objective (or of a named result it uses),
@@ -313,7 +315,7 @@ def _wrt(node: Node, names: set[str], said_constant: dict[str, Node], where: Whe
     return variables, transposed
 
 
-def _extras(value: dict[str, Node], solve: bool, allowed: set[str], objective: _Math,
+def _extras(value: dict[str, Node], solve: bool, allowed: AbstractSet[str], objective: _Math,
             where: Where) -> list[_Math]:
     """`expect` and `solution`: math over the objective's (or declared) symbols only."""
     if "solution" in value and not solve:
@@ -371,10 +373,10 @@ def _problem(node: MappingNode, where: Where) -> Problem:
                               objective.expr, transposed)
     symmetric_gradient = _field(value, "symmetric_gradient", where)
     if "symmetric_gradient" in value:
-        why = symmetric_gradient_problem(table, wrt, symmetric_gradient)
-        if why:
+        unsymmetric = symmetric_gradient_problem(table, wrt, symmetric_gradient)
+        if unsymmetric:
             raise where.error(value["symmetric_gradient"], "symmetric_gradient",
-                              f"{why}; declare it, e.g. `symbols: {{{wrt}: {{shape: [n, n], "
+                              f"{unsymmetric}; declare it, e.g. `symbols: {{{wrt}: {{shape: [n, n], "
                               f"symmetric: true}}}}`, or remove `symmetric_gradient`")
     given = {field.key: field.expr for field in extras}
     return Problem(title=title, objective=objective.expr, objective_text=objective.text, wrt=wrt,

@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
-from yaml.nodes import MappingNode, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 from generator.errors import ProblemError, TracetrickError
 from generator.problem.loader import (
@@ -170,7 +170,7 @@ def read_set_info(folder: Path, default_title: str) -> SetInfo:
     return SetInfo(title, description, where.path, reveal, edition, course, date)
 
 
-def _description(node, where: Where) -> str:
+def _description(node: Node, where: Where) -> str:
     """Prose; a blank line separates paragraphs (a `|` or `>` block keeps them)."""
     if isinstance(node, ScalarNode) and node.tag.endswith(":null"):
         return ""

@@ -20,13 +20,14 @@ from functools import singledispatch
 from generator.derivation import Derivation
 from generator.errors import TracetrickError
 from generator.math.expr import (
-    Add, Commutation, Det, Diag, DimProduct, Elementwise, EntrywisePower, Expr, Hadamard,
+    Add, Commutation, Det, Diag, Dim, DimProduct, Elementwise, EntrywisePower, Expr, Hadamard,
     Identity, Inverse, Kron, LogDet, LogSumExp, Mul, Norm, Number, Ones, Power, Quantity,
     Softmax,
     SumEntries, Symbol, Trace, Transpose, Vec, mul, split_coefficient,
 )
+from generator.math.dims import Shape
 from generator.math.shapes import SCALAR, shape_of
-from generator.math.symbols import SymbolTable
+from generator.math.symbols import SymbolInfo, SymbolTable
 from generator.syntax.printer import to_text
 
 
@@ -118,7 +119,7 @@ class _Writer:
         self.helpers: set[str] = set()
         self.sizes: set[str] = set()
 
-    def shape(self, e: Expr):
+    def shape(self, e: Expr) -> Shape:
         return shape_of(e, self.table)
 
     def __call__(self, e: Expr) -> str:
@@ -128,7 +129,7 @@ class _Writer:
         text, own = _code(e, self)
         return f"({text})" if own < level else text
 
-    def size(self, dim) -> str:
+    def size(self, dim: Dim) -> str:
         if isinstance(dim, DimProduct):
             return " * ".join(self.size(f) for f in dim.factors)
         if isinstance(dim, int):
@@ -165,6 +166,8 @@ def _number(value: Fraction) -> Code:
 
 @_code.register
 def _(e: Identity, w: _Writer) -> Code:
+    if e.size is None:   # inference sizes every identity of a problem
+        raise ExportError(f"`{e}` has no size to write the identity with")
     return w.backend.eye.format(w.size(e.size)), _ATOM
 
 
@@ -414,7 +417,7 @@ def export(derivation: Derivation, backend_name: str) -> ExportedCode:
                         tuple(s.name for s in inputs), tuple(returns))
 
 
-def _size_lines(sizes: set[str], inputs, names: dict[str, str]) -> list[str]:
+def _size_lines(sizes: set[str], inputs: list[SymbolInfo], names: dict[str, str]) -> list[str]:
     """`n = X.shape[0]`: each size the code uses, read from an argument that has it."""
     lines = []
     for size in sorted(sizes):
@@ -428,7 +431,7 @@ def _size_lines(sizes: set[str], inputs, names: dict[str, str]) -> list[str]:
     return lines
 
 
-def _docstring(derivation: Derivation, inputs, names: dict[str, str],
+def _docstring(derivation: Derivation, inputs: list[SymbolInfo], names: dict[str, str],
                returns: list[str]) -> str:
     problem = derivation.problem
     L = derivation.names.objective.name

@@ -1,7 +1,12 @@
 """Short English descriptions shared by the renderers ("A is n x n, constant")."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from generator.math.symbols import SymbolInfo, SymbolTable
+
+if TYPE_CHECKING:
+    from generator.derivation import Derivation
 
 _PROPERTY_WORDS = {
     "symmetric": "symmetric", "invertible": "invertible",
@@ -25,7 +30,7 @@ def properties_words(info: SymbolInfo, wrt: str) -> list[str]:
     return words
 
 
-def also_asked(derivation) -> tuple[str, ...]:
+def also_asked(derivation: Derivation) -> tuple[str, ...]:
     """What a problem asks beyond its derivative, in the words of its "Find ..." line."""
     second = derivation.second_order
     if second is None:

@@ -19,12 +19,14 @@ import hashlib
 import os
 from typing import Sequence
 
+import jinja2
 from markupsafe import Markup, escape
 
 from generator.version import __version__
 from generator.derivation import Derivation
 from generator.render.templates import make_web_environment, render_template
 from generator.render.pieces import Rich
+from generator.render.sheet_options import SheetKind
 from generator.render.web import page_context, rich
 
 TEMPLATE = "sheet.html.j2"
@@ -59,7 +61,7 @@ def content_security_policy(*inline_scripts: str) -> str:
 CONTENT_SECURITY_POLICY = content_security_policy(MATHJAX_CONFIG)
 
 
-def html_environment(template_dirs: Sequence[str | os.PathLike] = ()):
+def html_environment(template_dirs: Sequence[str | os.PathLike] = ()) -> jinja2.Environment:
     """The Jinja environment of the HTML pages: autoescape on, and the filters that
     build markup from escaped pieces."""
     return make_web_environment(
@@ -83,7 +85,7 @@ def display_math(latex: str) -> Markup:
 
 def render_html(
     derivations: Sequence[Derivation],
-    kind: str,
+    kind: SheetKind,
     *,
     title: str,
     mathjax_src: str,

@@ -6,7 +6,8 @@ import json
 from typing import Any
 
 from generator.derivation import Derivation
-from generator.math.expr import Differential, Symbol, Transpose, Vec, mul
+from generator.math.expr import Differential, Expr, Symbol, Transpose, Vec, mul
+from generator.math.symbols import SymbolInfo
 from generator.problem.fields import symbol_entry
 from generator.render.sheet import sheet_of
 from generator.syntax.latex import to_latex
@@ -47,7 +48,7 @@ def trace_dict(derivation: Derivation) -> dict[str, Any]:
         data["differential"] = to_text(derivation.differential)
     second = derivation.second_order
     if second is not None:   # contract 5.3
-        dx = Differential(Symbol(p.wrt))
+        dx: Expr = Differential(Symbol(p.wrt))
         if second.vectorised:   # d^2 L = vec(dX)^T H vec(dX)
             dx = Vec(dx)
         data["kind"] = "hessian"
@@ -85,7 +86,7 @@ def _numpy_code(derivation: Derivation) -> str | None:
         return None
 
 
-def _symbol(info, variables: tuple[str, ...]) -> dict[str, Any]:
+def _symbol(info: SymbolInfo, variables: tuple[str, ...]) -> dict[str, Any]:
     """The entry a problem file would declare, and whether inference found it."""
     out = symbol_entry(info, variables)
     if not info.declared:

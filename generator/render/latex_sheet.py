@@ -13,13 +13,14 @@ import math
 import os
 import re
 from dataclasses import dataclass
-from typing import Callable, Literal, Sequence
+from typing import Callable, Sequence
 
 from pylatex import Document, Package
 from pylatex.utils import NoEscape
 
 from generator.math import shapes
 from generator.derivation import Condition, Derivation, Verification
+from generator.problem.model import Problem
 from generator.render.describe import also_asked
 from generator.render.sheet import Line, SheetStep, sheet_of
 from generator.errors import TracetrickError
@@ -28,12 +29,15 @@ from generator.render.pdf import problem_marker
 from generator.render.pieces import as_latex, symbols_phrase
 from generator.render.exam import exam_header
 from generator.render.reference import Reference, reference_for
-from generator.render.sheet_options import steps_shown
+from generator.render.sheet_options import SheetKind, steps_shown
 from generator.render.templates import render_template, shared_environment
 from generator.syntax.latex import to_latex
 from generator.syntax.prose import prose_math
 
-Kind = Literal["worksheet", "solutions", "single"]
+# writes an expression as LaTeX (to_latex, or math_printer's, which knows the shapes);
+# `struck=` crosses a part out
+MathPrinter = Callable[..., str]
+
 
 TEMPLATE_OF_KIND: dict[str, str] = {
     "worksheet": "worksheet.tex.j2",
@@ -169,7 +173,7 @@ MOST_WORK_ROWS = 30
 
 def render_sheet(
     derivations: Sequence[Derivation],
-    kind: Kind,
+    kind: SheetKind,
     *,
     title: str,
     description: str = "",
@@ -247,7 +251,10 @@ def latex_document(body: str, preamble: str = "") -> str:
 def math_printer(derivation: Derivation) -> Callable[[Expr], str]:
     """to_latex that writes scalar inverses as fractions (it knows the shapes)."""
     is_scalar = shapes.scalar_test(derivation.symbols or derivation.problem.symbols)
-    return lambda e, struck=None: to_latex(e, is_scalar, struck)
+
+    def printed(e: Expr, struck: Expr | None = None) -> str:
+        return to_latex(e, is_scalar, struck)
+    return printed
 
 
 def problem_view(derivation: Derivation, position: int, reference: Reference,
@@ -330,7 +337,7 @@ def _derivative_symbol(derivation: Derivation, variable: str,
     return rf"\nabla_{{{wrt}}} {objective}"
 
 
-def _origin(problem, position: int) -> str:
+def _origin(problem: Problem, position: int) -> str:
     """`Problem 5 (problems/05.yaml:1)`: what a LaTeX error message names (not the title:
     the .tex holds prose only escaped)."""
     heading = problem.heading or f"Problem {position}"
@@ -338,14 +345,14 @@ def _origin(problem, position: int) -> str:
 
 
 def step_view(step: SheetStep, number: int, reference: Reference,
-              to_latex=to_latex) -> StepView:
+              to_latex: MathPrinter = to_latex) -> StepView:
     numbers = reference.cite(step.rules)
     cites = NoEscape(rf" \hfill{{\footnotesize ({numbers})}}" if numbers else "")
     return StepView(number, step.title, tuple(line_view(line, to_latex) for line in step.lines),
                     cites, numbers)
 
 
-def line_view(line: Line, to_latex=to_latex) -> LineView:
+def line_view(line: Line, to_latex: MathPrinter = to_latex) -> LineView:
     note_math = None
     if line.note_math is not None:
         note_math = to_latex(line.note_math)
@@ -366,7 +373,7 @@ def check_view(verification: Verification) -> CheckView:
                      verification.sympy_agrees)
 
 
-def condition_view(condition: Condition, to_latex=to_latex) -> ConditionView:
+def condition_view(condition: Condition, to_latex: MathPrinter = to_latex) -> ConditionView:
     """`A^T A` invertible -> the subject typeset and the property in words."""
     return ConditionView(NoEscape(to_latex(condition.subject)),
                          condition.property.replace("_", " "))

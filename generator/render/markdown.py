@@ -13,9 +13,12 @@ import os
 import re
 from typing import Sequence
 
+import jinja2
+
 from generator.derivation import Derivation
 from generator.render.templates import make_web_environment, render_template
 from generator.render.pieces import Rich
+from generator.render.sheet_options import SheetKind
 from generator.render.web import page_context, rich
 
 TEMPLATE = "sheet.md.j2"
@@ -51,7 +54,7 @@ def markdown_rich(value: Rich | str) -> str:
     return "".join(out)
 
 
-def markdown_environment(template_dirs: Sequence[str | os.PathLike] = ()):
+def markdown_environment(template_dirs: Sequence[str | os.PathLike] = ()) -> jinja2.Environment:
     """The Jinja environment of the Markdown pages and its filters."""
     return make_web_environment(template_dirs, autoescape=False,
                                 filters={"md": markdown_rich, "md_text": escape_markdown})
@@ -59,7 +62,7 @@ def markdown_environment(template_dirs: Sequence[str | os.PathLike] = ()):
 
 def render_markdown(
     derivations: Sequence[Derivation],
-    kind: str,
+    kind: SheetKind,
     *,
     title: str,
     description: str = "",

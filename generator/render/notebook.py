@@ -4,8 +4,13 @@ until a Derivation is shown (generator/__init__.py registers it, with the `%%der
 magic of generator/cli.py)."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
 
-def register_display(ipython) -> None:
+if TYPE_CHECKING:
+    from generator.derivation import Derivation
+
+
+def register_display(ipython: Any) -> None:
     formatters = ipython.display_formatter.formatters
     formatters["text/markdown"].for_type_by_name("generator.derivation", "Derivation",
                                                  _markdown_of)
@@ -13,11 +18,11 @@ def register_display(ipython) -> None:
                                               _latex_of)
 
 
-def _markdown_of(derivation) -> str:
+def _markdown_of(derivation: Derivation) -> str:
     from generator.render.markdown import derivation_markdown
     return derivation_markdown(derivation)
 
 
-def _latex_of(derivation) -> str:
+def _latex_of(derivation: Derivation) -> str:
     from generator.render.latex_sheet import answers_latex
     return answers_latex(derivation)

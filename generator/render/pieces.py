@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from generator.derivation import Derivation
-from generator.math.expr import Symbol
+from generator.math.expr import Dim, Symbol
 from generator.render.describe import properties_words
 from generator.syntax.latex import to_latex
 from generator.syntax.latex_names import escape_text
@@ -52,7 +52,7 @@ def symbols_phrase(derivation: Derivation) -> Rich:
     return tuple(pieces)
 
 
-def _dimension(dim) -> str:
+def _dimension(dim: Dim) -> str:
     """A dimension as LaTeX: `n`, `3`; a name that is not a plain identifier is text."""
     text = str(dim)
     return text if re.fullmatch(r"[A-Za-z0-9]+", text) else r"\text{" + \

@@ -24,7 +24,7 @@ from generator.engine.records import Phase, Record, Statement, Step
 from generator.engine import catalogue as cat
 from generator.engine.names import EngineNames
 from generator.engine.rule import Rule
-from generator.math.expr import Expr, Identity, d
+from generator.math.expr import Differential, Expr, Identity, d
 from generator.render.reasons import reasons_clause, sentence
 from generator.render.tags import tagged
 from generator.syntax.printer import to_text
@@ -167,14 +167,20 @@ class _Layout:
             assembled = record.kind == "assembled"
             self._show(record.lhs, record.rhs, implies=record.kind == "implies",
                        note=self._statement_note(record),
-                       uses=(record.lhs,) if assembled else (),
+                       uses=(record.lhs,) if assembled and record.lhs is not None else (),
                        cite=f"using {self._them()} in {{}}" if assembled else "")
-            if record.kind == "start" and self.phase.kind in WORKING and len(self.lines) == 1:
+            if record.kind == "start" and self.current.kind in WORKING and len(self.lines) == 1:
                 self._close()
-                self.phase = replace(self.phase, kind=WORKING[self.phase.kind])
+                self.phase = replace(self.current, kind=WORKING[self.current.kind])
                 self.lines, self.rules, self.naming = [], [], []
         else:
             self._step(record)
+
+    @property
+    def current(self) -> Phase:
+        """The phase being laid out: every derivation's records begin with a phase."""
+        assert self.phase is not None
+        return self.phase
 
     def finish(self) -> tuple[SheetStep, ...]:
         self._close()
@@ -195,6 +201,7 @@ class _Layout:
         elif rule.id == "solve-invert":
             self._show(step.lhs, step.expr, implies=True)
         elif rule.id == "differential-constant" and self.lines \
+                and isinstance(step.before, Differential) \
                 and self.lines[-1].rhs.contains(step.before):
             # crossed out where it stood, as the notes do; the next line says why
             self.lines[-1] = replace(self.lines[-1], struck=step.before)
@@ -206,9 +213,11 @@ class _Layout:
         else:
             note = rule.note(step.before, step.changed) \
                 if step.before is not None and step.changed is not None else ""
-            if self.phase.kind == "plug-in" and len(self.lines) == 1 and not note:
+            about = self.current.about
+            if self.current.kind == "plug-in" and about is not None and len(self.lines) == 1 \
+                    and not note:
                 # the first line that puts `dR` in: "using (2) in (1)", as the notes do
-                self._show(step.lhs, step.expr, uses=(d(self.phase.about), step.lhs),
+                self._show(step.lhs, step.expr, uses=(d(about), step.lhs),
                            cite="using {} in {}")
             elif note and self.lines and self.lines[-1].note == note \
                     and self._last_lhs() == step.lhs:
@@ -226,7 +235,7 @@ class _Layout:
     def _statement_note(self, statement: Statement) -> str:
         if statement.kind == "assembled":
             return f"using {self._them()}"
-        if statement.kind == "result" and self.phase.kind == "earlier-result":
+        if statement.kind == "result" and self.current.kind == "earlier-result":
             return self._earlier_note()   # the earlier result, written out
         return ""
 
@@ -237,9 +246,9 @@ class _Layout:
 
     def _earlier_note(self) -> str:
         """"by Problem 5, with `A = I`": the constants an earlier result was used with."""
-        fixed = [f"`{name} = {value}`" for name, value in self.phase.bindings
+        fixed = [f"`{name} = {value}`" for name, value in self.current.bindings
                  if isinstance(value, Identity)]
-        return f"by {self.phase.cited}" + (f", with {', '.join(fixed)}" if fixed else "")
+        return f"by {self.current.cited}" + (f", with {', '.join(fixed)}" if fixed else "")
 
     # ----- lines and steps --------------------------------------------------------------
     def _show(self, lhs: Optional[Expr], rhs: Expr, *, implies: bool = False, note: str = "",

@@ -15,8 +15,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Literal
 
 from generator.problem.model import Problem
+
+# Which sheet: a worksheet (questions), its solutions, or one derivation on its own.
+SheetKind = Literal["worksheet", "solutions", "single"]
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,7 @@ class SheetOptions:
         return problem if self.code is None else replace(problem, code=self.code)
 
 
-def steps_shown(problem: Problem, kind: str, reveal: int | None = None) -> int | None:
+def steps_shown(problem: Problem, kind: SheetKind, reveal: int | None = None) -> int | None:
     """How many steps of `problem`'s solution a sheet of `kind` prints; None: all."""
     if kind == "worksheet":
         if reveal is not None:
@@ -54,7 +58,7 @@ def steps_shown(problem: Problem, kind: str, reveal: int | None = None) -> int |
     return None
 
 
-def for_sheet_of_build(options: SheetOptions, kind: str) -> SheetOptions:
+def for_sheet_of_build(options: SheetOptions, kind: SheetKind) -> SheetOptions:
     """The options of one sheet of a build: its `--reveal` makes hint worksheets, while
     its solutions and one-problem sheets show every step."""
     return options if kind == "worksheet" else replace(options, reveal=None)

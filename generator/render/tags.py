@@ -9,10 +9,17 @@ writes the citing notes.  A line whose equations cannot all be found keeps its p
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Optional
+from typing import Optional, Protocol, Sequence
 
 from generator.math.expr import Expr
 from generator.syntax.latex_names import CIRCLED
+
+
+class _Sided(Protocol):
+    """A sheet's line as tagging reads it (render.sheet.Line, which imports this)."""
+
+    @property
+    def lhs(self) -> Optional[Expr]: ...
 
 Position = tuple[int, int]   # (step, line) on one problem's sheet
 
@@ -31,8 +38,9 @@ def tagged(steps: tuple) -> tuple:
         for i, line in enumerate(step.lines):
             if line.uses:
                 places = [_last_before(sides, k, used) for used in line.uses]
-                if all(place is not None for place in places):
-                    found[(k, i)] = tuple(places)
+                known = tuple(place for place in places if place is not None)
+                if len(known) == len(places):
+                    found[(k, i)] = known
     numbers = {place: n + 1 for n, place in
                enumerate(sorted({p for places in found.values() for p in places}))}
     out = []
@@ -49,9 +57,10 @@ def tagged(steps: tuple) -> tuple:
     return tuple(out)
 
 
-def _sides(lines) -> list[Optional[Expr]]:
+def _sides(lines: Sequence[_Sided]) -> list[Optional[Expr]]:
     """The left-hand side each line has, written or continued from the line above."""
-    out, current = [], None
+    out: list[Optional[Expr]] = []
+    current: Optional[Expr] = None
     for line in lines:
         current = line.lhs if line.lhs is not None else current
         out.append(current)

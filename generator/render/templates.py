@@ -112,7 +112,8 @@ def _paragraph(text: str, math: MathRenderer | None) -> str:
     pieces = BACKTICKS.split(text) if math is not None else [text]
     out = []
     for index, piece in enumerate(pieces):
-        latex = math(piece) if index % 2 else None  # odd pieces were between backticks
+        # odd pieces were between backticks (there are some only when math is given)
+        latex = math(piece) if math is not None and index % 2 else None
         if latex is not None:
             out.append(f"${latex}$")
         else:

@@ -50,9 +50,9 @@ def render_text(derivation: Derivation, reveal: int | None = None) -> str:
     if second is not None:
         out.append(f"Hessian: {second.names.gradient} = {to_text(second.hessian)}")
     if second is not None and second.newton is not None:
-        step = second.newton
-        out.append(f"Newton step: {to_text(step.left)} = {to_text(step.value)}, provided "
-                   + " and ".join(map(str, step.conditions)))
+        newton = second.newton
+        out.append(f"Newton step: {to_text(newton.left)} = {to_text(newton.value)}, provided "
+                   + " and ".join(map(str, newton.conditions)))
     if derivation.solution is not None:
         out.append(f"Setting it to zero: {p.wrt} = {to_text(derivation.solution)}"
                    + (f", provided {' and '.join(map(str, derivation.conditions))}"

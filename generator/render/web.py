@@ -18,7 +18,7 @@ from generator.render.latex_sheet import (
     LineView, ProblemView, StepView, math_to_latex, problem_view)
 from generator.render.exam import exam_header
 from generator.render.reference import Reference, reference_for
-from generator.render.sheet_options import steps_shown
+from generator.render.sheet_options import SheetKind, steps_shown
 from generator.render.text import verification_sentence
 from generator.syntax.prose import BACKTICKS
 from generator.render.pieces import UNSAFE_IN_TEXT, Piece, Rich, symbols_phrase
@@ -134,7 +134,7 @@ def web_step(step: StepView) -> WebStep:
 
 # ----- problems and pages -------------------------------------------------------------
 
-def heading(view: ProblemView, derivation: Derivation, kind: str) -> Rich:
+def heading(view: ProblemView, derivation: Derivation, kind: SheetKind) -> Rich:
     """"Problem 5: Title"; a lone derivation without a number is headed by its title."""
     if kind == "single" and not derivation.problem.heading:
         return rich(view.title)
@@ -142,7 +142,7 @@ def heading(view: ProblemView, derivation: Derivation, kind: str) -> Rich:
     return (Piece(f"{view.label}: "), *rich(view.title), *worth)
 
 
-def web_problem(derivation: Derivation, position: int, kind: str, reference: Reference,
+def web_problem(derivation: Derivation, position: int, kind: SheetKind, reference: Reference,
                 reveal: int | None = None) -> WebProblem:
     view = problem_view(derivation, position, reference,
                         steps_shown(derivation.problem, kind, reveal))
@@ -180,7 +180,7 @@ def answer_code(derivation: Derivation) -> str | None:
 
 
 def page_context(
-    derivations: Sequence[Derivation], kind: str, *, title: str, description: str = "",
+    derivations: Sequence[Derivation], kind: SheetKind, *, title: str, description: str = "",
     reveal: int | None = None, course: str = "", date: str = "",
 ) -> dict:
     """The variables of a page template.

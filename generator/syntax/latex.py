@@ -14,9 +14,10 @@ from fractions import Fraction
 from typing import Callable
 
 from generator.math.expr import (
+    Dim,
     Add, Commutation, Det, Diag, Differential, DimProduct, Elementwise, Expr, Hadamard, Identity,
     EntrywisePower, Inverse, Kron, LogDet, LogSumExp, Mul, Ones, Softmax, Vec,
-    Norm, Number, Power, PowerSum, Quantity, SumEntries, Symbol, Trace, Transpose, mul, shifted,
+    Norm, Number, Power, PowerSum, Quantity, SumEntries, Symbol, Trace, Transpose, Unary, mul, shifted,
     split_coefficient,
 )
 from generator.syntax.latex_names import entry_letter, name_latex
@@ -50,7 +51,7 @@ def _matrix_product(e: Expr) -> bool:
         sum(1 for f in e.factors if not isinstance(f, Number)) > 1
 
 
-def dim_latex(dim) -> str:
+def dim_latex(dim: Dim) -> str:
     """A size as a subscript: `n`, `3`, or a product `m n`."""
     if isinstance(dim, DimProduct):
         return " ".join(map(dim_latex, dim.factors))
@@ -216,7 +217,7 @@ class TraceTrickLatexPrinter:
 
     # ----- functions, differentials, norms -----------------------------------------
 
-    def _print_operator(self, expr: Expr) -> str:
+    def _print_operator(self, expr: Unary) -> str:
         """`\\operatorname{tr}(...)` and the other named operators of _OPERATORS."""
         return rf"\operatorname{{{_OPERATORS[type(expr)]}}}" + self._argument(expr.arg)
 
@@ -310,7 +311,8 @@ def group(tex: str) -> str:
 
 
 # node type -> its method: the one dispatch table of this printer
-_METHODS: dict[type, Callable[[TraceTrickLatexPrinter, Expr], str]] = {
+# (each method takes its own node type: the table is typed by what it returns)
+_METHODS: dict[type, Callable[..., str]] = {
     node: getattr(TraceTrickLatexPrinter, f"_print_{node.__name__}")
     for node in (Symbol, Quantity, Identity, Ones, Number, Add, Mul, Hadamard, Transpose,
                  Inverse, Power, PowerSum, EntrywisePower, Kron, Commutation, Elementwise,

@@ -116,6 +116,7 @@ def iter_tokens(text: str) -> Iterator[Token]:
             bad = len(text) - len(text[pos:].lstrip())
             raise MathSyntaxError(_unknown_character(text[bad]), text, bad + 1)
         group = match.lastgroup
+        assert group is not None   # every alternative of _TOKEN is a named group
         start, pos = match.start(group), match.end()
         if group == "end":
             yield Token(Kind.EOF, "", len(text) + 1, 0)

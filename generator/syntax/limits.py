@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import sys
 from contextlib import contextmanager
+from types import FrameType
 from typing import Iterator
 
 MAX_DEPTH = 200
@@ -46,7 +47,8 @@ def room_for_nesting(levels: int) -> Iterator[None]:
 
 
 def _stack_depth() -> int:
-    frame, depth = sys._getframe(), 0
+    frame: FrameType | None = sys._getframe()
+    depth = 0
     while frame is not None:
         frame, depth = frame.f_back, depth + 1
     return depth

@@ -15,7 +15,7 @@ exponent above MAX_EXPONENT is refused likewise (the engine expands `X^k` into k
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import NamedTuple, Sequence
+from typing import Callable, NamedTuple, Sequence
 
 from generator.errors import MathSyntaxError
 from generator.math.expr import (
@@ -83,6 +83,12 @@ class _Parser:
             self.tok = self.ahead.pop(0) if self.ahead else next(self.stream)
         return taken
 
+    @property
+    def taken(self) -> Token:
+        """The last token taken: there is one once an operand has been parsed."""
+        assert self.prev is not None
+        return self.prev
+
     def peek_kinds(self, count: int) -> list[tuple[Kind, str]]:
         """(kind, text) of `tok` and the tokens after it, `count` at most (fewer at the
         end): `^(1/2)` is told from `^(2)` by looking past the parenthesis."""
@@ -122,7 +128,7 @@ class _Parser:
             terms.append(self.node(neg(term.expr), [term], op) if op.kind is Kind.MINUS else term)
         if len(terms) == 1:
             return terms[0]
-        return self.node(add(*(t.expr for t in terms)), terms, self.prev)
+        return self.node(add(*(t.expr for t in terms)), terms, self.taken)
 
     def hadamard(self) -> Parsed:
         """`A .* B ./ C` and `A ⊗ B`, left to right; looser than products (`y .* A w`)."""
@@ -152,7 +158,7 @@ class _Parser:
                 break
         if len(factors) == 1:
             return factors[0]
-        return self.node(mul(*(f.expr for f in factors)), factors, self.prev)
+        return self.node(mul(*(f.expr for f in factors)), factors, self.taken)
 
     def divisor(self, slash: Token) -> Parsed:
         """`/ 2` folds into the coefficient; `/ s` is the factor `s^-1` (s a scalar)."""
@@ -246,7 +252,7 @@ class _Parser:
         negative = self.at(Kind.MINUS)
         if negative:
             self.advance()
-        value = self.exponent_value(caret, negative)
+        value: int | str | Expr = self.exponent_value(caret, negative)
         if opener is not None and isinstance(value, Symbol) and self.at(Kind.PLUS, Kind.MINUS):
             value = self.exponent_offset(value)
         if opener is not None:
@@ -260,6 +266,7 @@ class _Parser:
             base = self.node(Inverse(base.expr), [base], caret)
         if value in ("T", 1):
             return base
+        assert not isinstance(value, str)   # "T" is the only word exponent_value returns
         return self.node(Power(base.expr, value), [base], caret)
 
     def _real_power_follows(self) -> bool:
@@ -365,8 +372,8 @@ class _Parser:
     def word(self, tok: Token) -> Parsed:
         """A name standing alone; with `differentials`, `dX` / `ddX` are peeled in a loop."""
         name, layers = tok.text, 0
-        while self.differentials and differential_target(name):
-            name, layers = differential_target(name), layers + 1
+        while self.differentials and (target := differential_target(name)):
+            name, layers = target, layers + 1
             if layers > MAX_DEPTH:   # checked in the loop: each peel copies the name
                 raise self.error(f"the expression nests more than {MAX_DEPTH} levels deep", tok)
         if name in FUNCTION_NAMES:
@@ -416,7 +423,7 @@ class _Parser:
             raise self.error("'ones' needs its size: write ones(n) or ones(n, m)", tok)
         return self.sized(tok, Ones, 1, "ones(n) or ones(n, m)")
 
-    def sized(self, tok: Token, build, least: int, written: str) -> Parsed:
+    def sized(self, tok: Token, build: Callable[..., Expr], least: int, written: str) -> Parsed:
         """A node made of sizes only: `ones(n)`, `ones(n, m)` (one or two), `K(m, n)` (two)."""
         opener = self.advance()
         self.push(opener)

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from fractions import Fraction
 from functools import singledispatch
+from typing import Callable, Iterable
 
 from generator.math.expr import (
     ONE, Add, Commutation, Det, Diag, Differential, DimProduct, Elementwise, Expr, Hadamard, Identity,
     EntrywisePower, Inverse, Kron, LogDet, LogSumExp, Mul, Ones, Softmax, Vec,
     Norm, Number, Power, PowerSum, Quantity, SumEntries, Symbol, Trace, Transpose, mul,
-    shifted,
+    Unary, shifted,
     register_text_printer, split_coefficient,
 )
 from generator.math.index_nodes import (Delta, Entry, EntryMatrix, ExplicitMatrix, GradientOf,
@@ -61,7 +62,7 @@ def _(expr: Identity) -> str:
     return f"I_{expr.size}" if expr.size is not None and expr.shown else "I"
 
 
-def _kron_of(parts) -> str:
+def _kron_of(parts: Iterable[str]) -> str:
     """kron(kron(a, b), c): the Kronecker product of the parts, left to right."""
     parts = list(parts)
     text = parts[0]
@@ -257,7 +258,7 @@ def is_atom(expr: Expr) -> bool:
 @_text.register(Vec)
 @_text.register(Softmax)
 @_text.register(LogSumExp)
-def _(expr: Expr) -> str:
+def _(expr: Unary) -> str:
     return f"{_FUNCTION_NAME[type(expr)]}({_text(expr.arg)})"
 
 
@@ -340,13 +341,13 @@ def signed_sum(pieces: list[tuple[Fraction, str]]) -> str:
     return out
 
 
-def monomial(m: Monomial, printer, sum_sign: str) -> str:
+def monomial(m: Monomial, printer: Callable[[Expr], str], sum_sign: str) -> str:
     """`sum_{k} A_ik B_kj` (the sum sign as the printer writes it)."""
     body = " ".join(printer(f) for f in m.factors)
     return f"{sum_sign}_{{{','.join(m.summed)}}} {body}" if m.summed else body
 
 
-def explicit_rows(m: ExplicitMatrix, printer, dots: str, vdots: str, ddots: str
+def explicit_rows(m: ExplicitMatrix, printer: Callable[[Expr], str], dots: str, vdots: str, ddots: str
                   ) -> list[list[str]]:
     """The cells of the written-out matrix, printed; dots where the notes put them."""
     rows = m.shown_cells()

@@ -43,7 +43,8 @@ def unreadable_math(prose: str) -> tuple[str, int] | None:
 def _joined(prose: str) -> tuple[str, list[int]]:
     """`prose` with each run of whitespace one space (lines joined), and for each of its
     characters the offset it came from."""
-    text, origin = [], []
+    text: list[str] = []
+    origin: list[int] = []
     for index, char in enumerate(prose):
         if char.isspace():
             if text and text[-1] == " ":
