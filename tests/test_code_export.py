@@ -1,11 +1,12 @@
-"""The code export (`--format python|jax|torch`) against JAX's own autodiff.
+"""The code export (`--format python|jax|torch`) against JAX's and PyTorch's autodiff.
 
-For every identity of the corpus: the exported numpy function's derivative (the
-printed answer, translated) is compared with `jax.grad` / `jax.jacobian` /
-`jax.hessian` of the exported JAX function's value (the objective alone, translated):
-an independent check of every answer, on random inputs.  The checks run in a process
-of their own (tests/jax_check.py): JAX starts threads, and the build's process pools
-fork, which must not happen in a process that holds them.
+For every identity of the corpus, and each of the two libraries: the derivatives the
+exported numpy function and the library's own export return (the printed answers,
+translated) are compared with the library's autodiff (`jax.grad` / `jax.jacobian` /
+`jax.hessian`; `torch.autograd.functional`) of its export's value (the objective alone,
+translated): an independent check of every answer, on random inputs.  The checks run in
+a process of their own (tests/autodiff_check.py): JAX and PyTorch start threads, and the
+build's process pools fork, which must not happen in a process that holds them.
 """
 from __future__ import annotations
 
@@ -21,17 +22,26 @@ from corpus import CORPUS
 ROOT = Path(__file__).resolve().parents[1]
 
 
+LIBRARIES = ("jax", "torch")
+
+
 @pytest.fixture(scope="module")
-def jax_results() -> dict:
-    done = subprocess.run([sys.executable, str(ROOT / "tests" / "jax_check.py")],
-                          capture_output=True, text=True, cwd=ROOT, timeout=1200)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout)
+def autodiff_results() -> dict:
+    """library -> identity -> what tests/autodiff_check.py measured."""
+    results = {}
+    for library in LIBRARIES:
+        done = subprocess.run([sys.executable, str(ROOT / "tests" / "autodiff_check.py"),
+                               library], capture_output=True, text=True, cwd=ROOT,
+                              timeout=1200)
+        assert done.returncode == 0, done.stderr[-3000:]
+        results[library] = json.loads(done.stdout)
+    return results
 
 
+@pytest.mark.parametrize("library", LIBRARIES)
 @pytest.mark.parametrize("row", CORPUS, ids=[row.id for row in CORPUS])
-def test_the_exported_derivative_is_jaxs(row, jax_results):
-    result = jax_results[row.id]
+def test_the_exported_derivatives_are_the_librarys_autodiff(row, library, autodiff_results):
+    result = autodiff_results[library][row.id]
     assert not result["failure"], result["failure"]
     assert result["checked"] >= 1, f"no draw in the domain of {row.objective}"
     assert result["largest_error"] < 1e-8

@@ -50,6 +50,7 @@ class Backend:
     det: str
     inverse: str
     matrix_power: str
+    kron: str                 # the function: the library's, or a helper of _HELPERS
 
 
 def _entrywise(xp: str, sigmoid: str, softplus: str) -> dict[str, str]:
@@ -69,21 +70,21 @@ BACKENDS: dict[str, Backend] = {
         "np.eye({})", "np.ones(({0}, {1}))",
         _entrywise("np", "(1 / (1 + np.exp(-({0}))))", "np.logaddexp(0, {0})"),
         "np.linalg.slogdet({})[1]", "np.linalg.det({})", "np.linalg.inv({})",
-        "np.linalg.matrix_power({}, {})"),
+        "np.linalg.matrix_power({}, {})", "np.kron"),
     "torch": Backend(
         "torch", "import torch", "torch",
         "torch.as_tensor({}, dtype=torch.float64).reshape(1, 1)",
         "torch.eye({}, dtype=torch.float64)", "torch.ones(({0}, {1}), dtype=torch.float64)",
         _entrywise("torch", "torch.sigmoid({0})", "torch.nn.functional.softplus({0})"),
         "torch.linalg.slogdet({})[1]", "torch.linalg.det({})", "torch.linalg.inv({})",
-        "torch.linalg.matrix_power({}, {})"),
+        "torch.linalg.matrix_power({}, {})", "_kron"),
     "jax": Backend(
         "jax", "import jax\nimport jax.numpy as jnp", "jnp",
         "jnp.reshape(jnp.asarray({}, dtype=float), (1, 1))", "jnp.eye({})",
         "jnp.ones(({0}, {1}))",
         _entrywise("jnp", "jax.nn.sigmoid({0})", "jax.nn.softplus({0})"),
         "jnp.linalg.slogdet({})[1]", "jnp.linalg.det({})", "jnp.linalg.inv({})",
-        "jnp.linalg.matrix_power({}, {})"),
+        "jnp.linalg.matrix_power({}, {})", "jnp.kron"),
 }
 CODE_FORMATS = tuple(BACKENDS)
 
@@ -98,6 +99,10 @@ _HELPERS = {
     "_logsumexp": '''def _logsumexp(z):
     top = {xp}.max(z)
     return top + {xp}.log({xp}.sum({xp}.exp(z - top)))''',
+    # PyTorch's kron fails on a transposed tensor that requires grad ("view size is not
+    # compatible"): the operands are made contiguous first
+    "_kron": '''def _kron(a, b):
+    return {xp}.kron(a.contiguous(), b.contiguous())''',
     "_commutation": '''def _commutation(m, n):
     """K(m, n): the permutation with K vec(X) = vec(X^T) for an m x n X."""
     rows = [[1.0 if (c == j * m + i) else 0.0 for c in range(m * n)]
@@ -277,7 +282,10 @@ def _(e: Vec, w: _Writer) -> Code:
 
 @_code.register
 def _(e: Kron, w: _Writer) -> Code:
-    return f"{w.backend.xp}.kron({w(e.left)}, {w(e.right)})", _ATOM
+    kron = w.backend.kron
+    if kron in _HELPERS:
+        w.helpers.add(kron)
+    return f"{kron}({w(e.left)}, {w(e.right)})", _ATOM
 
 
 @_code.register
