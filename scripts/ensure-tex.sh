@@ -9,9 +9,10 @@ set -euo pipefail
 PACKAGES=(texlive-latex-base texlive-latex-recommended texlive-latex-extra
           texlive-fonts-recommended latexmk poppler-utils)
 COMMANDS=(latexmk pdflatex kpsewhich pdftotext pdftoppm)
-# What templates/*.j2 and generator/render/latex_sheet.py \usepackage.
+# What templates/*.j2 and generator/render/latex_sheet.py \usepackage, lastpage (a test's
+# user template), and mylatexformat (generator/render/tex_format.py dumps the preamble).
 STYLES=(amsmath.sty amssymb.sty cancel.sty geometry.sty parskip.sty lastpage.sty multicol.sty
-        needspace.sty)
+        needspace.sty mylatexformat.ltx)
 
 missing() {
     local name

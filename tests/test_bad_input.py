@@ -168,14 +168,14 @@ def test_a_file_that_is_not_utf8_is_pointed_at_by_line_and_column(tmp_path):
     assert message.splitlines()[-1].index("^") == message.splitlines()[-2].index("?")
 
 
-@pytest.mark.skipif(shutil.which("latexmk") is None or shutil.which("perl") is None,
-                    reason="latexmk is installed by `make test`")
-def test_latexmk_without_pdflatex_is_a_short_error_naming_what_is_missing(tmp_path):
-    """latexmk on PATH but not pdflatex (a half-installed TeX): what is missing and the
-    command that installs it, not latexmk's log."""
+@pytest.mark.skipif(shutil.which("kpsewhich") is None or shutil.which("latexmk") is None,
+                    reason="TeX Live is installed by `make test`")
+def test_a_tex_without_pdflatex_is_a_short_error_naming_what_is_missing(tmp_path):
+    """kpsewhich and latexmk on PATH but not pdflatex (a half-installed TeX): what is
+    missing and the command that installs it, not a log."""
     tools = tmp_path / "bin"
     tools.mkdir()
-    for tool in ("latexmk", "perl"):
+    for tool in ("kpsewhich", "latexmk"):
         (tools / tool).symlink_to(shutil.which(tool))
     name = write(tmp_path, "p.yaml", "title: T\nobjective: tr(X)\nwrt: X\n")
     started = time.monotonic()

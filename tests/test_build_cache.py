@@ -1,5 +1,5 @@
 """The incremental, parallel build (generator/output/build_cache.py, generator/output/build_parallel.py),
-through real builds with latexmk: what a rebuild derives and typesets again.
+through real builds with pdflatex: what a rebuild derives and typesets again.
 
 LaTeX runs are counted by wrapping generator.render.pdf.compile_pdf, derivations by
 wrapping generator.api.derive (the process pool is held back, so they run in this
@@ -26,8 +26,8 @@ from pdf_helpers import pdf_text
 from cli_helpers import problems_folder
 
 ROOT = Path(__file__).resolve().parent.parent
-pytestmark = pytest.mark.skipif(shutil.which("latexmk") is None,
-                                reason="latexmk is installed by `make test`")
+pytestmark = pytest.mark.skipif(shutil.which("pdflatex") is None,
+                                reason="TeX Live is installed by `make test`")
 
 TOP = ["worksheet.pdf", "solutions.pdf", "04-trace-linear.pdf", "05-trace-quadratic.pdf"]
 EXTRA = ["extra/worksheet.pdf", "extra/solutions.pdf", "extra/01-trace-linear.pdf"]

@@ -170,11 +170,15 @@ def test_lines_whose_large_parts_cancel_pass_the_check_on_every_draw(objective, 
     from generator.check.verify import verify
     from generator.problem.command_line import problem_from_text
     problem = problem_from_text(objective, "X", ("X: n x n", "A: n x n", "x: n", "b: n"))
-    for seed in range(30):
-        monkeypatch.setattr(api, "verify_claim", lambda claim, s=seed: verify(claim, seed=s))
-        gradient = to_text(derive(problem).gradient)   # no VerificationError on any draw
-        # 0, but where the engine cannot see that x^T (X - X^T) x is 0
-        assert gradient == "0" or "(X - X^T)" in objective
+    claims = []
+    monkeypatch.setattr(api, "verify_claim",
+                        lambda claim: claims.append(claim) or verify(claim, seed=0))
+    gradient = to_text(derive(problem).gradient)
+    # 0, but where the engine cannot see that x^T (X - X^T) x is 0
+    assert gradient == "0" or "(X - X^T)" in objective
+    (claim,) = claims   # what the sheet claims, checked on 29 more draws: no failure
+    for seed in range(1, 30):
+        verify(claim, seed=seed)
 
 
 def test_a_small_gradient_beside_cancelling_parts_is_still_checked():

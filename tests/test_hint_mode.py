@@ -2,7 +2,7 @@
 
 Through every layer a user meets: the YAML key (problem file and set.yaml), the LaTeX
 sheet, the text, Markdown and HTML renderers, the CLI (click's runner), and a real
-`tracetrick build` with latexmk and pdftotext, including its cache.
+`tracetrick build` with pdflatex and pdftotext, including its cache.
 """
 from __future__ import annotations
 
@@ -28,8 +28,8 @@ from sample_derivations import problem5, problem6
 from pdf_helpers import unspaced as pdf_text
 from cli_helpers import ROOT, build_process, invoke, problems_folder
 
-needs_latex = pytest.mark.skipif(shutil.which("latexmk") is None,
-                                 reason="latexmk is installed by `make test`")
+needs_latex = pytest.mark.skipif(shutil.which("pdflatex") is None,
+                                 reason="TeX Live is installed by `make test`")
 
 
 def problem_file(tmp_path: Path, name: str, extra: str = "", number: int = 5) -> Path:

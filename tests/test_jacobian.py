@@ -214,7 +214,7 @@ def test_a_file_with_a_wrong_expected_jacobian_names_its_line(tmp_path):
         load_file(path)
 
 
-# ----- the set, typeset: a PDF through real latexmk, HTML in real Chromium -------------------
+# ----- the set, typeset: a PDF through real pdflatex, HTML in real Chromium -------------------
 
 @pytest.fixture(scope="module")
 def built_set(tmp_path_factory) -> Path:

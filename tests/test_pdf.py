@@ -1,4 +1,4 @@
-"""Real latexmk builds: the sample sheets typeset, errors are reported with their
+"""Real pdflatex builds: the sample sheets typeset, errors are reported with their
 line, a failed build keeps the previous PDF, and TeX cannot read, write or run what
 it should not.  (No mocks: `make test` installs TeX Live first.)
 """
@@ -186,7 +186,7 @@ def orphaned_tex_processes() -> list[str]:
     return found
 
 
-def test_without_latexmk_the_error_says_how_to_install_it(tmp_path, monkeypatch):
+def test_without_pdflatex_the_error_says_how_to_install_it(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(LatexError, match="make pdf"):
         compile_pdf(MINIMAL % "x", tmp_path / "x.pdf")

@@ -1,4 +1,4 @@
-"""Safety, with real latexmk runs: a problem file's prose that looks like TeX is printed,
+"""Safety, with real pdflatex runs: a problem file's prose that looks like TeX is printed,
 never run; TeX is locked down (no shell escape, paranoid file access); a failed build
 keeps the previous PDF and says where LaTeX failed and which problem that part is.
 """
@@ -16,7 +16,8 @@ from generator.api import derive
 from generator.errors import LatexError
 from generator.problem.loader import load_file
 from generator.render.latex_sheet import render_sheet
-from generator.render.pdf import compile_pdf, latexmk_command, tex_environment
+from generator.render.pdf import compile_pdf
+from generator.render.tex_process import dump_command, pdflatex_command, tex_environment
 from pdf_helpers import single_spaced as pdf_text
 
 # Every character TeX treats specially, and commands that would read, write or run.
@@ -77,10 +78,11 @@ def test_tex_in_a_title_or_statement_comes_out_literally_and_does_nothing(tmp_pa
 
 
 def test_latex_runs_without_shell_escape_and_with_paranoid_file_access():
-    command = latexmk_command("sheet.tex")
-    assert "-norc" in command and "-no-shell-escape" in command
-    assert "-pdflatex=pdflatex -no-shell-escape %O %S" in command
-    assert not any("shell-escape" in arg and "no-shell-escape" not in arg for arg in command)
+    for command in (pdflatex_command("sheet.tex"), pdflatex_command("sheet.tex", "preamble"),
+                    dump_command("key", "sheet.tex")):   # a sheet's passes, its format's dump
+        assert command[0] == "pdflatex" and "-no-shell-escape" in command
+        assert not any("shell-escape" in arg and "no-shell-escape" not in arg
+                       for arg in command)
     env = tex_environment()
     assert (env["openin_any"], env["openout_any"], env["shell_escape"]) == ("p", "p", "f")
     assert "TEXMFOUTPUT" not in env

@@ -1,5 +1,5 @@
 """Problem sets in subfolders (generator/problem/sets.py): finding, titling and loading
-them, `check` and `list` over them, and a real build through the CLI, latexmk and
+them, `check` and `list` over them, and a real build through the CLI, pdflatex and
 pdftotext.  Every folder is written as real YAML files in a temporary `problems/`."""
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from generator.problem.sets import (DEFAULT_SET_TITLE, load_sets, read_set_info,
 from cli_helpers import invoke
 
 ROOT = Path(__file__).resolve().parent.parent
-needs_latex = pytest.mark.skipif(shutil.which("latexmk") is None,
-                                 reason="latexmk is installed by `make test`")
+needs_latex = pytest.mark.skipif(shutil.which("pdflatex") is None,
+                                 reason="TeX Live is installed by `make test`")
 
 
 def problem(title: str, number: int | None = None, objective: str = "tr(A X)",

@@ -17,8 +17,8 @@ from pdf_helpers import unspaced as pdf_text
 from cli_helpers import ROOT, build_process, invoke, problems_folder
 
 SHIPPED = ROOT / "templates"
-needs_latex = pytest.mark.skipif(shutil.which("latexmk") is None,
-                                 reason="latexmk is installed by `make test`")
+needs_latex = pytest.mark.skipif(shutil.which("pdflatex") is None,
+                                 reason="TeX Live is installed by `make test`")
 
 
 run = invoke

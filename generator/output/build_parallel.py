@@ -11,7 +11,7 @@ The story of one build:
    sheet ("by Problem 5") is then derived again here, with the earlier ones, in order.
 4. As soon as a PDF's derivations are all there, its LaTeX source is rendered; a PDF
    whose source is the one it was last typeset from (and which is unchanged on disk)
-   is left alone, the others go to latexmk, in a thread pool as large as the machine,
+   is left alone, the others go to pdflatex, in a thread pool as large as the machine,
    the largest sheet first: LaTeX overlaps the derivations still running.
 5. A PDF is typeset into a staging folder and published (renamed into place) only once
    every derivation of the build succeeded, so a problem that fails to load, derive or
@@ -265,7 +265,7 @@ class _Build:
         _import_the_heavy_modules()
         self.pool = self._start_pool()   # forks now, before this process has any thread
         inline = [] if self.pool else list(self.to_derive)
-        latex = cf.ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="latexmk")
+        latex = cf.ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="latex")
         try:
             self._advance(latex)
             while self.deriving or inline:

@@ -235,6 +235,10 @@ def latex_document(body: str, preamble: str = "") -> str:
         indent=False,       # parskip: paragraphs separated by space, as in the notes
         page_numbers=True,
     )
+    # lastpage (which PyLaTeX loads for page numbers) writes a label that only a "page 3
+    # of 5" reads, and a label makes pdflatex ask for a second pass; a sheet prints the
+    # number alone
+    doc.packages.discard(Package("lastpage"))
     for name in ("amsmath", "amssymb", "cancel", "multicol", "needspace"):
         doc.packages.append(Package(name))
     # A long unbreakable word in prose (a path, a URL) goes to the next line instead of
@@ -243,7 +247,10 @@ def latex_document(body: str, preamble: str = "") -> str:
     if preamble.strip():
         doc.preamble.append(NoEscape(preamble))
     doc.append(NoEscape(body))
-    return doc.dumps() + "\n"
+    # the \documentclass line ends where it ends (PyLaTeX writes a `%` after it), as the
+    # preamble's format expects: mylatexformat finds the preamble to skip by that line
+    documentclass, rest = doc.dumps().split("\n", 1)
+    return f"{documentclass.rstrip('%')}\n{rest}\n"
 
 
 # ----- Derivation -> views --------------------------------------------------------------

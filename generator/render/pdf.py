@@ -1,12 +1,10 @@
-"""LaTeX source -> PDF with latexmk, locked down, and outputs replaced atomically.
+"""LaTeX source -> PDF with pdflatex, locked down, and outputs replaced atomically.
 
-Why each precaution:
-- TeX can run programs (`\\write18`) and read any file the user can (`\\input
-  {/etc/passwd}`).  The source holds prose from YAML files, which may come from
-  anyone; so shell escape is off three ways (latexmk's `-no-shell-escape`, the
-  pdflatex command line, `shell_escape=f`), no latexmkrc is read (`-norc`: an rc
-  file can set any command), and kpathsea is paranoid (`openin_any=p`,
-  `openout_any=p`: no absolute paths, no `..`, no dot files).
+- Every run is locked down (no shell escape, kpathsea paranoid, a timeout): see
+  generator/render/tex_process.py.
+- The preamble is read from a cached format (generator/render/tex_format.py), and
+  pdflatex runs once, again only while its log asks for it (a label that changed): a
+  sheet has no cross-references, so one pass gives the PDF two passes would.
 - The build runs in a fresh temporary directory, so stale .aux files never leak in
   and a failed build leaves nothing behind.
 - The PDF is moved into place with os.replace from a file in the same directory:
@@ -21,15 +19,19 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
 import subprocess
 import tempfile
 from pathlib import Path
 
 from generator.errors import LatexError, OutputError
+from generator.render.tex_format import format_for
+from generator.render.tex_process import JOB, Deadline, pdflatex_command, run_tex
 
 TIMEOUT_SECONDS = 120
-JOB = "sheet"  # the file name inside the build directory; user text never names a file
+MOST_PASSES = 4   # pdflatex runs of one PDF: a label settles in two, a page reference in three
+# what a log says when the next pass would typeset differently (LaTeX's labels,
+# rerunfilecheck's outlines, longtable's widths)
+_RERUN = re.compile(r"\bRerun\b|\bPlease rerun\b")
 INSTALL_HINT = (
     "run `make pdf` (it installs TeX Live when it can), or install it yourself:\n"
     "  sudo apt-get install --no-install-recommends texlive-latex-base "
@@ -69,73 +71,65 @@ def _read_umask() -> int:
 _UMASK = _read_umask()
 
 
-def latexmk_command(tex_name: str) -> list[str]:
-    """The latexmk command line: PDF via pdflatex, no rc files, no shell escape."""
-    return [
-        "latexmk",
-        "-norc",
-        "-pdf",
-        "-interaction=nonstopmode",
-        "-halt-on-error",
-        "-file-line-error",
-        "-no-shell-escape",
-        "-pdflatex=pdflatex -no-shell-escape %O %S",
-        tex_name,
-    ]
-
-
-def tex_environment() -> dict[str, str]:
-    """The process environment with kpathsea locked down."""
-    env = dict(os.environ)
-    env.update(openin_any="p", openout_any="p", shell_escape="f")
-    env.pop("TEXMFOUTPUT", None)  # paranoid mode still allows files under TEXMFOUTPUT
-    return env
-
-
 def compile_pdf(tex_source: str, out_pdf: Path, *, source_label: str = "",
                 timeout: float = TIMEOUT_SECONDS) -> None:
     """Typeset `tex_source` into `out_pdf`; on any failure raise LatexError and leave
     an existing `out_pdf` untouched.  `source_label` names the source in messages
-    (e.g. "solutions" or "problems/05.yaml"); `timeout` is in seconds."""
+    (e.g. "solutions" or "problems/05.yaml"); `timeout` is in seconds, for all of it."""
     out_pdf = Path(out_pdf)
     label = source_label or out_pdf.name
-    for tool in ("latexmk", "pdflatex"):   # latexmk runs pdflatex: both must be there
-        if shutil.which(tool) is None:
-            raise LatexError(f"{label}: cannot typeset the PDF: {tool} is not installed (or "
-                             f"not on PATH); {INSTALL_HINT}")
+    if shutil.which("pdflatex") is None:
+        raise LatexError(f"{label}: cannot typeset the PDF: pdflatex is not installed (or "
+                         f"not on PATH); {INSTALL_HINT}")
+    deadline = Deadline.after(timeout)
     with tempfile.TemporaryDirectory(prefix="tracetrick-tex-") as build:
         build_dir = Path(build)
         (build_dir / f"{JOB}.tex").write_text(tex_source, encoding="utf-8")
-        output = _run_latexmk(build_dir, label, timeout)
+        output = _typeset(build_dir, _format_in(build_dir, tex_source, label, deadline),
+                          label, deadline)
         built = build_dir / f"{JOB}.pdf"
         if output.returncode != 0 or not built.is_file():
             raise LatexError(_failure_message(build_dir, tex_source, output.stdout, label))
         write_bytes_atomic(out_pdf, built.read_bytes())
 
 
-def _run_latexmk(build_dir: Path, label: str,
-                 timeout: float) -> subprocess.CompletedProcess[str]:
-    """Run latexmk in `build_dir`; on timeout kill its whole process group (pdflatex too)."""
-    with subprocess.Popen(
-        latexmk_command(f"{JOB}.tex"), cwd=build_dir, env=tex_environment(),
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True, errors="replace", start_new_session=True,
-    ) as process:
+def _format_in(build_dir: Path, tex_source: str, label: str,
+               deadline: Deadline) -> str | None:
+    """The name of the preamble's format, linked into `build_dir` (a hard link: the
+    cache may prune it while pdflatex reads it), or None to read the whole source."""
+    cached = format_for(tex_source, label, deadline)
+    if cached is None:
+        return None
+    here = build_dir / f"preamble{cached.suffix}"
+    try:
+        os.link(cached, here)
+    except OSError:   # another file system, or pruned meanwhile
         try:
-            stdout, _ = process.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.communicate()
-            raise LatexError(f"{label}: LaTeX did not finish within {timeout:g} s "
-                             "(stopped); the document may loop") from None
-    return subprocess.CompletedProcess(process.args, process.returncode, stdout, "")
+            shutil.copyfile(cached, here)
+        except OSError:
+            return None
+    return here.stem
+
+
+def _typeset(build_dir: Path, format_name: str | None, label: str, deadline: Deadline
+             ) -> subprocess.CompletedProcess[str]:
+    """pdflatex until its log no longer asks for another pass (at most MOST_PASSES)."""
+    for _ in range(MOST_PASSES):
+        output = run_tex(pdflatex_command(f"{JOB}.tex", format_name), build_dir, label,
+                         deadline)
+        if output.returncode != 0 or not _RERUN.search(_log(build_dir)):
+            break
+    return output
+
+
+def _log(build_dir: Path) -> str:
+    path = build_dir / f"{JOB}.log"
+    return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
 
 
 def _failure_message(build_dir: Path, tex_source: str, stdout: str, label: str) -> str:
     """LaTeX's first error, where it is, and the offending line of the .tex."""
-    log_path = build_dir / f"{JOB}.log"
-    log = log_path.read_text(encoding="utf-8", errors="replace") if log_path.exists() else ""
-    found = first_latex_error(log or stdout)
+    found = first_latex_error(_log(build_dir) or stdout)
     if found is None:
         tail = "\n".join(stdout.strip().splitlines()[-15:])
         return f"{label}: LaTeX failed without an error message in its log:\n{tail}"
