@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: pdf html docs lint test check bench fuzz tex browser venv clean
+.PHONY: pdf html docs lint format test check bench fuzz tex browser venv clean
 
 pdf: $(STAMP) tex
 	$(BIN)/tracetrick build problems -o output
@@ -22,10 +22,15 @@ html: $(STAMP)
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
-# ruff and mypy over the package (their settings: pyproject.toml).
+# ruff (its checks, and the code as it formats it) and mypy over the package (their
+# settings: pyproject.toml).  `make format` formats it.
 lint: $(STAMP)
 	$(BIN)/ruff check generator
+	$(BIN)/ruff format --check generator
 	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff format generator
 
 # On every core (pytest-xdist), each test file on one worker: a file's module fixtures
 # (the site, the JAX check) are built once.

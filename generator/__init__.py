@@ -9,6 +9,7 @@ verified and typeset.
 lets)` parses the math syntax first.  Both are imported on first use, so that
 `tracetrick --help` does not pay for sympy and numpy.
 """
+
 import sys
 from typing import Any
 
@@ -23,6 +24,7 @@ def load_ipython_extension(ipython: Any) -> None:
     magic `%%derive` takes the options of `tracetrick derive` (generator/cli.py)."""
     from generator.cli import derive_cell
     from generator.render.notebook import register_display
+
     register_display(ipython)
     ipython.register_magic_function(derive_cell, magic_kind="cell", magic_name="derive")
 
@@ -39,5 +41,6 @@ if _running_ipython() is not None:
 def __getattr__(name: str) -> Any:
     if name in ("derive", "derive_text"):
         from generator import api
+
         return getattr(api, name)
     raise AttributeError(f"module 'generator' has no attribute {name!r}")

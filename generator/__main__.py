@@ -1,4 +1,5 @@
 """`python -m generator`: the same command line as `tracetrick` (contract section 3)."""
+
 from generator.cli import main
 
 if __name__ == "__main__":

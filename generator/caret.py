@@ -4,6 +4,7 @@ Used for math syntax errors (generator/errors.py) and YAML errors
 (generator/problem/yaml_source.py).  A line of megabytes (a generated objective) is cut to a
 window around the column, so an error stays one short paragraph.
 """
+
 from __future__ import annotations
 
 SHOWN_WIDTH = 100  # characters of a long line shown around the column
@@ -12,14 +13,14 @@ ELLIPSIS = "..."
 
 def caret_line(text: str, column: int) -> str:
     """Spaces (tabs kept, so it lines up) up to the 1-based column, then `^`."""
-    return "".join("\t" if ch == "\t" else " " for ch in text[:column - 1]) + "^"
+    return "".join("\t" if ch == "\t" else " " for ch in text[: column - 1]) + "^"
 
 
 def line_at(text: str, column: int) -> tuple[str, int]:
     """The line of a multi-line text holding 1-based `column`, and the column within it."""
     start = text.rfind("\n", 0, column - 1) + 1
     end = text.find("\n", start)
-    return text[start:end if end >= 0 else len(text)], column - start
+    return text[start : end if end >= 0 else len(text)], column - start
 
 
 def clip(line: str, column: int, width: int = SHOWN_WIDTH) -> tuple[str, int]:

@@ -7,6 +7,7 @@ lines each, as in the notes, is a pure function of the records on the render sid
 (`generator.render.sheet.sheet_of`), which every renderer reads.  Renderers never
 compute mathematics.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,8 +21,16 @@ from generator.problem.model import Problem
 from generator.math.symbols import SymbolTable
 
 # the records and the proof, for readers of a Derivation
-__all__ = ["Condition", "Derivation", "Phase", "Record", "SecondOrder", "Statement", "Step",
-           "Verification"]
+__all__ = [
+    "Condition",
+    "Derivation",
+    "Phase",
+    "Record",
+    "SecondOrder",
+    "Statement",
+    "Step",
+    "Verification",
+]
 
 
 @dataclass(frozen=True)
@@ -43,18 +52,18 @@ class Derivation:
 
     problem: Problem
     records: tuple[Record, ...]
-    gradient: Expr                      # the derivative: the gradient, or the Jacobian
+    gradient: Expr  # the derivative: the gradient, or the Jacobian
     verification: Verification
     solution: Expr | None = None
     conditions: tuple[Condition, ...] = ()  # what the solution assumes
-    notes: tuple[str, ...] = ()         # conventions stated on the sheet
+    notes: tuple[str, ...] = ()  # conventions stated on the sheet
     symbols: SymbolTable | None = None  # the problem's symbols and the names it introduced (R)
     names: EngineNames = DEFAULT_NAMES  # what the sheet calls the objective (L) and G
     # a Jacobian's (problem.kind): df in the variable's differential (in the form J dx for
     # vectors); `vectorised`: J is that of vec(f) by vec(X), f or the variable a matrix
     differential: Expr | None = None
     vectorised: bool = False
-    second_order: SecondOrder | None = None   # with problem.hessian
+    second_order: SecondOrder | None = None  # with problem.hessian
     # several variables (`wrt: [W1, W2]`): each one's gradient, in the problem's order;
     # `gradient` is then the first's (read `answers` for every one)
     gradients: tuple[tuple[str, Expr], ...] = ()

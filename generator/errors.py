@@ -3,6 +3,7 @@
 Every failure a user can cause is one of these; the command line turns them into a
 one-paragraph message and exit status 1.  Anything else escaping is a bug.
 """
+
 from __future__ import annotations
 
 from generator.caret import show
@@ -61,8 +62,10 @@ class OutputError(TracetrickError):
 
     @classmethod
     def writing(cls, path: object, err: OSError) -> "OutputError":
-        return cls(f"cannot write {path}: {err.strerror or err}; write into a folder you "
-                   f"can write to, with room to spare (-o), or free some space")
+        return cls(
+            f"cannot write {path}: {err.strerror or err}; write into a folder you "
+            f"can write to, with room to spare (-o), or free some space"
+        )
 
 
 class BuildFailed(TracetrickError):
@@ -73,10 +76,14 @@ class BuildFailed(TracetrickError):
     def __init__(self, failures: tuple[str, ...], kept_going: bool, written: tuple = ()):
         self.failures, self.written = failures, written
         count = f"{len(failures)} problem{'s' if len(failures) != 1 else ''}"
-        outcome = ("the sheets were written without them" if kept_going else
-                   "nothing was written (--keep-going writes the sheets without them)")
-        super().__init__(f"{count} failed, {outcome}:\n"
-                         + "\n".join(f"  {line}" for line in failures))
+        outcome = (
+            "the sheets were written without them"
+            if kept_going
+            else "nothing was written (--keep-going writes the sheets without them)"
+        )
+        super().__init__(
+            f"{count} failed, {outcome}:\n" + "\n".join(f"  {line}" for line in failures)
+        )
 
 
 class TemplateError(TracetrickError):

@@ -19,8 +19,8 @@ from generator.math.expr import (Add, Det, Differential, Elementwise, Hadamard, 
                             Transpose)
 from generator.problem.letspec import parse_let
 from generator.math.written import objective_kind
-from generator.math.shapes import (infer_shapes, infer_symbols, is_scalar,
-                              kind_of_name, shape_of)
+from generator.math.dims import kind_of_name
+from generator.math.shapes import infer_shapes, infer_symbols, is_scalar, shape_of
 from generator.syntax.parser import parse
 
 

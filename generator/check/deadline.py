@@ -7,6 +7,7 @@ caller does without.  A timer already running (a caller's own limit) is honoured
 never longer than what is left of it, and it is set again afterwards with what remains,
 so it still fires.
 """
+
 from __future__ import annotations
 
 import signal
@@ -22,13 +23,13 @@ class OutOfTime(BaseException):
 
 
 def can_limit() -> bool:
-    return (hasattr(signal, "setitimer")
-            and threading.current_thread() is threading.main_thread())
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
 
 
 @contextmanager
 def within(seconds: float) -> Iterator[None]:
     """Raise OutOfTime in the block after `seconds` (only where `can_limit()`)."""
+
     def expire(signum: int, frame: object) -> NoReturn:
         raise OutOfTime
 
@@ -41,6 +42,5 @@ def within(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-        if outer > 0:   # the caller's timer, with what is left of it (at least a moment)
-            signal.setitimer(signal.ITIMER_REAL,
-                             max(outer - (time.monotonic() - started), 1e-3))
+        if outer > 0:  # the caller's timer, with what is left of it (at least a moment)
+            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - started), 1e-3))

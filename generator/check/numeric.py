@@ -6,6 +6,7 @@ perturbed by i*h*E for a tiny h, so `Im f(X + ihE) / h` is the directional deriv
 of f along E to machine precision, with no cancellation (every function the engine
 knows is analytic; `log det` uses the sign of the real part to stay analytic).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,16 +15,48 @@ from typing import Any, Callable, Mapping, cast
 import numpy as np
 
 from generator.math.expr import (
-    Add, Commutation, Det, Diag, Differential, Dim, DimProduct, Elementwise, EntrywisePower, Kron,
-    Vec, Expr, Hadamard, Identity, Inverse, LogDet, Mul, Ones,
-    LogSumExp, Norm, Number, Power, PowerSum, Softmax, SumEntries, Symbol, Trace, Transpose,
+    Add,
+    Commutation,
+    Det,
+    Diag,
+    Differential,
+    Dim,
+    DimProduct,
+    Elementwise,
+    EntrywisePower,
+    Kron,
+    Vec,
+    Expr,
+    Hadamard,
+    Identity,
+    Inverse,
+    LogDet,
+    Mul,
+    Ones,
+    LogSumExp,
+    Norm,
+    Number,
+    Power,
+    PowerSum,
+    Softmax,
+    SumEntries,
+    Symbol,
+    Trace,
+    Transpose,
 )
-from generator.math.index_nodes import (Delta, Entry, EntryMatrix, ExplicitMatrix,
-                                        GradientOf, IndexSum, Partial)
+from generator.math.index_nodes import (
+    Delta,
+    Entry,
+    EntryMatrix,
+    ExplicitMatrix,
+    GradientOf,
+    IndexSum,
+    Partial,
+)
 from generator.math.symbols import SymbolInfo, SymbolTable
 
-STEP = 1e-30          # complex-step size: far below rounding, so exact to ~1e-16
-DIM_RANGE = (2, 5)    # random sizes for named dimensions
+STEP = 1e-30  # complex-step size: far below rounding, so exact to ~1e-16
+DIM_RANGE = (2, 5)  # random sizes for named dimensions
 # An instance whose matrices to invert are worse conditioned than this is redrawn:
 # it would test the rounding of numpy, not the derivation.
 MAX_CONDITION = 1e6
@@ -79,30 +112,37 @@ def draw_value(info: SymbolInfo, dims: Mapping[str, int], rng: np.random.Generat
         m = (m + m.T) / 2 + (rows * np.eye(rows) if info.has("invertible") else 0)
     elif info.has("invertible"):
         m = m + rows * np.eye(rows)
-    if info.has("integer"):   # a whole number: the exponent of a matrix power, at least 2
+    if info.has("integer"):  # a whole number: the exponent of a matrix power, at least 2
         return np.full((rows, cols), float(rng.integers(2, 5)))
-    if info.has("sums_to_one"):   # positive entries summing to 1: a probability vector
+    if info.has("sums_to_one"):  # positive entries summing to 1: a probability vector
         m = np.abs(m) + 0.1
         m = m / m.sum()
     return m
 
 
-def draw_instance(table: SymbolTable, wrt: str | tuple[str, ...], rng: np.random.Generator,
-                  dims: Mapping[str, int] | None = None, *,
-                  positive: frozenset[str] = frozenset()) -> Instance:
+def draw_instance(
+    table: SymbolTable,
+    wrt: str | tuple[str, ...],
+    rng: np.random.Generator,
+    dims: Mapping[str, int] | None = None,
+    *,
+    positive: frozenset[str] = frozenset(),
+) -> Instance:
     """Random values of every symbol, and a direction for `wrt` (for each of several
     variables); the symbols in `positive` (on_positive_domain) have positive entries."""
     dims = dict(dims) if dims is not None else draw_dims(table, rng)
     values = {info.name: draw_value(info, dims, rng) for info in table.symbols}
     for name in positive & set(values):
-        if not table[name].has("sums_to_one"):   # drawn positive already
+        if not table[name].has("sums_to_one"):  # drawn positive already
             values[name] = np.abs(values[name]) + 0.5
     directions = {}
     for name in (wrt,) if isinstance(wrt, str) else wrt:
         info = table[name]
         directions[name] = draw_value(
             SymbolInfo(name, info.shape, properties=info.properties & {"symmetric", "diagonal"}),
-            dims, rng)
+            dims,
+            rng,
+        )
     return Instance(dims, values, directions)
 
 
@@ -127,6 +167,7 @@ def on_positive_domain(expr: Expr) -> frozenset[str]:
 
 
 # ----- evaluation ---------------------------------------------------------------------
+
 
 def as_matrix(x: Any) -> np.ndarray:
     a = np.asarray(x)
@@ -154,7 +195,7 @@ def commutation(m: int, n: int) -> np.ndarray:
     k = np.zeros((m * n, m * n))
     for i in range(m):
         for j in range(n):
-            k[i * n + j, j * m + i] = 1.0   # vec(X^T)[i n + j] = X[i, j] = vec(X)[j m + i]
+            k[i * n + j, j * m + i] = 1.0  # vec(X^T)[i n + j] = X[i, j] = vec(X)[j m + i]
     return k
 
 
@@ -193,7 +234,7 @@ def _inverse(m: np.ndarray) -> np.ndarray:
 
 def _power(m: np.ndarray, k: int) -> np.ndarray:
     if m.shape == (1, 1):
-        return m ** k
+        return m**k
     return np.linalg.matrix_power(m, k)
 
 
@@ -260,10 +301,14 @@ class Evaluator:
     is called for d(compound), and returns the directional derivative of that compound.
     """
 
-    def __init__(self, values: Mapping[str, np.ndarray], dims: Mapping[str, int],
-                 differentials: Mapping[str, np.ndarray] | None = None,
-                 derivative: Callable[[Expr], np.ndarray] | None = None,
-                 definitions: Mapping[Expr, Expr] | None = None):
+    def __init__(
+        self,
+        values: Mapping[str, np.ndarray],
+        dims: Mapping[str, int],
+        differentials: Mapping[str, np.ndarray] | None = None,
+        derivative: Callable[[Expr], np.ndarray] | None = None,
+        definitions: Mapping[Expr, Expr] | None = None,
+    ):
         self.values = values
         self.dims = dims
         self.differentials = differentials or {}
@@ -282,7 +327,7 @@ class Evaluator:
         return self._cache[e]
 
     def _eval(self, e: Expr) -> np.ndarray:
-        if e in self.definitions:   # R = A x - b, or the engine's L = the objective
+        if e in self.definitions:  # R = A x - b, or the engine's L = the objective
             return self(self.definitions[e])
         value = _VALUES.get(type(e))
         if value is None:
@@ -292,8 +337,9 @@ class Evaluator:
 
 # ----- one value rule per node type ------------------------------------------------------
 
+
 def _identity(ev: Evaluator, e: Identity) -> np.ndarray:
-    if e.size is None:   # inference sizes every identity of a problem
+    if e.size is None:  # inference sizes every identity of a problem
         raise EvaluationError("an identity whose size is not known here")
     return np.eye(size(e.size, ev.dims))
 
@@ -319,15 +365,14 @@ def _power_sum(ev: Evaluator, e: PowerSum) -> np.ndarray:
     """sum_{j=0}^{k-1} X^j M X^(k-1-j), k the exponent's value."""
     k, x, inner = _whole_exponent(ev, e.exponent, e), ev(e.base), ev(e.inner)
     powers = [np.linalg.matrix_power(x, j) for j in range(k)]
-    return sum((powers[j] @ inner @ powers[k - 1 - j] for j in range(k)),
-               np.zeros_like(inner))
+    return sum((powers[j] @ inner @ powers[k - 1 - j] for j in range(k)), np.zeros_like(inner))
 
 
 def _power_of(ev: Evaluator, e: Power) -> np.ndarray:
     if isinstance(e.exponent, int):
         return _power(ev(e.base), e.exponent)
     base = ev(e.base)
-    if base.shape == (1, 1):   # s^p: the real power (of a positive s, on_positive_domain)
+    if base.shape == (1, 1):  # s^p: the real power (of a positive s, on_positive_domain)
         return base ** ev(e.exponent)[0, 0]
     return _power(base, _whole_exponent(ev, e.exponent, e))
 
@@ -353,8 +398,10 @@ def _norm(ev: Evaluator, e: Norm) -> np.ndarray:
 
 # ----- index notation (generator/math/index_nodes.py) -----------------------------------
 
-def evaluate_poly(poly: IndexSum, values: Mapping[str, np.ndarray], dims: Mapping[str, int]
-                  ) -> np.ndarray:
+
+def evaluate_poly(
+    poly: IndexSum, values: Mapping[str, np.ndarray], dims: Mapping[str, int]
+) -> np.ndarray:
     """The value with numpy's einsum: a matrix over the free indices (a column for one,
     1 x 1 for none).  Index sizes come from the arrays; a delta takes the size of an
     index it shares, and `poly.sizes` gives the free indices theirs."""
@@ -372,11 +419,15 @@ def evaluate_poly(poly: IndexSum, values: Mapping[str, np.ndarray], dims: Mappin
                 arrays.append(v)
             else:
                 arrays.append(None)
-        letters = {i: chr(ord("a") + k) for k, i in enumerate(
-            sorted({i for f in m.factors for i in f.indices()} | set(poly.free)))}
+        letters = {
+            i: chr(ord("a") + k)
+            for k, i in enumerate(
+                sorted({i for f in m.factors for i in f.indices()} | set(poly.free))
+            )
+        }
         operands, subscripts = [], []
         for f, array in zip(m.factors, arrays):
-            if array is None:   # a delta: the identity of its indices' size
+            if array is None:  # a delta: the identity of its indices' size
                 delta = cast(Delta, f)
                 array = np.eye(sizes[delta.i] if delta.i in sizes else sizes[delta.j])
             operands.append(array)
@@ -398,8 +449,9 @@ def entrywise_gradient(objective: Expr, wrt: str, ev: Evaluator) -> np.ndarray:
         moved = x.astype(complex)
         moved[index] += 1j * STEP
         values[wrt] = moved
-        grad[index] = np.imag(Evaluator(values, ev.dims, definitions=ev.definitions)(
-            objective)[0, 0]) / STEP
+        grad[index] = (
+            np.imag(Evaluator(values, ev.dims, definitions=ev.definitions)(objective)[0, 0]) / STEP
+        )
     return grad
 
 
@@ -414,8 +466,9 @@ def _matrix_of_entries(ev: Evaluator, e: ExplicitMatrix | EntryMatrix) -> np.nda
     is transposed where the matrix puts them the other way round (`[dL/dX_qp]_pq`)."""
     value = ev(e.entry)
     entry = e.entry
-    axes = (entry.row, entry.col) if isinstance(entry, Partial) \
-        else tuple(cast(IndexSum, entry).free)
+    axes = (
+        (entry.row, entry.col) if isinstance(entry, Partial) else tuple(cast(IndexSum, entry).free)
+    )
     return value.T if e.col is not None and axes == (e.col, e.row) else value
 
 

@@ -6,6 +6,7 @@ by value.  sympy is sometimes wrong (it returns 0 for log det X) or gives up; so
 opinion is recorded in the trace (`sympy_agrees`), never trusted over the
 finite-difference check that every line must pass.
 """
+
 from __future__ import annotations
 
 from typing import Callable, Optional
@@ -17,8 +18,23 @@ from sympy.utilities.exceptions import SymPyDeprecationWarning
 from sympy.matrices.expressions import matexpr
 
 from generator.math.expr import (
-    Add, Det, Dim, DimProduct, Expr, Identity, Inverse, LogDet, Mul, Norm, Number, Power, Symbol, Trace,
-    Transpose, add, mul,
+    Add,
+    Det,
+    Dim,
+    DimProduct,
+    Expr,
+    Identity,
+    Inverse,
+    LogDet,
+    Mul,
+    Norm,
+    Number,
+    Power,
+    Symbol,
+    Trace,
+    Transpose,
+    add,
+    mul,
 )
 from generator.math.symbols import SymbolTable
 
@@ -57,7 +73,7 @@ def _power(e: Power, to: ToSympy, table: SymbolTable) -> sp.Basic:
         return sp.Trace(v.T * v) if e.base.frobenius else (v.T * v)
     if isinstance(e.exponent, int):
         return to(e.base) ** e.exponent
-    if isinstance(e.base, Symbol) and not table[e.base.name].shape:   # s^p: a real power
+    if isinstance(e.base, Symbol) and not table[e.base.name].shape:  # s^p: a real power
         return to(e.base) ** to(e.exponent)
     raise Untranslatable("Power with a symbolic exponent")
 
@@ -122,6 +138,13 @@ def sympy_gradient(objective: Expr, wrt: str, table: SymbolTable) -> Optional[Ex
         return from_sympy(result)
     # sympy's matrix calculus fails in many ways (recursion, NotImplementedError,
     # TypeError on shapes); each means only "no second opinion".
-    except (Untranslatable, RecursionError, NotImplementedError, TypeError, ValueError,
-            AttributeError, sp.ShapeError):
+    except (
+        Untranslatable,
+        RecursionError,
+        NotImplementedError,
+        TypeError,
+        ValueError,
+        AttributeError,
+        sp.ShapeError,
+    ):
         return None

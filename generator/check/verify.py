@@ -8,6 +8,7 @@ it is checked on random instances (see generator.check.numeric):
 - `G^T` and `G`: the theorem itself, tr(G^T E) = dL(E);
 - a step of the solve phase: both sides at the solution found.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,12 +24,29 @@ from generator.caret import clip
 from generator.check import deadline
 from generator.errors import ShapeError, UncheckableError, VerificationError
 from generator.math.expr import (
-    ZERO, Add, Diag, Differential, Expr, Hadamard, Inverse, Mul, Quantity, SumEntries, Symbol,
-    Trace, Transpose,
+    ZERO,
+    Add,
+    Diag,
+    Differential,
+    Expr,
+    Hadamard,
+    Inverse,
+    Mul,
+    Quantity,
+    SumEntries,
+    Symbol,
+    Trace,
+    Transpose,
 )
 from generator.check.numeric import (
-    STEP, EvaluationError, Evaluator, Instance, UnluckyInstance, draw_instance,
-    on_positive_domain, product,
+    STEP,
+    EvaluationError,
+    Evaluator,
+    Instance,
+    UnluckyInstance,
+    draw_instance,
+    on_positive_domain,
+    product,
 )
 from generator.math.symbols import SymbolTable
 
@@ -42,7 +60,7 @@ CANCELLED_WEIGHT = 1e-4
 # in it (sympy's derivative of an inverse of a sum of products grows fast: 39 nodes with
 # 4 inverses took it 40 s; the public corpus's largest, 14 nodes and 1 inverse, 0.7 s).
 SYMPY_BUDGET = 40
-SYMPY_SECONDS = 2.0   # and no more time than this (the corpus's slowest takes 0.7 s)
+SYMPY_SECONDS = 2.0  # and no more time than this (the corpus's slowest takes 0.7 s)
 TRIALS = 3
 MAX_DRAWS = 30  # redraws when an instance makes a needed matrix singular
 
@@ -53,15 +71,18 @@ class Verification:
 
     trials: int
     max_rel_error: float
-    checks: int            # how many (line, trial) comparisons were made
-    sympy_agrees: bool | None = None   # None: sympy gives no derivative for this one
+    checks: int  # how many (line, trial) comparisons were made
+    sympy_agrees: bool | None = None  # None: sympy gives no derivative for this one
 
     def combined(self, other: "Verification") -> "Verification":
         """Two proofs of one derivation's parts (the gradient's lines, the Hessian's):
         every check of both, the worst error of either; sympy's verdict is the first's."""
-        return Verification(min(self.trials, other.trials),
-                            max(self.max_rel_error, other.max_rel_error),
-                            self.checks + other.checks, self.sympy_agrees)
+        return Verification(
+            min(self.trials, other.trials),
+            max(self.max_rel_error, other.max_rel_error),
+            self.checks + other.checks,
+            self.sympy_agrees,
+        )
 
 
 @dataclass(frozen=True)
@@ -70,33 +91,51 @@ class Claim:
 
     objective: Expr
     wrt: str
-    table: SymbolTable          # with the named subexpressions (R) added
+    table: SymbolTable  # with the named subexpressions (R) added
     definitions: Mapping[str, Expr]
     steps: tuple[Step, ...]
-    gradient: Expr              # the derivative: the gradient, or the Jacobian (`kind`)
+    gradient: Expr  # the derivative: the gradient, or the Jacobian (`kind`)
     solution: Expr | None = None
-    names: EngineNames = DEFAULT_NAMES   # the engine's L and G (f and J) in these lines
-    kind: str = "gradient"      # generator.problem.model.KINDS, or "value": lines of values
-                                # (x_new = ...), with no derivative to identify; or
-                                # "gradients": several variables, each its own (`answers`)
-    symmetric: bool = False     # the derivative must be symmetric (a Hessian)
+    names: EngineNames = DEFAULT_NAMES  # the engine's L and G (f and J) in these lines
+    kind: str = "gradient"  # generator.problem.model.KINDS, or "value": lines of values
+    # (x_new = ...), with no derivative to identify; or
+    # "gradients": several variables, each its own (`answers`)
+    symmetric: bool = False  # the derivative must be symmetric (a Hessian)
     # several variables (`wrt: [W1, W2]`): all of them, each moved along its own direction
     # in every differential, and (grad_W L, its value) for each, checked entry by entry
     variables: tuple[str, ...] = ()
     answers: tuple[tuple[Expr, Expr], ...] = ()
 
     @classmethod
-    def of_gradients(cls, objective: Expr, table: SymbolTable, definitions: Mapping[str, Expr],
-                     steps: tuple[Step, ...], gradients: tuple[tuple[str, Expr], ...],
-                     names: EngineNames) -> "Claim":
+    def of_gradients(
+        cls,
+        objective: Expr,
+        table: SymbolTable,
+        definitions: Mapping[str, Expr],
+        steps: tuple[Step, ...],
+        gradients: tuple[tuple[str, Expr], ...],
+        names: EngineNames,
+    ) -> "Claim":
         """Several variables' lines and gradients (`wrt: [W1, W2]`): each gradient is
         checked as grad_W L, computed entry by entry."""
         from generator.math.index_nodes import GradientOf
-        answers = tuple((GradientOf(objective, v, name=names.objective.name), g)
-                        for v, g in gradients)
-        return cls(objective, gradients[0][0], table, definitions, steps, gradients[0][1],
-                   None, names, "gradients", variables=tuple(v for v, _ in gradients),
-                   answers=answers)
+
+        answers = tuple(
+            (GradientOf(objective, v, name=names.objective.name), g) for v, g in gradients
+        )
+        return cls(
+            objective,
+            gradients[0][0],
+            table,
+            definitions,
+            steps,
+            gradients[0][1],
+            None,
+            names,
+            "gradients",
+            variables=tuple(v for v, _ in gradients),
+            answers=answers,
+        )
 
     @property
     def moved(self) -> tuple[str, ...]:
@@ -127,16 +166,19 @@ def magnitude(e: Expr, ev: Evaluator, memo: dict[Expr, float] | None = None) -> 
     if isinstance(e, Add):
         size = sum(magnitude(t, ev, memo) for t in e.terms)
     elif isinstance(e, Mul):
-        size = _spread([magnitude(f, ev, memo) for f in e.factors],
-                       [_norm(ev(f)) for f in e.factors])
-    elif isinstance(e, Hadamard) and not e.divide:   # |A .* B| <= |A| max|B|
-        size = max(magnitude(e.left, ev, memo) * _largest(ev(e.right)),
-                   _largest(ev(e.left)) * magnitude(e.right, ev, memo))
-    elif isinstance(e, Trace):   # |tr A| <= sqrt(n) |A|
+        size = _spread(
+            [magnitude(f, ev, memo) for f in e.factors], [_norm(ev(f)) for f in e.factors]
+        )
+    elif isinstance(e, Hadamard) and not e.divide:  # |A .* B| <= |A| max|B|
+        size = max(
+            magnitude(e.left, ev, memo) * _largest(ev(e.right)),
+            _largest(ev(e.left)) * magnitude(e.right, ev, memo),
+        )
+    elif isinstance(e, Trace):  # |tr A| <= sqrt(n) |A|
         size = magnitude(e.arg, ev, memo) * np.sqrt(ev(e.arg).shape[0])
-    elif isinstance(e, SumEntries):   # |sum A| <= sqrt(entries) |A|
+    elif isinstance(e, SumEntries):  # |sum A| <= sqrt(entries) |A|
         size = magnitude(e.arg, ev, memo) * np.sqrt(ev(e.arg).size)
-    elif isinstance(e, (Transpose, Diag)):   # both keep (some of) the entries as they are
+    elif isinstance(e, (Transpose, Diag)):  # both keep (some of) the entries as they are
         size = magnitude(e.arg, ev, memo)
     elif isinstance(e, Differential) and not isinstance(e.arg, Symbol):
         # a named subexpression (R = A x - b) is as large as what it names
@@ -158,8 +200,7 @@ def _vec(value: np.ndarray) -> np.ndarray:
 
 def _spread(sizes: list[float], values: list[float]) -> float:
     """The largest size of one factor times the values of the others."""
-    return max(size * float(np.prod(values[:i] + values[i + 1:]))
-               for i, size in enumerate(sizes))
+    return max(size * float(np.prod(values[:i] + values[i + 1 :])) for i, size in enumerate(sizes))
 
 
 def _norm(value: np.ndarray) -> float:
@@ -173,6 +214,7 @@ def _largest(value: np.ndarray) -> float:
 def _differential_magnitude(u: Expr, ev: Evaluator, memo: dict[Expr, float] | None) -> float:
     """The size of the parts of d(u), the product rule's terms: its value may be small
     where they cancel (d(X X^-1) = 0), and its rounding noise is that of the parts."""
+
     def d(v: Expr) -> float:
         return magnitude(Differential(v), ev, memo)
 
@@ -180,8 +222,9 @@ def _differential_magnitude(u: Expr, ev: Evaluator, memo: dict[Expr, float] | No
         return sum(d(t) for t in u.terms)
     if isinstance(u, Mul):
         values = [_norm(ev(f)) for f in u.factors]
-        return sum(d(f) * float(np.prod(values[:i] + values[i + 1:]))
-                   for i, f in enumerate(u.factors))
+        return sum(
+            d(f) * float(np.prod(values[:i] + values[i + 1 :])) for i, f in enumerate(u.factors)
+        )
     if isinstance(u, Hadamard) and not u.divide:
         return d(u.left) * _largest(ev(u.right)) + _largest(ev(u.left)) * d(u.right)
     if isinstance(u, (Transpose, Diag)):
@@ -190,7 +233,7 @@ def _differential_magnitude(u: Expr, ev: Evaluator, memo: dict[Expr, float] | No
         return d(u.arg) * np.sqrt(ev(u.arg).shape[0])
     if isinstance(u, SumEntries):
         return d(u.arg) * np.sqrt(ev(u.arg).size)
-    if isinstance(u, Inverse):   # d(X^-1) = -X^-1 dX X^-1
+    if isinstance(u, Inverse):  # d(X^-1) = -X^-1 dX X^-1
         return _norm(ev(u)) ** 2 * d(u.arg)
     return _norm(ev(Differential(u)))
 
@@ -201,7 +244,7 @@ def scaled_error(a: np.ndarray, b: np.ndarray, scale: float) -> float:
     sizes = (float(np.linalg.norm(a)), float(np.linalg.norm(b)))
     if not (np.isfinite(gap) and all(np.isfinite(sizes))):
         raise UnluckyInstance("values too large to compare on this instance")
-    if not np.isfinite(scale):   # a bound that overflowed bounds nothing: never excuse a gap
+    if not np.isfinite(scale):  # a bound that overflowed bounds nothing: never excuse a gap
         scale = 0.0
     return gap / max(*sizes, scale, 1e-8)
 
@@ -219,7 +262,7 @@ class _Trial:
         self._perturbed = Evaluator(perturbed, inst.dims, definitions=defs)
         self.base = Evaluator(inst.values, inst.dims, inst.directions, self.derivative, defs)
         self.dL = self.derivative(claim.objective)
-        self.sizes: dict[Expr, float] = {}   # magnitude's memo for `base`
+        self.sizes: dict[Expr, float] = {}  # magnitude's memo for `base`
         self.at_solution: Evaluator | None = None
         if claim.solution is not None:
             x_star = np.real_if_close(self.base(claim.solution))
@@ -239,17 +282,19 @@ class _Trial:
         lhs, rhs = step.lhs, step.expr
         rule = cat.BY_ID.get(step.rule)
         if rule is not None and rule.group == "solve" or lhs == Symbol(self.claim.wrt):
-            return self.equation_error(lhs, rhs)   # an equation that holds at the solution
+            return self.equation_error(lhs, rhs)  # an equation that holds at the solution
         scale = max(self.scale_of(step) if own is None else own, floor * CANCELLED_WEIGHT)
         G = self.claim.names.gradient
         if lhs == Transpose(G):
             # `G^T = 0` (dL = 0) is a 1 x 1 zero: a product with E as the evaluator forms it
-            return scaled_error(np.trace(product(self.base(rhs), self.inst.direction)),
-                                self.dL, scale)
-        if lhs == G:   # the theorem: dL = tr(G^T dX), or df = J dx
-            if self.claim.kind == "jacobian":   # vec(df) = J vec(dX)
-                return scaled_error(product(self.base(rhs), _vec(self.inst.direction)),
-                                    _vec(self.dL), scale)
+            return scaled_error(
+                np.trace(product(self.base(rhs), self.inst.direction)), self.dL, scale
+            )
+        if lhs == G:  # the theorem: dL = tr(G^T dX), or df = J dx
+            if self.claim.kind == "jacobian":  # vec(df) = J vec(dX)
+                return scaled_error(
+                    product(self.base(rhs), _vec(self.inst.direction)), _vec(self.dL), scale
+                )
             return scaled_error(np.sum(self.base(rhs) * self.inst.direction), self.dL, scale)
         return scaled_error(self.base(lhs), self.base(rhs), scale)
 
@@ -269,7 +314,7 @@ class _Trial:
     def equation_error(self, lhs: Expr, rhs: Expr) -> float:
         """How far `lhs = rhs` is from holding at the solution, against its terms' size."""
         ev = self.at_solution
-        assert ev is not None   # set for a claim with a solution, the only one asked
+        assert ev is not None  # set for a claim with a solution, the only one asked
         gap = float(np.linalg.norm(ev(lhs) - ev(rhs)))
         return gap / max(magnitude(lhs, ev) + magnitude(rhs, ev), 1e-8)
 
@@ -277,7 +322,7 @@ class _Trial:
         return self.equation_error(self.claim.gradient, ZERO)
 
 
-Said = Callable[[float], str]   # the message of a failed check, given its error
+Said = Callable[[float], str]  # the message of a failed check, given its error
 
 
 def _errors_of_trial(claim: Claim, trial: "_Trial") -> list[tuple[Said, float]]:
@@ -290,7 +335,7 @@ def _errors_of_trial(claim: Claim, trial: "_Trial") -> list[tuple[Said, float]]:
     instance is a VerificationError naming it.
     """
     errors: list[tuple[Said, float]] = []
-    floors: dict[Expr, float] = {}   # quantity -> the largest parts of a line about it
+    floors: dict[Expr, float] = {}  # quantity -> the largest parts of a line about it
     for number, step in enumerate(claim.steps, 1):
         quantity = trial.quantity(step.lhs)
         try:
@@ -299,36 +344,56 @@ def _errors_of_trial(claim: Claim, trial: "_Trial") -> list[tuple[Said, float]]:
             floors[quantity] = max(floors.get(quantity, 0.0), own)
         except UnluckyInstance:
             raise
-        except (ValueError, EvaluationError) as exc:   # shapes that do not fit: a bug
+        except (ValueError, EvaluationError) as exc:  # shapes that do not fit: a bug
             raise VerificationError(
                 f"step {number} ({step.rule}) could not be evaluated: {exc} "
                 f"({step.lhs} = {step.expr}); this is a bug in tracetrick: the sheet was "
-                f"not written") from None
+                f"not written"
+            ) from None
+
         def failed_step(e: float, n: int = number, s: Step = step) -> str:
-            return (f"step {n} ({s.rule}) failed its numeric check: {s.lhs} = {s.expr} is off "
-                    f"by a relative error of {e:.2g}. This is a bug in tracetrick: the sheet "
-                    f"was not written.")
+            return (
+                f"step {n} ({s.rule}) failed its numeric check: {s.lhs} = {s.expr} is off "
+                f"by a relative error of {e:.2g}. This is a bug in tracetrick: the sheet "
+                f"was not written."
+            )
+
         errors.append((failed_step, err))
     if claim.kind == "value":
         return errors
     if claim.symmetric:
         value = trial.base(claim.gradient)
-        errors.append((lambda e: (f"the Hessian {claim.gradient} is not symmetric (relative "
-                                  f"error {e:.2g}); this is a bug in tracetrick"),
-                       relative_error(value, value.T)))
+        errors.append(
+            (
+                lambda e: (
+                    f"the Hessian {claim.gradient} is not symmetric (relative "
+                    f"error {e:.2g}); this is a bug in tracetrick"
+                ),
+                relative_error(value, value.T),
+            )
+        )
     answers = claim.answers or ((claim.names.gradient, claim.gradient),)
     for name, answer in answers:
         identify = Step("identify-gradient", "", name, answer)
+
         def failed_answer(e: float, a: Expr = answer) -> str:
-            return (f"the {claim.kind.rstrip('s')} {a} fails the finite-difference check "
-                    f"(relative error {e:.2g}); this is a bug in tracetrick")
-        errors.append((failed_answer,
-            trial.error(identify, floors.get(trial.quantity(name), 0.0))))
+            return (
+                f"the {claim.kind.rstrip('s')} {a} fails the finite-difference check "
+                f"(relative error {e:.2g}); this is a bug in tracetrick"
+            )
+
+        errors.append((failed_answer, trial.error(identify, floors.get(trial.quantity(name), 0.0))))
     if claim.solution is not None:
-        errors.append((lambda e: (f"the solution {claim.solution} does not make the gradient "
-                                  f"zero (relative error {e:.2g}); this is a bug in "
-                                  f"tracetrick"),
-                       trial.stationary_error()))
+        errors.append(
+            (
+                lambda e: (
+                    f"the solution {claim.solution} does not make the gradient "
+                    f"zero (relative error {e:.2g}); this is a bug in "
+                    f"tracetrick"
+                ),
+                trial.stationary_error(),
+            )
+        )
     return errors
 
 
@@ -340,15 +405,16 @@ def verify(claim: Claim, seed: int = 0) -> Verification:
     """
     rng = np.random.default_rng(seed)
     worst, checks, made = 0.0, 0, 0
-    unlucky = ""   # why the last instance said nothing
+    unlucky = ""  # why the last instance said nothing
     positive = on_positive_domain(claim.objective)
     for _ in range(MAX_DRAWS):
         try:
             # numpy's overflow warnings would reach the user's terminal; an overflow is
             # an unlucky instance (scaled_error) or a size that bounds nothing (_norm)
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-                trial = _Trial(claim, draw_instance(claim.table, claim.moved, rng,
-                                                    positive=positive))
+                trial = _Trial(
+                    claim, draw_instance(claim.table, claim.moved, rng, positive=positive)
+                )
                 errors = _errors_of_trial(claim, trial)
         except UnluckyInstance as why:
             unlucky = str(why)
@@ -366,7 +432,8 @@ def verify(claim: Claim, seed: int = 0) -> Verification:
     raise UncheckableError(
         f"no {TRIALS} of {MAX_DRAWS} random instances had every matrix to invert invertible "
         f"and every value finite (the last: {clip(unlucky, 1)[0]}); nothing could be "
-        f"checked, so no sheet is written")
+        f"checked, so no sheet is written"
+    )
 
 
 def agree(a: Expr, b: Expr, table: SymbolTable, wrt: str, seed: int = 1) -> float:
@@ -384,7 +451,7 @@ def agree(a: Expr, b: Expr, table: SymbolTable, wrt: str, seed: int = 1) -> floa
         inst = draw_instance(table, wrt, rng, positive=positive)
         ev = Evaluator(inst.values, inst.dims)
         try:
-            with np.errstate(over="ignore", invalid="ignore"):   # too large: not compared
+            with np.errstate(over="ignore", invalid="ignore"):  # too large: not compared
                 error = relative_error(ev(a), ev(b))
         except (EvaluationError, ValueError):
             continue
@@ -405,7 +472,8 @@ def sympy_agrees(objective: Expr, wrt: str, table: SymbolTable, gradient: Expr) 
     if len(nodes) * 2 ** sum(isinstance(n, Inverse) for n in nodes) > SYMPY_BUDGET:
         return None
     from generator.check.sympy_bridge import sympy_gradient
-    if not deadline.can_limit():   # a thread: the budget above is all there is
+
+    if not deadline.can_limit():  # a thread: the budget above is all there is
         theirs = sympy_gradient(objective, wrt, table)
     else:
         try:

@@ -1,4 +1,5 @@
 """What the rules need to know about a problem while they rewrite."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -31,12 +32,14 @@ class Context:
     asked: tuple[str, ...] = ()
 
     @classmethod
-    def of_problem(cls, table: SymbolTable, variables: tuple[str, ...],
-                   kind: str = "gradient") -> "Context":
+    def of_problem(
+        cls, table: SymbolTable, variables: tuple[str, ...], kind: str = "gradient"
+    ) -> "Context":
         """The context a derivation starts from: only the problem's variables vary; the
         engine's names are those of the derivative asked for (`kind`)."""
-        return cls(table, variables[0], frozenset(variables), engine_names(table.names(), kind),
-                   variables)
+        return cls(
+            table, variables[0], frozenset(variables), engine_names(table.names(), kind), variables
+        )
 
     def with_named(self, name: str, meaning: Expr) -> "Context":
         """A named result of the problem's (`a = sigmoid(h)`): a symbol of its meaning's
@@ -48,8 +51,9 @@ class Context:
 
     def with_variable(self, info: SymbolInfo) -> "Context":
         """A named subexpression (`R = A x - b`) added as a symbol that varies."""
-        return replace(self, table=self.table.with_symbol(info),
-                       variables=self.variables | {info.name})
+        return replace(
+            self, table=self.table.with_symbol(info), variables=self.variables | {info.name}
+        )
 
     def is_constant(self, e: Expr) -> bool:
         """No variable and no differential occurs in `e`."""
@@ -66,8 +70,10 @@ class Context:
     def split_scalars(self, factors: Sequence[Expr]) -> tuple[list[Expr], list[Expr]]:
         """The plain scalar factors (is_plain_scalar) and the others, each in order."""
         plain = [self.is_plain_scalar(f) for f in factors]
-        return ([f for f, s in zip(factors, plain) if s],
-                [f for f, s in zip(factors, plain) if not s])
+        return (
+            [f for f, s in zip(factors, plain) if s],
+            [f for f, s in zip(factors, plain) if not s],
+        )
 
     def is_column(self, e: Expr) -> bool:
         """A column vector (or a scalar): what `diag` makes a diagonal matrix of."""
@@ -109,7 +115,7 @@ def _is_constant(e: Expr, variables: frozenset[str]) -> bool:
     return True
 
 
-_HAS_DIFFERENTIAL: dict = {}   # node memo: asked of every subterm of every line
+_HAS_DIFFERENTIAL: dict = {}  # node memo: asked of every subterm of every line
 
 
 def has_differential(e: Expr) -> bool:

@@ -10,6 +10,7 @@ generator.render.sheet); inside it every rule application is recorded by the Rec
    with a named R: find dR, plug it back, and repeat 3-4 for dX;
 5. identify G from dL = tr(G^T dX) and tidy it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -23,15 +24,28 @@ from generator.engine.names import EngineNames, residual, residual_name
 from generator.engine.recorder import Recorder
 from generator.errors import StuckError
 from generator.math.expr import (
-    Add, Differential, Expr, Hadamard, Identity, Mul, Number, Power, PowerSum, Quantity, Symbol,
+    Add,
+    Differential,
+    Expr,
+    Hadamard,
+    Identity,
+    Mul,
+    Number,
+    Power,
+    PowerSum,
+    Quantity,
+    Symbol,
     Trace,
     Transpose,
     ZERO,
-    add, d,
-    factors_of, is_zero, mul, terms_of,
+    add,
+    d,
+    factors_of,
+    is_zero,
+    mul,
+    terms_of,
 )
 from generator.math.shapes import symbol_for
-
 
 
 @dataclass(frozen=True)
@@ -41,7 +55,7 @@ class GradientResult:
 
     records: tuple[Record, ...]
     gradients: tuple[tuple[str, Expr], ...]
-    definitions: tuple[tuple[str, Expr], ...]   # named subexpressions: (("R", A x - b),)
+    definitions: tuple[tuple[str, Expr], ...]  # named subexpressions: (("R", A x - b),)
     context: Context
 
     @property
@@ -50,9 +64,13 @@ class GradientResult:
         return self.gradients[0][1]
 
 
-def derive_gradient(objective: Expr, ctx: Context, rec: Recorder | None = None,
-                    earlier: tuple[EarlierResult, ...] = (),
-                    named: tuple[tuple[str, Expr], ...] = ()) -> GradientResult:
+def derive_gradient(
+    objective: Expr,
+    ctx: Context,
+    rec: Recorder | None = None,
+    earlier: tuple[EarlierResult, ...] = (),
+    named: tuple[tuple[str, Expr], ...] = (),
+) -> GradientResult:
     """`named`: the problem's named results (`where:`), in order, already in the
     context; the derivation goes back through them, last first, keeping their names."""
     rec = rec or Recorder(ctx)
@@ -63,7 +81,7 @@ def derive_gradient(objective: Expr, ctx: Context, rec: Recorder | None = None,
     if definitions or named:
         for name, meaning in definitions:
             dexpr = _plug_in(rec, dexpr, name, meaning)
-        for name, meaning in reversed(named):   # backpropagation: the last result first
+        for name, meaning in reversed(named):  # backpropagation: the last result first
             if dexpr.contains(Differential(residual(name))):
                 dexpr = _plug_in(rec, dexpr, name, meaning, keep=named)
         dexpr = _to_trace_form(rec, _linearity(rec, dexpr))
@@ -75,6 +93,7 @@ def derive_gradient(objective: Expr, ctx: Context, rec: Recorder | None = None,
 
 
 # ----- phase 1 ------------------------------------------------------------------------
+
 
 def _trace_form(rec: Recorder, objective: Expr) -> tuple[Expr, tuple[tuple[str, Expr], ...]]:
     L = rec.ctx.names.objective
@@ -131,6 +150,7 @@ def _wrap_terms_in_trace(rec: Recorder, lhs: Expr, expr: Expr) -> Expr:
 
 # ----- phase 2 ------------------------------------------------------------------------
 
+
 def take_differential(rec: Recorder, expr: Expr, kind: str = "differential") -> Expr:
     """Phase 2: d of the objective, d pushed inwards until it stands on the variable
     (`kind`: the phase, "hessian" when the objective is the gradient)."""
@@ -150,7 +170,7 @@ def _by_earlier_result(rec: Recorder, expr: Expr, use: Use) -> Expr:
     dexpr: Expr = Trace(mul(Transpose(use.gradient), Differential(use.variable)))
     rec.record(cat.EARLIER_RESULT, DL, dexpr, dexpr, detail=True)
     dexpr = rec.simplify(DL, dexpr, rec.phases.normal, rec.phases.tidy, detail=True)
-    rec.state(DL, dexpr, "result")   # the earlier gradient as the tidy pass writes it
+    rec.state(DL, dexpr, "result")  # the earlier gradient as the tidy pass writes it
     return dexpr
 
 
@@ -159,20 +179,24 @@ def _check_pushed_to_variables(expr: Expr, ctx: Context) -> None:
         if isinstance(node, Differential) and not ctx.varies(node.arg):
             raise StuckError(
                 f"no rule for the differential of `{node.arg}` ({_missing_rule(node.arg)}); "
-                f"the engine cannot take d({node.arg}) yet")
+                f"the engine cannot take d({node.arg}) yet"
+            )
 
 
 def _missing_rule(e: Expr) -> str:
     """What rule d(e) would need, in words."""
     if isinstance(e, Power) and e.symbolic:
-        return (f"the exponent {e.exponent} varies, and the law d(s^p) = p s^(p-1) ds holds "
-                f"for a constant exponent only")
+        return (
+            f"the exponent {e.exponent} varies, and the law d(s^p) = p s^(p-1) ds holds "
+            f"for a constant exponent only"
+        )
     if isinstance(e, (Symbol, Quantity)):
         return f"{e} is a named subexpression without a definition"
     return f"there is no differential rule for {type(e).__name__} nodes"
 
 
 # ----- phases 3 and 4 -----------------------------------------------------------------
+
 
 def _sum_holds_differential(node: Expr) -> bool:
     if isinstance(node, Transpose):
@@ -211,18 +235,24 @@ def _to_trace_form(rec: Recorder, expr: Expr) -> Expr:
     DL = rec.ctx.names.d_objective
     rec.phase("terms-to-trace-form")
     terms = list(terms_of(expr))
-    single = len(terms) == 1     # then the term is dL itself: nothing to assemble
+    single = len(terms) == 1  # then the term is dL itself: nothing to assemble
     if single:
         rec.state(DL, expr)
     for i, term in enumerate(terms):
         # each term on its own line, `tr(dX^T A X) = tr(X^T A^T dX)`, as the notes do
         lhs = DL if single else term
-        new = rec.simplify(lhs, term, rec.phases.trace_notation, rec.phases.to_trace_form,
-                           where=has_differential)
-        wrapped = _wrap_terms_in_trace(rec, lhs, new)   # a scalar with dX left its trace
+        new = rec.simplify(
+            lhs, term, rec.phases.trace_notation, rec.phases.to_trace_form, where=has_differential
+        )
+        wrapped = _wrap_terms_in_trace(rec, lhs, new)  # a scalar with dX left its trace
         if wrapped != new:
-            new = rec.simplify(lhs, wrapped, rec.phases.trace_notation,
-                               rec.phases.to_trace_form, where=has_differential)
+            new = rec.simplify(
+                lhs,
+                wrapped,
+                rec.phases.trace_notation,
+                rec.phases.to_trace_form,
+                where=has_differential,
+            )
         terms[i] = new
     if expr != add(*terms):
         expr = add(*terms)
@@ -236,8 +266,10 @@ def _to_trace_form(rec: Recorder, expr: Expr) -> Expr:
 
 # ----- the named residual -------------------------------------------------------------
 
-def _plug_in(rec: Recorder, expr: Expr, name: str, meaning: Expr,
-             keep: tuple[tuple[str, Expr], ...] = ()) -> Expr:
+
+def _plug_in(
+    rec: Recorder, expr: Expr, name: str, meaning: Expr, keep: tuple[tuple[str, Expr], ...] = ()
+) -> Expr:
     """d(name) found and put in dL (the chain rule).  A name of the problem's (`keep`)
     stays in dL, and its meaning, where the differential wrote it out (`sigmoid(h)` for
     `a`), is named back; the notes' R is written out once its differential is in."""
@@ -266,6 +298,7 @@ def _plug_in(rec: Recorder, expr: Expr, name: str, meaning: Expr,
 
 # ----- phase 5 ------------------------------------------------------------------------
 
+
 def _identify(rec: Recorder, expr: Expr, kind: str = "identify") -> Expr:
     """G from dL = tr(G^T dX), X the context's `wrt` and G its gradient's name."""
     G = rec.ctx.names.gradient
@@ -280,13 +313,13 @@ def _identify(rec: Recorder, expr: Expr, kind: str = "identify") -> Expr:
     return rec.answer(G, gradient, rec.phases.tidy)
 
 
-def _identify_each(rec: Recorder, expr: Expr, objective: Expr
-                   ) -> tuple[tuple[str, Expr], ...]:
+def _identify_each(rec: Recorder, expr: Expr, objective: Expr) -> tuple[tuple[str, Expr], ...]:
     """Several variables: dL = tr(G_1^T dW_1) + tr(G_2^T dW_2) + ..., and each gradient
     read from the terms that hold its own differential, one "Identify" per variable, in
     the order the problem lists them.  Each G is named grad_W L (a GradientOf, whose
     value the check computes entry by entry: an independent proof of each line)."""
     from generator.math.index_nodes import GradientOf
+
     ctx = rec.ctx
     terms = terms_of(expr)
     differentials = [Differential(Symbol(v)) for v in ctx.asked]
@@ -296,7 +329,8 @@ def _identify_each(rec: Recorder, expr: Expr, objective: Expr
     if stray:
         raise StuckError(
             f"could not split d{ctx.names.objective} into one term per variable: the term "
-            f"{stray[0]} does not hold exactly one of {', '.join(map(str, differentials))}")
+            f"{stray[0]} does not hold exactly one of {', '.join(map(str, differentials))}"
+        )
     gradients = []
     for variable, dvar in zip(ctx.asked, differentials):
         own = add(*(t for t in terms if t.contains(dvar)))
@@ -313,6 +347,7 @@ def transpose_variable(rec: Recorder, objective: Expr, gradient: Expr) -> Expr:
     with respect to the entries of X^T, `[dL/dx_qp]_pq`, the transpose of the matrix of
     partials with respect to X.  (Citing the law T2 would prove T2 by itself.)"""
     from generator.math.index_nodes import COL, ROW, ExplicitMatrix, GradientOf, Partial
+
     x = rec.ctx.wrt
     info = rec.ctx.table[x]
     rec.phase("transposed-variable", Symbol(x))
@@ -321,9 +356,12 @@ def transpose_variable(rec: Recorder, objective: Expr, gradient: Expr) -> Expr:
     gradient_of = GradientOf(objective, x, name=name)
     rec.state(gradient_of, gradient)
     if len(info.shape) == 2:
-        partials = Partial(objective, x, COL, ROW, name)   # (X^T)_pq is x_qp
-        rec.record(cat.rule("gradient-definition"), lhs,
-                   ExplicitMatrix(partials, ROW, COL, info.cols, info.rows))
+        partials = Partial(objective, x, COL, ROW, name)  # (X^T)_pq is x_qp
+        rec.record(
+            cat.rule("gradient-definition"),
+            lhs,
+            ExplicitMatrix(partials, ROW, COL, info.cols, info.rows),
+        )
         rec.record(cat.rule("index-name"), lhs, Transpose(gradient_of))
         answer = Transpose(gradient)
         rec.record(cat.SUBSTITUTE, lhs, answer, answer)
@@ -358,7 +396,7 @@ def _coefficient_of_differential(expr: Expr, dvar: Differential, ctx: Context) -
             rest = mul(*(f for f in factors if f != dvar))
             # tr(c M d(alpha)) = tr(c M) d(alpha): the trace stays on what is a matrix
             coefficients.append(Trace(rest) if traced and not ctx.is_scalar(rest) else rest)
-        else:   # every term is c d(alpha)
+        else:  # every term is c d(alpha)
             if coefficients:
                 return add(*coefficients)
     if isinstance(expr, Trace):
@@ -372,12 +410,15 @@ def _coefficient_of_differential(expr: Expr, dvar: Differential, ctx: Context) -
             return mul(*before)
     why = ""
     power_sum = next((n for n in expr.walk() if isinstance(n, PowerSum)), None)
-    if power_sum is not None:   # tr(A X^k): sum_j (X^j A X^(k-1-j))^T has no closed form
-        why = (f": the differential of {Power(power_sum.base, power_sum.exponent)} is a sum "
-               f"over j that closes only inside a trace with nothing but scalars beside it "
-               f"(tr(X^k)); write a number for {power_sum.exponent} (as in "
-               f"{Power(power_sum.base, 3)}) to have the terms written out")
+    if power_sum is not None:  # tr(A X^k): sum_j (X^j A X^(k-1-j))^T has no closed form
+        why = (
+            f": the differential of {Power(power_sum.base, power_sum.exponent)} is a sum "
+            f"over j that closes only inside a trace with nothing but scalars beside it "
+            f"(tr(X^k)); write a number for {power_sum.exponent} (as in "
+            f"{Power(power_sum.base, 3)}) to have the terms written out"
+        )
     raise StuckError(
         f"could not bring d{ctx.names.objective} to the form "
         f"tr({ctx.names.gradient}^T d{ctx.wrt}); the engine stopped at "
-        f"d{ctx.names.objective} = {expr}{why}")
+        f"d{ctx.names.objective} = {expr}{why}"
+    )

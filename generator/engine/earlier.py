@@ -7,6 +7,7 @@ may also be the identity (`tr(X^T A X)` with A = I is `tr(X^T X)`).  When the la
 objective (in trace form) is such an instance, its differential is written at once:
 `dL = tr(G^T dV)` with the earlier gradient G, substituted.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -22,11 +23,11 @@ from generator.math.expr import Expr, Identity, Mul, Symbol, mul
 class EarlierResult:
     """A problem derived before this one on the same sheet."""
 
-    heading: str                 # what a citing step calls it: "Problem 5", "T1"
+    heading: str  # what a citing step calls it: "Problem 5", "T1"
     objective: Expr
     wrt: str
     gradient: Expr
-    constants: tuple[str, ...]   # its matrix symbols other than wrt
+    constants: tuple[str, ...]  # its matrix symbols other than wrt
     # properties its symbols were declared with (symmetric, ...): its gradient holds
     # only where what they stand for has them too
     properties: tuple[tuple[str, frozenset], ...] = ()
@@ -37,8 +38,8 @@ class Use:
     """How a later objective is an instance of an earlier result."""
 
     result: EarlierResult
-    variable: Expr                          # what plays `wrt` here: the variable, or R
-    gradient: Expr                          # the earlier gradient, substituted (untidied)
+    variable: Expr  # what plays `wrt` here: the variable, or R
+    gradient: Expr  # the earlier gradient, substituted (untidied)
     bindings: tuple[tuple[str, Expr], ...]  # earlier symbol -> what it stands for here
 
 
@@ -49,6 +50,7 @@ def _drop_identities(e: Expr) -> Expr:
             if len(kept) < len(node.factors) and kept:
                 return mul(*kept)
         return node
+
     return e.map_bottom_up(drop)
 
 
@@ -61,8 +63,9 @@ def _variants(result: EarlierResult) -> Iterator[tuple[Expr, Expr, tuple]]:
         yield objective, gradient, ((c, Identity(None)),)
 
 
-def _match(pattern: Expr, expr: Expr, result: EarlierResult, ctx: Context,
-           bound: dict[str, Expr]) -> bool:
+def _match(
+    pattern: Expr, expr: Expr, result: EarlierResult, ctx: Context, bound: dict[str, Expr]
+) -> bool:
     if isinstance(pattern, Symbol):
         if pattern.name in bound:
             return bound[pattern.name] == expr
@@ -93,8 +96,13 @@ def _keeps_properties(name: str, expr: Expr, result: EarlierResult, ctx: Context
     return isinstance(expr, Symbol) and all(ctx.has_property(expr.name, p) for p in wanted)
 
 
-def _match_factors(pattern: list[Expr], factors: list[Expr], result: EarlierResult,
-                   ctx: Context, bound: dict[str, Expr]) -> bool:
+def _match_factors(
+    pattern: list[Expr],
+    factors: list[Expr],
+    result: EarlierResult,
+    ctx: Context,
+    bound: dict[str, Expr],
+) -> bool:
     """Products match factor by factor, but an earlier constant may stand for a run of
     constant factors: `X^T A X` matches `Y^T B C Y` with A = B C."""
     if not pattern:
@@ -107,8 +115,9 @@ def _match_factors(pattern: list[Expr], factors: list[Expr], result: EarlierResu
         if n > len(factors):
             break
         trial = dict(bound)
-        if _match(head, mul(*factors[:n]), result, ctx, trial) and \
-                _match_factors(rest, factors[n:], result, ctx, trial):
+        if _match(head, mul(*factors[:n]), result, ctx, trial) and _match_factors(
+            rest, factors[n:], result, ctx, trial
+        ):
             bound.clear()
             bound.update(trial)
             return True
@@ -127,6 +136,7 @@ def _sized_here(gradient: Expr, ctx: Context) -> Optional[Expr]:
     """The substituted gradient with each identity that a constant became sized by this
     problem's shapes (None where they do not fit)."""
     from generator.math.shapes import infer_shapes
+
     declared = {s.name: replace(s, declared=True) for s in ctx.table.symbols}
     try:
         return infer_shapes(gradient, declared, None).exprs[0]
@@ -143,15 +153,15 @@ def find_use(expr: Expr, earlier: tuple[EarlierResult, ...], ctx: Context) -> Op
                 substituted = gradient
                 for name, value in bound.items():
                     substituted = substituted.replace(Symbol(name), value)
-                if any(isinstance(n, Identity) and n.size is not None
-                       for n in substituted.walk()):
-                    continue   # its size names a dimension of the earlier problem
+                if any(isinstance(n, Identity) and n.size is not None for n in substituted.walk()):
+                    continue  # its size names a dimension of the earlier problem
                 sized = _sized_here(substituted, ctx)
                 if sized is None:
                     continue
                 substituted = sized
                 if not _tidies_away_identities(substituted, ctx):
-                    continue   # an identity would be left: write the differential out
-                return Use(result, bound[result.wrt], substituted,
-                           tuple(sorted(bound.items())) + fixed)
+                    continue  # an identity would be left: write the differential out
+                return Use(
+                    result, bound[result.wrt], substituted, tuple(sorted(bound.items())) + fixed
+                )
     return None

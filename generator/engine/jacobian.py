@@ -8,6 +8,7 @@ The same method as the gradient's (generator/engine/differential.py), without th
 4. identify J: if df = J dx, J is the Jacobian (numerator layout: its entry (i, j) is
    df_i/dx_j), and tidy it as a gradient is tidied.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,7 +20,17 @@ from generator.engine.records import Record
 from generator.engine.recorder import Recorder, rewrite_first
 from generator.errors import StuckError
 from generator.math.expr import (
-    ZERO, Differential, Expr, Identity, Mul, Symbol, Vec, factors_of, is_zero, mul, terms_of,
+    ZERO,
+    Differential,
+    Expr,
+    Identity,
+    Mul,
+    Symbol,
+    Vec,
+    factors_of,
+    is_zero,
+    mul,
+    terms_of,
 )
 
 
@@ -31,11 +42,12 @@ class JacobianResult:
     differential: Expr
     jacobian: Expr
     context: Context
-    vectorised: bool = False   # J is that of vec(f) by vec(X) (f or the variable a matrix)
+    vectorised: bool = False  # J is that of vec(f) by vec(X) (f or the variable a matrix)
 
 
-def derive_jacobian(objective: Expr, ctx: Context, rec: Recorder | None = None, *,
-                    hessian: bool = False) -> JacobianResult:
+def derive_jacobian(
+    objective: Expr, ctx: Context, rec: Recorder | None = None, *, hessian: bool = False
+) -> JacobianResult:
     """The Jacobian of `objective`; `hessian`: the objective is a gradient, whose
     Jacobian is the Hessian (the same method, its phases and theorem named so)."""
     rec = rec or Recorder(ctx)
@@ -45,7 +57,7 @@ def derive_jacobian(objective: Expr, ctx: Context, rec: Recorder | None = None, 
     vectorised = vec_form(objective, rec.ctx)
     linear = _to_linear_form(rec, differential, vectorised)
     if not vectorised:
-        differential = linear   # df = J dx is df written in dx
+        differential = linear  # df = J dx is df written in dx
     jacobian = _identify(rec, linear, hessian)
     return JacobianResult(tuple(rec.records), differential, jacobian, rec.ctx, vectorised)
 
@@ -74,8 +86,7 @@ def _to_linear_form(rec: Recorder, expr: Expr, vectorised: bool) -> Expr:
     rules = rec.phases.linear_form
     if vectorised:
         lhs, expr, rules = Vec(lhs), Vec(expr), rec.phases.vec_form
-    rec.phase("terms-to-vec-form" if vectorised else "terms-to-linear-form",
-              Symbol(rec.ctx.wrt))
+    rec.phase("terms-to-vec-form" if vectorised else "terms-to-linear-form", Symbol(rec.ctx.wrt))
     rec.state(lhs, expr)
     expr = rec.simplify(lhs, expr, rec.phases.normal, rules, where=has_differential)
     if len(terms_of(expr)) > 1:
@@ -104,13 +115,17 @@ def _coefficient_of_differential(expr: Expr, ctx: Context) -> Expr:
     if expr == dvar:
         return Identity(size)
     factors = factors_of(expr)
-    if (isinstance(expr, Mul) and factors[-1] == dvar
-            and not any(has_differential(f) for f in factors[:-1])):
+    if (
+        isinstance(expr, Mul)
+        and factors[-1] == dvar
+        and not any(has_differential(f) for f in factors[:-1])
+    ):
         rest = mul(*factors[:-1])
         if ctx.is_scalar(rest) and not ctx.is_scalar(dvar):
-            return mul(rest, Identity(size))   # c dx = (c I) dx
+            return mul(rest, Identity(size))  # c dx = (c I) dx
         return rest
     df = Differential(ctx.names.objective)
     raise StuckError(
         f"could not bring {df} to the form {ctx.names.gradient} {dvar}; the engine stopped "
-        f"at {Vec(df) if isinstance(dvar, Vec) else df} = {expr}")
+        f"at {Vec(df) if isinstance(dvar, Vec) else df} = {expr}"
+    )

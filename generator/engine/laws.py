@@ -10,6 +10,7 @@ The names of every law: upper case letters are n x n matrices, `x`, `u`, `y`, `z
 vectors of size n, `a`, `c`, `s` and Greek letters are scalars; a condition adds a
 property (symmetric, invertible), makes a name constant, or says a vector is nonzero.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -26,9 +27,15 @@ VECTORS = ("u", "x", "y", "z")
 SCALARS = ("a", "c", "s", "alpha")
 SIZE = "n"
 # a condition's property -> the symbol property it gives (None: no property of the table)
-PROPERTIES = {"symmetric": "symmetric", "invertible": "invertible", "constant": None,
-              "nonzero": None, "scalar": None, "sums_to_one": "sums_to_one",
-              "integer": "integer"}
+PROPERTIES = {
+    "symmetric": "symmetric",
+    "invertible": "invertible",
+    "constant": None,
+    "nonzero": None,
+    "scalar": None,
+    "sums_to_one": "sums_to_one",
+    "integer": "integer",
+}
 
 
 def conditions_of(rule: Rule) -> tuple[tuple[str, str], ...]:
@@ -37,8 +44,10 @@ def conditions_of(rule: Rule) -> tuple[tuple[str, str], ...]:
     for condition in rule.conditions:
         name, _, prop = condition.partition(" ")
         if prop not in PROPERTIES:
-            raise ValueError(f"rule {rule.id}: unknown condition {condition!r}; "
-                             f"use one of {', '.join(PROPERTIES)}")
+            raise ValueError(
+                f"rule {rule.id}: unknown condition {condition!r}; "
+                f"use one of {', '.join(PROPERTIES)}"
+            )
         pairs.append((name, prop))
     return tuple(pairs)
 
@@ -71,17 +80,17 @@ def law_equations(rule: Rule) -> tuple[tuple[Expr, Expr], ...]:
         left, sep, right = text.partition("=")
         if not sep:
             raise ValueError(f"rule {rule.id}: the law {text!r} is not an equation")
-        sides = (parse(left.strip(), differentials=True),
-                 parse(right.strip(), differentials=True))
-        if any(is_zero(side) for side in sides):   # 0 takes any shape: size the other alone
-            left_sized, right_sized = (side if is_zero(side) else
-                                       infer_shapes(side, declared, None).exprs[0]
-                                       for side in sides)
+        sides = (parse(left.strip(), differentials=True), parse(right.strip(), differentials=True))
+        if any(is_zero(side) for side in sides):  # 0 takes any shape: size the other alone
+            left_sized, right_sized = (
+                side if is_zero(side) else infer_shapes(side, declared, None).exprs[0]
+                for side in sides
+            )
             equations.append((left_sized, right_sized))
             continue
         # both sides as one node, so that inference gives them one shape (`X X^-1 = I`
         # sizes the I from the left side)
         (sized,) = infer_shapes(Hadamard(*sides), declared, None).exprs
-        assert isinstance(sized, Hadamard)   # inference sizes a tree, keeping its nodes
+        assert isinstance(sized, Hadamard)  # inference sizes a tree, keeping its nodes
         equations.append((sized.left, sized.right))
     return tuple(equations)

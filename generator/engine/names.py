@@ -7,6 +7,7 @@ of the theorem is `G` unless the user has a `G`, a named repeated subexpression 
 first free name of R, S, Q, ...  One place chooses them all, so the choices cannot
 collide with each other either.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -38,7 +39,7 @@ class EngineNames:
     """The engine's quantities in one problem: the objective and the gradient's matrix."""
 
     objective: Quantity
-    gradient: Quantity | GradientOf   # a GradientOf per variable, with several variables
+    gradient: Quantity | GradientOf  # a GradientOf per variable, with several variables
 
     @property
     def d_objective(self) -> Differential:
@@ -65,7 +66,7 @@ def hessian_names(names: EngineNames, taken: Iterable[str] = ()) -> EngineNames:
     """The names of the second-order phases: the gradient G is what is differentiated,
     and the Hessian H its derivative (a name no symbol and neither of `names` has)."""
     hessian = fresh_name(HESSIAN_NAMES, frozenset(taken) | names.printed())
-    assert isinstance(names.gradient, Quantity)   # a Hessian is of one variable's gradient
+    assert isinstance(names.gradient, Quantity)  # a Hessian is of one variable's gradient
     return EngineNames(names.gradient, Quantity("hessian", hessian))
 
 

@@ -9,6 +9,7 @@ form): the step is taken in vec form and, once it is the vec of one matrix, read
 as a matrix; where the inverse has no closed form (a sum of Kronecker products, the
 Hessian of tr(A X B X^T)), the step is given as vec(X_new).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -34,12 +35,12 @@ from generator.math.expr import (
 class NewtonStep:
     """The new point, its name, and what it assumes."""
 
-    point: Quantity        # x_new
-    left: Expr             # what `value` equals: x_new, or vec(X_new) where the step of a
-                           # matrix variable stays in vec form (an inverse with no closed form)
+    point: Quantity  # x_new
+    left: Expr  # what `value` equals: x_new, or vec(X_new) where the step of a
+    # matrix variable stays in vec form (an inverse with no closed form)
     value: Expr
     conditions: tuple[Condition, ...]
-    lands: bool            # the step does not depend on x: L is quadratic
+    lands: bool  # the step does not depend on x: L is quadratic
 
 
 def newton_step(rec: Recorder, gradient: Expr, hessian: Expr) -> NewtonStep:
@@ -50,14 +51,12 @@ def newton_step(rec: Recorder, gradient: Expr, hessian: Expr) -> NewtonStep:
     point = Quantity("newton", fresh_name((f"{x.name}_new", f"{x.name}_next"), taken))
     rec.phase("newton", x)
     vectorised = not rec.ctx.is_column(x)
-    lhs, start, slope = (Vec(point), Vec(x), Vec(gradient)) if vectorised \
-        else (point, x, gradient)
+    lhs, start, slope = (Vec(point), Vec(x), Vec(gradient)) if vectorised else (point, x, gradient)
     step = add(start, neg(mul(Inverse(hessian), slope)))
     rec.record(cat.NEWTON_STEP, lhs, step, step)
     value = rec.answer(lhs, step, rec.phases.newton)
     if vectorised and isinstance(value, Vec):
-        lhs, value = point, value.arg   # vec is one-to-one
+        lhs, value = point, value.arg  # vec is one-to-one
     elif vectorised and is_zero(value):
         lhs = point
-    return NewtonStep(point, lhs, value, (Condition(hessian, "invertible"),),
-                      not value.contains(x))
+    return NewtonStep(point, lhs, value, (Condition(hessian, "invertible"),), not value.contains(x))

@@ -5,6 +5,7 @@ where each phase begins, every rule application, and the equations the phases st
 It does not lay out a sheet: that is generator.render.sheet's pure function of these
 records.
 """
+
 from __future__ import annotations
 
 from typing import Callable, Iterable, Optional
@@ -25,12 +26,16 @@ MAX_APPLICATIONS = 5000
 Where = Callable[[Expr], bool]
 
 
-Settled = dict   # the subterms where no rule of a loop fits (memo.remember / recall)
+Settled = dict  # the subterms where no rule of a loop fits (memo.remember / recall)
 
 
-def rewrite_first(expr: Expr, rules: tuple[Rule, ...], ctx: Context,
-                  where: Optional[Where] = None, settled: Optional[Settled] = None
-                  ) -> Optional[tuple[Rule, Expr, Expr, Expr]]:
+def rewrite_first(
+    expr: Expr,
+    rules: tuple[Rule, ...],
+    ctx: Context,
+    where: Optional[Where] = None,
+    settled: Optional[Settled] = None,
+) -> Optional[tuple[Rule, Expr, Expr, Expr]]:
     """Apply the first rule that fits at the outermost, leftmost subterm.
 
     Returns (rule, whole expression after, the subterm produced, the subterm it
@@ -51,7 +56,7 @@ def rewrite_first(expr: Expr, rules: tuple[Rule, ...], ctx: Context,
                 return rule, new, new, expr
     for i, child in enumerate(expr.children()):
         found = rewrite_first(child, rules, ctx, where, settled)
-        if found is not None and found[1] is not child:   # `is`: a node refused it
+        if found is not None and found[1] is not child:  # `is`: a node refused it
             rule, new_child, changed, before = found
             kids = list(expr.children())
             kids[i] = new_child
@@ -77,8 +82,14 @@ class Recorder:
         return tuple(r for r in self.records if isinstance(r, Step))
 
     # ----- phases and statements ----------------------------------------------------
-    def phase(self, kind: str, about: Optional[Expr] = None, *, cited: str = "",
-              bindings: tuple[tuple[str, Expr], ...] = ()) -> None:
+    def phase(
+        self,
+        kind: str,
+        about: Optional[Expr] = None,
+        *,
+        cited: str = "",
+        bindings: tuple[tuple[str, Expr], ...] = (),
+    ) -> None:
         """A phase of the method begins (its kinds: generator.render.sheet.TITLES)."""
         self.records.append(Phase(kind, about, cited, bindings, self.ctx.names))
 
@@ -87,21 +98,37 @@ class Recorder:
         self.records.append(Statement(kind, lhs, self.ctx.canonical(rhs)))
 
     # ----- recording --------------------------------------------------------------
-    def record(self, rule: Rule, lhs: Expr, expr: Expr, changed: Optional[Expr] = None,
-               *, before: Optional[Expr] = None, detail: bool = False) -> None:
+    def record(
+        self,
+        rule: Rule,
+        lhs: Expr,
+        expr: Expr,
+        changed: Optional[Expr] = None,
+        *,
+        before: Optional[Expr] = None,
+        detail: bool = False,
+    ) -> None:
         """One rule application: `lhs = expr` after it; `changed` is the subterm it
         produced and `before` the one it rewrote."""
         self._applied += 1
         if self._applied > MAX_APPLICATIONS:
             raise StuckError(
                 f"the derivation did not finish after {MAX_APPLICATIONS} rule applications "
-                f"(last rule: {rule.id}); this objective is beyond what the engine can do")
-        self.records.append(Step(rule.id, rule.says, lhs, self.ctx.canonical(expr), changed,
-                                 before, detail))
+                f"(last rule: {rule.id}); this objective is beyond what the engine can do"
+            )
+        self.records.append(
+            Step(rule.id, rule.says, lhs, self.ctx.canonical(expr), changed, before, detail)
+        )
 
-    def exhaust(self, lhs: Expr, expr: Expr, rules: Iterable[Rule],
-                where: Optional[Where] = None, detail: bool = False,
-                settled: Optional[Settled] = None) -> Expr:
+    def exhaust(
+        self,
+        lhs: Expr,
+        expr: Expr,
+        rules: Iterable[Rule],
+        where: Optional[Where] = None,
+        detail: bool = False,
+        settled: Optional[Settled] = None,
+    ) -> Expr:
         """Apply the rules until none fits, recording each application; the result has
         its scalar runs kept whole, as every rule sees its input (ctx.canonical).
         `settled`: kept by a caller that exhausts the same rules again (see
@@ -123,17 +150,22 @@ class Recorder:
         expr = self.simplify(lhs, expr, self.phases.normal, rules)
         return self.exhaust(lhs, expr, self.phases.written)
 
-    def simplify(self, lhs: Expr, expr: Expr, normal: Iterable[Rule],
-                 rules: Iterable[Rule], where: Optional[Where] = None,
-                 detail: bool = False) -> Expr:
+    def simplify(
+        self,
+        lhs: Expr,
+        expr: Expr,
+        normal: Iterable[Rule],
+        rules: Iterable[Rule],
+        where: Optional[Where] = None,
+        detail: bool = False,
+    ) -> Expr:
         """Keep `expr` in normal form (the `normal` rules to exhaustion) between single
         applications of `rules`: notation first, then one piece of algebra at a time."""
         normal, rules = tuple(normal), tuple(rules)
         settled: Settled = {}
-        settled_normal: Settled = {}   # the subterms in normal form, kept between rounds
+        settled_normal: Settled = {}  # the subterms in normal form, kept between rounds
         while True:
-            expr = self.exhaust(lhs, expr, normal, where, detail=detail,
-                                settled=settled_normal)
+            expr = self.exhaust(lhs, expr, normal, where, detail=detail, settled=settled_normal)
             found = rewrite_first(expr, rules, self.ctx, where, settled)
             if found is None:
                 return expr

@@ -5,6 +5,7 @@
 and `Condition`, what a solution assumes.  The engine does not lay them out: the sheet
 is generator.render.sheet's pure function of these records.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,12 +22,12 @@ class Step:
     `detail`: working whose outcome the derivation states next (a Statement), as a
     teacher writes the result of routine algebra; it is checked like every step."""
 
-    rule: str          # the rule's id in the catalogue, e.g. "differential-product"
-    says: str          # one line of justification, e.g. "Product rule of the differential"
-    lhs: Expr          # what the expression equals: L, dL, G, dR, ...
-    expr: Expr         # the whole right-hand side after the rule
+    rule: str  # the rule's id in the catalogue, e.g. "differential-product"
+    says: str  # one line of justification, e.g. "Product rule of the differential"
+    lhs: Expr  # what the expression equals: L, dL, G, dR, ...
+    expr: Expr  # the whole right-hand side after the rule
     changed: Expr | None = None  # the subterm the rule produced
-    before: Expr | None = None   # the subterm it rewrote
+    before: Expr | None = None  # the subterm it rewrote
     detail: bool = False
 
 
@@ -69,7 +70,7 @@ class Condition:
     list too (`[A^T A is invertible]`), not as the tree of its subject."""
 
     subject: Expr
-    property: str      # "invertible", "symmetric", ...
+    property: str  # "invertible", "symmetric", ...
 
     def __str__(self) -> str:
         return f"{self.subject} is {self.property}"

@@ -1,4 +1,5 @@
 """The Rule record: one law, its conditions, and the function that applies it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -52,5 +53,6 @@ class Rule:
             return self.because(before, after)
         if self.because:
             from generator.syntax.printer import to_text
+
             return self.because.format(to_text(after))
         return ""

@@ -3,6 +3,7 @@ like terms collected (`a A + c A = (a + c) A`) and common factors taken out
 (`A B C + A D C = A (B + D) C`).  The trace and transpose laws (rules_trace.py) and
 the tidy pass (rules_tidy.py) use it.
 """
+
 from __future__ import annotations
 
 from fractions import Fraction
@@ -10,7 +11,20 @@ from fractions import Fraction
 from generator.engine.context import Context
 from generator.engine.rule import Rule
 from generator.math.expr import (
-    ONE, ZERO, Add, Expr, Hadamard, Identity, Mul, Number, Trace, Transpose, add, factors_of, is_zero, mul,
+    ONE,
+    ZERO,
+    Add,
+    Expr,
+    Hadamard,
+    Identity,
+    Mul,
+    Number,
+    Trace,
+    Transpose,
+    add,
+    factors_of,
+    is_zero,
+    mul,
     split_coefficient,
 )
 from generator.math.memo import node_memo
@@ -30,7 +44,7 @@ def _distribute(node: Expr, ctx: Context) -> Expr | None:
         return None
     for i, f in enumerate(node.factors):
         if isinstance(f, Add):
-            before, after = node.factors[:i], node.factors[i + 1:]
+            before, after = node.factors[:i], node.factors[i + 1 :]
             return add(*(mul(*before, t, *after) for t in f.terms))
     return None
 
@@ -41,7 +55,7 @@ def _hadamard_factors(e: Expr) -> list[Expr]:
     return [e]
 
 
-_LIKE_KEYS: dict = {}   # the memo of like_key, by node
+_LIKE_KEYS: dict = {}  # the memo of like_key, by node
 
 
 def like_key(e: Expr) -> Expr:
@@ -87,14 +101,14 @@ def _common_affixes(lists: list[tuple[Expr, ...]]) -> tuple[int, int]:
     while prefix < shortest and all(f[prefix] == lists[0][prefix] for f in lists):
         prefix += 1
     suffix = 0
-    while (suffix < shortest - prefix
-           and all(f[len(f) - 1 - suffix] == lists[0][-1 - suffix] for f in lists)):
+    while suffix < shortest - prefix and all(
+        f[len(f) - 1 - suffix] == lists[0][-1 - suffix] for f in lists
+    ):
         suffix += 1
     return prefix, suffix
 
 
-def factor_terms(terms: tuple[Expr, ...], ctx: Context,
-                 with_identity: bool = True) -> Expr | None:
+def factor_terms(terms: tuple[Expr, ...], ctx: Context, with_identity: bool = True) -> Expr | None:
     """A B C + A D C = A (B + D) C for the factors common to all `terms`.
 
     A term with nothing (or only scalars) left between the common factors gets an
@@ -106,7 +120,7 @@ def factor_terms(terms: tuple[Expr, ...], ctx: Context,
     prefix, suffix = _common_affixes(lists)
     if prefix + suffix == 0:
         return None
-    middles = [list(f[prefix: len(f) - suffix]) for f in lists]
+    middles = [list(f[prefix : len(f) - suffix]) for f in lists]
     matrix_middles = [m for m in middles if m and not ctx.is_scalar(mul(*m))]
     if matrix_middles and len(matrix_middles) < len(middles):
         rows, cols = ctx.shape(mul(*matrix_middles[0]))
@@ -117,7 +131,7 @@ def factor_terms(terms: tuple[Expr, ...], ctx: Context,
         middles = [m or [ONE] for m in middles]
     parts = [mul(Number(c), *m) for (c, _), m in zip(split, middles)]
     common = lists[0]
-    return mul(*common[:prefix], add(*parts), *common[len(common) - suffix:])
+    return mul(*common[:prefix], add(*parts), *common[len(common) - suffix :])
 
 
 def _factor_common(node: Expr, ctx: Context) -> Expr | None:
@@ -128,13 +142,37 @@ def _factor_common(node: Expr, ctx: Context) -> Expr | None:
 
 
 RULES = (
-    Rule("drop-zero", "algebra", "drop zero terms",
-         "A + 0 = A", "Drop the zero terms", _drop_zero, minor=True),
-    Rule("distribute", "algebra", "expand the product",
-         "A (B + C) D = A B D + A C D", "Expand the product over the sum", _distribute),
-    Rule("collect-like-terms", "algebra", "collect like terms",
-         "a A + c A = (a + c) A", "Collect like terms", collect_like_terms),
-    Rule("factor-common", "algebra", "factor out common factors",
-         "A B C + A D C = A (B + D) C; A B + A = A (B + I)", "Factor out the common factors",
-         _factor_common),
+    Rule(
+        "drop-zero",
+        "algebra",
+        "drop zero terms",
+        "A + 0 = A",
+        "Drop the zero terms",
+        _drop_zero,
+        minor=True,
+    ),
+    Rule(
+        "distribute",
+        "algebra",
+        "expand the product",
+        "A (B + C) D = A B D + A C D",
+        "Expand the product over the sum",
+        _distribute,
+    ),
+    Rule(
+        "collect-like-terms",
+        "algebra",
+        "collect like terms",
+        "a A + c A = (a + c) A",
+        "Collect like terms",
+        collect_like_terms,
+    ),
+    Rule(
+        "factor-common",
+        "algebra",
+        "factor out common factors",
+        "A B C + A D C = A (B + D) C; A B + A = A (B + I)",
+        "Factor out the common factors",
+        _factor_common,
+    ),
 )

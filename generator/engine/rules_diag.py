@@ -5,6 +5,7 @@ inside one leaves the trace by `tr(A diag(x)) = diag(A)^T x` (a vector's diagona
 matrix) or `u^T diag(X) = tr(diag(u) X)` (a matrix's diagonal): the trace form the
 theorem reads.  Which diag a node is, its argument's shape says (Context.is_column).
 """
+
 from __future__ import annotations
 
 from fractions import Fraction
@@ -13,8 +14,22 @@ from typing import TypeGuard
 from generator.engine.context import Context, has_differential
 from generator.engine.rule import Rule
 from generator.math.expr import (
-    Add, Diag, Differential, Expr, Hadamard, Identity, Mul, Number, Ones, Trace, Transpose,
-    add, d, mul, split_coefficient, transposed,
+    Add,
+    Diag,
+    Differential,
+    Expr,
+    Hadamard,
+    Identity,
+    Mul,
+    Number,
+    Ones,
+    Trace,
+    Transpose,
+    add,
+    d,
+    mul,
+    split_coefficient,
+    transposed,
 )
 
 
@@ -42,8 +57,7 @@ def _scalars_out(term: Expr, ctx: Context) -> Expr:
 
 def _transpose(node: Expr, ctx: Context) -> Expr | None:
     """diag(x)^T = diag(x): a diagonal matrix is symmetric (not so the column diag(X))."""
-    if (isinstance(node, Transpose) and isinstance(node.arg, Diag)
-            and ctx.is_column(node.arg.arg)):
+    if isinstance(node, Transpose) and isinstance(node.arg, Diag) and ctx.is_column(node.arg.arg):
         return node.arg
     return None
 
@@ -75,9 +89,13 @@ def _of_outer_product(node: Expr, ctx: Context) -> Expr | None:
     of ones is one: ones(m, n) = ones(m) ones(n)^T)."""
     if not (isinstance(node, Diag) and isinstance(node.arg, Mul)) or ctx.is_column(node.arg):
         return None
-    factors = [g for f in node.arg.factors for g in (
-        (Ones(f.rows), Transpose(Ones(f.cols))) if isinstance(f, Ones) and f.cols != 1
-        else (f,))]
+    factors = [
+        g
+        for f in node.arg.factors
+        for g in (
+            (Ones(f.rows), Transpose(Ones(f.cols))) if isinstance(f, Ones) and f.cols != 1 else (f,)
+        )
+    ]
     for k in range(1, len(factors)):
         left, right = mul(*factors[:k]), mul(*factors[k:])
         if ctx.is_column(left) and not ctx.is_scalar(left) and ctx.shape(right)[0] == 1:
@@ -96,7 +114,7 @@ def _merged_product(node: Expr, ctx: Context) -> Expr | None:
     f = node.factors
     for i, (first, second) in enumerate(zip(f, f[1:])):
         if _is_diagonal_matrix(first, ctx) and _is_diagonal_matrix(second, ctx):
-            return mul(*f[:i], Diag(Hadamard(first.arg, second.arg)), *f[i + 2:])
+            return mul(*f[:i], Diag(Hadamard(first.arg, second.arg)), *f[i + 2 :])
     return None
 
 
@@ -127,28 +145,72 @@ def _of_ones(node: Expr, ctx: Context) -> Expr | None:
 
 
 RULES = (
-    Rule("differential-diag", "differential", "d of a diag",
-         "d(diag(x)) = diag(dx); d(diag(X)) = diag(dX)",
-         "diag is linear, so d and diag can be swapped", _differential),
-    Rule("diag-linearity", "trace", "linearity of diag",
-         "diag(x + c y) = diag(x) + c diag(y); diag(A + c B) = diag(A) + c diag(B)",
-         "diag is linear", _linear, conditions=("c scalar",)),
-    Rule("transpose-diag", "transpose", "a diagonal matrix is symmetric",
-         "diag(x)^T = diag(x)", "A diagonal matrix is its own transpose", _transpose,
-         minor=True),
-    Rule("trace-diag", "trace", "the differential out of diag",
-         "tr(A diag(x)) = tr(diag(A)^T x); tr(x^T diag(X)) = tr(diag(x) X)",
-         "Move the differential out of diag", _out_of_trace),
-    Rule("diag-outer", "tidy", "diagonal of an outer product",
-         "diag(x y^T) = x .* y", "The diagonal of an outer product is the entrywise product",
-         _of_outer_product),
-    Rule("diag-product", "tidy", "product of diagonal matrices",
-         "diag(x) diag(y) = diag(x .* y)", "Diagonal matrices multiply entry by entry",
-         _merged_product),
-    Rule("diag-sum", "tidy", "sum of diagonal matrices",
-         "diag(x) + c diag(y) = diag(x + c y)", "Diagonal matrices add entry by entry",
-         _merged_sum, conditions=("c scalar",)),
-    Rule("diag-ones", "tidy", "diagonal matrix of ones",
-         "diag(ones(n)) = I_n", "The diagonal matrix of ones is the identity", _of_ones,
-         minor=True),
+    Rule(
+        "differential-diag",
+        "differential",
+        "d of a diag",
+        "d(diag(x)) = diag(dx); d(diag(X)) = diag(dX)",
+        "diag is linear, so d and diag can be swapped",
+        _differential,
+    ),
+    Rule(
+        "diag-linearity",
+        "trace",
+        "linearity of diag",
+        "diag(x + c y) = diag(x) + c diag(y); diag(A + c B) = diag(A) + c diag(B)",
+        "diag is linear",
+        _linear,
+        conditions=("c scalar",),
+    ),
+    Rule(
+        "transpose-diag",
+        "transpose",
+        "a diagonal matrix is symmetric",
+        "diag(x)^T = diag(x)",
+        "A diagonal matrix is its own transpose",
+        _transpose,
+        minor=True,
+    ),
+    Rule(
+        "trace-diag",
+        "trace",
+        "the differential out of diag",
+        "tr(A diag(x)) = tr(diag(A)^T x); tr(x^T diag(X)) = tr(diag(x) X)",
+        "Move the differential out of diag",
+        _out_of_trace,
+    ),
+    Rule(
+        "diag-outer",
+        "tidy",
+        "diagonal of an outer product",
+        "diag(x y^T) = x .* y",
+        "The diagonal of an outer product is the entrywise product",
+        _of_outer_product,
+    ),
+    Rule(
+        "diag-product",
+        "tidy",
+        "product of diagonal matrices",
+        "diag(x) diag(y) = diag(x .* y)",
+        "Diagonal matrices multiply entry by entry",
+        _merged_product,
+    ),
+    Rule(
+        "diag-sum",
+        "tidy",
+        "sum of diagonal matrices",
+        "diag(x) + c diag(y) = diag(x + c y)",
+        "Diagonal matrices add entry by entry",
+        _merged_sum,
+        conditions=("c scalar",),
+    ),
+    Rule(
+        "diag-ones",
+        "tidy",
+        "diagonal matrix of ones",
+        "diag(ones(n)) = I_n",
+        "The diagonal matrix of ones is the identity",
+        _of_ones,
+        minor=True,
+    ),
 )

@@ -4,6 +4,7 @@ The differential goes through them entry by entry (`d exp(z) = exp(z) .* dz`, th
 chain rule as textbooks write it with `.*`, equivalently `diag(exp(z)) dz`), and the
 identity `sum(A .* B) = tr(A^T B)` brings such terms back to the trace form.
 """
+
 from __future__ import annotations
 
 from typing import Callable
@@ -12,9 +13,30 @@ from generator.engine.context import Context, has_differential
 from generator.engine.rule import Rule
 from generator.math.functions import ENTRYWISE
 from generator.math.expr import (
-    ONE, ZERO, Add, EntrywisePower, Differential, Elementwise, Expr, Hadamard, Identity, Inverse, Mul, Norm, Number,
+    ONE,
+    ZERO,
+    Add,
+    EntrywisePower,
+    Differential,
+    Elementwise,
+    Expr,
+    Hadamard,
+    Identity,
+    Inverse,
+    Mul,
+    Norm,
+    Number,
     Ones,
-    SumEntries, Trace, Transpose, add, d, factors_of, mul, neg, split_coefficient, transposed,
+    SumEntries,
+    Trace,
+    Transpose,
+    add,
+    d,
+    factors_of,
+    mul,
+    neg,
+    split_coefficient,
+    transposed,
 )
 
 
@@ -104,6 +126,7 @@ def _dnorm(node: Expr, ctx: Context) -> Expr | None:
 
 # ----- back to the trace form ---------------------------------------------------------
 
+
 def _sum_linear(node: Expr, ctx: Context) -> Expr | None:
     """sum(A + B) = sum(A) + sum(B);  sum(c A) = c sum(A) for a scalar c."""
     if not isinstance(node, SumEntries):
@@ -175,8 +198,8 @@ def _sum_as_trace(node: Expr, ctx: Context) -> Expr | None:
     m = node.arg
     if isinstance(m, Hadamard) and not m.divide and not has_differential(m.left):
         if isinstance(m.right, Hadamard):
-            return None   # gather the chain first (hadamard-rearrange)
-        return Trace(mul(transposed(m.left), m.right))   # (y^T)^T is written y
+            return None  # gather the chain first (hadamard-rearrange)
+        return Trace(mul(transposed(m.left), m.right))  # (y^T)^T is written y
     if isinstance(m, (Hadamard, Add)):
         return None
     rows, cols = ctx.shape(m)
@@ -185,8 +208,13 @@ def _sum_as_trace(node: Expr, ctx: Context) -> Expr | None:
 
 def _trace_hadamard(node: Expr, ctx: Context) -> Expr | None:
     """tr(R (B .* dX)) = tr((R^T .* B)^T dX): the differential leaves the Hadamard product."""
-    if isinstance(node, Trace) and isinstance(node.arg, Hadamard) and not node.arg.divide \
-            and has_differential(node.arg.right) and not has_differential(node.arg.left):
+    if (
+        isinstance(node, Trace)
+        and isinstance(node.arg, Hadamard)
+        and not node.arg.divide
+        and has_differential(node.arg.right)
+        and not has_differential(node.arg.left)
+    ):
         # tr(B .* dX) = tr(I (B .* dX)): the diagonal of B, as (I .* B)^T dX
         size = ctx.shape(node.arg)[0]
         return Trace(mul(Transpose(Hadamard(Identity(size), node.arg.left)), node.arg.right))
@@ -194,56 +222,118 @@ def _trace_hadamard(node: Expr, ctx: Context) -> Expr | None:
         return None
     coefficient, product = split_coefficient(node.arg)
     *rest, last = factors_of(product)
-    if not (isinstance(last, Hadamard) and not last.divide and has_differential(last.right)
-            and not has_differential(last.left)) or any(has_differential(f) for f in rest):
+    if not (
+        isinstance(last, Hadamard)
+        and not last.divide
+        and has_differential(last.right)
+        and not has_differential(last.left)
+    ) or any(has_differential(f) for f in rest):
         return None
     # with no matrix before the Hadamard product (`tr(c (B .* dX))`), the law's A is c I
     before = mul(*rest)
     if not rest or ctx.is_scalar(before):
         before = mul(*rest, Identity(ctx.shape(last)[0]))
-    moved = Hadamard(transposed(before), last.left)   # (y^T)^T is written y
+    moved = Hadamard(transposed(before), last.left)  # (y^T)^T is written y
     return Trace(mul(Number(coefficient), Transpose(moved), last.right))
 
 
 RULES = (
-    Rule("differential-hadamard", "differential", "d of a Hadamard product",
-         "d(A .* B) = dA .* B + A .* dB",
-         "Product rule for the Hadamard (elementwise) product", _dhadamard),
-    Rule("differential-elementwise", "differential", "chain rule, entry by entry",
-         "d(exp(Z)) = exp(Z) .* dZ; d(log(Z)) = dZ ./ Z; "
-         "d(sigmoid(Z)) = sigmoid(Z) .* (1 - sigmoid(Z)) .* dZ; "
-         "d(sin(Z)) = cos(Z) .* dZ; d(cos(Z)) = -sin(Z) .* dZ; "
-         "d(tanh(Z)) = (1 - tanh(Z) .* tanh(Z)) .* dZ; d(softplus(Z)) = sigmoid(Z) .* dZ; "
-         "d(relu(Z)) = step(Z) .* dZ; d(abs(Z)) = sign(Z) .* dZ; "
-         "d(sqrt(Z)) = dZ ./ (2 sqrt(Z))",
-         "Chain rule for a function applied entry by entry (= diag(f'(z)) dz)",
-         _delementwise, because=_convention),
-    Rule("differential-entrywise-power", "differential", "d of a power, entry by entry",
-         "d(Z .^ 3) = 3 Z .^ 2 .* dZ; d(Z .^ (1/2)) = 1/2 Z .^ (-1/2) .* dZ",
-         "Power rule, entry by entry (d(s^c) = c s^(c-1) ds for a scalar)", _dpower),
-    Rule("differential-sum-entries", "differential", "d of a sum of entries",
-         "d(sum(A)) = sum(dA)",
-         "The sum of the entries is linear", _dsum),
-    Rule("differential-norm", "differential", "d of a norm",
-         "d(||x||) = x^T dx / ||x||; d(||X||_F) = tr(X^T dX) / ||X||_F",
-         "Differential of a norm", _dnorm, conditions=("x nonzero",)),
-    Rule("sum-linearity", "hadamard", "linearity of the sum",
-         "sum(A + c B) = sum(A) + c sum(B)", "The sum of the entries is linear", _sum_linear,
-         conditions=("c scalar",)),
-    Rule("hadamard-distribute", "hadamard", "expand the Hadamard product",
-         "A .* (B + C) = A .* B + A .* C", "The Hadamard product distributes over sums",
-         _hadamard_distribute),
-    Rule("hadamard-scalar", "hadamard", "a scalar times a matrix",
-         "A .* s = s A; A ./ s = s^-1 A",
-         "An elementwise product with a scalar is a scalar multiple", _hadamard_by_scalar,
-         conditions=("s scalar",), minor=True),
-    Rule("hadamard-rearrange", "hadamard", "rearrange the Hadamard product",
-         "(A .* dX) .* B = (A .* B) .* dX; dX ./ B = (1 ./ B) .* dX",
-         "The Hadamard product commutes and associates", _hadamard_rearrange),
-    Rule("sum-as-trace", "hadamard", "sum of entries as a trace",
-         "sum(A .* B) = tr(A^T B); sum(A) = tr(ones(n, n)^T A)",
-         "A sum of entries is a trace", _sum_as_trace),
-    Rule("trace-hadamard", "hadamard", "trace of a Hadamard product",
-         "tr(A^T (B .* C)) = tr((A .* B)^T C)",
-         "Move the differential out of the Hadamard product", _trace_hadamard),
+    Rule(
+        "differential-hadamard",
+        "differential",
+        "d of a Hadamard product",
+        "d(A .* B) = dA .* B + A .* dB",
+        "Product rule for the Hadamard (elementwise) product",
+        _dhadamard,
+    ),
+    Rule(
+        "differential-elementwise",
+        "differential",
+        "chain rule, entry by entry",
+        "d(exp(Z)) = exp(Z) .* dZ; d(log(Z)) = dZ ./ Z; "
+        "d(sigmoid(Z)) = sigmoid(Z) .* (1 - sigmoid(Z)) .* dZ; "
+        "d(sin(Z)) = cos(Z) .* dZ; d(cos(Z)) = -sin(Z) .* dZ; "
+        "d(tanh(Z)) = (1 - tanh(Z) .* tanh(Z)) .* dZ; d(softplus(Z)) = sigmoid(Z) .* dZ; "
+        "d(relu(Z)) = step(Z) .* dZ; d(abs(Z)) = sign(Z) .* dZ; "
+        "d(sqrt(Z)) = dZ ./ (2 sqrt(Z))",
+        "Chain rule for a function applied entry by entry (= diag(f'(z)) dz)",
+        _delementwise,
+        because=_convention,
+    ),
+    Rule(
+        "differential-entrywise-power",
+        "differential",
+        "d of a power, entry by entry",
+        "d(Z .^ 3) = 3 Z .^ 2 .* dZ; d(Z .^ (1/2)) = 1/2 Z .^ (-1/2) .* dZ",
+        "Power rule, entry by entry (d(s^c) = c s^(c-1) ds for a scalar)",
+        _dpower,
+    ),
+    Rule(
+        "differential-sum-entries",
+        "differential",
+        "d of a sum of entries",
+        "d(sum(A)) = sum(dA)",
+        "The sum of the entries is linear",
+        _dsum,
+    ),
+    Rule(
+        "differential-norm",
+        "differential",
+        "d of a norm",
+        "d(||x||) = x^T dx / ||x||; d(||X||_F) = tr(X^T dX) / ||X||_F",
+        "Differential of a norm",
+        _dnorm,
+        conditions=("x nonzero",),
+    ),
+    Rule(
+        "sum-linearity",
+        "hadamard",
+        "linearity of the sum",
+        "sum(A + c B) = sum(A) + c sum(B)",
+        "The sum of the entries is linear",
+        _sum_linear,
+        conditions=("c scalar",),
+    ),
+    Rule(
+        "hadamard-distribute",
+        "hadamard",
+        "expand the Hadamard product",
+        "A .* (B + C) = A .* B + A .* C",
+        "The Hadamard product distributes over sums",
+        _hadamard_distribute,
+    ),
+    Rule(
+        "hadamard-scalar",
+        "hadamard",
+        "a scalar times a matrix",
+        "A .* s = s A; A ./ s = s^-1 A",
+        "An elementwise product with a scalar is a scalar multiple",
+        _hadamard_by_scalar,
+        conditions=("s scalar",),
+        minor=True,
+    ),
+    Rule(
+        "hadamard-rearrange",
+        "hadamard",
+        "rearrange the Hadamard product",
+        "(A .* dX) .* B = (A .* B) .* dX; dX ./ B = (1 ./ B) .* dX",
+        "The Hadamard product commutes and associates",
+        _hadamard_rearrange,
+    ),
+    Rule(
+        "sum-as-trace",
+        "hadamard",
+        "sum of entries as a trace",
+        "sum(A .* B) = tr(A^T B); sum(A) = tr(ones(n, n)^T A)",
+        "A sum of entries is a trace",
+        _sum_as_trace,
+    ),
+    Rule(
+        "trace-hadamard",
+        "hadamard",
+        "trace of a Hadamard product",
+        "tr(A^T (B .* C)) = tr((A .* B)^T C)",
+        "Move the differential out of the Hadamard product",
+        _trace_hadamard,
+    ),
 )

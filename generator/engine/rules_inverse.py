@@ -4,6 +4,7 @@ of a scalar multiple and of an inverse taken apart.  They come first in the tidy
 (generator/engine/rules_tidy.py): what cancels should cancel before terms are
 collected around it.
 """
+
 from __future__ import annotations
 
 from typing import Iterator
@@ -11,7 +12,17 @@ from typing import Iterator
 from generator.engine.context import Context
 from generator.engine.rule import Rule
 from generator.math.expr import (
-    ONE, Add, Expr, Identity, Inverse, Mul, Number, add, factors_of, mul, split_coefficient,
+    ONE,
+    Add,
+    Expr,
+    Identity,
+    Inverse,
+    Mul,
+    Number,
+    add,
+    factors_of,
+    mul,
+    split_coefficient,
 )
 
 
@@ -34,16 +45,17 @@ def _beside_its_inverse(f: tuple[Expr, ...], i: int) -> Iterator[tuple[int, Expr
     """(start, X, end) where f[start:end] is X^-1 X or X X^-1 and begins at i; X may be
     a product whose factors stand one by one."""
     first = f[i]
-    if isinstance(first, Inverse):   # X^-1 followed by X (whole, or its factors)
+    if isinstance(first, Inverse):  # X^-1 followed by X (whole, or its factors)
         inner = first.arg
         for parts in ((inner,), factors_of(inner)):
-            if tuple(f[i + 1: i + 1 + len(parts)]) == parts:
+            if tuple(f[i + 1 : i + 1 + len(parts)]) == parts:
                 yield i, inner, i + 1 + len(parts)
                 return
-    for end in range(i + 1, len(f)):   # X (whole, or its factors) followed by X^-1
+    for end in range(i + 1, len(f)):  # X (whole, or its factors) followed by X^-1
         last = f[end]
-        if isinstance(last, Inverse) and (last.arg == first if end == i + 1
-                                          else tuple(f[i:end]) == factors_of(last.arg)):
+        if isinstance(last, Inverse) and (
+            last.arg == first if end == i + 1 else tuple(f[i:end]) == factors_of(last.arg)
+        ):
             yield i, last.arg, end + 1
             return
 
@@ -63,11 +75,11 @@ def _distribute_to_cancel(node: Expr, ctx: Context) -> Expr | None:
             continue
         total = f[k]
         assert isinstance(total, Add)
-        matrix, prefix = factors_of(inverse.arg), tuple(f[i + 1:k])
+        matrix, prefix = factors_of(inverse.arg), tuple(f[i + 1 : k])
         for term in total.terms:
             rest = factors_of(split_coefficient(term)[1])
-            if (prefix + rest)[:len(matrix)] == matrix or (not prefix and rest[0] == inverse.arg):
-                return add(*(mul(*f[:k], t, *f[k + 1:]) for t in total.terms))
+            if (prefix + rest)[: len(matrix)] == matrix or (not prefix and rest[0] == inverse.arg):
+                return add(*(mul(*f[:k], t, *f[k + 1 :]) for t in total.terms))
     return None
 
 
@@ -124,10 +136,10 @@ def _inverse_product_to_cancel(node: Expr, ctx: Context) -> Expr | None:
         apart = _inverse_product(g, ctx)
         if apart is None:
             continue
-        assert isinstance(g, Inverse) and isinstance(g.arg, Mul)   # as _inverse_product found
+        assert isinstance(g, Inverse) and isinstance(g.arg, Mul)  # as _inverse_product found
         inside = g.arg.factors
         if (i > 0 and f[i - 1] == inside[-1]) or (i + 1 < len(f) and f[i + 1] == inside[0]):
-            return mul(*f[:i], apart, *f[i + 1:])
+            return mul(*f[:i], apart, *f[i + 1 :])
     return None
 
 
@@ -150,33 +162,87 @@ def _inverse_scalar(node: Expr, ctx: Context) -> Expr | None:
 
 
 RULES = (
-    Rule("cancel-inverse", "tidy", "cancel the inverse",
-         "X X^-1 = I; X^-1 X = I", "A matrix times its inverse is the identity",
-         _cancel_inverse, conditions=("X invertible",)),
-    Rule("distribute-to-cancel", "tidy", "expand beside the inverse",
-         "X^-1 (X A + B) = X^-1 X A + X^-1 B",
-         "Expand the product where a term meets the inverse of its matrix",
-         _distribute_to_cancel),
-    Rule("identity-product", "tidy", "drop the identity",
-         "A I = A; I A = A", "Multiplying by the identity changes nothing", _identity_product,
-         minor=True),
-    Rule("inverse-inverse", "tidy", "inverse of an inverse",
-         "(X^-1)^-1 = X", "The inverse of an inverse", _inverse_inverse, minor=True,
-         conditions=("X invertible",)),
-    Rule("reciprocal", "tidy", "the reciprocal of a number",
-         "", "Write the reciprocal of a number", _reciprocal, minor=True,
-         law_latex=r"c^{-1} = \tfrac{1}{c} \text{ for a number } c \neq 0"),
-    Rule("inverse-identity", "tidy", "inverse of the identity",
-         "I_n^-1 = I_n", "The identity is its own inverse", _inverse_identity, minor=True),
-    Rule("inverse-product", "tidy", "inverse of a product",
-         "(A B)^-1 = B^-1 A^-1", "The inverse of a product of square matrices is the "
-         "product of the inverses in reverse order", _inverse_product,
-         conditions=("A invertible", "B invertible")),
-    Rule("inverse-product-cancel", "tidy", "inverse of a product",
-         "(A B)^-1 = B^-1 A^-1", "The inverse of a product of square matrices taken apart, "
-         "where a factor meets its inverse", _inverse_product_to_cancel,
-         conditions=("A invertible", "B invertible")),
-    Rule("inverse-scalar", "tidy", "scalars out of an inverse",
-         "(c A)^-1 = c^-1 A^-1; (a c)^-1 = a^-1 c^-1", "A scalar factor leaves the inverse", _inverse_scalar,
-         conditions=("c scalar", "A invertible")),
+    Rule(
+        "cancel-inverse",
+        "tidy",
+        "cancel the inverse",
+        "X X^-1 = I; X^-1 X = I",
+        "A matrix times its inverse is the identity",
+        _cancel_inverse,
+        conditions=("X invertible",),
+    ),
+    Rule(
+        "distribute-to-cancel",
+        "tidy",
+        "expand beside the inverse",
+        "X^-1 (X A + B) = X^-1 X A + X^-1 B",
+        "Expand the product where a term meets the inverse of its matrix",
+        _distribute_to_cancel,
+    ),
+    Rule(
+        "identity-product",
+        "tidy",
+        "drop the identity",
+        "A I = A; I A = A",
+        "Multiplying by the identity changes nothing",
+        _identity_product,
+        minor=True,
+    ),
+    Rule(
+        "inverse-inverse",
+        "tidy",
+        "inverse of an inverse",
+        "(X^-1)^-1 = X",
+        "The inverse of an inverse",
+        _inverse_inverse,
+        minor=True,
+        conditions=("X invertible",),
+    ),
+    Rule(
+        "reciprocal",
+        "tidy",
+        "the reciprocal of a number",
+        "",
+        "Write the reciprocal of a number",
+        _reciprocal,
+        minor=True,
+        law_latex=r"c^{-1} = \tfrac{1}{c} \text{ for a number } c \neq 0",
+    ),
+    Rule(
+        "inverse-identity",
+        "tidy",
+        "inverse of the identity",
+        "I_n^-1 = I_n",
+        "The identity is its own inverse",
+        _inverse_identity,
+        minor=True,
+    ),
+    Rule(
+        "inverse-product",
+        "tidy",
+        "inverse of a product",
+        "(A B)^-1 = B^-1 A^-1",
+        "The inverse of a product of square matrices is the "
+        "product of the inverses in reverse order",
+        _inverse_product,
+        conditions=("A invertible", "B invertible"),
+    ),
+    Rule(
+        "inverse-product-cancel",
+        "tidy",
+        "inverse of a product",
+        "(A B)^-1 = B^-1 A^-1",
+        "The inverse of a product of square matrices taken apart, where a factor meets its inverse",
+        _inverse_product_to_cancel,
+        conditions=("A invertible", "B invertible"),
+    ),
+    Rule(
+        "inverse-scalar",
+        "tidy",
+        "scalars out of an inverse",
+        "(c A)^-1 = c^-1 A^-1; (a c)^-1 = a^-1 c^-1",
+        "A scalar factor leaves the inverse",
+        _inverse_scalar,
+        conditions=("c scalar", "A invertible"),
+    ),
 )

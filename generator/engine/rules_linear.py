@@ -8,12 +8,22 @@ the matrices (`(a^T dx) u = u a^T dx`); an entrywise product is a diagonal matri
 a vector (`s .* dx = diag(s) dx`); a trace or a sum of a 1 x 1 or column is written as
 a product.
 """
+
 from __future__ import annotations
 
 from generator.engine.context import Context, has_differential
 from generator.engine.rule import Rule
 from generator.math.expr import (
-    Diag, Expr, Hadamard, Mul, Ones, SumEntries, Trace, Transpose, mul, scalar_product,
+    Diag,
+    Expr,
+    Hadamard,
+    Mul,
+    Ones,
+    SumEntries,
+    Trace,
+    Transpose,
+    mul,
+    scalar_product,
     transposed,
 )
 
@@ -53,15 +63,14 @@ def _differential_last(node: Expr, ctx: Context) -> Expr | None:
     if len(holding) != 1:
         return None
     k = holding[0]
-    held, before, after = factors[k], factors[:k], factors[k + 1:]
+    held, before, after = factors[k], factors[:k], factors[k + 1 :]
     if after and ctx.is_scalar(mul(*after)):
         return mul(scalar_product(*after), *before, held)
     if after and ctx.is_scalar(held):
         return mul(*before, *after, held)
     if after and k > 0 and ctx.is_scalar(mul(*factors[k:])):
         return mul(*before, *_transposed(factors[k:]))
-    if (not after and isinstance(held, Mul) and held.scalar
-            and _ends_with_differential(held)):
+    if not after and isinstance(held, Mul) and held.scalar and _ends_with_differential(held):
         return mul(*before, *held.factors)
     return None
 
@@ -84,7 +93,7 @@ def _diag_swapped(node: Expr, ctx: Context) -> Expr | None:
     factors = node.factors
     for k, f in enumerate(factors[:-1]):
         if isinstance(f, Diag) and has_differential(f) and ctx.is_column(f.arg):
-            rest = mul(*factors[k + 1:])
+            rest = mul(*factors[k + 1 :])
             if ctx.is_column(rest) and not has_differential(rest):
                 return mul(*factors[:k], Diag(rest), f.arg)
     return None
@@ -99,28 +108,59 @@ def _trace_of_scalar(node: Expr, ctx: Context) -> Expr | None:
 
 def _sum_as_product(node: Expr, ctx: Context) -> Expr | None:
     """sum(v) = ones(n)^T v for a column v holding the differential."""
-    if (isinstance(node, SumEntries) and has_differential(node.arg)
-            and ctx.is_column(node.arg)):
+    if isinstance(node, SumEntries) and has_differential(node.arg) and ctx.is_column(node.arg):
         return scalar_product(Transpose(Ones(ctx.shape(node.arg)[0])), node.arg)
     return None
 
 
 RULES = (
-    Rule("scalar-flip", "linear", "a scalar is its own transpose",
-         "x^T y = y^T x", "Transpose the scalar, to end it with the differential",
-         _scalar_flipped),
-    Rule("differential-last", "linear", "the differential to the end",
-         "(y^T x) u = u y^T x; x (y^T z) = (y^T z) x; u (x^T y) = u y^T x",
-         "Scalars commute; a scalar ending in the differential joins the product",
-         _differential_last),
-    Rule("hadamard-as-diag", "linear", "entrywise product as a diagonal matrix",
-         "y .* x = diag(y) x", "An entrywise product is a diagonal matrix times the vector",
-         _hadamard_as_diag),
-    Rule("diag-swap", "linear", "swap the diagonal matrices",
-         "diag(x) y = diag(y) x", "diag(u) v and diag(v) u are both u .* v", _diag_swapped),
-    Rule("trace-of-scalar", "linear", "the trace of a scalar",
-         "tr(x^T y) = x^T y", "A scalar is its own trace", _trace_of_scalar, minor=True),
-    Rule("sum-as-product", "linear", "the sum of entries as a product",
-         "sum(x) = ones(n)^T x", "The sum of the entries is a product with ones",
-         _sum_as_product),
+    Rule(
+        "scalar-flip",
+        "linear",
+        "a scalar is its own transpose",
+        "x^T y = y^T x",
+        "Transpose the scalar, to end it with the differential",
+        _scalar_flipped,
+    ),
+    Rule(
+        "differential-last",
+        "linear",
+        "the differential to the end",
+        "(y^T x) u = u y^T x; x (y^T z) = (y^T z) x; u (x^T y) = u y^T x",
+        "Scalars commute; a scalar ending in the differential joins the product",
+        _differential_last,
+    ),
+    Rule(
+        "hadamard-as-diag",
+        "linear",
+        "entrywise product as a diagonal matrix",
+        "y .* x = diag(y) x",
+        "An entrywise product is a diagonal matrix times the vector",
+        _hadamard_as_diag,
+    ),
+    Rule(
+        "diag-swap",
+        "linear",
+        "swap the diagonal matrices",
+        "diag(x) y = diag(y) x",
+        "diag(u) v and diag(v) u are both u .* v",
+        _diag_swapped,
+    ),
+    Rule(
+        "trace-of-scalar",
+        "linear",
+        "the trace of a scalar",
+        "tr(x^T y) = x^T y",
+        "A scalar is its own trace",
+        _trace_of_scalar,
+        minor=True,
+    ),
+    Rule(
+        "sum-as-product",
+        "linear",
+        "the sum of entries as a product",
+        "sum(x) = ones(n)^T x",
+        "The sum of the entries is a product with ones",
+        _sum_as_product,
+    ),
 )

@@ -10,6 +10,7 @@ inverse was written).  A product that cancels to the identity is left to cancel-
 The powers of a scalar combine wherever they stand in a product (scalars commute), and
 so do the entrywise powers of one factor in a chain of `.*` and `./`.
 """
+
 from __future__ import annotations
 
 from fractions import Fraction
@@ -19,12 +20,25 @@ from generator.engine.context import Context
 from generator.engine.rule import Rule
 from generator.engine.rules_trace import transpose_written
 from generator.math.expr import (
-    ONE, Add, EntrywisePower, Expr, Hadamard, Inverse, Mul, Norm, Number, Power, Transpose,
-    mul, shifted, split_coefficient,
+    ONE,
+    Add,
+    EntrywisePower,
+    Expr,
+    Hadamard,
+    Inverse,
+    Mul,
+    Norm,
+    Number,
+    Power,
+    Transpose,
+    mul,
+    shifted,
+    split_coefficient,
 )
 
 
 # ----- matrices: adjacent factors of one base -------------------------------------------
+
 
 def _layers(f: Expr) -> tuple[Expr, int, bool]:
     """(base, k, transposed) with f = base^k, or its transpose; whole-number powers only."""
@@ -74,6 +88,7 @@ def _matrix_powers(node: Expr, ctx: Context) -> Expr | None:
 
 # ----- entrywise: anywhere in a chain of `.*` and `./` ------------------------------------
 
+
 def _entrywise_factors(e: Expr, sign: int, out: list[tuple[Expr, int]]) -> None:
     """The factors of a chain of `.*` and `./` with their exponents (a divisor's -1)."""
     if isinstance(e, Hadamard):
@@ -105,7 +120,7 @@ def _entrywise_powers(node: Expr, ctx: Context) -> Expr | None:
         totals[atom] = totals.get(atom, 0) + k
         seen[atom] = seen.get(atom, 0) + 1
     if all(abs(totals[a]) == seen[a] for a in totals) or not any(totals.values()):
-        return None   # nothing cancels (`a .* a` stays), or all does (hadamard-cancel's)
+        return None  # nothing cancels (`a .* a` stays), or all does (hadamard-cancel's)
     above = _entrywise_chain([(a, k) for a, k in totals.items() if k > 0])
     below = _entrywise_chain([(a, -k) for a, k in totals.items() if k < 0])
     if below is None:
@@ -115,6 +130,7 @@ def _entrywise_powers(node: Expr, ctx: Context) -> Expr | None:
 
 # ----- a sum's inner product with itself ------------------------------------------------
 
+
 def _squared_norm(node: Expr, ctx: Context) -> Expr | None:
     """(y^T - w^T X^T) (y - X w) = ||y - X w||^2: a sum of vectors met by its own
     transpose (a single vector's `x^T x` stays as the textbooks write it)."""
@@ -123,20 +139,25 @@ def _squared_norm(node: Expr, ctx: Context) -> Expr | None:
     f = node.factors
     for i in range(len(f) - 1):
         v = f[i + 1]
-        if isinstance(v, Add) and ctx.is_column(v) and not ctx.is_scalar(v) \
-                and f[i] == transpose_written(v, ctx):
-            return mul(*f[:i], Power(Norm(v), 2), *f[i + 2:])
+        if (
+            isinstance(v, Add)
+            and ctx.is_column(v)
+            and not ctx.is_scalar(v)
+            and f[i] == transpose_written(v, ctx)
+        ):
+            return mul(*f[:i], Power(Norm(v), 2), *f[i + 2 :])
     return None
 
 
 # ----- scalars: anywhere in a product -----------------------------------------------------
+
 
 def _scalar_power(f: Expr) -> tuple[Expr, int | Expr]:
     """(base, k) with f = base^k: `a^3` (3), `a^-1` (-1), `(a^-1)^2` and `(a^2)^-1` (-2),
     `s^(p - 1)` (p - 1); a power of a symbolic power is left whole (its exponent would be
     no name plus a number)."""
     if isinstance(f, Power):
-        if not isinstance(f.exponent, int):   # symbolic
+        if not isinstance(f.exponent, int):  # symbolic
             return f.base, f.exponent
         base, k = _scalar_power(f.base)
         return (base, k * f.exponent) if isinstance(k, int) else (f, 1)
@@ -148,14 +169,13 @@ def _scalar_power(f: Expr) -> tuple[Expr, int | Expr]:
 
 def _coefficient_out(node: Expr, ctx: Context) -> Expr | None:
     """(2 a)^2 = 4 a^2: a whole power of a scalar product takes its number out."""
-    if not (isinstance(node, Power) and isinstance(node.base, Mul)
-            and ctx.is_scalar(node.base)):
+    if not (isinstance(node, Power) and isinstance(node.base, Mul) and ctx.is_scalar(node.base)):
         return None
     exponent = node.exponent
     c, rest = split_coefficient(node.base)
     if not isinstance(exponent, int) or c == 1:
         return None
-    return mul(Number(c ** exponent), Power(rest, exponent))
+    return mul(Number(c**exponent), Power(rest, exponent))
 
 
 def _exponent_sum(a: int | Expr, b: int | Expr) -> int | Expr | None:
@@ -163,10 +183,10 @@ def _exponent_sum(a: int | Expr, b: int | Expr) -> int | Expr | None:
     (`p - 1` and -1 give `p - 2`, and `p` and -p are never met); None for two names."""
     if isinstance(a, int) and isinstance(b, int):
         return a + b
-    if isinstance(a, int):   # the name first
+    if isinstance(a, int):  # the name first
         a, b = b, a
     if isinstance(a, int) or not isinstance(b, int):
-        return None   # two names
+        return None  # two names
     total = shifted(a, b)
     return int(total.value) if isinstance(total, Number) else total
 
@@ -196,7 +216,7 @@ def _scalar_powers(node: Expr, ctx: Context) -> Expr | None:
         total: int | Expr | None = powers.get(base, 0)
         powers[base] = None if total is None else _exponent_sum(total, k)
         where.setdefault(base, []).append(i)
-    for shared, places in where.items():   # a base met more than once, its powers' sum
+    for shared, places in where.items():  # a base met more than once, its powers' sum
         exponent = powers[shared]
         if len(places) > 1 and exponent is not None:
             break
@@ -204,28 +224,56 @@ def _scalar_powers(node: Expr, ctx: Context) -> Expr | None:
         return None
     first, dropped = where[shared][0], set(where[shared][1:])
     combined = _power_of(shared, exponent)
-    factors = [(combined if i == first else f) for i, f in enumerate(node.factors)
-               if i not in dropped]
+    factors = [
+        (combined if i == first else f) for i, f in enumerate(node.factors) if i not in dropped
+    ]
     return mul(*(f for f in factors if f is not None))
 
 
 RULES = (
-    Rule("product-to-power", "tidy", "write the power",
-         "X X = X^2; X^2 X^3 = X^5; (X^2)^T (X^3)^T = (X^5)^T; (X^3)^-1 X^2 = X^-1; "
-         "(X^T)^2 = (X^2)^T",
-         "Adjacent powers of one matrix combine", _matrix_powers,
-         conditions=("X invertible",)),
-    Rule("entrywise-powers", "tidy", "combine the entrywise powers",
-         "x ./ (x ./ y) = y; x .* x ./ (x .* y) = x ./ y; z .* y ./ z = y",
-         "Entrywise powers of one factor combine", _entrywise_powers,
-         conditions=("x nonzero", "y nonzero", "z nonzero")),
-    Rule("squared-norm", "tidy", "a squared norm",
-         "(x + y)^T (x + y) = ||x + y||^2", "A sum met by its own transpose is its squared "
-         "norm", _squared_norm),
-    Rule("power-coefficient", "tidy", "the number out of a power",
-         "(2 a)^2 = 4 a^2; (c a)^3 = c^3 a^3", "A power of a scalar product takes its number out",
-         _coefficient_out, conditions=("a scalar", "c scalar")),
-    Rule("scalar-powers", "tidy", "combine the powers",
-         "a^3 a^-1 = a^2; a a^-1 = 1", "Powers of one scalar combine", _scalar_powers,
-         conditions=("a scalar",)),
+    Rule(
+        "product-to-power",
+        "tidy",
+        "write the power",
+        "X X = X^2; X^2 X^3 = X^5; (X^2)^T (X^3)^T = (X^5)^T; (X^3)^-1 X^2 = X^-1; "
+        "(X^T)^2 = (X^2)^T",
+        "Adjacent powers of one matrix combine",
+        _matrix_powers,
+        conditions=("X invertible",),
+    ),
+    Rule(
+        "entrywise-powers",
+        "tidy",
+        "combine the entrywise powers",
+        "x ./ (x ./ y) = y; x .* x ./ (x .* y) = x ./ y; z .* y ./ z = y",
+        "Entrywise powers of one factor combine",
+        _entrywise_powers,
+        conditions=("x nonzero", "y nonzero", "z nonzero"),
+    ),
+    Rule(
+        "squared-norm",
+        "tidy",
+        "a squared norm",
+        "(x + y)^T (x + y) = ||x + y||^2",
+        "A sum met by its own transpose is its squared norm",
+        _squared_norm,
+    ),
+    Rule(
+        "power-coefficient",
+        "tidy",
+        "the number out of a power",
+        "(2 a)^2 = 4 a^2; (c a)^3 = c^3 a^3",
+        "A power of a scalar product takes its number out",
+        _coefficient_out,
+        conditions=("a scalar", "c scalar"),
+    ),
+    Rule(
+        "scalar-powers",
+        "tidy",
+        "combine the powers",
+        "a^3 a^-1 = a^2; a a^-1 = 1",
+        "Powers of one scalar combine",
+        _scalar_powers,
+        conditions=("a scalar",),
+    ),
 )

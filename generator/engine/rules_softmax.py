@@ -9,6 +9,7 @@ cross-entropy of a softmax.  Each stays written as softmax(z), never expanded in
 exponentials, as lecture notes name it; written out, `exp(z) / sum(exp(z))` and
 `log(sum(exp(z)))` are recognised before the differential is taken.
 """
+
 from __future__ import annotations
 
 from typing import TypeGuard
@@ -16,8 +17,21 @@ from typing import TypeGuard
 from generator.engine.context import Context
 from generator.engine.rule import Rule
 from generator.math.expr import (
-    Differential, Elementwise, Expr, Hadamard, Inverse, LogSumExp, Mul, Ones, Softmax,
-    SumEntries, Transpose, add, d, mul, neg,
+    Differential,
+    Elementwise,
+    Expr,
+    Hadamard,
+    Inverse,
+    LogSumExp,
+    Mul,
+    Ones,
+    Softmax,
+    SumEntries,
+    Transpose,
+    add,
+    d,
+    mul,
+    neg,
 )
 
 
@@ -39,8 +53,12 @@ def _dlogsumexp(node: Expr, ctx: Context) -> Expr | None:
 
 def _dlog_softmax(node: Expr, ctx: Context) -> Expr | None:
     """d(log(softmax(z))) = dz - ones(n) softmax(z)^T dz: the quotient p ./ p cancels."""
-    if not (isinstance(node, Differential) and isinstance(node.arg, Elementwise)
-            and node.arg.func == "log" and isinstance(node.arg.arg, Softmax)):
+    if not (
+        isinstance(node, Differential)
+        and isinstance(node.arg, Elementwise)
+        and node.arg.func == "log"
+        and isinstance(node.arg.arg, Softmax)
+    ):
         return None
     z = node.arg.arg.arg
     ones = Ones(ctx.shape(z)[0])
@@ -48,14 +66,22 @@ def _dlog_softmax(node: Expr, ctx: Context) -> Expr | None:
 
 
 def _is_exp_of_column(e: Expr, ctx: Context) -> TypeGuard[Elementwise]:
-    return isinstance(e, Elementwise) and e.func == "exp" and ctx.is_column(e.arg) \
+    return (
+        isinstance(e, Elementwise)
+        and e.func == "exp"
+        and ctx.is_column(e.arg)
         and not ctx.is_scalar(e.arg)
+    )
 
 
 def _softmax_from_exp(node: Expr, ctx: Context) -> Expr | None:
     """exp(z) / sum(exp(z)) = softmax(z) (also written `./`, or with the sum first)."""
-    if isinstance(node, Hadamard) and node.divide and _is_exp_of_column(node.left, ctx) \
-            and node.right == SumEntries(node.left):
+    if (
+        isinstance(node, Hadamard)
+        and node.divide
+        and _is_exp_of_column(node.left, ctx)
+        and node.right == SumEntries(node.left)
+    ):
         return Softmax(node.left.arg)
     if not isinstance(node, Mul):
         return None
@@ -66,32 +92,61 @@ def _softmax_from_exp(node: Expr, ctx: Context) -> Expr | None:
         for j, other in enumerate(f):
             if isinstance(other, Inverse) and other.arg == SumEntries(factor):
                 rest = [g for k, g in enumerate(f) if k not in (i, j)]
-                return mul(*rest[:min(i, j)], Softmax(factor.arg), *rest[min(i, j):])
+                return mul(*rest[: min(i, j)], Softmax(factor.arg), *rest[min(i, j) :])
     return None
 
 
 def _logsumexp_from_exp(node: Expr, ctx: Context) -> Expr | None:
     """log(sum(exp(z))) = logsumexp(z)."""
-    if isinstance(node, Elementwise) and node.func == "log" \
-            and isinstance(node.arg, SumEntries) and _is_exp_of_column(node.arg.arg, ctx):
+    if (
+        isinstance(node, Elementwise)
+        and node.func == "log"
+        and isinstance(node.arg, SumEntries)
+        and _is_exp_of_column(node.arg.arg, ctx)
+    ):
         return LogSumExp(node.arg.arg.arg)
     return None
 
 
 RULES = (
-    Rule("differential-softmax", "differential", "d of a softmax",
-         "d(softmax(z)) = softmax(z) .* dz - softmax(z) softmax(z)^T dz",
-         "Differential of the softmax (= (diag(p) - p p^T) dz with p = softmax(z))",
-         _dsoftmax),
-    Rule("differential-logsumexp", "differential", "d of a log-sum-exp",
-         "d(logsumexp(z)) = softmax(z)^T dz",
-         "Differential of log-sum-exp: its gradient is the softmax", _dlogsumexp),
-    Rule("differential-log-softmax", "differential", "d of a log-softmax",
-         "d(log(softmax(z))) = dz - ones(n) softmax(z)^T dz",
-         "Differential of the log of a softmax (log(softmax(z)) = z - logsumexp(z) ones(n))",
-         _dlog_softmax),
-    Rule("softmax-from-exp", "tidy", "recognise the softmax",
-         "exp(z) ./ sum(exp(z)) = softmax(z)", "Recognise the softmax", _softmax_from_exp),
-    Rule("logsumexp-from-exp", "tidy", "recognise log-sum-exp",
-         "log(sum(exp(z))) = logsumexp(z)", "Recognise log-sum-exp", _logsumexp_from_exp),
+    Rule(
+        "differential-softmax",
+        "differential",
+        "d of a softmax",
+        "d(softmax(z)) = softmax(z) .* dz - softmax(z) softmax(z)^T dz",
+        "Differential of the softmax (= (diag(p) - p p^T) dz with p = softmax(z))",
+        _dsoftmax,
+    ),
+    Rule(
+        "differential-logsumexp",
+        "differential",
+        "d of a log-sum-exp",
+        "d(logsumexp(z)) = softmax(z)^T dz",
+        "Differential of log-sum-exp: its gradient is the softmax",
+        _dlogsumexp,
+    ),
+    Rule(
+        "differential-log-softmax",
+        "differential",
+        "d of a log-softmax",
+        "d(log(softmax(z))) = dz - ones(n) softmax(z)^T dz",
+        "Differential of the log of a softmax (log(softmax(z)) = z - logsumexp(z) ones(n))",
+        _dlog_softmax,
+    ),
+    Rule(
+        "softmax-from-exp",
+        "tidy",
+        "recognise the softmax",
+        "exp(z) ./ sum(exp(z)) = softmax(z)",
+        "Recognise the softmax",
+        _softmax_from_exp,
+    ),
+    Rule(
+        "logsumexp-from-exp",
+        "tidy",
+        "recognise log-sum-exp",
+        "log(sum(exp(z))) = logsumexp(z)",
+        "Recognise log-sum-exp",
+        _logsumexp_from_exp,
+    ),
 )

@@ -1,4 +1,5 @@
 """Laws of the trace and the transpose; with them, the algebra of sums (rules_algebra.py)."""
+
 from __future__ import annotations
 
 from typing import Optional
@@ -7,19 +8,38 @@ from generator.engine.context import Context, has_differential
 from generator.engine import rules_algebra
 from generator.engine.rule import Rule
 from generator.math.expr import (
-    Add, Differential, Expr, Identity, Inverse, Mul, Norm, Number,
-    Ones, Power, PowerSum, Symbol, Trace, Transpose, add, factors_of, mul,
-    scalar_product, shifted, split_coefficient,
+    Add,
+    Differential,
+    Expr,
+    Identity,
+    Inverse,
+    Mul,
+    Norm,
+    Number,
+    Ones,
+    Power,
+    PowerSum,
+    Symbol,
+    Trace,
+    Transpose,
+    add,
+    factors_of,
+    mul,
+    scalar_product,
+    shifted,
+    split_coefficient,
 )
 
 
 def _is_transposed_differential(e: Expr) -> bool:
     """`dX^T`, or a transposed factor holding the differential, `(A .* dX)^T`."""
-    return (isinstance(e, Transpose) and has_differential(e.arg)
-            and not isinstance(e.arg, Transpose))   # (dX^T)^T is dX, not transposed
+    return (
+        isinstance(e, Transpose) and has_differential(e.arg) and not isinstance(e.arg, Transpose)
+    )  # (dX^T)^T is dX, not transposed
 
 
 # ----- trace form ---------------------------------------------------------------------
+
 
 def _norm_squared(node: Expr, ctx: Context) -> Expr | None:
     if isinstance(node, Power) and node.exponent == 2 and isinstance(node.base, Norm):
@@ -43,6 +63,7 @@ def _scalar_as_trace(node: Expr, ctx: Context) -> Expr | None:
 
 # ----- trace laws ---------------------------------------------------------------------
 
+
 def _trace_sum(node: Expr, ctx: Context) -> Expr | None:
     """tr(A + B) = tr(A) + tr(B)."""
     if isinstance(node, Trace) and isinstance(node.arg, Add):
@@ -65,8 +86,12 @@ def _trace_of_traces(node: Expr, ctx: Context) -> Expr | None:
         groups.setdefault((ctx.shape(t.arg), _differentials(t)), []).append(t)
     if len(groups) == len(node.terms):
         return None
-    return add(*(Trace(add(*(t.arg for t in group))) if len(group) > 1 else group[0]
-                 for group in groups.values()))
+    return add(
+        *(
+            Trace(add(*(t.arg for t in group))) if len(group) > 1 else group[0]
+            for group in groups.values()
+        )
+    )
 
 
 def _differentials(e: Expr) -> frozenset[Expr]:
@@ -103,8 +128,9 @@ def _trace_scalar_out(node: Expr, ctx: Context) -> Expr | None:
     return mul(Trace(mul(*factors[:start], *factors[end:])), *factors[start:end])
 
 
-def _scalar_run_with_differential(factors: tuple[Expr, ...], ctx: Context
-                                  ) -> Optional[tuple[int, int]]:
+def _scalar_run_with_differential(
+    factors: tuple[Expr, ...], ctx: Context
+) -> Optional[tuple[int, int]]:
     """(i, i + 1) for the one factor holding the differential when it is a scalar
     (`(x^T dx)`, kept whole by inference; `tr(dX)`) and matrices stand beside it; or
     None.  (Among scalars only, the product is an ordinary one: `x^T dx b^T x`.)"""
@@ -112,7 +138,7 @@ def _scalar_run_with_differential(factors: tuple[Expr, ...], ctx: Context
     if len(where) != 1:
         return None
     i = where[0]
-    others = factors[:i] + factors[i + 1:]
+    others = factors[:i] + factors[i + 1 :]
     if ctx.is_scalar(factors[i]) and any(not ctx.is_scalar(f) for f in others):
         return i, i + 1
     return None
@@ -120,8 +146,11 @@ def _scalar_run_with_differential(factors: tuple[Expr, ...], ctx: Context
 
 def _trace_transpose(node: Expr, ctx: Context) -> Expr | None:
     """tr(A) = tr(A^T), used when the differential appears transposed."""
-    if (isinstance(node, Trace) and not isinstance(node.arg, Transpose)
-            and any(_is_transposed_differential(f) for f in factors_of(node.arg))):
+    if (
+        isinstance(node, Trace)
+        and not isinstance(node.arg, Transpose)
+        and any(_is_transposed_differential(f) for f in factors_of(node.arg))
+    ):
         return Trace(Transpose(node.arg))
     return None
 
@@ -129,9 +158,12 @@ def _trace_transpose(node: Expr, ctx: Context) -> Expr | None:
 def _trace_untranspose(node: Expr, ctx: Context) -> Expr | None:
     """tr(A^T) = tr(A) where the transpose is the whole argument and holds the differential
     (`tr(dX^T)`, from `tr(X^T)`); never back to a transposed differential."""
-    if (isinstance(node, Trace) and isinstance(node.arg, Transpose)
-            and _is_transposed_differential(node.arg)
-            and not any(_is_transposed_differential(f) for f in factors_of(node.arg.arg))):
+    if (
+        isinstance(node, Trace)
+        and isinstance(node.arg, Transpose)
+        and _is_transposed_differential(node.arg)
+        and not any(_is_transposed_differential(f) for f in factors_of(node.arg.arg))
+    ):
         return Trace(node.arg.arg)
     return None
 
@@ -147,8 +179,9 @@ def _trace_power_sum(node: Expr, ctx: Context) -> Expr | None:
         return None
     found = sums[0]
     others = [f for f in factors if f is not found]
-    return Trace(mul(*others, found.exponent, Power(found.base, shifted(found.exponent, -1)),
-                     found.inner))
+    return Trace(
+        mul(*others, found.exponent, Power(found.base, shifted(found.exponent, -1)), found.inner)
+    )
 
 
 def _trace_cyclic(node: Expr, ctx: Context) -> Expr | None:
@@ -162,7 +195,7 @@ def _trace_cyclic(node: Expr, ctx: Context) -> Expr | None:
     if len(where) != 1 or where[0] == len(matrices) - 1:
         return None
     i = where[0]
-    return Trace(mul(*scalars, *matrices[i + 1:], *matrices[: i + 1]))
+    return Trace(mul(*scalars, *matrices[i + 1 :], *matrices[: i + 1]))
 
 
 def _scalar_to_front(node: Expr, ctx: Context) -> Expr | None:
@@ -178,6 +211,7 @@ def _scalar_to_front(node: Expr, ctx: Context) -> Expr | None:
 
 
 # ----- transpose laws -----------------------------------------------------------------
+
 
 def _transpose_product(node: Expr, ctx: Context) -> Expr | None:
     """(c A B)^T = c B^T A^T: scalar factors are their own transposes and stay in front."""
@@ -220,6 +254,7 @@ def transpose_written(e: Expr, ctx: Context) -> Expr:
 
     def inner(x: Expr) -> Expr:
         return transpose_written(x.arg, ctx) if isinstance(x, Transpose) else x
+
     if isinstance(out, Add):
         return add(*(inner(t) for t in out.terms))
     if isinstance(out, Mul):
@@ -287,61 +322,184 @@ def _transpose_inverse(node: Expr, ctx: Context) -> Expr | None:
 
 
 RULES = (
-    Rule("norm-squared", "trace", "squared norm as a product",
-         "||x||^2 = x^T x; ||X||_F^2 = tr(X^T X)",
-         "Write the squared norm as an inner product", _norm_squared),
-    Rule("scalar-as-trace", "trace", "a scalar is its own trace",
-         "tr(a) = a", "A scalar equals its trace", _scalar_as_trace, conditions=("a scalar",)),
-    Rule("trace-sum", "trace", "linearity of the trace",
-         "tr(A + B) = tr(A) + tr(B)", "Linearity of the trace", _trace_sum),
-    Rule("trace-collect", "trace", "linearity of the trace",
-         "tr(A) + tr(B) = tr(A + B)",
-         "Linearity of the trace, to collect the terms", _trace_of_traces),
-    Rule("trace-scalar-factor", "trace", "scalars move into the trace",
-         "c tr(A) = tr(c A)", "A scalar factor moves inside the trace", _trace_scalar_factor,
-         conditions=("c scalar",)),
-    Rule("trace-scalar-out", "trace", "a scalar leaves the trace",
-         "tr(A c B) = c tr(A B)", "A scalar factor holding the differential leaves the trace",
-         _trace_scalar_out, conditions=("c scalar",)),
-    Rule("trace-transpose", "trace", "trace of a transpose",
-         "tr(A) = tr(A^T)",
-         "The trace of a transpose is the same", _trace_transpose),
-    Rule("trace-untranspose", "trace", "trace of a transpose",
-         "tr(A^T) = tr(A)", "The trace of a transpose is the same", _trace_untranspose),
-    Rule("trace-power-sum", "trace", "cyclic property of the trace, term by term",
-         "", "Each term of the sum over j, cycled, is tr(X^(k-1) M)", _trace_power_sum,
-         law_latex=r"\operatorname{tr}\Big(\sum_{j=0}^{k-1} X^{j} M X^{k-1-j}\Big) = "
-                   r"k \operatorname{tr}\left(X^{k-1} M\right)"),
-    Rule("trace-cyclic", "trace", "cyclic property of the trace",
-         "tr(A B) = tr(B A)",
-         "Cyclic property of the trace", _trace_cyclic),
-    Rule("scalar-run-transposed", "transpose", "a scalar is its own transpose",
-         "x^T A^T y = y^T A x; x x^T A^T x = x x^T A x",
-         "A scalar is its own transpose: written with fewer transposes",
-         _scalar_run_transposed),
-    Rule("scalar-commute", "algebra", "scalars commute",
-         "A c B = c A B", "A scalar factor commutes with matrices", _scalar_to_front,
-         conditions=("c scalar",), minor=True),
-    Rule("transpose-product", "transpose", "transpose of a product",
-         "(A B)^T = B^T A^T", "Transpose of a product", _transpose_product, minor=True),
-    Rule("transpose-sum", "transpose", "transpose of a sum",
-         "(A + B)^T = A^T + B^T", "Transpose of a sum", _transpose_sum, minor=True),
-    Rule("transpose-transpose", "transpose", "double transpose",
-         "(A^T)^T = A", "A double transpose cancels", _transpose_transpose, minor=True),
-    Rule("transpose-scalar", "transpose", "transpose of a scalar",
-         "a^T = a", "A scalar is its own transpose", _transpose_scalar,
-         conditions=("a scalar",), minor=True),
-    Rule("transpose-identity", "transpose", "transpose of the identity",
-         "I_n^T = I_n", "The identity is its own transpose", _transpose_identity, minor=True),
-    Rule("transpose-ones", "transpose", "transpose of the ones",
-         "ones(n, n)^T = ones(n, n)", "The transpose of a matrix of ones is one",
-         _transpose_ones, minor=True),
-    Rule("transpose-symmetric", "transpose", "symmetry",
-         "A^T = A; (A^2)^T = A^2", "Use the symmetry of the matrix",
-         _transpose_symmetric, conditions=("A symmetric",), because="since `{}` is symmetric"),
-    Rule("transpose-inverse", "transpose", "transpose of an inverse",
-         "(X^-1)^T = (X^T)^-1", "Transpose of an inverse", _transpose_inverse, minor=True,
-         conditions=("X invertible",),
-         # the printer writes both sides X^{-T}: the notes' chain is shown as it is written
-         law_latex=r"(X^{-1})^{T} = (X^{T})^{-1} = X^{-T}"),
+    Rule(
+        "norm-squared",
+        "trace",
+        "squared norm as a product",
+        "||x||^2 = x^T x; ||X||_F^2 = tr(X^T X)",
+        "Write the squared norm as an inner product",
+        _norm_squared,
+    ),
+    Rule(
+        "scalar-as-trace",
+        "trace",
+        "a scalar is its own trace",
+        "tr(a) = a",
+        "A scalar equals its trace",
+        _scalar_as_trace,
+        conditions=("a scalar",),
+    ),
+    Rule(
+        "trace-sum",
+        "trace",
+        "linearity of the trace",
+        "tr(A + B) = tr(A) + tr(B)",
+        "Linearity of the trace",
+        _trace_sum,
+    ),
+    Rule(
+        "trace-collect",
+        "trace",
+        "linearity of the trace",
+        "tr(A) + tr(B) = tr(A + B)",
+        "Linearity of the trace, to collect the terms",
+        _trace_of_traces,
+    ),
+    Rule(
+        "trace-scalar-factor",
+        "trace",
+        "scalars move into the trace",
+        "c tr(A) = tr(c A)",
+        "A scalar factor moves inside the trace",
+        _trace_scalar_factor,
+        conditions=("c scalar",),
+    ),
+    Rule(
+        "trace-scalar-out",
+        "trace",
+        "a scalar leaves the trace",
+        "tr(A c B) = c tr(A B)",
+        "A scalar factor holding the differential leaves the trace",
+        _trace_scalar_out,
+        conditions=("c scalar",),
+    ),
+    Rule(
+        "trace-transpose",
+        "trace",
+        "trace of a transpose",
+        "tr(A) = tr(A^T)",
+        "The trace of a transpose is the same",
+        _trace_transpose,
+    ),
+    Rule(
+        "trace-untranspose",
+        "trace",
+        "trace of a transpose",
+        "tr(A^T) = tr(A)",
+        "The trace of a transpose is the same",
+        _trace_untranspose,
+    ),
+    Rule(
+        "trace-power-sum",
+        "trace",
+        "cyclic property of the trace, term by term",
+        "",
+        "Each term of the sum over j, cycled, is tr(X^(k-1) M)",
+        _trace_power_sum,
+        law_latex=r"\operatorname{tr}\Big(\sum_{j=0}^{k-1} X^{j} M X^{k-1-j}\Big) = "
+        r"k \operatorname{tr}\left(X^{k-1} M\right)",
+    ),
+    Rule(
+        "trace-cyclic",
+        "trace",
+        "cyclic property of the trace",
+        "tr(A B) = tr(B A)",
+        "Cyclic property of the trace",
+        _trace_cyclic,
+    ),
+    Rule(
+        "scalar-run-transposed",
+        "transpose",
+        "a scalar is its own transpose",
+        "x^T A^T y = y^T A x; x x^T A^T x = x x^T A x",
+        "A scalar is its own transpose: written with fewer transposes",
+        _scalar_run_transposed,
+    ),
+    Rule(
+        "scalar-commute",
+        "algebra",
+        "scalars commute",
+        "A c B = c A B",
+        "A scalar factor commutes with matrices",
+        _scalar_to_front,
+        conditions=("c scalar",),
+        minor=True,
+    ),
+    Rule(
+        "transpose-product",
+        "transpose",
+        "transpose of a product",
+        "(A B)^T = B^T A^T",
+        "Transpose of a product",
+        _transpose_product,
+        minor=True,
+    ),
+    Rule(
+        "transpose-sum",
+        "transpose",
+        "transpose of a sum",
+        "(A + B)^T = A^T + B^T",
+        "Transpose of a sum",
+        _transpose_sum,
+        minor=True,
+    ),
+    Rule(
+        "transpose-transpose",
+        "transpose",
+        "double transpose",
+        "(A^T)^T = A",
+        "A double transpose cancels",
+        _transpose_transpose,
+        minor=True,
+    ),
+    Rule(
+        "transpose-scalar",
+        "transpose",
+        "transpose of a scalar",
+        "a^T = a",
+        "A scalar is its own transpose",
+        _transpose_scalar,
+        conditions=("a scalar",),
+        minor=True,
+    ),
+    Rule(
+        "transpose-identity",
+        "transpose",
+        "transpose of the identity",
+        "I_n^T = I_n",
+        "The identity is its own transpose",
+        _transpose_identity,
+        minor=True,
+    ),
+    Rule(
+        "transpose-ones",
+        "transpose",
+        "transpose of the ones",
+        "ones(n, n)^T = ones(n, n)",
+        "The transpose of a matrix of ones is one",
+        _transpose_ones,
+        minor=True,
+    ),
+    Rule(
+        "transpose-symmetric",
+        "transpose",
+        "symmetry",
+        "A^T = A; (A^2)^T = A^2",
+        "Use the symmetry of the matrix",
+        _transpose_symmetric,
+        conditions=("A symmetric",),
+        because="since `{}` is symmetric",
+    ),
+    Rule(
+        "transpose-inverse",
+        "transpose",
+        "transpose of an inverse",
+        "(X^-1)^T = (X^T)^-1",
+        "Transpose of an inverse",
+        _transpose_inverse,
+        minor=True,
+        conditions=("X invertible",),
+        # the printer writes both sides X^{-T}: the notes' chain is shown as it is written
+        law_latex=r"(X^{-1})^{T} = (X^{T})^{-1} = X^{-T}",
+    ),
 ) + rules_algebra.RULES

@@ -10,13 +10,25 @@ the tidy pass, whose normal form they undo: each of them is the reverse of a nor
 law (scalar-commute, transpose-sum, hadamard-sign, the ones a rewrite leaves).
 Every line they write is a tree the printers write back and the parser reads again.
 """
+
 from __future__ import annotations
 
 from generator.engine.context import Context
 from generator.engine.rule import Rule
 from generator.math.expr import (
-    Add, EntrywisePower, Expr, Hadamard, Inverse, Mul, Number, Ones, Power, Transpose, add,
-    mul, split_coefficient,
+    Add,
+    EntrywisePower,
+    Expr,
+    Hadamard,
+    Inverse,
+    Mul,
+    Number,
+    Ones,
+    Power,
+    Transpose,
+    add,
+    mul,
+    split_coefficient,
 )
 
 
@@ -32,7 +44,7 @@ def _divide_by_scalar(node: Expr, ctx: Context) -> Expr | None:
         return None
     written = (*above, *(Inverse(f.arg, division=True) for f in below))
     if written == node.factors and all(f.division for f in below):
-        return None   # (equal trees: `division` is notation, which this rule may change)
+        return None  # (equal trees: `division` is notation, which this rule may change)
     return Mul(written, node.scalar)
 
 
@@ -43,8 +55,7 @@ def _transposes_saved(term: Expr) -> int | None:
     transposes = _transposed_factors(term)
     if transposes is None:
         return None
-    return sum(3 if isinstance(f.arg, (Power, Inverse, EntrywisePower)) else 1
-               for f in transposes)
+    return sum(3 if isinstance(f.arg, (Power, Inverse, EntrywisePower)) else 1 for f in transposes)
 
 
 def _transposed_factors(term: Expr) -> list[Transpose] | None:
@@ -79,8 +90,12 @@ def _transpose_gathered(node: Expr, ctx: Context) -> Expr | None:
 def _number_into_hadamard(node: Expr, ctx: Context) -> Expr | None:
     """c (A .* B) = (c A) .* B for a positive number c, printed `c A .* B`: the notation
     of the sources, which read `2 a .* x` as `(2 a) .* x`."""
-    if not (isinstance(node, Mul) and len(node.factors) == 2
-            and isinstance(node.factors[0], Number) and isinstance(node.factors[1], Hadamard)):
+    if not (
+        isinstance(node, Mul)
+        and len(node.factors) == 2
+        and isinstance(node.factors[0], Number)
+        and isinstance(node.factors[1], Hadamard)
+    ):
         return None
     c = node.factors[0]
     return _times_first_operand(c, node.factors[1]) if c.value > 0 else None
@@ -117,19 +132,43 @@ def _ones_broadcast(node: Expr, ctx: Context) -> Expr | None:
 
 
 RULES = (
-    Rule("divide-by-scalar", "tidy", "divide by the scalar",
-         "s^-1 A = A / s; a^-1 s^-1 x = x / a / s", "Divide by a scalar", _divide_by_scalar,
-         conditions=("s scalar",), minor=True, notation=True,
-         # typeset, both sides would be the same fraction
-         law_latex=r"s^{-1} A = A / s"),
-    Rule("transpose-gathered", "tidy", "one transpose of the sum",
-         "A^T B^T + B^T A^T = (B A + A B)^T; A^T (X^2)^T + (X^2)^T A^T = (X^2 A + A X^2)^T",
-         "A sum of products of transposes is the transpose of the sum of the reversed "
-         "products", _transpose_gathered),
-    Rule("number-into-hadamard", "tidy", "the number beside its factor",
-         "c (A .* B) = (c A) .* B", "A number multiplies either factor of a Hadamard "
-         "product", _number_into_hadamard, minor=True),
-    Rule("ones-broadcast", "tidy", "a number added to every entry",
-         "x + c ones(n) = x + c", "A number added to a vector is added to every entry",
-         _ones_broadcast, minor=True),
+    Rule(
+        "divide-by-scalar",
+        "tidy",
+        "divide by the scalar",
+        "s^-1 A = A / s; a^-1 s^-1 x = x / a / s",
+        "Divide by a scalar",
+        _divide_by_scalar,
+        conditions=("s scalar",),
+        minor=True,
+        notation=True,
+        # typeset, both sides would be the same fraction
+        law_latex=r"s^{-1} A = A / s",
+    ),
+    Rule(
+        "transpose-gathered",
+        "tidy",
+        "one transpose of the sum",
+        "A^T B^T + B^T A^T = (B A + A B)^T; A^T (X^2)^T + (X^2)^T A^T = (X^2 A + A X^2)^T",
+        "A sum of products of transposes is the transpose of the sum of the reversed products",
+        _transpose_gathered,
+    ),
+    Rule(
+        "number-into-hadamard",
+        "tidy",
+        "the number beside its factor",
+        "c (A .* B) = (c A) .* B",
+        "A number multiplies either factor of a Hadamard product",
+        _number_into_hadamard,
+        minor=True,
+    ),
+    Rule(
+        "ones-broadcast",
+        "tidy",
+        "a number added to every entry",
+        "x + c ones(n) = x + c",
+        "A number added to a vector is added to every entry",
+        _ones_broadcast,
+        minor=True,
+    ),
 )

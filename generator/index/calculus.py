@@ -1,5 +1,6 @@
 """Differentiate an indexed scalar with respect to one entry X_pq, then let the
 Kronecker deltas collapse the sums: d X_ij / d X_pq = delta_ip delta_jq."""
+
 from __future__ import annotations
 
 from generator.index.expand import canonical_poly
@@ -18,10 +19,11 @@ def differentiate(poly: IndexSum, wrt: str, shape: tuple, sizes: tuple) -> Index
                 continue
             deltas: tuple = ()
             if not scalar:
-                pairs = ((f.row, ROW), (f.col, COL))[:1 if vector else 2]
+                pairs = ((f.row, ROW), (f.col, COL))[: 1 if vector else 2]
                 deltas = tuple(Delta(i, at) for i, at in pairs if i is not None)
-            terms.append(Monomial(m.coefficient, m.factors[:k] + deltas + m.factors[k + 1:],
-                                  m.summed))
+            terms.append(
+                Monomial(m.coefficient, m.factors[:k] + deltas + m.factors[k + 1 :], m.summed)
+            )
     return IndexSum(tuple(terms), free, sizes)
 
 
@@ -49,5 +51,8 @@ def _substitute(f: Factor, gone: str, kept: str) -> Factor:
     swap = lambda i: kept if i == gone else i
     if isinstance(f, Delta):
         return Delta(swap(f.i), swap(f.j))
-    return Entry(f.name, swap(f.row) if f.row is not None else None,
-                 swap(f.col) if f.col is not None else None)
+    return Entry(
+        f.name,
+        swap(f.row) if f.row is not None else None,
+        swap(f.col) if f.col is not None else None,
+    )

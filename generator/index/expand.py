@@ -3,6 +3,7 @@
 `tr(A X)` becomes `sum_{i,j} A_ij X_ji`: products introduce a summed index for each
 inner dimension, traces and sums of entries sum their own, transposes swap indices.
 """
+
 from __future__ import annotations
 
 from fractions import Fraction
@@ -10,8 +11,20 @@ from itertools import product as cartesian
 
 from generator.errors import StuckError
 from generator.math.expr import (
-    Add, Dim, Expr, Hadamard, Identity, Mul, Norm, Number, Power, SumEntries, Symbol, Trace,
-    Transpose, mul,
+    Add,
+    Dim,
+    Expr,
+    Hadamard,
+    Identity,
+    Mul,
+    Norm,
+    Number,
+    Power,
+    SumEntries,
+    Symbol,
+    Trace,
+    Transpose,
+    mul,
 )
 from generator.math.index_nodes import Delta, Entry, Index, Monomial, IndexSum
 from generator.syntax.printer import to_text
@@ -19,7 +32,7 @@ from generator.math.symbols import SymbolTable
 from generator.math.dims import Shape
 
 INDEX_NAMES = ("i", "j", "k", "l", "r", "s", "t", "u", "v", "w")
-RESERVED = ("p", "q")   # the entry differentiated: X_pq
+RESERVED = ("p", "q")  # the entry differentiated: X_pq
 
 
 def to_index(expr: Expr, table: SymbolTable) -> IndexSum:
@@ -42,17 +55,28 @@ class _Expander:
 
     def shape(self, e: Expr) -> Shape:
         from generator.math.shapes import shape_of
+
         return shape_of(e, self.table)
 
     def entry(self, e: Expr, row: Index, col: Index) -> list[Monomial]:  # noqa: C901
         if isinstance(e, Symbol):
             info = self.table[e.name]
-            return [Monomial(Fraction(1), (Entry(e.name, row if info.shape else None,
-                                                 col if len(info.shape) == 2 else None),))]
+            return [
+                Monomial(
+                    Fraction(1),
+                    (
+                        Entry(
+                            e.name,
+                            row if info.shape else None,
+                            col if len(info.shape) == 2 else None,
+                        ),
+                    ),
+                )
+            ]
         if isinstance(e, Number):
             return [Monomial(e.value, ())]
         if isinstance(e, Identity):
-            if row is None or col is None:   # I_1: both sizes are 1, neither has an index
+            if row is None or col is None:  # I_1: both sizes are 1, neither has an index
                 return [Monomial(Fraction(1), ())]
             return [Monomial(Fraction(1), (Delta(row, col),))]
         if isinstance(e, Transpose):
@@ -79,7 +103,8 @@ class _Expander:
         raise StuckError(
             f"the entry-by-entry method writes sums, products, transposes, traces, sums of "
             f"entries, Hadamard products and squared norms with indices; `{e}` needs "
-            f"method: differential")
+            f"method: differential"
+        )
 
     def _product(self, e: Mul, row: Index, col: Index) -> list[Monomial]:
         """Split the factors into the matrix chain and scalar groups, then index them."""
@@ -99,8 +124,11 @@ class _Expander:
         keeps every scalar run whole (`X (x^T b)`), so a chain ends only at a scalar."""
         chains: list[list[Expr]] = []
         for f in factors:
-            if chains and not self._is_scalar_chain([f]) and not (
-                    len(chains[-1]) == 1 and self._is_scalar_chain(chains[-1])):
+            if (
+                chains
+                and not self._is_scalar_chain([f])
+                and not (len(chains[-1]) == 1 and self._is_scalar_chain(chains[-1]))
+            ):
                 chains[-1].append(f)
             else:
                 chains.append([f])
@@ -121,8 +149,10 @@ class _Expander:
 
 
 def _times(a: list[Monomial], b: list[Monomial]) -> list[Monomial]:
-    return [Monomial(x.coefficient * y.coefficient, x.factors + y.factors, x.summed + y.summed)
-            for x, y in cartesian(a, b)]
+    return [
+        Monomial(x.coefficient * y.coefficient, x.factors + y.factors, x.summed + y.summed)
+        for x, y in cartesian(a, b)
+    ]
 
 
 def _summed(terms: list[Monomial], index: Index) -> list[Monomial]:
@@ -133,6 +163,7 @@ def _summed(terms: list[Monomial], index: Index) -> list[Monomial]:
 
 # ----- canonical form: like monomials compare equal -----------------------------------
 
+
 def _rename(m: Monomial, order: tuple, free: tuple[str, ...]) -> Monomial:
     names = iter(INDEX_NAMES + tuple(f"i{k}" for k in range(10, 60)))
     mapping: dict[str, str] = {}
@@ -141,10 +172,15 @@ def _rename(m: Monomial, order: tuple, free: tuple[str, ...]) -> Monomial:
             if i in m.summed and i not in mapping:
                 mapping[i] = next(n for n in names if n not in free)
     ren = lambda i: mapping.get(i, i) if i is not None else None
-    factors = tuple(Entry(f.name, ren(f.row), ren(f.col)) if isinstance(f, Entry)
-                    else Delta(mapping.get(f.i, f.i), mapping.get(f.j, f.j)) for f in order)
-    summed = tuple(sorted((mapping[i] for i in m.summed if i in mapping),
-                          key=lambda n: (len(n), n)))
+    factors = tuple(
+        Entry(f.name, ren(f.row), ren(f.col))
+        if isinstance(f, Entry)
+        else Delta(mapping.get(f.i, f.i), mapping.get(f.j, f.j))
+        for f in order
+    )
+    summed = tuple(
+        sorted((mapping[i] for i in m.summed if i in mapping), key=lambda n: (len(n), n))
+    )
     return Monomial(m.coefficient, factors, summed)
 
 
@@ -152,18 +188,21 @@ def canonical(m: Monomial, free: tuple[str, ...]) -> Monomial:
     """Factors ordered by name, bound indices renamed i, j, k in order of appearance;
     among factors of the same name the order giving the smallest text is chosen."""
     from itertools import permutations
-    key = lambda f: (f.name if isinstance(f, Entry) else "~delta",
-                     tuple(i in free for i in f.indices()))
+
+    key = lambda f: (
+        f.name if isinstance(f, Entry) else "~delta",
+        tuple(i in free for i in f.indices()),
+    )
     ordered = sorted(m.factors, key=key)
     if len(ordered) <= 6:
-        candidates = {p for p in permutations(ordered)
-                      if [key(f) for f in p] == [key(f) for f in ordered]}
+        candidates = {
+            p for p in permutations(ordered) if [key(f) for f in p] == [key(f) for f in ordered]
+        }
     else:
         candidates = {tuple(ordered)}
     unused = tuple(i for i in m.summed if not any(i in f.indices() for f in m.factors))
     m = Monomial(m.coefficient, m.factors, tuple(i for i in m.summed if i not in unused))
-    return min((_rename(m, p, free) for p in candidates),
-               key=lambda r: _monomial_key(r))
+    return min((_rename(m, p, free) for p in candidates), key=lambda r: _monomial_key(r))
 
 
 def _monomial_key(m: Monomial) -> str:
@@ -183,6 +222,7 @@ def canonical_poly(poly: IndexSum) -> IndexSum:
             first[k] = c
             total[k] = Fraction(0)
         total[k] += c.coefficient
-    terms = tuple(Monomial(total[k], first[k].factors, first[k].summed)
-                  for k in order if total[k] != 0)
+    terms = tuple(
+        Monomial(total[k], first[k].factors, first[k].summed) for k in order if total[k] != 0
+    )
     return IndexSum(terms, poly.free, poly.sizes)

@@ -7,6 +7,7 @@
    it as a matrix again (`[A_qp]_pq = A^T`);
 4. tidy it as the differential method does.
 """
+
 from __future__ import annotations
 
 from generator.engine import catalogue as cat
@@ -15,7 +16,16 @@ from generator.math.expr import Expr
 from generator.index.calculus import collapse, differentiate
 from generator.index.expand import to_index
 from generator.index.naming import name_poly
-from generator.math.index_nodes import COL, ROW, Entry, EntryMatrix, ExplicitMatrix, GradientOf, Partial
+from generator.math.index_nodes import (
+    COL,
+    ROW,
+    Entry,
+    EntryMatrix,
+    ExplicitMatrix,
+    GradientOf,
+    Partial,
+)
+
 
 def derive_elementwise(objective: Expr, rec: Recorder) -> Expr:
     ctx = rec.ctx
@@ -38,10 +48,16 @@ def derive_elementwise(objective: Expr, rec: Recorder) -> Expr:
 
     gradient_of = GradientOf(objective, ctx.wrt, name=L.name)
     rec.phase("index-assemble")
-    rec.record(cat.rule("gradient-definition"), gradient_of,
-               ExplicitMatrix(partial, ROW, col, info.rows, info.cols))
-    rec.record(cat.rule("index-assemble"), gradient_of,
-               ExplicitMatrix(collapsed, ROW, col, info.rows, info.cols))
+    rec.record(
+        cat.rule("gradient-definition"),
+        gradient_of,
+        ExplicitMatrix(partial, ROW, col, info.rows, info.cols),
+    )
+    rec.record(
+        cat.rule("index-assemble"),
+        gradient_of,
+        ExplicitMatrix(collapsed, ROW, col, info.rows, info.cols),
+    )
     rec.record(cat.rule("index-assemble"), gradient_of, EntryMatrix(collapsed, ROW, col))
     gradient = name_poly(collapsed, ctx.table)
     rec.record(cat.rule("index-name"), gradient_of, gradient)

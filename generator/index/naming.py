@@ -6,6 +6,7 @@ variable), read as a product, an edge walked backwards being a transpose.  The e
 left over close into loops: a loop through ONE is a scalar such as x^T y, any other a
 trace.
 """
+
 from __future__ import annotations
 
 from typing import Optional
@@ -27,8 +28,7 @@ def name_poly(poly: IndexSum, table: SymbolTable) -> Expr:
     return add(*(_name_monomial(m, start, end, table, sizes) for m in poly.terms))
 
 
-def _name_monomial(m: Monomial, start: str, end: str, table: SymbolTable, sizes: dict
-                   ) -> Expr:
+def _name_monomial(m: Monomial, start: str, end: str, table: SymbolTable, sizes: dict) -> Expr:
     edges: list[Edge] = []
     scalars: list[Expr] = []
     for f in m.factors:
@@ -59,8 +59,9 @@ def _step(edge: Edge, at: str) -> Optional[tuple[str, Expr]]:
     return None
 
 
-def _walk(at: str, end: str, edges: list[Edge], taken: list[Expr], first: bool = False
-          ) -> Optional[tuple[list[Expr], list[Edge]]]:
+def _walk(
+    at: str, end: str, edges: list[Edge], taken: list[Expr], first: bool = False
+) -> Optional[tuple[list[Expr], list[Edge]]]:
     """Depth-first: a walk from `at` to `end` whose leftover edges close into loops.
     (`first`: the walk may be empty, for a scalar variable, whose start is its end.)"""
     if at == end and (taken or first) and _loops(edges) is not None:
@@ -70,7 +71,7 @@ def _walk(at: str, end: str, edges: list[Edge], taken: list[Expr], first: bool =
         if moved is None:
             continue
         nxt, factor = moved
-        found = _walk(nxt, end, edges[:k] + edges[k + 1:], taken + [factor])
+        found = _walk(nxt, end, edges[:k] + edges[k + 1 :], taken + [factor])
         if found is not None:
             return found
     return None
@@ -85,8 +86,8 @@ def _loops(edges: list[Edge]) -> Optional[list[Expr]]:
     a, b, e = edges[k]
     begin = ONE if ONE in (a, b) else a
     moved = _step(edges[k], begin)
-    assert moved is not None   # `begin` is an end of edge k
-    found = _walk(moved[0], begin, edges[:k] + edges[k + 1:], [moved[1]])
+    assert moved is not None  # `begin` is an end of edge k
+    found = _walk(moved[0], begin, edges[:k] + edges[k + 1 :], [moved[1]])
     if found is None:
         return None
     path, rest = found

@@ -7,6 +7,7 @@ name or integer; a fresh one stands for a general size and is never unified with
 The shape rules themselves live in `generator.math.shapes` and are handed in as `rules`,
 so this module does not depend on them.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,7 +25,7 @@ Shape = tuple[Dim, Dim]
 SCALAR: Shape = (1, 1)
 # A shape while inference runs: two of the Unifier's variables, sizes found later.
 VarShape = tuple[int, int]
-AnyShape = tuple[Any, Any]   # (rows, cols) in an algebra's own terms
+AnyShape = tuple[Any, Any]  # (rows, cols) in an algebra's own terms
 
 
 class Algebra(Protocol):
@@ -55,12 +56,14 @@ class IdentitySlot:
 
     index: int
 
+
 GREEK = frozenset(GREEK_LOWER) | {"varepsilon", "vartheta", "varpi", "varrho", "varsigma", "varphi"}
 SQUARE_PROPERTIES = ("symmetric", "invertible", "positive_definite", "diagonal")
 FRESH_NAMES = ("n", "m", "p", "q", "k", "r", "s", "t", "u", "v", "w")
 
 
 # ----- names and messages ---------------------------------------------------------------
+
 
 def kind_of_name(name: str) -> Optional[str]:
     """'matrix', 'vector' or 'scalar' as the name says (contract 1.1); None if it says nothing.
@@ -87,12 +90,14 @@ def show_shape(shape: tuple[Dim, ...]) -> str:
 
 
 def scalar_hint(name: str) -> str:
-    return (f"declare it a scalar (`{name}: {{shape: []}}` in a file, `--let \"{name}: scalar\"` "
-            f"on the command line) if it is one")
-
+    return (
+        f'declare it a scalar (`{name}: {{shape: []}}` in a file, `--let "{name}: scalar"` '
+        f"on the command line) if it is one"
+    )
 
 
 # ----- inference by unification ---------------------------------------------------------
+
 
 class Unifier:
     """Dimensions are union-find variables (ints); a rigid one carries a declared name or int.
@@ -102,11 +107,16 @@ class Unifier:
     never unifies with 1 (it stands for a general size).
     """
 
-    def __init__(self, declared: dict[str, SymbolInfo], wrt: Optional[str],
-                 reserved: frozenset[str], rules: Callable[[Expr, "Unifier"], VarShape],
-                 exponents: frozenset[str] = frozenset()):
+    def __init__(
+        self,
+        declared: dict[str, SymbolInfo],
+        wrt: Optional[str],
+        reserved: frozenset[str],
+        rules: Callable[[Expr, "Unifier"], VarShape],
+        exponents: frozenset[str] = frozenset(),
+    ):
         self.rules = rules  # the shape rules: (expression, this algebra) -> (rows, cols)
-        self.exponents = exponents   # names in a symbolic exponent: scalars, whatever the case
+        self.exponents = exponents  # names in a symbolic exponent: scalars, whatever the case
         self.parent: list[int] = []
         self.value: dict[int, Dim] = {}
         self.rigid: dict[Dim, int] = {}
@@ -117,7 +127,7 @@ class Unifier:
         # the index that runs fastest first, vec(X) (rows, cols) and kron(A, B) (B's, A's),
         # so that `kron(C, D) vec(X)` ties X's rows to D's columns
         self.products: dict[tuple[int, int], int] = {}
-        self.factors: dict[int, tuple[int, int]] = {}    # a product's root -> (fast, slow)
+        self.factors: dict[int, tuple[int, int]] = {}  # a product's root -> (fast, slow)
         self.given = dict(declared)
         self.appeared: list[str] = []
         self.reserved = reserved
@@ -158,7 +168,7 @@ class Unifier:
             return False
         if va is not None:
             ra, rb = rb, ra
-        self.parent[ra] = rb   # the root with a value stays the root
+        self.parent[ra] = rb  # the root with a value stays the root
         if ra in self.factors:
             self.factors.setdefault(rb, self.factors[ra])
         return True
@@ -170,8 +180,12 @@ class Unifier:
         and the check of the complete table has the last word."""
         saved = self.snapshot()
         (f1, s1), (f2, s2) = first, second
-        for x, y, rest1, rest2 in ((f1, f2, s1, s2), (s1, s2, f1, f2),
-                                   (f1, s2, s1, f2), (s1, f2, f1, s2)):
+        for x, y, rest1, rest2 in (
+            (f1, f2, s1, s2),
+            (s1, s2, f1, f2),
+            (f1, s2, s1, f2),
+            (s1, f2, f1, s2),
+        ):
             if self.find(x) == self.find(y):
                 if not self.same(rest1, rest2):
                     self.restore(saved)
@@ -181,13 +195,30 @@ class Unifier:
 
     def snapshot(self) -> tuple:
         """The whole state, to roll back a failed look-ahead (products are short)."""
-        return (list(self.parent), dict(self.value), dict(self.rigid), dict(self.vars),
-                dict(self.kinds), list(self.appeared), dict(self.slots), dict(self.products),
-                dict(self.factors))
+        return (
+            list(self.parent),
+            dict(self.value),
+            dict(self.rigid),
+            dict(self.vars),
+            dict(self.kinds),
+            list(self.appeared),
+            dict(self.slots),
+            dict(self.products),
+            dict(self.factors),
+        )
 
     def restore(self, saved: tuple) -> None:
-        (self.parent, self.value, self.rigid, self.vars, self.kinds,
-         self.appeared, self.slots, self.products, self.factors) = (type(x)(x) for x in saved)
+        (
+            self.parent,
+            self.value,
+            self.rigid,
+            self.vars,
+            self.kinds,
+            self.appeared,
+            self.slots,
+            self.products,
+            self.factors,
+        ) = (type(x)(x) for x in saved)
 
     # the algebra used by the rules
     def shape(self, e: Expr) -> VarShape:
@@ -240,13 +271,19 @@ class Unifier:
 
     def fail(self, message: str, involved: tuple[Expr, ...]) -> NoReturn:
         """Raise; when a bare symbol's shape was only guessed from its name, say how to fix it."""
-        guessed = [e.name for e in involved if isinstance(e, Symbol)
-                   and e.name in self.vars and not self._is_declared(e.name)]
+        guessed = [
+            e.name
+            for e in involved
+            if isinstance(e, Symbol) and e.name in self.vars and not self._is_declared(e.name)
+        ]
         if guessed:
             name = guessed[-1]
             kind = {"vector": "column vector"}.get(self.kinds[name], self.kinds[name])
-            fix = scalar_hint(name) if kind == "column vector" else \
-                "declare its shape if that is wrong"
+            fix = (
+                scalar_hint(name)
+                if kind == "column vector"
+                else "declare its shape if that is wrong"
+            )
             message += f"; {name} was inferred to be a {kind} from its name: {fix}"
         raise ShapeError(message)
 
@@ -265,14 +302,18 @@ class Unifier:
     def _infer(self, name: str, hint: Optional[SymbolInfo]) -> None:
         kind = "scalar" if name in self.exponents else kind_of_name(name)
         if kind is None:
-            raise ShapeError(f"cannot tell the shape of `{name}` from its name; declare it "
-                             f"(e.g. `{name}: {{shape: [n, m]}}`)")
+            raise ShapeError(
+                f"cannot tell the shape of `{name}` from its name; declare it "
+                f"(e.g. `{name}: {{shape: [n, m]}}`)"
+            )
         rows = self.one if kind == "scalar" else self.fresh()
         cols = self.fresh() if kind == "matrix" else self.one
         props = [p for p in SQUARE_PROPERTIES if hint is not None and hint.has(p)]
         if props and kind == "vector":
-            raise ShapeError(f"{name} is {props[0].replace('_', ' ')}, but a lower-case name is a "
-                             f"column vector; give its shape, e.g. `{name}: {{shape: [n, n]}}`")
+            raise ShapeError(
+                f"{name} is {props[0].replace('_', ' ')}, but a lower-case name is a "
+                f"column vector; give its shape, e.g. `{name}: {{shape: [n, n]}}`"
+            )
         if props:
             self.same(rows, cols)
         self.vars[name] = (rows, cols)
@@ -298,11 +339,13 @@ class Unifier:
                 names[root] = self.value[root] if root in self.value else next(pool)
 
         def name(root: int) -> Dim:
-            if root not in names:   # a product not named yet: its factors first
+            if root not in names:  # a product not named yet: its factors first
                 a, b = products[root]
-                names[root] = self.value.get(root) or dim_product(name(self.find(a)),
-                                                                  name(self.find(b)))
+                names[root] = self.value.get(root) or dim_product(
+                    name(self.find(a)), name(self.find(b))
+                )
             return names[root]
+
         for root in products:
             name(root)
         return names
@@ -312,9 +355,12 @@ class Unifier:
         fixes it (`tr(I)`: its value would depend on a size the problem does not give)."""
         names = self.dim_names()
         fixed = {self.find(v) for v in self.value} | {
-            self.find(v) for shape in self.vars.values() for v in shape}
-        return {slot: names[self.find(v)] if self.find(v) in fixed else None
-                for slot, v in self.slots.items()}
+            self.find(v) for shape in self.vars.values() for v in shape
+        }
+        return {
+            slot: names[self.find(v)] if self.find(v) in fixed else None
+            for slot, v in self.slots.items()
+        }
 
     def table(self) -> SymbolTable:
         names = self.dim_names()
@@ -326,7 +372,11 @@ class Unifier:
             else:
                 rows, cols = (names[self.find(v)] for v in self.vars[name])
                 shape = {"scalar": (), "vector": (rows,), "matrix": (rows, cols)}[self.kinds[name]]
-                info = SymbolInfo(name, shape, constant=given.constant if given else True,
-                                  properties=given.properties if given else frozenset())
+                info = SymbolInfo(
+                    name,
+                    shape,
+                    constant=given.constant if given else True,
+                    properties=given.properties if given else frozenset(),
+                )
             infos.append(replace(info, constant=False) if name == self.wrt else info)
         return SymbolTable(tuple(infos))

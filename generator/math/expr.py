@@ -10,45 +10,17 @@ the notes (`tr(dX^T A X + X^T A dX)`, not a canonical reordering); only the smar
 constructors `add`, `mul` flatten nesting and fold numeric coefficients, which is
 notation, not a step.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from fractions import Fraction
-from typing import Any, Callable, ClassVar, Iterator, Union
+from typing import Any, Callable, ClassVar, Iterator
 
 from generator.math.memo import FORGOTTEN, recall, remember
 
-
-@dataclass(frozen=True)
-class DimProduct:
-    """A size that is the product of sizes: vec(X) of an m x n X has m n rows, and
-    kron(A, B) of m x n and p x q is m p x n q.  Built by `dim_product` only, so equal
-    products are equal values (names sorted, the numbers multiplied first)."""
-
-    factors: tuple[Union[str, int], ...]
-
-    def __str__(self) -> str:
-        return "*".join(map(str, self.factors))
-
-
-Dim = Union[str, int, DimProduct]
-
-
-def dim_product(*dims: "Dim") -> "Dim":
-    """The product of sizes, in its one written form: a number, a name, or a DimProduct."""
-    number, names = 1, []
-    for d in dims:
-        for f in (d.factors if isinstance(d, DimProduct) else (d,)):
-            if isinstance(f, int):
-                number *= f
-            else:
-                names.append(f)
-    names.sort()
-    if not names:
-        return number
-    if number == 1 and len(names) == 1:
-        return names[0]
-    return DimProduct(((number,) if number != 1 else ()) + tuple(names))
+# a node's sizes (an identity's, a matrix of ones'): importers read them from here too
+from generator.math.sizes import Dim, DimProduct, dim_product  # noqa: F401
 
 
 class Expr:
@@ -100,9 +72,12 @@ class Expr:
         """Every occurrence of `old` replaced by `new` (whole subterms only)."""
         return self.map_bottom_up(lambda node: new if node == old else node)
 
-    def map_bottom_up(self, fn: Callable[["Expr"], "Expr"],
-                      memo: dict[int, tuple["Expr", "Expr"]] | None = None,
-                      idempotent: bool = False) -> "Expr":
+    def map_bottom_up(
+        self,
+        fn: Callable[["Expr"], "Expr"],
+        memo: dict[int, tuple["Expr", "Expr"]] | None = None,
+        idempotent: bool = False,
+    ) -> "Expr":
         """`fn` applied to every node, children first (each node rebuilt from its mapped
         children).  `memo` (the id of a node -> the node and what it mapped to), kept by
         a caller that maps with the same `fn` again and again, skips what it has seen: a
@@ -114,8 +89,11 @@ class Expr:
             if seen is not FORGOTTEN:
                 return seen
         kids = self.children()
-        node = (self.rebuild(tuple(k.map_bottom_up(fn, memo, idempotent) for k in kids))
-                if kids else self)
+        node = (
+            self.rebuild(tuple(k.map_bottom_up(fn, memo, idempotent) for k in kids))
+            if kids
+            else self
+        )
         mapped = fn(node)
         if memo is not None:
             remember(memo, self, mapped)
@@ -127,9 +105,9 @@ class Expr:
         return _TEXT_PRINTER[0](self)
 
 
-_COMPARED: dict[type, tuple[str, ...]] = {}   # class -> the fields equality compares
+_COMPARED: dict[type, tuple[str, ...]] = {}  # class -> the fields equality compares
 
-_REMEMBERED = ("_hash", "_equal_to")   # what a node learns of itself after it is built
+_REMEMBERED = ("_hash", "_equal_to")  # what a node learns of itself after it is built
 
 
 def _compared(cls: type) -> tuple[str, ...]:
@@ -463,7 +441,7 @@ class Hadamard(Expr):
 
     def rebuild(self, children: tuple[Expr, ...]) -> Expr:
         if is_zero(children[0]) or (is_zero(children[1]) and not self.divide):
-            return ZERO   # 0 .* B, A .* 0, 0 ./ B (A ./ 0 stays, to be refused)
+            return ZERO  # 0 .* B, A .* 0, 0 ./ B (A ./ 0 stays, to be refused)
         return Hadamard(children[0], children[1], self.divide)
 
 
@@ -478,8 +456,9 @@ class Kron(Expr):
         return (self.left, self.right)
 
     def rebuild(self, children: tuple[Expr, ...]) -> Expr:
-        return ZERO if is_zero(children[0]) or is_zero(children[1]) \
-            else Kron(children[0], children[1])
+        return (
+            ZERO if is_zero(children[0]) or is_zero(children[1]) else Kron(children[0], children[1])
+        )
 
 
 @dataclass(frozen=True)
@@ -489,8 +468,6 @@ class Commutation(Expr):
 
     rows: Dim
     cols: Dim
-
-
 
 
 @dataclass(frozen=True)
@@ -528,7 +505,7 @@ def mul(*factors: Expr) -> Expr:
     coefficient = Fraction(1)
     rest: list[Expr] = []
     for f in factors:
-        for g in (f.factors if isinstance(f, Mul) and not f.scalar else (f,)):
+        for g in f.factors if isinstance(f, Mul) and not f.scalar else (f,):
             if isinstance(g, Number):
                 coefficient *= g.value
             else:

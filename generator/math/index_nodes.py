@@ -5,6 +5,7 @@ and the verifier treat them like any other line.  They are plain data: the print
 (generator/syntax/printer.py, latex.py) and the evaluator (generator/check/numeric.py)
 know them through their dispatch tables.  They are shown, never read back by the parser.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from typing import Callable, Mapping, Optional, Union
 
 from generator.math.expr import Dim, Expr
 
-Index = Optional[str]          # None: the single column of a vector, or no index at all
+Index = Optional[str]  # None: the single column of a vector, or no index at all
 
 
 # the indices of the entry a derivative is taken with respect to: dL/dX_pq
@@ -71,10 +72,19 @@ class IndexSum(Expr):
     def at(self, values: Mapping[str, str]) -> "IndexSum":
         """The same entry with free indices given (for the explicit matrix: p -> 1)."""
         rename = _renamer(values)
-        terms = tuple(Monomial(m.coefficient, tuple(
-            Entry(f.name, rename(f.row), rename(f.col)) if isinstance(f, Entry)
-            else Delta(values.get(f.i, f.i), values.get(f.j, f.j)) for f in m.factors), m.summed)
-            for m in self.terms)
+        terms = tuple(
+            Monomial(
+                m.coefficient,
+                tuple(
+                    Entry(f.name, rename(f.row), rename(f.col))
+                    if isinstance(f, Entry)
+                    else Delta(values.get(f.i, f.i), values.get(f.j, f.j))
+                    for f in m.factors
+                ),
+                m.summed,
+            )
+            for m in self.terms
+        )
         return IndexSum(terms, (), self.sizes)
 
 
@@ -87,7 +97,7 @@ class Partial(Expr):
     wrt: str
     row: Index
     col: Index
-    name: str = "L"   # what the sheet calls the objective (generator.engine.names)
+    name: str = "L"  # what the sheet calls the objective (generator.engine.names)
 
     def at(self, values: Mapping[str, str]) -> "Partial":
         rename = _renamer(values)
@@ -101,7 +111,7 @@ class GradientOf(Expr):
     objective: Expr
     wrt: str
     transposed: bool = False
-    name: str = "L"   # what the sheet calls the objective (generator.engine.names)
+    name: str = "L"  # what the sheet calls the objective (generator.engine.names)
 
 
 @dataclass(frozen=True)
@@ -109,7 +119,7 @@ class ExplicitMatrix(Expr):
     """The matrix written out entry by entry, with dots, as in the notes:
     [[e_11, ..., e_1m], [..., ...], [e_n1, ..., e_nm]]."""
 
-    entry: Union[IndexSum, Partial]   # with free indices `row`, `col`
+    entry: Union[IndexSum, Partial]  # with free indices `row`, `col`
     row: str
     col: Optional[str]
     rows: Dim
@@ -126,12 +136,19 @@ class ExplicitMatrix(Expr):
         """The rows written out: first, second, ..., last; None where dots stand."""
         last_r = str(self.rows)
         if self.col is None:
-            return [[self.cell("1", None)], [self.cell("2", None)], [None],
-                    [self.cell(last_r, None)]]
+            return [
+                [self.cell("1", None)],
+                [self.cell("2", None)],
+                [None],
+                [self.cell(last_r, None)],
+            ]
         last_c = str(self.cols)
-        return [[self.cell(r, "1"), self.cell(r, "2"), None, self.cell(r, last_c)]
-                if r is not None else [None, None, None, None]
-                for r in ("1", None, last_r)]
+        return [
+            [self.cell(r, "1"), self.cell(r, "2"), None, self.cell(r, last_c)]
+            if r is not None
+            else [None, None, None, None]
+            for r in ("1", None, last_r)
+        ]
 
 
 @dataclass(frozen=True)

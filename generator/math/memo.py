@@ -1,11 +1,12 @@
 """Memos of expression nodes, by the identity of each node: the rewriting engine asks
 the same question of the same subterm many times (has it a differential? what did it
 map to?), and comparing large equal trees would cost what a memo saves."""
+
 from __future__ import annotations
 
 from typing import Any
 
-MEMO_LIMIT = 50_000   # entries a memo of nodes keeps before it starts afresh (memory)
+MEMO_LIMIT = 50_000  # entries a memo of nodes keeps before it starts afresh (memory)
 
 
 def node_memo(store: dict) -> dict:
@@ -16,7 +17,7 @@ def node_memo(store: dict) -> dict:
     return store
 
 
-FORGOTTEN = object()   # what `recall` gives for a node it was not told of
+FORGOTTEN = object()  # what `recall` gives for a node it was not told of
 
 
 def recall(store: dict, node: object) -> Any:

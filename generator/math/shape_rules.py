@@ -10,6 +10,7 @@ its neighbours.  A known 1 x 1 term of a sum or of a Hadamard product broadcasts
 (`1 + exp(v)`).  An inferred dimension stands for a general size and is never unified
 with 1, so "known 1 x 1" is decided when a factor is met and does not depend on order.
 """
+
 from __future__ import annotations
 
 from typing import Callable, Iterator, Optional
@@ -17,9 +18,33 @@ from typing import Callable, Iterator, Optional
 from generator.errors import ShapeError
 from generator.math.dims import Algebra, AnyShape
 from generator.math.expr import (
-    Add, Commutation, Det, Diag, Differential, Elementwise, EntrywisePower, Expr, Hadamard,
-    Identity, Inverse, Kron, LogDet, LogSumExp, Mul, Norm, Number, Ones, Power, PowerSum,
-    Quantity, Softmax, SumEntries, Symbol, Trace, Transpose, Vec,
+    Add,
+    Commutation,
+    Det,
+    Diag,
+    Differential,
+    Elementwise,
+    EntrywisePower,
+    Expr,
+    Hadamard,
+    Identity,
+    Inverse,
+    Kron,
+    LogDet,
+    LogSumExp,
+    Mul,
+    Norm,
+    Number,
+    Ones,
+    Power,
+    PowerSum,
+    Quantity,
+    Softmax,
+    SumEntries,
+    Symbol,
+    Trace,
+    Transpose,
+    Vec,
 )
 
 
@@ -47,24 +72,31 @@ def _transpose(e: Transpose, alg: Algebra) -> AnyShape:
 
 def _square(what: str, to_scalar: bool) -> Callable[[Expr, Algebra], AnyShape]:
     """A rule for an operation defined only on square matrices (tr, det, inverse, power)."""
+
     def rule(e: Expr, alg: Algebra) -> AnyShape:
         arg = e.children()[0]
         s = alg.shape(arg)
         if not alg.same(s[0], s[1]):
-            alg.fail(f"shape mismatch in `{e}`: {arg} is {alg.show(s)}, "
-                     f"but {what} needs a square matrix", (arg,))
+            alg.fail(
+                f"shape mismatch in `{e}`: {arg} is {alg.show(s)}, "
+                f"but {what} needs a square matrix",
+                (arg,),
+            )
         return alg.scalar if to_scalar else s
+
     return rule
 
 
 def _power(e: Power, alg: Algebra) -> AnyShape:
     """`X^k` of a square matrix (or a scalar); a symbolic exponent is a scalar."""
     shape = _square("a matrix power", False)(e, alg)
-    if isinstance(e.exponent, Expr):   # symbolic
+    if isinstance(e.exponent, Expr):  # symbolic
         s = alg.shape(e.exponent)
         if not (alg.same(s[0], alg.scalar[0]) and alg.same(s[1], alg.scalar[1])):
-            alg.fail(f"`{e}`: the exponent {e.exponent} is {alg.show(s)}, but an exponent is "
-                     f"a scalar", (e.exponent,))
+            alg.fail(
+                f"`{e}`: the exponent {e.exponent} is {alg.show(s)}, but an exponent is a scalar",
+                (e.exponent,),
+            )
     return shape
 
 
@@ -75,22 +107,29 @@ def _diag(e: Diag, alg: Algebra) -> AnyShape:
         return (s[0], s[0])
     if alg.same(s[0], s[1]):
         return (s[0], alg.scalar[1])
-    alg.fail(f"shape mismatch in `{e}`: {e.arg} is {alg.show(s)}, but diag takes a column "
-             f"vector (the diagonal matrix with it on its diagonal) or a square matrix (the "
-             f"vector of its diagonal)", (e.arg,))
+    alg.fail(
+        f"shape mismatch in `{e}`: {e.arg} is {alg.show(s)}, but diag takes a column "
+        f"vector (the diagonal matrix with it on its diagonal) or a square matrix (the "
+        f"vector of its diagonal)",
+        (e.arg,),
+    )
 
 
 def _of_column(what: str, to_scalar: bool) -> Callable[[Expr, Algebra], AnyShape]:
     """A rule for a function of a column vector (softmax, logsumexp): a row vector or a
     matrix would leave open over which entries it normalises."""
+
     def rule(e: Expr, alg: Algebra) -> AnyShape:
         s = alg.shape(e.children()[0])
         if not alg.is_one(s[1]) or alg.is_scalar(s):
-            alg.fail(f"shape mismatch in `{e}`: {e.children()[0]} is {alg.show(s)}, but "
-                     f"{what} takes a column vector (of a matrix it would leave open which "
-                     f"entries are normalised together: write it of each column)",
-                     (e.children()[0],))
+            alg.fail(
+                f"shape mismatch in `{e}`: {e.children()[0]} is {alg.show(s)}, but "
+                f"{what} takes a column vector (of a matrix it would leave open which "
+                f"entries are normalised together: write it of each column)",
+                (e.children()[0],),
+            )
         return alg.scalar if to_scalar else s
+
     return rule
 
 
@@ -99,9 +138,12 @@ def _entrywise_power(e: EntrywisePower, alg: Algebra) -> AnyShape:
     scalar only (of a matrix it would be a matrix root)."""
     s = alg.shape(e.base)
     if not e.dotted and not alg.is_scalar(s):
-        alg.fail(f"`{e}`: {e.base} is {alg.show(s)}, and a power that is no whole number is "
-                 f"taken of a scalar, or entry by entry with `.^`: write "
-                 f"`{EntrywisePower(e.base, e.exponent)}`", (e.base,))
+        alg.fail(
+            f"`{e}`: {e.base} is {alg.show(s)}, and a power that is no whole number is "
+            f"taken of a scalar, or entry by entry with `.^`: write "
+            f"`{EntrywisePower(e.base, e.exponent)}`",
+            (e.base,),
+        )
     return s
 
 
@@ -128,9 +170,12 @@ def _inverse(e: Inverse, alg: Algebra) -> AnyShape:
     if e.division:
         s = alg.shape(e.arg)
         if not alg.is_scalar(s):
-            alg.fail(f"`/ {e.arg}` divides by a matrix ({alg.show(s)}), but `/` divides by a "
-                     f"scalar only; write the inverse on the side you mean: `A {_base(e.arg)}^-1`"
-                     f" or `{_base(e.arg)}^-1 A`", (e.arg,))
+            alg.fail(
+                f"`/ {e.arg}` divides by a matrix ({alg.show(s)}), but `/` divides by a "
+                f"scalar only; write the inverse on the side you mean: `A {_base(e.arg)}^-1`"
+                f" or `{_base(e.arg)}^-1 A`",
+                (e.arg,),
+            )
         return s
     return _square("the inverse", False)(e, alg)
 
@@ -143,8 +188,11 @@ def _norm(e: Norm, alg: Algebra) -> AnyShape:
     """`||v||` needs a vector; a matrix needs the Frobenius norm, written `||X||_F`."""
     s = alg.shape(e.arg)
     if not e.frobenius and not (alg.is_one(s[0]) or alg.is_one(s[1])):
-        alg.fail(f"`{e}`: {e.arg} is a matrix ({alg.show(s)}) and `||.||` is the "
-                 f"norm of a vector; write `{Norm(e.arg, True)}` for the Frobenius norm", ())
+        alg.fail(
+            f"`{e}`: {e.arg} is a matrix ({alg.show(s)}) and `||.||` is the "
+            f"norm of a vector; write `{Norm(e.arg, True)}` for the Frobenius norm",
+            (),
+        )
     return alg.scalar
 
 
@@ -164,12 +212,15 @@ def _mul(e: Mul, alg: Algebra) -> AnyShape:
             end = _scalar_run(e.factors, i, alg)
             if end is None:
                 left = _part(e.factors[:i])
-                alg.fail(f"shape mismatch in `{e}`: {left} is {alg.show(run)} but "
-                         f"{factor} is {alg.show(s)} (the columns of {left} must "
-                         f"equal the rows of {factor})", (left, factor))
+                alg.fail(
+                    f"shape mismatch in `{e}`: {left} is {alg.show(run)} but "
+                    f"{factor} is {alg.show(s)} (the columns of {left} must "
+                    f"equal the rows of {factor})",
+                    (left, factor),
+                )
             i = end
         i += 1
-    assert run is not None   # a product has factors
+    assert run is not None  # a product has factors
     return run
 
 
@@ -179,8 +230,7 @@ def _scalar_run(factors: tuple[Expr, ...], start: int, alg: Algebra) -> Optional
     return next(scalar_run_ends(factors, start, alg), None)
 
 
-def scalar_run_ends(factors: tuple[Expr, ...], start: int, alg: Algebra
-                     ) -> Iterator[int]:
+def scalar_run_ends(factors: tuple[Expr, ...], start: int, alg: Algebra) -> Iterator[int]:
     """Each last index of a run from `start` whose product is 1 x 1, shortest first (a
     run that does not conform may when longer: `v^T x^T` does not, `v^T x^T x` does).
     The algebra keeps what the run yielded taught it (inference: the sizes in it) until
@@ -188,7 +238,7 @@ def scalar_run_ends(factors: tuple[Expr, ...], start: int, alg: Algebra
     for end in range(start + 1, len(factors)):
         saved = alg.snapshot()
         try:
-            s = alg.shape(Mul(factors[start:end + 1]))
+            s = alg.shape(Mul(factors[start : end + 1]))
         except ShapeError:
             alg.restore(saved)
             continue
@@ -208,8 +258,11 @@ def _broadcast(e: Expr, parts: tuple[Expr, ...], alg: Algebra, why: str) -> AnyS
         if base is None:
             base, base_part = s, part
         elif not (alg.same(base[0], s[0]) and alg.same(base[1], s[1])):
-            alg.fail(f"shape mismatch in `{e}`: {base_part} is {alg.show(base)} but "
-                     f"{part} is {alg.show(s)} ({why})", (base_part, part))
+            alg.fail(
+                f"shape mismatch in `{e}`: {base_part} is {alg.show(base)} but "
+                f"{part} is {alg.show(s)} ({why})",
+                (base_part, part),
+            )
     return alg.scalar if base is None else base
 
 
@@ -219,24 +272,38 @@ def _add(e: Add, alg: Algebra) -> AnyShape:
 
 def _hadamard(e: Hadamard, alg: Algebra) -> AnyShape:
     what = "quotient" if e.divide else "product"
-    return _broadcast(e, (e.left, e.right), alg,
-                      f"both sides of an elementwise {what} must have the same shape")
+    return _broadcast(
+        e, (e.left, e.right), alg, f"both sides of an elementwise {what} must have the same shape"
+    )
 
 
 RULES: dict[type, Callable] = {
-    Symbol: lambda e, alg: alg.symbol(e.name), Number: _scalar,
-    Quantity: lambda e, alg: alg.symbol(e.name),   # a named subexpression: in the table
+    Symbol: lambda e, alg: alg.symbol(e.name),
+    Number: _scalar,
+    Quantity: lambda e, alg: alg.symbol(e.name),  # a named subexpression: in the table
     Identity: lambda e, alg: alg.identity(e.size),
     # ones(n, m) is n x m; each algebra turns a size into a dimension through identity()
     Ones: lambda e, alg: (alg.identity(e.rows)[0], alg.identity(e.cols)[0]),
-    Add: _add, Mul: _mul, Hadamard: _hadamard,
-    Transpose: _transpose, Differential: _same, Elementwise: _same,
-    Inverse: _inverse, Power: _power, PowerSum: lambda e, alg: alg.shape(e.inner),
-    Trace: _square("the trace", True), Det: _square("the determinant", True),
+    Add: _add,
+    Mul: _mul,
+    Hadamard: _hadamard,
+    Transpose: _transpose,
+    Differential: _same,
+    Elementwise: _same,
+    Inverse: _inverse,
+    Power: _power,
+    PowerSum: lambda e, alg: alg.shape(e.inner),
+    Trace: _square("the trace", True),
+    Det: _square("the determinant", True),
     LogDet: _square("the log-determinant", True),
-    SumEntries: _scalar, Norm: _norm, Diag: _diag, Vec: _vec, Kron: _kron,
+    SumEntries: _scalar,
+    Norm: _norm,
+    Diag: _diag,
+    Vec: _vec,
+    Kron: _kron,
     Commutation: _commutation,
-    Softmax: _of_column("softmax", False), LogSumExp: _of_column("logsumexp", True),
+    Softmax: _of_column("softmax", False),
+    LogSumExp: _of_column("logsumexp", True),
     EntrywisePower: _entrywise_power,
 }
 

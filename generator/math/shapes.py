@@ -10,20 +10,27 @@ over two dimension algebras, so inference and checking cannot disagree:
 The scalar rule (a known 1 x 1 factor is a scalar and commutes) is the rules' own: see
 generator/math/shape_rules.py.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from itertools import count
 from typing import Any, Callable, Iterable, Iterator, NoReturn, Optional
 
-# The names, shapes and messages of generator.math.dims are re-exported: importers of
-# generator.math.shapes (letspec, the engine, the tests) use them from here.
-from generator.math.dims import (FRESH_NAMES, GREEK, SCALAR, SQUARE_PROPERTIES,  # noqa: F401
-                            Algebra, AnyShape, IdentitySlot, Shape, Unifier, kind_of_name,
-                            scalar_hint, show_shape)
+from generator.math.dims import SCALAR, Algebra, IdentitySlot, Shape, Unifier, show_shape
 from generator.errors import ShapeError
 from generator.math.expr import (
-    Det, Dim, Expr, Identity, LogDet, Mul, Power, SumEntries, Trace, dim_product, mul,
+    Det,
+    Dim,
+    Expr,
+    Identity,
+    LogDet,
+    Mul,
+    Power,
+    SumEntries,
+    Trace,
+    dim_product,
+    mul,
     scalar_product,
 )
 from generator.math.memo import FORGOTTEN, node_memo, recall, remember
@@ -37,6 +44,7 @@ from generator.math.symbols import SymbolInfo, SymbolTable, stored_shape
 
 # ----- checking against a complete table (the engine's fast path) -----------------------
 
+
 class _Concrete:
     """Dimensions are the values in a complete SymbolTable; `same` only compares."""
 
@@ -46,7 +54,7 @@ class _Concrete:
     def __init__(self, dims: dict[str, Shape], table: SymbolTable):
         self.dims = dims
         self.table = table
-        self.known: dict[int, tuple[Expr, Shape]] = {}   # id -> (node, its shape)
+        self.known: dict[int, tuple[Expr, Shape]] = {}  # id -> (node, its shape)
 
     def shape(self, e: Expr) -> Shape:
         """The shape of `e`, remembered by node (the engine asks of the same subterms
@@ -63,15 +71,17 @@ class _Concrete:
             return self.dims[name]
         except KeyError:
             known = ", ".join(self.table.names()) or "none"
-            raise ShapeError(f"`{name}` has no shape: it is not a symbol of this problem "
-                             f"(symbols: {known})") from None
+            raise ShapeError(
+                f"`{name}` has no shape: it is not a symbol of this problem (symbols: {known})"
+            ) from None
 
     def identity(self, size: Any) -> Shape:
         if size is None or isinstance(size, IdentitySlot):
             # inference sizes every `I` of a problem (infer_shapes); one without a size
             # here was built outside a problem
-            raise ShapeError("an identity `I` whose size is not known here; write it with "
-                             "its size, e.g. `I_n`")
+            raise ShapeError(
+                "an identity `I` whose size is not known here; write it with its size, e.g. `I_n`"
+            )
         return (size, size)
 
     def is_one(self, dim: Dim) -> bool:
@@ -110,8 +120,9 @@ def _concrete(table: SymbolTable) -> _Concrete:
         return hit
     if len(_CONCRETE) > 256:
         _CONCRETE.clear()
-    found = _CONCRETE[id(table)] = _Concrete({s.name: (s.rows, s.cols) for s in table.symbols},
-                                             table)
+    found = _CONCRETE[id(table)] = _Concrete(
+        {s.name: (s.rows, s.cols) for s in table.symbols}, table
+    )
     return found
 
 
@@ -123,8 +134,7 @@ def shape_of(expr: Expr, table: SymbolTable) -> Shape:
     return _concrete(table).shape(expr)
 
 
-def symbol_for(name: str, value: Expr, table: SymbolTable,
-               constant: bool = True) -> SymbolInfo:
+def symbol_for(name: str, value: Expr, table: SymbolTable, constant: bool = True) -> SymbolInfo:
     """A symbol that stands for `value` (the notes' R = A x - b, a named result): of
     value's shape, as a SymbolInfo stores it."""
     rows, cols = shape_of(value, table)
@@ -138,11 +148,13 @@ def is_scalar(expr: Expr, table: SymbolTable) -> bool:
 def scalar_test(table: SymbolTable) -> Callable[[Expr], bool]:
     """`is_scalar` for a printer that asks of any subterm (a fraction for a scalar
     inverse): False where the shape cannot be told, never an error."""
+
     def test(expr: Expr) -> bool:
         try:
             return is_scalar(expr, table)
         except (ShapeError, KeyError):
             return False
+
     return test
 
 
@@ -164,15 +176,15 @@ def group_scalar_runs(expr: Expr, table: SymbolTable) -> Expr:
         if len(_REGROUPED) > 64:
             _REGROUPED.clear()
         memo = _REGROUPED[table] = {}
-    return expr.map_bottom_up(lambda node: _regroup(node, table), node_memo(memo),
-                              idempotent=True)
+    return expr.map_bottom_up(lambda node: _regroup(node, table), node_memo(memo), idempotent=True)
 
 
 def _regroup(node: Expr, table: SymbolTable) -> Expr:
     if not isinstance(node, Mul):
         return node
-    flat = mul(*(f for g in node.factors
-                 for f in (g.factors if isinstance(g, Mul) and g.scalar else (g,))))
+    flat = mul(
+        *(f for g in node.factors for f in (g.factors if isinstance(g, Mul) and g.scalar else (g,)))
+    )
     if not isinstance(flat, Mul):
         return flat
     grouped = _grouped(flat.factors, table)
@@ -191,15 +203,22 @@ def _grouped(factors: tuple[Expr, ...], table: SymbolTable) -> list[Expr]:
     x^T y`: the run is `v^T s A x`, and `x^T y` another)."""
     alg = _concrete(table)
     found = _group_from(factors, 0, [], [], None, alg, table, set())
-    if found is None:   # the product does not conform: the shape rule says why
+    if found is None:  # the product does not conform: the shape rule says why
         alg.shape(Mul(factors))
         return list(factors)
     return found
 
 
-def _group_from(factors: tuple[Expr, ...], i: int, out: list[Expr], chain: list[Expr],
-                run: Optional[Shape], alg: Algebra, table: SymbolTable,
-                dead_ends: set[tuple[int, Optional[Shape]]]) -> Optional[list[Expr]]:
+def _group_from(
+    factors: tuple[Expr, ...],
+    i: int,
+    out: list[Expr],
+    chain: list[Expr],
+    run: Optional[Shape],
+    alg: Algebra,
+    table: SymbolTable,
+    dead_ends: set[tuple[int, Optional[Shape]]],
+) -> Optional[list[Expr]]:
     """`_grouped` from factor `i` on, with what is grouped so far; None when the rest
     cannot conform.  `dead_ends`: (where, the chain's shape) already found to fail."""
     out, chain = list(out), list(chain)
@@ -213,13 +232,14 @@ def _group_from(factors: tuple[Expr, ...], i: int, out: list[Expr], chain: list[
         elif run == SCALAR:
             out.extend(_as_scalar(chain, alg))
             chain, run = [factors[i]], s
-        else:   # a 1 x 1 run starts here: the shortest that lets the rest conform
+        else:  # a 1 x 1 run starts here: the shortest that lets the rest conform
             for end in scalar_run_ends(factors, i, alg):
                 if (end + 1, run) in dead_ends:
                     continue
-                group = scalar_product(*_grouped(factors[i:end + 1], table))
-                rest = _group_from(factors, end + 1, out, chain + [group], run, alg, table,
-                                   dead_ends)
+                group = scalar_product(*_grouped(factors[i : end + 1], table))
+                rest = _group_from(
+                    factors, end + 1, out, chain + [group], run, alg, table, dead_ends
+                )
                 if rest is not None:
                     return rest
                 dead_ends.add((end + 1, run))
@@ -231,10 +251,11 @@ def _group_from(factors: tuple[Expr, ...], i: int, out: list[Expr], chain: list[
 def _as_scalar(chain: list[Expr], alg: Algebra) -> list[Expr]:
     """A 1 x 1 chain as one factor; scalar factors after its last matrix stay outside."""
     last = max(k for k, f in enumerate(chain) if alg.shape(f) != SCALAR)
-    return [scalar_product(*chain[:last + 1]), *chain[last + 1:]]
+    return [scalar_product(*chain[: last + 1]), *chain[last + 1 :]]
 
 
 # ----- inference by unification (the algebra is generator.math.dims.Unifier) ----------------
+
 
 def _reserved_names(exprs: Iterable[Expr]) -> frozenset[str]:
     """Names a fresh dimension must not take: the symbols (an exponent's too, `X^k`)."""
@@ -254,8 +275,12 @@ class Inferred:
     exprs: tuple[Expr, ...]
 
 
-def infer_shapes(objective: Expr, declared: dict[str, SymbolInfo], wrt: Optional[str],
-                 extra: tuple[Expr, ...] = ()) -> Inferred:
+def infer_shapes(
+    objective: Expr,
+    declared: dict[str, SymbolInfo],
+    wrt: Optional[str],
+    extra: tuple[Expr, ...] = (),
+) -> Inferred:
     """The complete SymbolTable: declared symbols first (as declared), then the inferred
     ones in order of appearance.  `wrt` is not constant; every other symbol is by default.
 
@@ -267,9 +292,13 @@ def infer_shapes(objective: Expr, declared: dict[str, SymbolInfo], wrt: Optional
     """
     slots = count()
     exprs = tuple(_with_identity_slots(e, slots) for e in (objective, *extra))
-    exponents = frozenset(name for e in exprs for node in e.walk()
-                          if isinstance(node, Power) and isinstance(node.exponent, Expr)
-                          for name in node.exponent.symbols())
+    exponents = frozenset(
+        name
+        for e in exprs
+        for node in e.walk()
+        if isinstance(node, Power) and isinstance(node.exponent, Expr)
+        for name in node.exponent.symbols()
+    )
     unifier = Unifier(declared, wrt, _reserved_names(exprs), apply_rule, exponents)
     for e in exprs:
         unifier.shape(e)
@@ -281,33 +310,42 @@ def infer_shapes(objective: Expr, declared: dict[str, SymbolInfo], wrt: Optional
     return Inferred(table, tuple(group_scalar_runs(_sized(e, sizes), table) for e in exprs))
 
 
-def infer_symbols(objective: Expr, declared: dict[str, SymbolInfo], wrt: Optional[str],
-                  extra: tuple[Expr, ...] = ()) -> SymbolTable:
+def infer_symbols(
+    objective: Expr,
+    declared: dict[str, SymbolInfo],
+    wrt: Optional[str],
+    extra: tuple[Expr, ...] = (),
+) -> SymbolTable:
     """The SymbolTable of `infer_shapes`."""
     return infer_shapes(objective, declared, wrt, extra).table
 
 
 def _with_identity_slots(e: Expr, slots: Iterator[int]) -> Expr:
     """Each bare `I` with a slot of its own: two `I` of one expression may differ in size."""
+
     def slot(node: Expr) -> Expr:
         if isinstance(node, Identity) and node.size is None:
             # the slot stands in for a size only while inference runs (not a Dim)
             return Identity(IdentitySlot(next(slots)), shown=False)  # type: ignore[arg-type]
         return node
+
     return e.map_bottom_up(slot)
 
 
 def _sized(e: Expr, sizes: dict[IdentitySlot, Optional[Dim]]) -> Expr:
     unknown = {slot for slot, size in sizes.items() if size is None}
     if unknown:
-        raise ShapeError(f"the size of the identity in `{_around(e, unknown)}` is not known: "
-                         f"nothing around it fixes it; write it with its size, e.g. `I_n` "
-                         f"or `I_3`")
+        raise ShapeError(
+            f"the size of the identity in `{_around(e, unknown)}` is not known: "
+            f"nothing around it fixes it; write it with its size, e.g. `I_n` "
+            f"or `I_3`"
+        )
 
     def size(node: Expr) -> Expr:
         if isinstance(node, Identity) and isinstance(node.size, IdentitySlot):
             return Identity(sizes[node.size], shown=False)
         return node
+
     return e.map_bottom_up(size)
 
 
@@ -327,26 +365,30 @@ def readable(e: Expr, table: SymbolTable) -> Expr:
             sizes_of[at] = node.size
             return Identity(at, shown=False)  # type: ignore[arg-type]  # as above
         return node
+
     slotted = e.map_bottom_up(slot)
     declared = {info.name: replace(info, declared=True) for info in table.symbols}
     unifier = Unifier(declared, None, _reserved_names((slotted,)), apply_rule)
     try:
         unifier.shape(slotted)
         fixed = unifier.identity_sizes()
-    except ShapeError:   # it was derived, so it has a shape; if not, show every size
+    except ShapeError:  # it was derived, so it has a shape; if not, show every size
         fixed = {}
 
     def sized(node: Expr) -> Expr:
         if isinstance(node, Identity) and isinstance(node.size, IdentitySlot):
             return Identity(sizes_of[node.size], shown=fixed.get(node.size) is None)
         return node
+
     return slotted.map_bottom_up(sized)
 
 
 def _around(e: Expr, unknown: set[IdentitySlot]) -> Expr:
     """The innermost trace, determinant or sum around an identity of unknown size."""
+
     def holds(node: Expr) -> bool:
         return any(isinstance(n, Identity) and n.size in unknown for n in node.walk())
+
     found = e
     for node in e.walk():
         if isinstance(node, (Trace, Det, LogDet, SumEntries)) and holds(node):

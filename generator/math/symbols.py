@@ -1,4 +1,5 @@
 """Symbols with their shapes and properties (contract section 1.1)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -8,8 +9,15 @@ from generator.math.expr import Dim
 # `sums_to_one`: a column vector whose entries sum to 1 (a probability vector, a one-hot
 # label), so that sum(y) = 1 may be used
 # `integer`: a scalar that is a whole number (the exponent of a matrix power, `X^k`)
-PROPERTIES = ("constant", "symmetric", "invertible", "positive_definite", "diagonal",
-              "sums_to_one", "integer")
+PROPERTIES = (
+    "constant",
+    "symmetric",
+    "invertible",
+    "positive_definite",
+    "diagonal",
+    "sums_to_one",
+    "integer",
+)
 
 
 def stored_shape(rows: Dim, cols: Dim) -> tuple[Dim, ...]:
@@ -73,8 +81,9 @@ class SymbolTable:
     def varying(self, names: tuple[str, ...]) -> "SymbolTable":
         """The same table, in the same order, with the symbols `names` not constant (the
         variables of a problem: inference marks the first one only)."""
-        return SymbolTable(tuple(replace(s, constant=False) if s.name in names else s
-                                 for s in self.symbols))
+        return SymbolTable(
+            tuple(replace(s, constant=False) if s.name in names else s for s in self.symbols)
+        )
 
     def with_symbol(self, info: SymbolInfo) -> "SymbolTable":
         """A table with `info` added, or replacing the symbol of the same name."""

@@ -2,6 +2,7 @@
 something else than was surely meant (`check_written`), and what is derived of an
 objective of a given shape (`objective_kind`).  The loader and the command line ask
 both, after inference has given every symbol its shape."""
+
 from __future__ import annotations
 
 from generator.errors import ShapeError
@@ -22,18 +23,25 @@ def check_written(expr: Expr, table: SymbolTable) -> None:
                     raise ShapeError(
                         f"`{node}`: {side} is a scalar, and a Kronecker product with a "
                         f"scalar is the ordinary product; write it as a product, e.g. "
-                        f"`{node.left} {node.right}`")
+                        f"`{node.left} {node.right}`"
+                    )
         if isinstance(node, Vec) and shape_of(node.arg, table) == SCALAR:
-            raise ShapeError(f"`{node}`: {node.arg} is a scalar, and the vec of a scalar is "
-                             f"the scalar itself; write `{node.arg}`")
-        if (isinstance(node, Power) and isinstance(node.exponent, Expr)
-                and shape_of(node.base, table) != SCALAR):
+            raise ShapeError(
+                f"`{node}`: {node.arg} is a scalar, and the vec of a scalar is "
+                f"the scalar itself; write `{node.arg}`"
+            )
+        if (
+            isinstance(node, Power)
+            and isinstance(node.exponent, Expr)
+            and shape_of(node.base, table) != SCALAR
+        ):
             loose = sorted(n for n in node.exponent.symbols() if not table[n].has("integer"))
             if loose:
                 raise ShapeError(
                     f"`{node}`: a matrix power's exponent is a whole number, but {loose[0]} "
                     f"is not declared one; declare it, `symbols: {{{loose[0]}: {{shape: [], "
-                    f"integer: true}}}}` (or --let \"{loose[0]}: scalar, integer\")")
+                    f'integer: true}}}}` (or --let "{loose[0]}: scalar, integer")'
+                )
 
 
 def objective_kind(objective: Expr, table: SymbolTable, wrt: str) -> str:
@@ -46,13 +54,19 @@ def objective_kind(objective: Expr, table: SymbolTable, wrt: str) -> str:
     if s == SCALAR:
         return "gradient"
     terms = objective.terms if isinstance(objective, Add) else (objective,)
-    guessed = [t.name for t in terms
-               if isinstance(t, Symbol) and t.name in table and not table[t.name].declared
-               and table[t.name].kind == "vector"]
+    guessed = [
+        t.name
+        for t in terms
+        if isinstance(t, Symbol)
+        and t.name in table
+        and not table[t.name].declared
+        and table[t.name].kind == "vector"
+    ]
     if guessed and any(shape_of(t, table) == SCALAR for t in terms):
         raise ShapeError(
             f"the objective `{objective}` is {show_shape(s)} only because {guessed[0]}, "
             f"added to scalars, was inferred to be a column vector from its name: "
             f"{scalar_hint(guessed[0])} (to derive the Jacobian of the vector, declare "
-            f"its shape, e.g. `{guessed[0]}: {{shape: [{s[0]}]}}`)")
+            f"its shape, e.g. `{guessed[0]}: {{shape: [{s[0]}]}}`)"
+        )
     return "jacobian"

@@ -6,6 +6,7 @@ generator/problem/sets.py) a build writes worksheet.pdf, solutions.pdf and one P
 problem (generator/output/sheets.py), each written atomically (a failure leaves the
 previous file in place).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -20,11 +21,18 @@ from generator.render.sheet_options import SheetOptions
 from generator.render.text import gradient_labels
 
 
-def build_directory(problems_dir: Path, out_dir: Path, progress: Progress | None = None,
-                    *, force: bool = False, jobs: int | None = None,
-                    options: SheetOptions = SheetOptions(), fmt: str = "pdf",
-                    notice: Callable[[str], None] | None = None,
-                    keep_going: bool = False) -> list[Path]:
+def build_directory(
+    problems_dir: Path,
+    out_dir: Path,
+    progress: Progress | None = None,
+    *,
+    force: bool = False,
+    jobs: int | None = None,
+    options: SheetOptions = SheetOptions(),
+    fmt: str = "pdf",
+    notice: Callable[[str], None] | None = None,
+    keep_going: bool = False,
+) -> list[Path]:
     """Every set of the folder (its own problems, and each subfolder's) into out_dir and
     out_dir/<set>/, as PDFs (or, with `fmt`, HTML or Markdown pages); returns the files
     written.  Only what changed since the last build is
@@ -36,22 +44,33 @@ def build_directory(problems_dir: Path, out_dir: Path, progress: Progress | None
     hint mode for the worksheets and the user's templates (render/sheet_options.py).
     `notice`: one line each about a damaged cache (the build does that work again)."""
     from generator.output.build_parallel import build_incremental
-    return build_incremental(Path(problems_dir), Path(out_dir), progress, force=force,
-                             jobs=jobs, options=options, fmt=fmt, notice=notice,
-                             keep_going=keep_going)
+
+    return build_incremental(
+        Path(problems_dir),
+        Path(out_dir),
+        progress,
+        force=force,
+        jobs=jobs,
+        options=options,
+        fmt=fmt,
+        notice=notice,
+        keep_going=keep_going,
+    )
 
 
 def check_problems(path: Path, report: Callable[[str], None]) -> tuple[int, int]:
     """Load, derive and verify every problem of a file, or of a folder and its subfolders
     (each set headed by its folder and title); returns (failures, total)."""
     from generator.problem.sets import check_set, set_folders
+
     path = Path(path)
     if not path.is_dir():
         return _check_file(path, report)
     folders = set_folders(path)
     if not folders:
-        raise TracetrickError(f"{path}: no problem files (*.yaml, *.yml) in this folder or its "
-                              f"subfolders")
+        raise TracetrickError(
+            f"{path}: no problem files (*.yaml, *.yml) in this folder or its subfolders"
+        )
     failures = total = 0
     for folder in folders:
         lines: list[str] = []
@@ -67,6 +86,7 @@ def check_problems(path: Path, report: Callable[[str], None]) -> tuple[int, int]
 
 def _check_file(file: Path, report: Callable[[str], None]) -> tuple[int, int]:
     from generator.problem.loader import load_file
+
     try:
         problems = load_file(file)
     except TracetrickError as exc:
@@ -80,11 +100,14 @@ def _check_one(p: Problem, report: Callable[[str], None]) -> int:
     where = p.source.path if p.source else "?"
     try:
         d = derive(p)
-    except TracetrickError as exc:   # it names its file and line where it has them
+    except TracetrickError as exc:  # it names its file and line where it has them
         report(f"FAIL {failure_line(exc, where, p.title)}")
         return 1
-    answers = "; ".join(f"{label} = {value}"
-                        for label, (_, value) in zip(gradient_labels(d), d.answers))
-    report(f"ok   {where}: {p.title}: {answers} "
-           f"(max relative error {d.verification.max_rel_error:.1e})")
+    answers = "; ".join(
+        f"{label} = {value}" for label, (_, value) in zip(gradient_labels(d), d.answers)
+    )
+    report(
+        f"ok   {where}: {p.title}: {answers} "
+        f"(max relative error {d.verification.max_rel_error:.1e})"
+    )
     return 0

@@ -27,6 +27,7 @@ A cache is a file anyone may change: a record of the wrong shape is a miss with 
 one-line notice (and the work is done again); the cache only ever saves work, so a
 cache that cannot be written is a notice, not a failed build.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -42,19 +43,20 @@ from generator.errors import OutputError
 from generator.version import __version__
 from generator.problem.loader import SET_FILE, problem_files
 
-if TYPE_CHECKING:   # types only: the cache reads problems and traces as data
+if TYPE_CHECKING:  # types only: the cache reads problems and traces as data
     from generator.derivation import Derivation
     from generator.problem.model import Problem
 
 RECORD_NAME = ".tracetrick-cache.json"
 STORE_NAME = ".tracetrick-cache"
-FORMAT = 3   # 2: outputs are recorded by the hash of their content; 3: traces, not pickles
-TRACE_KIND = "cached trace"      # what a kept derivation's file says it is
-TRACE_VERSION = 1                 # ... and in which version of the layout
+FORMAT = 3  # 2: outputs are recorded by the hash of their content; 3: traces, not pickles
+TRACE_KIND = "cached trace"  # what a kept derivation's file says it is
+TRACE_VERSION = 1  # ... and in which version of the layout
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 # ----- hashing ------------------------------------------------------------------------
+
 
 def digest(*parts: Any) -> str:
     """SHA-256 of JSON-encoded parts (bytes are hashed first)."""
@@ -68,8 +70,10 @@ def digest(*parts: Any) -> str:
 
 
 def _files_digest(files: Iterable[Path], base: Path) -> list[tuple[str, str]]:
-    return [(f.relative_to(base).as_posix(), hashlib.sha256(f.read_bytes()).hexdigest())
-            for f in sorted(files)]
+    return [
+        (f.relative_to(base).as_posix(), hashlib.sha256(f.read_bytes()).hexdigest())
+        for f in sorted(files)
+    ]
 
 
 def environment_digest(template_dirs: Sequence[Path] | None = None) -> str:
@@ -77,12 +81,21 @@ def environment_digest(template_dirs: Sequence[Path] | None = None) -> str:
     on besides the problems themselves."""
     if template_dirs is None:
         from generator.render.templates import template_search_path
+
         template_dirs = template_search_path()
     sources = _files_digest(
-        (p for p in PACKAGE_DIR.rglob("*.py") if "__pycache__" not in p.parts), PACKAGE_DIR)
-    templates = [(str(d), _files_digest((p for p in Path(d).rglob("*") if p.is_file()
-                                         and "__pycache__" not in p.parts), Path(d)))
-                 for d in template_dirs]
+        (p for p in PACKAGE_DIR.rglob("*.py") if "__pycache__" not in p.parts), PACKAGE_DIR
+    )
+    templates = [
+        (
+            str(d),
+            _files_digest(
+                (p for p in Path(d).rglob("*") if p.is_file() and "__pycache__" not in p.parts),
+                Path(d),
+            ),
+        )
+        for d in template_dirs
+    ]
     return digest("tracetrick", __version__, FORMAT, sources, templates, _library_versions())
 
 
@@ -90,6 +103,7 @@ def _library_versions() -> list[str]:
     """The libraries whose output lands on a sheet: sympy (its verdict, the LaTeX printer),
     numpy (the checks), Jinja and PyLaTeX (the document)."""
     from importlib.metadata import PackageNotFoundError, version
+
     found = []
     for name in ("sympy", "numpy", "Jinja2", "PyLaTeX"):
         try:
@@ -103,8 +117,9 @@ def canonical(value: Any) -> Any:
     """A JSON-able form of a value made of the project's frozen data classes, stable
     across processes (sets are sorted, so hash randomisation does not change it)."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return [type(value).__name__] + [[f.name, canonical(getattr(value, f.name))]
-                                         for f in dataclasses.fields(value)]
+        return [type(value).__name__] + [
+            [f.name, canonical(getattr(value, f.name))] for f in dataclasses.fields(value)
+        ]
     if isinstance(value, (tuple, list)):
         return [canonical(v) for v in value]
     if isinstance(value, (frozenset, set)):
@@ -121,8 +136,9 @@ def canonical(value: Any) -> Any:
 def problem_key(problem: Problem, environment: str) -> str:
     """What a problem's derivation depends on: the problem, not where it was read from
     nor how much of it a worksheet reveals."""
-    return digest("problem", environment,
-                  canonical(dataclasses.replace(problem, source=None, reveal=None)))
+    return digest(
+        "problem", environment, canonical(dataclasses.replace(problem, source=None, reveal=None))
+    )
 
 
 def tex_key(tex: str) -> str:
@@ -136,12 +152,18 @@ def set_key(root: Path, folder: Path, environment: str) -> str:
     """The raw inputs of one set: its place, set.yaml and the problem files' bytes."""
     set_file = folder / SET_FILE
     files = [(f.name, f.read_bytes()) for f in problem_files(folder)]
-    return digest("set", environment, folder.relative_to(root).as_posix(), folder.name,
-                  set_file.read_bytes() if set_file.is_file() else None,
-                  [[name, hashlib.sha256(data).hexdigest()] for name, data in files])
+    return digest(
+        "set",
+        environment,
+        folder.relative_to(root).as_posix(),
+        folder.name,
+        set_file.read_bytes() if set_file.is_file() else None,
+        [[name, hashlib.sha256(data).hexdigest()] for name, data in files],
+    )
 
 
 # ----- the record -----------------------------------------------------------------------
+
 
 def _content(path: Path) -> str | None:
     """What a written output was: its content's hash (a file changed in place, even with
@@ -159,15 +181,20 @@ class BuildCache:
     record, so the next build can skip.
     """
 
-    def __init__(self, out_dir: Path, environment: str, enabled: bool = True,
-                 notice: Callable[[str], None] | None = None):
+    def __init__(
+        self,
+        out_dir: Path,
+        environment: str,
+        enabled: bool = True,
+        notice: Callable[[str], None] | None = None,
+    ):
         self.out_dir = Path(out_dir)
         self.environment = environment
         self.enabled = enabled
         self.notice = notice or (lambda message: None)
         self.record_path = self.out_dir / RECORD_NAME
         self.store = self.out_dir / STORE_NAME
-        self.store_broken = False    # noticed once: a cache that cannot be written
+        self.store_broken = False  # noticed once: a cache that cannot be written
         self.record_broken = False
         self.sets: dict[str, dict] = {}
         self.outputs: dict[str, dict] = {}
@@ -179,8 +206,10 @@ class BuildCache:
         """The store's name is the build's own (its staging folder lives there too): a
         file or a link in its place is removed, with a notice."""
         if self.store.is_symlink() or (self.store.exists() and not self.store.is_dir()):
-            self.notice(f"{self.store}: a file where the build keeps its cache; replaced "
-                        f"by the cache folder")
+            self.notice(
+                f"{self.store}: a file where the build keeps its cache; replaced "
+                f"by the cache folder"
+            )
             try:
                 self.store.unlink()
             except OSError as err:
@@ -191,33 +220,45 @@ class BuildCache:
         writes, is a notice and an empty record (everything is built again)."""
         try:
             data = json.loads(self.record_path.read_text(encoding="utf-8"))
-        except (FileNotFoundError, NotADirectoryError):   # no output folder yet
+        except (FileNotFoundError, NotADirectoryError):  # no output folder yet
             return
         except (OSError, ValueError, RecursionError) as err:
             why = _unreadable(err, "the build record")
             self.notice(f"{self.record_path}: {why}; building everything again")
             return
         if isinstance(data, dict) and data.get("format") != FORMAT:
-            return   # another version's record: a plain miss
-        if not (isinstance(data, dict) and _is_map(data.get("sets"), _is_set_entry)
-                and _is_map(data.get("outputs"), _is_output_entry)):
-            self.notice(f"{self.record_path}: not a build record of this version's shape; "
-                        f"building everything again")
+            return  # another version's record: a plain miss
+        if not (
+            isinstance(data, dict)
+            and _is_map(data.get("sets"), _is_set_entry)
+            and _is_map(data.get("outputs"), _is_output_entry)
+        ):
+            self.notice(
+                f"{self.record_path}: not a build record of this version's shape; "
+                f"building everything again"
+            )
             return
         self.sets, self.outputs = data["sets"], data["outputs"]
 
     def save(self, prune: bool = True) -> None:
         """Write the record atomically; with `prune`, drop the traces no set refers to
         any more (and files of an older cache layout)."""
-        data = {"format": FORMAT, "environment": self.environment,
-                "sets": self.sets, "outputs": self.outputs}
+        data = {
+            "format": FORMAT,
+            "environment": self.environment,
+            "sets": self.sets,
+            "outputs": self.outputs,
+        }
         try:
-            _write_atomic(self.record_path,
-                          (json.dumps(data, indent=1, sort_keys=True) + "\n").encode())
+            _write_atomic(
+                self.record_path, (json.dumps(data, indent=1, sort_keys=True) + "\n").encode()
+            )
         except OSError as err:
             if not self.record_broken:
-                self.notice(f"{self.record_path}: cannot be written ({_reason(err)}); the "
-                            f"next build builds everything again")
+                self.notice(
+                    f"{self.record_path}: cannot be written ({_reason(err)}); the "
+                    f"next build builds everything again"
+                )
             self.record_broken = True
         live = {k for s in self.sets.values() for k in s.get("problems", ())}
         if prune and self.store.is_dir():
@@ -233,11 +274,15 @@ class BuildCache:
         if not self.enabled or not found or found.get("key") != key:
             return False
         outputs = found.get("outputs")
-        return isinstance(outputs, dict) and bool(outputs) and all(
-            self.output_is_fresh(rel, output_key) for rel, output_key in outputs.items())
+        return (
+            isinstance(outputs, dict)
+            and bool(outputs)
+            and all(self.output_is_fresh(rel, output_key) for rel, output_key in outputs.items())
+        )
 
-    def record_set(self, name: str, key: str, outputs: dict[str, str],
-                   problem_keys: Sequence[str]) -> None:
+    def record_set(
+        self, name: str, key: str, outputs: dict[str, str], problem_keys: Sequence[str]
+    ) -> None:
         """The set's key, its PDFs with their keys (each must still be the PDF of that key
         for the set to be fresh) and its problems' keys (their derivations are kept)."""
         self.sets[name] = {"key": key, "outputs": dict(outputs), "problems": list(problem_keys)}
@@ -269,49 +314,60 @@ class BuildCache:
             why = _unreadable(err, "a cached trace")
             self.notice(f"{path}: {why}; deriving its problem again")
             return None
-        if not (isinstance(data, dict) and data.get("tracetrick") == TRACE_KIND
-                and isinstance(data.get("trace"), dict)):
+        if not (
+            isinstance(data, dict)
+            and data.get("tracetrick") == TRACE_KIND
+            and isinstance(data.get("trace"), dict)
+        ):
             self.notice(f"{path}: not a tracetrick trace; deriving its problem again")
             return None
         if data.get("version") != TRACE_VERSION:
-            return None   # another version's: a plain miss
+            return None  # another version's: a plain miss
         return data["trace"]
 
     def keep_trace(self, key: str, derivation: Derivation) -> None:
         """Keep the verified derivation's JSON trace under `key`.  The cache only saves
         work: a record that cannot be written is a notice (once), not a failed build."""
         from generator.render.json_trace import trace_dict
+
         if self.store_broken:
             return
-        data = {"tracetrick": TRACE_KIND, "version": TRACE_VERSION,
-                "trace": trace_dict(derivation)}
+        data = {"tracetrick": TRACE_KIND, "version": TRACE_VERSION, "trace": trace_dict(derivation)}
         path = self.store / f"{key}.json"
         try:
-            if path.is_dir() and not path.is_symlink():   # in our own store: make way
+            if path.is_dir() and not path.is_symlink():  # in our own store: make way
                 shutil.rmtree(path)
-            _write_atomic(path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n")
-                          .encode())
+            _write_atomic(path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode())
         except OSError as err:
             self.store_broken = True
-            self.notice(f"{self.store}: the derivations cannot be kept ({_reason(err)}); "
-                        f"the next build derives them again")
+            self.notice(
+                f"{self.store}: the derivations cannot be kept ({_reason(err)}); "
+                f"the next build derives them again"
+            )
 
 
 def _is_map(value: Any, entry_ok: Callable[[Any], bool]) -> bool:
-    return isinstance(value, dict) and all(isinstance(k, str) and entry_ok(v)
-                                           for k, v in value.items())
+    return isinstance(value, dict) and all(
+        isinstance(k, str) and entry_ok(v) for k, v in value.items()
+    )
 
 
 def _is_set_entry(entry: Any) -> bool:
-    return (isinstance(entry, dict) and isinstance(entry.get("key"), str)
-            and _is_map(entry.get("outputs"), lambda v: isinstance(v, str))
-            and isinstance(entry.get("problems"), list)
-            and all(isinstance(k, str) for k in entry["problems"]))
+    return (
+        isinstance(entry, dict)
+        and isinstance(entry.get("key"), str)
+        and _is_map(entry.get("outputs"), lambda v: isinstance(v, str))
+        and isinstance(entry.get("problems"), list)
+        and all(isinstance(k, str) for k in entry["problems"])
+    )
 
 
 def _is_output_entry(entry: Any) -> bool:
-    return (isinstance(entry, dict) and isinstance(entry.get("key"), str)
-            and (entry.get("content") is None or isinstance(entry.get("content"), str)))
+    return (
+        isinstance(entry, dict)
+        and isinstance(entry.get("key"), str)
+        and (entry.get("content") is None or isinstance(entry.get("content"), str))
+    )
 
 
 def _unreadable(err: BaseException, what: str) -> str:

@@ -23,6 +23,7 @@ The story of one build:
 Progress is reported per PDF (done, total, its path in the output folder; a PDF left
 alone counts too), from the calling thread.
 """
+
 from __future__ import annotations
 
 import concurrent.futures as cf
@@ -31,27 +32,38 @@ import multiprocessing
 import os
 import queue
 import shutil
-import signal
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Callable, Sequence
 
 from generator.output.build_cache import (
-    STORE_NAME, BuildCache, digest, environment_digest, problem_key, set_key, tex_key,
+    STORE_NAME,
+    BuildCache,
+    digest,
+    environment_digest,
+    problem_key,
+    set_key,
+    tex_key,
 )
 from generator.output import formats, sheets
 from generator.output.sheets import Target
 from generator.derivation import Derivation
+from generator.output.build_workers import (
+    Failed,
+    derive_in_worker,
+    die_with_parent,
+    import_the_heavy_modules,
+)
 from generator.errors import BuildFailed, OutputError, ProblemError, TracetrickError
 from generator.problem.model import Problem
 from generator.problem.sets import ProblemSet, check_set, failure_line, set_folders, set_name
 from generator.render.sheet_options import SheetOptions, for_sheet_of_build
 
 Progress = Callable[[int, int, str], None]
-Slot = tuple[int, int]   # (index of the set's plan, index of the problem in the set)
-MIN_POOL_PROBLEMS = 4   # fewer derivations than this are not worth starting processes
-BUILT = ("pdf", "html", "markdown")   # the formats a build writes whole folders in
+Slot = tuple[int, int]  # (index of the set's plan, index of the problem in the set)
+MIN_POOL_PROBLEMS = 4  # fewer derivations than this are not worth starting processes
+BUILT = ("pdf", "html", "markdown")  # the formats a build writes whole folders in
 
 
 def cpu_count() -> int:
@@ -70,18 +82,26 @@ class SetPlan:
     outputs: tuple[Target, ...]
 
 
-def plan_set(problem_set: ProblemSet, key: str, out_dir: Path, environment: str,
-             suffix: str = ".pdf") -> SetPlan:
+def plan_set(
+    problem_set: ProblemSet, key: str, out_dir: Path, environment: str, suffix: str = ".pdf"
+) -> SetPlan:
     """The sheets of one set (output/sheets.py lays them out) and the keys of its problems."""
     keys = tuple(problem_key(p, environment) for p in problem_set.problems)
     return SetPlan(problem_set, key, keys, sheets.plan(problem_set, out_dir, suffix))
 
 
-def build_incremental(root: Path, out_dir: Path, progress: Progress | None = None, *,
-                      force: bool = False, jobs: int | None = None,
-                      options: SheetOptions = SheetOptions(), fmt: str = "pdf",
-                      notice: Callable[[str], None] | None = None,
-                      keep_going: bool = False) -> list[Path]:
+def build_incremental(
+    root: Path,
+    out_dir: Path,
+    progress: Progress | None = None,
+    *,
+    force: bool = False,
+    jobs: int | None = None,
+    options: SheetOptions = SheetOptions(),
+    fmt: str = "pdf",
+    notice: Callable[[str], None] | None = None,
+    keep_going: bool = False,
+) -> list[Path]:
     """Build every set under `root` into `out_dir` as `fmt` (pdf, html or markdown),
     skipping what is up to date (all of it with `force`); returns the files written.
     `options` (hint mode, the user's templates) and the format are part of every key: a
@@ -90,20 +110,26 @@ def build_incremental(root: Path, out_dir: Path, progress: Progress | None = Non
     Problems that fail are all reported in one BuildFailed; `keep_going` writes the
     sheets without them first (step 5)."""
     from generator.render.templates import template_search_path
+
     root, out_dir = Path(root), Path(out_dir)
     sheet_format = formats.named(fmt)
     if sheet_format.name not in BUILT:
         raise ProblemError(f"build writes {', '.join(BUILT)} sheets, not {fmt}")
-    environment = digest(environment_digest(template_search_path(options.template_dirs)),
-                         options.reveal, options.edition, sheet_format.name)
+    environment = digest(
+        environment_digest(template_search_path(options.template_dirs)),
+        options.reveal,
+        options.edition,
+        sheet_format.name,
+    )
     cache = BuildCache(out_dir, environment, enabled=not force, notice=notice)
     folders = set_folders(root)
     if not folders:
-        raise ProblemError(f"{root}: no problem files (*.yaml, *.yml) in this folder or its "
-                           f"subfolders")
+        raise ProblemError(
+            f"{root}: no problem files (*.yaml, *.yml) in this folder or its subfolders"
+        )
     plans: list[SetPlan] = []
-    failures: list[str] = []          # "file:line: why", every one (as `check` reports)
-    incomplete: set[int] = set()      # the plans of the sets a file of which failed
+    failures: list[str] = []  # "file:line: why", every one (as `check` reports)
+    incomplete: set[int] = set()  # the plans of the sets a file of which failed
     for folder in folders:
         key = set_key(root, folder, environment)
         if cache.set_is_fresh(set_name(root, folder), key):
@@ -111,31 +137,42 @@ def build_incremental(root: Path, out_dir: Path, progress: Progress | None = Non
         problem_set, failed = check_set(root, folder, failures.append)
         if failed:
             incomplete.add(len(plans))
-        if problem_set.problems:   # as the options print them (--edition)
-            problem_set = replace(problem_set, problems=tuple(
-                options.applied(problem) for problem in problem_set.problems))
+        if problem_set.problems:  # as the options print them (--edition)
+            problem_set = replace(
+                problem_set,
+                problems=tuple(options.applied(problem) for problem in problem_set.problems),
+            )
             plans.append(plan_set(problem_set, key, out_dir, environment, sheet_format.suffix))
     if not plans and not failures:
         return []
     first = not out_dir.exists()
-    try:   # a folder that cannot be made is one error now, not one per file later
+    try:  # a folder that cannot be made is one error now, not one per file later
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise OutputError.writing(out_dir, err) from None
-    build = _Build(plans, cache, out_dir, progress, jobs or cpu_count(), options, sheet_format,
-                   keep_going=keep_going, failed_to_load=bool(failures))
+    build = _Build(
+        plans,
+        cache,
+        out_dir,
+        progress,
+        jobs or cpu_count(),
+        options,
+        sheet_format,
+        keep_going=keep_going,
+        failed_to_load=bool(failures),
+    )
     try:
         written = build.run()
         failures += build.failures
         if failures and not keep_going:
             raise BuildFailed(tuple(sorted(failures)), kept_going=False)
     except BaseException:
-        if first:   # a first build that fails leaves no folder behind
+        if first:  # a first build that fails leaves no folder behind
             shutil.rmtree(out_dir, ignore_errors=True)
         raise
     for p, plan in enumerate(plans):
         if p in incomplete or p in build.failed_plans:
-            continue   # built without some of its problems: not up to date
+            continue  # built without some of its problems: not up to date
         outputs = {o.rel: build.tex_keys[(p, n)] for n, o in enumerate(plan.outputs)}
         cache.record_set(plan.problem_set.name, plan.key, outputs, build.used_keys[p])
     cache.save()
@@ -146,68 +183,41 @@ def build_incremental(root: Path, out_dir: Path, progress: Progress | None = Non
 
 # ----- the work: derivations in processes, LaTeX in threads ------------------------------
 
-@dataclass(frozen=True)
-class _Failed:
-    """A TracetrickError raised in a worker process, carried back by value."""
-
-    kind: type
-    message: str
-
-    def error(self) -> TracetrickError:
-        try:
-            return self.kind(self.message)
-        except TypeError:   # an error class with more arguments: keep the message
-            return TracetrickError(self.message)
-
-
-def _die_with_parent(parent: int) -> None:
-    """A worker ends when the build that started it ends, even by SIGKILL (which runs no
-    clean-up in the build): Linux sends it SIGKILL then (PR_SET_PDEATHSIG).  Elsewhere the
-    pool's own shutdown is all there is."""
-    try:
-        import ctypes
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)   # 1 = PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != parent:   # the build died before the line above: end now
-        os._exit(1)
-
-
-def derive_in_worker(problem: Problem, earlier: tuple = ()) -> Derivation | _Failed:
-    """Run in a worker process: the verified derivation (with the earlier problems of its
-    sheet, when it cites one), or the error as a value."""
-    from generator.api import derive
-    try:
-        return derive(problem, earlier)
-    except TracetrickError as exc:
-        return _Failed(type(exc), str(exc))
-
 
 class _Build:
     """Steps 3 to 5 above, for the sets of `plans`.  One loop in the calling thread takes
     the events (a derivation done, a LaTeX run done) from a queue as they come, and
     keeps every core busy; each event costs the same at 20 problems as at 500."""
 
-    def __init__(self, plans: Sequence[SetPlan], cache: BuildCache, out_dir: Path,
-                 progress: Progress | None, jobs: int, options: SheetOptions,
-                 sheet_format: formats.Format, *, keep_going: bool = False,
-                 failed_to_load: bool = False):
+    def __init__(
+        self,
+        plans: Sequence[SetPlan],
+        cache: BuildCache,
+        out_dir: Path,
+        progress: Progress | None,
+        jobs: int,
+        options: SheetOptions,
+        sheet_format: formats.Format,
+        *,
+        keep_going: bool = False,
+        failed_to_load: bool = False,
+    ):
         self.cache, self.out_dir, self.progress, self.jobs = cache, out_dir, progress, jobs
         self.options, self.format = options, sheet_format
         self.plans = plans
         self.keep_going, self.failed_to_load = keep_going, failed_to_load
-        self.failed: dict[Slot, str] = {}        # a problem that failed -> why (in order)
-        self.alone: dict[Slot, Derivation] = {}      # each problem derived on its own
-        self.on_sheet: dict[Slot, Derivation] = {}   # ... and as its sheet shows it
-        self.resolved = [0] * len(plans)         # problems whose citations are decided
-        self.missing = [len(plan.problem_keys) for plan in plans]   # not yet on_sheet
-        self.single_of = [{o.problems[0]: n for n, o in enumerate(plan.outputs)
-                           if o.kind == "single"} for plan in plans]
+        self.failed: dict[Slot, str] = {}  # a problem that failed -> why (in order)
+        self.alone: dict[Slot, Derivation] = {}  # each problem derived on its own
+        self.on_sheet: dict[Slot, Derivation] = {}  # ... and as its sheet shows it
+        self.resolved = [0] * len(plans)  # problems whose citations are decided
+        self.missing = [len(plan.problem_keys) for plan in plans]  # not yet on_sheet
+        self.single_of = [
+            {o.problems[0]: n for n, o in enumerate(plan.outputs) if o.kind == "single"}
+            for plan in plans
+        ]
         self.used_keys: list[list[str]] = [list(plan.problem_keys) for plan in plans]
-        self.waiting: dict[str, list[Slot]] = {}   # problem key -> the slots that need it
-        for slot in ((p, i) for p, plan in enumerate(plans)
-                     for i in range(len(plan.problem_keys))):
+        self.waiting: dict[str, list[Slot]] = {}  # problem key -> the slots that need it
+        for slot in ((p, i) for p, plan in enumerate(plans) for i in range(len(plan.problem_keys))):
             key = self._key(slot)
             found = None if key in self.waiting else self._reused(key, self._problem(slot))
             if found is None:
@@ -217,14 +227,14 @@ class _Build:
         # One derivation per distinct problem (two sets may share a problem file).
         self.to_derive: list[Slot] = [slots[0] for slots in self.waiting.values()]
         self.pool: cf.ProcessPoolExecutor | None = None
-        self.deriving = 0                        # derivations submitted to the pool, not in
+        self.deriving = 0  # derivations submitted to the pool, not in
         self.total = sum(len(plan.outputs) for plan in plans)
         self.done = 0
-        self.tex_keys: dict[tuple[int, int], str] = {}   # (plan, output) -> its tex_key
+        self.tex_keys: dict[tuple[int, int], str] = {}  # (plan, output) -> its tex_key
         self.staging = out_dir / STORE_NAME / f"staging-{os.getpid()}"
         self.events: queue.SimpleQueue = queue.SimpleQueue()
         self.newly_ready: list[tuple[int, int]] = []
-        self.ready: list[tuple[int, tuple[int, int], str]] = []   # (-size, output, tex)
+        self.ready: list[tuple[int, tuple[int, int], str]] = []  # (-size, output, tex)
         self.compiling = 0
         self.staged: dict[tuple[int, int], Path] = {}
         self.written: list[tuple[int, int]] = []
@@ -262,14 +272,14 @@ class _Build:
         return self.plans[at[0]].outputs[at[1]]
 
     def run(self) -> list[Path]:
-        _import_the_heavy_modules()
-        self.pool = self._start_pool()   # forks now, before this process has any thread
+        import_the_heavy_modules()
+        self.pool = self._start_pool()  # forks now, before this process has any thread
         inline = [] if self.pool else list(self.to_derive)
         latex = cf.ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="latex")
         try:
             self._advance(latex)
             while self.deriving or inline:
-                if inline:            # no pool: derive here, between LaTeX events
+                if inline:  # no pool: derive here, between LaTeX events
                     slot = inline.pop(0)
                     self._derived(slot, derive_in_worker(self._problem(slot)))
                     self._advance(latex)
@@ -283,17 +293,18 @@ class _Build:
                     result = future.result()
                     if kind == "derived":
                         self._derived(payload, result)
-                    elif isinstance(result, _Failed):   # "on-sheet": (slot, key)
+                    elif isinstance(result, Failed):  # "on-sheet": (slot, key)
                         self._fail([payload[0]], result.error())
                     else:
                         self.cache.keep_trace(payload[1], result)
                         self._place(payload[0], result)
                 self._advance(latex)
             if self.doomed:
-                return []             # BuildFailed follows: nothing is published
-            self.committed = True     # every derivation succeeded: publish from now on
-            if self.format.name == "html":   # the pages' MathJax, once, beside them
+                return []  # BuildFailed follows: nothing is published
+            self.committed = True  # every derivation succeeded: publish from now on
+            if self.format.name == "html":  # the pages' MathJax, once, beside them
                 from generator.render.mathjax import copy_assets
+
                 copy_assets(self.out_dir)
             for at, staged in sorted(self.staged.items()):
                 self._publish(at, staged)
@@ -304,7 +315,7 @@ class _Build:
                 self.pool.shutdown(wait=True, cancel_futures=True)
             latex.shutdown(wait=True, cancel_futures=True)
             shutil.rmtree(self.staging, ignore_errors=True)
-            self.cache.save(prune=False)    # what was published is recorded even on failure
+            self.cache.save(prune=False)  # what was published is recorded even on failure
         return [self._output(at).path for at in sorted(self.written)]
 
     # -- derivations ----------------------------------------------------------------------
@@ -315,15 +326,24 @@ class _Build:
             return None
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
-        pool = cf.ProcessPoolExecutor(max_workers=min(self.jobs, len(self.to_derive)),
-                                      mp_context=context, initializer=_die_with_parent,
-                                      initargs=(os.getpid(),))
+        pool = cf.ProcessPoolExecutor(
+            max_workers=min(self.jobs, len(self.to_derive)),
+            mp_context=context,
+            initializer=die_with_parent,
+            initargs=(os.getpid(),),
+        )
         for slot in self.to_derive:
             self._submit(pool, "derived", slot, self._problem(slot))
         return pool
 
-    def _submit(self, pool: cf.ProcessPoolExecutor, kind: str, payload: object, problem: Problem,
-                earlier: tuple = ()) -> None:
+    def _submit(
+        self,
+        pool: cf.ProcessPoolExecutor,
+        kind: str,
+        payload: object,
+        problem: Problem,
+        earlier: tuple = (),
+    ) -> None:
         future = pool.submit(derive_in_worker, problem, earlier)
         future.add_done_callback(partial(self._report, kind, payload))
         self.deriving += 1
@@ -332,11 +352,11 @@ class _Build:
         """A job is done: its event goes to the main loop (callbacks run on pool threads)."""
         self.events.put((kind, payload, future))
 
-    def _derived(self, slot: Slot, result: Derivation | _Failed) -> None:
-        """A derivation is in (or its failure, `_Failed`): for every slot of its problem."""
+    def _derived(self, slot: Slot, result: Derivation | Failed) -> None:
+        """A derivation is in (or its failure, `Failed`): for every slot of its problem."""
         key = self._key(slot)
         slots = self.waiting.pop(key)
-        if isinstance(result, _Failed):
+        if isinstance(result, Failed):
             self._fail(slots, result.error())
             return
         self.cache.keep_trace(key, result)
@@ -350,9 +370,11 @@ class _Build:
         pool, or from the cache under a key that names them all); the others go on the
         sheet as derived on their own.  The earlier results are the same either way."""
         from generator.api import cites_earlier
+
         problems = self.plans[p].problem_set.problems
-        while self.resolved[p] < len(problems) and ((p, self.resolved[p]) in self.alone
-                                                    or (p, self.resolved[p]) in self.failed):
+        while self.resolved[p] < len(problems) and (
+            (p, self.resolved[p]) in self.alone or (p, self.resolved[p]) in self.failed
+        ):
             i = self.resolved[p]
             self.resolved[p] += 1
             if (p, i) in self.failed:
@@ -370,7 +392,7 @@ class _Build:
                 continue
             if found is None:
                 derived = derive_in_worker(problems[i], earlier)
-                if isinstance(derived, _Failed):
+                if isinstance(derived, Failed):
                     self._fail([(p, i)], derived.error())
                     self._skip((p, i))
                     continue
@@ -383,14 +405,16 @@ class _Build:
         a check of its answer in this run (generator/output/cached_proof.py); None when
         there is none that proves it (with a notice saying why, when there was one)."""
         from generator.output.cached_proof import NotReusable, reuse
+
         trace = self.cache.trace(key)
         if trace is None:
             return None
         try:
             return reuse(trace, problem, earlier)
         except NotReusable as why:
-            self.cache.notice(f"the cached proof of {_named(problem)} does not hold ({why}); "
-                              f"deriving it again")
+            self.cache.notice(
+                f"the cached proof of {_named(problem)} does not hold ({why}); deriving it again"
+            )
             return None
 
     def _place(self, slot: Slot, derivation: Derivation) -> None:
@@ -426,7 +450,7 @@ class _Build:
         largest rendered ones while a core is free."""
         for p in range(len(self.plans)):
             self._resolve(p)
-        if self.doomed:   # nothing will be written: derive on, typeset nothing more
+        if self.doomed:  # nothing will be written: derive on, typeset nothing more
             self.newly_ready.clear()
             self.ready.clear()
         for at in self.newly_ready:
@@ -448,14 +472,31 @@ class _Build:
         options = for_sheet_of_build(self.options, out.kind)
         if self.format.name == "pdf":
             from generator.output.sheets import sheet_tex
-            tex = sheet_tex(shown, out.kind, out.title, out.description, options,
-                            course=out.course, date=out.date)
+
+            tex = sheet_tex(
+                shown,
+                out.kind,
+                out.title,
+                out.description,
+                options,
+                course=out.course,
+                date=out.date,
+            )
         else:
             from generator.render.mathjax import script_src
+
             src = script_src(out.path, self.out_dir) if self.format.name == "html" else None
-            tex = formats.render_page(shown, out.kind, self.format.name, title=out.title,
-                                      description=out.description, mathjax_src=src,
-                                      options=options, course=out.course, date=out.date)
+            tex = formats.render_page(
+                shown,
+                out.kind,
+                self.format.name,
+                title=out.title,
+                description=out.description,
+                mathjax_src=src,
+                options=options,
+                course=out.course,
+                date=out.date,
+            )
         self.tex_keys[at] = tex_key(tex)
         if self.cache.output_is_fresh(out.rel, self.tex_keys[at]):
             self._tick(f"{out.rel} (unchanged)")
@@ -476,7 +517,7 @@ class _Build:
 
     def _compiled(self, at: tuple[int, int], future: cf.Future) -> None:
         self.compiling -= 1
-        staged = future.result()        # a LatexError stops the build here
+        staged = future.result()  # a LatexError stops the build here
         self._tick(self._output(at).rel)
         if self.committed:
             self._publish(at, staged)
@@ -488,8 +529,9 @@ class _Build:
         out.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             os.replace(staged, out.path)
-        except OSError:   # another file system (a symbolic link in the output folder)
+        except OSError:  # another file system (a symbolic link in the output folder)
             from generator.render.pdf import write_bytes_atomic
+
             write_bytes_atomic(out.path, staged.read_bytes())
         self.cache.record_output(out.rel, self.tex_keys[at])
         self.written.append(at)
@@ -508,6 +550,7 @@ def _named(problem: Problem) -> str:
 
 def _compile(tex: str, staged: Path, out: Target) -> Path:
     from generator.render import pdf
+
     pdf.compile_pdf(tex, staged, source_label=f"{out.kind} sheet '{out.title}'")
     return staged
 
@@ -516,12 +559,3 @@ def _write_page(text: str, staged: Path, out: Target) -> Path:
     staged.parent.mkdir(parents=True, exist_ok=True)
     staged.write_text(text, encoding="utf-8")
     return staged
-
-
-def _import_the_heavy_modules() -> None:
-    """sympy, numpy, the engine and the renderers, once, before the worker processes are
-    forked: they inherit them instead of importing them again."""
-    import generator.api  # noqa: F401
-    import generator.render.latex_sheet  # noqa: F401
-    import generator.render.reference  # noqa: F401
-    import generator.check.sympy_bridge  # noqa: F401

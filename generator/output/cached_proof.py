@@ -13,6 +13,7 @@ afresh in this run, so a stored trace that lies about the answer is caught even 
 its lines agree.  Any mismatch is `NotReusable`, and the problem is derived and
 checked in full.
 """
+
 from __future__ import annotations
 
 import json
@@ -35,10 +36,11 @@ def reuse(trace: Any, problem: Problem, earlier: tuple[Derivation, ...] = ()) ->
     """The problem's derivation, proved by `trace` (a stored JSON trace) and by a fresh
     check of its answer; `NotReusable` says why not."""
     from generator.api import derive
+
     verification = _verification_of(trace)
     try:
         derivation = replace(derive(problem, earlier, verify=False), verification=verification)
-    except Exception as err:   # it derived when it was stored: this run is a miss, not an error
+    except Exception as err:  # it derived when it was stored: this run is a miss, not an error
         raise NotReusable(f"it no longer derives ({type(err).__name__})") from None
     if _as_json(trace_dict(derivation)) != trace:
         raise NotReusable("its lines are not those derived now")
@@ -54,8 +56,13 @@ def _verification_of(trace: Any) -> Verification:
         raise NotReusable("it records no check")
     trials, error = found.get("trials"), found.get("numeric_max_rel_error")
     checks, sympy = found.get("checks"), found.get("sympy_agrees")
-    if not (_is_count(trials) and _is_count(checks) and isinstance(error, (int, float))
-            and not isinstance(error, bool) and (sympy is None or isinstance(sympy, bool))):
+    if not (
+        _is_count(trials)
+        and _is_count(checks)
+        and isinstance(error, (int, float))
+        and not isinstance(error, bool)
+        and (sympy is None or isinstance(sympy, bool))
+    ):
         raise NotReusable("its record of the check is malformed")
     return Verification(trials, float(error), checks, sympy)
 
@@ -74,15 +81,26 @@ def answer_holds(derivation: Derivation) -> bool:
     against its problem's objective, on instances drawn afresh."""
     p = derivation.problem
     table = derivation.symbols or p.symbols
-    named = {item.name: item.meaning for item in p.where}   # what the objective's names mean
+    named = {item.name: item.meaning for item in p.where}  # what the objective's names mean
     # the answer of `wrt: X^T` is the transpose of the gradient the theorem names
     gradient = Transpose(derivation.gradient) if p.wrt_transposed else derivation.gradient
-    claim = Claim.of_gradients(p.objective, table, named, (), derivation.gradients,
-                               derivation.names) if derivation.gradients else \
-        Claim(p.objective, p.wrt, table, named, (), gradient, derivation.solution,
-              derivation.names, derivation.kind)
+    claim = (
+        Claim.of_gradients(p.objective, table, named, (), derivation.gradients, derivation.names)
+        if derivation.gradients
+        else Claim(
+            p.objective,
+            p.wrt,
+            table,
+            named,
+            (),
+            gradient,
+            derivation.solution,
+            derivation.names,
+            derivation.kind,
+        )
+    )
     try:
         verify(claim, seed=int.from_bytes(os.urandom(4), "little"))
-    except Exception:   # whatever the stored answer makes the check do, it is not proved
+    except Exception:  # whatever the stored answer makes the check do, it is not proved
         return False
     return True

@@ -6,6 +6,7 @@ by the loader, derived and verified like any set, then typeset: `exam-vK.pdf`, t
 paper, and `key-vK.pdf`, its solutions.  A version that fails stops the command with
 the file and the reason, before any PDF of it is written.
 """
+
 from __future__ import annotations
 
 import random
@@ -27,9 +28,15 @@ MOST_VERSIONS = 100
 EDITION_FILES: tuple[tuple[SheetKind, str], ...] = (("worksheet", "exam"), ("solutions", "key"))
 
 
-def write_versions(folder: Path, count: int, out_dir: Path, *, seed: int = 1,
-                   options: SheetOptions = SheetOptions(),
-                   report: Callable[[str], None] = lambda message: None) -> list[Path]:
+def write_versions(
+    folder: Path,
+    count: int,
+    out_dir: Path,
+    *,
+    seed: int = 1,
+    options: SheetOptions = SheetOptions(),
+    report: Callable[[str], None] = lambda message: None,
+) -> list[Path]:
     """Write `count` versions of the set in `folder` to `out_dir`; the PDFs written."""
     if not 1 <= count <= MOST_VERSIONS:
         raise TracetrickError(f"variants: {count} versions; ask for 1 to {MOST_VERSIONS}")
@@ -44,16 +51,22 @@ def write_versions(folder: Path, count: int, out_dir: Path, *, seed: int = 1,
         derivations = derive_all([options.applied(p) for p in problem_set.problems])
         for kind, name in EDITION_FILES:
             path = out_dir / f"{name}-v{k}.pdf"
-            write_sheet_pdf(derivations, kind, path, title=problem_set.title,
-                            description=problem_set.description, options=options,
-                            course=problem_set.info.course, date=problem_set.info.date)
+            write_sheet_pdf(
+                derivations,
+                kind,
+                path,
+                title=problem_set.title,
+                description=problem_set.description,
+                options=options,
+                course=problem_set.info.course,
+                date=problem_set.info.date,
+            )
             written.append(path)
             report(f"wrote {path}")
     return written
 
 
-def _write_sources(source: Path, original: ProblemSet, versions: list[Version], k: int
-                   ) -> None:
+def _write_sources(source: Path, original: ProblemSet, versions: list[Version], k: int) -> None:
     """The version's problem files and set.yaml, named as the original's."""
     source.mkdir(parents=True, exist_ok=True)
     for stale in source.glob("*.yaml"):
@@ -72,5 +85,6 @@ def _write_sources(source: Path, original: ProblemSet, versions: list[Version], 
 
 
 def _yaml(fields: dict) -> str:
-    return yaml.safe_dump(fields, sort_keys=False, allow_unicode=True, width=88,
-                          default_flow_style=None)
+    return yaml.safe_dump(
+        fields, sort_keys=False, allow_unicode=True, width=88, default_flow_style=None
+    )

@@ -7,6 +7,7 @@ problem file), check the options against it (`check_options`), and print `text_o
 the derivations or `write` them; `build` writes the sheets of whole folders (output/build_parallel.py) with the same
 formats.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -53,7 +54,7 @@ FORMATS: tuple[Format, ...] = (
     Format("jax", (".py",), sheet=False, templated=False, single=True),
 )
 NAMES = tuple(f.name for f in FORMATS)
-WEB_PAGES = ("markdown", "html")   # the page formats: the templated pages that may show code
+WEB_PAGES = ("markdown", "html")  # the page formats: the templated pages that may show code
 
 
 def named(name: str) -> Format:
@@ -70,8 +71,10 @@ def for_path(path: Path) -> Format:
         if suffix in fmt.suffixes:
             return fmt
     known = ", ".join(s for f in FORMATS for s in f.suffixes)
-    raise FormatError(f"-o {path}: '{suffix or 'no suffix'}' is not an output format's suffix "
-                      f"({known}); name the file with one of them, or give --format")
+    raise FormatError(
+        f"-o {path}: '{suffix or 'no suffix'}' is not an output format's suffix "
+        f"({known}); name the file with one of them, or give --format"
+    )
 
 
 def chosen(name: Optional[str], output: Optional[Path], default: str) -> Format:
@@ -88,20 +91,26 @@ def check_options(fmt: Format, options: SheetOptions, output: Optional[Path] = N
     if fmt.name == "pdf" and output is None:
         raise FormatError(f"a PDF is written to a file, not printed: give -o FILE{fmt.suffix}")
     if options.reveal is not None and not fmt.sheet:
-        raise FormatError(f"--reveal hides steps of a sheet; {fmt.name} output is not one: the "
-                          f"JSON trace always holds every step (leave out --reveal, or pick "
-                          f"another --format)")
+        raise FormatError(
+            f"--reveal hides steps of a sheet; {fmt.name} output is not one: the "
+            f"JSON trace always holds every step (leave out --reveal, or pick "
+            f"another --format)"
+        )
     for folder in options.template_dirs:
         if output is not None and Path(output).resolve().is_relative_to(Path(folder).resolve()):
-            raise FormatError(f"-o {output} is inside the template folder {folder} "
-                              f"(--templates): the sheet could replace a template there; "
-                              f"write it elsewhere")
+            raise FormatError(
+                f"-o {output} is inside the template folder {folder} "
+                f"(--templates): the sheet could replace a template there; "
+                f"write it elsewhere"
+            )
     if options.template_dirs and not fmt.templated:
         names = [f.name for f in FORMATS if f.templated]
         templated = ", ".join(names[:-1]) + " and " + names[-1]
-        raise FormatError(f"--templates applies to the {templated} formats; {fmt.name} output "
-                          f"is not made from a template (leave out --templates, or pick one "
-                          f"of those formats)")
+        raise FormatError(
+            f"--templates applies to the {templated} formats; {fmt.name} output "
+            f"is not made from a template (leave out --templates, or pick one "
+            f"of those formats)"
+        )
     check_code_option(fmt.name, options)
 
 
@@ -109,93 +118,196 @@ def check_code_option(fmt: str, options: SheetOptions) -> None:
     """`--code` shows the answer's code on a Markdown or HTML page only (derive, render and
     build check it alike)."""
     if options.code is not None and fmt not in WEB_PAGES:
-        raise FormatError(f"--code shows the answer's code on a Markdown or HTML page; "
-                          f"{fmt} output has no place for it (pick --format markdown or "
-                          f"html, or --format {options.code} for the code alone)")
+        raise FormatError(
+            f"--code shows the answer's code on a Markdown or HTML page; "
+            f"{fmt} output has no place for it (pick --format markdown or "
+            f"html, or --format {options.code} for the code alone)"
+        )
 
 
-def text_of(derivations: Sequence[Derivation], kind: SheetKind, fmt: Format, *, title: str,
-            description: str = "", options: SheetOptions = SheetOptions(),
-            course: str = "", date: str = "") -> str:
+def text_of(
+    derivations: Sequence[Derivation],
+    kind: SheetKind,
+    fmt: Format,
+    *,
+    title: str,
+    description: str = "",
+    options: SheetOptions = SheetOptions(),
+    course: str = "",
+    date: str = "",
+) -> str:
     """The text of a sheet in `fmt` (every format but PDF, which LaTeX writes)."""
     if fmt.single:
         return "".join(_single(d, fmt, options) for d in derivations)
     if fmt.name == "latex":
         from generator.output.sheets import sheet_tex
-        return sheet_tex(derivations, kind, title, description, options, course=course,
-                         date=date)
+
+        return sheet_tex(derivations, kind, title, description, options, course=course, date=date)
     if fmt.name in WEB_PAGES:
-        return render_page(derivations, kind, fmt.name, title=title, description=description,
-                           options=options, course=course, date=date)
+        return render_page(
+            derivations,
+            kind,
+            fmt.name,
+            title=title,
+            description=description,
+            options=options,
+            course=course,
+            date=date,
+        )
     raise FormatError(f"{fmt.name} is written to a file, not printed: give -o FILE{fmt.suffix}")
 
 
-def write(derivations: Sequence[Derivation], kind: SheetKind, fmt: Format, output: Path, *,
-          title: str, description: str = "", options: SheetOptions = SheetOptions(),
-          course: str = "", date: str = "") -> Path:
+def write(
+    derivations: Sequence[Derivation],
+    kind: SheetKind,
+    fmt: Format,
+    output: Path,
+    *,
+    title: str,
+    description: str = "",
+    options: SheetOptions = SheetOptions(),
+    course: str = "",
+    date: str = "",
+) -> Path:
     """Write the sheet to `output` atomically: a PDF through LaTeX, an HTML page with
     MathJax copied beside it, any other format as its text."""
     if fmt.name == "pdf":
         from generator.output.sheets import write_sheet_pdf
-        return write_sheet_pdf(derivations, kind, output, title=title, description=description,
-                               options=options, course=course, date=date)
+
+        return write_sheet_pdf(
+            derivations,
+            kind,
+            output,
+            title=title,
+            description=description,
+            options=options,
+            course=course,
+            date=date,
+        )
     if fmt.name == "html":
-        return write_page(derivations, kind, fmt.name, output, title=title,
-                          description=description, options=options, course=course, date=date)
+        return write_page(
+            derivations,
+            kind,
+            fmt.name,
+            output,
+            title=title,
+            description=description,
+            options=options,
+            course=course,
+            date=date,
+        )
     from generator.render.pdf import write_text_atomic
-    write_text_atomic(output, text_of(derivations, kind, fmt, title=title,
-                                      description=description, options=options,
-                                      course=course, date=date))
+
+    write_text_atomic(
+        output,
+        text_of(
+            derivations,
+            kind,
+            fmt,
+            title=title,
+            description=description,
+            options=options,
+            course=course,
+            date=date,
+        ),
+    )
     return output
 
 
 def _single(derivation: Derivation, fmt: Format, options: SheetOptions) -> str:
     from generator.render.code import CODE_FORMATS, export
+
     if fmt.name in CODE_FORMATS:
         return export(derivation, fmt.name).text
     if fmt.name == "json":
         from generator.render.json_trace import render_json
+
         return render_json(derivation)
     from generator.render.text import render_text
+
     return render_text(derivation, options.reveal)
 
 
 # ----- web pages: an HTML page refers to MathJax copied beside it -----------------------
 
-def render_page(derivations: Sequence[Derivation], kind: SheetKind, fmt: str, *, title: str,
-                description: str = "", mathjax_src: str | None = None,
-                options: SheetOptions = SheetOptions(), course: str = "",
-                date: str = "") -> str:
+
+def render_page(
+    derivations: Sequence[Derivation],
+    kind: SheetKind,
+    fmt: str,
+    *,
+    title: str,
+    description: str = "",
+    mathjax_src: str | None = None,
+    options: SheetOptions = SheetOptions(),
+    course: str = "",
+    date: str = "",
+) -> str:
     """The page's text.  For HTML, `mathjax_src` is MathJax's URL as the page refers to
     it; None refers to the installed copy (a page with no folder of its own: stdout).
     `options`: hint mode and the user's templates (render/sheet_options.py)."""
     if fmt == "markdown":
         from generator.render.markdown import render_markdown
-        return render_markdown(derivations, kind, title=title, description=description,
-                               template_dirs=options.template_dirs, reveal=options.reveal,
-                               course=course, date=date)
+
+        return render_markdown(
+            derivations,
+            kind,
+            title=title,
+            description=description,
+            template_dirs=options.template_dirs,
+            reveal=options.reveal,
+            course=course,
+            date=date,
+        )
     if fmt == "html":
         from generator.render.html import render_html
         from generator.render.mathjax import installed_script_uri
-        return render_html(derivations, kind, title=title, description=description,
-                           mathjax_src=mathjax_src or installed_script_uri(),
-                           template_dirs=options.template_dirs, reveal=options.reveal,
-                           course=course, date=date)
+
+        return render_html(
+            derivations,
+            kind,
+            title=title,
+            description=description,
+            mathjax_src=mathjax_src or installed_script_uri(),
+            template_dirs=options.template_dirs,
+            reveal=options.reveal,
+            course=course,
+            date=date,
+        )
     raise ValueError(f"not a web format: {fmt!r} (markdown or html)")
 
 
-def write_page(derivations: Sequence[Derivation], kind: SheetKind, fmt: str, path: Path, *,
-               title: str, description: str = "",
-               options: SheetOptions = SheetOptions(), course: str = "",
-               date: str = "") -> Path:
+def write_page(
+    derivations: Sequence[Derivation],
+    kind: SheetKind,
+    fmt: str,
+    path: Path,
+    *,
+    title: str,
+    description: str = "",
+    options: SheetOptions = SheetOptions(),
+    course: str = "",
+    date: str = "",
+) -> Path:
     """Write one page to `path` (atomically); an HTML page gets MathJax beside it."""
     from generator.render.pdf import write_text_atomic
+
     path = Path(path)
     src = None
     if fmt == "html":
         from generator.render.mathjax import beside
+
         src = beside(path)
-    text = render_page(derivations, kind, fmt, title=title, description=description,
-                       mathjax_src=src, options=options, course=course, date=date)
+    text = render_page(
+        derivations,
+        kind,
+        fmt,
+        title=title,
+        description=description,
+        mathjax_src=src,
+        options=options,
+        course=course,
+        date=date,
+    )
     write_text_atomic(path, text)
     return path

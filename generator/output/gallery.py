@@ -2,6 +2,7 @@
 worked (the same Markdown solutions sheet `build --format markdown` writes), and the rule
 catalogue (the same source as every sheet's reference).  Used by the site's MkDocs hook
 (scripts/mkdocs_hooks.py); a page is Markdown with `$...$` math."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -23,14 +24,20 @@ def gallery_pages(problems: Path) -> dict[str, str]:
         slug = page_name(problem_set)
         derivations = derive_all(problem_set.problems)
         pages[f"{GALLERY}/{slug}.md"] = render_markdown(
-            derivations, "solutions", title=problem_set.title,
-            description=problem_set.info.description)
-        links.append(f"- [{problem_set.title}]({slug}.md): "
-                     f"{len(problem_set.problems)} problems, from `problems/{problem_set.name}`")
+            derivations,
+            "solutions",
+            title=problem_set.title,
+            description=problem_set.info.description,
+        )
+        links.append(
+            f"- [{problem_set.title}]({slug}.md): "
+            f"{len(problem_set.problems)} problems, from `problems/{problem_set.name}`"
+        )
     pages[f"{GALLERY}/index.md"] = (
         "# Gallery\n\nEvery problem shipped in `problems/`, worked step by step as the "
         "solutions sheets print it (generated from the problem files by `make docs`; every "
-        "line was checked numerically when the site was built).\n\n" + "\n".join(links) + "\n")
+        "line was checked numerically when the site was built).\n\n" + "\n".join(links) + "\n"
+    )
     return pages
 
 

@@ -5,6 +5,7 @@ Both builders use it: the plain one (`tracetrick render`, `derive -o`) and the
 incremental one of `make pdf` (generator/output/build_parallel.py); so do the HTML and
 Markdown pages.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -30,22 +31,48 @@ def derive_all(problems: Sequence[Problem]) -> list[Derivation]:
     return done
 
 
-def sheet_tex(derivations: Sequence[Derivation], kind: SheetKind, title: str,
-              description: str = "", options: SheetOptions = SheetOptions(), *,
-              course: str = "", date: str = "") -> str:
+def sheet_tex(
+    derivations: Sequence[Derivation],
+    kind: SheetKind,
+    title: str,
+    description: str = "",
+    options: SheetOptions = SheetOptions(),
+    *,
+    course: str = "",
+    date: str = "",
+) -> str:
     from generator.render.latex_sheet import render_sheet
-    return render_sheet(list(derivations), kind, title=title, description=description,
-                        template_dirs=options.template_dirs, reveal=options.reveal,
-                        course=course, date=date)
+
+    return render_sheet(
+        list(derivations),
+        kind,
+        title=title,
+        description=description,
+        template_dirs=options.template_dirs,
+        reveal=options.reveal,
+        course=course,
+        date=date,
+    )
 
 
-def write_sheet_pdf(derivations: Sequence[Derivation], kind: SheetKind, out_pdf: Path,
-                    *, title: str, description: str = "",
-                    options: SheetOptions = SheetOptions(), course: str = "",
-                    date: str = "") -> Path:
+def write_sheet_pdf(
+    derivations: Sequence[Derivation],
+    kind: SheetKind,
+    out_pdf: Path,
+    *,
+    title: str,
+    description: str = "",
+    options: SheetOptions = SheetOptions(),
+    course: str = "",
+    date: str = "",
+) -> Path:
     from generator.render.pdf import compile_pdf
-    compile_pdf(sheet_tex(derivations, kind, title, description, options, course=course,
-                          date=date), out_pdf, source_label=f"{kind} sheet '{title}'")
+
+    compile_pdf(
+        sheet_tex(derivations, kind, title, description, options, course=course, date=date),
+        out_pdf,
+        source_label=f"{kind} sheet '{title}'",
+    )
     return out_pdf
 
 
@@ -65,13 +92,13 @@ class Target:
     """One sheet of a set on disk: where, what kind, its title, and which of the set's
     problems it shows."""
 
-    rel: str                   # relative to the output folder: `cookbook/worksheet.pdf`
+    rel: str  # relative to the output folder: `cookbook/worksheet.pdf`
     path: Path
-    kind: SheetKind                  # worksheet, solutions, single
+    kind: SheetKind  # worksheet, solutions, single
     title: str
     description: str
     problems: tuple[int, ...]  # indices into the set's problems
-    course: str = ""           # an exam's header (the set's set.yaml)
+    course: str = ""  # an exam's header (the set's set.yaml)
     date: str = ""
 
 
@@ -80,23 +107,35 @@ def plan(problem_set: ProblemSet, out_dir: Path, suffix: str = ".pdf") -> tuple[
     problems = problem_set.problems
     folder = out_dir / problem_set.name
     everything = tuple(range(len(problems)))
-    targets = [Target((folder / f"{kind}{suffix}").relative_to(out_dir).as_posix(),
-                      folder / f"{kind}{suffix}", kind, problem_set.title,
-                      problem_set.description, everything, problem_set.info.course,
-                      problem_set.info.date)
-               for kind in ("worksheet", "solutions")]
+    targets = [
+        Target(
+            (folder / f"{kind}{suffix}").relative_to(out_dir).as_posix(),
+            folder / f"{kind}{suffix}",
+            kind,
+            problem_set.title,
+            problem_set.description,
+            everything,
+            problem_set.info.course,
+            problem_set.info.date,
+        )
+        for kind in ("worksheet", "solutions")
+    ]
     for index, (stem, p) in enumerate(zip(problem_file_stems(problems), problems)):
         if stem in SHEET_NAMES:
             what = "PDF" if suffix == ".pdf" else "page"
-            raise TracetrickError(f"{p.source}: its {what} would be {stem}{suffix} and "
-                                  f"overwrite the set's {stem} sheet; rename the file")
+            raise TracetrickError(
+                f"{p.source}: its {what} would be {stem}{suffix} and "
+                f"overwrite the set's {stem} sheet; rename the file"
+            )
         path = folder / f"{stem}{suffix}"
-        targets.append(Target(path.relative_to(out_dir).as_posix(), path, "single", p.title, "",
-                              (index,)))
+        targets.append(
+            Target(path.relative_to(out_dir).as_posix(), path, "single", p.title, "", (index,))
+        )
     return tuple(targets)
 
 
-def with_derivations(targets: Sequence[Target], derivations: Sequence[Derivation]
-                     ) -> list[tuple[Target, tuple[Derivation, ...]]]:
+def with_derivations(
+    targets: Sequence[Target], derivations: Sequence[Derivation]
+) -> list[tuple[Target, tuple[Derivation, ...]]]:
     """Each sheet with the derivations it shows."""
     return [(t, tuple(derivations[i] for i in t.problems)) for t in targets]

@@ -1,5 +1,6 @@
 """The values a problem's choice fields may take, with no import of their own: the
 command line offers them in `--help` without loading the package's mathematics."""
+
 from __future__ import annotations
 
 METHODS = ("differential", "elementwise")

@@ -8,6 +8,7 @@ often enough to be worth a sentence with the exact declaration that fixes them:
 - a Greek vector (`(x - mu)^T S^-1 (x - mu)`): mu is read as a scalar and added to every
   entry of x, a legitimate objective that is not the one meant.
 """
+
 from __future__ import annotations
 
 from generator.math.dims import kind_of_name, show_shape
@@ -19,9 +20,11 @@ from generator.problem.model import Problem
 
 def _guessed(problem: Problem, kind: str) -> list[str]:
     """The undeclared symbols other than the variable read as `kind` from their names."""
-    return [info.name for info in problem.symbols.symbols
-            if not info.declared and info.name != problem.wrt
-            and kind_of_name(info.name) == kind]
+    return [
+        info.name
+        for info in problem.symbols.symbols
+        if not info.declared and info.name != problem.wrt and kind_of_name(info.name) == kind
+    ]
 
 
 def guessed_matrices(problem: Problem) -> str:
@@ -33,12 +36,16 @@ def guessed_matrices(problem: Problem) -> str:
     said = []
     for name in _guessed(problem, "matrix"):
         shape = table[name].shape
-        if all(sum(dim == d for info in table.symbols for d in info.shape) == 1
-               for dim in shape) and others:
-            said.append(f"{name} was read as a {show_shape(shape)} matrix because it is upper "
-                        f"case, which makes the objective a matrix; if {name} is a scalar, "
-                        f"declare it (`symbols: {{{name}: {{shape: []}}}}` in a file, "
-                        f"`--let \"{name}: scalar\"` on the command line)")
+        if (
+            all(sum(dim == d for info in table.symbols for d in info.shape) == 1 for dim in shape)
+            and others
+        ):
+            said.append(
+                f"{name} was read as a {show_shape(shape)} matrix because it is upper "
+                f"case, which makes the objective a matrix; if {name} is a scalar, "
+                f"declare it (`symbols: {{{name}: {{shape: []}}}}` in a file, "
+                f'`--let "{name}: scalar"` on the command line)'
+            )
     return "; ".join(said)
 
 
@@ -47,19 +54,23 @@ def broadcast_scalars(problem: Problem) -> tuple[str, ...]:
     vector or matrix, with the declaration that makes it a vector."""
     table = with_names(problem.symbols, problem.where)
     guessed = set(_guessed(problem, "scalar")) | (
-        {problem.wrt} if not table[problem.wrt].declared
-        and kind_of_name(problem.wrt) == "scalar" else set())
+        {problem.wrt}
+        if not table[problem.wrt].declared and kind_of_name(problem.wrt) == "scalar"
+        else set()
+    )
     notes = []
     for node in problem.objective.walk():
         if not isinstance(node, Add) or shape_of(node, table) == (1, 1):
             continue
         for term in node.terms:
-            _, bare = split_coefficient(term)   # `mu`, `-mu`, `2 mu`
+            _, bare = split_coefficient(term)  # `mu`, `-mu`, `2 mu`
             if isinstance(bare, Symbol) and bare.name in guessed:
                 rows = shape_of(node, table)[0]
-                notes.append(f"`{bare.name}` was read as a scalar because it is a Greek letter, "
-                             f"and is added to every entry of `{node}`; if it is a vector, "
-                             f"declare it (`symbols: {{{bare.name}: {{shape: [{rows}]}}}}` in "
-                             f"a file, `--let \"{bare.name}: {rows}\"` on the command line).")
+                notes.append(
+                    f"`{bare.name}` was read as a scalar because it is a Greek letter, "
+                    f"and is added to every entry of `{node}`; if it is a vector, "
+                    f"declare it (`symbols: {{{bare.name}: {{shape: [{rows}]}}}}` in "
+                    f'a file, `--let "{bare.name}: {rows}"` on the command line).'
+                )
                 guessed.discard(bare.name)
     return tuple(notes)

@@ -7,6 +7,7 @@ numeric check evaluates through its meaning; it is no symbol of the problem's ta
 Shapes are inferred on the objective with every name replaced by what it means, then
 every name takes the shape of its meaning.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -61,8 +62,9 @@ def with_names(table: SymbolTable, where: tuple[Intermediate, ...]) -> SymbolTab
     return table
 
 
-def infer_named(objective: Expr, where: list[tuple[str, Expr]], declared: dict,
-                wrt: str) -> tuple[SymbolTable, Expr, tuple[Intermediate, ...]]:
+def infer_named(
+    objective: Expr, where: list[tuple[str, Expr]], declared: dict, wrt: str
+) -> tuple[SymbolTable, Expr, tuple[Intermediate, ...]]:
     """(the symbols' table, the objective over the names, the named results), every
     shape inferred and every identity sized; ShapeError names what does not fit."""
     names = [name for name, _ in where]
@@ -71,8 +73,12 @@ def infer_named(objective: Expr, where: list[tuple[str, Expr]], declared: dict,
         items.append(Intermediate(name, named(meaning, names[:i])))
     whole = (named(objective, names),)
     # the shapes, from everything written out
-    inferred = infer_shapes(expanded(whole[0], tuple(items)), declared, wrt,
-                            tuple(expanded(i.meaning, tuple(items)) for i in items))
+    inferred = infer_shapes(
+        expanded(whole[0], tuple(items)),
+        declared,
+        wrt,
+        tuple(expanded(i.meaning, tuple(items)) for i in items),
+    )
     table = inferred.table
     # then each expression again, its names declared: the identities written in it sized
     sized_items: list[Intermediate] = []
@@ -92,4 +98,3 @@ def sized_over(expr: Expr, table: SymbolTable, wrt: str) -> Expr:
     declared = {s.name: s for s in table.symbols}
     (sized,) = infer_shapes(plain, declared, wrt if wrt in plain.symbols() else None).exprs
     return named(sized, [n for n in names if residual(n) in set(expr.walk())])
-

@@ -6,6 +6,7 @@
 The same one-line form is accepted as a symbol entry in a problem file
 (`A: n x n, symmetric`), so `parse_shape` and `check_declaration` are shared with the loader.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -14,7 +15,7 @@ from typing import NoReturn
 
 from generator.errors import ProblemError
 from generator.math.expr import Dim
-from generator.math.shapes import SQUARE_PROPERTIES
+from generator.math.dims import SQUARE_PROPERTIES
 from generator.math.symbols import PROPERTIES, SymbolInfo
 from generator.syntax.names import is_ordinary_name, is_reserved, spelled_out
 
@@ -40,9 +41,11 @@ def parse_dim(text: str) -> Dim:
         if int(text) <= 0:
             raise ValueError(f"a dimension must be positive, not {text}")
         if int(text) > MAX_DIMENSION:
-            raise ValueError(f"a fixed dimension may be at most {MAX_DIMENSION} (every line is "
-                             f"checked on instances of that size), not {text}; write a name "
-                             f"such as n: the derivation is the same for every size")
+            raise ValueError(
+                f"a fixed dimension may be at most {MAX_DIMENSION} (every line is "
+                f"checked on instances of that size), not {text}; write a name "
+                f"such as n: the derivation is the same for every size"
+            )
         return int(text)
     if not is_name(text):
         raise ValueError(f"'{text}' is not a dimension (a name such as n, or a positive integer)")
@@ -82,14 +85,20 @@ def check_declaration(info: SymbolInfo) -> str | None:
     for prop in SQUARE_PROPERTIES:
         if prop in info.properties and not square:
             shape = " x ".join(map(str, info.shape))
-            return (f"{info.name} is {prop.replace('_', ' ')} but its shape {shape} is not square; "
-                    f"give it a shape such as [n, n]")
+            return (
+                f"{info.name} is {prop.replace('_', ' ')} but its shape {shape} is not square; "
+                f"give it a shape such as [n, n]"
+            )
     if "integer" in info.properties and info.kind != "scalar":
-        return (f"{info.name} is an integer, which is said of a scalar, but {info.name} is a "
-                f"{info.kind}; give it the shape [] (`scalar`)")
+        return (
+            f"{info.name} is an integer, which is said of a scalar, but {info.name} is a "
+            f"{info.kind}; give it the shape [] (`scalar`)"
+        )
     if "sums_to_one" in info.properties and info.kind != "vector":
-        return (f"{info.name} sums to one, which is said of a column vector's entries, but "
-                f"{info.name} is a {info.kind}; give it a shape such as [n]")
+        return (
+            f"{info.name} sums to one, which is said of a column vector's entries, but "
+            f"{info.name} is a {info.kind}; give it a shape such as [n]"
+        )
     return None
 
 
@@ -98,8 +107,9 @@ def parse_declaration(name: str, spec: str) -> SymbolInfo:
     fields = [f.strip() for f in spec.split(",")]
     shape = parse_shape(fields[0])
     props = frozenset(parse_property(f) for f in fields[1:] if f) - {"constant"}
-    info = SymbolInfo(spelled_out(name.strip()), shape, constant=True, properties=props,
-                      declared=True)
+    info = SymbolInfo(
+        spelled_out(name.strip()), shape, constant=True, properties=props, declared=True
+    )
     problem = check_declaration(info)
     if problem:
         raise ValueError(problem)

@@ -9,6 +9,7 @@ from the fields are translated to the same form (a syntax error gets the column 
 file); nothing else escapes.  Folders of problems, and sets of them in subfolders,
 are generator/problem/sets.py.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -19,41 +20,78 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.errors import MathSyntaxError, ProblemError, ShapeError
 from generator.math.expr import Expr, Number, dim_product
-from generator.problem.letspec import (check_declaration, parse_declaration, parse_dim,
-                                       parse_shape)
+from generator.problem.letspec import check_declaration
 from generator.problem.model import Problem, Source
-from generator.problem.checks import (BEFORE_NAMED, option_conflict, parse_math,
-                                      split_variables, symmetric_gradient_problem, too_long)
-from generator.problem.fields import (LIST_KEY, PROBLEM_KEYS, REQUIRED_KEYS, SYMBOL_KEYS,
-                                      FieldSpec, problem_field)
-from generator.math.shapes import infer_shapes, shape_of, show_shape
+from generator.problem.checks import (
+    BEFORE_NAMED,
+    option_conflict,
+    parse_math,
+    split_variables,
+    symmetric_gradient_problem,
+    too_long,
+)
+from generator.problem.fields import (
+    LIST_KEY,
+    PROBLEM_KEYS,
+    REQUIRED_KEYS,
+    FieldSpec,
+    problem_field,
+)
+from generator.math.dims import show_shape
+from generator.math.shapes import infer_shapes, shape_of
 from generator.math.written import check_written, objective_kind
 from generator.math.symbols import SymbolInfo, SymbolTable
-from generator.problem.intermediates import (Intermediate, expanded, infer_named, named, sized_over,
-                                             used_before_named, with_names)
+from generator.problem.intermediates import (
+    Intermediate,
+    expanded,
+    infer_named,
+    named,
+    sized_over,
+    used_before_named,
+    with_names,
+)
 from generator.syntax.names import spelled_out
+from generator.problem.symbol_fields import read_symbols
 from generator.caret import show
-from generator.problem.yaml_source import (Where, bool_value, compose, describe, fields, file_position,
-                                   prose_value, read_source, text_value)
+from generator.problem.yaml_source import (
+    Where,
+    bool_value,
+    compose,
+    describe,
+    fields,
+    file_position,
+    prose_value,
+    read_source,
+    text_value,
+)
 
 KEYS = PROBLEM_KEYS  # the keys of a problem (generator/problem/fields.py)
 SET_FILE = "set.yaml"  # a folder's title and description (generator/problem/sets.py)
 PROBLEM_SUFFIXES = (".yaml", ".yml")
 # Keys that belong in another file: the message says where.
-MISPLACED = {key: f"a set's {key} goes in {SET_FILE} beside the problem files"
-             for key in ("description",)}
+MISPLACED = {
+    key: f"a set's {key} goes in {SET_FILE} beside the problem files" for key in ("description",)
+}
 
 
 def whole_number(node: Node, where: Where, spec: FieldSpec) -> int:
     """An integer field's value: a whole number, at least `spec.minimum`."""
-    if isinstance(node, ScalarNode) and node.tag.endswith((":int", ":str")) \
-            and node.value.isascii() and node.value.isdigit() \
-            and int(node.value) >= spec.minimum:
+    if (
+        isinstance(node, ScalarNode)
+        and node.tag.endswith((":int", ":str"))
+        and node.value.isascii()
+        and node.value.isdigit()
+        and int(node.value) >= spec.minimum
+    ):
         return int(node.value)
-    wanted = "a positive whole number" if spec.minimum == 1 else \
-        f"a whole number, at least {spec.minimum}"
-    raise where.error(node, spec.name, f"expected {wanted}, found "
-                                       f"{describe(node)}; e.g. `{spec.written}`")
+    wanted = (
+        "a positive whole number"
+        if spec.minimum == 1
+        else f"a whole number, at least {spec.minimum}"
+    )
+    raise where.error(
+        node, spec.name, f"expected {wanted}, found {describe(node)}; e.g. `{spec.written}`"
+    )
 
 
 def _field(value: dict[str, Node], name: str, where: Where) -> Any:
@@ -80,8 +118,9 @@ def choice_value(node: Node, where: Where, spec: FieldSpec) -> str:
     """A choice field's value: one of `spec.choices`."""
     text = text_value(node, where, spec.name, spec.written)
     if text not in spec.choices:
-        raise where.error(node, spec.name, f"'{text}' is not a {spec.name}; use "
-                                           f"{' or '.join(spec.choices)}")
+        raise where.error(
+            node, spec.name, f"'{text}' is not a {spec.name}; use {' or '.join(spec.choices)}"
+        )
     return text
 
 
@@ -98,84 +137,15 @@ def _math(node: Node, where: Where, key: str, field: str | None = None) -> tuple
     except MathSyntaxError as err:
         lead = len(raw) - len(raw.lstrip())
         line, col = file_position(where.text, node, lead + err.column - 1)
-        raise ProblemError(f"{where.path}:{line}:{col}: {key}: {err.reason}\n"
-                           f"{show(err.text, err.column)}") from None
+        raise ProblemError(
+            f"{where.path}:{line}:{col}: {key}: {err.reason}\n{show(err.text, err.column)}"
+        ) from None
     except RecursionError:
         raise where.error(node, key, "the expression is nested too deeply") from None
 
 
-# ----- symbols -------------------------------------------------------------------------
-
-def _shape(node: Node, where: Where, key: str) -> tuple:
-    """`[n, m]`, `[n]`, `[]`, or the one-line form `n x m`."""
-    if isinstance(node, ScalarNode) and node.tag.endswith(":str"):
-        try:
-            return parse_shape(node.value)
-        except ValueError as err:
-            raise where.error(node, key, f"{err}; write e.g. `[n, m]`, `[n]` or `[]`") from None
-    if not isinstance(node, SequenceNode) or len(node.value) > 2:
-        raise where.error(node, key, f"expected a list of at most two dimensions, found "
-                                     f"{describe(node)}; e.g. `shape: [n, m]`")
-    dims = []
-    for dim in node.value:
-        # a name is a string (`true`, `null`, `1.5` are YAML's other types), a size an int
-        if not (isinstance(dim, ScalarNode) and dim.tag.endswith((":int", ":str"))):
-            raise where.error(dim, key, f"{describe(dim)} is not a dimension; a dimension is a "
-                                        f"name such as n or a positive integer")
-        try:
-            dims.append(parse_dim(dim.value))
-        except ValueError as err:
-            raise where.error(dim, key, f"{err}") from None
-    return tuple(dims)
-
-
-def _symbol(name_node: Node, node: Node, where: Where) -> tuple[SymbolInfo, bool]:
-    """One entry of `symbols:` -> (its SymbolInfo, whether `constant` was written)."""
-    key = f"symbols: {name_node.value}"
-    name = spelled_out(name_node.value)
-    if isinstance(node, ScalarNode) and node.tag.endswith(":str"):
-        try:
-            info = parse_declaration(name, node.value)
-        except ValueError as err:
-            raise where.error(node, key, f"{err}; write e.g. `{name}: n x n, symmetric` or "
-                                         f"`{name}: {{shape: [n, n], symmetric: true}}`") from None
-        return info, "constant" in node.value
-    if not isinstance(node, MappingNode):
-        raise where.error(node, key, f"expected a mapping such as `{{shape: [n, n], symmetric: "
-                                     f"true}}`, found {describe(node)}")
-    found = fields(node, where, key, SYMBOL_KEYS)
-    flags = {k: bool_value(v, where, f"{key}: {k}") for k, (_, v) in found.items() if k != "shape"}
-    props = frozenset(k for k, on in flags.items() if on and k != "constant")
-    has_shape = "shape" in found
-    shape = _shape(found["shape"][1], where, f"{key}: shape") if has_shape else ()
-    info = SymbolInfo(name, shape, flags.get("constant", True), props, declared=has_shape)
-    problem = check_declaration(info) if has_shape else None
-    if problem:
-        raise where.error(node, key, problem)
-    return info, "constant" in flags
-
-
-def _symbols(node: Node, where: Where) -> tuple[dict[str, SymbolInfo], dict[str, Node]]:
-    """The declarations, and the name node of each that says `constant: true`."""
-    if isinstance(node, ScalarNode) and node.tag.endswith(":null"):
-        return {}, {}
-    if not isinstance(node, MappingNode):
-        raise where.error(node, "symbols", f"expected a mapping of names, found {describe(node)};"
-                                           f" e.g. `symbols: {{A: {{shape: [n, n]}}}}`")
-    declared: dict[str, SymbolInfo] = {}
-    said_constant: dict[str, Node] = {}
-    for name_node, value in node.value:
-        name = spelled_out(name_node.value) if isinstance(name_node, ScalarNode) else ""
-        why = check_declaration(SymbolInfo(name, ()))
-        if why or name in declared:
-            raise where.error(name_node, "symbols", why or f"'{name}' is declared twice; keep one")
-        declared[name], said = _symbol(name_node, value, where)
-        if said and declared[name].constant:
-            said_constant[name] = name_node
-    return declared, said_constant
-
-
 # ----- one problem ---------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class _Math:
@@ -187,17 +157,16 @@ class _Math:
     expr: Expr
 
 
-def _infer(objective: _Math, extras: list[_Math], declared: dict[str, SymbolInfo], wrt: str,
-           where: Where
-           ) -> tuple[SymbolTable, _Math, list[_Math], str]:
+def _infer(
+    objective: _Math, extras: list[_Math], declared: dict[str, SymbolInfo], wrt: str, where: Where
+) -> tuple[SymbolTable, _Math, list[_Math], str]:
     """Infer with the objective alone, then each extra field added, to blame the right line.
     Returns the table, the fields with every identity sized, and what is derived."""
     done: list[_Math] = []
     for field in [objective, *extras]:
         done.append(field)
         try:
-            inferred = infer_shapes(objective.expr, declared, wrt,
-                                    tuple(f.expr for f in done[1:]))
+            inferred = infer_shapes(objective.expr, declared, wrt, tuple(f.expr for f in done[1:]))
         except ShapeError as err:
             raise where.error(field.node, field.key, str(err)) from None
     table = inferred.table
@@ -210,8 +179,9 @@ def _infer(objective: _Math, extras: list[_Math], declared: dict[str, SymbolInfo
     return table, objective, extras, kind
 
 
-def derivative_shape(kind: str, objective: Expr, table: SymbolTable, wrt: str,
-                     transposed: bool = False) -> tuple:
+def derivative_shape(
+    kind: str, objective: Expr, table: SymbolTable, wrt: str, transposed: bool = False
+) -> tuple:
     """The shape of what is derived: the gradient has the variable's (of X^T's, for the
     gradient with respect to X^T); the Jacobian is (entries of f) x (entries of x), as
     that of vec(f) by vec(x)."""
@@ -221,8 +191,15 @@ def derivative_shape(kind: str, objective: Expr, table: SymbolTable, wrt: str,
     return (info.cols, info.rows) if transposed else (info.rows, info.cols)
 
 
-def _check_gradient_shape(field: _Math, table: SymbolTable, wrt: str, where: Where,
-                          kind: str, objective: Expr, transposed: bool = False) -> None:
+def _check_gradient_shape(
+    field: _Math,
+    table: SymbolTable,
+    wrt: str,
+    where: Where,
+    kind: str,
+    objective: Expr,
+    transposed: bool = False,
+) -> None:
     """`expect` has the shape of what is derived (derivative_shape) and `solution` that
     of the variable (a number or `I` adapts)."""
     info = table[wrt]
@@ -248,9 +225,13 @@ def _check_gradient_shape(field: _Math, table: SymbolTable, wrt: str, where: Whe
 def _where_names(node: Node, where: Where) -> list[tuple[str, Expr, Node]]:
     """`where:`, a mapping of names to their meanings, in order: (name, meaning, node)."""
     if not isinstance(node, MappingNode):
-        raise where.error(node, "where", f"expected a mapping of names to their meanings, "
-                                         f"found {describe(node)}; e.g. "
-                                         f"`{problem_field('where').written}`")
+        raise where.error(
+            node,
+            "where",
+            f"expected a mapping of names to their meanings, "
+            f"found {describe(node)}; e.g. "
+            f"`{problem_field('where').written}`",
+        )
     found: list[tuple[str, Expr, Node]] = []
     for name_node, value in node.value:
         name = spelled_out(name_node.value) if isinstance(name_node, ScalarNode) else ""
@@ -266,15 +247,21 @@ def _where_names(node: Node, where: Where) -> list[tuple[str, Expr, Node]]:
     return found
 
 
-def _infer_named(objective: _Math, written: list[tuple[str, Expr, Node]], extras: list[_Math],
-                 declared: dict[str, SymbolInfo], wrt: str, where: Where
-                 ) -> tuple[SymbolTable, _Math, list[_Math], str, tuple[Intermediate, ...]]:
+def _infer_named(
+    objective: _Math,
+    written: list[tuple[str, Expr, Node]],
+    extras: list[_Math],
+    declared: dict[str, SymbolInfo],
+    wrt: str,
+    where: Where,
+) -> tuple[SymbolTable, _Math, list[_Math], str, tuple[Intermediate, ...]]:
     """_infer for an objective over named results (generator/problem/intermediates.py):
     the table of the symbols, the objective and `expect` over the names, the kind, and
     the named results."""
     try:
-        table, expr, items = infer_named(objective.expr, [(n, e) for n, e, _ in written],
-                                         declared, wrt)
+        table, expr, items = infer_named(
+            objective.expr, [(n, e) for n, e, _ in written], declared, wrt
+        )
         names = [n for n, _, _ in written]
         full = with_names(table, items)
         extras = [replace(f, expr=sized_over(named(f.expr, names), full, wrt)) for f in extras]
@@ -286,8 +273,9 @@ def _infer_named(objective: _Math, written: list[tuple[str, Expr, Node]], extras
     return table, replace(objective, expr=expr), extras, kind, items
 
 
-def _wrt(node: Node, names: AbstractSet[str], said_constant: dict[str, Node], where: Where
-         ) -> tuple[tuple[str, ...], bool]:
+def _wrt(
+    node: Node, names: AbstractSet[str], said_constant: dict[str, Node], where: Where
+) -> tuple[tuple[str, ...], bool]:
     """The variables (one, or a list: `wrt: [W1, W2]`) and whether the one variable is
     written transposed: each a symbol of the objective (or of a named result it uses),
     none declared constant, none twice (`X^T` names the transpose of the variable X: see
@@ -295,8 +283,11 @@ def _wrt(node: Node, names: AbstractSet[str], said_constant: dict[str, Node], wh
     example = problem_field("wrt").written
     if isinstance(node, SequenceNode):
         if not node.value:
-            raise where.error(node, "wrt", f"is an empty list; name a variable, e.g. "
-                                           f"`{example}` or `wrt: [W1, W2]`")
+            raise where.error(
+                node,
+                "wrt",
+                f"is an empty list; name a variable, e.g. `{example}` or `wrt: [W1, W2]`",
+            )
         items = [(item, text_value(item, where, "wrt", example)) for item in node.value]
     else:
         items = [(node, text_value(node, where, "wrt", example))]
@@ -306,29 +297,40 @@ def _wrt(node: Node, names: AbstractSet[str], said_constant: dict[str, Node], wh
     for (item, _), wrt in zip(items, variables):
         if wrt not in names:
             listed = ", ".join(sorted(names)) or "none"
-            raise where.error(item, "wrt",
-                              f"'{wrt}' is not a symbol of the objective (symbols: {listed})")
+            raise where.error(
+                item, "wrt", f"'{wrt}' is not a symbol of the objective (symbols: {listed})"
+            )
         if wrt in said_constant:
-            raise where.error(said_constant[wrt], f"symbols: {wrt}",
-                              f"{wrt} is the variable (wrt: {wrt}), so it cannot be constant; "
-                              f"remove `constant`")
+            raise where.error(
+                said_constant[wrt],
+                f"symbols: {wrt}",
+                f"{wrt} is the variable (wrt: {wrt}), so it cannot be constant; remove `constant`",
+            )
     return variables, transposed
 
 
-def _extras(value: dict[str, Node], solve: bool, allowed: AbstractSet[str], objective: _Math,
-            where: Where) -> list[_Math]:
+def _extras(
+    value: dict[str, Node], solve: bool, allowed: AbstractSet[str], objective: _Math, where: Where
+) -> list[_Math]:
     """`expect` and `solution`: math over the objective's (or declared) symbols only."""
     if "solution" in value and not solve:
-        raise where.error(value["solution"], "solution",
-                          "given without `solve: true`; add `solve: true` or remove it")
-    extras = [_Math(k, value[k], *_math(value[k], where, k))
-              for k in ("expect", "solution") if k in value]
+        raise where.error(
+            value["solution"],
+            "solution",
+            "given without `solve: true`; add `solve: true` or remove it",
+        )
+    extras = [
+        _Math(k, value[k], *_math(value[k], where, k)) for k in ("expect", "solution") if k in value
+    ]
     for field in extras:
         unknown = sorted(field.expr.symbols() - allowed)
         if unknown:
             listed = ", ".join(sorted(objective.expr.symbols()))
-            raise where.error(field.node, field.key, f"'{unknown[0]}' is not a symbol of the "
-                                                     f"objective (symbols: {listed})")
+            raise where.error(
+                field.node,
+                field.key,
+                f"'{unknown[0]}' is not a symbol of the objective (symbols: {listed})",
+            )
     return extras
 
 
@@ -337,8 +339,9 @@ def _problem(node: MappingNode, where: Where) -> Problem:
     found = fields(node, where, "", PROBLEM_KEYS, MISPLACED)
     for key in REQUIRED_KEYS:
         if key not in found:
-            raise where.error(node, key, f"missing; every problem needs it, e.g. "
-                                         f"`{problem_field(key).written}`")
+            raise where.error(
+                node, key, f"missing; every problem needs it, e.g. `{problem_field(key).written}`"
+            )
     value = {k: v for k, (_, v) in found.items()}
     title = " ".join(_field(value, "title", where).split())
     number = _field(value, "number", where)
@@ -346,9 +349,12 @@ def _problem(node: MappingNode, where: Where) -> Problem:
     method = _field(value, "method", where)
     solve = _field(value, "solve", where)
     statement = _field(value, "statement", where).strip()
-    declared, said_constant = _symbols(value["symbols"], where) if "symbols" in value else ({}, {})
-    objective = _Math("objective", value["objective"],
-                      *_math(value["objective"], where, "objective"))
+    declared, said_constant = (
+        read_symbols(value["symbols"], where) if "symbols" in value else ({}, {})
+    )
+    objective = _Math(
+        "objective", value["objective"], *_math(value["objective"], where, "objective")
+    )
     written = _where_names(value["where"], where) if "where" in value else []
     names = {name for name, _, _ in written}
     symbols = (objective.expr.symbols() | {n for _, e, _ in written for n in e.symbols()}) - names
@@ -357,42 +363,76 @@ def _problem(node: MappingNode, where: Where) -> Problem:
     extras = _extras(value, solve, symbols | names | set(declared), objective, where)
     if written:
         table, objective, extras, kind, intermediates = _infer_named(
-            objective, written, extras, declared, wrt, where)
+            objective, written, extras, declared, wrt, where
+        )
     else:
         table, objective, extras, kind = _infer(objective, extras, declared, wrt, where)
         intermediates = ()
     hessian, newton = _field(value, "hessian", where), _field(value, "newton", where)
-    conflict = option_conflict(kind, method, solve, transposed, hessian, newton,
-                               bool(intermediates), len(variables) > 1,
-                               "symmetric_gradient" in value, "expect" in value)
+    conflict = option_conflict(
+        kind,
+        method,
+        solve,
+        transposed,
+        hessian,
+        newton,
+        bool(intermediates),
+        len(variables) > 1,
+        "symmetric_gradient" in value,
+        "expect" in value,
+    )
     if conflict:
         key, why = conflict
         raise where.error(value[key], key, why)
     for field in extras:
-        _check_gradient_shape(field, with_names(table, intermediates), wrt, where, kind,
-                              objective.expr, transposed)
+        _check_gradient_shape(
+            field, with_names(table, intermediates), wrt, where, kind, objective.expr, transposed
+        )
     symmetric_gradient = _field(value, "symmetric_gradient", where)
     if "symmetric_gradient" in value:
         unsymmetric = symmetric_gradient_problem(table, wrt, symmetric_gradient)
         if unsymmetric:
-            raise where.error(value["symmetric_gradient"], "symmetric_gradient",
-                              f"{unsymmetric}; declare it, e.g. `symbols: {{{wrt}: {{shape: [n, n], "
-                              f"symmetric: true}}}}`, or remove `symmetric_gradient`")
+            raise where.error(
+                value["symmetric_gradient"],
+                "symmetric_gradient",
+                f"{unsymmetric}; declare it, e.g. `symbols: {{{wrt}: {{shape: [n, n], "
+                f"symmetric: true}}}}`, or remove `symmetric_gradient`",
+            )
     given = {field.key: field.expr for field in extras}
-    return Problem(title=title, objective=objective.expr, objective_text=objective.text, wrt=wrt,
-                   symbols=table.varying(variables), number=number, label=label,
-                   points=_field(value, "points", where), method=method, solve=solve,
-                   expect=given.get("expect"), solution=given.get("solution"),
-                   statement=statement, source=Source(where.path, node.start_mark.line + 1, tuple(
-                       (key, field.start_mark.line + 1) for key, field in value.items())),
-                   symmetric_gradient=symmetric_gradient, wrt_transposed=transposed,
-                   reveal=_field(value, "reveal", where), edition=_field(value, "edition", where),
-                   code=_field(value, "code", where),
-                   kind=kind, hessian=hessian,
-                   newton=newton, where=intermediates, also_wrt=variables[1:])
+    return Problem(
+        title=title,
+        objective=objective.expr,
+        objective_text=objective.text,
+        wrt=wrt,
+        symbols=table.varying(variables),
+        number=number,
+        label=label,
+        points=_field(value, "points", where),
+        method=method,
+        solve=solve,
+        expect=given.get("expect"),
+        solution=given.get("solution"),
+        statement=statement,
+        source=Source(
+            where.path,
+            node.start_mark.line + 1,
+            tuple((key, field.start_mark.line + 1) for key, field in value.items()),
+        ),
+        symmetric_gradient=symmetric_gradient,
+        wrt_transposed=transposed,
+        reveal=_field(value, "reveal", where),
+        edition=_field(value, "edition", where),
+        code=_field(value, "code", where),
+        kind=kind,
+        hessian=hessian,
+        newton=newton,
+        where=intermediates,
+        also_wrt=variables[1:],
+    )
 
 
 # ----- files and folders -----------------------------------------------------------------
+
 
 def _problem_nodes(root: Optional[Node], where: Where) -> list[MappingNode]:
     """One problem mapping, or the mappings listed under `problems:`."""
@@ -406,16 +446,27 @@ def _problem_nodes(root: Optional[Node], where: Where) -> list[MappingNode]:
         return [root]
     for key_node, _ in root.value:
         if isinstance(key_node, ScalarNode) and key_node.value != LIST_KEY:
-            raise where.error(key_node, "", f"unknown key '{key_node.value}' beside `{LIST_KEY}:`; "
-                                            f"a file with a problem list holds only the list")
+            raise where.error(
+                key_node,
+                "",
+                f"unknown key '{key_node.value}' beside `{LIST_KEY}:`; "
+                f"a file with a problem list holds only the list",
+            )
     items = fields(root, where, "", (LIST_KEY,))[LIST_KEY][1]
     if not isinstance(items, SequenceNode) or not items.value:
-        raise where.error(items, LIST_KEY, "expected a list of problems (`- title: ...`), "
-                                           f"found {describe(items)}")
+        raise where.error(
+            items,
+            LIST_KEY,
+            f"expected a list of problems (`- title: ...`), found {describe(items)}",
+        )
     for i, item in enumerate(items.value, 1):
         if not isinstance(item, MappingNode):
-            raise where.error(item, LIST_KEY, f"item {i} is {describe(item)}; each item is a "
-                                              f"mapping with title, objective and wrt")
+            raise where.error(
+                item,
+                LIST_KEY,
+                f"item {i} is {describe(item)}; each item is a "
+                f"mapping with title, objective and wrt",
+            )
     return list(items.value)
 
 
@@ -424,8 +475,10 @@ def _check_numbers(problems: list[Problem]) -> None:
     seen: dict[int, Problem] = {}
     for p in problems:
         if p.number is not None and p.number in seen:
-            raise ProblemError(f"{p.source}: number: {p.number} is also the number of the problem "
-                               f"at {seen[p.number].source}; give each problem its own number")
+            raise ProblemError(
+                f"{p.source}: number: {p.number} is also the number of the problem "
+                f"at {seen[p.number].source}; give each problem its own number"
+            )
         if p.number is not None:
             seen[p.number] = p
 
@@ -446,8 +499,9 @@ def problem_files(folder: Path) -> list[Path]:
         _check_link(path, folder)
         if not path.is_file():
             what = "the set's description" if is_set_file(path) else "a problem file"
-            raise ProblemError(f"{path}: is a folder, but its name says {what} (a YAML "
-                               f"file); rename it")
+            raise ProblemError(
+                f"{path}: is a folder, but its name says {what} (a YAML file); rename it"
+            )
         if not is_set_file(path):
             files.append(path)
     return files
@@ -460,11 +514,14 @@ def _check_link(path: Path, folder: Path) -> None:
         return
     target = path.resolve()
     if not target.exists():
-        raise ProblemError(f"{path}: a link to nothing; remove it, or link a problem file in "
-                           f"this folder")
+        raise ProblemError(
+            f"{path}: a link to nothing; remove it, or link a problem file in this folder"
+        )
     if folder.resolve() not in target.parents:
-        raise ProblemError(f"{path}: a link to a file outside {folder}; problem files are read "
-                           f"only inside the folder given, so copy the file here instead")
+        raise ProblemError(
+            f"{path}: a link to a file outside {folder}; problem files are read "
+            f"only inside the folder given, so copy the file here instead"
+        )
 
 
 def load_file(path: str | Path) -> tuple[Problem, ...]:
@@ -472,8 +529,10 @@ def load_file(path: str | Path) -> tuple[Problem, ...]:
     it)."""
     _check_link(Path(path), Path(path).parent)
     if is_set_file(Path(path)):
-        raise ProblemError(f"{path}: {SET_FILE} gives the title and description of the set in "
-                           f"its folder; it is not a problem file")
+        raise ProblemError(
+            f"{path}: {SET_FILE} gives the title and description of the set in "
+            f"its folder; it is not a problem file"
+        )
     where = read_source(path)
     problems = [_problem(node, where) for node in _problem_nodes(compose(where), where)]
     _check_numbers(problems)

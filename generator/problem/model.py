@@ -1,4 +1,5 @@
 """A problem, validated: what the engine is asked to derive (contract section 1)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ def split_transposed(wrt: str) -> tuple[str, bool]:
     return spelled_out(text), False
 
 
-COMMAND_LINE = "<command line>"   # the Source path of `tracetrick derive`'s problem
+COMMAND_LINE = "<command line>"  # the Source path of `tracetrick derive`'s problem
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class Problem:
     number: int | None = None
     # the heading in place of "Problem 5" (`label: T1`); "" for the number's
     label: str = ""
-    points: int | None = None   # what it is worth on an exam (`points: 5`)
+    points: int | None = None  # what it is worth on an exam (`points: 5`)
     method: str = "differential"
     solve: bool = False
     expect: Expr | None = None
@@ -66,7 +67,7 @@ class Problem:
     # wrt symmetric: True asks for the symmetrised gradient (G + G^T)/2 instead of G
     # (contract 1.1); the loader allows it only for a symmetric or positive definite wrt.
     symmetric_gradient: bool = False
-    wrt_transposed: bool = False   # `wrt: X^T`: the gradient with respect to X^T (T2)
+    wrt_transposed: bool = False  # `wrt: X^T`: the gradient with respect to X^T (T2)
     # Hint mode: the worksheet prints the first `reveal` steps of the solution and leaves
     # the rest blank (None: the set's `reveal`, else none).  Never changes the derivation.
     reveal: int | None = None
@@ -78,8 +79,8 @@ class Problem:
     code: str | None = None
     # the objective's shape decides it (the loader, generator.math.written.objective_kind)
     kind: str = "gradient"
-    hessian: bool = False   # also the Hessian (contract 5.3): a scalar L of a vector
-    newton: bool = False    # also the Newton step x - H^-1 grad L (with hessian)
+    hessian: bool = False  # also the Hessian (contract 5.3): a scalar L of a vector
+    newton: bool = False  # also the Newton step x - H^-1 grad L (with hessian)
     # named intermediate results (contract 5.4), in order; the objective is written over
     # them (generator/problem/intermediates.py)
     where: tuple = ()

@@ -1,4 +1,5 @@
 """`tracetrick new NAME`: a commented problem file to start from."""
+
 from __future__ import annotations
 
 import re
@@ -27,7 +28,8 @@ def write_scaffold(name: str, directory: Path) -> Path:
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name):
         raise ProblemError(
             f"'{name}' is not a usable file name; use letters, digits, '-', '_' "
-            f"(for example: 07-my-problem)")
+            f"(for example: 07-my-problem)"
+        )
     path = directory / (name if name.endswith((".yaml", ".yml")) else f"{name}.yaml")
     if path.exists():
         raise ProblemError(f"{path} already exists; choose another name")

@@ -17,6 +17,7 @@ the set's worksheet a hint sheet (the first K steps of each solution; a problem'
 `reveal:` wins).  Problem numbers are unique within a set; two sets may both have a
 Problem 1.
 """
+
 from __future__ import annotations
 
 import re
@@ -28,25 +29,40 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 from generator.errors import ProblemError, TracetrickError
 from generator.problem.loader import (
-    SET_FILE, choice_value, load_file, problem_files, sort_and_check, whole_number,
+    SET_FILE,
+    choice_value,
+    load_file,
+    problem_files,
+    sort_and_check,
+    whole_number,
 )
 from generator.problem.model import Problem
 from generator.problem.fields import LIST_KEY, PROBLEM_KEYS, problem_field
 from generator.problem.yaml_source import (
-    Where, compose, describe, fields, prose_value, read_source,
+    Where,
+    compose,
+    describe,
+    fields,
+    prose_value,
+    read_source,
 )
 
 DEFAULT_SET_TITLE = "Matrix calculus using the trace trick"
 SET_KEYS = ("title", "description", "reveal", "edition", "course", "date")
-SET_EXAMPLE = {"title": "title: Matrix calculus: the Matrix Cookbook",
-               "description": "description: Gradients from the Matrix Cookbook.",
-               "course": "course: MATH 2210 Matrix calculus",
-               "date": "date: 14 December 2026"}
+SET_EXAMPLE = {
+    "title": "title: Matrix calculus: the Matrix Cookbook",
+    "description": "description: Gradients from the Matrix Cookbook.",
+    "course": "course: MATH 2210 Matrix calculus",
+    "date": "date: 14 December 2026",
+}
 # Keys of a problem (generator/problem/fields.py), written in set.yaml by mistake.
-_NOT_IN_SET = {key: "set.yaml holds only the set's title, description, reveal, edition, "
-                    "course and date; "
-                    "a problem goes in a file of its own beside it"
-               for key in (*PROBLEM_KEYS, LIST_KEY) if key not in SET_KEYS}
+_NOT_IN_SET = {
+    key: "set.yaml holds only the set's title, description, reveal, edition, "
+    "course and date; "
+    "a problem goes in a file of its own beside it"
+    for key in (*PROBLEM_KEYS, LIST_KEY)
+    if key not in SET_KEYS
+}
 
 
 @dataclass(frozen=True)
@@ -57,10 +73,10 @@ class SetInfo:
     title: str
     description: str = ""
     source: str = ""
-    reveal: int | None = None   # the default `reveal` of the set's problems (hint mode)
+    reveal: int | None = None  # the default `reveal` of the set's problems (hint mode)
     edition: str | None = None  # the default `edition` of the set's problems
-    course: str = ""            # an exam's header: the course (prose) ...
-    date: str = ""              # ... and the date, as written
+    course: str = ""  # an exam's header: the course (prose) ...
+    date: str = ""  # ... and the date, as written
 
 
 @dataclass(frozen=True)
@@ -88,6 +104,7 @@ class ProblemSet:
 
 
 # ----- finding the sets --------------------------------------------------------------------
+
 
 def is_skipped(folder: Path) -> bool:
     """`_drafts`, `.git`, `__pycache__`: not sets, and not searched."""
@@ -132,12 +149,13 @@ def title_from_name(name: str) -> str:
     control character in a name is a space: a title reaches sheets and terminals)."""
     words = re.sub(r"^[0-9]+[-_ ]+(?=\S)", "", name).replace("-", " ").replace("_", " ")
     words = " ".join("".join(c if c.isprintable() else " " for c in words).split())
-    if not words:   # a name of separators only
+    if not words:  # a name of separators only
         return "".join(c for c in name if c.isprintable()) or DEFAULT_SET_TITLE
     return words[:1].upper() + words[1:]
 
 
 # ----- set.yaml ----------------------------------------------------------------------------
+
 
 def read_set_info(folder: Path, default_title: str) -> SetInfo:
     """The folder's set.yaml, validated key by key (`file:line: key: ...`), or the defaults."""
@@ -149,9 +167,13 @@ def read_set_info(folder: Path, default_title: str) -> SetInfo:
     if root is None:
         return SetInfo(default_title, source=where.path)
     if not isinstance(root, MappingNode):
-        raise where.error(root, "", f"expected a mapping with `title:` and an optional "
-                                    f"`description:`, found {describe(root)}; e.g. "
-                                    f"`{SET_EXAMPLE['title']}`")
+        raise where.error(
+            root,
+            "",
+            f"expected a mapping with `title:` and an optional "
+            f"`description:`, found {describe(root)}; e.g. "
+            f"`{SET_EXAMPLE['title']}`",
+        )
     found = fields(root, where, "", SET_KEYS, _NOT_IN_SET)
     value = {k: v for k, (_, v) in found.items()}
     title = default_title
@@ -161,12 +183,16 @@ def read_set_info(folder: Path, default_title: str) -> SetInfo:
     if "description" in value:
         description = _description(value["description"], where)
     reveal = edition = None
-    if "reveal" in value:   # the same field, with the same check, as a problem's `reveal`
+    if "reveal" in value:  # the same field, with the same check, as a problem's `reveal`
         reveal = whole_number(value["reveal"], where, problem_field("reveal"))
     if "edition" in value:  # likewise `edition`
         edition = choice_value(value["edition"], where, problem_field("edition"))
-    course, date = (" ".join(prose_value(value[key], where, key, SET_EXAMPLE[key]).split())
-                    if key in value else "" for key in ("course", "date"))
+    course, date = (
+        " ".join(prose_value(value[key], where, key, SET_EXAMPLE[key]).split())
+        if key in value
+        else ""
+        for key in ("course", "date")
+    )
     return SetInfo(title, description, where.path, reveal, edition, course, date)
 
 
@@ -179,6 +205,7 @@ def _description(node: Node, where: Where) -> str:
 
 # ----- loading -----------------------------------------------------------------------------
 
+
 def default_title(root: Path, folder: Path) -> str:
     name = set_name(root, folder)
     return DEFAULT_SET_TITLE if not name else title_from_name(folder.name)
@@ -189,21 +216,26 @@ def load_set(root: Path, folder: Path) -> ProblemSet:
     info = read_set_info(folder, default_title(root, folder))
     files = problem_files(folder)
     if not files:
-        raise ProblemError(f"{folder / SET_FILE}: the set has no problem files (*.yaml, *.yml) "
-                           f"beside it; add one, or remove {SET_FILE}")
+        raise ProblemError(
+            f"{folder / SET_FILE}: the set has no problem files (*.yaml, *.yml) "
+            f"beside it; add one, or remove {SET_FILE}"
+        )
     return _problem_set(root, folder, info, sort_and_check([(f, load_file(f)) for f in files]))
 
 
-def _problem_set(root: Path, folder: Path, info: SetInfo,
-                 problems: tuple[Problem, ...]) -> ProblemSet:
+def _problem_set(
+    root: Path, folder: Path, info: SetInfo, problems: tuple[Problem, ...]
+) -> ProblemSet:
     """The set of these problems: the set's `reveal` and `edition` given to each that has
     none of its own."""
     if info.reveal is not None:
-        problems = tuple(p if p.reveal is not None else replace(p, reveal=info.reveal)
-                         for p in problems)
+        problems = tuple(
+            p if p.reveal is not None else replace(p, reveal=info.reveal) for p in problems
+        )
     if info.edition is not None:
-        problems = tuple(p if p.edition is not None else replace(p, edition=info.edition)
-                         for p in problems)
+        problems = tuple(
+            p if p.edition is not None else replace(p, edition=info.edition) for p in problems
+        )
     return ProblemSet(set_name(root, folder), folder, info, problems)
 
 
@@ -212,8 +244,9 @@ def load_sets(root: str | Path) -> tuple[ProblemSet, ...]:
     root = Path(root)
     sets = tuple(load_set(root, folder) for folder in set_folders(root))
     if not sets:
-        raise ProblemError(f"{root}: no problem files (*.yaml, *.yml) in this folder or its "
-                           f"subfolders")
+        raise ProblemError(
+            f"{root}: no problem files (*.yaml, *.yml) in this folder or its subfolders"
+        )
     return sets
 
 
@@ -251,8 +284,12 @@ def check_set(root: Path, folder: Path, report: Report) -> tuple[ProblemSet, int
         info = SetInfo(title)
     files = problem_files(folder)
     if not files:
-        fail(ProblemError(f"{folder / SET_FILE}: the set has no problem files (*.yaml, *.yml) "
-                          f"beside it"), folder / SET_FILE)
+        fail(
+            ProblemError(
+                f"{folder / SET_FILE}: the set has no problem files (*.yaml, *.yml) beside it"
+            ),
+            folder / SET_FILE,
+        )
     loaded = []
     for file in files:
         try:

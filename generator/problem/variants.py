@@ -11,6 +11,7 @@ letter (`W1`, `yhat`) and the named results of `where:` keep theirs.  A problem 
 numbers changed keeps no `expect:` or `solution:` (they were written for the old
 numbers); its version is proved by the derivation's own checks.
 """
+
 from __future__ import annotations
 
 import random
@@ -42,7 +43,7 @@ class Version:
     """One version of a problem: the problem file's fields, and how it was made."""
 
     fields: dict[str, Any]
-    renamed: tuple[tuple[str, str], ...]   # (old, new) for each symbol that changed name
+    renamed: tuple[tuple[str, str], ...]  # (old, new) for each symbol that changed name
     numbers_changed: bool
 
 
@@ -54,14 +55,18 @@ def version_of(problem: Problem, rng: random.Random) -> Version:
     for key in ("number", "label", "points"):
         if getattr(problem, key, None) not in (None, ""):
             fields[key] = getattr(problem, key)
-    fields["symbols"] = {renaming.get(s.name, s.name): symbol_entry(s, problem.variables)
-                         for s in problem.symbols.symbols}
+    fields["symbols"] = {
+        renaming.get(s.name, s.name): symbol_entry(s, problem.variables)
+        for s in problem.symbols.symbols
+    }
     if problem.where:
-        fields["where"] = {item.name: to_text(_renamed(item.meaning, renaming))
-                           for item in problem.where}
+        fields["where"] = {
+            item.name: to_text(_renamed(item.meaning, renaming)) for item in problem.where
+        }
     fields["objective"] = to_text(objective)
-    variables = [renaming.get(v, v) + ("^T" if problem.wrt_transposed else "")
-                 for v in problem.variables]
+    variables = [
+        renaming.get(v, v) + ("^T" if problem.wrt_transposed else "") for v in problem.variables
+    ]
     fields["wrt"] = variables[0] if len(variables) == 1 else variables
     if problem.method != "differential":
         fields["method"] = problem.method
@@ -83,14 +88,15 @@ def version_of(problem: Problem, rng: random.Random) -> Version:
 def _renaming(problem: Problem, rng: random.Random) -> dict[str, str]:
     """old name -> new name: a one-letter (or Greek) symbol gets a free name of its kind."""
     names = [s for s in problem.symbols.symbols if _renameable(s.name)]
-    kept = set(problem.symbols.names()) - {s.name for s in names} | \
-        {item.name for item in problem.where}
+    kept = set(problem.symbols.names()) - {s.name for s in names} | {
+        item.name for item in problem.where
+    }
     out: dict[str, str] = {}
     for kind, pool in NAMES.items():
         mine = [s.name for s in names if s.kind == kind]
         free = [n for n in pool if n not in kept]
         if len(free) < len(mine):
-            continue   # no room to rename this kind: keep the names
+            continue  # no room to rename this kind: keep the names
         for old, new in zip(mine, rng.sample(free, len(mine))):
             out[old] = new
     return out
@@ -102,14 +108,20 @@ def _renameable(name: str) -> bool:
 
 def _renamed(expr: Expr, renaming: dict[str, str]) -> Expr:
     return expr.map_bottom_up(
-        lambda node: Symbol(renaming[node.name]) if isinstance(node, Symbol)
-        and node.name in renaming else node)
+        lambda node: (
+            Symbol(renaming[node.name])
+            if isinstance(node, Symbol) and node.name in renaming
+            else node
+        )
+    )
 
 
 def _renamed_prose(prose: str, renaming: dict[str, str]) -> str:
     """The math between backticks renamed (it is math: the loader checked it parses)."""
+
     def one(match: re.Match) -> str:
         return f"`{to_text(_renamed(parse(match.group(1)), renaming))}`"
+
     return BACKTICKS.sub(one, prose)
 
 
@@ -124,10 +136,13 @@ def _new_coefficients(expr: Expr, rng: random.Random) -> tuple[Expr, bool]:
             return node
         factors = tuple(
             Number(rng.choice([c for c in COEFFICIENTS if c != f.value]))
-            if isinstance(f, Number) and f.value.denominator == 1 and f.value >= 2 else f
-            for f in node.factors)
+            if isinstance(f, Number) and f.value.denominator == 1 and f.value >= 2
+            else f
+            for f in node.factors
+        )
         if factors == node.factors:
             return node
         changed = True
         return node.rebuild(factors)
+
     return expr.map_bottom_up(one), changed

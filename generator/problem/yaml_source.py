@@ -7,6 +7,7 @@ its line and column.  Every failure is one ProblemError paragraph,
 `file:line: key: what is wrong; what would be right`, and a YAML syntax error shows the
 line with a caret under the culprit and a likely fix.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -49,7 +50,7 @@ def file_position(source: str, node: Node, target: int) -> tuple[int, int]:
     skipped), which is right except inside escape sequences.
     """
     value, pos, end = node.value, node.start_mark.index, node.end_mark.index
-    for i, ch in enumerate(value[:target + 1]):
+    for i, ch in enumerate(value[: target + 1]):
         while pos < end and source[pos] != ch and not (ch.isspace() and source[pos].isspace()):
             pos += 1
         if pos >= end:
@@ -76,19 +77,21 @@ def yaml_error(err: yaml.MarkedYAMLError, text: str, path: str) -> ProblemError:
     if err.context and problem.startswith("but "):
         problem = f"{err.context}, {problem}"
     shown, column = clip(line, mark.column + 1 if mark else 1)
-    return ProblemError(f"{where}: YAML syntax error: {problem}; {_yaml_hint(problem, line)}\n"
-                        f"  {shown}\n  {caret_line(shown, column)}")
+    return ProblemError(
+        f"{where}: YAML syntax error: {problem}; {_yaml_hint(problem, line)}\n"
+        f"  {shown}\n  {caret_line(shown, column)}"
+    )
 
 
 def _yaml_hint(problem: str, line: str) -> str:
     key, colon, value = line.strip().partition(": ")
     value = value.strip()
-    if "\t" in problem or "\t" in line[:len(line) - len(line.lstrip())]:
+    if "\t" in problem or "\t" in line[: len(line) - len(line.lstrip())]:
         return "indent with spaces; YAML does not allow tabs"
     if colon and value.startswith(_SPECIAL_START):
         value = value if len(value) <= 60 else value[:57] + ELLIPSIS
         quoted = value.replace("\\", "\\\\").replace('"', '\\"')
-        return f"a value starting with {value[0]} must be quoted: `{key}: \"{quoted}\"`"
+        return f'a value starting with {value[0]} must be quoted: `{key}: "{quoted}"`'
     if "single document" in problem:
         return "a file holds one YAML document; list several problems under `problems:`"
     if "mapping values are not allowed" in problem:
@@ -97,6 +100,7 @@ def _yaml_hint(problem: str, line: str) -> str:
 
 
 # ----- files -----------------------------------------------------------------------------
+
 
 def read_source(path: str | Path) -> Where:
     """The file, named as the user named it, with its text; a missing, binary or
@@ -117,11 +121,14 @@ def _read(path: Path) -> str:
     if len(data) > MAX_FILE_BYTES:
         size = path.stat().st_size if path.is_file() else 0
         found = f"is {_size(size)}" if size > MAX_FILE_BYTES else "is longer than that"
-        raise ProblemError(f"{path}: a problem file may be at most {_size(MAX_FILE_BYTES)}, and "
-                           f"this one {found}; split it, or shorten what is long")
+        raise ProblemError(
+            f"{path}: a problem file may be at most {_size(MAX_FILE_BYTES)}, and "
+            f"this one {found}; split it, or shorten what is long"
+        )
     if b"\0" in data:
-        raise ProblemError(f"{path}: not a text file (it contains NUL bytes); a problem file "
-                           f"is YAML text")
+        raise ProblemError(
+            f"{path}: not a text file (it contains NUL bytes); a problem file is YAML text"
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -133,15 +140,18 @@ def _not_utf8(path: Path, data: bytes, at: int) -> ProblemError:
     caret under it."""
     line_start = data.rfind(b"\n", 0, at) + 1
     line_end = data.find(b"\n", at)
-    raw = data[line_start:line_end if line_end >= 0 else len(data)]
+    raw = data[line_start : line_end if line_end >= 0 else len(data)]
     before = data[line_start:at].decode("utf-8", errors="replace")
-    shown, column = clip(raw.decode("utf-8", errors="replace").replace("\ufffd", "?"),
-                         len(before) + 1)
+    shown, column = clip(
+        raw.decode("utf-8", errors="replace").replace("\ufffd", "?"), len(before) + 1
+    )
     line = data.count(b"\n", 0, at) + 1
-    return ProblemError(f"{path}:{line}:{len(before) + 1}: not UTF-8 "
-                        f"text (byte 0x{data[at]:02x}); save the file as UTF-8 (most editors "
-                        f"offer it under \"Save with encoding\")\n"
-                        f"  {shown}\n  {caret_line(shown, column)}")
+    return ProblemError(
+        f"{path}:{line}:{len(before) + 1}: not UTF-8 "
+        f"text (byte 0x{data[at]:02x}); save the file as UTF-8 (most editors "
+        f'offer it under "Save with encoding")\n'
+        f"  {shown}\n  {caret_line(shown, column)}"
+    )
 
 
 def _size(n: int) -> str:
@@ -165,13 +175,31 @@ def compose(where: Where) -> Optional[Node]:
         raise ProblemError(f"{where.path}: YAML error: {err}") from None
     except RecursionError:
         line = _deep_line(where.text)
-        raise ProblemError(f"{where.path}:{line}: the YAML is nested too deeply (lists or "
-                           f"mappings inside each other hundreds of levels deep)") from None
+        raise ProblemError(
+            f"{where.path}:{line}: the YAML is nested too deeply (lists or "
+            f"mappings inside each other hundreds of levels deep)"
+        ) from None
 
 
-_STANDARD_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in (
-    "str", "int", "float", "bool", "null", "seq", "map", "timestamp", "binary", "merge",
-    "value", "set", "omap", "pairs"))
+_STANDARD_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}"
+    for name in (
+        "str",
+        "int",
+        "float",
+        "bool",
+        "null",
+        "seq",
+        "map",
+        "timestamp",
+        "binary",
+        "merge",
+        "value",
+        "set",
+        "omap",
+        "pairs",
+    )
+)
 
 
 def _check_tags(root: Optional[Node], where: Where) -> None:
@@ -184,8 +212,12 @@ def _check_tags(root: Optional[Node], where: Where) -> None:
         seen.add(id(node))
         if node.tag not in _STANDARD_TAGS:
             tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-            raise where.error(node, "", f"the YAML tag {tag} is not allowed; a problem file is "
-                                        f"plain YAML (text, numbers, lists and mappings)")
+            raise where.error(
+                node,
+                "",
+                f"the YAML tag {tag} is not allowed; a problem file is "
+                f"plain YAML (text, numbers, lists and mappings)",
+            )
         if isinstance(node, SequenceNode):
             stack.extend(node.value)
         elif isinstance(node, MappingNode):
@@ -207,8 +239,14 @@ def _deep_line(text: str, depth: int = 100) -> int:
 
 # ----- reading the node tree ------------------------------------------------------------
 
-def fields(node: MappingNode, where: Where, context: str, allowed: tuple[str, ...],
-           hints: Mapping[str, str] | None = None) -> dict[str, tuple[Node, Node]]:
+
+def fields(
+    node: MappingNode,
+    where: Where,
+    context: str,
+    allowed: tuple[str, ...],
+    hints: Mapping[str, str] | None = None,
+) -> dict[str, tuple[Node, Node]]:
     """key -> (key node, value node); unknown and repeated keys are errors.
 
     `hints` gives the message for a known mistake (a key that belongs elsewhere)."""
@@ -219,8 +257,11 @@ def fields(node: MappingNode, where: Where, context: str, allowed: tuple[str, ..
         key = key_node.value
         if key in found:
             first = found[key][0].start_mark.line + 1
-            raise where.error(key_node, f"{context}: {key}" if context else key,
-                              f"appears twice (first on line {first}); keep one")
+            raise where.error(
+                key_node,
+                f"{context}: {key}" if context else key,
+                f"appears twice (first on line {first}); keep one",
+            )
         if key not in allowed:
             if hints and key in hints:
                 raise where.error(key_node, context, f"unknown key '{key}'; {hints[key]}")
@@ -247,7 +288,7 @@ def text_value(node: Node, where: Where, key: str, example: str) -> str:
     if node.tag.endswith(":null") or not node.value.strip():
         raise where.error(node, key, f"is empty; write a value, e.g. `{example}`")
     control = control_character(node.value)
-    if control is not None:   # only a quoted escape (`"\a"`) writes one: YAML refuses it raw
+    if control is not None:  # only a quoted escape (`"\a"`) writes one: YAML refuses it raw
         raise where.error(node, key, f"{control}; remove it, e.g. the escape that wrote it")
     return node.value
 
@@ -256,6 +297,7 @@ def prose_value(node: Node, where: Where, key: str, example: str) -> str:
     """A text value whose backtick text is math (a title, a statement, a description):
     backtick text that is not math is an error at its line and column, with a caret."""
     from generator.syntax.prose import unreadable_math
+
     text = text_value(node, where, key, example)
     found = unreadable_math(text)
     if found is not None:
@@ -268,12 +310,13 @@ def prose_value(node: Node, where: Where, key: str, example: str) -> str:
 def control_character(text: str) -> str | None:
     """What is wrong with text holding a control character (a bell, an escape), or None:
     no sheet can show one, and a terminal may act on it.  Tabs and line breaks are text."""
-    found = next((c for c in text if c not in "\t\n" and unicodedata.category(c) == "Cc"),
-                 None)
+    found = next((c for c in text if c not in "\t\n" and unicodedata.category(c) == "Cc"), None)
     if found is None:
         return None
-    return (f"contains the control character U+{ord(found):04X}, which no sheet can show "
-            f"(and a terminal may act on)")
+    return (
+        f"contains the control character U+{ord(found):04X}, which no sheet can show "
+        f"(and a terminal may act on)"
+    )
 
 
 def bool_value(node: Node, where: Where, key: str) -> bool:

@@ -9,6 +9,7 @@ matrix product `@` (shape inference decides, as it does for the numeric checks).
 printer knows the tree's node types and nothing of the engine: the code is a
 translation of the printed answer, and the test suite holds it to JAX's own autodiff.
 """
+
 from __future__ import annotations
 
 import keyword
@@ -20,10 +21,35 @@ from functools import singledispatch
 from generator.derivation import Derivation
 from generator.errors import TracetrickError
 from generator.math.expr import (
-    Add, Commutation, Det, Diag, Dim, DimProduct, Elementwise, EntrywisePower, Expr, Hadamard,
-    Identity, Inverse, Kron, LogDet, LogSumExp, Mul, Norm, Number, Ones, Power, Quantity,
+    Add,
+    Commutation,
+    Det,
+    Diag,
+    Dim,
+    DimProduct,
+    Elementwise,
+    EntrywisePower,
+    Expr,
+    Hadamard,
+    Identity,
+    Inverse,
+    Kron,
+    LogDet,
+    LogSumExp,
+    Mul,
+    Norm,
+    Number,
+    Ones,
+    Power,
+    Quantity,
     Softmax,
-    SumEntries, Symbol, Trace, Transpose, Vec, mul, split_coefficient,
+    SumEntries,
+    Symbol,
+    Trace,
+    Transpose,
+    Vec,
+    mul,
+    split_coefficient,
 )
 from generator.math.dims import Shape
 from generator.math.shapes import SCALAR, shape_of
@@ -39,52 +65,81 @@ class ExportError(TracetrickError):
 class Backend:
     """How one array library spells what the printer needs."""
 
-    name: str                 # the --format: python, torch, jax
+    name: str  # the --format: python, torch, jax
     imports: str
-    xp: str                   # the module of array functions: np, torch, jnp
-    as_array: str             # a scalar argument as a 1 x 1 array: `{}` is its name
-    eye: str                  # `{}` is the size
-    ones: str                 # `{0}` rows, `{1}` columns
-    entrywise: dict[str, str]   # name -> a call, `{}` the argument
+    xp: str  # the module of array functions: np, torch, jnp
+    as_array: str  # a scalar argument as a 1 x 1 array: `{}` is its name
+    eye: str  # `{}` is the size
+    ones: str  # `{0}` rows, `{1}` columns
+    entrywise: dict[str, str]  # name -> a call, `{}` the argument
     logdet: str
     det: str
     inverse: str
     matrix_power: str
-    kron: str                 # the function: the library's, or a helper of _HELPERS
+    kron: str  # the function: the library's, or a helper of _HELPERS
 
 
 def _entrywise(xp: str, sigmoid: str, softplus: str) -> dict[str, str]:
     """Each function of generator/math/functions.py as a call (`{0}`: the argument)."""
     return {
-        "exp": f"{xp}.exp({{0}})", "log": f"{xp}.log({{0}})", "sigmoid": sigmoid,
-        "sin": f"{xp}.sin({{0}})", "cos": f"{xp}.cos({{0}})", "tanh": f"{xp}.tanh({{0}})",
-        "softplus": softplus, "sqrt": f"{xp}.sqrt({{0}})",
-        "relu": f"{xp}.maximum({{0}}, 0 * ({{0}}))", "abs": f"{xp}.abs({{0}})",
-        "step": "((({0}) > 0) * 1.0)", "sign": f"{xp}.sign({{0}})",
+        "exp": f"{xp}.exp({{0}})",
+        "log": f"{xp}.log({{0}})",
+        "sigmoid": sigmoid,
+        "sin": f"{xp}.sin({{0}})",
+        "cos": f"{xp}.cos({{0}})",
+        "tanh": f"{xp}.tanh({{0}})",
+        "softplus": softplus,
+        "sqrt": f"{xp}.sqrt({{0}})",
+        "relu": f"{xp}.maximum({{0}}, 0 * ({{0}}))",
+        "abs": f"{xp}.abs({{0}})",
+        "step": "((({0}) > 0) * 1.0)",
+        "sign": f"{xp}.sign({{0}})",
     }
 
 
 BACKENDS: dict[str, Backend] = {
     "python": Backend(
-        "python", "import numpy as np", "np", "np.asarray({}, dtype=float).reshape(1, 1)",
-        "np.eye({})", "np.ones(({0}, {1}))",
+        "python",
+        "import numpy as np",
+        "np",
+        "np.asarray({}, dtype=float).reshape(1, 1)",
+        "np.eye({})",
+        "np.ones(({0}, {1}))",
         _entrywise("np", "(1 / (1 + np.exp(-({0}))))", "np.logaddexp(0, {0})"),
-        "np.linalg.slogdet({})[1]", "np.linalg.det({})", "np.linalg.inv({})",
-        "np.linalg.matrix_power({}, {})", "np.kron"),
+        "np.linalg.slogdet({})[1]",
+        "np.linalg.det({})",
+        "np.linalg.inv({})",
+        "np.linalg.matrix_power({}, {})",
+        "np.kron",
+    ),
     "torch": Backend(
-        "torch", "import torch", "torch",
+        "torch",
+        "import torch",
+        "torch",
         "torch.as_tensor({}, dtype=torch.float64).reshape(1, 1)",
-        "torch.eye({}, dtype=torch.float64)", "torch.ones(({0}, {1}), dtype=torch.float64)",
+        "torch.eye({}, dtype=torch.float64)",
+        "torch.ones(({0}, {1}), dtype=torch.float64)",
         _entrywise("torch", "torch.sigmoid({0})", "torch.nn.functional.softplus({0})"),
-        "torch.linalg.slogdet({})[1]", "torch.linalg.det({})", "torch.linalg.inv({})",
-        "torch.linalg.matrix_power({}, {})", "_kron"),
+        "torch.linalg.slogdet({})[1]",
+        "torch.linalg.det({})",
+        "torch.linalg.inv({})",
+        "torch.linalg.matrix_power({}, {})",
+        "_kron",
+    ),
     "jax": Backend(
-        "jax", "import jax\nimport jax.numpy as jnp", "jnp",
-        "jnp.reshape(jnp.asarray({}, dtype=float), (1, 1))", "jnp.eye({})",
+        "jax",
+        "import jax\nimport jax.numpy as jnp",
+        "jnp",
+        "jnp.reshape(jnp.asarray({}, dtype=float), (1, 1))",
+        "jnp.eye({})",
         "jnp.ones(({0}, {1}))",
         _entrywise("jnp", "jax.nn.sigmoid({0})", "jax.nn.softplus({0})"),
-        "jnp.linalg.slogdet({})[1]", "jnp.linalg.det({})", "jnp.linalg.inv({})",
-        "jnp.linalg.matrix_power({}, {})", "jnp.kron"),
+        "jnp.linalg.slogdet({})[1]",
+        "jnp.linalg.det({})",
+        "jnp.linalg.inv({})",
+        "jnp.linalg.matrix_power({}, {})",
+        "jnp.kron",
+    ),
 }
 CODE_FORMATS = tuple(BACKENDS)
 
@@ -93,16 +148,16 @@ _SUM, _PRODUCT, _UNARY, _POWER, _ATOM = range(5)
 
 # helpers the function calls, written above it when it does (`{xp}`: the backend's module)
 _HELPERS = {
-    "_softmax": '''def _softmax(z):
+    "_softmax": """def _softmax(z):
     e = {xp}.exp(z - {xp}.max(z))
-    return e / {xp}.sum(e)''',
-    "_logsumexp": '''def _logsumexp(z):
+    return e / {xp}.sum(e)""",
+    "_logsumexp": """def _logsumexp(z):
     top = {xp}.max(z)
-    return top + {xp}.log({xp}.sum({xp}.exp(z - top)))''',
+    return top + {xp}.log({xp}.sum({xp}.exp(z - top)))""",
     # PyTorch's kron fails on a transposed tensor that requires grad ("view size is not
     # compatible"): the operands are made contiguous first
-    "_kron": '''def _kron(a, b):
-    return {xp}.kron(a.contiguous(), b.contiguous())''',
+    "_kron": """def _kron(a, b):
+    return {xp}.kron(a.contiguous(), b.contiguous())""",
     "_commutation": '''def _commutation(m, n):
     """K(m, n): the permutation with K vec(X) = vec(X^T) for an m x n X."""
     rows = [[1.0 if (c == j * m + i) else 0.0 for c in range(m * n)]
@@ -110,8 +165,11 @@ _HELPERS = {
     return {array}''',
 }
 # the array of the nested list `rows`, in each library
-_ARRAY_OF = {"python": "np.array(rows)", "torch": "torch.tensor(rows, dtype=torch.float64)",
-             "jax": "jnp.array(rows)"}
+_ARRAY_OF = {
+    "python": "np.array(rows)",
+    "torch": "torch.tensor(rows, dtype=torch.float64)",
+    "jax": "jnp.array(rows)",
+}
 
 
 class _Writer:
@@ -120,7 +178,7 @@ class _Writer:
     def __init__(self, backend: Backend, table: SymbolTable, names: dict[str, str]):
         self.backend = backend
         self.table = table
-        self.names = names        # a symbol -> its Python name (`lambda` -> `lambda_`)
+        self.names = names  # a symbol -> its Python name (`lambda` -> `lambda_`)
         self.helpers: set[str] = set()
         self.sizes: set[str] = set()
 
@@ -148,12 +206,13 @@ Code = tuple[str, int]
 
 @singledispatch
 def _code(e: Expr, w: _Writer) -> Code:
-    raise ExportError(f"the answer holds {to_text(e)}, which the code export cannot write "
-                      f"({type(e).__name__})")
+    raise ExportError(
+        f"the answer holds {to_text(e)}, which the code export cannot write ({type(e).__name__})"
+    )
 
 
 @_code.register(Symbol)
-@_code.register(Quantity)   # a named result of `where:`, computed above its use
+@_code.register(Quantity)  # a named result of `where:`, computed above its use
 def _(e: Symbol | Quantity, w: _Writer) -> Code:
     return w.names.get(e.name, e.name), _ATOM
 
@@ -171,7 +230,7 @@ def _number(value: Fraction) -> Code:
 
 @_code.register
 def _(e: Identity, w: _Writer) -> Code:
-    if e.size is None:   # inference sizes every identity of a problem
+    if e.size is None:  # inference sizes every identity of a problem
         raise ExportError(f"`{e}` has no size to write the identity with")
     return w.backend.eye.format(w.size(e.size)), _ATOM
 
@@ -211,15 +270,17 @@ def _(e: Mul, w: _Writer) -> Code:
         else:
             op = " @ " if shape[1] == right[0] and SCALAR not in (shape, right) else " * "
             text += op + w.operand(factor, _PRODUCT + 1)
-        shape = (shape[0] if shape != SCALAR else right[0],
-                 right[1] if right != SCALAR else shape[1])
+        shape = (
+            shape[0] if shape != SCALAR else right[0],
+            right[1] if right != SCALAR else shape[1],
+        )
     return text, _PRODUCT
 
 
 @_code.register
 def _(e: Hadamard, w: _Writer) -> Code:
     op = " / " if e.divide else " * "
-    left = _PRODUCT + 1 if isinstance(e.left, Mul) else _PRODUCT   # `(A @ x) * y`
+    left = _PRODUCT + 1 if isinstance(e.left, Mul) else _PRODUCT  # `(A @ x) * y`
     return w.operand(e.left, left) + op + w.operand(e.right, _PRODUCT + 1), _PRODUCT
 
 
@@ -269,7 +330,7 @@ def _(e: Norm, w: _Writer) -> Code:
 @_code.register
 def _(e: Diag, w: _Writer) -> Code:
     xp = w.backend.xp
-    if w.shape(e.arg)[1] == 1:   # a column: the diagonal matrix
+    if w.shape(e.arg)[1] == 1:  # a column: the diagonal matrix
         return f"{xp}.diag({w.operand(e.arg, _ATOM)}[:, 0])", _ATOM
     return f"{xp}.reshape({xp}.diag({w(e.arg)}), (-1, 1))", _ATOM
 
@@ -313,7 +374,7 @@ def _(e: Elementwise, w: _Writer) -> Code:
 
 @_code.register
 def _(e: Power, w: _Writer) -> Code:
-    if isinstance(e.exponent, Expr):   # symbolic: `s^p`, `X^k`, `X^(k - 1)`
+    if isinstance(e.exponent, Expr):  # symbolic: `s^p`, `X^k`, `X^(k - 1)`
         if w.shape(e.base) == SCALAR:
             return w.operand(e.base, _ATOM) + " ** " + w.operand(e.exponent, _POWER + 1), _POWER
         # a declared integer, `k` or `k - 1`: its value, a whole number
@@ -331,6 +392,7 @@ def _(e: EntrywisePower, w: _Writer) -> Code:
 
 
 # ----- the function ---------------------------------------------------------------------
+
 
 def python_name(name: str, taken: set[str]) -> str:
     """A symbol's name as a Python name: a keyword or a module's name gets a `_`."""
@@ -362,8 +424,8 @@ class ExportedCode:
 
     text: str
     function: str
-    arguments: tuple[str, ...]   # the function's parameters, in order
-    symbols: tuple[str, ...]     # the symbol each stands for (`lambda_` is lambda)
+    arguments: tuple[str, ...]  # the function's parameters, in order
+    symbols: tuple[str, ...]  # the symbol each stands for (`lambda_` is lambda)
     returns: tuple[str, ...]
 
 
@@ -371,7 +433,7 @@ def export(derivation: Derivation, backend_name: str) -> ExportedCode:
     """The function of `derivation`'s symbols that returns L and its derivatives."""
     backend = BACKENDS[backend_name]
     problem, table = derivation.problem, derivation.symbols
-    if table is None:   # a Derivation made by derive() always has its table
+    if table is None:  # a Derivation made by derive() always has its table
         raise ExportError(f"{problem.title}: the derivation has no symbol table to write from")
     named = [(item.name, item.meaning) for item in problem.where]
     named_names = {n for n, _ in named}
@@ -395,13 +457,15 @@ def export(derivation: Derivation, backend_name: str) -> ExportedCode:
     value_name = python_name(L, taken | set(names.values()))
     if problem.kind == "jacobian":
         body.append(f"{value_name} = {w(problem.objective)}")
-    else:   # a 1 x 1 array inside; a number to the caller
+    else:  # a 1 x 1 array inside; a number to the caller
         body.append(f"{value_name} = {w.operand(problem.objective, _ATOM)}[0, 0]")
     returns = [value_name]
     for variable, answer in derivation.answers:
-        label = ("J" if problem.kind == "jacobian" else "grad") + \
-            ("" if len(derivation.answers) == 1 and problem.kind == "jacobian" else
-             "_" + names[variable])
+        label = ("J" if problem.kind == "jacobian" else "grad") + (
+            ""
+            if len(derivation.answers) == 1 and problem.kind == "jacobian"
+            else "_" + names[variable]
+        )
         scalar = not table[variable].shape and problem.kind != "jacobian"
         text = w.operand(answer, _ATOM) + "[0, 0]" if scalar else w(answer)
         body.append(f"{label} = {text}")
@@ -416,13 +480,17 @@ def export(derivation: Derivation, backend_name: str) -> ExportedCode:
     function = function_name(problem.title)
     lines = [backend.imports, ""]
     for helper in sorted(w.helpers):
-        lines += ["", _HELPERS[helper].format(xp=backend.xp, array=_ARRAY_OF[backend.name]),
-                  ""]
+        lines += ["", _HELPERS[helper].format(xp=backend.xp, array=_ARRAY_OF[backend.name]), ""]
     lines += ["", f"def {function}({', '.join(arguments)}):", *_indented(doc)]
     lines += ["    " + line for line in sizes + body]
     lines.append(f"    return {', '.join(returns)}")
-    return ExportedCode("\n".join(lines).strip("\n") + "\n", function, arguments,
-                        tuple(s.name for s in inputs), tuple(returns))
+    return ExportedCode(
+        "\n".join(lines).strip("\n") + "\n",
+        function,
+        arguments,
+        tuple(s.name for s in inputs),
+        tuple(returns),
+    )
 
 
 def _size_lines(sizes: set[str], inputs: list[SymbolInfo], names: dict[str, str]) -> list[str]:
@@ -439,11 +507,15 @@ def _size_lines(sizes: set[str], inputs: list[SymbolInfo], names: dict[str, str]
     return lines
 
 
-def _docstring(derivation: Derivation, inputs: list[SymbolInfo], names: dict[str, str],
-               returns: list[str]) -> str:
+def _docstring(
+    derivation: Derivation, inputs: list[SymbolInfo], names: dict[str, str], returns: list[str]
+) -> str:
     problem = derivation.problem
     L = derivation.names.objective.name
-    lines = [f'"""{L} = {to_text(problem.objective)}, and its derivative{"s" if len(returns) > 2 else ""}.', ""]
+    lines = [
+        f'"""{L} = {to_text(problem.objective)}, and its derivative{"s" if len(returns) > 2 else ""}.',
+        "",
+    ]
     for item in problem.where:
         lines.append(f"{item.name} = {to_text(item.meaning)}")
     if problem.where:
@@ -464,4 +536,3 @@ def _docstring(derivation: Derivation, inputs: list[SymbolInfo], names: dict[str
 
 def _indented(text: str) -> list[str]:
     return [("    " + line) if line else "" for line in text.split("\n")]
-

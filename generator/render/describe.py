@@ -1,4 +1,5 @@
 """Short English descriptions shared by the renderers ("A is n x n, constant")."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -9,9 +10,12 @@ if TYPE_CHECKING:
     from generator.derivation import Derivation
 
 _PROPERTY_WORDS = {
-    "symmetric": "symmetric", "invertible": "invertible",
-    "positive_definite": "positive definite", "diagonal": "diagonal",
-    "sums_to_one": "summing to 1", "integer": "a whole number",
+    "symmetric": "symmetric",
+    "invertible": "invertible",
+    "positive_definite": "positive definite",
+    "diagonal": "diagonal",
+    "sums_to_one": "summing to 1",
+    "integer": "a whole number",
 }
 
 
@@ -39,7 +43,7 @@ def also_asked(derivation: Derivation) -> tuple[str, ...]:
 
 
 def symbol_phrase(table: SymbolTable, wrt: str, times: str = " x ") -> str:
-    """"A is n x n (constant), X is n x m": what the sheet says under "Let L = ..."."""
+    """ "A is n x n (constant), X is n x m": what the sheet says under "Let L = ..."."""
     parts = []
     for info in table.symbols:
         words = properties_words(info, wrt)

@@ -6,6 +6,7 @@ paper (a header with the course and the date, a line for the name, the total of 
 points, room to work and to answer) and its solutions are the key.  LaTeX, Markdown and
 HTML read the same ExamHeader.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -26,8 +27,7 @@ class ExamHeader:
     total_points: int | None = None
 
 
-def exam_header(derivations: Sequence[Derivation], course: str = "", date: str = ""
-                ) -> ExamHeader:
+def exam_header(derivations: Sequence[Derivation], course: str = "", date: str = "") -> ExamHeader:
     exam = bool(derivations) and all(d.problem.for_exam for d in derivations)
     points = [d.problem.points for d in derivations if d.problem.points is not None]
     return ExamHeader(exam, course, date, sum(points) if points else None)

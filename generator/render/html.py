@@ -12,6 +12,7 @@ A Content-Security-Policy allows scripts only from the page's own folder (MathJa
 the inline configuration (by its hash), so even a mistake in escaping could not run a
 script.  Where MathJax comes from and how it is copied: render/mathjax.py.
 """
+
 from __future__ import annotations
 
 import base64
@@ -53,9 +54,11 @@ def _script_hash(script: str) -> str:
 
 def content_security_policy(*inline_scripts: str) -> str:
     """Scripts only from the page's folder (MathJax) and these inline ones, by hash."""
-    return ("default-src 'none'; "
-            f"script-src 'self' file: {' '.join(map(_script_hash, inline_scripts))}; "
-            "style-src 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:")
+    return (
+        "default-src 'none'; "
+        f"script-src 'self' file: {' '.join(map(_script_hash, inline_scripts))}; "
+        "style-src 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:"
+    )
 
 
 CONTENT_SECURITY_POLICY = content_security_policy(MATHJAX_CONFIG)
@@ -65,8 +68,10 @@ def html_environment(template_dirs: Sequence[str | os.PathLike] = ()) -> jinja2.
     """The Jinja environment of the HTML pages: autoescape on, and the filters that
     build markup from escaped pieces."""
     return make_web_environment(
-        template_dirs, autoescape=True,
-        filters={"prose": html_rich, "math": inline_math, "display": display_math})
+        template_dirs,
+        autoescape=True,
+        filters={"prose": html_rich, "math": inline_math, "display": display_math},
+    )
 
 
 def html_rich(value: Rich | str) -> Markup:
@@ -102,9 +107,21 @@ def render_html(
     installed copy's file:// URL (mathjax.installed_script_uri).
     """
     env = html_environment(template_dirs)
-    context = page_context(derivations, kind, title=title, description=description,
-                           reveal=reveal, course=course, date=date)
-    return render_template(env, TEMPLATE, **context, mathjax_src=mathjax_src,
-                           mathjax_config=Markup(MATHJAX_CONFIG),
-                           content_security_policy=CONTENT_SECURITY_POLICY,
-                           version=__version__)
+    context = page_context(
+        derivations,
+        kind,
+        title=title,
+        description=description,
+        reveal=reveal,
+        course=course,
+        date=date,
+    )
+    return render_template(
+        env,
+        TEMPLATE,
+        **context,
+        mathjax_src=mathjax_src,
+        mathjax_config=Markup(MATHJAX_CONFIG),
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        version=__version__,
+    )

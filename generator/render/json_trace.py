@@ -1,5 +1,6 @@
 """The JSON trace of contract section 4 (and 5.2 for a Jacobian): every rule application,
 the answer, the check."""
+
 from __future__ import annotations
 
 import json
@@ -23,33 +24,46 @@ def trace_dict(derivation: Derivation) -> dict[str, Any]:
         "method": p.method,
         "symbols": {info.name: _symbol(info, p.variables) for info in p.symbols.symbols},
         "steps": [
-            {"rule": s.rule, "says": s.says, "lhs": to_text(s.lhs), "expr": to_text(s.expr),
-             "latex": to_latex(s.expr),
-             **({"changed": to_text(s.changed)} if s.changed is not None else {})}
+            {
+                "rule": s.rule,
+                "says": s.says,
+                "lhs": to_text(s.lhs),
+                "expr": to_text(s.expr),
+                "latex": to_latex(s.expr),
+                **({"changed": to_text(s.changed)} if s.changed is not None else {}),
+            }
             for s in derivation.steps
         ],
         "sheet": [
-            {"title": step.title, "rules": list(step.rules),
-             "lines": [{"lhs": to_text(line.lhs) if line.lhs is not None else None,
-                        "rhs": to_text(line.rhs)} for line in step.lines]}
+            {
+                "title": step.title,
+                "rules": list(step.rules),
+                "lines": [
+                    {
+                        "lhs": to_text(line.lhs) if line.lhs is not None else None,
+                        "rhs": to_text(line.rhs),
+                    }
+                    for line in step.lines
+                ],
+            }
             for step in sheet_of(derivation)
         ],
         "kind": derivation.kind,
     }
-    if derivation.gradients:   # several variables (5.4): each one's, and no "gradient"
+    if derivation.gradients:  # several variables (5.4): each one's, and no "gradient"
         data["gradients"] = {v: to_text(g) for v, g in derivation.gradients}
         data["gradients_latex"] = {v: to_latex(g) for v, g in derivation.gradients}
-    else:   # the derivative under its own name: "gradient" (section 4) or "jacobian" (5.2)
+    else:  # the derivative under its own name: "gradient" (section 4) or "jacobian" (5.2)
         data[derivation.kind] = to_text(derivation.gradient)
         data[f"{derivation.kind}_latex"] = to_latex(derivation.gradient)
-    if p.where:   # contract 5.4: the named results, in order
+    if p.where:  # contract 5.4: the named results, in order
         data["where"] = {item.name: to_text(item.meaning) for item in p.where}
     if derivation.differential is not None:
         data["differential"] = to_text(derivation.differential)
     second = derivation.second_order
-    if second is not None:   # contract 5.3
+    if second is not None:  # contract 5.3
         dx: Expr = Differential(Symbol(p.wrt))
-        if second.vectorised:   # d^2 L = vec(dX)^T H vec(dX)
+        if second.vectorised:  # d^2 L = vec(dX)^T H vec(dX)
             dx = Vec(dx)
         data["kind"] = "hessian"
         data["second_differential"] = to_text(mul(Transpose(dx), second.hessian, dx))
@@ -57,7 +71,7 @@ def trace_dict(derivation: Derivation) -> dict[str, Any]:
         data["hessian_latex"] = to_latex(second.hessian)
         data["hessian_map"] = to_text(second.hessian_map)
     if second is not None and second.newton is not None:
-        data["newton_point"] = to_text(second.newton.left)   # X_new, or vec(X_new)
+        data["newton_point"] = to_text(second.newton.left)  # X_new, or vec(X_new)
         data["newton_step"] = to_text(second.newton.value)
         data["newton_conditions"] = [str(c) for c in second.newton.conditions]
     if p.number is not None:
@@ -70,8 +84,12 @@ def trace_dict(derivation: Derivation) -> dict[str, Any]:
     if code is not None:
         data["code"] = code
     v = derivation.verification
-    data["verified"] = {"numeric_max_rel_error": v.max_rel_error, "trials": v.trials,
-                        "checks": v.checks, "sympy_agrees": v.sympy_agrees}
+    data["verified"] = {
+        "numeric_max_rel_error": v.max_rel_error,
+        "trials": v.trials,
+        "checks": v.checks,
+        "sympy_agrees": v.sympy_agrees,
+    }
     return data
 
 
@@ -80,6 +98,7 @@ def _numpy_code(derivation: Derivation) -> str | None:
     answer in index notation, or a matrix to a symbolic power with no declared integer,
     has none."""
     from generator.render.code import ExportError, export
+
     try:
         return export(derivation, "python").text
     except ExportError:

@@ -7,6 +7,7 @@ wrap the body in a document with its packages.  Layout lives in the templates; t
 module only decides what is math and what is prose, so nothing from a YAML file
 reaches LaTeX unescaped.  No mathematics is computed here.
 """
+
 from __future__ import annotations
 
 import math
@@ -47,6 +48,7 @@ TEMPLATE_OF_KIND: dict[str, str] = {
 
 # ----- the views the templates receive ------------------------------------------------
 
+
 @dataclass(frozen=True)
 class ReferenceRow:
     """One law of the reference page: its number, `law` (LaTeX math), `description`
@@ -65,21 +67,21 @@ class LineView:
     rhs: NoEscape
     lhs: NoEscape | None
     implies: bool
-    note: str                   # prose, escaped by the template
+    note: str  # prose, escaped by the template
     note_math: NoEscape | None  # math after the note: `R = A x - b`
-    tag: str = ""               # the equation's mark, ①, escaped by the template
+    tag: str = ""  # the equation's mark, ①, escaped by the template
 
 
 @dataclass(frozen=True)
 class StepView:
-    """"Step k: title" and its rows; `cites` is LaTeX for the numbers of its rules,
+    """ "Step k: title" and its rows; `cites` is LaTeX for the numbers of its rules,
     set at the right margin (empty for a step that used none)."""
 
     number: int
     title: str
     lines: tuple[LineView, ...]
     cites: NoEscape = NoEscape("")
-    numbers: str = ""   # the same numbers as plain text (`3, 7`), for the web pages
+    numbers: str = ""  # the same numbers as plain text (`3, 7`), for the web pages
 
 
 @dataclass(frozen=True)
@@ -121,29 +123,29 @@ class ProblemView:
     """Everything one problem's templates print."""
 
     number: int
-    label: str                # the heading: "Problem 5", or the problem's `label:` ("T1")
-    points: int | None        # what it is worth on an exam (`points:`), or none
-    work_rows: int            # an exam's box to work in: rows for about the solution's lines
+    label: str  # the heading: "Problem 5", or the problem's `label:` ("T1")
+    points: int | None  # what it is worth on an exam (`points:`), or none
+    work_rows: int  # an exam's box to work in: rows for about the solution's lines
     title: str
     statement: str
-    objective: NoEscape       # the right-hand side of `L = ...`
-    wrt: NoEscape             # X
-    objective_name: NoEscape   # L, or the engine's other name for it when the user has an L
+    objective: NoEscape  # the right-hand side of `L = ...`
+    wrt: NoEscape  # X
+    objective_name: NoEscape  # L, or the engine's other name for it when the user has an L
     # what "Find ..." asks: \nabla_{X} L, or \frac{\partial f}{\partial x} (a Jacobian);
     # several variables' gradients, listed
     gradient_symbol: NoEscape
     solve: bool
     steps: tuple[StepView, ...]
-    answers: tuple[AnswerView, ...]   # one per variable asked for
+    answers: tuple[AnswerView, ...]  # one per variable asked for
     solution: NoEscape | None
     conditions: tuple[ConditionView, ...]
-    notes: tuple[str, ...]      # none on a student's edition
-    check: CheckView | None     # the numeric check; none on a student's edition
+    notes: tuple[str, ...]  # none on a student's edition
+    check: CheckView | None  # the numeric check; none on a student's edition
     marker: NoEscape = NoEscape("")  # a comment naming the problem (render/pdf.py)
     hessian: NoEscape | None = None  # `H = 2 A^{T} A`, with hessian: true
-    newton: NoEscape | None = None   # `x_{new} = (A^{T} A)^{-1} A^{T} b`, with newton: true
+    newton: NoEscape | None = None  # `x_{new} = (A^{T} A)^{-1} A^{T} b`, with newton: true
     newton_conditions: tuple[ConditionView, ...] = ()
-    also: tuple[str, ...] = ()   # asked beyond the derivative: "the Hessian", ... (prose)
+    also: tuple[str, ...] = ()  # asked beyond the derivative: "the Hessian", ... (prose)
     # Hint mode (render/sheet_options.py): `steps` are the first steps only, these the
     # rest; when there are any, the answer is left blank too.
     blanks: tuple[BlankStepView, ...] = ()
@@ -154,7 +156,7 @@ class ProblemView:
 
     @property
     def worth(self) -> str:
-        """"4 points", "1 point", or "" for a problem without `points:`."""
+        """ "4 points", "1 point", or "" for a problem without `points:`."""
         if self.points is None:
             return ""
         return f"{self.points} point{'' if self.points == 1 else 's'}"
@@ -214,10 +216,14 @@ def render_sheet(
         course=header.course,
         date=header.date,
         total_points=header.total_points,
-        reference_rows=[ReferenceRow(row.number, NoEscape(row.law), row.name, row.section)
-                        for row in reference.rows],
-        problems=[problem_view(d, position, reference, steps_shown(d.problem, kind, reveal))
-                  for position, d in enumerate(derivations, 1)],
+        reference_rows=[
+            ReferenceRow(row.number, NoEscape(row.law), row.name, row.section)
+            for row in reference.rows
+        ],
+        problems=[
+            problem_view(d, position, reference, steps_shown(d.problem, kind, reveal))
+            for position, d in enumerate(derivations, 1)
+        ],
     )
     return latex_document(body, render_template(env, "preamble.tex.j2"))
 
@@ -229,10 +235,10 @@ def latex_document(body: str, preamble: str = "") -> str:
         documentclass="article",
         document_options=["11pt", "a4paper"],
         geometry_options={"margin": "2.5cm"},
-        fontenc=None,       # OT1 Computer Modern: no font packages beyond a basic TeX Live
+        fontenc=None,  # OT1 Computer Modern: no font packages beyond a basic TeX Live
         lmodern=False,
         textcomp=False,
-        indent=False,       # parskip: paragraphs separated by space, as in the notes
+        indent=False,  # parskip: paragraphs separated by space, as in the notes
         page_numbers=True,
     )
     # lastpage (which PyLaTeX loads for page numbers) writes a label that only a "page 3
@@ -255,25 +261,30 @@ def latex_document(body: str, preamble: str = "") -> str:
 
 # ----- Derivation -> views --------------------------------------------------------------
 
+
 def math_printer(derivation: Derivation) -> Callable[[Expr], str]:
     """to_latex that writes scalar inverses as fractions (it knows the shapes)."""
     is_scalar = shapes.scalar_test(derivation.symbols or derivation.problem.symbols)
 
     def printed(e: Expr, struck: Expr | None = None) -> str:
         return to_latex(e, is_scalar, struck)
+
     return printed
 
 
-def problem_view(derivation: Derivation, position: int, reference: Reference,
-                 shown: int | None = None) -> ProblemView:
+def problem_view(
+    derivation: Derivation, position: int, reference: Reference, shown: int | None = None
+) -> ProblemView:
     """The view of one derivation; `position` numbers a problem that has no number, and
     `reference` numbers the laws its steps cite.  `shown`: hint mode, the steps printed
     (the others are blanks); None: all."""
     problem = derivation.problem
     whole = sheet_of(derivation)
     sheet = whole if shown is None else whole[:shown]
-    blanks = tuple(BlankStepView(k, max(1, len(step.lines)))
-                   for k, step in enumerate(whole[len(sheet):], len(sheet) + 1))
+    blanks = tuple(
+        BlankStepView(k, max(1, len(step.lines)))
+        for k, step in enumerate(whole[len(sheet) :], len(sheet) + 1)
+    )
     to_latex = math_printer(derivation)
     number = problem.number if problem.number is not None else position
     wrt = to_latex(Symbol(problem.wrt))
@@ -291,8 +302,13 @@ def problem_view(derivation: Derivation, position: int, reference: Reference,
         objective=NoEscape(to_latex(problem.objective)),
         wrt=NoEscape(wrt),
         objective_name=NoEscape(objective_name),
-        named=NoEscape(r",\ ".join(f"{to_latex(item.node)} = {to_latex(item.meaning)}"
-                                   for item in problem.where)) if problem.where else None,
+        named=NoEscape(
+            r",\ ".join(
+                f"{to_latex(item.node)} = {to_latex(item.meaning)}" for item in problem.where
+            )
+        )
+        if problem.where
+        else None,
         gradient_symbol=NoEscape(r",\ ".join(a.symbol for a in answers)),
         solve=problem.solve,
         steps=tuple(step_view(s, k, reference, to_latex) for k, s in enumerate(sheet, 1)),
@@ -302,24 +318,29 @@ def problem_view(derivation: Derivation, position: int, reference: Reference,
         notes=() if problem.for_student else derivation.notes,
         check=None if problem.for_student else check_view(derivation.verification),
         marker=NoEscape(problem_marker(_origin(problem, position))),
-        hessian=None if second is None else NoEscape(
-            f"{to_latex(second.names.gradient)} = {to_latex(second.hessian)}"),
-        newton=None if step is None else NoEscape(
-            f"{to_latex(step.left)} = {to_latex(step.value)}"),
+        hessian=None
+        if second is None
+        else NoEscape(f"{to_latex(second.names.gradient)} = {to_latex(second.hessian)}"),
+        newton=None
+        if step is None
+        else NoEscape(f"{to_latex(step.left)} = {to_latex(step.value)}"),
         also=also_asked(derivation),
-        newton_conditions=() if step is None else tuple(
-            condition_view(c, to_latex) for c in step.conditions),
+        newton_conditions=()
+        if step is None
+        else tuple(condition_view(c, to_latex) for c in step.conditions),
         blanks=blanks,
         dimensions=NoEscape(as_latex(symbols_phrase(derivation))),
     )
 
 
-def answer_views(derivation: Derivation, to_latex: Callable[[Expr], str]
-                 ) -> tuple[AnswerView, ...]:
+def answer_views(derivation: Derivation, to_latex: Callable[[Expr], str]) -> tuple[AnswerView, ...]:
     """Each variable's derivative: its symbol (`\nabla_{X} L`) and its value, as LaTeX."""
-    return tuple(AnswerView(NoEscape(_derivative_symbol(derivation, variable, to_latex)),
-                            NoEscape(to_latex(value)))
-                 for variable, value in derivation.answers)
+    return tuple(
+        AnswerView(
+            NoEscape(_derivative_symbol(derivation, variable, to_latex)), NoEscape(to_latex(value))
+        )
+        for variable, value in derivation.answers
+    )
 
 
 def answers_latex(derivation: Derivation) -> str:
@@ -328,15 +349,18 @@ def answers_latex(derivation: Derivation) -> str:
     return "$$" + r",\qquad ".join(f"{a.symbol} = {a.value}" for a in views) + "$$"
 
 
-def _derivative_symbol(derivation: Derivation, variable: str,
-                       to_latex: Callable[[Expr], str]) -> str:
+def _derivative_symbol(
+    derivation: Derivation, variable: str, to_latex: Callable[[Expr], str]
+) -> str:
     r"""`\nabla_{X} L` (`\nabla_{X^{T}} L` for the transpose), or the Jacobian's
     `\frac{\partial f}{\partial x}` (of vec f by vec X where it is vectorised)."""
     problem = derivation.problem
     objective, wrt = to_latex(derivation.names.objective), to_latex(Symbol(variable))
     if derivation.kind == "jacobian" and derivation.vectorised:
-        return (rf"\frac{{\partial \operatorname{{vec}} {objective}}}"
-                rf"{{\partial \operatorname{{vec}} {wrt}}}")
+        return (
+            rf"\frac{{\partial \operatorname{{vec}} {objective}}}"
+            rf"{{\partial \operatorname{{vec}} {wrt}}}"
+        )
     if derivation.kind == "jacobian":
         return rf"\frac{{\partial {objective}}}{{\partial {wrt}}}"
     if problem.wrt_transposed:
@@ -351,12 +375,14 @@ def _origin(problem: Problem, position: int) -> str:
     return heading + (f" ({problem.source})" if problem.source else "")
 
 
-def step_view(step: SheetStep, number: int, reference: Reference,
-              to_latex: MathPrinter = to_latex) -> StepView:
+def step_view(
+    step: SheetStep, number: int, reference: Reference, to_latex: MathPrinter = to_latex
+) -> StepView:
     numbers = reference.cite(step.rules)
     cites = NoEscape(rf" \hfill{{\footnotesize ({numbers})}}" if numbers else "")
-    return StepView(number, step.title, tuple(line_view(line, to_latex) for line in step.lines),
-                    cites, numbers)
+    return StepView(
+        number, step.title, tuple(line_view(line, to_latex) for line in step.lines), cites, numbers
+    )
 
 
 def line_view(line: Line, to_latex: MathPrinter = to_latex) -> LineView:
@@ -376,14 +402,18 @@ def line_view(line: Line, to_latex: MathPrinter = to_latex) -> LineView:
 
 
 def check_view(verification: Verification) -> CheckView:
-    return CheckView(verification.trials, NoEscape(_scientific(verification.max_rel_error)),
-                     verification.sympy_agrees)
+    return CheckView(
+        verification.trials,
+        NoEscape(_scientific(verification.max_rel_error)),
+        verification.sympy_agrees,
+    )
 
 
 def condition_view(condition: Condition, to_latex: MathPrinter = to_latex) -> ConditionView:
     """`A^T A` invertible -> the subject typeset and the property in words."""
-    return ConditionView(NoEscape(to_latex(condition.subject)),
-                         condition.property.replace("_", " "))
+    return ConditionView(
+        NoEscape(to_latex(condition.subject)), condition.property.replace("_", " ")
+    )
 
 
 def math_to_latex(text: str) -> str | None:
@@ -406,7 +436,7 @@ def _scientific(value: float) -> str:
     exponent = math.floor(math.log10(abs(value)))
     if -3 <= exponent < 3:
         return f"{value:.3g}"
-    mantissa = re.sub(r"\.?0+$", "", f"{value / 10 ** exponent:.1f}")
+    mantissa = re.sub(r"\.?0+$", "", f"{value / 10**exponent:.1f}")
     if mantissa == "10":  # rounding carried over: 9.96e-15 -> 1 x 10^{-14}
         mantissa, exponent = "1", exponent + 1
     return rf"{mantissa} \times 10^{{{exponent}}}"

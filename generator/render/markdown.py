@@ -7,6 +7,7 @@ math in Jupyter), and Markdown's and the math renderers' other special character
 (`$`, `*`, `_`, braces, brackets, ...) are backslash-escaped.  Only the math the
 printers wrote (and backtick math in prose) is between dollar signs.
 """
+
 from __future__ import annotations
 
 import os
@@ -56,8 +57,9 @@ def markdown_rich(value: Rich | str) -> str:
 
 def markdown_environment(template_dirs: Sequence[str | os.PathLike] = ()) -> jinja2.Environment:
     """The Jinja environment of the Markdown pages and its filters."""
-    return make_web_environment(template_dirs, autoescape=False,
-                                filters={"md": markdown_rich, "md_text": escape_markdown})
+    return make_web_environment(
+        template_dirs, autoescape=False, filters={"md": markdown_rich, "md_text": escape_markdown}
+    )
 
 
 def render_markdown(
@@ -73,8 +75,15 @@ def render_markdown(
 ) -> str:
     """A Markdown document: "worksheet", "solutions" or "single" (see web.page_context)."""
     env = markdown_environment(template_dirs)
-    context = page_context(derivations, kind, title=title, description=description,
-                           reveal=reveal, course=course, date=date)
+    context = page_context(
+        derivations,
+        kind,
+        title=title,
+        description=description,
+        reveal=reveal,
+        course=course,
+        date=date,
+    )
     text = render_template(env, TEMPLATE, **context)
     return tidied(text)
 

@@ -10,6 +10,7 @@ paths, so no web-font files either).  It is copied next to the pages, to
 relative path: the folder can be moved, zipped or served as it is.  A page written to
 the terminal refers to the installed copy by its file:// URL instead.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -22,7 +23,7 @@ from generator.errors import OutputError, TracetrickError
 
 DISTRIBUTION = "django-static-mathjax"
 SCRIPT = "tex-svg-full.js"
-ASSET_DIR = Path("_assets") / "mathjax"   # relative to the output folder
+ASSET_DIR = Path("_assets") / "mathjax"  # relative to the output folder
 _FILES = {SCRIPT: Path("es5") / SCRIPT, "LICENSE": Path("LICENSE")}
 
 
@@ -39,7 +40,8 @@ def mathjax_root() -> Path:
             return root
     raise MathJaxMissing(
         f"HTML output needs MathJax from the Python package {DISTRIBUTION}, which is not "
-        f"installed (or not complete): pip install {DISTRIBUTION} (`make` installs it)")
+        f"installed (or not complete): pip install {DISTRIBUTION} (`make` installs it)"
+    )
 
 
 def installed_script_uri() -> str:

@@ -14,6 +14,7 @@
   starts with a PROBLEM_MARKER comment naming it), which is what someone fixing a
   template or a problem needs.
 """
+
 from __future__ import annotations
 
 import os
@@ -28,7 +29,7 @@ from generator.render.tex_format import format_for
 from generator.render.tex_process import JOB, Deadline, pdflatex_command, run_tex
 
 TIMEOUT_SECONDS = 120
-MOST_PASSES = 4   # pdflatex runs of one PDF: a label settles in two, a page reference in three
+MOST_PASSES = 4  # pdflatex runs of one PDF: a label settles in two, a page reference in three
 # what a log says when the next pass would typeset differently (LaTeX's labels,
 # rerunfilecheck's outlines, longtable's widths)
 _RERUN = re.compile(r"\bRerun\b|\bPlease rerun\b")
@@ -57,7 +58,7 @@ def problem_at(tex_source: str, line: int) -> str:
     """The label of the problem whose part of the .tex holds `line`, or ''."""
     for text in reversed(tex_source.splitlines()[:line]):
         if text.startswith(PROBLEM_MARKER):
-            return text[len(PROBLEM_MARKER):]
+            return text[len(PROBLEM_MARKER) :]
     return ""
 
 
@@ -71,30 +72,33 @@ def _read_umask() -> int:
 _UMASK = _read_umask()
 
 
-def compile_pdf(tex_source: str, out_pdf: Path, *, source_label: str = "",
-                timeout: float = TIMEOUT_SECONDS) -> None:
+def compile_pdf(
+    tex_source: str, out_pdf: Path, *, source_label: str = "", timeout: float = TIMEOUT_SECONDS
+) -> None:
     """Typeset `tex_source` into `out_pdf`; on any failure raise LatexError and leave
     an existing `out_pdf` untouched.  `source_label` names the source in messages
     (e.g. "solutions" or "problems/05.yaml"); `timeout` is in seconds, for all of it."""
     out_pdf = Path(out_pdf)
     label = source_label or out_pdf.name
     if shutil.which("pdflatex") is None:
-        raise LatexError(f"{label}: cannot typeset the PDF: pdflatex is not installed (or "
-                         f"not on PATH); {INSTALL_HINT}")
+        raise LatexError(
+            f"{label}: cannot typeset the PDF: pdflatex is not installed (or "
+            f"not on PATH); {INSTALL_HINT}"
+        )
     deadline = Deadline.after(timeout)
     with tempfile.TemporaryDirectory(prefix="tracetrick-tex-") as build:
         build_dir = Path(build)
         (build_dir / f"{JOB}.tex").write_text(tex_source, encoding="utf-8")
-        output = _typeset(build_dir, _format_in(build_dir, tex_source, label, deadline),
-                          label, deadline)
+        output = _typeset(
+            build_dir, _format_in(build_dir, tex_source, label, deadline), label, deadline
+        )
         built = build_dir / f"{JOB}.pdf"
         if output.returncode != 0 or not built.is_file():
             raise LatexError(_failure_message(build_dir, tex_source, output.stdout, label))
         write_bytes_atomic(out_pdf, built.read_bytes())
 
 
-def _format_in(build_dir: Path, tex_source: str, label: str,
-               deadline: Deadline) -> str | None:
+def _format_in(build_dir: Path, tex_source: str, label: str, deadline: Deadline) -> str | None:
     """The name of the preamble's format, linked into `build_dir` (a hard link: the
     cache may prune it while pdflatex reads it), or None to read the whole source."""
     cached = format_for(tex_source, label, deadline)
@@ -103,7 +107,7 @@ def _format_in(build_dir: Path, tex_source: str, label: str,
     here = build_dir / f"preamble{cached.suffix}"
     try:
         os.link(cached, here)
-    except OSError:   # another file system, or pruned meanwhile
+    except OSError:  # another file system, or pruned meanwhile
         try:
             shutil.copyfile(cached, here)
         except OSError:
@@ -111,12 +115,12 @@ def _format_in(build_dir: Path, tex_source: str, label: str,
     return here.stem
 
 
-def _typeset(build_dir: Path, format_name: str | None, label: str, deadline: Deadline
-             ) -> subprocess.CompletedProcess[str]:
+def _typeset(
+    build_dir: Path, format_name: str | None, label: str, deadline: Deadline
+) -> subprocess.CompletedProcess[str]:
     """pdflatex until its log no longer asks for another pass (at most MOST_PASSES)."""
     for _ in range(MOST_PASSES):
-        output = run_tex(pdflatex_command(f"{JOB}.tex", format_name), build_dir, label,
-                         deadline)
+        output = run_tex(pdflatex_command(f"{JOB}.tex", format_name), build_dir, label, deadline)
         if output.returncode != 0 or not _RERUN.search(_log(build_dir)):
             break
     return output
@@ -191,7 +195,6 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
-
 
 
 def write_text_atomic(path: Path, text: str) -> None:

@@ -1,5 +1,6 @@
 """Prose as pieces of text and math, for the pages (HTML, Markdown) and for the LaTeX
 sheet alike: what a sheet says of its symbols ("A is n x n (constant)"), written once."""
+
 from __future__ import annotations
 
 import re
@@ -32,7 +33,7 @@ def as_latex(pieces: Rich) -> str:
 
 
 def symbols_phrase(derivation: Derivation) -> Rich:
-    """"A is n x n (constant), X is n x m" with the names and shapes as math."""
+    """ "A is n x n (constant), X is n x m" with the names and shapes as math."""
     p = derivation.problem
     pieces: list[Piece] = []
     for info in p.symbols.symbols:
@@ -44,8 +45,13 @@ def symbols_phrase(derivation: Derivation) -> Rich:
         elif len(info.shape) == 1:
             pieces += [Piece("a vector of size "), Piece(_dimension(info.shape[0]), math=True)]
         else:
-            pieces.append(Piece(rf"{_dimension(info.shape[0])} \times "
-                                rf"{_dimension(info.shape[1])}", math=True))
+            pieces.append(
+                Piece(
+                    rf"{_dimension(info.shape[0])} \times "
+                    rf"{_dimension(info.shape[1])}",
+                    math=True,
+                )
+            )
         words = properties_words(info, p.wrt)
         if words:
             pieces.append(Piece(f" ({', '.join(words)})"))
@@ -55,5 +61,8 @@ def symbols_phrase(derivation: Derivation) -> Rich:
 def _dimension(dim: Dim) -> str:
     """A dimension as LaTeX: `n`, `3`; a name that is not a plain identifier is text."""
     text = str(dim)
-    return text if re.fullmatch(r"[A-Za-z0-9]+", text) else r"\text{" + \
-        UNSAFE_IN_TEXT.sub("", text) + "}"
+    return (
+        text
+        if re.fullmatch(r"[A-Za-z0-9]+", text)
+        else r"\text{" + UNSAFE_IN_TEXT.sub("", text) + "}"
+    )

@@ -8,6 +8,7 @@ has one clause here, and a title joins the clauses of the first few rules it use
 (`reasons_clause`).  A test checks that every such rule of the catalogue has one.
 Backticks hold math, as in every title.
 """
+
 from __future__ import annotations
 
 from typing import Iterable
@@ -27,7 +28,7 @@ REASONS: dict[str, str] = {
     "trace-power-sum": "cycled, every term of the sum over `j` has the same trace",
     "trace-cyclic": "the trace does not change when the product is cycled",
     "trace-hadamard": "`tr(A^T (B .* C)) = tr((A .* B)^T C)` moves the differential out of "
-                      "the entrywise product",
+    "the entrywise product",
     "trace-diag": "`tr(A diag(v)) = diag(A)^T v` moves the differential out of diag",
     "trace-kron": "the trace of a Kronecker product is the product of the traces",
     "diag-linearity": "taking the diagonal is linear",
@@ -53,28 +54,25 @@ REASONS: dict[str, str] = {
     "scalar-powers": "powers of one scalar combine",
     "power-coefficient": "a power of a scalar product takes its number out",
     "squared-norm": "a vector's inner product with itself is its squared norm",
-    "entrywise-powers": "the entrywise product commutes, so the powers of one factor "
-                        "combine",
+    "entrywise-powers": "the entrywise product commutes, so the powers of one factor combine",
     "scalar-run-transposed": "a scalar is its own transpose",
-    "transpose-gathered": "one transpose of the whole sum is shorter than one on every "
-                          "factor",
+    "transpose-gathered": "one transpose of the whole sum is shorter than one on every factor",
     "kron-absorb": "by the mixed-product law, the factor beside the identity goes into "
-                   "the Kronecker product",
+    "the Kronecker product",
     "kron-collect": "the Kronecker product is linear in each factor",
     # differentials
     "differential-trace": "since the trace is a sum and d is a linear operator, we can swap "
-                          "d and tr",
+    "d and tr",
     "differential-sum": "the differential of a sum is the sum of the differentials",
     "differential-product": "use the product rule of the differential",
     "differential-constant": "a constant has no differential",
     "differential-inverse": "use `d(X^-1) = -X^-1 dX X^-1`",
     "differential-det": "use Jacobi's formula `d(det(X)) = det(X) tr(X^-1 dX)`",
     "differential-logdet": "use `d(log(det(X))) = tr(X^-1 dX)`",
-    "differential-power": "a power is a product, so the product rule gives one term per "
-                          "factor",
+    "differential-power": "a power is a product, so the product rule gives one term per factor",
     "differential-hadamard": "the product rule holds for the entrywise product too",
     "differential-elementwise": "a function applied entry by entry follows the chain rule "
-                                "entry by entry",
+    "entry by entry",
     "differential-entrywise-power": "the power rule holds entry by entry",
     "differential-sum-entries": "the sum of the entries is linear, so d goes inside",
     "differential-norm": "use `d(||x||) = x^T dx / ||x||`",
@@ -116,11 +114,10 @@ REASONS: dict[str, str] = {
     # inverses
     "cancel-inverse": "a matrix times its inverse is the identity",
     "distribute-to-cancel": "expand where a term meets the inverse of its matrix",
-    "inverse-product": "the inverse of a product is the product of the inverses in reverse "
-                      "order",
+    "inverse-product": "the inverse of a product is the product of the inverses in reverse order",
     "inverse-scalar": "a scalar factor leaves the inverse",
     "inverse-product-cancel": "the inverse of a product is the product of the inverses in "
-                              "reverse order, and a factor meets its inverse",
+    "reverse order, and a factor meets its inverse",
     # entries
     "index-expand": "a product sums over its inner index, and the trace over the diagonal",
     "index-differentiate": "differentiate each factor, entry by entry",
@@ -132,8 +129,7 @@ REASONS: dict[str, str] = {
     "solve-move-constant": "move the terms without the variable to the right",
     "solve-cancel-scalar": "divide both sides by the common factor",
     "solve-transpose": "transpose both sides",
-    "solve-multiply-through": "multiply by the invertible variable, so that its inverses "
-                              "cancel",
+    "solve-multiply-through": "multiply by the invertible variable, so that its inverses cancel",
     "solve-factor": "factor out the variable",
     "solve-invert": "multiply both sides by the inverse",
     "newton-step": "the quadratic model of the objective is stationary there",
@@ -145,7 +141,7 @@ REASONS_IN_A_TITLE = 2
 
 
 def reasons_clause(rule_ids: Iterable[str]) -> str:
-    """"since the trace is a sum ... swap d and tr; use the product rule of the
+    """ "since the trace is a sum ... swap d and tr; use the product rule of the
     differential": the reasons of the first rules given, each once."""
     clauses: list[str] = []
     for rule_id in rule_ids:

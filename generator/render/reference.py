@@ -8,6 +8,7 @@ Rules that apply one law in two ways (`tr(A + B) = tr(A) + tr(B)` split or colle
 a Hadamard product expanded in two phases) share its number.  The numbers come from
 here (a Reference), so the page and the citations cannot drift from what the engine does.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,17 +26,26 @@ from generator.syntax.latex_names import name_latex
 
 # Groups shown on the reference page, in the order of the notes: the properties of the
 # trace, those of the differential, then the others a sheet uses (after the theorem).
-SHOWN_GROUPS = ("trace", "differential", "transpose", "hadamard", "index", "theorem",
-                "algebra", "tidy", "solve")
-SECTIONS = ("trace", "differential")   # the notes' two lists; every other law is "other"
+SHOWN_GROUPS = (
+    "trace",
+    "differential",
+    "transpose",
+    "hadamard",
+    "index",
+    "theorem",
+    "algebra",
+    "tidy",
+    "solve",
+)
+SECTIONS = ("trace", "differential")  # the notes' two lists; every other law is "other"
 
 
 class ReferenceEntry(NamedTuple):
     number: int
-    law: str      # LaTeX math
-    name: str     # prose
-    group: str = ""               # the catalogue's group of the law (trace, differential, ...)
-    ids: tuple[str, ...] = ()     # the rules that apply it
+    law: str  # LaTeX math
+    name: str  # prose
+    group: str = ""  # the catalogue's group of the law (trace, differential, ...)
+    ids: tuple[str, ...] = ()  # the rules that apply it
 
     @property
     def section(self) -> str:
@@ -43,8 +53,13 @@ class ReferenceEntry(NamedTuple):
         return self.group if self.group in SECTIONS else "other"
 
 
-_ARTICLE = {"scalar": "a scalar", "symmetric": "a symmetric", "invertible": "an invertible",
-            "constant": "a constant", "integer": "a whole number"}
+_ARTICLE = {
+    "scalar": "a scalar",
+    "symmetric": "a symmetric",
+    "invertible": "an invertible",
+    "constant": "a constant",
+    "integer": "a whole number",
+}
 
 
 def _condition(name: str, prop: str) -> str:
@@ -64,7 +79,8 @@ def law_latex(rule: Rule) -> str:
     scalar = scalar_test(law_table(rule))
     shown = rule.law_latex or r",\quad ".join(
         f"{to_latex(left, scalar)} = {to_latex(right, scalar)}"
-        for left, right in law_equations(rule))
+        for left, right in law_equations(rule)
+    )
     words = [_condition(name, prop) for name, prop in conditions_of(rule)]
     return shown + (r"\quad\text{for } " + r",\ ".join(words) if words else "")
 
@@ -79,8 +95,7 @@ def numbered_rules() -> tuple[tuple[int, Rule], ...]:
     ordered += [r for r in laws if r.group not in SHOWN_GROUPS]
     keys = [_law_key(r) for r in ordered]
     # each rule's law shown under the widest law that holds all its equations
-    shown_as = [next(k for k in sorted(keys, key=len, reverse=True) if key <= k)
-                for key in keys]
+    shown_as = [next(k for k in sorted(keys, key=len, reverse=True) if key <= k) for key in keys]
     numbers: dict[frozenset, int] = {}
     for key in shown_as:
         numbers.setdefault(key, len(numbers) + 1)
@@ -100,7 +115,7 @@ class Reference:
     sheet in the order of the notes (the trace laws first), and each rule's number."""
 
     rows: tuple[ReferenceEntry, ...]
-    numbers: Mapping[str, int]   # rule id -> its law's number on this sheet
+    numbers: Mapping[str, int]  # rule id -> its law's number on this sheet
 
     def cite(self, rule_ids: Sequence[str]) -> str:
         """`3, 7, 12`: the numbers of the rules a step used, in order of use."""
@@ -126,14 +141,17 @@ def _reference(shown: frozenset[int]) -> Reference:
     law two rules share is shown as the one with the most equations writes it."""
     widest: dict[int, Rule] = {}
     for number, rule in numbered_rules():
-        if number in shown and (number not in widest
-                                or len(_law_key(rule)) > len(_law_key(widest[number]))):
+        if number in shown and (
+            number not in widest or len(_law_key(rule)) > len(_law_key(widest[number]))
+        ):
             widest[number] = rule
     local = {number: k for k, number in enumerate(sorted(widest), 1)}
     ids: dict[int, list[str]] = {}
     for number, rule in numbered_rules():
         ids.setdefault(number, []).append(rule.id)
-    rows = tuple(ReferenceEntry(local[n], law_latex(rule), rule.name, rule.group, tuple(ids[n]))
-                 for n, rule in sorted(widest.items()))
+    rows = tuple(
+        ReferenceEntry(local[n], law_latex(rule), rule.name, rule.group, tuple(ids[n]))
+        for n, rule in sorted(widest.items())
+    )
     numbers = MappingProxyType({rule.id: local[n] for n, rule in numbered_rules() if n in local})
     return Reference(rows, numbers)

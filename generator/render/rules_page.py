@@ -8,6 +8,7 @@ the same source as the sheets' reference sections (generator.render.reference), 
 page cannot list a law the engine does not have.  `search` keeps the laws whose words
 hold every word asked for.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -42,11 +43,11 @@ class RuleRow:
     """One law (or step of the method, `number` None) of the catalogue."""
 
     number: int | None
-    law: NoEscape          # LaTeX math
-    law_text: str          # the law in the math syntax; "" where it cannot be written so
+    law: NoEscape  # LaTeX math
+    law_text: str  # the law in the math syntax; "" where it cannot be written so
     name: str
-    why: str               # prose, math in backticks
-    ids: tuple[str, ...]   # the rules of the engine that apply it
+    why: str  # prose, math in backticks
+    ids: tuple[str, ...]  # the rules of the engine that apply it
 
     @property
     def words(self) -> str:
@@ -66,17 +67,31 @@ def rule_groups(search: str = "") -> tuple[RuleGroup, ...]:
     for entry in whole_catalogue().rows:
         rules = [BY_ID[i] for i in entry.ids]
         law_rule = next((r for r in rules if law_latex(r) == entry.law), rules[0])
-        by_group.setdefault(entry.group, []).append(RuleRow(
-            entry.number, NoEscape(entry.law), law_rule.law, entry.name, _why(entry.ids), entry.ids))
-    order = [g for g in SHOWN_GROUPS if g in by_group] + \
-        [g for g in by_group if g not in SHOWN_GROUPS]
+        by_group.setdefault(entry.group, []).append(
+            RuleRow(
+                entry.number,
+                NoEscape(entry.law),
+                law_rule.law,
+                entry.name,
+                _why(entry.ids),
+                entry.ids,
+            )
+        )
+    order = [g for g in SHOWN_GROUPS if g in by_group] + [
+        g for g in by_group if g not in SHOWN_GROUPS
+    ]
     groups = [RuleGroup(GROUP_TITLES.get(g, g.capitalize()), tuple(by_group[g])) for g in order]
-    steps = tuple(RuleRow(None, NoEscape(r.law_latex), "", r.name, _why((r.id,)), (r.id,))
-                  for r in CATALOGUE if r.procedure)
+    steps = tuple(
+        RuleRow(None, NoEscape(r.law_latex), "", r.name, _why((r.id,)), (r.id,))
+        for r in CATALOGUE
+        if r.procedure
+    )
     groups.append(RuleGroup(STEPS_TITLE, steps))
     words = search.lower().split()
-    kept = (RuleGroup(g.title, tuple(r for r in g.rows if all(w in r.words for w in words)))
-            for g in groups)
+    kept = (
+        RuleGroup(g.title, tuple(r for r in g.rows if all(w in r.words for w in words)))
+        for g in groups
+    )
     return tuple(g for g in kept if g.rows)
 
 
@@ -91,6 +106,7 @@ def _why(ids: tuple[str, ...]) -> str:
 def rules_text(groups: tuple[RuleGroup, ...]) -> str:
     """The catalogue for the terminal: the laws in the math syntax, where it writes them."""
     from generator.render.text import plain
+
     out = []
     for group in groups:
         out += ["", group.title, "-" * len(group.title)]
@@ -105,10 +121,12 @@ def rules_text(groups: tuple[RuleGroup, ...]) -> str:
 # ----- the typeset documents: one template per format ------------------------------------
 
 TITLE = "The rule catalogue"
-INTRO = ("Every law tracetrick may apply, numbered as in the whole catalogue (a sheet "
-         "numbers the laws it cites anew, in this order). The test suite checks every law "
-         "numerically, and every line of a sheet that uses one is checked on random "
-         "instances.")
+INTRO = (
+    "Every law tracetrick may apply, numbered as in the whole catalogue (a sheet "
+    "numbers the laws it cites anew, in this order). The test suite checks every law "
+    "numerically, and every line of a sheet that uses one is checked on random "
+    "instances."
+)
 
 # The HTML page's search: hides the laws that do not hold every word typed (the same
 # test as `rule_groups(search)`), and a group left empty; `#words` in the address
@@ -133,27 +151,45 @@ if (location.hash.length > 1) {   // rules.html#det opens on the laws of det
 
 def rules_markdown(groups: tuple[RuleGroup, ...]) -> str:
     from generator.render.markdown import markdown_environment, tidied
-    return tidied(render_template(markdown_environment(()), "rules.md.j2", title=TITLE,
-                                  intro=INTRO, groups=groups))
+
+    return tidied(
+        render_template(
+            markdown_environment(()), "rules.md.j2", title=TITLE, intro=INTRO, groups=groups
+        )
+    )
 
 
 def rules_html(groups: tuple[RuleGroup, ...], mathjax_src: str) -> str:
     from markupsafe import Markup
     from generator.render.html import MATHJAX_CONFIG, content_security_policy, html_environment
     from generator.version import __version__
+
     return render_template(
-        html_environment(()), "rules.html.j2", title=TITLE, intro=INTRO, groups=groups,
-        mathjax_src=mathjax_src, mathjax_config=Markup(MATHJAX_CONFIG),
+        html_environment(()),
+        "rules.html.j2",
+        title=TITLE,
+        intro=INTRO,
+        groups=groups,
+        mathjax_src=mathjax_src,
+        mathjax_config=Markup(MATHJAX_CONFIG),
         search_script=Markup(SEARCH_SCRIPT),
         content_security_policy=content_security_policy(MATHJAX_CONFIG, SEARCH_SCRIPT),
-        version=__version__)
+        version=__version__,
+    )
 
 
 def rules_latex(groups: tuple[RuleGroup, ...]) -> str:
     from generator.render.latex_sheet import latex_document, math_to_latex
-    return latex_document(render_template(shared_environment(math=math_to_latex),
-                                          "rules.tex.j2", title=TITLE, intro=INTRO,
-                                          groups=groups))
+
+    return latex_document(
+        render_template(
+            shared_environment(math=math_to_latex),
+            "rules.tex.j2",
+            title=TITLE,
+            intro=INTRO,
+            groups=groups,
+        )
+    )
 
 
 def rules_document(fmt: str, groups: tuple[RuleGroup, ...], mathjax_src: str = "") -> str:
@@ -168,6 +204,7 @@ def rules_document(fmt: str, groups: tuple[RuleGroup, ...], mathjax_src: str = "
         return rules_latex(groups)
     if fmt == "html":
         from generator.render.mathjax import installed_script_uri
+
         return rules_html(groups, mathjax_src or installed_script_uri())
     raise ValueError(f"the catalogue has no text in {fmt!r}")
 
@@ -176,11 +213,13 @@ def write_rules(fmt: str, groups: tuple[RuleGroup, ...], output: Path) -> None:
     """Write the catalogue to `output` atomically: a PDF through LaTeX, an HTML page
     with MathJax copied beside it."""
     from generator.render.pdf import compile_pdf, write_text_atomic
+
     if fmt == "pdf":
         compile_pdf(rules_latex(groups), output, source_label="the rule catalogue")
         return
     src = ""
     if fmt == "html":
         from generator.render.mathjax import beside
+
         src = beside(output)
     write_text_atomic(output, rules_document(fmt, groups, src))

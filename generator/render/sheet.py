@@ -14,6 +14,7 @@ here, once, for every renderer (text, LaTeX, Markdown, HTML, JSON):
 - which steps show at all: a phase in which no rule applied is left out, unless the
   equation it states is itself the point (the differential, the identified G).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -28,6 +29,7 @@ from generator.math.expr import Differential, Expr, Identity, d
 from generator.render.reasons import reasons_clause, sentence
 from generator.render.tags import tagged
 from generator.syntax.printer import to_text
+
 
 @dataclass(frozen=True)
 class Line:
@@ -52,12 +54,12 @@ class Line:
     tag: str = ""
     uses: tuple[Expr, ...] = ()
     cite: str = ""
-    struck: Expr | None = None   # a subterm of rhs the next line drops as 0 (crossed out)
+    struck: Expr | None = None  # a subterm of rhs the next line drops as 0 (crossed out)
 
 
 @dataclass(frozen=True)
 class SheetStep:
-    """"Step k: <title>" with its lines and the rules it used."""
+    """ "Step k: <title>" with its lines and the rules it used."""
 
     title: str
     lines: tuple[Line, ...]
@@ -67,9 +69,19 @@ class SheetStep:
 # A term longer than this is not shown on its own line (its dL line follows anyway).
 LONGEST_TERM_SHOWN = 60
 # phases shown even when no rule applied in them: the equation they state matters
-ALWAYS_SHOWN = frozenset({"differential", "earlier-result", "find-differential", "identify",
-                          "identify-variable",
-                          "identify-jacobian", "hessian", "identify-hessian", "newton"})
+ALWAYS_SHOWN = frozenset(
+    {
+        "differential",
+        "earlier-result",
+        "find-differential",
+        "identify",
+        "identify-variable",
+        "identify-jacobian",
+        "hessian",
+        "identify-hessian",
+        "newton",
+    }
+)
 # phases that continue the sheet step before them; their rules do not name it
 CONTINUES = frozenset({"collect"})
 
@@ -83,9 +95,11 @@ Title = Callable[[Phase, tuple[str, ...], EngineNames], str]
 
 
 def _named(base: str) -> Title:
-    """"Write `L` in trace form: a scalar is its own trace"."""
+    """ "Write `L` in trace form: a scalar is its own trace"."""
+
     def title(phase: Phase, rules: tuple[str, ...], names: EngineNames) -> str:
         return f"{base}: {reasons_clause(rules)}" if rules else base
+
     return title
 
 
@@ -95,39 +109,49 @@ def _reasons_or(fallback: str) -> Title:
 
 
 TITLES: dict[str, Title] = {
-    "trace-form": lambda p, rules, names: _named(
-        f"Write `{names.objective}` in trace form")(p, rules, names),
+    "trace-form": lambda p, rules, names: _named(f"Write `{names.objective}` in trace form")(
+        p, rules, names
+    ),
     "recognise": lambda p, rules, names: _named(
-        f"Name the functions `{names.objective}` writes out")(p, rules, names),
+        f"Name the functions `{names.objective}` writes out"
+    )(p, rules, names),
     "differential": lambda p, rules, names: "Take the differential of both sides",
     "differential-working": _reasons_or("Work out the differential"),
-    "earlier-result": lambda p, rules, names:
-        f"Take the differential of both sides, as in {p.cited}",
+    "earlier-result": lambda p, rules, names: (
+        f"Take the differential of both sides, as in {p.cited}"
+    ),
     "linearity": _reasons_or("Linearity of the trace"),
     "terms-to-trace-form": _reasons_or("Collect the terms"),
     "find-differential": lambda p, rules, names: f"Find `d{p.about}`",
-    "plug-in": lambda p, rules, names: f"Plug `d{p.about}` back into `d{names.objective}`"
-                                         + (": the chain rule" if "chain-rule" in rules else ""),
+    "plug-in": lambda p, rules, names: (
+        f"Plug `d{p.about}` back into `d{names.objective}`"
+        + (": the chain rule" if "chain-rule" in rules else "")
+    ),
     "identify": lambda p, rules, names: f"Identify `{names.gradient}`",
-    "identify-variable": lambda p, rules, names:
-        f"Identify the gradient with respect to `{p.about}`",
+    "identify-variable": lambda p, rules, names: (
+        f"Identify the gradient with respect to `{p.about}`"
+    ),
     "terms-to-linear-form": lambda p, rules, names: _named(
-        f"Bring `d{names.objective}` to the form `{names.gradient} d{p.about}`")(p, rules, names),
+        f"Bring `d{names.objective}` to the form `{names.gradient} d{p.about}`"
+    )(p, rules, names),
     "identify-jacobian": lambda p, rules, names: f"Identify the Jacobian `{names.gradient}`",
     "terms-to-vec-form": lambda p, rules, names: _named(
-        f"Bring `vec(d{names.objective})` to the form `{names.gradient} vec(d{p.about})`")(
-            p, rules, names),
+        f"Bring `vec(d{names.objective})` to the form `{names.gradient} vec(d{p.about})`"
+    )(p, rules, names),
     "hessian": lambda p, rules, names: _named(
-        f"Take the differential of the gradient `{names.objective}`")(p, rules, names),
+        f"Take the differential of the gradient `{names.objective}`"
+    )(p, rules, names),
     "identify-hessian": lambda p, rules, names: f"Identify the Hessian `{names.gradient}`",
     "newton": lambda p, rules, names: _named(f"The Newton step from `{p.about}`")(p, rules, names),
-    "transposed-variable": lambda p, rules, names:
-        f"The gradient with respect to `{p.about}^T`, from the matrix of partial derivatives",
+    "transposed-variable": lambda p, rules, names: (
+        f"The gradient with respect to `{p.about}^T`, from the matrix of partial derivatives"
+    ),
     "symmetrise": lambda p, rules, names: f"Symmetrise the gradient (`{p.about}` is symmetric)",
     "solve": lambda p, rules, names: f"Set the gradient to zero and solve for `{p.about}`",
     "index-expand": lambda p, rules, names: f"Write `{names.objective}` with indices",
-    "index-differentiate": lambda p, rules, names:
-        f"Differentiate with respect to one entry `{p.about}`",
+    "index-differentiate": lambda p, rules, names: (
+        f"Differentiate with respect to one entry `{p.about}`"
+    ),
     "index-assemble": lambda p, rules, names: "Assemble the matrix of partial derivatives",
 }
 
@@ -152,9 +176,9 @@ class _Layout:
         self.sheet: list[SheetStep] = []
         self.phase: Optional[Phase] = None
         self.lines: list[Line] = []
-        self.rules: list[str] = []        # every rule the step used, for its citation
-        self.naming: list[Rule] = []      # the rules that name it in its title
-        self.titled = True                # False once a continuing phase began
+        self.rules: list[str] = []  # every rule the step used, for its citation
+        self.naming: list[Rule] = []  # the rules that name it in its title
+        self.titled = True  # False once a continuing phase began
 
     def add(self, record: Record) -> None:
         if isinstance(record, Phase):
@@ -165,10 +189,14 @@ class _Layout:
             self.phase, self.lines, self.rules, self.naming, self.titled = record, [], [], [], True
         elif isinstance(record, Statement):
             assembled = record.kind == "assembled"
-            self._show(record.lhs, record.rhs, implies=record.kind == "implies",
-                       note=self._statement_note(record),
-                       uses=(record.lhs,) if assembled and record.lhs is not None else (),
-                       cite=f"using {self._them()} in {{}}" if assembled else "")
+            self._show(
+                record.lhs,
+                record.rhs,
+                implies=record.kind == "implies",
+                note=self._statement_note(record),
+                uses=(record.lhs,) if assembled and record.lhs is not None else (),
+                cite=f"using {self._them()} in {{}}" if assembled else "",
+            )
             if record.kind == "start" and self.current.kind in WORKING and len(self.lines) == 1:
                 self._close()
                 self.phase = replace(self.current, kind=WORKING[self.current.kind])
@@ -196,13 +224,17 @@ class _Layout:
         if step.detail or self._too_long(step.lhs):
             return
         if rule.id == "introduce-name":
-            self._show(step.lhs, step.expr, note="where", note_math_lhs=step.changed,
-                       note_math=step.before)
+            self._show(
+                step.lhs, step.expr, note="where", note_math_lhs=step.changed, note_math=step.before
+            )
         elif rule.id == "solve-invert":
             self._show(step.lhs, step.expr, implies=True)
-        elif rule.id == "differential-constant" and self.lines \
-                and isinstance(step.before, Differential) \
-                and self.lines[-1].rhs.contains(step.before):
+        elif (
+            rule.id == "differential-constant"
+            and self.lines
+            and isinstance(step.before, Differential)
+            and self.lines[-1].rhs.contains(step.before)
+        ):
             # crossed out where it stood, as the notes do; the next line says why
             self.lines[-1] = replace(self.lines[-1], struck=step.before)
             self._show(step.lhs, step.expr, note=f"as `{to_text(step.before.arg)}` is constant")
@@ -211,16 +243,23 @@ class _Layout:
             # equation, as of the next term brought to tr(M dX), starts its own line)
             self.lines[-1] = replace(self.lines[-1], rhs=step.expr)
         else:
-            note = rule.note(step.before, step.changed) \
-                if step.before is not None and step.changed is not None else ""
+            note = (
+                rule.note(step.before, step.changed)
+                if step.before is not None and step.changed is not None
+                else ""
+            )
             about = self.current.about
-            if self.current.kind == "plug-in" and about is not None and len(self.lines) == 1 \
-                    and not note:
+            if (
+                self.current.kind == "plug-in"
+                and about is not None
+                and len(self.lines) == 1
+                and not note
+            ):
                 # the first line that puts `dR` in: "using (2) in (1)", as the notes do
-                self._show(step.lhs, step.expr, uses=(d(about), step.lhs),
-                           cite="using {} in {}")
-            elif note and self.lines and self.lines[-1].note == note \
-                    and self._last_lhs() == step.lhs:
+                self._show(step.lhs, step.expr, uses=(d(about), step.lhs), cite="using {} in {}")
+            elif (
+                note and self.lines and self.lines[-1].note == note and self._last_lhs() == step.lhs
+            ):
                 # the same reason again ("since `S` is symmetric", used on the next term):
                 # one line says it once
                 self.lines[-1] = replace(self.lines[-1], rhs=step.expr)
@@ -229,36 +268,53 @@ class _Layout:
 
     def _too_long(self, lhs: Expr) -> bool:
         """A term brought to `tr(M dX)` on its own line, too long to read there."""
-        return (self.phase is not None and self.phase.kind == "terms-to-trace-form"
-                and lhs != self.names.d_objective and len(to_text(lhs)) > LONGEST_TERM_SHOWN)
+        return (
+            self.phase is not None
+            and self.phase.kind == "terms-to-trace-form"
+            and lhs != self.names.d_objective
+            and len(to_text(lhs)) > LONGEST_TERM_SHOWN
+        )
 
     def _statement_note(self, statement: Statement) -> str:
         if statement.kind == "assembled":
             return f"using {self._them()}"
         if statement.kind == "result" and self.current.kind == "earlier-result":
-            return self._earlier_note()   # the earlier result, written out
+            return self._earlier_note()  # the earlier result, written out
         return ""
 
     def _them(self) -> str:
-        """"it" or "them": the terms brought to `tr(M dX)` on lines of their own."""
+        """ "it" or "them": the terms brought to `tr(M dX)` on lines of their own."""
         terms = sum(1 for line in self.lines if line.lhs not in (None, self.names.d_objective))
         return "them" if terms > 1 else "it"
 
     def _earlier_note(self) -> str:
-        """"by Problem 5, with `A = I`": the constants an earlier result was used with."""
-        fixed = [f"`{name} = {value}`" for name, value in self.current.bindings
-                 if isinstance(value, Identity)]
+        """ "by Problem 5, with `A = I`": the constants an earlier result was used with."""
+        fixed = [
+            f"`{name} = {value}`"
+            for name, value in self.current.bindings
+            if isinstance(value, Identity)
+        ]
         return f"by {self.current.cited}" + (f", with {', '.join(fixed)}" if fixed else "")
 
     # ----- lines and steps --------------------------------------------------------------
-    def _show(self, lhs: Optional[Expr], rhs: Expr, *, implies: bool = False, note: str = "",
-              note_math: Optional[Expr] = None, note_math_lhs: Optional[Expr] = None,
-              uses: tuple[Expr, ...] = (), cite: str = "") -> None:
+    def _show(
+        self,
+        lhs: Optional[Expr],
+        rhs: Expr,
+        *,
+        implies: bool = False,
+        note: str = "",
+        note_math: Optional[Expr] = None,
+        note_math_lhs: Optional[Expr] = None,
+        uses: tuple[Expr, ...] = (),
+        cite: str = "",
+    ) -> None:
         """A line; its lhs is left out when it repeats the one above (`= ...`)."""
         if lhs is not None and not implies and self._last_lhs() == lhs:
             lhs = None
-        self.lines.append(Line(rhs, lhs, implies, note, note_math, note_math_lhs,
-                               uses=uses, cite=cite))
+        self.lines.append(
+            Line(rhs, lhs, implies, note, note_math, note_math_lhs, uses=uses, cite=cite)
+        )
 
     def _last_lhs(self) -> Optional[Expr]:
         return next((line.lhs for line in reversed(self.lines) if line.lhs is not None), None)
@@ -275,5 +331,6 @@ class _Layout:
 def _naming_ids(rules: list[Rule]) -> tuple[str, ...]:
     """The rules that say what a step did: not the minor ones (notation) nor the
     theorem (the step's title names it)."""
-    return tuple(dict.fromkeys(rule.id for rule in rules
-                               if not rule.minor and rule.group != "theorem"))
+    return tuple(
+        dict.fromkeys(rule.id for rule in rules if not rule.minor and rule.group != "theorem")
+    )

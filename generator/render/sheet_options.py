@@ -11,6 +11,7 @@ and a blank answer: a worksheet that gets a student started.  Which sheets it to
 - in a build, `--reveal` is for the worksheets only: the one-problem PDFs beside them
   are solutions too (`for_sheet_of_build`).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace

@@ -6,6 +6,7 @@ left-hand sides (`Line.uses`: `dL`, `dR`); `tagged` finds each one, the last lin
 earlier step that has that left-hand side, tags it, numbers the tags down the page and
 writes the citing notes.  A line whose equations cannot all be found keeps its plain note.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -21,7 +22,8 @@ class _Sided(Protocol):
     @property
     def lhs(self) -> Optional[Expr]: ...
 
-Position = tuple[int, int]   # (step, line) on one problem's sheet
+
+Position = tuple[int, int]  # (step, line) on one problem's sheet
 
 
 def mark(number: int) -> str:
@@ -41,8 +43,10 @@ def tagged(steps: tuple) -> tuple:
                 known = tuple(place for place in places if place is not None)
                 if len(known) == len(places):
                     found[(k, i)] = known
-    numbers = {place: n + 1 for n, place in
-               enumerate(sorted({p for places in found.values() for p in places}))}
+    numbers = {
+        place: n + 1
+        for n, place in enumerate(sorted({p for places in found.values() for p in places}))
+    }
     out = []
     for k, step in enumerate(steps):
         lines = []
@@ -50,8 +54,9 @@ def tagged(steps: tuple) -> tuple:
             if (k, i) in numbers:
                 line = replace(line, tag=mark(numbers[(k, i)]))
             if (k, i) in found:
-                line = replace(line, note=line.cite.format(
-                    *(mark(numbers[p]) for p in found[(k, i)])))
+                line = replace(
+                    line, note=line.cite.format(*(mark(numbers[p]) for p in found[(k, i)]))
+                )
             lines.append(line)
         out.append(replace(step, lines=tuple(lines)))
     return tuple(out)

@@ -16,6 +16,7 @@ found through importlib.resources, so an installed wheel works), or, when that
 package is absent (a source tree that was never installed), the checkout's
 `templates/` directory.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -60,10 +61,11 @@ class _Undefined(jinja2.StrictUndefined):
         if obj is missing or not dataclasses.is_dataclass(obj) or isinstance(obj, type):
             return super()._undefined_message
         has = [f.name for f in dataclasses.fields(obj)] + sorted(
-            n for n, v in vars(type(obj)).items()
-            if isinstance(v, property) and not n.startswith("_"))
-        return (f"a {type(obj).__name__} has no attribute {name!r}; it has: "
-                f"{', '.join(has)}")
+            n
+            for n, v in vars(type(obj)).items()
+            if isinstance(v, property) and not n.startswith("_")
+        )
+        return f"a {type(obj).__name__} has no attribute {name!r}; it has: {', '.join(has)}"
 
 
 def package_template_dir() -> Path | None:
@@ -89,7 +91,8 @@ def template_search_path(user_dirs: Sequence[str | os.PathLike] = ()) -> list[Pa
     if len(path) == len(user_dirs):
         raise TemplateError(
             f"the sheet templates are missing: neither the package {PACKAGE} nor "
-            f"{CHECKOUT_DIR} exists (reinstall tracetrick)")
+            f"{CHECKOUT_DIR} exists (reinstall tracetrick)"
+        )
     return path
 
 
@@ -125,7 +128,7 @@ def _breakable(word: str) -> str:
     """A word as LaTeX text; a long one may break between runs of BREAK_EVERY characters."""
     if len(word) <= LONG_WORD:
         return escape_text(word)
-    runs = (word[i:i + BREAK_EVERY] for i in range(0, len(word), BREAK_EVERY))
+    runs = (word[i : i + BREAK_EVERY] for i in range(0, len(word), BREAK_EVERY))
     return r"\allowbreak{}".join(escape_text(run) for run in runs)
 
 
@@ -139,7 +142,8 @@ def _finalize(value: Any, math: MathRenderer | None = None) -> Any:
 
 
 def make_environment(
-    template_dirs: Sequence[str | os.PathLike] = (), math: MathRenderer | None = None,
+    template_dirs: Sequence[str | os.PathLike] = (),
+    math: MathRenderer | None = None,
 ) -> jinja2.Environment:
     """A Jinja environment for LaTeX templates, searching `template_dirs` first.
 
@@ -169,8 +173,9 @@ def _shared(dirs: tuple[str, ...], math: MathRenderer | None) -> jinja2.Environm
     return make_environment(dirs, math)
 
 
-def shared_environment(template_dirs: Sequence[str | os.PathLike] = (),
-                       math: MathRenderer | None = None) -> jinja2.Environment:
+def shared_environment(
+    template_dirs: Sequence[str | os.PathLike] = (), math: MathRenderer | None = None
+) -> jinja2.Environment:
     """make_environment, made once per (directories, math renderer) and then reused, so
     Jinja compiles each template once per process, not once per sheet (2/3 of the time
     of rendering a sheet); a template whose file changes is still reloaded (auto_reload)."""
@@ -189,19 +194,21 @@ def render_template(env: jinja2.Environment, name: str, **variables: Any) -> str
         raise TemplateError(f"template {exc.name} not found (searched {dirs})") from exc
     except jinja2.UndefinedError as exc:
         message = exc.message or ""
-        if message.endswith("is undefined"):   # a top-level name: say which there are
+        if message.endswith("is undefined"):  # a top-level name: say which there are
             message += f"; this template receives: {', '.join(sorted(variables))}"
         raise TemplateError(
             f"template {_template_frame(exc) or name}: undefined variable: {message}"
         ) from exc
     except jinja2.sandbox.SecurityError as exc:
-        raise TemplateError(f"template {_template_frame(exc) or name}: not allowed in a "
-                            f"template: {exc}") from exc
+        raise TemplateError(
+            f"template {_template_frame(exc) or name}: not allowed in a template: {exc}"
+        ) from exc
     # What a template's own expressions may raise (`\\VAR{problem.number / 0}`, a filter
     # given the wrong type): named with the template's line like the errors above.
     except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError) as exc:
-        raise TemplateError(f"template {_template_frame(exc) or name}: "
-                            f"{type(exc).__name__}: {exc}") from exc
+        raise TemplateError(
+            f"template {_template_frame(exc) or name}: {type(exc).__name__}: {exc}"
+        ) from exc
 
 
 def _template_frame(exc: BaseException) -> str:
@@ -226,7 +233,9 @@ def _shown_path(filename: str) -> str:
 
 
 def make_web_environment(
-    template_dirs: Sequence[str | os.PathLike] = (), *, autoescape: bool,
+    template_dirs: Sequence[str | os.PathLike] = (),
+    *,
+    autoescape: bool,
     filters: dict[str, Callable[..., Any]] | None = None,
 ) -> jinja2.Environment:
     """A Jinja environment for the HTML and Markdown templates (`*.html.j2`, `*.md.j2`).

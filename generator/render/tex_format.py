@@ -16,6 +16,7 @@ PDF's pdflatex loads its packages from one file instead of reading them again.
 The cache folder is `$TRACETRICK_CACHE/tex-formats`, else under `$XDG_CACHE_HOME` or
 `~/.cache` (`tracetrick/tex-formats`); it keeps the newest KEPT formats.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -30,8 +31,8 @@ from pathlib import Path
 from generator.render.tex_process import JOB, Deadline, dump_command, run_tex
 
 BEGIN_DOCUMENT = "\\begin{document}"
-KEPT = 8   # formats kept in the cache (about 7 MB each)
-_LOCKS: dict[str, threading.Lock] = {}   # one dump of a key at a time in this process
+KEPT = 8  # formats kept in the cache (about 7 MB each)
+_LOCKS: dict[str, threading.Lock] = {}  # one dump of a key at a time in this process
 _LOCKS_LOCK = threading.Lock()
 
 
@@ -55,13 +56,16 @@ def installation() -> str | None:
     """What identifies the TeX installation a format is built on; None when a part of it
     is missing (then no format is made)."""
     try:
-        version = subprocess.run(["pdflatex", "--version"], capture_output=True, text=True,
-                                 timeout=30).stdout.splitlines()[:1]
-        files = [subprocess.run(["kpsewhich", *args], capture_output=True, text=True,
-                                timeout=30).stdout.strip()
-                 for args in (["-engine=pdftex", "pdflatex.fmt"], ["mylatexformat.ltx"])]
-        stamps = [f"{path}:{os.stat(path).st_size}:{os.stat(path).st_mtime_ns}"
-                  for path in files]
+        version = subprocess.run(
+            ["pdflatex", "--version"], capture_output=True, text=True, timeout=30
+        ).stdout.splitlines()[:1]
+        files = [
+            subprocess.run(
+                ["kpsewhich", *args], capture_output=True, text=True, timeout=30
+            ).stdout.strip()
+            for args in (["-engine=pdftex", "pdflatex.fmt"], ["mylatexformat.ltx"])
+        ]
+        stamps = [f"{path}:{os.stat(path).st_size}:{os.stat(path).st_mtime_ns}" for path in files]
     except (OSError, subprocess.SubprocessError):
         return None
     return "\n".join(version + stamps)
@@ -80,7 +84,7 @@ def format_for(tex_source: str, label: str, deadline: Deadline) -> Path | None:
     with _lock(key):
         if found.is_file():
             try:
-                os.utime(found)   # recently used: the last to be pruned
+                os.utime(found)  # recently used: the last to be pruned
             except OSError:
                 pass
             return found
@@ -99,8 +103,7 @@ def _lock(key: str) -> threading.Lock:
         return _LOCKS.setdefault(key, threading.Lock())
 
 
-def _dump(key: str, preamble: str, folder: Path, label: str,
-          deadline: Deadline) -> Path | None:
+def _dump(key: str, preamble: str, folder: Path, label: str, deadline: Deadline) -> Path | None:
     """pdflatex -ini over the preamble (an empty document after it), in a temporary
     folder; the format renamed into `folder`.  None when the dump fails."""
     with tempfile.TemporaryDirectory(prefix="tracetrick-fmt-") as build:

@@ -11,6 +11,7 @@ Why each precaution:
 - A run that does not end within its time (a document that loops) is killed with its
   whole process group.
 """
+
 from __future__ import annotations
 
 import os
@@ -36,17 +37,31 @@ def tex_environment() -> dict[str, str]:
 def pdflatex_command(tex_name: str, format_name: str | None = None) -> list[str]:
     """One pdflatex pass: no shell escape, stop at the first error, errors as file:line;
     with `format_name`, the preamble read from that format (generator/render/tex_format.py)."""
-    return ["pdflatex", *([f"-fmt={format_name}"] if format_name else []),
-            "-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error",
-            "-file-line-error", tex_name]
+    return [
+        "pdflatex",
+        *([f"-fmt={format_name}"] if format_name else []),
+        "-no-shell-escape",
+        "-interaction=nonstopmode",
+        "-halt-on-error",
+        "-file-line-error",
+        tex_name,
+    ]
 
 
 def dump_command(format_name: str, tex_name: str) -> list[str]:
     """pdflatex -ini with mylatexformat: the format of `tex_name`'s preamble, dumped as
     `format_name`.fmt at its `\\begin{document}`."""
-    return ["pdflatex", "-ini", f"-jobname={format_name}", "-no-shell-escape",
-            "-interaction=nonstopmode", "-halt-on-error", "&pdflatex", "mylatexformat.ltx",
-            tex_name]
+    return [
+        "pdflatex",
+        "-ini",
+        f"-jobname={format_name}",
+        "-no-shell-escape",
+        "-interaction=nonstopmode",
+        "-halt-on-error",
+        "&pdflatex",
+        "mylatexformat.ltx",
+        tex_name,
+    ]
 
 
 @dataclass(frozen=True)
@@ -64,13 +79,20 @@ class Deadline:
         return self.start + self.allowed - time.monotonic()
 
 
-def run_tex(command: list[str], cwd: Path, label: str,
-            deadline: Deadline) -> subprocess.CompletedProcess[str]:
+def run_tex(
+    command: list[str], cwd: Path, label: str, deadline: Deadline
+) -> subprocess.CompletedProcess[str]:
     """Run one TeX command in `cwd`, its output captured; past the deadline kill its
     whole process group and raise LatexError naming `label`."""
     with subprocess.Popen(
-        command, cwd=cwd, env=tex_environment(), stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace",
+        command,
+        cwd=cwd,
+        env=tex_environment(),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
         start_new_session=True,
     ) as process:
         try:
@@ -78,6 +100,8 @@ def run_tex(command: list[str], cwd: Path, label: str,
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.communicate()
-            raise LatexError(f"{label}: LaTeX did not finish within {deadline.allowed:g} s "
-                             "(stopped); the document may loop") from None
+            raise LatexError(
+                f"{label}: LaTeX did not finish within {deadline.allowed:g} s "
+                "(stopped); the document may loop"
+            ) from None
     return subprocess.CompletedProcess(process.args, process.returncode, stdout, "")

@@ -1,4 +1,5 @@
 """The derivation as plain text for the terminal, aligned like the sheet."""
+
 from __future__ import annotations
 
 from generator.derivation import Derivation
@@ -7,7 +8,7 @@ from generator.render.describe import also_asked, symbol_phrase
 from generator.syntax.printer import to_text
 
 
-BLANK = "_" * 24   # what hint mode leaves for the student to fill in
+BLANK = "_" * 24  # what hint mode leaves for the student to fill in
 
 
 def problem_heading(derivation: Derivation) -> str:
@@ -23,9 +24,11 @@ def render_text(derivation: Derivation, reveal: int | None = None) -> str:
     out = [problem_heading(derivation), ""]
     where = symbol_phrase(p.symbols, p.wrt)
     named = ", ".join(f"{item.name} = {to_text(item.meaning)}" for item in p.where)
-    out.append(f"Let {derivation.names.objective} = {to_text(p.objective)}"
-               f"{' with ' + named if named else ''}{', where ' + where if where else ''}. "
-               f"Find {' and '.join(gradient_labels(derivation))}{_also_asked(derivation)}.")
+    out.append(
+        f"Let {derivation.names.objective} = {to_text(p.objective)}"
+        f"{' with ' + named if named else ''}{', where ' + where if where else ''}. "
+        f"Find {' and '.join(gradient_labels(derivation))}{_also_asked(derivation)}."
+    )
     if p.statement:
         out.append(plain(p.statement))
     sheet = sheet_of(derivation)
@@ -51,32 +54,40 @@ def render_text(derivation: Derivation, reveal: int | None = None) -> str:
         out.append(f"Hessian: {second.names.gradient} = {to_text(second.hessian)}")
     if second is not None and second.newton is not None:
         newton = second.newton
-        out.append(f"Newton step: {to_text(newton.left)} = {to_text(newton.value)}, provided "
-                   + " and ".join(map(str, newton.conditions)))
+        out.append(
+            f"Newton step: {to_text(newton.left)} = {to_text(newton.value)}, provided "
+            + " and ".join(map(str, newton.conditions))
+        )
     if derivation.solution is not None:
-        out.append(f"Setting it to zero: {p.wrt} = {to_text(derivation.solution)}"
-                   + (f", provided {' and '.join(map(str, derivation.conditions))}"
-                      if derivation.conditions else ""))
-    if not p.for_student:   # the key's: the conventions and the numeric check
+        out.append(
+            f"Setting it to zero: {p.wrt} = {to_text(derivation.solution)}"
+            + (
+                f", provided {' and '.join(map(str, derivation.conditions))}"
+                if derivation.conditions
+                else ""
+            )
+        )
+    if not p.for_student:  # the key's: the conventions and the numeric check
         out += [plain(note) for note in derivation.notes]
         out.append(verification_sentence(derivation))
     return "\n".join(out) + "\n"
 
 
 def _also_asked(derivation: Derivation) -> str:
-    """", the Hessian and the Newton step": what the problem asks beyond the derivative
+    """ ", the Hessian and the Newton step": what the problem asks beyond the derivative
     (setting it to zero is said where the answer is)."""
     also = also_asked(derivation)
-    return "".join((" and " if k == len(also) - 1 else ", ") + item
-                   for k, item in enumerate(also))
+    return "".join((" and " if k == len(also) - 1 else ", ") + item for k, item in enumerate(also))
 
 
 def _answers(derivation: Derivation, values: list[str]) -> list[str]:
-    """"Answer: grad_X L = ...", a line per variable, the labels aligned."""
+    """ "Answer: grad_X L = ...", a line per variable, the labels aligned."""
     labels = gradient_labels(derivation)
     width = max(map(len, labels))
-    return [f"{'Answer:' if k == 0 else '':7} {label.rjust(width)} = {value}"
-            for k, (label, value) in enumerate(zip(labels, values))]
+    return [
+        f"{'Answer:' if k == 0 else '':7} {label.rjust(width)} = {value}"
+        for k, (label, value) in enumerate(zip(labels, values))
+    ]
 
 
 def gradient_labels(derivation: Derivation) -> tuple[str, ...]:
@@ -99,13 +110,16 @@ def plain(prose: str) -> str:
 
 def verification_sentence(derivation: Derivation) -> str:
     v = derivation.verification
-    sentence = (f"Every line was checked numerically on {v.trials} random instances "
-                f"({v.checks} checks); largest relative error {v.max_rel_error:.1e}.")
+    sentence = (
+        f"Every line was checked numerically on {v.trials} random instances "
+        f"({v.checks} checks); largest relative error {v.max_rel_error:.1e}."
+    )
     if v.sympy_agrees is True:
         sentence += " sympy's own matrix derivative agrees."
     elif v.sympy_agrees is False:
-        sentence += (" sympy's own matrix derivative gives another value, which fails "
-                     "the same check.")
+        sentence += (
+            " sympy's own matrix derivative gives another value, which fails the same check."
+        )
     return sentence
 
 
@@ -118,10 +132,11 @@ def _aligned(lines: tuple[Line, ...]) -> list[str]:
         if line.note or line.note_math is not None:
             math = ""
             if line.note_math is not None:
-                math = (f"{to_text(line.note_math_lhs)} = " if line.note_math_lhs else "") \
-                    + to_text(line.note_math)
+                math = (
+                    f"{to_text(line.note_math_lhs)} = " if line.note_math_lhs else ""
+                ) + to_text(line.note_math)
             note = "    (" + " ".join(x for x in (plain(line.note), math) if x) + ")"
-        elif line.struck is not None:   # text cannot cross it out: it says where it goes
+        elif line.struck is not None:  # text cannot cross it out: it says where it goes
             note = f"    ({to_text(line.struck)} -> 0)"
         tag = f"    {line.tag}" if line.tag else ""
         out.append(f"    {lhs.rjust(width)} = {to_text(line.rhs)}{note}{tag}")
@@ -133,4 +148,3 @@ def _lhs_text(line: Line) -> str:
         return ""
     text = to_text(line.lhs)
     return f"=> {text}" if line.implies else text
-

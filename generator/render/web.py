@@ -7,6 +7,7 @@ and math, the numeric-check sentence (text.verification_sentence), and prose spl
 into text and math pieces, so that each output format escapes the text its own way
 and typesets the math in its own delimiters.  No mathematics is computed here.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,7 +16,12 @@ from typing import Sequence
 
 from generator.derivation import Derivation
 from generator.render.latex_sheet import (
-    LineView, ProblemView, StepView, math_to_latex, problem_view)
+    LineView,
+    ProblemView,
+    StepView,
+    math_to_latex,
+    problem_view,
+)
 from generator.render.exam import exam_header
 from generator.render.reference import Reference, reference_for
 from generator.render.sheet_options import SheetKind, steps_shown
@@ -25,6 +31,7 @@ from generator.render.pieces import UNSAFE_IN_TEXT, Piece, Rich, symbols_phrase
 
 KINDS = ("worksheet", "solutions", "single")
 
+
 @dataclass(frozen=True)
 class ReferenceRowView:
     """One law of the reference section: its number, LaTeX math and short name (prose)."""
@@ -32,17 +39,17 @@ class ReferenceRowView:
     number: int
     law: str
     name: Rich
-    section: str = "other"   # listed under trace, differential or other
+    section: str = "other"  # listed under trace, differential or other
 
 
 @dataclass(frozen=True)
 class WebStep:
-    """"Step k: title" and its lines as one `\\begin{aligned}...\\end{aligned}` block;
+    """ "Step k: title" and its lines as one `\\begin{aligned}...\\end{aligned}` block;
     `cites` the numbers of the reference's laws it used ("3, 7"), or ''."""
 
     number: int
     title: Rich
-    aligned: str | None   # None for a step without lines
+    aligned: str | None  # None for a step without lines
     cites: str = ""
 
 
@@ -50,25 +57,26 @@ class WebStep:
 class WebProblem:
     """One problem of a page: the LaTeX sheet's view plus what a web page adds."""
 
-    view: ProblemView                    # objective, gradient, solution, ... as LaTeX
-    heading: Rich                        # "Problem 5: Trace of quadratic product"
-    where: Rich                          # "A is n x n (constant), X is n x m"
-    statement: tuple[Rich, ...]          # paragraphs
+    view: ProblemView  # objective, gradient, solution, ... as LaTeX
+    heading: Rich  # "Problem 5: Trace of quadratic product"
+    where: Rich  # "A is n x n (constant), X is n x m"
+    statement: tuple[Rich, ...]  # paragraphs
     steps: tuple[WebStep, ...]
-    answers: tuple[str, ...]             # \boxed{\nabla_{X} L = ...}, one per variable
-    solution: str | None                 # \boxed{X = ...}
-    hessian: str | None                  # \boxed{H = ...}
-    newton: str | None                   # \boxed{x_{new} = ...}
+    answers: tuple[str, ...]  # \boxed{\nabla_{X} L = ...}, one per variable
+    solution: str | None  # \boxed{X = ...}
+    hessian: str | None  # \boxed{H = ...}
+    newton: str | None  # \boxed{x_{new} = ...}
     newton_conditions: tuple[Rich, ...]  # "H is invertible"
-    conditions: tuple[Rich, ...]         # "A^T A is invertible"
+    conditions: tuple[Rich, ...]  # "A^T A is invertible"
     notes: tuple[Rich, ...]
-    check: str                           # the numeric-check sentence (plain text); "" on a
-                                         # student's edition
-    code: str | None = None              # the answer as code (`code:`, `--code`), or none
-    code_language: str = ""              # its library: python, torch or jax
+    check: str  # the numeric-check sentence (plain text); "" on a
+    # student's edition
+    code: str | None = None  # the answer as code (`code:`, `--code`), or none
+    code_language: str = ""  # its library: python, torch or jax
 
 
 # ----- prose ------------------------------------------------------------------------
+
 
 def rich(prose: str) -> Rich:
     """Prose -> pieces: whitespace normalised, math between backticks as LaTeX.
@@ -109,43 +117,53 @@ def text_in_math(prose: str) -> str:
 
 # ----- steps ------------------------------------------------------------------------
 
+
 def aligned(lines: Sequence[LineView]) -> str:
     """The lines of a step as an `aligned` block, one `lhs &= rhs` row each."""
     rows = []
     for line in lines:
-        left = (r"\Rightarrow " if line.implies else "") + \
-            (f"{line.lhs} " if line.lhs is not None else "")
+        left = (r"\Rightarrow " if line.implies else "") + (
+            f"{line.lhs} " if line.lhs is not None else ""
+        )
         row = f"{left}&= {line.rhs}"
         if line.note or line.note_math is not None:
             note = text_in_math(line.note) if line.note else ""
             if line.note and line.note_math is not None:
                 note += r"\ "
             row += r" \quad " + note + (line.note_math or "")
-        if line.tag:   # MathJax cannot \tag a row of `aligned`: the mark ends the row
+        if line.tag:  # MathJax cannot \tag a row of `aligned`: the mark ends the row
             row += r" \qquad " + text_in_math(line.tag)
         rows.append(row)
     return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
 
 
 def web_step(step: StepView) -> WebStep:
-    return WebStep(step.number, rich(step.title), aligned(step.lines) if step.lines else None,
-                   step.numbers)
+    return WebStep(
+        step.number, rich(step.title), aligned(step.lines) if step.lines else None, step.numbers
+    )
 
 
 # ----- problems and pages -------------------------------------------------------------
 
+
 def heading(view: ProblemView, derivation: Derivation, kind: SheetKind) -> Rich:
-    """"Problem 5: Title"; a lone derivation without a number is headed by its title."""
+    """ "Problem 5: Title"; a lone derivation without a number is headed by its title."""
     if kind == "single" and not derivation.problem.heading:
         return rich(view.title)
     worth = (Piece(f" ({view.worth})"),) if view.worth else ()
     return (Piece(f"{view.label}: "), *rich(view.title), *worth)
 
 
-def web_problem(derivation: Derivation, position: int, kind: SheetKind, reference: Reference,
-                reveal: int | None = None) -> WebProblem:
-    view = problem_view(derivation, position, reference,
-                        steps_shown(derivation.problem, kind, reveal))
+def web_problem(
+    derivation: Derivation,
+    position: int,
+    kind: SheetKind,
+    reference: Reference,
+    reveal: int | None = None,
+) -> WebProblem:
+    view = problem_view(
+        derivation, position, reference, steps_shown(derivation.problem, kind, reveal)
+    )
     return WebProblem(
         view=view,
         heading=heading(view, derivation, kind),
@@ -156,10 +174,13 @@ def web_problem(derivation: Derivation, position: int, kind: SheetKind, referenc
         solution=None if view.solution is None else rf"\boxed{{{view.wrt} = {view.solution}}}",
         hessian=None if view.hessian is None else rf"\boxed{{{view.hessian}}}",
         newton=None if view.newton is None else rf"\boxed{{{view.newton}}}",
-        newton_conditions=tuple((Piece(c.subject_math, math=True), Piece(f" is {c.words}"))
-                                for c in view.newton_conditions),
-        conditions=tuple((Piece(c.subject_math, math=True), Piece(f" is {c.words}"))
-                         for c in view.conditions),
+        newton_conditions=tuple(
+            (Piece(c.subject_math, math=True), Piece(f" is {c.words}"))
+            for c in view.newton_conditions
+        ),
+        conditions=tuple(
+            (Piece(c.subject_math, math=True), Piece(f" is {c.words}")) for c in view.conditions
+        ),
         notes=tuple(rich(n) for n in view.notes),
         check="" if derivation.problem.for_student else verification_sentence(derivation),
         code=None if kind == "worksheet" else answer_code(derivation),
@@ -173,6 +194,7 @@ def answer_code(derivation: Derivation) -> str | None:
     if derivation.problem.code is None:
         return None
     from generator.render.code import ExportError, export
+
     try:
         return export(derivation, derivation.problem.code).text
     except ExportError as err:
@@ -180,8 +202,14 @@ def answer_code(derivation: Derivation) -> str | None:
 
 
 def page_context(
-    derivations: Sequence[Derivation], kind: SheetKind, *, title: str, description: str = "",
-    reveal: int | None = None, course: str = "", date: str = "",
+    derivations: Sequence[Derivation],
+    kind: SheetKind,
+    *,
+    title: str,
+    description: str = "",
+    reveal: int | None = None,
+    course: str = "",
+    date: str = "",
 ) -> dict:
     """The variables of a page template.
 
@@ -209,8 +237,12 @@ def page_context(
         "exam": exam,
         "show_reference": kind != "single" and not (exam.exam and kind == "worksheet"),
         "show_steps": kind != "worksheet",
-        "reference_rows": [ReferenceRowView(row.number, row.law, rich(row.name), row.section)
-                           for row in reference.rows],
-        "problems": [web_problem(d, position, kind, reference, reveal)
-                     for position, d in enumerate(derivations, 1)],
+        "reference_rows": [
+            ReferenceRowView(row.number, row.law, rich(row.name), row.section)
+            for row in reference.rows
+        ],
+        "problems": [
+            web_problem(d, position, kind, reference, reveal)
+            for position, d in enumerate(derivations, 1)
+        ],
     }

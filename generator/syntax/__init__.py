@@ -3,6 +3,7 @@
 `parse` and `to_text` are exported here; `generator.syntax.latex.to_latex` is imported
 from its module so that parsing never pays for importing sympy.
 """
+
 from generator.syntax.parser import parse
 from generator.syntax.printer import to_text
 

@@ -8,6 +8,7 @@ without one is an error, except the index-notation nodes (generator.index), whic
 print themselves.  Layout (parentheses, precedence) follows the text printer, so both
 read alike.  It needs nothing of sympy (whose printer cost a third of a second to import).
 """
+
 from __future__ import annotations
 
 from fractions import Fraction
@@ -15,25 +16,74 @@ from typing import Callable
 
 from generator.math.expr import (
     Dim,
-    Add, Commutation, Det, Diag, Differential, DimProduct, Elementwise, Expr, Hadamard, Identity,
-    EntrywisePower, Inverse, Kron, LogDet, LogSumExp, Mul, Ones, Softmax, Vec,
-    Norm, Number, Power, PowerSum, Quantity, SumEntries, Symbol, Trace, Transpose, Unary, mul, shifted,
+    Add,
+    Commutation,
+    Det,
+    Diag,
+    Differential,
+    DimProduct,
+    Elementwise,
+    Expr,
+    Hadamard,
+    Identity,
+    EntrywisePower,
+    Inverse,
+    Kron,
+    LogDet,
+    LogSumExp,
+    Mul,
+    Ones,
+    Softmax,
+    Vec,
+    Norm,
+    Number,
+    Power,
+    PowerSum,
+    Quantity,
+    SumEntries,
+    Symbol,
+    Trace,
+    Transpose,
+    Unary,
+    mul,
+    shifted,
     split_coefficient,
 )
 from generator.syntax.latex_names import entry_letter, name_latex
 from generator.syntax.limits import MAX_DEPTH, room_for_nesting
-from generator.math.index_nodes import (Delta, Entry, EntryMatrix, ExplicitMatrix, GradientOf,
-                                        IndexSum, Partial)
+from generator.math.index_nodes import (
+    Delta,
+    Entry,
+    EntryMatrix,
+    ExplicitMatrix,
+    GradientOf,
+    IndexSum,
+    Partial,
+)
 from generator.math.functions import ENTRYWISE
-from generator.syntax.printer import as_quotient, explicit_rows, is_atom, is_negative, monomial, signed_sum
+from generator.syntax.printer import (
+    as_quotient,
+    explicit_rows,
+    is_atom,
+    is_negative,
+    monomial,
+    signed_sum,
+)
 
 # node type -> the name it prints with \operatorname, its argument in parentheses
-_OPERATORS = {Trace: "tr", SumEntries: "sum", Diag: "diag", Vec: "vec", Softmax: "softmax",
-              LogSumExp: "logsumexp"}
+_OPERATORS = {
+    Trace: "tr",
+    SumEntries: "sum",
+    Diag: "diag",
+    Vec: "vec",
+    Softmax: "softmax",
+    LogSumExp: "logsumexp",
+}
 
 
-def to_latex(expr: Expr, is_scalar: Callable[[Expr], bool] | None = None,
-             struck: Expr | None = None) -> str:
+def to_latex(
+    expr: Expr, is_scalar: Callable[[Expr], bool] | None = None, struck: Expr | None = None
+) -> str:
     """`expr` as LaTeX math-mode source (no surrounding `$`).
 
     With `is_scalar` (which needs the shapes, so the caller supplies it), an inverse of
@@ -47,8 +97,11 @@ def to_latex(expr: Expr, is_scalar: Callable[[Expr], bool] | None = None,
 
 def _matrix_product(e: Expr) -> bool:
     """A product of two or more factors besides its number (`B x`, not `2 A`)."""
-    return isinstance(e, Mul) and not e.scalar and \
-        sum(1 for f in e.factors if not isinstance(f, Number)) > 1
+    return (
+        isinstance(e, Mul)
+        and not e.scalar
+        and sum(1 for f in e.factors if not isinstance(f, Number)) > 1
+    )
 
 
 def dim_latex(dim: Dim) -> str:
@@ -61,8 +114,7 @@ def dim_latex(dim: Dim) -> str:
 class TraceTrickLatexPrinter:
     """LaTeX for generator.math.expr trees (and nothing else)."""
 
-    def __init__(self, is_scalar: Callable[[Expr], bool] | None = None,
-                 struck: Expr | None = None):
+    def __init__(self, is_scalar: Callable[[Expr], bool] | None = None, struck: Expr | None = None):
         self._is_scalar = is_scalar
         self._struck = struck
 
@@ -94,8 +146,11 @@ class TraceTrickLatexPrinter:
 
     def _print_Ones(self, expr: Ones) -> str:
         """The all-ones vector or matrix, as textbooks write it: a bold 1 with its size."""
-        sub = dim_latex(expr.rows) if expr.cols == 1 \
+        sub = (
+            dim_latex(expr.rows)
+            if expr.cols == 1
             else f"{dim_latex(expr.rows)} \\times {dim_latex(expr.cols)}"
+        )
         return f"\\mathbf{{1}}_{{{sub}}}"
 
     def _print_Number(self, expr: Number) -> str:
@@ -140,18 +195,26 @@ class TraceTrickLatexPrinter:
         """`c \\frac{rest}{s t}` for the scalar inverses `s^-1 t^-1` among the factors."""
         if self._is_scalar is None:
             return None
-        below = [f.arg for f in expr.factors if isinstance(f, Inverse)
-                 and not isinstance(f.arg, Number) and self._is_scalar(f.arg)]
+        below = [
+            f.arg
+            for f in expr.factors
+            if isinstance(f, Inverse) and not isinstance(f.arg, Number) and self._is_scalar(f.arg)
+        ]
         if not below:
             return None
         coefficient, rest = split_coefficient(
-            mul(*(f for f in expr.factors
-                  if not (isinstance(f, Inverse) and f.arg in below))))
+            mul(*(f for f in expr.factors if not (isinstance(f, Inverse) and f.arg in below)))
+        )
         sign = "-" if coefficient < 0 else ""
         number = "" if abs(coefficient) == 1 else number_latex(abs(coefficient)) + " "
         top = "1" if rest == Number(1) else self._print(rest)
-        bottom = " ".join(self._factor(b, last=True) if isinstance(b, Mul) else self._print(b)
-                          for b in below) if len(below) > 1 else self._print(below[0])
+        bottom = (
+            " ".join(
+                self._factor(b, last=True) if isinstance(b, Mul) else self._print(b) for b in below
+            )
+            if len(below) > 1
+            else self._print(below[0])
+        )
         return rf"{sign}{number}\frac{{{top}}}{{{bottom}}}"
 
     def _factor(self, factor: Expr, last: bool) -> str:
@@ -166,16 +229,24 @@ class TraceTrickLatexPrinter:
     def _print_Hadamard(self, expr: Hadamard) -> str:
         expr = as_quotient(expr)
         op = r" \oslash " if expr.divide else r" \odot "
-        return (self._hadamard_operand(expr.left, False, expr.divide) + op
-                + self._hadamard_operand(expr.right, True, expr.divide))
+        return (
+            self._hadamard_operand(expr.left, False, expr.divide)
+            + op
+            + self._hadamard_operand(expr.right, True, expr.divide)
+        )
 
     def _hadamard_operand(self, operand: Expr, right: bool, divide: bool) -> str:
         """Parenthesised where the syntax needs it, where a quotient meets a product
         (`(1 ./ B) .* dX`): left to right is right, but hard to read; and around a matrix
         product, which the syntax binds tighter but the eye reads as `(A ⊙ dW) x`."""
         mixed = isinstance(operand, Hadamard) and operand.divide != divide
-        if isinstance(operand, Add) or (right and isinstance(operand, Hadamard)) or mixed \
-                or is_negative(operand) or _matrix_product(operand):
+        if (
+            isinstance(operand, Add)
+            or (right and isinstance(operand, Hadamard))
+            or mixed
+            or is_negative(operand)
+            or _matrix_product(operand)
+        ):
             return group(self._print(operand))
         return self._print(operand)
 
@@ -197,14 +268,19 @@ class TraceTrickLatexPrinter:
         r"""`\sum_{j=0}^{k-1} X^{j} dX X^{k-1-j}`: the differential of X^k, k symbolic."""
         last = self._print(shifted(expr.exponent, -1))
         base = self._postfix_base(expr.base)
-        return (rf"\sum_{{j=0}}^{{{last}}} {base}^{{j}}\, {self._print(expr.inner)}\, "
-                rf"{base}^{{{last} - j}}")
+        return (
+            rf"\sum_{{j=0}}^{{{last}}} {base}^{{j}}\, {self._print(expr.inner)}\, "
+            rf"{base}^{{{last} - j}}"
+        )
 
     def _print_EntrywisePower(self, expr: EntrywisePower) -> str:
         """`X^{\\circ 2}` (the Hadamard power) written with `.^`; `s^{1/2}` otherwise."""
         c = expr.exponent
-        shown = str(c.numerator) if c.denominator == 1 else \
-            f"{'-' if c < 0 else ''}{abs(c.numerator)}/{c.denominator}"
+        shown = (
+            str(c.numerator)
+            if c.denominator == 1
+            else f"{'-' if c < 0 else ''}{abs(c.numerator)}/{c.denominator}"
+        )
         circle = r"\circ " if expr.dotted else ""
         return f"{self._postfix_base(expr.base)}^{{{circle}{shown}}}"
 
@@ -224,9 +300,11 @@ class TraceTrickLatexPrinter:
     def _print_Kron(self, expr: Kron) -> str:
         """`A \\otimes B`; an operand that is a sum, a product or another Kronecker product
         is grouped."""
+
         def operand(e: Expr) -> str:
             grouped = isinstance(e, (Add, Mul, Hadamard, Kron)) or is_negative(e)
             return group(self._print(e)) if grouped else self._print(e)
+
         return operand(expr.left) + r" \otimes " + operand(expr.right)
 
     def _print_Commutation(self, expr: Commutation) -> str:
@@ -264,7 +342,6 @@ class TraceTrickLatexPrinter:
     def _argument(self, arg: Expr) -> str:
         return r"\left(" + self._print(arg) + r"\right)"
 
-
     # ----- index notation (generator/math/index_nodes.py) ------------------------------
 
     def _print_Entry(self, expr: Entry) -> str:
@@ -277,8 +354,7 @@ class TraceTrickLatexPrinter:
         return rf"\delta_{{{expr.i}{expr.j}}}"
 
     def _print_IndexSum(self, expr: IndexSum) -> str:
-        return signed_sum([(m.coefficient, monomial(m, self._print, r"\sum"))
-                           for m in expr.terms])
+        return signed_sum([(m.coefficient, monomial(m, self._print, r"\sum")) for m in expr.terms])
 
     def _print_Partial(self, expr: Partial) -> str:
         entry = self._print(Entry(expr.wrt, expr.row, expr.col))
@@ -289,8 +365,10 @@ class TraceTrickLatexPrinter:
         return rf"\nabla_{{{sub}}} {name_latex(expr.name)}"
 
     def _print_ExplicitMatrix(self, expr: ExplicitMatrix) -> str:
-        rows = [" & ".join(row) for row in
-                explicit_rows(expr, self._print, r"\cdots", r"\vdots", r"\ddots")]
+        rows = [
+            " & ".join(row)
+            for row in explicit_rows(expr, self._print, r"\cdots", r"\vdots", r"\ddots")
+        ]
         return r"\begin{bmatrix} " + r" \\ ".join(rows) + r" \end{bmatrix}"
 
     def _print_EntryMatrix(self, expr: EntryMatrix) -> str:
@@ -314,8 +392,33 @@ def group(tex: str) -> str:
 # (each method takes its own node type: the table is typed by what it returns)
 _METHODS: dict[type, Callable[..., str]] = {
     node: getattr(TraceTrickLatexPrinter, f"_print_{node.__name__}")
-    for node in (Symbol, Quantity, Identity, Ones, Number, Add, Mul, Hadamard, Transpose,
-                 Inverse, Power, PowerSum, EntrywisePower, Kron, Commutation, Elementwise,
-                 Det, LogDet, Differential, Norm, Entry, Delta, IndexSum, Partial, GradientOf,
-                 ExplicitMatrix, EntryMatrix)
+    for node in (
+        Symbol,
+        Quantity,
+        Identity,
+        Ones,
+        Number,
+        Add,
+        Mul,
+        Hadamard,
+        Transpose,
+        Inverse,
+        Power,
+        PowerSum,
+        EntrywisePower,
+        Kron,
+        Commutation,
+        Elementwise,
+        Det,
+        LogDet,
+        Differential,
+        Norm,
+        Entry,
+        Delta,
+        IndexSum,
+        Partial,
+        GradientOf,
+        ExplicitMatrix,
+        EntryMatrix,
+    )
 } | {node: TraceTrickLatexPrinter._print_operator for node in _OPERATORS}

@@ -4,6 +4,7 @@ The lexer only admits letters, digits and underscores, but names also arrive fro
 YAML keys and from code, so anything else is escaped rather than trusted: no user
 text ever reaches LaTeX as markup.
 """
+
 from __future__ import annotations
 
 import re
@@ -12,8 +13,19 @@ from generator.syntax.names import GREEK_LOWER, IDENTIFIER
 
 # Upper-case Greek letters that look like Latin ones have no LaTeX command.
 _LATIN_LOOKALIKE = {
-    "Alpha": "A", "Beta": "B", "Epsilon": "E", "Zeta": "Z", "Eta": "H", "Iota": "I",
-    "Kappa": "K", "Mu": "M", "Nu": "N", "Omicron": "O", "Rho": "P", "Tau": "T", "Chi": "X",
+    "Alpha": "A",
+    "Beta": "B",
+    "Epsilon": "E",
+    "Zeta": "Z",
+    "Eta": "H",
+    "Iota": "I",
+    "Kappa": "K",
+    "Mu": "M",
+    "Nu": "N",
+    "Omicron": "O",
+    "Rho": "P",
+    "Tau": "T",
+    "Chi": "X",
 }
 GREEK_LATEX = (
     {name: "\\" + name for name in GREEK_LOWER}
@@ -29,15 +41,28 @@ _HEAD = re.compile(r"([A-Za-z]+)(\d*)\Z")
 # rule); the typewriter font has the ASCII characters themselves, so a title reads (and
 # copies) as written.  `[` and `]` are braced, so a text after `\\` is not an argument.
 _SPECIAL = {
-    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
-    "%": r"\%", "<": r"\ensuremath{<}", ">": r"\ensuremath{>}", "|": r"\ensuremath{|}",
-    '"': r"\texttt{\char34}", "^": r"\texttt{\char94}", "~": r"\texttt{\char126}",
-    "_": r"\texttt{\char95}", "[": "{[}", "]": "{]}",
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "$": r"\$",
+    "&": r"\&",
+    "#": r"\#",
+    "%": r"\%",
+    "<": r"\ensuremath{<}",
+    ">": r"\ensuremath{>}",
+    "|": r"\ensuremath{|}",
+    '"': r"\texttt{\char34}",
+    "^": r"\texttt{\char94}",
+    "~": r"\texttt{\char126}",
+    "_": r"\texttt{\char95}",
+    "[": "{[}",
+    "]": "{]}",
 }
 # The circled numbers ① .. ⑳ that tag an equation (generator.render.tags), in text
 CIRCLED = "".join(chr(0x2460 + k) for k in range(20))
-_SPECIAL.update({mark: rf"\textcircled{{\scriptsize {k}}}"
-                 for k, mark in enumerate(CIRCLED, start=1)})
+_SPECIAL.update(
+    {mark: rf"\textcircled{{\scriptsize {k}}}" for k, mark in enumerate(CIRCLED, start=1)}
+)
 # Characters TeX's fonts join with the next one: `''` is a closing double quote, two
 # backquotes an opening one, `!` or `?` and a backquote an inverted mark.
 _LIGATURES = re.compile(r"(?<=['`!?])(?=['`])")
@@ -60,7 +85,7 @@ def name_latex(name: str) -> str:
         return r"\text{" + escape_text(name) + "}"
     head, *tail = name.split("_")
     match = _HEAD.match(head)
-    if match is None:          # letters and digits mixed, e.g. `x1y`
+    if match is None:  # letters and digits mixed, e.g. `x1y`
         base, subscripts = _word(head), []
     else:
         base, subscripts = _word(match.group(1)), [match.group(2)]
@@ -78,7 +103,7 @@ def _word(letters: str) -> str:
     if letters in GREEK_LATEX:
         return GREEK_LATEX[letters]
     for suffix, accent in _ACCENTS.items():
-        stem = letters[:-len(suffix)]
+        stem = letters[: -len(suffix)]
         if letters.endswith(suffix) and (len(stem) == 1 or stem in GREEK_LATEX):
             return f"{accent}{{{_word(stem)}}}"
     return letters if len(letters) == 1 else r"\mathit{" + letters + "}"

@@ -5,6 +5,7 @@ error can put its caret under the exact character.  Unicode spellings (`λ`, `�
 `−`, `ᵀ`, `’`, `‖`) become the same tokens as their ASCII forms, which is all the parser
 ever sees.  One compiled regex matched at a moving position keeps lexing linear.
 """
+
 from __future__ import annotations
 
 import enum
@@ -87,14 +88,32 @@ _TOKEN = re.compile(
 )
 
 _GROUP_KIND = {
-    "number": Kind.NUMBER, "name": Kind.NAME, "dbar": Kind.DOUBLE_BAR, "bar": Kind.BAR,
-    "dot_t": Kind.DOT_T, "hadamard": Kind.HADAMARD, "hadamard_div": Kind.HADAMARD_DIV,
-    "sup_inv": Kind.SUP_INV, "kron": Kind.KRON, "dot_caret": Kind.DOT_CARET,
+    "number": Kind.NUMBER,
+    "name": Kind.NAME,
+    "dbar": Kind.DOUBLE_BAR,
+    "bar": Kind.BAR,
+    "dot_t": Kind.DOT_T,
+    "hadamard": Kind.HADAMARD,
+    "hadamard_div": Kind.HADAMARD_DIV,
+    "sup_inv": Kind.SUP_INV,
+    "kron": Kind.KRON,
+    "dot_caret": Kind.DOT_CARET,
 }
 _CHAR_KIND = {
-    "-": Kind.MINUS, "−": Kind.MINUS, "+": Kind.PLUS, "*": Kind.STAR, "/": Kind.SLASH,
-    "^": Kind.CARET, "'": Kind.PRIME, "’": Kind.PRIME, "(": Kind.LPAREN, ")": Kind.RPAREN,
-    "{": Kind.LBRACE, "}": Kind.RBRACE, ",": Kind.COMMA, "_": Kind.UNDERSCORE,
+    "-": Kind.MINUS,
+    "−": Kind.MINUS,
+    "+": Kind.PLUS,
+    "*": Kind.STAR,
+    "/": Kind.SLASH,
+    "^": Kind.CARET,
+    "'": Kind.PRIME,
+    "’": Kind.PRIME,
+    "(": Kind.LPAREN,
+    ")": Kind.RPAREN,
+    "{": Kind.LBRACE,
+    "}": Kind.RBRACE,
+    ",": Kind.COMMA,
+    "_": Kind.UNDERSCORE,
     "ᵀ": Kind.SUP_T,
 }
 _NAME_CHAR = re.compile(f"[{_LETTER}_]")
@@ -116,7 +135,7 @@ def iter_tokens(text: str) -> Iterator[Token]:
             bad = len(text) - len(text[pos:].lstrip())
             raise MathSyntaxError(_unknown_character(text[bad]), text, bad + 1)
         group = match.lastgroup
-        assert group is not None   # every alternative of _TOKEN is a named group
+        assert group is not None  # every alternative of _TOKEN is a named group
         start, pos = match.start(group), match.end()
         if group == "end":
             yield Token(Kind.EOF, "", len(text) + 1, 0)
@@ -141,10 +160,13 @@ def _check_number(text: str, start: int, end: int) -> None:
         raise MathSyntaxError(
             f"a number cannot run into a name: write '{text[end - 1]} {text[end]}' with a space "
             "for a product (numbers are written as 2, 0.5 or 1/2)",
-            text, end + 1,
+            text,
+            end + 1,
         )
     if end - start > MAX_NUMBER_LENGTH:
-        raise MathSyntaxError(f"a number may have at most {MAX_NUMBER_LENGTH} digits", text, start + 1)
+        raise MathSyntaxError(
+            f"a number may have at most {MAX_NUMBER_LENGTH} digits", text, start + 1
+        )
 
 
 def _unknown_character(ch: str) -> str:

@@ -14,6 +14,7 @@ The other limits keep every later stage quick, so that no input makes the progra
   the parser refuses a whole-number exponent above this (`X^99999999999` would
   otherwise expand without end).
 """
+
 from __future__ import annotations
 
 import sys
@@ -24,7 +25,7 @@ from typing import Iterator
 MAX_DEPTH = 200
 MAX_MATH_LENGTH = 1000
 MAX_EXPONENT = 50
-_FRAMES_PER_LEVEL = 10   # the parser spends up to ~9 frames per level (sum ... call ... sum)
+_FRAMES_PER_LEVEL = 10  # the parser spends up to ~9 frames per level (sum ... call ... sum)
 
 
 @contextmanager

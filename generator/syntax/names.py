@@ -4,6 +4,7 @@ One table shared by the lexer (Unicode Greek letters become ASCII names), the pa
 (`delta` is a name, not `d elta`; `tr` is a function) and the printers (`alpha`
 prints back as `alpha`, and as `\\alpha` in LaTeX), so that the three cannot drift.
 """
+
 from __future__ import annotations
 
 import re
@@ -11,9 +12,30 @@ import re
 from generator.math.functions import ELEMENTWISE_FUNCTIONS
 
 GREEK_LOWER = (
-    "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota",
-    "kappa", "lambda", "mu", "nu", "xi", "omicron", "pi", "rho", "sigma", "tau",
-    "upsilon", "phi", "chi", "psi", "omega",
+    "alpha",
+    "beta",
+    "gamma",
+    "delta",
+    "epsilon",
+    "zeta",
+    "eta",
+    "theta",
+    "iota",
+    "kappa",
+    "lambda",
+    "mu",
+    "nu",
+    "xi",
+    "omicron",
+    "pi",
+    "rho",
+    "sigma",
+    "tau",
+    "upsilon",
+    "phi",
+    "chi",
+    "psi",
+    "omega",
 )
 GREEK_NAMES = frozenset(GREEK_LOWER) | frozenset(n.capitalize() for n in GREEK_LOWER)
 
@@ -40,13 +62,25 @@ def spelled_out(name: str) -> str:
     the objective, `--let` and a file's symbols all write it."""
     return name if name.isascii() else "".join(UNICODE_GREEK.get(ch, ch) for ch in name)
 
+
 # Function name -> the node it builds; the parser owns the building.
 TRACE_NAMES = ("tr", "Tr", "trace")
-_OTHER_FUNCTIONS = ("det", "logdet", "sum", "inv", "norm", "ones", "diag", "vec", "kron",
-                    "softmax", "logsumexp") + ELEMENTWISE_FUNCTIONS
-COMMUTATION = "K"   # `K(m, n)`, written as a call; a `K` alone is a symbol like any other
+_OTHER_FUNCTIONS = (
+    "det",
+    "logdet",
+    "sum",
+    "inv",
+    "norm",
+    "ones",
+    "diag",
+    "vec",
+    "kron",
+    "softmax",
+    "logsumexp",
+) + ELEMENTWISE_FUNCTIONS
+COMMUTATION = "K"  # `K(m, n)`, written as a call; a `K` alone is a symbol like any other
 FUNCTION_NAMES = frozenset(TRACE_NAMES + _OTHER_FUNCTIONS)
-FUNCTION_LIST = ", ".join(TRACE_NAMES[:1] + _OTHER_FUNCTIONS)   # for error messages
+FUNCTION_LIST = ", ".join(TRACE_NAMES[:1] + _OTHER_FUNCTIONS)  # for error messages
 
 IDENTITY = "I"
 IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")

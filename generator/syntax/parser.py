@@ -12,6 +12,7 @@ than MAX_DEPTH levels, by grouping or by chains such as `X^T^T...`, which is rep
 as a MathSyntaxError with its column rather than a RecursionError later.  A whole-number
 exponent above MAX_EXPONENT is refused likewise (the engine expands `X^k` into k terms).
 """
+
 from __future__ import annotations
 
 from fractions import Fraction
@@ -19,26 +20,62 @@ from typing import Callable, NamedTuple, Sequence
 
 from generator.errors import MathSyntaxError
 from generator.math.expr import (
-    Commutation, Det, Diag, Differential, Elementwise, EntrywisePower, Expr, Hadamard, Identity,
-    Inverse, Kron,
-    LogDet, LogSumExp, Norm, Number, Ones, Power, Softmax, SumEntries, Symbol, Trace, Transpose,
-    Vec, add, mul, neg,
+    Commutation,
+    Det,
+    Diag,
+    Differential,
+    Elementwise,
+    EntrywisePower,
+    Expr,
+    Hadamard,
+    Identity,
+    Inverse,
+    Kron,
+    LogDet,
+    LogSumExp,
+    Norm,
+    Number,
+    Ones,
+    Power,
+    Softmax,
+    SumEntries,
+    Symbol,
+    Trace,
+    Transpose,
+    Vec,
+    add,
+    mul,
+    neg,
 )
 from generator.syntax.lexer import Kind, Token, iter_tokens
 from generator.syntax.limits import MAX_DEPTH, MAX_EXPONENT, room_for_nesting
 from generator.syntax.names import (
-    COMMUTATION, FUNCTION_LIST, FUNCTION_NAMES, IDENTIFIER, IDENTITY, TRACE_NAMES,
-    differential_target, is_reserved,
+    COMMUTATION,
+    FUNCTION_LIST,
+    FUNCTION_NAMES,
+    IDENTIFIER,
+    IDENTITY,
+    TRACE_NAMES,
+    differential_target,
+    is_reserved,
 )
 
 
 _ONE_ARGUMENT = {name: Trace for name in TRACE_NAMES} | {
-    "det": Det, "logdet": LogDet, "sum": SumEntries, "inv": Inverse, "diag": Diag, "vec": Vec,
-    "softmax": Softmax, "logsumexp": LogSumExp,
+    "det": Det,
+    "logdet": LogDet,
+    "sum": SumEntries,
+    "inv": Inverse,
+    "diag": Diag,
+    "vec": Vec,
+    "softmax": Softmax,
+    "logsumexp": LogSumExp,
 }
 _POSTFIX_TRANSPOSE = (Kind.PRIME, Kind.DOT_T, Kind.SUP_T)
-_BAD_EXPONENT = ("after '^' write T, -1, -T, a whole number of at least 2, a name such as k, "
-                 "or a name plus or minus a whole number in parentheses, (k - 1)")
+_BAD_EXPONENT = (
+    "after '^' write T, -1, -T, a whole number of at least 2, a name such as k, "
+    "or a name plus or minus a whole number in parentheses, (k - 1)"
+)
 
 
 class Parsed(NamedTuple):
@@ -68,8 +105,8 @@ class _Parser:
         self.stream = iter_tokens(text)
         self.prev: Token | None = None
         self.tok: Token = next(self.stream)
-        self.ahead: list[Token] = []   # tokens peeked at after `tok`, not yet taken
-        self.open: list[Token] = []   # '(' '|' '||' not yet closed, innermost last
+        self.ahead: list[Token] = []  # tokens peeked at after `tok`, not yet taken
+        self.open: list[Token] = []  # '(' '|' '||' not yet closed, innermost last
 
     # ----- tokens and errors ------------------------------------------------------
 
@@ -223,14 +260,14 @@ class _Parser:
         if negative:
             self.advance()
         if not self.at(Kind.NUMBER):
-            raise self.error("after '.^' write a number, as in X .^ 2, v .^ 0.5 or "
-                             "s^(1/2)", self.tok)
+            raise self.error(
+                "after '.^' write a number, as in X .^ 2, v .^ 0.5 or s^(1/2)", self.tok
+            )
         value = Fraction(self.advance().text)
         if self.at(Kind.SLASH) and opener is not None:
             self.advance()
             if not self.at(Kind.NUMBER) or Fraction(self.tok.text) == 0:
-                raise self.error("a power's denominator is a nonzero number, as in (1/2)",
-                                 self.tok)
+                raise self.error("a power's denominator is a nonzero number, as in (1/2)", self.tok)
             value /= Fraction(self.advance().text)
         if opener is not None:
             closer = Kind.RBRACE if opener.kind is Kind.LBRACE else Kind.RPAREN
@@ -246,8 +283,9 @@ class _Parser:
         parentheses a fraction or a decimal, `^(1/2)`, `^(-1/2)`, `^(1.5)`: a real power
         (of a scalar, or entry by entry)."""
         if self._real_power_follows():
-            return self.node(EntrywisePower(base.expr, self.power_number(caret), dotted=False),
-                             [base], caret)
+            return self.node(
+                EntrywisePower(base.expr, self.power_number(caret), dotted=False), [base], caret
+            )
         opener = self.advance() if self.at(Kind.LBRACE, Kind.LPAREN) else None
         negative = self.at(Kind.MINUS)
         if negative:
@@ -266,7 +304,7 @@ class _Parser:
             base = self.node(Inverse(base.expr), [base], caret)
         if value in ("T", 1):
             return base
-        assert not isinstance(value, str)   # "T" is the only word exponent_value returns
+        assert not isinstance(value, str)  # "T" is the only word exponent_value returns
         return self.node(Power(base.expr, value), [base], caret)
 
     def _real_power_follows(self) -> bool:
@@ -287,8 +325,11 @@ class _Parser:
         sign = -1 if self.advance().kind is Kind.MINUS else 1
         tok = self.tok
         if tok.kind is not Kind.NUMBER or not tok.text.isdigit():
-            raise self.error(f"after '{name} {'-' if sign < 0 else '+'}' in an exponent write "
-                             f"a whole number, as in ({name} - 1)", tok)
+            raise self.error(
+                f"after '{name} {'-' if sign < 0 else '+'}' in an exponent write "
+                f"a whole number, as in ({name} - 1)",
+                tok,
+            )
         self.advance()
         return add(name, Number(Fraction(sign * int(tok.text))))
 
@@ -305,13 +346,18 @@ class _Parser:
             if int(tok.text) == 0 or (int(tok.text) == 1 and not negative):
                 raise self.error(f"an exponent of {tok.text} is not a power: {_BAD_EXPONENT}", tok)
             if int(tok.text) > MAX_EXPONENT:
-                raise self.error(f"an exponent may be at most {MAX_EXPONENT}: the derivation "
-                                 f"treats X^k as a product of k factors", tok)
+                raise self.error(
+                    f"an exponent may be at most {MAX_EXPONENT}: the derivation "
+                    f"treats X^k as a product of k factors",
+                    tok,
+                )
             self.advance()
             return int(tok.text)
         if tok.kind is Kind.NAME:
             if tok.text.startswith("T"):
-                raise self.error(f"did you mean '^T {tok.text[1:]}'? juxtaposition needs a space", tok)
+                raise self.error(
+                    f"did you mean '^T {tok.text[1:]}'? juxtaposition needs a space", tok
+                )
             if tok.text in FUNCTION_NAMES or tok.text == IDENTITY:
                 raise self.error(f"'{tok.text}' cannot be an exponent: {_BAD_EXPONENT}", tok)
             self.advance()
@@ -357,8 +403,12 @@ class _Parser:
             return self.function(tok)
         if self.at(Kind.LPAREN) and self.tok.column == tok.end:
             if tok.text == COMMUTATION:
-                return self.sized(tok, lambda rows, cols: Commutation(rows, cols), 2,
-                                  "K(m, n), the commutation matrix")
+                return self.sized(
+                    tok,
+                    lambda rows, cols: Commutation(rows, cols),
+                    2,
+                    "K(m, n), the commutation matrix",
+                )
             if tok.text == "d" and self.differentials:
                 inner = self.enclosed(self.advance(), Kind.RPAREN)
                 return self.node(Differential(inner.expr), [inner], tok)
@@ -374,7 +424,7 @@ class _Parser:
         name, layers = tok.text, 0
         while self.differentials and (target := differential_target(name)):
             name, layers = target, layers + 1
-            if layers > MAX_DEPTH:   # checked in the loop: each peel copies the name
+            if layers > MAX_DEPTH:  # checked in the loop: each peel copies the name
                 raise self.error(f"the expression nests more than {MAX_DEPTH} levels deep", tok)
         if name in FUNCTION_NAMES:
             raise self.error(f"'{name}' is a function, not a symbol: write {name}(...)", tok)
@@ -389,12 +439,14 @@ class _Parser:
             return Identity(None)
         if not name.startswith(IDENTITY + "_"):
             return Symbol(name)
-        size = name[len(IDENTITY) + 1:]
+        size = name[len(IDENTITY) + 1 :]
         if size.isdigit() and int(size) > 0:
             return Identity(int(size))
         if IDENTIFIER.match(size):
             return Identity(size)
-        raise self.error(f"'{name}': the identity's size is a name or a positive number, as in I_n or I_3", tok)
+        raise self.error(
+            f"'{name}': the identity's size is a name or a positive number, as in I_n or I_3", tok
+        )
 
     def function(self, tok: Token) -> Parsed:
         """`tr(X)`, `det(X)`, `log|X|`, `norm(X, F)`, ...; parentheses are required."""

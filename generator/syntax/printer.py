@@ -11,6 +11,7 @@ Precedence, loosest first, mirrors the parser: sum, Hadamard, product, unary min
 postfix.  A child is parenthesised only when it binds more loosely than its place
 requires.
 """
+
 from __future__ import annotations
 
 from fractions import Fraction
@@ -18,20 +19,65 @@ from functools import singledispatch
 from typing import Callable, Iterable
 
 from generator.math.expr import (
-    ONE, Add, Commutation, Det, Diag, Differential, DimProduct, Elementwise, Expr, Hadamard, Identity,
-    EntrywisePower, Inverse, Kron, LogDet, LogSumExp, Mul, Ones, Softmax, Vec,
-    Norm, Number, Power, PowerSum, Quantity, SumEntries, Symbol, Trace, Transpose, mul,
-    Unary, shifted,
-    register_text_printer, split_coefficient,
+    ONE,
+    Add,
+    Commutation,
+    Det,
+    Diag,
+    Differential,
+    DimProduct,
+    Elementwise,
+    Expr,
+    Hadamard,
+    Identity,
+    EntrywisePower,
+    Inverse,
+    Kron,
+    LogDet,
+    LogSumExp,
+    Mul,
+    Ones,
+    Softmax,
+    Vec,
+    Norm,
+    Number,
+    Power,
+    PowerSum,
+    Quantity,
+    SumEntries,
+    Symbol,
+    Trace,
+    Transpose,
+    mul,
+    Unary,
+    shifted,
+    register_text_printer,
+    split_coefficient,
 )
-from generator.math.index_nodes import (Delta, Entry, EntryMatrix, ExplicitMatrix, GradientOf,
-                                        IndexSum, Monomial, Partial)
+from generator.math.index_nodes import (
+    Delta,
+    Entry,
+    EntryMatrix,
+    ExplicitMatrix,
+    GradientOf,
+    IndexSum,
+    Monomial,
+    Partial,
+)
 from generator.syntax.latex_names import entry_letter
 from generator.syntax.limits import MAX_DEPTH, room_for_nesting
 from generator.syntax.names import differential_target
 
-_FUNCTION_NAME = {Trace: "tr", Det: "det", LogDet: "logdet", SumEntries: "sum", Diag: "diag",
-                  Vec: "vec", Softmax: "softmax", LogSumExp: "logsumexp"}
+_FUNCTION_NAME = {
+    Trace: "tr",
+    Det: "det",
+    LogDet: "logdet",
+    SumEntries: "sum",
+    Diag: "diag",
+    Vec: "vec",
+    Softmax: "softmax",
+    LogSumExp: "logsumexp",
+}
 
 
 def to_text(expr: Expr) -> str:
@@ -57,7 +103,7 @@ def _(expr: Quantity) -> str:
 
 @_text.register
 def _(expr: Identity) -> str:
-    if isinstance(expr.size, DimProduct):   # the syntax sizes I by one name: I_m ⊗ I_n
+    if isinstance(expr.size, DimProduct):  # the syntax sizes I by one name: I_m ⊗ I_n
         return _kron_of(f"I_{f}" for f in expr.size.factors)
     return f"I_{expr.size}" if expr.size is not None and expr.shown else "I"
 
@@ -84,7 +130,7 @@ def _(expr: Commutation) -> str:
 
 @_text.register
 def _(expr: Ones) -> str:
-    if expr.cols == 1 and isinstance(expr.rows, DimProduct):   # ones(m) ⊗ ones(n)
+    if expr.cols == 1 and isinstance(expr.rows, DimProduct):  # ones(m) ⊗ ones(n)
         return _kron_of(f"ones({f})" for f in expr.rows.factors)
     return f"ones({expr.rows})" if expr.cols == 1 else f"ones({expr.rows}, {expr.cols})"
 
@@ -96,7 +142,9 @@ def _(expr: Number) -> str:
 
 def number_text(value: Fraction) -> str:
     """`3`, `-3`, `1/2`, `-1/2`: exact, and `1/2` reads back as one number."""
-    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+    return (
+        str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+    )
 
 
 @_text.register
@@ -121,14 +169,16 @@ def _(expr: Mul) -> str:
     """`2 A^T (A x - b)`, `-X`, `1/2 tr(X)`: the coefficient first, then the factors;
     the reciprocals written as divisions, last, after a slash (`x / ||x||`)."""
     factors = expr.factors
-    divisors: list[Inverse] = []   # the reciprocals written `/ s` that end the product
+    divisors: list[Inverse] = []  # the reciprocals written `/ s` that end the product
     for f in reversed(factors):
         if not (isinstance(f, Inverse) and f.division):
             break
         divisors.insert(0, f)
     if divisors:
-        return "".join([_numerator(factors[:len(factors) - len(divisors)])]
-                       + [" / " + _divisor(f.arg) for f in divisors])
+        return "".join(
+            [_numerator(factors[: len(factors) - len(divisors)])]
+            + [" / " + _divisor(f.arg) for f in divisors]
+        )
     prefix = ""
     if isinstance(factors[0], Number):
         value = factors[0].value
@@ -168,8 +218,12 @@ def as_quotient(expr: Hadamard) -> Hadamard:
     if expr.divide:
         return expr
     for u, other in ((expr.left, expr.right), (expr.right, expr.left)):
-        if isinstance(other, Hadamard) and other.divide and other.left == ONE \
-                and not (isinstance(u, Hadamard) and u.left == ONE and u.divide):
+        if (
+            isinstance(other, Hadamard)
+            and other.divide
+            and other.left == ONE
+            and not (isinstance(u, Hadamard) and u.left == ONE and u.divide)
+        ):
             return Hadamard(u, other.right, divide=True)
     return expr
 
@@ -183,7 +237,11 @@ def _(expr: Hadamard) -> str:
 
 
 def _hadamard_operand(operand: Expr, right: bool) -> str:
-    if isinstance(operand, Add) or (right and isinstance(operand, Hadamard)) or is_negative(operand):
+    if (
+        isinstance(operand, Add)
+        or (right and isinstance(operand, Hadamard))
+        or is_negative(operand)
+    ):
         return f"({_text(operand)})"
     return _text(operand)
 
@@ -209,8 +267,10 @@ def _(expr: Inverse) -> str:
 def _(expr: PowerSum) -> str:
     """`sum_j X^j dX X^(k - 1 - j)`, j from 0 to k - 1."""
     last = to_text(shifted(expr.exponent, -1))
-    return (f"sum_j {postfix_base(expr.base)}^j {_factor(expr.inner)} "
-            f"{postfix_base(expr.base)}^({last} - j)")
+    return (
+        f"sum_j {postfix_base(expr.base)}^j {_factor(expr.inner)} "
+        f"{postfix_base(expr.base)}^({last} - j)"
+    )
 
 
 @_text.register
@@ -245,9 +305,21 @@ def is_atom(expr: Expr) -> bool:
     """Nodes that print as one unbreakable unit: names, whole numbers, calls, norms."""
     if isinstance(expr, Number):
         return expr.value.denominator == 1 and expr.value >= 0
-    return isinstance(expr, (Symbol, Quantity, Identity, Ones, Differential, Norm, Elementwise,
-                             Kron, Commutation,
-                             *_FUNCTION_NAME))
+    return isinstance(
+        expr,
+        (
+            Symbol,
+            Quantity,
+            Identity,
+            Ones,
+            Differential,
+            Norm,
+            Elementwise,
+            Kron,
+            Commutation,
+            *_FUNCTION_NAME,
+        ),
+    )
 
 
 @_text.register(Trace)
@@ -286,8 +358,8 @@ def _(expr: Norm) -> str:
     return f"||{inner}||" + ("_F" if expr.frobenius else "")
 
 
-
 # ----- index notation (generator/math/index_nodes.py): shown, never read back ---------
+
 
 @_text.register
 def _(expr: Entry) -> str:
@@ -347,14 +419,19 @@ def monomial(m: Monomial, printer: Callable[[Expr], str], sum_sign: str) -> str:
     return f"{sum_sign}_{{{','.join(m.summed)}}} {body}" if m.summed else body
 
 
-def explicit_rows(m: ExplicitMatrix, printer: Callable[[Expr], str], dots: str, vdots: str, ddots: str
-                  ) -> list[list[str]]:
+def explicit_rows(
+    m: ExplicitMatrix, printer: Callable[[Expr], str], dots: str, vdots: str, ddots: str
+) -> list[list[str]]:
     """The cells of the written-out matrix, printed; dots where the notes put them."""
     rows = m.shown_cells()
     if m.col is None:
         return [[printer(c) if c is not None else vdots] for (c,) in rows]
-    return [[vdots, vdots, ddots, vdots] if all(c is None for c in row)
-            else [printer(c) if c is not None else dots for c in row] for row in rows]
+    return [
+        [vdots, vdots, ddots, vdots]
+        if all(c is None for c in row)
+        else [printer(c) if c is not None else dots for c in row]
+        for row in rows
+    ]
 
 
 register_text_printer(to_text)

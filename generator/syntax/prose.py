@@ -2,6 +2,7 @@
 of the contract, typeset by every renderer.  One place reads it: the renderers
 (`BACKTICKS`, `prose_math`) and the loader, which refuses backtick text that is not math
 (`unreadable_math`) rather than print it raw on a sheet."""
+
 from __future__ import annotations
 
 import re
@@ -16,7 +17,8 @@ BACKTICKS = re.compile(r"`([^`\n]+)`")
 def prose_math(text: str) -> tuple[Expr, ...]:
     """The sides of the math between one pair of backticks: the syntax has no equations,
     so each side of an `=` is parsed on its own.  Raises MathSyntaxError."""
-    from generator.syntax.parser import parse   # the parser imports this package
+    from generator.syntax.parser import parse  # the parser imports this package
+
     return tuple(parse(side.strip(), differentials=True) for side in text.split("="))
 
 
@@ -32,9 +34,11 @@ def unreadable_math(prose: str) -> tuple[str, int] | None:
                 prose_math(side)
             except MathSyntaxError as err:
                 column = offset + len(side) - len(side.lstrip()) + err.column
-                why = (f"`{segment}` is between backticks, which mark math, but it is not "
-                       f"math: {err.reason}\n{show(segment, column)}\nwrite it in the math "
-                       f"syntax (`tanh(z)`, not `tanh`), or without the backticks")
+                why = (
+                    f"`{segment}` is between backticks, which mark math, but it is not "
+                    f"math: {err.reason}\n{show(segment, column)}\nwrite it in the math "
+                    f"syntax (`tanh(z)`, not `tanh`), or without the backticks"
+                )
                 return why, origin[match.start(1) + min(column, len(segment)) - 1]
             offset += len(side) + 1
     return None
