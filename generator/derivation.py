@@ -68,6 +68,28 @@ class Derivation:
     # `gradient` is then the first's (read `answers` for every one)
     gradients: tuple[tuple[str, Expr], ...] = ()
 
+    def __repr__(self) -> str:
+        """`Derivation(grad_X L = (A + A^T) X, L = tr(X^T A X); 14 steps, checked on 3
+        draws)`: what a prompt shows."""
+        found = ", ".join(f"{label} = {e}" for label, (_, e) in zip(self.labels, self.answers))
+        return (
+            f"Derivation({found}, {self.names.objective} = {self.problem.objective_text}; "
+            f"{len(self.steps)} steps, checked on {self.verification.trials} draws)"
+        )
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """What each answer is called: `grad_X L`, `grad_{X^T} L` for the gradient with
+        respect to the transpose, `df/dx` for a Jacobian; one per variable asked for."""
+        problem, objective = self.problem, self.names.objective
+        if self.kind == "jacobian":
+            if self.vectorised:
+                return (f"d vec({objective})/d vec({problem.wrt})",)
+            return (f"d{objective}/d{problem.wrt}",)
+        if problem.wrt_transposed:
+            return (f"grad_{{{problem.wrt_text}}} {objective}",)
+        return tuple(f"grad_{variable} {objective}" for variable, _ in self.answers)
+
     @property
     def answers(self) -> tuple[tuple[str, Expr], ...]:
         """(variable, derivative) for every variable asked for: one, or several."""

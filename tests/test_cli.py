@@ -188,3 +188,16 @@ def test_conditions_print_as_math_even_in_a_tuple():
     from generator import derive_text
     derivation = derive_text("||A x - b||^2", "x", solve=True)
     assert repr(derivation.conditions) == "(A^T A is invertible,)"
+
+
+def test_a_derivation_and_its_expressions_show_as_math_at_a_prompt():
+    """What a REPL or a notebook's plain output shows: the math, not constructor trees."""
+    from generator import derive_text
+    derivation = derive_text("||A x - b||^2", "x", solve=True)
+    assert repr(derivation.gradient) == str(derivation.gradient) == "2 A^T (A x - b)"
+    assert repr(derivation.solution) == "(A^T A)^-1 A^T b"
+    assert repr(derivation) == ("Derivation(grad_x L = 2 A^T (A x - b), L = ||A x - b||^2; "
+                                f"{len(derivation.steps)} steps, checked on 3 draws)")
+    assert "Symbol(" not in repr(derivation.steps[0])   # a step's sides are math too
+    several = derive_text("||U V - A||_F^2", ("U", "V"))
+    assert repr(several).startswith("Derivation(grad_U L = 2 (U V - A) V^T, grad_V L = ")

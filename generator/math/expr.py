@@ -34,10 +34,12 @@ class Expr:
         # and the engine and the checks look the same large subterms up again and again.
         # Equality likewise: the generated one compares whole subtrees every time, and
         # the checks look up, by equality, large trees that are equal but were built
-        # apart (each rewrite builds its line afresh).
+        # apart (each rewrite builds its line afresh).  And the repr is the math, as a
+        # user reads it at a prompt (`(A + A^T) X`), not the tree of constructors.
         super().__init_subclass__(**kwargs)
         cls.__hash__ = _remembered_hash  # type: ignore[method-assign, assignment]
         cls.__eq__ = _remembered_equality  # type: ignore[method-assign, assignment]
+        cls.__repr__ = Expr.__str__  # type: ignore[method-assign, assignment]
 
     def __getstate__(self) -> dict[str, Any]:
         """What a copy or a pickle holds: the fields, not what equality and hashing

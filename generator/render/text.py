@@ -27,7 +27,7 @@ def render_text(derivation: Derivation, reveal: int | None = None) -> str:
     out.append(
         f"Let {derivation.names.objective} = {to_text(p.objective)}"
         f"{' with ' + named if named else ''}{', where ' + where if where else ''}. "
-        f"Find {' and '.join(gradient_labels(derivation))}{_also_asked(derivation)}."
+        f"Find {' and '.join(derivation.labels)}{_also_asked(derivation)}."
     )
     if p.statement:
         out.append(plain(p.statement))
@@ -82,25 +82,12 @@ def _also_asked(derivation: Derivation) -> str:
 
 def _answers(derivation: Derivation, values: list[str]) -> list[str]:
     """ "Answer: grad_X L = ...", a line per variable, the labels aligned."""
-    labels = gradient_labels(derivation)
+    labels = derivation.labels
     width = max(map(len, labels))
     return [
         f"{'Answer:' if k == 0 else '':7} {label.rjust(width)} = {value}"
         for k, (label, value) in enumerate(zip(labels, values))
     ]
-
-
-def gradient_labels(derivation: Derivation) -> tuple[str, ...]:
-    """`grad_X L`, or `grad_{X^T} L` for the gradient with respect to the transpose;
-    `df/dx` for a Jacobian; one per variable asked for."""
-    problem, objective = derivation.problem, derivation.names.objective
-    if derivation.kind == "jacobian":
-        if derivation.vectorised:
-            return (f"d vec({objective})/d vec({problem.wrt})",)
-        return (f"d{objective}/d{problem.wrt}",)
-    if problem.wrt_transposed:
-        return (f"grad_{{{problem.wrt_text}}} {objective}",)
-    return tuple(f"grad_{variable} {objective}" for variable, _ in derivation.answers)
 
 
 def plain(prose: str) -> str:
