@@ -39,7 +39,7 @@ class Expr:
         super().__init_subclass__(**kwargs)
         cls.__hash__ = _remembered_hash  # type: ignore[method-assign, assignment]
         cls.__eq__ = _remembered_equality  # type: ignore[method-assign, assignment]
-        cls.__repr__ = Expr.__str__  # type: ignore[method-assign, assignment]
+        cls.__repr__ = _math_repr  # type: ignore[method-assign, assignment]
 
     def __getstate__(self) -> dict[str, Any]:
         """What a copy or a pickle holds: the fields, not what equality and hashing
@@ -151,6 +151,17 @@ def _remembered_equality(node: Expr, other: object) -> bool:
     if equal:
         object.__setattr__(theirs, "_equal_to", mine)
     return equal
+
+
+def _math_repr(node: Expr) -> str:
+    """The math syntax; a node the printer has no form for shows its fields (a repr never
+    fails: it is what an error message and a debugger show)."""
+    try:
+        return str(node)
+    except Exception:
+        own = fields(node)  # type: ignore[arg-type]  # every node is a dataclass
+        shown = ", ".join(f"{f.name}={getattr(node, f.name)!r}" for f in own)
+        return f"{type(node).__name__}({shown})"
 
 
 def _remembered_hash(node: Expr) -> int:

@@ -88,7 +88,7 @@ def to_text(expr: Expr) -> str:
 
 @singledispatch
 def _text(expr: Expr) -> str:
-    raise TypeError(f"to_text: no text form for {type(expr).__name__} ({expr!r})")
+    raise TypeError(f"to_text: no text form for a {type(expr).__name__} node")
 
 
 @_text.register
