@@ -45,7 +45,7 @@ def report(s: dict) -> str:
         ["cold `tracetrick derive \"tr(X^T A X)\" --wrt X --format json`",
          f"{s['derive_cold_s']:.2f} s", ""],
         ["cold `python -c \"import sympy\"`", f"{s['import_sympy_s']:.2f} s", ""],
-        ["ratio", f"{s['ratio']:.2f}", "<= 3.0"],
+        ["ratio", f"{s['ratio']:.2f}", "<= 2.0"],
         ["`tracetrick --help`", f"{s['help_s']:.3f} s (heavy modules imported: "
                                 f"{s['help_imports']})", "< 0.2 s"],
     ]

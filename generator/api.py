@@ -111,8 +111,10 @@ def _derive(
     )
     verification = Verification(0, 0.0, 0)
     if verify:
+        verification = verify_claim(claim)
+    if verify and problem.sympy:
         verification = replace(
-            verify_claim(claim),
+            verification,
             sympy_agrees=sympy_agrees(
                 problem.objective, problem.wrt, problem.symbols, result.gradient
             ),
@@ -245,12 +247,14 @@ def _several_variables(
         rec.ctx.names,
     )
     verification = Verification(0, 0.0, 0)
-    if verify:  # sympy's opinion of each gradient: it agrees only if it agrees on all
+    if verify:
+        verification = verify_claim(claim)
+    if verify and problem.sympy:  # of each gradient: it agrees only if it agrees on all
         opinions = [
             sympy_agrees(problem.objective, v, problem.symbols, g) for v, g in result.gradients
         ]
         agrees = False if False in opinions else (True if all(opinions) else None)
-        verification = replace(verify_claim(claim), sympy_agrees=agrees)
+        verification = replace(verification, sympy_agrees=agrees)
     table = rec.ctx.table
     return Derivation(
         problem=problem,

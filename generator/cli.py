@@ -45,8 +45,9 @@ def _templates_option(command: Command) -> Command:
 
 
 def _sheet_options(command: Command) -> Command:
-    """`--reveal K`, `--edition`, `--code` and `--templates DIR`, shared by derive, render
-    and build."""
+    """`--reveal K`, `--edition`, `--code`, `--sympy` and `--templates DIR`, shared by
+    derive, render and build."""
+    command = _sympy_option(command)
     command = click.option(
         "--code",
         type=click.Choice(CODE_LIBRARIES),
@@ -75,16 +76,31 @@ def _sheet_options(command: Command) -> Command:
     )(command)
 
 
+def _sympy_option(command: Command) -> Command:
+    """`--sympy`: sympy's second opinion on every problem."""
+    return click.option(
+        "--sympy",
+        is_flag=True,
+        help="Also ask sympy's own matrix derivative of every answer, itself checked "
+        "numerically (slower); the sheet says whether it agrees.",
+    )(command)
+
+
 def _options(
     reveal: int | None,
     template_dirs: tuple[Path, ...],
     edition: str | None = None,
     code: str | None = None,
+    sympy: bool = False,
 ) -> SheetOptions:
     from generator.render.sheet_options import SheetOptions
 
     return SheetOptions(
-        reveal=reveal, template_dirs=tuple(template_dirs), edition=edition, code=code
+        reveal=reveal,
+        template_dirs=tuple(template_dirs),
+        edition=edition,
+        code=code,
+        sympy=sympy,
     )
 
 
@@ -189,6 +205,7 @@ def derive(
     template_dirs: tuple[Path, ...],
     edition: str | None,
     code: str | None,
+    sympy: bool,
 ) -> None:
     """Derive the gradient of OBJECTIVE with respect to --wrt, step by step.
 
@@ -198,7 +215,7 @@ def derive(
     """
     from generator.api import derive as run
 
-    options = _options(reveal, template_dirs, edition, code)
+    options = _options(reveal, template_dirs, edition, code, sympy)
     chosen = _format(fmt, output, "text", options)
     from generator.problem.command_line import problem_of_options
 
@@ -260,6 +277,7 @@ def render(
     template_dirs: tuple[Path, ...],
     edition: str | None,
     code: str | None,
+    sympy: bool,
 ) -> None:
     """Render the problems of one YAML file as a solutions sheet; with --reveal K, as a
     worksheet that shows the first K steps of each solution."""
@@ -267,7 +285,7 @@ def render(
     from generator.output.sheets import derive_all
     from generator.problem.loader import load_file
 
-    options = _options(reveal, template_dirs, edition, code)
+    options = _options(reveal, template_dirs, edition, code, sympy)
     if output is None:  # output/<name> with the suffix of --format, a PDF by default
         suffix = formats.named(fmt).suffix if fmt in formats.NAMES else ".pdf"
         output = Path("output") / (problem_file.stem + suffix)
@@ -322,6 +340,7 @@ def build(
     template_dirs: tuple[Path, ...],
     edition: str | None,
     code: str | None,
+    sympy: bool,
 ) -> None:
     """Build worksheet.pdf, solutions.pdf and one PDF per problem, for the folder's own
     problems and, into OUTPUT/<set>/, for each subfolder (a problem set).  Only what
@@ -333,7 +352,7 @@ def build(
     from generator.output.progress import ProgressDisplay
     from generator.output import formats
 
-    options = _options(reveal, template_dirs, edition, code)
+    options = _options(reveal, template_dirs, edition, code, sympy)
     try:
         formats.check_code_option(fmt, options)
     except formats.FormatError as err:
@@ -368,11 +387,14 @@ def build(
 @click.argument(
     "problems_dir", required=False, default="problems", type=click.Path(exists=True, path_type=Path)
 )
-def check(problems_dir: Path) -> None:
+@_sympy_option
+def check(problems_dir: Path, sympy: bool) -> None:
     """Validate, derive and verify every problem (subfolders too); exit 1 on any failure."""
     from generator.output.build import check_problems
 
-    failures, total = check_problems(problems_dir, report=lambda line: click.echo(line))
+    failures, total = check_problems(
+        problems_dir, report=lambda line: click.echo(line), sympy=sympy
+    )
     click.echo(f"{total - failures} passed, {failures} failed")
     if failures:
         sys.exit(1)

@@ -201,3 +201,21 @@ def test_a_derivation_and_its_expressions_show_as_math_at_a_prompt():
     assert "Symbol(" not in repr(derivation.steps[0])   # a step's sides are math too
     several = derive_text("||U V - A||_F^2", ("U", "V"))
     assert repr(several).startswith("Derivation(grad_U L = 2 (U V - A) V^T, grad_V L = ")
+
+
+def test_sympy_is_asked_from_the_command_line_and_its_verdict_printed(tmp_path):
+    """`--sympy` on derive and check (a problem file's `sympy: true` likewise); without it
+    the sheet says nothing of sympy."""
+    plain = invoke("derive", "tr(X^T A X)", "--wrt", "X")
+    asked = invoke("derive", "--sympy", "tr(X^T A X)", "--wrt", "X")
+    assert plain.exit_code == asked.exit_code == 0
+    assert "sympy" not in plain.output
+    assert asked.output.rstrip().endswith("sympy's own matrix derivative agrees.")
+    wrong = invoke("derive", "--sympy", "logdet(X)", "--wrt", "X")
+    assert "gives another value, which fails the same check" in wrong.output
+    (tmp_path / "p.yaml").write_text("title: T\nobjective: tr(A X)\nwrt: X\nsympy: true\n")
+    sheet = tmp_path / "p.txt"
+    assert invoke("render", str(tmp_path / "p.yaml"), "-o", str(sheet)).exit_code == 0
+    assert "sympy's own matrix derivative agrees" in sheet.read_text()
+    checked = invoke("check", "--sympy", str(tmp_path))
+    assert checked.exit_code == 0 and "sympy's own matrix derivative agrees)" in checked.output

@@ -122,7 +122,7 @@ ERRORS = [
     ("alien.yaml", "title: T\nobjective: tr(X)\nwrt: X\ncolour: red\n",
      "4: unknown key 'colour'; valid keys: title, number, label, symbols, objective, where, wrt, "
      "method, "
-     "solve, expect, solution, statement, symmetric_gradient, hessian, newton, reveal, "
+     "solve, expect, solution, statement, symmetric_gradient, hessian, newton, sympy, reveal, "
      "edition, points, code"),
     ("set-key.yaml", "title: T\ndescription: Traces.\nobjective: tr(X)\nwrt: X\n",
      "2: unknown key 'description'; a set's description goes in set.yaml beside the problem "

@@ -81,7 +81,7 @@ def test_solutions_box_the_answer_and_state_the_check(solutions):
     assert rf"\textbf{{Answer:}} $\boxed{{\nabla_{{X}} L = {gradient}}}$" in solutions
     assert "Checked numerically on 3 random instances" in solutions
     assert r"largest relative error $2 \times 10^{-15}$" in solutions
-    assert "sympy's matrix derivative agrees" in solutions
+    assert "sympy's own matrix derivative agrees" in solutions   # CHECKED: sympy was asked
 
 
 def test_a_solved_problem_states_the_solution_and_its_condition(solutions):

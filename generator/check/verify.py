@@ -72,7 +72,14 @@ class Verification:
     trials: int
     max_rel_error: float
     checks: int  # how many (line, trial) comparisons were made
-    sympy_agrees: bool | None = None  # None: sympy gives no derivative for this one
+    # sympy's second opinion (asked for: Problem.sympy): True, it agrees; False, its
+    # derivative fails the check the answer passed; None, not asked or it gave none
+    sympy_agrees: bool | None = None
+
+    @property
+    def sympy_opinion(self) -> str:
+        """What a sheet says of sympy's second opinion; '' where there is none."""
+        return SYMPY_OPINIONS[self.sympy_agrees]
 
     def combined(self, other: "Verification") -> "Verification":
         """Two proofs of one derivation's parts (the gradient's lines, the Hessian's):
@@ -83,6 +90,13 @@ class Verification:
             self.checks + other.checks,
             self.sympy_agrees,
         )
+
+
+SYMPY_OPINIONS = {
+    True: "sympy's own matrix derivative agrees",
+    False: "sympy's own matrix derivative gives another value, which fails the same check",
+    None: "",
+}
 
 
 @dataclass(frozen=True)
@@ -465,9 +479,13 @@ def agree(a: Expr, b: Expr, table: SymbolTable, wrt: str, seed: int = 1) -> floa
 
 
 def sympy_agrees(objective: Expr, wrt: str, table: SymbolTable, gradient: Expr) -> bool | None:
-    """Whether sympy's own derivative has our value; None where sympy gives none, or is
-    not asked: its matrix calculus slows down sharply with size and with inverses, so
-    objectives beyond SYMPY_BUDGET are not sent to it, and it has SYMPY_SECONDS."""
+    """Whether sympy's own derivative has our value (`gradient`, which passed its
+    checks); None where sympy gives none: its matrix calculus slows down sharply with size
+    and with inverses, so objectives beyond SYMPY_BUDGET are not sent to it, and it has
+    SYMPY_SECONDS.  Where it gives another value, that value is put to the same
+    finite-difference check: False only when it fails it (sympy is wrong, as for a sum of
+    traces it differentiates to 0), None when it passes too (two values the check
+    cannot tell apart: no verdict is printed rather than a wrong one)."""
     nodes = list(objective.walk())
     if len(nodes) * 2 ** sum(isinstance(n, Inverse) for n in nodes) > SYMPY_BUDGET:
         return None
@@ -484,4 +502,12 @@ def sympy_agrees(objective: Expr, wrt: str, table: SymbolTable, gradient: Expr) 
     if theirs is None:
         return None
     error = agree(theirs, gradient, table, wrt)
-    return None if error == float("inf") else error <= TOLERANCE
+    if error == float("inf"):
+        return None
+    if error <= TOLERANCE:
+        return True
+    try:
+        verify(Claim(objective, wrt, table, {}, (), theirs))
+    except VerificationError:
+        return False
+    return None

@@ -9,6 +9,7 @@ previous file in place).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
@@ -57,14 +58,17 @@ def build_directory(
     )
 
 
-def check_problems(path: Path, report: Callable[[str], None]) -> tuple[int, int]:
+def check_problems(
+    path: Path, report: Callable[[str], None], sympy: bool = False
+) -> tuple[int, int]:
     """Load, derive and verify every problem of a file, or of a folder and its subfolders
-    (each set headed by its folder and title); returns (failures, total)."""
+    (each set headed by its folder and title); returns (failures, total).  `sympy`: ask
+    sympy's second opinion of every problem (`check --sympy`)."""
     from generator.problem.sets import check_set, set_folders
 
     path = Path(path)
     if not path.is_dir():
-        return _check_file(path, report)
+        return _check_file(path, report, sympy)
     folders = set_folders(path)
     if not folders:
         raise TracetrickError(
@@ -79,11 +83,11 @@ def check_problems(path: Path, report: Callable[[str], None]) -> tuple[int, int]
             report(f"FAIL {line}")
         failures, total = failures + failed, total + failed
         for p in problem_set.problems:
-            failures, total = failures + _check_one(p, report), total + 1
+            failures, total = failures + _check_one(p, report, sympy), total + 1
     return failures, total
 
 
-def _check_file(file: Path, report: Callable[[str], None]) -> tuple[int, int]:
+def _check_file(file: Path, report: Callable[[str], None], sympy: bool) -> tuple[int, int]:
     from generator.problem.loader import load_file
 
     try:
@@ -91,20 +95,22 @@ def _check_file(file: Path, report: Callable[[str], None]) -> tuple[int, int]:
     except TracetrickError as exc:
         report(f"FAIL {failure_line(exc, str(file))}")
         return 1, 1
-    return sum(_check_one(p, report) for p in problems), len(problems)
+    return sum(_check_one(p, report, sympy) for p in problems), len(problems)
 
 
-def _check_one(p: Problem, report: Callable[[str], None]) -> int:
+def _check_one(p: Problem, report: Callable[[str], None], sympy: bool) -> int:
     """Derive and verify one problem; 1 if it failed."""
     where = p.source.path if p.source else "?"
     try:
-        d = derive(p)
+        d = derive(replace(p, sympy=True) if sympy else p)
     except TracetrickError as exc:  # it names its file and line where it has them
         report(f"FAIL {failure_line(exc, where, p.title)}")
         return 1
     answers = "; ".join(f"{label} = {value}" for label, (_, value) in zip(d.labels, d.answers))
+    opinion = d.verification.sympy_opinion
     report(
         f"ok   {where}: {p.title}: {answers} "
-        f"(max relative error {d.verification.max_rel_error:.1e})"
+        f"(max relative error {d.verification.max_rel_error:.1e}"
+        f"{'; ' + opinion if opinion else ''})"
     )
     return 0

@@ -161,6 +161,14 @@ PROBLEM_FIELDS: tuple[FieldSpec, ...] = (
         default=False,
     ),
     FieldSpec(
+        "sympy",
+        "boolean",
+        "true: also sympy's own matrix derivative as a second opinion (itself checked "
+        "numerically; slower). The sheet says whether it agrees.",
+        "true",
+        default=False,
+    ),
+    FieldSpec(
         "reveal",
         "integer",
         "Hint mode: the worksheet prints the first K steps of the solution and leaves "

@@ -426,6 +426,7 @@ def _problem(node: MappingNode, where: Where) -> Problem:
         kind=kind,
         hessian=hessian,
         newton=newton,
+        sympy=_field(value, "sympy", where),
         where=intermediates,
         also_wrt=variables[1:],
     )

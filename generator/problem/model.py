@@ -80,6 +80,9 @@ class Problem:
     # the objective's shape decides it (the loader, generator.math.written.objective_kind)
     kind: str = "gradient"
     hessian: bool = False  # also the Hessian (contract 5.3): a scalar L of a vector
+    # also sympy's own matrix derivative as a second opinion, itself checked numerically;
+    # asked for (`sympy: true`, `--sympy`), as it costs more than the rest of a derivation
+    sympy: bool = False
     newton: bool = False  # also the Newton step x - H^-1 grad L (with hessian)
     # named intermediate results (contract 5.4), in order; the objective is written over
     # them (generator/problem/intermediates.py)

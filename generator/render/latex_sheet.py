@@ -108,6 +108,7 @@ class CheckView:
     trials: int
     max_rel_error: NoEscape
     sympy_agrees: bool | None
+    sympy_opinion: str  # what the sheet says of it ('' where sympy was not asked)
 
 
 @dataclass(frozen=True)
@@ -406,6 +407,7 @@ def check_view(verification: Verification) -> CheckView:
         verification.trials,
         NoEscape(_scientific(verification.max_rel_error)),
         verification.sympy_agrees,
+        verification.sympy_opinion,
     )
 
 

@@ -33,16 +33,21 @@ class SheetOptions:
     `edition`: who every sheet is for, `--edition` (None: each problem's own `edition`).
     `code`: the library whose code Markdown and HTML solutions show under each answer,
     `--code` (None: each problem's own `code`).
+    `sympy`: sympy's second opinion of every problem, `--sympy` (False: each problem's own
+    `sympy`).
     """
 
     reveal: int | None = None
     template_dirs: tuple[Path, ...] = ()
     edition: str | None = None
     code: str | None = None
+    sympy: bool = False
 
     def applied(self, problem: Problem) -> Problem:
-        """The problem as these options print it: `--edition` and `--code` win over its
-        own."""
+        """The problem as these options print and check it: `--edition`, `--code` and
+        `--sympy` win over its own."""
+        if self.sympy:
+            problem = replace(problem, sympy=True)
         if self.edition is not None:
             problem = replace(problem, edition=self.edition)
         return problem if self.code is None else replace(problem, code=self.code)
