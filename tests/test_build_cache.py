@@ -427,3 +427,23 @@ def test_the_build_command_prints_a_damaged_cache_as_one_line_and_succeeds(tree,
     said = [line for line in done.stderr.splitlines() if line.startswith("tracetrick: ")]
     assert len(said) == 1 and "not JSON" in said[0] and "deriving its problem again" in said[0]
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("changed, shows", [
+    ({"sympy": True}, "own matrix derivative agrees"),
+    ({"edition": "student"}, None),
+])
+def test_a_build_with_other_sheet_options_is_not_up_to_date(tree, tmp_path, counted, changed,
+                                                            shows):
+    """`--sympy` (or `--edition`) after a build without it: the sheets it changes are
+    typeset again (the worksheets, which show no check, stay as they were)."""
+    from generator.render.sheet_options import SheetOptions
+    out = tmp_path / "out"
+    build(tree, out)
+    plain = pdf_text(out / "solutions.pdf")
+    reset(counted)
+    written = build(tree, out, options=SheetOptions(**changed))
+    assert {"solutions.pdf", "extra/solutions.pdf"} <= set(written)
+    assert "worksheet.pdf" not in written
+    again = " ".join(pdf_text(out / "solutions.pdf").split())
+    assert again != " ".join(plain.split()) and (shows is None or shows in again)

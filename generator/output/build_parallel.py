@@ -115,10 +115,12 @@ def build_incremental(
     sheet_format = formats.named(fmt)
     if sheet_format.name not in BUILT:
         raise ProblemError(f"build writes {', '.join(BUILT)} sheets, not {fmt}")
-    environment = digest(
+    environment = digest(  # every option a sheet shows: a build with others is not fresh
         environment_digest(template_search_path(options.template_dirs)),
         options.reveal,
         options.edition,
+        options.code,
+        options.sympy,
         sheet_format.name,
     )
     cache = BuildCache(out_dir, environment, enabled=not force, notice=notice)
