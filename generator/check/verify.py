@@ -165,46 +165,51 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.linalg.norm(a - b)) / scale
 
 
-def magnitude(e: Expr, ev: Evaluator, memo: dict[Expr, float] | None = None) -> float:
+Measured = tuple[float, float]  # (the size of a node's parts, the norm of its value)
+
+
+def magnitude(e: Expr, ev: Evaluator, memo: dict[Expr, Measured] | None = None) -> float:
     """The size of the numbers `e` is computed from, so that a difference that should
     vanish is measured against them (its rounding noise is some epsilons of them), not
     against itself.  A sum counts each term's size; a product, each factor's size times
     the values of the others (the first-order spread of its error), so the slack of one
     level is not multiplied into the next: a bound of norms all the way down overstated
-    a deep gradient a million times, and a wrong term hid in it.  `memo`: the sizes
-    already found with this evaluator (the lines of a derivation share most parts)."""
-    if memo is not None:
-        found = memo.get(e)
-        if found is not None:
-            return found
+    a deep gradient a million times, and a wrong term hid in it.  `memo`: what was
+    measured already with this evaluator (the lines of a derivation share most parts)."""
+    return _measured(e, ev, {} if memo is None else memo)[0]
+
+
+def _measured(e: Expr, ev: Evaluator, memo: dict[Expr, Measured]) -> Measured:
+    found = memo.get(e)
+    if found is not None:
+        return found
     if isinstance(e, Add):
-        size = sum(magnitude(t, ev, memo) for t in e.terms)
+        size = sum(_measured(t, ev, memo)[0] for t in e.terms)
     elif isinstance(e, Mul):
-        size = _spread(
-            [magnitude(f, ev, memo) for f in e.factors], [_norm(ev(f)) for f in e.factors]
-        )
+        parts = [_measured(f, ev, memo) for f in e.factors]
+        others = _others([value for _, value in parts])
+        size = max(part_size * other for (part_size, _), other in zip(parts, others))
     elif isinstance(e, Hadamard) and not e.divide:  # |A .* B| <= |A| max|B|
         size = max(
-            magnitude(e.left, ev, memo) * _largest(ev(e.right)),
-            _largest(ev(e.left)) * magnitude(e.right, ev, memo),
+            _measured(e.left, ev, memo)[0] * _largest(ev(e.right)),
+            _largest(ev(e.left)) * _measured(e.right, ev, memo)[0],
         )
     elif isinstance(e, Trace):  # |tr A| <= sqrt(n) |A|
-        size = magnitude(e.arg, ev, memo) * np.sqrt(ev(e.arg).shape[0])
+        size = _measured(e.arg, ev, memo)[0] * np.sqrt(ev(e.arg).shape[0])
     elif isinstance(e, SumEntries):  # |sum A| <= sqrt(entries) |A|
-        size = magnitude(e.arg, ev, memo) * np.sqrt(ev(e.arg).size)
+        size = _measured(e.arg, ev, memo)[0] * np.sqrt(ev(e.arg).size)
     elif isinstance(e, (Transpose, Diag)):  # both keep (some of) the entries as they are
-        size = magnitude(e.arg, ev, memo)
+        size = _measured(e.arg, ev, memo)[0]
     elif isinstance(e, Differential) and not isinstance(e.arg, Symbol):
         # a named subexpression (R = A x - b) is as large as what it names
         size = _differential_magnitude(ev.definitions.get(e.arg, e.arg), ev, memo)
     elif isinstance(e, Quantity) and e in ev.definitions:
-        size = magnitude(ev.definitions[e], ev, memo)
+        size = _measured(ev.definitions[e], ev, memo)[0]
     else:
         size = 0.0
-    size = max(size, _norm(ev(e)))
-    if memo is not None:
-        memo[e] = size
-    return size
+    value = _norm(ev(e))
+    memo[e] = (max(size, value), value)
+    return memo[e]
 
 
 def _vec(value: np.ndarray) -> np.ndarray:
@@ -212,9 +217,15 @@ def _vec(value: np.ndarray) -> np.ndarray:
     return np.asarray(value).reshape(-1, 1, order="F")
 
 
-def _spread(sizes: list[float], values: list[float]) -> float:
-    """The largest size of one factor times the values of the others."""
-    return max(size * float(np.prod(values[:i] + values[i + 1 :])) for i, size in enumerate(sizes))
+def _others(values: list[float]) -> list[float]:
+    """For each value, the product of all the others: the products before and after it,
+    each made once (a chain of k factors costs k, not k^2)."""
+    before, after = [1.0], [1.0]
+    for value in values[:-1]:
+        before.append(before[-1] * value)
+    for value in reversed(values[1:]):
+        after.append(after[-1] * value)
+    return [b * a for b, a in zip(before, reversed(after))]
 
 
 def _norm(value: np.ndarray) -> float:
@@ -225,20 +236,18 @@ def _largest(value: np.ndarray) -> float:
     return float(np.max(np.abs(value)))
 
 
-def _differential_magnitude(u: Expr, ev: Evaluator, memo: dict[Expr, float] | None) -> float:
+def _differential_magnitude(u: Expr, ev: Evaluator, memo: dict[Expr, Measured]) -> float:
     """The size of the parts of d(u), the product rule's terms: its value may be small
     where they cancel (d(X X^-1) = 0), and its rounding noise is that of the parts."""
 
     def d(v: Expr) -> float:
-        return magnitude(Differential(v), ev, memo)
+        return _measured(Differential(v), ev, memo)[0]
 
     if isinstance(u, Add):
         return sum(d(t) for t in u.terms)
     if isinstance(u, Mul):
-        values = [_norm(ev(f)) for f in u.factors]
-        return sum(
-            d(f) * float(np.prod(values[:i] + values[i + 1 :])) for i, f in enumerate(u.factors)
-        )
+        others = _others([_measured(f, ev, memo)[1] for f in u.factors])
+        return sum(d(f) * other for f, other in zip(u.factors, others))
     if isinstance(u, Hadamard) and not u.divide:
         return d(u.left) * _largest(ev(u.right)) + _largest(ev(u.left)) * d(u.right)
     if isinstance(u, (Transpose, Diag)):
@@ -276,7 +285,7 @@ class _Trial:
         self._perturbed = Evaluator(perturbed, inst.dims, definitions=defs)
         self.base = Evaluator(inst.values, inst.dims, inst.directions, self.derivative, defs)
         self.dL = self.derivative(claim.objective)
-        self.sizes: dict[Expr, float] = {}  # magnitude's memo for `base`
+        self.sizes: dict[Expr, Measured] = {}  # magnitude's memo for `base`
         self.at_solution: Evaluator | None = None
         if claim.solution is not None:
             x_star = np.real_if_close(self.base(claim.solution))

@@ -58,10 +58,14 @@ class Expr:
         return self
 
     def walk(self) -> Iterator["Expr"]:
-        """Every subterm, parents before children (pre-order)."""
-        yield self
-        for child in self.children():
-            yield from child.walk()
+        """Every subterm, parents before children (pre-order).  A stack, not nested
+        generators: through those each subterm passed up one frame per level, which made
+        a walk of a deep tree (a k-layer network) quadratic in its depth."""
+        stack: list[Expr] = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(node.children()))
 
     def contains(self, sub: "Expr") -> bool:
         return any(node == sub for node in self.walk())
