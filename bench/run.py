@@ -6,7 +6,9 @@ same run on this machine; prints the tables and writes output/bench.json.
     python bench/run.py --docs     # also put the tables into docs/performance.md
 
 Sections: derive_speed.py (goals 1 and 5), startup.py (2), build_speed.py (3),
-scale.py (4), tidiness.py (6: how long the answers are against the sources').  Each runs alone too.  The package's bytecode is compiled first (see
+scale.py (4), tidiness.py (6: how long the answers are against the sources'),
+families.py (7 and 8: how one derivation's time and printed length grow with the size of
+its objective, by family).  Each runs alone too.  The package's bytecode is compiled first (see
 compile_bytecode).
 """
 from __future__ import annotations
@@ -20,6 +22,7 @@ import time
 
 import build_speed
 import derive_speed
+import families
 import scale
 import startup
 import tidiness
@@ -44,6 +47,12 @@ def goals(r: dict) -> dict[str, bool | None]:
             lambda: r["build"]["noop_rebuild_s"] <= 0.3 and not r["build"]["noop_runs_latex"],
         "3 one change typesets only what depends on it":
             lambda: r["build"]["one_change_rewritten"] == build_speed.EXPECTED_REWRITTEN,
+        "7 growth of one derivation, every family: exponent <= 1.3 (verified)":
+            lambda: all(f["exponents"]["verified_s"] <= 1.3
+                        for f in r["families"]["families"].values()),
+        "8 printed derivation length, every family: exponent <= 1.1":
+            lambda: all(f["exponents"]["printed_chars"] <= 1.1
+                        for f in r["families"]["families"].values()),
         "4 time per problem linear (500 vs 50 <= 1.25)":
             lambda: r["scale"]["growth_500_vs_50"] <= 1.25,
         "4 peak memory < 500 MB": lambda: r["scale"]["peak_mb"] < 500,
@@ -102,6 +111,8 @@ def main(argv: list[str]) -> int:
     _section(results, tables, "startup", startup.measure, startup.report)
     _section(results, tables, "build", build_speed.measure, build_speed.report)
     _section(results, tables, "scale", lambda: scale.measure(quick=quick), scale.report)
+    _section(results, tables, "families", lambda: families.measure(quick=quick),
+             families.report)
     _section(results, tables, "tidiness", tidiness.measure, tidiness.report)
     results["goals"] = goals(results)
     results["seconds"] = round(time.perf_counter() - began, 1)

@@ -35,6 +35,9 @@ from generator.math.shapes import readable
 from generator.problem.model import COMMAND_LINE, Problem
 from generator.check.verify import TOLERANCE, Claim, agree, sympy_agrees
 from generator.check.verify import verify as verify_claim
+from generator.syntax.limits import MAX_DEPTH, room_for_nesting
+
+DERIVED_DEPTH = 4 * MAX_DEPTH  # how deep a derivation's lines may nest
 
 
 def derive(
@@ -53,7 +56,11 @@ def derive(
     An error names the problem's file and line (`problems/05.yaml:3: ...`).
     """
     try:
-        return _derive(problem, earlier, verify, phases)
+        # the lines nest deeper than the objective (the differential of a k-layer
+        # network holds k-deep factors inside k-deep products), and comparing, hashing
+        # and measuring them recurse: room for it, as the parser and printers make
+        with room_for_nesting(DERIVED_DEPTH):
+            return _derive(problem, earlier, verify, phases)
     except (StuckError, VerificationError, ShapeError) as err:
         # a refused Jacobian may come of a shape guessed from a name: say which
         hint = (

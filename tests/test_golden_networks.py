@@ -91,3 +91,17 @@ def test_the_network_sheet_is_golden(name):
 def test_every_network_problem_is_golden():
     assert {p.name for p in NETWORKS.glob("0*.yaml")} - set(GOLDEN) == {
         "04-linear-autoencoder.yaml"}   # its file's `expect:` checks it
+
+
+def test_the_deepest_network_a_user_may_type_is_derived_and_checked():
+    """90 layers of sigmoid(A ...) (996 characters, under the 1,000 a user may type):
+    its lines nest deeper than the objective, and comparing and measuring them recursed
+    past Python's limit ("did not terminate ... a bug"); derive makes room for them."""
+    from generator.api import derive
+    from generator.problem.command_line import problem_from_text
+    layers = "x"
+    for _ in range(90):
+        layers = f"sigmoid(A {layers})"
+    derivation = derive(problem_from_text(f"sum({layers})", "x", ("A: n x n",)))
+    assert derivation.verification.checks > 0
+    assert str(derivation.gradient).count("sigmoid") >= 90
