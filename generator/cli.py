@@ -329,6 +329,14 @@ def render(
     help="Write the sheets without the problems that fail (they are reported, "
     "and the exit status is 1).",
 )
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="Run the derivations and LaTeX on the Dask cluster of this scheduler "
+    "(tcp://host:8786; `dask scheduler`, then `dask worker ADDRESS` on each machine, "
+    "each with tracetrick and TeX Live) instead of this machine's cores.",
+)
 @_sheet_options
 def build(
     problems_dir: Path,
@@ -336,6 +344,7 @@ def build(
     force: bool,
     fmt: str,
     keep_going: bool,
+    scheduler: str | None,
     reveal: int | None,
     template_dirs: tuple[Path, ...],
     edition: str | None,
@@ -368,6 +377,7 @@ def build(
                 fmt=fmt,
                 notice=progress.notice,
                 keep_going=keep_going,
+                scheduler=scheduler,
             )
     except BuildFailed as failed:  # with --keep-going, the sheets made without them
         for path in failed.written:

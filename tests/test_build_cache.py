@@ -1,7 +1,7 @@
 """The incremental, parallel build (generator/output/build_cache.py, generator/output/build_parallel.py),
 through real builds with pdflatex: what a rebuild derives and typesets again.
 
-LaTeX runs are counted by wrapping generator.render.pdf.compile_pdf, derivations by
+LaTeX runs are counted by wrapping generator.render.pdf.typeset, derivations by
 wrapping generator.api.derive (the process pool is held back, so they run in this
 process); the process pool is exercised separately.  No test here measures time: that
 is bench/'s job.
@@ -49,18 +49,18 @@ def counted(monkeypatch) -> dict[str, list]:
     """The LaTeX runs (by sheet) and the checked derivations (by title) of the builds that
     follow."""
     calls: dict[str, list] = {"latex": [], "derive": []}
-    compile_pdf, derive = pdf.compile_pdf, generator.api.derive
+    typeset, derive = pdf.typeset, generator.api.derive
 
-    def counting_compile(tex, out_pdf, **kwargs):
-        calls["latex"].append(kwargs.get("source_label", ""))
-        return compile_pdf(tex, out_pdf, **kwargs)
+    def counting_typeset(tex, label, **kwargs):
+        calls["latex"].append(label)
+        return typeset(tex, label, **kwargs)
 
     def counting_derive(problem, *args, **kwargs):
         if kwargs.get("verify", True):   # a cached trace is matched by an unchecked derivation
             calls["derive"].append(problem.title)
         return derive(problem, *args, **kwargs)
 
-    monkeypatch.setattr(pdf, "compile_pdf", counting_compile)
+    monkeypatch.setattr(pdf, "typeset", counting_typeset)
     monkeypatch.setattr(generator.api, "derive", counting_derive)
     monkeypatch.setattr(build_parallel, "MIN_POOL_PROBLEMS", 10**6)   # derive in-process
     return calls

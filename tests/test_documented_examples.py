@@ -79,11 +79,23 @@ def typesetting_folder(tmp_path_factory) -> Path:
     return folder
 
 
+@pytest.fixture(scope="module")
+def scheduler_address():
+    """A Dask cluster of this machine, for the lines that build on one (`--scheduler`):
+    the documents' address stands for it."""
+    distributed = pytest.importorskip("distributed", reason="installed by `make test`")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1,
+                                  dashboard_address=None) as cluster:
+        yield cluster.scheduler_address
+
+
 @pytest.mark.parametrize("document, line", TYPESETTING_LINES,
                          ids=[line.split("#")[0].strip() for _, line in TYPESETTING_LINES])
-def test_a_documented_build_runs(document, line, typesetting_folder, monkeypatch):
+def test_a_documented_build_runs(document, line, typesetting_folder, monkeypatch, request):
     monkeypatch.chdir(typesetting_folder)
     words = shlex.split(line, comments=True)[1:]
+    if "--scheduler" in words:
+        words[words.index("--scheduler") + 1] = request.getfixturevalue("scheduler_address")
     result = invoke(*words)
     assert result.exit_code == 0, f"{document}: {line}\n{result.output}"
     out = Path(words[words.index("-o") + 1]) if "-o" in words else Path("output")

@@ -32,6 +32,7 @@ def build_directory(
     fmt: str = "pdf",
     notice: Callable[[str], None] | None = None,
     keep_going: bool = False,
+    scheduler: str | None = None,
 ) -> list[Path]:
     """Every set of the folder (its own problems, and each subfolder's) into out_dir and
     out_dir/<set>/, as PDFs (or, with `fmt`, HTML or Markdown pages); returns the files
@@ -42,7 +43,8 @@ def build_directory(
     is reported in one BuildFailed (`keep_going`: after writing the sheets without the
     problems that failed).  `options`:
     hint mode for the worksheets and the user's templates (render/sheet_options.py).
-    `notice`: one line each about a damaged cache (the build does that work again)."""
+    `notice`: one line each about a damaged cache (the build does that work again).
+    `scheduler`: a Dask scheduler's address; its cluster does the work."""
     from generator.output.build_parallel import build_incremental
 
     return build_incremental(
@@ -55,6 +57,7 @@ def build_directory(
         fmt=fmt,
         notice=notice,
         keep_going=keep_going,
+        scheduler=scheduler,
     )
 
 

@@ -51,9 +51,12 @@ from generator.output.sheets import Target
 from generator.derivation import Derivation
 from generator.output.build_workers import (
     Failed,
+    cluster_at,
     derive_in_worker,
     die_with_parent,
     import_the_heavy_modules,
+    page_job,
+    typeset_job,
 )
 from generator.errors import BuildFailed, OutputError, ProblemError, TracetrickError
 from generator.problem.model import Problem
@@ -101,6 +104,7 @@ def build_incremental(
     fmt: str = "pdf",
     notice: Callable[[str], None] | None = None,
     keep_going: bool = False,
+    scheduler: str | None = None,
 ) -> list[Path]:
     """Build every set under `root` into `out_dir` as `fmt` (pdf, html or markdown),
     skipping what is up to date (all of it with `force`); returns the files written.
@@ -108,7 +112,8 @@ def build_incremental(
     build with other options is not up to date.  `notice` hears of a cache that was
     damaged or could not be written (the build does the work again, and goes on).
     Problems that fail are all reported in one BuildFailed; `keep_going` writes the
-    sheets without them first (step 5)."""
+    sheets without them first (step 5).  `scheduler`: the address of a Dask scheduler
+    whose cluster runs the derivations and the LaTeX instead of this machine's cores."""
     from generator.render.templates import template_search_path
 
     root, out_dir = Path(root), Path(out_dir)
@@ -162,6 +167,7 @@ def build_incremental(
         sheet_format,
         keep_going=keep_going,
         failed_to_load=bool(failures),
+        scheduler=scheduler,
     )
     try:
         written = build.run()
@@ -203,11 +209,13 @@ class _Build:
         *,
         keep_going: bool = False,
         failed_to_load: bool = False,
+        scheduler: str | None = None,
     ):
         self.cache, self.out_dir, self.progress, self.jobs = cache, out_dir, progress, jobs
         self.options, self.format = options, sheet_format
         self.plans = plans
         self.keep_going, self.failed_to_load = keep_going, failed_to_load
+        self.scheduler = scheduler
         self.failed: dict[Slot, str] = {}  # a problem that failed -> why (in order)
         self.alone: dict[Slot, Derivation] = {}  # each problem derived on its own
         self.on_sheet: dict[Slot, Derivation] = {}  # ... and as its sheet shows it
@@ -228,7 +236,7 @@ class _Build:
                 self.alone[slot] = replace(found, problem=self._problem(slot))
         # One derivation per distinct problem (two sets may share a problem file).
         self.to_derive: list[Slot] = [slots[0] for slots in self.waiting.values()]
-        self.pool: cf.ProcessPoolExecutor | None = None
+        self.pool: cf.Executor | None = None
         self.deriving = 0  # derivations submitted to the pool, not in
         self.total = sum(len(plan.outputs) for plan in plans)
         self.done = 0
@@ -274,10 +282,17 @@ class _Build:
         return self.plans[at[0]].outputs[at[1]]
 
     def run(self) -> list[Path]:
-        import_the_heavy_modules()
-        self.pool = self._start_pool()  # forks now, before this process has any thread
+        cluster = cluster_at(self.scheduler) if self.scheduler else None
+        latex: cf.Executor
+        if cluster is not None:  # the cluster takes the derivations and the LaTeX
+            self.jobs = cluster.cores
+            self.pool = latex = cluster.executor
+            self._submit_all(cluster.executor)
+        else:
+            import_the_heavy_modules()
+            self.pool = self._start_pool()  # forks now, before this process has any thread
+            latex = cf.ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="latex")
         inline = [] if self.pool else list(self.to_derive)
-        latex = cf.ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="latex")
         try:
             self._advance(latex)
             while self.deriving or inline:
@@ -313,16 +328,19 @@ class _Build:
             while self.compiling or self.ready:
                 self._drain(latex, block=True)
         finally:
-            if self.pool is not None:
-                self.pool.shutdown(wait=True, cancel_futures=True)
-            latex.shutdown(wait=True, cancel_futures=True)
+            if cluster is not None:
+                cluster.close()
+            else:
+                if self.pool is not None:
+                    self.pool.shutdown(wait=True, cancel_futures=True)
+                latex.shutdown(wait=True, cancel_futures=True)
             shutil.rmtree(self.staging, ignore_errors=True)
             self.cache.save(prune=False)  # what was published is recorded even on failure
         return [self._output(at).path for at in sorted(self.written)]
 
     # -- derivations ----------------------------------------------------------------------
 
-    def _start_pool(self) -> cf.ProcessPoolExecutor | None:
+    def _start_pool(self) -> cf.Executor | None:
         """A process per core for the derivations, when there are enough of them."""
         if self.jobs < 2 or len(self.to_derive) < MIN_POOL_PROBLEMS:
             return None
@@ -334,13 +352,17 @@ class _Build:
             initializer=die_with_parent,
             initargs=(os.getpid(),),
         )
+        self._submit_all(pool)
+        return pool
+
+    def _submit_all(self, pool: cf.Executor) -> None:
+        """Every derivation this build needs, to the pool."""
         for slot in self.to_derive:
             self._submit(pool, "derived", slot, self._problem(slot))
-        return pool
 
     def _submit(
         self,
-        pool: cf.ProcessPoolExecutor,
+        pool: cf.Executor,
         kind: str,
         payload: object,
         problem: Problem,
@@ -447,7 +469,7 @@ class _Build:
 
     # -- LaTeX ----------------------------------------------------------------------------
 
-    def _advance(self, latex: cf.ThreadPoolExecutor) -> None:
+    def _advance(self, latex: cf.Executor) -> None:
         """Render the PDFs whose derivations are now all on their sheet; start the
         largest rendered ones while a core is free."""
         for p in range(len(self.plans)):
@@ -460,9 +482,11 @@ class _Build:
         self.newly_ready.clear()
         while self.ready and self.compiling < self.jobs:
             _, at, tex = heapq.heappop(self.ready)
-            staged = self.staging / f"{at[0]}-{at[1]}{self.format.suffix}"
-            produce = _compile if self.format.name == "pdf" else _write_page
-            future = latex.submit(produce, tex, staged, self._output(at))
+            out = self._output(at)
+            if self.format.name == "pdf":
+                future = latex.submit(typeset_job, tex, f"{out.kind} sheet '{out.title}'")
+            else:
+                future = latex.submit(page_job, tex)
             future.add_done_callback(partial(self._report, "compiled", at))
             self.compiling += 1
 
@@ -505,7 +529,7 @@ class _Build:
         else:
             heapq.heappush(self.ready, (-len(tex), at, tex))
 
-    def _drain(self, latex: cf.ThreadPoolExecutor, block: bool) -> None:
+    def _drain(self, latex: cf.Executor, block: bool) -> None:
         """Handle the LaTeX runs that finished (waiting for one, with `block`)."""
         while True:
             try:
@@ -519,7 +543,10 @@ class _Build:
 
     def _compiled(self, at: tuple[int, int], future: cf.Future) -> None:
         self.compiling -= 1
-        staged = future.result()  # a LatexError stops the build here
+        made = future.result()  # a LatexError stops the build here
+        staged = self.staging / f"{at[0]}-{at[1]}{self.format.suffix}"
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        staged.write_bytes(made)
         self._tick(self._output(at).rel)
         if self.committed:
             self._publish(at, staged)
@@ -548,16 +575,3 @@ class _Build:
 def _named(problem: Problem) -> str:
     """A problem as a notice names it: its file and line, or its title."""
     return str(problem.source) if problem.source is not None else repr(problem.title)
-
-
-def _compile(tex: str, staged: Path, out: Target) -> Path:
-    from generator.render import pdf
-
-    pdf.compile_pdf(tex, staged, source_label=f"{out.kind} sheet '{out.title}'")
-    return staged
-
-
-def _write_page(text: str, staged: Path, out: Target) -> Path:
-    staged.parent.mkdir(parents=True, exist_ok=True)
-    staged.write_text(text, encoding="utf-8")
-    return staged

@@ -79,7 +79,13 @@ def compile_pdf(
     an existing `out_pdf` untouched.  `source_label` names the source in messages
     (e.g. "solutions" or "problems/05.yaml"); `timeout` is in seconds, for all of it."""
     out_pdf = Path(out_pdf)
-    label = source_label or out_pdf.name
+    pdf = typeset(tex_source, source_label or out_pdf.name, timeout=timeout)
+    write_bytes_atomic(out_pdf, pdf)
+
+
+def typeset(tex_source: str, label: str, *, timeout: float = TIMEOUT_SECONDS) -> bytes:
+    """The PDF of `tex_source`, as bytes (what a build's worker on another machine sends
+    back); LatexError naming `label` on any failure."""
     if shutil.which("pdflatex") is None:
         raise LatexError(
             f"{label}: cannot typeset the PDF: pdflatex is not installed (or "
@@ -95,7 +101,7 @@ def compile_pdf(
         built = build_dir / f"{JOB}.pdf"
         if output.returncode != 0 or not built.is_file():
             raise LatexError(_failure_message(build_dir, tex_source, output.stdout, label))
-        write_bytes_atomic(out_pdf, built.read_bytes())
+        return built.read_bytes()
 
 
 def _format_in(build_dir: Path, tex_source: str, label: str, deadline: Deadline) -> str | None:
