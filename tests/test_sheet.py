@@ -131,3 +131,24 @@ def test_the_same_reason_twice_in_a_row_is_one_line():
         ("S^T A + A S^T + S^T", ""),
         ("S A + A S + S", "since `S` is symmetric"),
         ("S A + A S + S", "")]
+
+
+def test_a_long_sum_rewritten_a_term_at_a_time_shows_the_sum_before_and_after():
+    """Four traces: the differential goes into each in turn (eight rule applications,
+    each checked); the sheet writes the sum once before and once after, as a teacher
+    does, so that its length grows with the sum, not as its square."""
+    derivation = derive_text("tr(A1 X) + tr(A2 X) + tr(A3 X) + tr(A4 X)", "X")
+    step = next(s for s in sheet_of(derivation) if "sum of the differentials" in s.title)
+    assert [str(line.rhs) for line in step.lines] == [
+        "d(tr(A1 X)) + d(tr(A2 X)) + d(tr(A3 X)) + d(tr(A4 X))",
+        "tr(A1 dX) + tr(A2 dX) + tr(A3 dX) + tr(A4 dX)",
+    ]
+    checked = {str(s.expr) for s in derivation.steps}
+    assert all(str(line.rhs) in checked for line in step.lines)   # shown lines: checked ones
+    assert sum(1 for s in derivation.steps if "A3" in str(s.expr)) > 4   # more were made
+
+
+def test_a_short_sum_keeps_each_term_s_line_as_the_notes_write_them():
+    derivation = derive_text("tr(A X) + tr(B X)", "X")
+    step = next(s for s in sheet_of(derivation) if "sum of the differentials" in s.title)
+    assert len(step.lines) == 5 and str(step.lines[2].rhs) == "tr(A dX) + d(tr(B X))"

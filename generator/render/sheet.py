@@ -25,7 +25,7 @@ from generator.engine.records import Phase, Record, Statement, Step
 from generator.engine import catalogue as cat
 from generator.engine.names import EngineNames
 from generator.engine.rule import Rule
-from generator.math.expr import Differential, Expr, Identity, d
+from generator.math.expr import Add, Differential, Expr, Identity, d
 from generator.render.reasons import reasons_clause, sentence
 from generator.render.tags import tagged
 from generator.syntax.printer import to_text
@@ -325,7 +325,53 @@ class _Layout:
         if phase is None or not self.lines or not (self.rules or phase.kind in ALWAYS_SHOWN):
             return
         title = TITLES[phase.kind](phase, _naming_ids(self.naming), phase.names or self.names)
-        self.sheet.append(SheetStep(title, tuple(self.lines), tuple(self.rules)))
+        self.sheet.append(SheetStep(title, _ends_of_term_runs(self.lines), tuple(self.rules)))
+
+
+# A sum of this many terms or more, rewritten a term at a time, is shown once for all.
+TERM_BY_TERM = 3
+
+
+def _ends_of_term_runs(lines: list[Line]) -> tuple[Line, ...]:
+    """The lines, with a run that rewrites one long sum a term at a time (the same laws
+    on each term in turn: `d(tr(A1 X)) + d(tr(A2 X)) + ...`, then `tr(A1 dX) + ...`)
+    shown as a teacher writes it: the sum before and after, and what is said beside a
+    line (`as 1 is constant`) once, at its first term; a sheet that showed every line
+    would grow as the square of the sum.  A line left out was checked like every line;
+    a line with a tag or a citation is always shown."""
+    kept: list[Line] = []
+    said: set[tuple[str, str]] = set()  # what the run's lines before kept[-1] said
+    for line in lines:
+        if not (kept and _in_term_run(kept[-1]) and _in_term_run(line) and _continues(line)):
+            said = set()
+            kept.append(line)
+            continue
+        middle = kept[-1]
+        if (
+            len(kept) >= 2
+            and _in_term_run(kept[-2])
+            and _continues(middle)
+            and _says(middle) in said | {("", "")}
+        ):
+            kept[-1] = line  # the middle of the run, saying nothing new
+        else:
+            said.add(_says(middle))
+            kept.append(line)
+    return tuple(kept)
+
+
+def _in_term_run(line: Line) -> bool:
+    return isinstance(line.rhs, Add) and len(line.rhs.terms) >= TERM_BY_TERM
+
+
+def _continues(line: Line) -> bool:
+    """A line that only continues the equation above (`= ...`): no tag, no citation."""
+    return line.lhs is None and not (line.tag or line.uses or line.implies)
+
+
+def _says(line: Line) -> tuple[str, str]:
+    """What a line says beside its equation: its note, and the term it crosses out."""
+    return line.note, "" if line.struck is None else str(line.struck)
 
 
 def _naming_ids(rules: list[Rule]) -> tuple[str, ...]:
