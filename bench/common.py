@@ -13,8 +13,13 @@ import subprocess
 import sys
 import threading
 import time
+import warnings
 from pathlib import Path
 from typing import Callable, Sequence
+
+# sympy's deprecation warnings, from inside its matrix calculus (the baseline's), are
+# not the bench's to print
+warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"sympy\.")
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
