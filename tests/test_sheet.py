@@ -152,3 +152,26 @@ def test_a_short_sum_keeps_each_term_s_line_as_the_notes_write_them():
     derivation = derive_text("tr(A X) + tr(B X)", "X")
     step = next(s for s in sheet_of(derivation) if "sum of the differentials" in s.title)
     assert len(step.lines) == 5 and str(step.lines[2].rhs) == "tr(A dX) + d(tr(B X))"
+
+
+def test_a_long_sum_is_typeset_over_rows_that_fit_the_page():
+    """A sum longer than a row goes on to `+ c` rows (LaTeX and the web pages alike); the
+    rows are the sum, in order, and each is at most a row long unless it is one term."""
+    from generator.math.expr import Add, add
+    from generator.render.latex_sheet import render_sheet
+    from generator.render.sheet import ROW_CHARACTERS, rows_of
+    from generator.render.web import aligned
+    from generator.render.latex_sheet import line_view
+    from generator.syntax.printer import to_text
+    derivation = derive_text(" + ".join(f"log(1 + exp(a{i}^T x))" for i in range(1, 5)), "x")
+    longest = max((line for step in sheet_of(derivation) for line in step.lines),
+                  key=lambda line: len(to_text(line.rhs)))
+    rows = rows_of(longest.rhs)
+    assert len(rows) > 1 and add(*rows) == longest.rhs
+    assert all(len(to_text(r)) <= ROW_CHARACTERS or not isinstance(r, Add) for r in rows)
+    view = line_view(longest)
+    assert len(view.more) == len(rows) - 1 and all(m.startswith(("+ ", "-")) for m in view.more)
+    assert "\\\\\n&\\quad " + view.more[0] in aligned([view])
+    assert "\\\\ &\\quad " + view.more[0] in render_sheet([derivation], "single", title="T")
+    short = derive_text("tr(X^T A X)", "X")
+    assert all(len(rows_of(line.rhs)) == 1 for step in sheet_of(short) for line in step.lines)

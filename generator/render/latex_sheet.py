@@ -23,7 +23,7 @@ from generator.math import shapes
 from generator.derivation import Condition, Derivation, Verification
 from generator.problem.model import Problem
 from generator.render.describe import also_asked
-from generator.render.sheet import Line, SheetStep, sheet_of
+from generator.render.sheet import Line, SheetStep, rows_of, sheet_of
 from generator.errors import TracetrickError
 from generator.math.expr import Expr, Symbol, Transpose
 from generator.render.pdf import problem_marker
@@ -70,6 +70,7 @@ class LineView:
     note: str  # prose, escaped by the template
     note_math: NoEscape | None  # math after the note: `R = A x - b`
     tag: str = ""  # the equation's mark, ①, escaped by the template
+    more: tuple[NoEscape, ...] = ()  # the rows a long sum goes on to, `+ c` (sheet.rows_of)
 
 
 @dataclass(frozen=True)
@@ -392,13 +393,15 @@ def line_view(line: Line, to_latex: MathPrinter = to_latex) -> LineView:
         note_math = to_latex(line.note_math)
         if line.note_math_lhs is not None:
             note_math = f"{to_latex(line.note_math_lhs)} = {note_math}"
+    first, *rest = (to_latex(row, struck=line.struck) for row in rows_of(line.rhs))
     return LineView(
-        rhs=NoEscape(to_latex(line.rhs, struck=line.struck)),
+        rhs=NoEscape(first),
         lhs=None if line.lhs is None else NoEscape(to_latex(line.lhs)),
         implies=line.implies,
         note=line.note,
         note_math=None if note_math is None else NoEscape(note_math),
         tag=line.tag,
+        more=tuple(NoEscape(row if row.startswith("-") else f"+ {row}") for row in rest),
     )
 
 

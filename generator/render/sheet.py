@@ -25,7 +25,7 @@ from generator.engine.records import Phase, Record, Statement, Step
 from generator.engine import catalogue as cat
 from generator.engine.names import EngineNames
 from generator.engine.rule import Rule
-from generator.math.expr import Add, Differential, Expr, Identity, d
+from generator.math.expr import Add, Differential, Expr, Identity, add, d
 from generator.render.reasons import reasons_clause, sentence
 from generator.render.tags import tagged
 from generator.syntax.printer import to_text
@@ -68,6 +68,9 @@ class SheetStep:
 
 # A term longer than this is not shown on its own line (its dL line follows anyway).
 LONGEST_TERM_SHOWN = 60
+# A sum whose text is longer than this is typeset over rows (`= a + b` then `+ c`), so
+# that a line of the sheet stays within the page.
+ROW_CHARACTERS = 70
 # phases shown even when no rule applied in them: the equation they state matters
 ALWAYS_SHOWN = frozenset(
     {
@@ -372,6 +375,24 @@ def _continues(line: Line) -> bool:
 def _says(line: Line) -> tuple[str, str]:
     """What a line says beside its equation: its note, and the term it crosses out."""
     return line.note, "" if line.struck is None else str(line.struck)
+
+
+def rows_of(e: Expr) -> tuple[Expr, ...]:
+    """`e` as the rows it is typeset on: a sum longer than ROW_CHARACTERS (its text) in
+    runs of its terms, each as long as fits (a term longer than a row is a row of its
+    own); anything else, one row."""
+    if not isinstance(e, Add) or len(to_text(e)) <= ROW_CHARACTERS:
+        return (e,)
+    rows: list[list[Expr]] = [[]]
+    width = 0
+    for term in e.terms:
+        size = len(to_text(term)) + 3  # ` + `
+        if rows[-1] and width + size > ROW_CHARACTERS:
+            rows.append([])
+            width = 0
+        rows[-1].append(term)
+        width += size
+    return tuple(add(*row) for row in rows)
 
 
 def _naming_ids(rules: list[Rule]) -> tuple[str, ...]:

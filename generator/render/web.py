@@ -125,7 +125,7 @@ def aligned(lines: Sequence[LineView]) -> str:
         left = (r"\Rightarrow " if line.implies else "") + (
             f"{line.lhs} " if line.lhs is not None else ""
         )
-        row = f"{left}&= {line.rhs}"
+        row = f"{left}&= {line.rhs}" + "".join(f" \\\\\n&\\quad {more}" for more in line.more)
         if line.note or line.note_math is not None:
             note = text_in_math(line.note) if line.note else ""
             if line.note and line.note_math is not None:
