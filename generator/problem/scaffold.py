@@ -8,7 +8,7 @@ from pathlib import Path
 from generator.errors import ProblemError
 
 TEMPLATE = """\
-# A tracetrick problem (see problem-format.md for every field).
+# A tracetrick problem (every field: docs/problem-format.md; `tracetrick schema` for editors).
 title: {title}
 # number: 7                 # optional: order on the sheet and "Problem 7"
 symbols:                    # optional: undeclared symbols are inferred
@@ -21,6 +21,7 @@ wrt: X                      # the variable
 # expect: (A + A^T) X       # optional: the expected gradient, checked
 statement: A is a constant square matrix.
 # reveal: 1                 # optional: the worksheet shows the first step as a hint
+# sympy: true               # optional: also sympy's derivative, a second opinion
 """
 
 
