@@ -20,6 +20,7 @@ import pytest
 from corpus import CORPUS
 
 ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.long_setup   # the autodiff check: about 20 s before its first test
 
 
 LIBRARIES = ("jax", "torch")
