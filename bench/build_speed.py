@@ -125,18 +125,8 @@ def _on_every_core(job, folders: list[Path]) -> float:
 def same_pdfs(folders: list[Path]) -> int:
     """How many folders' two PDFs (latexmk's sheet.pdf, the build path's ours.pdf) have
     the same text and the same pixels on every page."""
-    same = 0
-    for folder in folders:
-        texts, pages = [], []
-        for name in ("sheet", "ours"):
-            pdf = folder / f"{name}.pdf"
-            texts.append(subprocess.run(["pdftotext", str(pdf), "-"], check=True,
-                                        capture_output=True).stdout)
-            subprocess.run(["pdftoppm", "-r", "50", "-png", str(pdf), str(folder / name)],
-                           check=True)
-            pages.append([p.read_bytes() for p in sorted(folder.glob(f"{name}-*.png"))])
-        same += texts[0] == texts[1] and pages[0] == pages[1] and bool(pages[0])
-    return same
+    from pdf_helpers import look_alike   # tests/, on the path (common.py)
+    return sum(look_alike(folder / "sheet.pdf", folder / "ours.pdf") for folder in folders)
 
 
 def pdf_times(out: Path) -> dict[str, int]:

@@ -71,11 +71,16 @@ class Derivation:
     def __repr__(self) -> str:
         """`Derivation(grad_X L = (A + A^T) X, L = tr(X^T A X); 14 steps, checked on 3
         draws)`: what a prompt shows."""
-        found = ", ".join(f"{label} = {e}" for label, (_, e) in zip(self.labels, self.answers))
+        found = ", ".join(f"{label} = {e}" for label, e in self.labelled_answers)
         return (
             f"Derivation({found}, {self.names.objective} = {self.problem.objective_text}; "
             f"{len(self.steps)} steps, checked on {self.verification.trials} draws)"
         )
+
+    @property
+    def labelled_answers(self) -> tuple[tuple[str, Expr], ...]:
+        """(what it is called, its value) for every answer: `("grad_X L", (A + A^T) X)`."""
+        return tuple((label, e) for label, (_, e) in zip(self.labels, self.answers))
 
     @property
     def labels(self) -> tuple[str, ...]:

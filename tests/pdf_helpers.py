@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 
@@ -26,3 +27,17 @@ def unspaced(pdf: Path) -> str:
 def single_spaced(pdf: Path) -> str:
     """The PDF's text with each run of white space made one space."""
     return " ".join(pdf_text(pdf).split())
+
+
+def look_alike(a: Path, b: Path) -> bool:
+    """The same text (pdftotext) and the same pixels on every page (pdftoppm), for two
+    PDFs typeset two ways (the build's LaTeX path and latexmk's: tests and bench)."""
+    if pdf_text(a) != pdf_text(b):
+        return False
+    with tempfile.TemporaryDirectory() as folder:
+        pages = []
+        for name, pdf in (("a", a), ("b", b)):
+            subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), f"{folder}/{name}"],
+                           check=True)
+            pages.append([p.read_bytes() for p in sorted(Path(folder).glob(f"{name}-*.png"))])
+    return bool(pages[0]) and pages[0] == pages[1]

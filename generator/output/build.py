@@ -109,7 +109,7 @@ def _check_one(p: Problem, report: Callable[[str], None], sympy: bool) -> int:
     except TracetrickError as exc:  # it names its file and line where it has them
         report(f"FAIL {failure_line(exc, where, p.title)}")
         return 1
-    answers = "; ".join(f"{label} = {value}" for label, (_, value) in zip(d.labels, d.answers))
+    answers = "; ".join(f"{label} = {value}" for label, value in d.labelled_answers)
     opinion = d.verification.sympy_opinion
     report(
         f"ok   {where}: {p.title}: {answers} "

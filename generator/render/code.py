@@ -525,9 +525,8 @@ def _docstring(
         lines.append(f"    {names[s.name]}: {_shape_words(s.shape)}")
     lines += ["", "Returns:"]
     lines.append(f"    {returns[0]}: the value of {L}")
-    for (variable, answer), label in zip(derivation.answers, returns[1:]):
-        what = "the Jacobian" if problem.kind == "jacobian" else f"grad_{variable} {L}"
-        lines.append(f"    {label}: {what} = {to_text(answer)}")
+    for (what, answer), name in zip(derivation.labelled_answers, returns[1:]):
+        lines.append(f"    {name}: {what} = {to_text(answer)}")
     if derivation.second_order is not None:
         lines.append(f"    H: the Hessian = {to_text(derivation.second_order.hessian)}")
     lines += ["", "Derived and checked by tracetrick.", '"""']
