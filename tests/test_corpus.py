@@ -11,6 +11,8 @@
 """
 from __future__ import annotations
 
+import functools
+
 from pathlib import Path
 
 import numpy as np
@@ -184,11 +186,17 @@ def test_expected_hessian_by_second_differences(row: Identity):
 
 # ----- (b) tracetrick's derivation --------------------------------------------------------
 
-@pytest.mark.parametrize("row", ROWS)
-def test_tracetrick_derives_the_expected_answer(row: Identity):
+@functools.lru_cache(maxsize=None)
+def _derived(row: Identity):
+    """(the problem, its verified derivation): derived once for the tests that read it."""
     problem = problem_from_text(row.objective, row.wrt, row.lets, solve=row.solve,
                                 hessian=row.hessian is not None)
-    derivation = derive(problem)
+    return problem, derive(problem)
+
+
+@pytest.mark.parametrize("row", ROWS)
+def test_tracetrick_derives_the_expected_answer(row: Identity):
+    problem, derivation = _derived(row)
     assert derivation.verification.max_rel_error < 1e-8
     difference = agree(parse(row.expected), derivation.gradient, problem.symbols, row.wrt)
     assert difference < AGREE_TOLERANCE, (
@@ -214,9 +222,7 @@ def test_every_derivation_renders_in_every_format(row: Identity):
     stopped on `I_{m*n}` in LaTeX before; the JSON answer reads back to the same value."""
     import json as json_module
     from generator.output.formats import FORMATS, text_of
-    problem = problem_from_text(row.objective, row.wrt, row.lets, solve=row.solve,
-                                hessian=row.hessian is not None)
-    derivation = derive(problem)
+    problem, derivation = _derived(row)
     texts = {fmt.name: text_of([derivation], "single", fmt, title=problem.title)
              for fmt in FORMATS if fmt.name != "pdf"}
     assert "\\begin{document}" in texts["latex"] and "<html" in texts["html"]
