@@ -17,7 +17,7 @@ from generator.engine.jacobian import derive_jacobian
 from generator.engine.names import EngineNames, hessian_names
 from generator.engine.newton import newton_step
 from generator.problem.guesses import broadcast_scalars, guessed_matrices
-from generator.problem.intermediates import expanded
+from generator.problem.intermediates import Intermediate, expanded
 from generator.engine.records import Record
 from generator.engine.differential import (
     GradientResult,
@@ -93,6 +93,8 @@ def _derive(
             f"{_where(problem)}the derivation of {problem.objective} did not terminate "
             f"(a rewrite kept growing the expression); this is a bug in tracetrick"
         ) from None
+    layers = tuple(Intermediate(name, meaning) for name, meaning in result.layers)
+    named += result.layers  # the lines are written in them: the check reads what they mean
     if len(problem.variables) > 1:
         return _several_variables(problem, rec, result, named, verify)
     gradient, notes = result.gradient, _conventions(problem) + broadcast_scalars(problem)
@@ -126,8 +128,8 @@ def _derive(
                 problem.objective, problem.wrt, problem.symbols, result.gradient
             ),
         )
-    _check_expected(problem, "expect", problem.expect, answer, rec.ctx)
-    _check_expected(problem, "solution", problem.solution, solution, rec.ctx)
+    _check_expected(problem, "expect", problem.expect, answer)
+    _check_expected(problem, "solution", problem.solution, solution)
     second = _hessian(problem, rec, gradient, verify) if problem.hessian else None
     records = tuple(rec.records) + (second.records if second else ())
     if second and verify:
@@ -144,6 +146,9 @@ def _derive(
         symbols=rec.ctx.table,
         names=rec.ctx.names,
         second_order=second.answer if second else None,
+        layers=layers,
+        # the answer in the layers, where it is the gradient found (not its transpose)
+        layered=result.layered if answer == result.gradient else (),
     )
 
 
@@ -272,6 +277,8 @@ def _several_variables(
         symbols=table,
         names=rec.ctx.names,
         gradients=tuple((v, readable(g, table)) for v, g in result.gradients),
+        layers=tuple(Intermediate(name, meaning) for name, meaning in result.layers),
+        layered=result.layered,
     )
 
 
@@ -290,7 +297,7 @@ def _derive_jacobian(problem: Problem, rec: Recorder, verify: bool) -> Derivatio
         "jacobian",
     )
     verification = verify_claim(claim) if verify else Verification(0, 0.0, 0)
-    _check_expected(problem, "expect", problem.expect, result.jacobian, rec.ctx)
+    _check_expected(problem, "expect", problem.expect, result.jacobian)
     return Derivation(
         problem=problem,
         records=tuple(rec.records),
@@ -397,7 +404,7 @@ def derive_text(
 
 
 def _check_expected(
-    problem: Problem, key: str, expected: Expr | None, derived: Expr | None, ctx: Context
+    problem: Problem, key: str, expected: Expr | None, derived: Expr | None
 ) -> None:
     if expected is None:
         return

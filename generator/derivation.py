@@ -17,6 +17,7 @@ from generator.engine.names import DEFAULT_NAMES, EngineNames
 from generator.engine.newton import NewtonStep
 from generator.engine.records import Condition, Phase, Record, Statement, Step
 from generator.math.expr import Expr
+from generator.problem.intermediates import Intermediate
 from generator.problem.model import Problem
 from generator.math.symbols import SymbolTable
 
@@ -67,6 +68,11 @@ class Derivation:
     # several variables (`wrt: [W1, W2]`): each one's gradient, in the problem's order;
     # `gradient` is then the first's (read `answers` for every one)
     gradients: tuple[tuple[str, Expr], ...] = ()
+    # the layers of a deep nest the engine named (generator.engine.layers), innermost
+    # first, and the answers as the sheet writes them, in those layers (`gradient` and
+    # `gradients` are written out, in the problem's own symbols and names, to be read back)
+    layers: tuple[Intermediate, ...] = ()
+    layered: tuple[tuple[str, Expr], ...] = ()
 
     def __repr__(self) -> str:
         """`Derivation(grad_X L = (A + A^T) X, L = tr(X^T A X); 14 steps, checked on 3
@@ -76,6 +82,12 @@ class Derivation:
             f"Derivation({found}, {self.names.objective} = {self.problem.objective_text}; "
             f"{len(self.steps)} steps, checked on {self.verification.trials} draws)"
         )
+
+    @property
+    def shown_answers(self) -> tuple[tuple[str, Expr], ...]:
+        """(variable, derivative) as a sheet shows them: in the layers the engine named
+        (each defined in the sheet's first step), else as `answers`."""
+        return self.layered or self.answers
 
     @property
     def labelled_answers(self) -> tuple[tuple[str, Expr], ...]:

@@ -267,6 +267,18 @@ CORPUS: tuple[Identity, ...] = (
       "2 ((tanh(W x) - y) .* (1 - tanh(W x) .* tanh(W x))) x^T"),
     I("ML: softplus layer, linear readout", "v^T softplus(W x)", "x", ("W: m x n",),
       "W^T (v .* sigmoid(W x))"),
+    # deep nests, derived by hand layer by layer (CS231n's backpropagation notes: each
+    # layer's local gradient times the one carried back); tracetrick names the layers
+    I("CS231n backprop: three sigmoid layers", "sum(sigmoid(A1 sigmoid(A2 sigmoid(A3 x))))",
+      "x", ("A1: n x n", "A2: n x n", "A3: n x n"),
+      "A3^T ((A2^T ((A1^T (sigmoid(A1 sigmoid(A2 sigmoid(A3 x))) .* (1 - sigmoid(A1 "
+      "sigmoid(A2 sigmoid(A3 x)))))) .* sigmoid(A2 sigmoid(A3 x)) .* (1 - sigmoid(A2 "
+      "sigmoid(A3 x))))) .* sigmoid(A3 x) .* (1 - sigmoid(A3 x)))"),
+    I("ML: three tanh layers, linear readout", "v^T tanh(W1 tanh(W2 tanh(W3 x)))", "x",
+      ("W1: m x p", "W2: p x q", "W3: q x n"),
+      "W3^T ((W2^T ((W1^T (v .* (1 - tanh(W1 tanh(W2 tanh(W3 x))) .* tanh(W1 tanh(W2 "
+      "tanh(W3 x)))))) .* (1 - tanh(W2 tanh(W3 x)) .* tanh(W2 tanh(W3 x))))) .* (1 - "
+      "tanh(W3 x) .* tanh(W3 x)))"),
     I("ML: sinusoidal features", "a^T sin(W x) + b^T cos(W x)", "x", ("W: m x n",),
       "W^T (a .* cos(W x) - b .* sin(W x))"),
     I("CS229 notes 1: least-squares cost", "1/2 ||X theta - y||^2", "theta",

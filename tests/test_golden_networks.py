@@ -104,4 +104,9 @@ def test_the_deepest_network_a_user_may_type_is_derived_and_checked():
         layers = f"sigmoid(A {layers})"
     derivation = derive(problem_from_text(f"sum({layers})", "x", ("A: n x n",)))
     assert derivation.verification.checks > 0
-    assert str(derivation.gradient).count("sigmoid") >= 90
+    # written in the 90 layers it named (h1 the outermost), each checked as a line of its own
+    assert len(derivation.layers) == 90
+    from generator.math.expr import Quantity
+    ((_, shown),) = derivation.shown_answers
+    written_in = {node.name for node in shown.walk() if isinstance(node, Quantity)}
+    assert written_in == {f"h{i}" for i in range(1, 91)}

@@ -15,6 +15,7 @@ from corpus import CORPUS
 from generator.api import derive, derive_text
 from generator.check.verify import Claim, verify
 from generator.engine.records import Step
+from generator.math.expr import Quantity
 from generator.problem.loader import load_directory
 from generator.render.sheet import sheet_of
 
@@ -41,8 +42,11 @@ def _printed_claim(derivation) -> Claim:
             lhs = line.lhs if line.lhs is not None else lhs
             if lhs is not None and not line.implies:
                 steps.append(Step("printed", "", lhs, line.rhs))
+    # R (introduce-name), the layers and what is carried back through them (name-layer,
+    # name-carried): each step that names one has the name as `changed`, its meaning `before`
     definitions = {s.changed.name: s.before for s in derivation.steps
-                   if s.rule == "introduce-name"}
+                   if s.rule in ("introduce-name", "name-layer", "name-carried")
+                   and isinstance(s.changed, Quantity)}
     definitions |= {item.name: item.meaning for item in derivation.problem.where}
     return Claim(derivation.problem.objective, derivation.problem.wrt, derivation.symbols,
                  definitions, tuple(steps), derivation.gradient, None, derivation.names,

@@ -99,6 +99,24 @@ ABBREVIATE = procedure(
     "Name the repeated subexpression, to take its differential once (chain rule)",
 )
 
+NAME_LAYER = procedure(
+    "name-layer",
+    "trace",
+    "name the layers",
+    r"L = f(g(h(X))):\ h_3 = h(X),\ h_2 = g(h_3),\ h_1 = f(h_2),\ L = h_1",
+    "Name each layer of a deep nest of functions, innermost first, to go back through "
+    "them one at a time (backpropagation)",
+)
+
+NAME_CARRIED = procedure(
+    "name-carried",
+    "trace",
+    "name what is carried back",
+    r"\mathrm{d}L = \operatorname{tr}(\delta^{T}\mathrm{d}h):\ \delta = \nabla_h L",
+    "Name the coefficient of the next layer's differential: it is the gradient of L with "
+    "respect to that layer, carried back through the next",
+)
+
 SUBSTITUTE = procedure(
     "substitute",
     "algebra",
@@ -252,6 +270,8 @@ CATALOGUE: tuple[Rule, ...] = (
     + rules_written.RULES
     + (
         ABBREVIATE,
+        NAME_LAYER,
+        NAME_CARRIED,
         SUBSTITUTE,
         CHAIN_RULE,
         THEOREM,

@@ -20,6 +20,13 @@ from generator.engine.records import Record
 from generator.engine import catalogue as cat
 from generator.engine.context import Context, has_differential
 from generator.engine.earlier import EarlierResult, Use, find_use
+from generator.engine.layers import (
+    carried_name,
+    is_layer,
+    layer_count,
+    layer_names,
+    written_out,
+)
 from generator.engine.names import EngineNames, residual, residual_name
 from generator.engine.recorder import Recorder
 from generator.errors import StuckError
@@ -57,6 +64,10 @@ class GradientResult:
     gradients: tuple[tuple[str, Expr], ...]
     definitions: tuple[tuple[str, Expr], ...]  # named subexpressions: (("R", A x - b),)
     context: Context
+    # the layers named by the engine (engine.layers), innermost first, and the gradients
+    # as found, written in them (`gradients` are written out, in the problem's symbols)
+    layers: tuple[tuple[str, Expr], ...] = ()
+    layered: tuple[tuple[str, Expr], ...] = ()
 
     @property
     def gradient(self) -> Expr:
@@ -74,28 +85,41 @@ def derive_gradient(
     """`named`: the problem's named results (`where:`), in order, already in the
     context; the derivation goes back through them, last first, keeping their names."""
     rec = rec or Recorder(ctx)
-    expr, definitions = _trace_form(rec, objective)
+    expr, definitions, layers = _trace_form(rec, objective, named)
+    named += layers
     use = find_use(expr, earlier, rec.ctx) if earlier else None
     dexpr = _by_earlier_result(rec, expr, use) if use else take_differential(rec, expr)
     dexpr = _to_trace_form(rec, _linearity(rec, dexpr))
+    carried: list[tuple[str, Expr]] = []  # what was carried back, named (delta2, ...)
     if definitions or named:
         for name, meaning in definitions:
             dexpr = _plug_in(rec, dexpr, name, meaning)
         for name, meaning in reversed(named):  # backpropagation: the last result first
             if dexpr.contains(Differential(residual(name))):
                 dexpr = _plug_in(rec, dexpr, name, meaning, keep=named)
+                dexpr = _carry_back(rec, dexpr, named, carried)
         dexpr = _to_trace_form(rec, _linearity(rec, dexpr))
     if len(rec.ctx.asked) > 1:
         gradients = _identify_each(rec, dexpr, objective)
     else:
-        gradients = ((rec.ctx.wrt, _identify(rec, dexpr)),)
-    return GradientResult(tuple(rec.records), gradients, definitions, rec.ctx)
+        gradients = ((rec.ctx.wrt, _identify(rec, dexpr, carried=tuple(carried))),)
+    layered = gradients if layers else ()
+    gradients = tuple((v, written_out(g, layers)) for v, g in gradients)
+    return GradientResult(
+        tuple(rec.records), gradients, definitions + tuple(carried), rec.ctx, layers, layered
+    )
 
 
 # ----- phase 1 ------------------------------------------------------------------------
 
 
-def _trace_form(rec: Recorder, objective: Expr) -> tuple[Expr, tuple[tuple[str, Expr], ...]]:
+Named = tuple[tuple[str, Expr], ...]
+
+
+def _trace_form(rec: Recorder, objective: Expr, named: Named = ()) -> tuple[Expr, Named, Named]:
+    """The objective in trace form, with its repeated residuals named (and written out
+    again once their differential is in) and, where the problem names nothing itself
+    (`named`), a deep nest of functions named layer by layer (kept in the answer)."""
     L = rec.ctx.names.objective
     rec.phase("trace-form")
     rec.state(L, objective)
@@ -105,15 +129,43 @@ def _trace_form(rec: Recorder, objective: Expr) -> tuple[Expr, tuple[tuple[str, 
         name = residual_name(rec.ctx.table.names(), rec.ctx.names)
         expr = _introduce_name(rec, expr, name, found)
         definitions.append((name, found))
+    expr, layers = (expr, ()) if named else _name_layers(rec, expr)
     expr = _wrap_terms_in_trace(rec, L, expr)
-    return expr, tuple(definitions)
+    return expr, tuple(definitions), layers
+
+
+def _name_layers(rec: Recorder, expr: Expr) -> tuple[Expr, Named]:
+    """`h3 = sigmoid(A3 x)`, `h2 = sigmoid(A2 h3)`, ..., then `L = sum(h1)`: a line per
+    layer, innermost first (engine.layers says which nests, and the names)."""
+    how_many = layer_count(expr, rec.ctx)
+    if not how_many:
+        return expr, ()
+    L = rec.ctx.names.objective
+    names = layer_names(how_many, (*rec.ctx.table.names(), *rec.ctx.names.printed()))
+    rec.phase("name-layers")
+    layers: dict[Expr, str] = {}  # a layer -> its name, in the order they are named
+    unnamed = list(reversed(names))  # the innermost is named first: the last number
+
+    def named(node: Expr) -> Expr:
+        # children first: every layer inside this one has its name already
+        if not is_layer(node, rec.ctx):
+            return node
+        if node not in layers:
+            layers[node] = name = unnamed.pop(0)
+            rec.ctx = rec.ctx.with_named(name, node)
+            rec.record(cat.NAME_LAYER, residual(name), node, residual(name), before=node)
+        return residual(layers[node])
+
+    expr = expr.map_bottom_up(named)
+    rec.record(cat.NAME_LAYER, L, expr, expr)
+    return expr, tuple((name, layer) for layer, name in layers.items())
 
 
 def trace_form_of(objective: Expr, ctx: Context) -> tuple[Expr, Context]:
     """Phase 1 alone (nothing recorded that anyone keeps): the objective in trace form
     and the context with its named subexpressions."""
     rec = Recorder(ctx)
-    expr, _ = _trace_form(rec, objective)
+    expr, _, _ = _trace_form(rec, objective)
     return expr, rec.ctx
 
 
@@ -280,8 +332,9 @@ def _plug_in(
     rec.state(dr, d(meaning))
     differential = rec.exhaust(dr, d(meaning), rec.phases.differential)
     _check_pushed_to_variables(differential, rec.ctx)
+    inside = set(differential.walk())
     for kept, kept_meaning in keep:
-        if differential.contains(kept_meaning):
+        if kept_meaning in inside:
             differential = differential.replace(kept_meaning, residual(kept))
             rec.record(cat.SUBSTITUTE, dr, differential, residual(kept), before=kept_meaning)
     rec.phase("plug-in", named)
@@ -296,11 +349,44 @@ def _plug_in(
     return expr
 
 
+def _carry_back(rec: Recorder, expr: Expr, named: Named, carried: list[tuple[str, Expr]]) -> Expr:
+    """After the chain rule put `dh1` in, `dL = tr(1^T (h1 .* (1 - h1) .* A1 dh2))`:
+    brought to `tr(M dh2)`, and M^T named (`delta2`, the gradient of L with respect to
+    h2) where the differential goes back through another layer, so that no line holds
+    more than one layer.  Where dL holds other differentials (a weight's, with several
+    variables) or the next layer is the last, dL goes on as it is."""
+    meanings: dict[Expr, tuple[str, Expr]] = {residual(n): (n, m) for n, m in named}
+    held = {node.arg for node in expr.walk() if isinstance(node, Differential)}
+    if len(held) != 1 or not held <= meanings.keys():
+        return expr  # other differentials (a weight's, with several variables)
+    name, meaning = meanings[next(iter(held))]
+    if not any(inner in meanings for inner in meaning.walk()):
+        return expr  # the last layer: nothing to carry further
+    expr = _to_trace_form(rec, _linearity(rec, expr))
+    dh = Differential(residual(name))
+    try:
+        coefficient = _coefficient_of_differential(expr, dh, rec.ctx)
+    except StuckError:
+        return expr  # not one term tr(M dh): carried as it is
+    DL, taken = rec.ctx.names.d_objective, (*rec.ctx.table.names(), *rec.ctx.names.printed())
+    delta = residual(carried_name(residual(name), taken))
+    rec.phase("carry-back", residual(name))
+    value = rec.simplify(
+        delta, Transpose(coefficient), rec.phases.normal, rec.phases.tidy, detail=True
+    )
+    rec.ctx = rec.ctx.with_named(delta.name, value)
+    carried.append((delta.name, value))
+    new = Trace(mul(Transpose(delta), dh))
+    rec.record(cat.NAME_CARRIED, DL, new, delta, before=value)
+    return new
+
+
 # ----- phase 5 ------------------------------------------------------------------------
 
 
-def _identify(rec: Recorder, expr: Expr, kind: str = "identify") -> Expr:
-    """G from dL = tr(G^T dX), X the context's `wrt` and G its gradient's name."""
+def _identify(rec: Recorder, expr: Expr, kind: str = "identify", carried: Named = ()) -> Expr:
+    """G from dL = tr(G^T dX), X the context's `wrt` and G its gradient's name; what was
+    carried back (`delta2`, ...) written out in G, the last named first."""
     G = rec.ctx.names.gradient
     rec.phase(kind, Symbol(rec.ctx.wrt))
     ctx = rec.ctx
@@ -308,8 +394,11 @@ def _identify(rec: Recorder, expr: Expr, kind: str = "identify") -> Expr:
     m = _coefficient_of_differential(expr, dvar, ctx)
     g_t = Transpose(G)
     rec.record(cat.THEOREM, g_t, m)
-    gradient = Transpose(m)
+    gradient: Expr = Transpose(m)
     rec.state(G, gradient, "implies")
+    if carried:
+        gradient = written_out(rec.answer(G, gradient, rec.phases.tidy), carried)
+        rec.record(cat.SUBSTITUTE, G, gradient, gradient)
     return rec.answer(G, gradient, rec.phases.tidy)
 
 

@@ -66,14 +66,38 @@ class SymbolTable:
 
     symbols: tuple[SymbolInfo, ...]
 
+    # The symbols by name, and the hash, are made once per table, in this process (a
+    # string's hash differs between processes, so neither is a field nor pickled): a
+    # derivation looks a symbol up at every node it types and keys its memos by the
+    # table, which grows with every name it introduces (a k-layer network's layers), and
+    # a scan or a hash of the whole table each time made every step cost the problem.
+    def _by_name(self) -> dict[str, SymbolInfo]:
+        try:
+            return self.__dict__["_names"]
+        except KeyError:
+            found = {s.name: s for s in reversed(self.symbols)}  # the first of a name
+            object.__setattr__(self, "_names", found)
+            return found
+
+    def __hash__(self) -> int:
+        try:
+            return self.__dict__["_hash"]
+        except KeyError:
+            found = hash(self.symbols)
+            object.__setattr__(self, "_hash", found)
+            return found
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"symbols": self.symbols}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        object.__setattr__(self, "symbols", state["symbols"])
+
     def __contains__(self, name: str) -> bool:
-        return any(s.name == name for s in self.symbols)
+        return name in self._by_name()
 
     def __getitem__(self, name: str) -> SymbolInfo:
-        for s in self.symbols:
-            if s.name == name:
-                return s
-        raise KeyError(name)
+        return self._by_name()[name]
 
     def names(self) -> tuple[str, ...]:
         return tuple(s.name for s in self.symbols)

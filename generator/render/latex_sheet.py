@@ -33,6 +33,7 @@ from generator.render.reference import Reference, reference_for
 from generator.render.sheet_options import SheetKind, steps_shown
 from generator.render.templates import render_template, shared_environment
 from generator.syntax.latex import to_latex
+from generator.syntax.elision import elided
 from generator.syntax.prose import prose_math
 
 # writes an expression as LaTeX (to_latex, or math_printer's, which knows the shapes);
@@ -269,7 +270,8 @@ def math_printer(derivation: Derivation) -> Callable[[Expr], str]:
     is_scalar = shapes.scalar_test(derivation.symbols or derivation.problem.symbols)
 
     def printed(e: Expr, struck: Expr | None = None) -> str:
-        return to_latex(e, is_scalar, struck)
+        # as the sheets show it: long regular runs of factors elided (`A_2 X \cdots`)
+        return to_latex(elided(e), is_scalar, struck)
 
     return printed
 
@@ -341,7 +343,7 @@ def answer_views(derivation: Derivation, to_latex: Callable[[Expr], str]) -> tup
         AnswerView(
             NoEscape(_derivative_symbol(derivation, variable, to_latex)), NoEscape(to_latex(value))
         )
-        for variable, value in derivation.answers
+        for variable, value in derivation.shown_answers
     )
 
 

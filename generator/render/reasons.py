@@ -18,6 +18,8 @@ REASONS: dict[str, str] = {
     "norm-squared": "a squared norm is an inner product",
     "scalar-as-trace": "a scalar is its own trace",
     "introduce-name": "name the part that repeats",
+    "name-layer": "name each layer, to go back through them one at a time",
+    "name-carried": "name the gradient carried back to the next layer",
     # the trace
     "trace-sum": "the trace of a sum is the sum of the traces",
     "trace-collect": "the trace is linear, so the terms go under one trace",

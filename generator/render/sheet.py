@@ -28,7 +28,14 @@ from generator.engine.rule import Rule
 from generator.math.expr import Add, Differential, Expr, Identity, add, d
 from generator.render.reasons import reasons_clause, sentence
 from generator.render.tags import tagged
+from generator.syntax.elision import elided
 from generator.syntax.printer import to_text
+
+
+def shown_text(e: Expr) -> str:
+    """`e` as a text sheet shows it: its long regular runs of factors elided
+    (`A2 X ... A64 X`, generator.syntax.elision), so a sheet stays readable at any size."""
+    return to_text(elided(e))
 
 
 @dataclass(frozen=True)
@@ -66,6 +73,8 @@ class SheetStep:
     rules: tuple[str, ...] = ()
 
 
+# the rules that name what they produced: the line says what the name stands for
+NAMING = frozenset({"introduce-name", "name-carried"})
 # A term longer than this is not shown on its own line (its dL line follows anyway).
 LONGEST_TERM_SHOWN = 60
 # A sum whose text is longer than this is typeset over rows (`= a + b` then `+ c`), so
@@ -125,6 +134,10 @@ TITLES: dict[str, Title] = {
     ),
     "linearity": _reasons_or("Linearity of the trace"),
     "terms-to-trace-form": _reasons_or("Collect the terms"),
+    "name-layers": lambda p, rules, names: "Name the layers, innermost first",
+    "carry-back": lambda p, rules, names: (
+        f"Carry the gradient back to `{p.about}`: name the coefficient of `d{p.about}`"
+    ),
     "find-differential": lambda p, rules, names: f"Find `d{p.about}`",
     "plug-in": lambda p, rules, names: (
         f"Plug `d{p.about}` back into `d{names.objective}`"
@@ -226,7 +239,7 @@ class _Layout:
             self.naming.append(rule)
         if step.detail or self._too_long(step.lhs):
             return
-        if rule.id == "introduce-name":
+        if rule.id in NAMING:
             self._show(
                 step.lhs, step.expr, note="where", note_math_lhs=step.changed, note_math=step.before
             )
@@ -275,7 +288,7 @@ class _Layout:
             self.phase is not None
             and self.phase.kind == "terms-to-trace-form"
             and lhs != self.names.d_objective
-            and len(to_text(lhs)) > LONGEST_TERM_SHOWN
+            and len(shown_text(lhs)) > LONGEST_TERM_SHOWN
         )
 
     def _statement_note(self, statement: Statement) -> str:
@@ -381,12 +394,12 @@ def rows_of(e: Expr) -> tuple[Expr, ...]:
     """`e` as the rows it is typeset on: a sum longer than ROW_CHARACTERS (its text) in
     runs of its terms, each as long as fits (a term longer than a row is a row of its
     own); anything else, one row."""
-    if not isinstance(e, Add) or len(to_text(e)) <= ROW_CHARACTERS:
+    if not isinstance(e, Add) or len(shown_text(e)) <= ROW_CHARACTERS:
         return (e,)
     rows: list[list[Expr]] = [[]]
     width = 0
     for term in e.terms:
-        size = len(to_text(term)) + 3  # ` + `
+        size = len(shown_text(term)) + 3  # ` + `
         if rows[-1] and width + size > ROW_CHARACTERS:
             rows.append([])
             width = 0

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from generator.derivation import Derivation
-from generator.render.sheet import Line, sheet_of
+from generator.render.sheet import Line, sheet_of, shown_text
 from generator.render.describe import also_asked, symbol_phrase
-from generator.syntax.printer import to_text
 
 
 BLANK = "_" * 24  # what hint mode leaves for the student to fill in
@@ -23,9 +22,9 @@ def render_text(derivation: Derivation, reveal: int | None = None) -> str:
     p, second = derivation.problem, derivation.second_order
     out = [problem_heading(derivation), ""]
     where = symbol_phrase(p.symbols, p.wrt)
-    named = ", ".join(f"{item.name} = {to_text(item.meaning)}" for item in p.where)
+    named = ", ".join(f"{item.name} = {shown_text(item.meaning)}" for item in p.where)
     out.append(
-        f"Let {derivation.names.objective} = {to_text(p.objective)}"
+        f"Let {derivation.names.objective} = {shown_text(p.objective)}"
         f"{' with ' + named if named else ''}{', where ' + where if where else ''}. "
         f"Find {' and '.join(derivation.labels)}{_also_asked(derivation)}."
     )
@@ -44,23 +43,23 @@ def render_text(derivation: Derivation, reveal: int | None = None) -> str:
         if second is not None:
             out.append(f"Hessian: {second.names.gradient} = {BLANK}")
         if second is not None and second.newton is not None:
-            out.append(f"Newton step: {to_text(second.newton.left)} = {BLANK}")
+            out.append(f"Newton step: {shown_text(second.newton.left)} = {BLANK}")
         if p.solve:
             out.append(f"Setting it to zero: {p.wrt} = {BLANK}")
         return "\n".join(out) + "\n"
     out.append("")
-    out += _answers(derivation, [to_text(value) for _, value in derivation.answers])
+    out += _answers(derivation, [shown_text(value) for _, value in derivation.shown_answers])
     if second is not None:
-        out.append(f"Hessian: {second.names.gradient} = {to_text(second.hessian)}")
+        out.append(f"Hessian: {second.names.gradient} = {shown_text(second.hessian)}")
     if second is not None and second.newton is not None:
         newton = second.newton
         out.append(
-            f"Newton step: {to_text(newton.left)} = {to_text(newton.value)}, provided "
+            f"Newton step: {shown_text(newton.left)} = {shown_text(newton.value)}, provided "
             + " and ".join(map(str, newton.conditions))
         )
     if derivation.solution is not None:
         out.append(
-            f"Setting it to zero: {p.wrt} = {to_text(derivation.solution)}"
+            f"Setting it to zero: {p.wrt} = {shown_text(derivation.solution)}"
             + (
                 f", provided {' and '.join(map(str, derivation.conditions))}"
                 if derivation.conditions
@@ -114,18 +113,18 @@ def _aligned(lines: tuple[Line, ...]) -> list[str]:
             math = ""
             if line.note_math is not None:
                 math = (
-                    f"{to_text(line.note_math_lhs)} = " if line.note_math_lhs else ""
-                ) + to_text(line.note_math)
+                    f"{shown_text(line.note_math_lhs)} = " if line.note_math_lhs else ""
+                ) + shown_text(line.note_math)
             note = "    (" + " ".join(x for x in (plain(line.note), math) if x) + ")"
         elif line.struck is not None:  # text cannot cross it out: it says where it goes
-            note = f"    ({to_text(line.struck)} -> 0)"
+            note = f"    ({shown_text(line.struck)} -> 0)"
         tag = f"    {line.tag}" if line.tag else ""
-        out.append(f"    {lhs.rjust(width)} = {to_text(line.rhs)}{note}{tag}")
+        out.append(f"    {lhs.rjust(width)} = {shown_text(line.rhs)}{note}{tag}")
     return out
 
 
 def _lhs_text(line: Line) -> str:
     if line.lhs is None:
         return ""
-    text = to_text(line.lhs)
+    text = shown_text(line.lhs)
     return f"=> {text}" if line.implies else text

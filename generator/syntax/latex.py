@@ -49,6 +49,7 @@ from generator.math.expr import (
     shifted,
     split_coefficient,
 )
+from generator.syntax.elision import Dots
 from generator.syntax.latex_names import entry_letter, name_latex
 from generator.syntax.limits import MAX_DEPTH, room_for_nesting
 from generator.math.index_nodes import (
@@ -135,6 +136,9 @@ class TraceTrickLatexPrinter:
 
     def _print_Symbol(self, expr: Symbol) -> str:
         return name_latex(expr.name)
+
+    def _print_Dots(self, expr: Dots) -> str:
+        return r"\cdots"
 
     def _print_Quantity(self, expr: Quantity) -> str:
         return name_latex(expr.name)
@@ -394,6 +398,7 @@ _METHODS: dict[type, Callable[..., str]] = {
     node: getattr(TraceTrickLatexPrinter, f"_print_{node.__name__}")
     for node in (
         Symbol,
+        Dots,
         Quantity,
         Identity,
         Ones,

@@ -64,6 +64,7 @@ from generator.math.index_nodes import (
     Monomial,
     Partial,
 )
+from generator.syntax.elision import Dots
 from generator.syntax.latex_names import entry_letter
 from generator.syntax.limits import MAX_DEPTH, room_for_nesting
 from generator.syntax.names import differential_target
@@ -94,6 +95,11 @@ def _text(expr: Expr) -> str:
 @_text.register
 def _(expr: Symbol) -> str:
     return expr.name
+
+
+@_text.register
+def _(expr: Dots) -> str:
+    return "..."
 
 
 @_text.register
@@ -317,6 +323,7 @@ def is_atom(expr: Expr) -> bool:
             Elementwise,
             Kron,
             Commutation,
+            Dots,
             *_FUNCTION_NAME,
         ),
     )
