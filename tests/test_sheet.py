@@ -166,7 +166,7 @@ def test_a_long_sum_is_typeset_over_rows_that_fit_the_page():
     derivation = derive_text(" + ".join(f"log(1 + exp(a{i}^T x))" for i in range(1, 5)), "x")
     longest = max((line for step in sheet_of(derivation) for line in step.lines),
                   key=lambda line: len(to_text(line.rhs)))
-    rows = rows_of(longest.rhs)
+    rows = rows_of(longest.rhs).rows
     assert len(rows) > 1 and add(*rows) == longest.rhs
     assert all(len(to_text(r)) <= ROW_CHARACTERS or not isinstance(r, Add) for r in rows)
     view = line_view(longest)

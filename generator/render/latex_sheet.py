@@ -23,7 +23,7 @@ from generator.math import shapes
 from generator.derivation import Condition, Derivation, Verification
 from generator.problem.model import Problem
 from generator.render.describe import also_asked
-from generator.render.sheet import Line, SheetStep, rows_of, sheet_of
+from generator.render.sheet import ROWS_HOLE, Line, SheetStep, rows_of, sheet_of
 from generator.errors import TracetrickError
 from generator.math.expr import Expr, Symbol, Transpose
 from generator.render.pdf import problem_marker
@@ -341,10 +341,24 @@ def answer_views(derivation: Derivation, to_latex: Callable[[Expr], str]) -> tup
     """Each variable's derivative: its symbol (`\nabla_{X} L`) and its value, as LaTeX."""
     return tuple(
         AnswerView(
-            NoEscape(_derivative_symbol(derivation, variable, to_latex)), NoEscape(to_latex(value))
+            NoEscape(_derivative_symbol(derivation, variable, to_latex)),
+            NoEscape(_in_rows(typeset_rows(value, to_latex))),
         )
         for variable, value in derivation.shown_answers
     )
+
+
+def _in_rows(rows: list[str]) -> str:
+    """One row as it is; several stacked (`+ c` under `a + b`), for a box or a line."""
+    if len(rows) == 1:
+        return rows[0]
+    more = "".join(rf" \\ &\quad {_continued(row)}" for row in rows[1:])
+    return rf"\begin{{aligned}}[t] &{rows[0]}{more} \end{{aligned}}"
+
+
+def _continued(row: str) -> str:
+    """A row that goes on with a sum: `+ c`, or `- c` as it is printed."""
+    return row if row.startswith("-") else f"+ {row}"
 
 
 def answers_latex(derivation: Derivation) -> str:
@@ -395,7 +409,7 @@ def line_view(line: Line, to_latex: MathPrinter = to_latex) -> LineView:
         note_math = to_latex(line.note_math)
         if line.note_math_lhs is not None:
             note_math = f"{to_latex(line.note_math_lhs)} = {note_math}"
-    first, *rest = (to_latex(row, struck=line.struck) for row in rows_of(line.rhs))
+    first, *rest = typeset_rows(line.rhs, to_latex, line.struck)
     return LineView(
         rhs=NoEscape(first),
         lhs=None if line.lhs is None else NoEscape(to_latex(line.lhs)),
@@ -403,8 +417,27 @@ def line_view(line: Line, to_latex: MathPrinter = to_latex) -> LineView:
         note=line.note,
         note_math=None if note_math is None else NoEscape(note_math),
         tag=line.tag,
-        more=tuple(NoEscape(row if row.startswith("-") else f"+ {row}") for row in rest),
+        more=tuple(NoEscape(_continued(row)) for row in rest),
     )
+
+
+def typeset_rows(e: Expr, to_latex: MathPrinter, struck: Expr | None = None) -> list[str]:
+    """The rows `e` is typeset on (sheet.rows_of); where its long sum stands inside it,
+    what comes before the sum opens the first row and what comes after closes the last,
+    their `\\left(`/`\\right)` made `\\bigl(`/`\\bigr)` (a pair of `\\left` and `\\right`
+    cannot span rows)."""
+    layout = rows_of(e)
+    rows = [to_latex(row, struck=struck) for row in layout.rows]
+    if layout.frame is None:
+        return rows
+    parts = to_latex(layout.frame, struck=struck).split(to_latex(ROWS_HOLE))
+    if len(parts) != 2:  # the sum stands twice: one row, as it reads
+        return [to_latex(e, struck=struck)]
+    before, after = (
+        part.replace(r"\left", r"\bigl").replace(r"\right", r"\bigr") for part in parts
+    )
+    rows[0], rows[-1] = before + rows[0], rows[-1] + after
+    return rows
 
 
 def check_view(verification: Verification) -> CheckView:

@@ -25,7 +25,7 @@ from generator.engine.records import Phase, Record, Statement, Step
 from generator.engine import catalogue as cat
 from generator.engine.names import EngineNames
 from generator.engine.rule import Rule
-from generator.math.expr import Add, Differential, Expr, Identity, add, d
+from generator.math.expr import Add, Differential, Expr, Identity, Symbol, add, d
 from generator.render.reasons import reasons_clause, sentence
 from generator.render.tags import tagged
 from generator.syntax.elision import elided
@@ -390,22 +390,52 @@ def _says(line: Line) -> tuple[str, str]:
     return line.note, "" if line.struck is None else str(line.struck)
 
 
-def rows_of(e: Expr) -> tuple[Expr, ...]:
-    """`e` as the rows it is typeset on: a sum longer than ROW_CHARACTERS (its text) in
-    runs of its terms, each as long as fits (a term longer than a row is a row of its
-    own); anything else, one row."""
-    if not isinstance(e, Add) or len(shown_text(e)) <= ROW_CHARACTERS:
-        return (e,)
+# Where a long sum stands inside a larger expression (`tr(a + b + c)`, `tr((a + b) dX)`),
+# the line is printed with this in its place and cut there: what comes before the sum
+# opens its first row, what comes after closes its last (generator.render.latex_sheet).
+ROWS_HOLE = Add((Symbol("ROWSOPEN"), Symbol("ROWSCLOSE")))
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A line's right side as the rows it is typeset on: `rows`, the runs of the terms of
+    its long sum (one row where it has none); `frame`, the line with that sum replaced by
+    ROWS_HOLE where the sum stands inside it, or None where the sum is the whole line."""
+
+    rows: tuple[Expr, ...]
+    frame: Expr | None = None
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def rows_of(e: Expr) -> Rows:
+    """`e` as the rows it is typeset on: its outermost sum longer than ROW_CHARACTERS
+    (its text, as shown) in runs of its terms, each as long as fits (a term longer than a
+    row is a row of its own), the rest of the line around them; else one row."""
+    if len(shown_text(e)) <= ROW_CHARACTERS:
+        return Rows((e,))
+    long_sum = next(
+        (
+            node
+            for node in e.walk()
+            if isinstance(node, Add) and len(shown_text(node)) > ROW_CHARACTERS
+        ),
+        None,
+    )
+    if long_sum is None:
+        return Rows((e,))
     rows: list[list[Expr]] = [[]]
     width = 0
-    for term in e.terms:
+    for term in long_sum.terms:
         size = len(shown_text(term)) + 3  # ` + `
         if rows[-1] and width + size > ROW_CHARACTERS:
             rows.append([])
             width = 0
         rows[-1].append(term)
         width += size
-    return tuple(add(*row) for row in rows)
+    runs = tuple(add(*row) for row in rows)
+    return Rows(runs, None if long_sum is e else e.replace(long_sum, ROWS_HOLE))
 
 
 def _naming_ids(rules: list[Rule]) -> tuple[str, ...]:
