@@ -5,7 +5,9 @@ chain tr(A1 X ... Ak X), a k-layer network sum(sigmoid(A1 sigmoid(A2 ... sigmoid
 and a sum of k logistic terms log(1 + exp(ai^T x)).  At each k:
 - the engine alone (`derive(problem, verify=False)`), the verified derivation
   (`derive(problem)`), and sympy's own `.diff` of the same objective (its time limited);
-- the printed derivation's length (the text sheet, in characters).
+- the printed derivation's length (the text sheet, in characters), and the answer's
+  written out (its math syntax, as the JSON trace has it): the product chain's answer
+  has k terms of 2k factors, so no derivation that writes it can grow slower than k^2.
 Each time is the best of REPEATS.  The growth exponent of each is the slope of
 log(measure) against log(k) over k >= 8, least squares.
 
@@ -123,18 +125,20 @@ def measure(quick: bool = False) -> dict:
     results: dict = {"ks": ks, "sympy_seconds": SYMPY_SECONDS[quick], "families": {}}
     for name, family in FAMILIES.items():
         rows: dict[str, list] = {"engine_s": [], "verified_s": [], "sympy_s": [],
-                                 "sympy_answer": [], "printed_chars": []}
+                                 "sympy_answer": [], "printed_chars": [], "answer_chars": []}
         for k in ks:
             problem = _problem(family, k)
             rows["engine_s"].append(_best(lambda: derive(problem, verify=False)))
             rows["verified_s"].append(_best(lambda: derive(problem)))
             derivation = derive(problem)
             rows["printed_chars"].append(len(render_text(derivation)))
+            rows["answer_chars"].append(len(str(derivation.gradient)))
             seconds, answer = _sympy_seconds(problem, derivation.gradient, SYMPY_SECONDS[quick])
             rows["sympy_s"].append(seconds)
             rows["sympy_answer"].append(answer)
         rows["exponents"] = {key: exponent(ks, rows[key]) for key in
-                             ("engine_s", "verified_s", "sympy_s", "printed_chars")}
+                             ("engine_s", "verified_s", "sympy_s", "printed_chars",
+                              "answer_chars")}
         top = ks[-1]
         verified, theirs = rows["verified_s"][-1], rows["sympy_s"][-1]
         # against sympy only where its answer is right (it returns 0 for a sum of traces)
@@ -177,11 +181,13 @@ def report(r: dict) -> str:
             _versus(f, top, limit),
             f"{_exp(e['engine_s'])} / {_exp(e['verified_s'])} / {_exp(e['sympy_s'])}",
             f"{f['printed_chars'][-1]:,} ({_exp(e['printed_chars'])})",
+            f"{f['answer_chars'][-1]:,} ({_exp(e['answer_chars'])})",
         ])
     return table(rows, [f"family (k = {', '.join(map(str, r['ks']))})",
                         f"at k = {top}: engine / verified / sympy .diff",
                         "verified / sympy", "growth exponent: engine / verified / sympy",
-                        f"printed characters at k = {top} (exponent)"])
+                        f"printed characters at k = {top} (exponent)",
+                        f"the answer written out at k = {top} (exponent)"])
 
 
 if __name__ == "__main__":

@@ -20,14 +20,15 @@ from generator.engine.records import Record
 from generator.engine import catalogue as cat
 from generator.engine.context import Context, has_differential
 from generator.engine.earlier import EarlierResult, Use, find_use
-from generator.engine.layers import (
+from generator.engine.layers import is_layer, layer_count
+from generator.engine.names import (
+    EngineNames,
     carried_name,
-    is_layer,
-    layer_count,
     layer_names,
+    residual,
+    residual_name,
     written_out,
 )
-from generator.engine.names import EngineNames, residual, residual_name
 from generator.engine.recorder import Recorder
 from generator.errors import StuckError
 from generator.math.expr import (

@@ -4,17 +4,19 @@ A user may call a matrix L, G, R, d or Q.  The engine's own quantities are nodes
 their own (`Quantity`), and each is printed under a name that no symbol of the problem
 has: the objective is `L` unless the user has an `L` (then `f`, `J`, ...), the matrix
 of the theorem is `G` unless the user has a `G`, a named repeated subexpression is the
-first free name of R, S, Q, ...  One place chooses them all, so the choices cannot
-collide with each other either.
+first free name of R, S, Q, ..., the layers of a deep nest `h1`, `h2`, ... (or `a1`,
+...) and what is carried back to them `delta2`, ...  One place chooses them all, so the
+choices cannot collide with each other either.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import count
+import re
+from itertools import chain, count
 from typing import Iterable
 
-from generator.math.expr import Differential, Quantity
+from generator.math.expr import Differential, Expr, Quantity, Symbol
 from generator.math.index_nodes import GradientOf
 
 OBJECTIVE_NAMES = ("L", "f", "J", "E")
@@ -23,6 +25,9 @@ GRADIENT_NAMES = ("G", "H", "M", "N")
 FUNCTION_NAMES = ("f", "g", "h", "F")
 JACOBIAN_NAMES = ("J", "M", "N", "K")
 RESIDUAL_NAMES = ("R", "S", "Q", "U", "V", "W", "Z")
+# the layers of a deep nest (generator.engine.layers), and what is carried back to them
+LAYER_NAMES = ("h", "a", "z", "u", "v", "layer")
+CARRIED_NAMES = ("delta", "g", "e")
 
 
 def fresh_name(candidates: tuple[str, ...], taken: Iterable[str]) -> str:
@@ -81,3 +86,41 @@ def residual_name(taken: Iterable[str], names: EngineNames) -> str:
 
 
 DEFAULT_NAMES = engine_names()
+
+
+def layer_names(how_many: int, taken: Iterable[str]) -> tuple[str, ...]:
+    """`how_many` names numbered from the outside in (`h1` the outermost layer, as the
+    weights of a network are numbered), of the first letter none of whose numbers is
+    taken."""
+    taken = frozenset(taken)
+    for base in LAYER_NAMES:
+        names = tuple(f"{base}{i}" for i in range(1, how_many + 1))
+        if taken.isdisjoint(names):
+            return names
+    # every letter taken: `layer_1_1`, `layer_2_1`, ... (a first free run of them exists)
+    numbers = range(1, how_many + 1)
+    run = next(j for j in count(1) if taken.isdisjoint(f"layer_{j}_{i}" for i in numbers))
+    return tuple(f"layer_{run}_{i}" for i in numbers)
+
+
+def carried_name(to: Quantity | Symbol, taken: Iterable[str]) -> str:
+    """The name of what is carried back to `to` (the gradient of L with respect to it):
+    `delta2` for `h2`, `delta_a` for `a`, with the first free letter of CARRIED_NAMES."""
+    found = re.match(r"^.*?(\d+)$", to.name)
+    suffix = found.group(1) if found else "_" + to.name
+    taken = frozenset(taken)
+    candidates = (f"{base}{suffix}" for base in CARRIED_NAMES)
+    fallback = (f"{CARRIED_NAMES[0]}{suffix}_{j}" for j in count(1))
+    return next(name for name in chain(candidates, fallback) if name not in taken)
+
+
+def written_out(expr: Expr, named: tuple[tuple[str, Expr], ...]) -> Expr:
+    """`expr` with every name of `named` (in the order they were named, each meaning
+    over the names before it) replaced by what it stands for, in one pass: the meanings
+    are written out once each and shared, so a k-layer answer costs k, not k^2."""
+    if not named:
+        return expr
+    written: dict[Expr, Expr] = {}
+    for name, meaning in named:
+        written[residual(name)] = meaning.map_bottom_up(lambda n: written.get(n, n))
+    return expr.map_bottom_up(lambda n: written.get(n, n))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.engine.names import residual
+from generator.engine.names import residual, written_out
 from generator.math.expr import Expr, Symbol
 from generator.math.shapes import infer_shapes, symbol_for
 from generator.math.symbols import SymbolTable
@@ -49,10 +49,8 @@ def named(expr: Expr, names: list[str]) -> Expr:
 
 
 def expanded(expr: Expr, where: tuple[Intermediate, ...]) -> Expr:
-    """`expr` with every name replaced by what it means, the last defined first."""
-    for item in reversed(where):
-        expr = expr.replace(item.node, item.meaning)
-    return expr
+    """`expr` with every name replaced by what it means."""
+    return written_out(expr, tuple((item.name, item.meaning) for item in where))
 
 
 def with_names(table: SymbolTable, where: tuple[Intermediate, ...]) -> SymbolTable:
