@@ -217,3 +217,29 @@ def current_umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+def test_every_corpus_sheet_and_the_large_families_typeset(tmp_path):
+    """One solutions sheet of every identity of the corpus, a 16-layer network and the
+    product chain of 16: each line as it is cut into rows (a long sum inside a trace or a
+    fraction, a long boxed answer) and elided (`A_2 X \\cdots`) goes through real
+    pdflatex.  A sum cut inside a fraction's numerator once broke LaTeX ("Missing }")."""
+    from corpus import CORPUS
+    from generator.api import derive
+    from generator.problem.command_line import problem_from_text
+    problems = [problem_from_text(row.objective, row.wrt, row.lets, solve=row.solve,
+                                  hessian=row.hessian is not None) for row in CORPUS]
+    network = "x"
+    for i in range(16, 0, -1):
+        network = f"sigmoid(A{i} {network})"
+    sixteen = tuple(f"A{i}: n x n" for i in range(1, 17))
+    problems += [problem_from_text(f"sum({network})", "x", sixteen),
+                 problem_from_text("tr(" + " ".join(f"A{i} X" for i in range(1, 17)) + ")",
+                                   "X", sixteen)]
+    derivations = [dataclasses.replace(derive(p), problem=dataclasses.replace(p, number=k))
+                   for k, p in enumerate(problems, 1)]
+    out = tmp_path / "corpus.pdf"
+    compile_pdf(render_sheet(derivations, "solutions", title="Corpus"), out)
+    assert out.stat().st_size > 0
+    text = pdf_text(out)
+    assert "Name the layers" in text and "Problem %d" % len(problems) in text

@@ -431,13 +431,21 @@ def typeset_rows(e: Expr, to_latex: MathPrinter, struck: Expr | None = None) -> 
     if layout.frame is None:
         return rows
     parts = to_latex(layout.frame, struck=struck).split(to_latex(ROWS_HOLE))
-    if len(parts) != 2:  # the sum stands twice: one row, as it reads
+    if len(parts) != 2 or _depth_of_braces(parts[0]) != 0:
+        # the sum stands twice, or inside a group (a fraction's numerator: `\\frac{a + b}`),
+        # which cannot span rows: one row, as it reads
         return [to_latex(e, struck=struck)]
     before, after = (
         part.replace(r"\left", r"\bigl").replace(r"\right", r"\bigr") for part in parts
     )
     rows[0], rows[-1] = before + rows[0], rows[-1] + after
     return rows
+
+
+def _depth_of_braces(tex: str) -> int:
+    """How many `{` groups are open at the end of `tex` (`\\{` is a brace, not a group)."""
+    plain = tex.replace(r"\{", "").replace(r"\}", "")
+    return plain.count("{") - plain.count("}")
 
 
 def check_view(verification: Verification) -> CheckView:
