@@ -70,6 +70,26 @@ GOLDEN = {
         {"w": "-X^T (y .* sigmoid(-(y .* s)))", "beta": "-sum(y .* sigmoid(-(y .* s)))"},
         {"w": "-X^T (y .* sigmoid(-y .* (X w + beta)))",
          "beta": "-sum(y .* sigmoid(-y .* s))"}),
+    # no `where:`: the derivation names the layers itself (h1 = tanh(W1 x), ...) and
+    # carries the gradient back; the answer is written out in the problem's symbols
+    "07-deep-network.yaml": (
+        ["Name the layers, innermost first", TRACE_FORM, *DIFFERENTIAL, "Find `dR`",
+         "Plug `dR` back into `dL`", "Find `dh3`", "Plug `dh3` back into `dL`: the chain rule",
+         "`tr(A^T (B .* C)) = tr((A .* B)^T C)` moves the differential out of the entrywise "
+         "product",
+         "Carry the gradient back to `h2`: name the coefficient of `dh2`", "Find `dh2`",
+         "Plug `dh2` back into `dL`: the chain rule", "Find `dh1`",
+         "Plug `dh1` back into `dL`: the chain rule",
+         "`tr(A^T (B .* C)) = tr((A .* B)^T C)` moves the differential out of the entrywise "
+         "product",
+         "Identify `G`"],
+        {"x": "2 W1^T (W2^T (W3^T ((sigmoid(W3 tanh(W2 tanh(W1 x))) - y) .* "
+              "(sigmoid(W3 tanh(W2 tanh(W1 x))) .* (1 - sigmoid(W3 tanh(W2 tanh(W1 x)))))) .* "
+              "(1 - tanh(W2 tanh(W1 x)) .* tanh(W2 tanh(W1 x)))) .* (1 - tanh(W1 x) .* "
+              "tanh(W1 x)))"},
+        {"x": "W1^T ((W2^T ((W3^T (2 (sigmoid(W3 tanh(W2 tanh(W1 x))) - y) .* "
+              "sigmoid(W3 tanh(W2 tanh(W1 x))) .* (1 - sigmoid(W3 tanh(W2 tanh(W1 x)))))) .* "
+              "(1 - tanh(W2 tanh(W1 x)) .^ 2))) .* (1 - tanh(W1 x) .^ 2))"}),
 }
 
 

@@ -62,6 +62,24 @@ def test_a_nest_of_three_is_named_a_layer_at_a_time_and_the_answer_is_written_ou
     assert "where" not in data   # the problem names nothing: nothing to read back
 
 
+@pytest.mark.parametrize("objective, layers", [
+    # each layer applies one numbered matrix: it takes the matrix's number, either way round
+    ("||sigmoid(W3 sigmoid(W2 sigmoid(W1 x))) - y||^2",
+     ["h1 = sigmoid(W1 x)", "h2 = sigmoid(W2 h1)", "h3 = sigmoid(W3 h2)"]),
+    ("sum(tanh(A1 tanh(A2 tanh(A3 x))))",
+     ["h3 = tanh(A3 x)", "h2 = tanh(A2 h3)", "h1 = tanh(A1 h2)"]),
+    # no numbers: from the variable out, as the layers of a network are numbered
+    ("sum(tanh(A tanh(B tanh(C x))))", ["h1 = tanh(C x)", "h2 = tanh(B h1)", "h3 = tanh(A h2)"]),
+])
+def test_the_layers_are_numbered_as_the_user_numbers_them(objective, layers):
+    d = derive(problem_from_text(objective, "x", ()))
+    assert [f"{item.name} = {item.meaning}" for item in d.layers] == layers
+    sheet = render_text(d)
+    assert "\n".join(f"    {line}" for line in layers) in sheet
+    # a residual holds the outermost layer's name, not the nest (the layers come first)
+    assert "R = sigmoid" not in sheet
+
+
 def test_a_nest_of_two_is_worked_whole_as_the_notes_do():
     d = derive(problem_from_text("log(1 + exp(a^T x))", "x", ()))
     assert d.layers == () and d.layered == ()

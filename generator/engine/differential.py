@@ -20,7 +20,7 @@ from generator.engine.records import Record
 from generator.engine import catalogue as cat
 from generator.engine.context import Context, has_differential
 from generator.engine.earlier import EarlierResult, Use, find_use
-from generator.engine.layers import is_layer, layer_count
+from generator.engine.layers import is_layer, layer_count, own_numbers
 from generator.engine.names import (
     EngineNames,
     carried_name,
@@ -119,9 +119,11 @@ Named = tuple[tuple[str, Expr], ...]
 
 def _trace_form(rec: Recorder, objective: Expr, named: Named = ()) -> tuple[Expr, Named, Named]:
     """The objective in trace form, with its repeated residuals named (and written out
-    again once their differential is in) and, where the problem names nothing itself
-    (`named`), a deep nest of functions named layer by layer (kept in the answer)."""
+    again once their differential is in); first, where the problem names nothing itself
+    (`named`), a deep nest of functions named layer by layer (kept in the answer), so
+    that a residual holds the outermost layer's name (`R = h1 - y`), not the nest."""
     L = rec.ctx.names.objective
+    objective, layers = (objective, ()) if named else _name_layers(rec, objective)
     rec.phase("trace-form")
     rec.state(L, objective)
     expr = rec.exhaust(L, objective, rec.phases.trace_form)
@@ -130,22 +132,20 @@ def _trace_form(rec: Recorder, objective: Expr, named: Named = ()) -> tuple[Expr
         name = residual_name(rec.ctx.table.names(), rec.ctx.names)
         expr = _introduce_name(rec, expr, name, found)
         definitions.append((name, found))
-    expr, layers = (expr, ()) if named else _name_layers(rec, expr)
     expr = _wrap_terms_in_trace(rec, L, expr)
     return expr, tuple(definitions), layers
 
 
 def _name_layers(rec: Recorder, expr: Expr) -> tuple[Expr, Named]:
-    """`h3 = sigmoid(A3 x)`, `h2 = sigmoid(A2 h3)`, ..., then `L = sum(h1)`: a line per
-    layer, innermost first (engine.layers says which nests, and the names)."""
-    how_many = layer_count(expr, rec.ctx)
-    if not how_many:
+    """`h1 = sigmoid(W1 x)`, `h2 = sigmoid(W2 h1)`, ..., then `L = sum(h3)`: a line per
+    layer, innermost first (engine.layers says which nests, engine.names the names)."""
+    if not layer_count(expr, rec.ctx):
         return expr, ()
     L = rec.ctx.names.objective
-    names = layer_names(how_many, (*rec.ctx.table.names(), *rec.ctx.names.printed()))
+    taken = (*rec.ctx.table.names(), *rec.ctx.names.printed())
+    unnamed = list(layer_names(own_numbers(expr, rec.ctx), taken))  # innermost first
     rec.phase("name-layers")
     layers: dict[Expr, str] = {}  # a layer -> its name, in the order they are named
-    unnamed = list(reversed(names))  # the innermost is named first: the last number
 
     def named(node: Expr) -> Expr:
         # children first: every layer inside this one has its name already

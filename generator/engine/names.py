@@ -88,17 +88,22 @@ def residual_name(taken: Iterable[str], names: EngineNames) -> str:
 DEFAULT_NAMES = engine_names()
 
 
-def layer_names(how_many: int, taken: Iterable[str]) -> tuple[str, ...]:
-    """`how_many` names numbered from the outside in (`h1` the outermost layer, as the
-    weights of a network are numbered), of the first letter none of whose numbers is
-    taken."""
+def layer_names(own: list[tuple[int, ...]], taken: Iterable[str]) -> tuple[str, ...]:
+    """A name for each layer, in the order they are named (innermost first), of the first
+    letter none of whose names is taken.  `own`: the numbers of the numbered matrices
+    each layer applies; where each applies one, and all differ, a layer takes its
+    matrix's number (`h2 = sigmoid(W2 h1)`, `h2 = sigmoid(A2 h3)`: the user's numbering,
+    either way round), else they are numbered from the variable out (`h1` is applied
+    to it first, as the layers of a network are numbered)."""
+    numbers: list[int] = [found[0] for found in own if len(found) == 1]
+    if len(numbers) != len(own) or len(set(numbers)) != len(numbers):
+        numbers = list(range(1, len(own) + 1))
     taken = frozenset(taken)
     for base in LAYER_NAMES:
-        names = tuple(f"{base}{i}" for i in range(1, how_many + 1))
+        names = tuple(f"{base}{i}" for i in numbers)
         if taken.isdisjoint(names):
             return names
     # every letter taken: `layer_1_1`, `layer_2_1`, ... (a first free run of them exists)
-    numbers = range(1, how_many + 1)
     run = next(j for j in count(1) if taken.isdisjoint(f"layer_{j}_{i}" for i in numbers))
     return tuple(f"layer_{run}_{i}" for i in numbers)
 
