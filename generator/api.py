@@ -96,7 +96,7 @@ def _derive(
     layers = tuple(Intermediate(name, meaning) for name, meaning in result.layers)
     named += result.layers  # the lines are written in them: the check reads what they mean
     if len(problem.variables) > 1:
-        return _several_variables(problem, rec, result, named, verify)
+        return _several_variables(problem, rec, result, named, layers, verify)
     gradient, notes = result.gradient, _conventions(problem) + broadcast_scalars(problem)
     if problem.symmetric_gradient:
         gradient = symmetrise(rec, gradient)
@@ -245,6 +245,7 @@ def _several_variables(
     rec: Recorder,
     result: GradientResult,
     named: tuple[tuple[str, Expr], ...],
+    layers: tuple[Intermediate, ...],
     verify: bool,
 ) -> Derivation:
     """`wrt: [W1, W2]` (contract 5.4): one dL, then each gradient; every line checked
@@ -277,7 +278,7 @@ def _several_variables(
         symbols=table,
         names=rec.ctx.names,
         gradients=tuple((v, readable(g, table)) for v, g in result.gradients),
-        layers=tuple(Intermediate(name, meaning) for name, meaning in result.layers),
+        layers=layers,
         layered=result.layered,
     )
 

@@ -387,7 +387,7 @@ def _carry_back(rec: Recorder, expr: Expr, named: Named, carried: list[tuple[str
 
 def _identify(rec: Recorder, expr: Expr, kind: str = "identify", carried: Named = ()) -> Expr:
     """G from dL = tr(G^T dX), X the context's `wrt` and G its gradient's name; what was
-    carried back (`delta2`, ...) written out in G, the last named first."""
+    carried back (`delta2`, ...) is written out in G."""
     G = rec.ctx.names.gradient
     rec.phase(kind, Symbol(rec.ctx.wrt))
     ctx = rec.ctx

@@ -393,7 +393,8 @@ def _says(line: Line) -> tuple[str, str]:
 # Where a long sum stands inside a larger expression (`tr(a + b + c)`, `tr((a + b) dX)`),
 # the line is printed with this in its place and cut there: what comes before the sum
 # opens its first row, what comes after closes its last (generator.render.latex_sheet).
-ROWS_HOLE = Add((Symbol("ROWSOPEN"), Symbol("ROWSCLOSE")))
+# (names with a space: no symbol of a problem has one)
+ROWS_HOLE = Add((Symbol("rows open"), Symbol("rows close")))
 
 
 @dataclass(frozen=True)
