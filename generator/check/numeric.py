@@ -5,6 +5,11 @@ Differentials are evaluated exactly with the complex-step method: the variable i
 perturbed by i*h*E for a tiny h, so `Im f(X + ihE) / h` is the directional derivative
 of f along E to machine precision, with no cancellation (every function the engine
 knows is analytic; `log det` uses the sign of the real part to stay analytic).
+
+Every value rule works on the last two axes: a matrix is `(rows, cols)`, or a stack
+`(draws, rows, cols)` of the values of several random instances of the same sizes, which
+the checks evaluate in one pass (`draw_instance(..., draws=3)`): one evaluation of each
+line on all draws, not one per draw.
 """
 
 from __future__ import annotations
@@ -127,21 +132,27 @@ def draw_instance(
     dims: Mapping[str, int] | None = None,
     *,
     positive: frozenset[str] = frozenset(),
+    draws: int | None = None,
 ) -> Instance:
     """Random values of every symbol, and a direction for `wrt` (for each of several
-    variables); the symbols in `positive` (on_positive_domain) have positive entries."""
+    variables); the symbols in `positive` (on_positive_domain) have positive entries.
+    `draws`: that many instances of the same sizes, each value a stack of theirs."""
     dims = dict(dims) if dims is not None else draw_dims(table, rng)
-    values = {info.name: draw_value(info, dims, rng) for info in table.symbols}
+
+    def drawn(info: SymbolInfo) -> np.ndarray:
+        if draws is None:
+            return draw_value(info, dims, rng)
+        return np.stack([draw_value(info, dims, rng) for _ in range(draws)])
+
+    values = {info.name: drawn(info) for info in table.symbols}
     for name in positive & set(values):
         if not table[name].has("sums_to_one"):  # drawn positive already
             values[name] = np.abs(values[name]) + 0.5
     directions = {}
     for name in (wrt,) if isinstance(wrt, str) else wrt:
         info = table[name]
-        directions[name] = draw_value(
-            SymbolInfo(name, info.shape, properties=info.properties & {"symmetric", "diagonal"}),
-            dims,
-            rng,
+        directions[name] = drawn(
+            SymbolInfo(name, info.shape, properties=info.properties & {"symmetric", "diagonal"})
         )
     return Instance(dims, values, directions)
 
@@ -174,20 +185,45 @@ def as_matrix(x: Any) -> np.ndarray:
     return a.reshape(1, 1) if a.ndim == 0 else a
 
 
+def entry(x: Any) -> np.ndarray:
+    """A number per draw (a scalar, or one per matrix of a stack) as a 1 x 1 matrix each."""
+    return np.asarray(x)[..., None, None]
+
+
+def over_entries(f: Callable[..., Any], m: np.ndarray) -> np.ndarray:
+    """`f` over each matrix's entries (`np.sum`, `np.max`): a number per draw, 1 x 1."""
+    return entry(f(m, axis=(-2, -1)))
+
+
+def transposed(m: np.ndarray) -> np.ndarray:
+    return np.swapaxes(m, -1, -2)
+
+
+def is_one_by_one(m: np.ndarray) -> bool:
+    return m.shape[-2:] == (1, 1)
+
+
 def product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Matrix product, where a 1 x 1 factor that does not conform acts as a scalar."""
-    if a.shape[1] == b.shape[0]:
+    if a.shape[-1] == b.shape[-2]:
         return a @ b
-    if a.shape == (1, 1):
-        return a[0, 0] * b
-    if b.shape == (1, 1):
-        return a * b[0, 0]
-    raise EvaluationError(f"cannot multiply {a.shape} by {b.shape}")
+    if is_one_by_one(a) or is_one_by_one(b):
+        return a * b  # (draws, 1, 1) against (draws, rows, cols): entry by entry
+    raise EvaluationError(f"cannot multiply {a.shape[-2:]} by {b.shape[-2:]}")
+
+
+def per_draw(f: Callable[..., np.ndarray], *arrays: np.ndarray) -> np.ndarray:
+    """`f` of matrices, applied to each draw's where `arrays` hold stacks (a single
+    matrix goes with every draw: it is the same in each)."""
+    count = max((a.shape[0] for a in arrays if a.ndim == 3), default=0)
+    if not count:
+        return f(*arrays)
+    return np.stack([f(*(a[k] if a.ndim == 3 else a for a in arrays)) for k in range(count)])
 
 
 def _logabsdet(m: np.ndarray) -> np.ndarray:
     det = np.linalg.det(m)
-    return as_matrix(np.log(det * np.sign(det.real)))
+    return entry(np.log(det * np.sign(det.real)))
 
 
 def commutation(m: int, n: int) -> np.ndarray:
@@ -201,41 +237,53 @@ def commutation(m: int, n: int) -> np.ndarray:
 
 def _diag(m: np.ndarray) -> np.ndarray:
     """diag of a column (a scalar is its own 1 x 1 diagonal) or of a square matrix."""
-    if m.shape[1] == 1:
-        return np.diag(m[:, 0])
-    return np.diag(m).reshape(-1, 1).copy()
+    if m.shape[-1] == 1:
+        return m * np.eye(m.shape[-2])  # row i of the identity times the i-th entry
+    return np.diagonal(m, axis1=-2, axis2=-1)[..., None].copy()
 
 
 def _shifted_exp(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """exp(z - c) and c, with c the largest real part: softmax and logsumexp do not change
     when every entry is shifted by one constant, and the shift keeps exp from overflowing
     (it is real, so the complex step's imaginary parts pass through untouched)."""
-    shift = np.max(np.real(z))
+    shift = over_entries(np.max, np.real(z))
     return np.exp(z - shift), shift
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
     e, _ = _shifted_exp(z)
-    return e / np.sum(e)
+    return e / over_entries(np.sum, e)
 
 
 def _logsumexp(z: np.ndarray) -> np.ndarray:
     e, shift = _shifted_exp(z)
-    return as_matrix(shift + np.log(np.sum(e)))
+    return shift + np.log(over_entries(np.sum, e))
 
 
 def _inverse(m: np.ndarray) -> np.ndarray:
-    if m.shape == (1, 1):
+    if is_one_by_one(m):
         return 1 / m
-    if np.linalg.cond(m) > MAX_CONDITION:
+    if np.any(np.linalg.cond(m) > MAX_CONDITION):
         raise UnluckyInstance("a matrix to invert is singular on this instance")
     return np.linalg.inv(m)
 
 
 def _power(m: np.ndarray, k: int) -> np.ndarray:
-    if m.shape == (1, 1):
+    if is_one_by_one(m):
         return m**k
     return np.linalg.matrix_power(m, k)
+
+
+def vec_of(m: np.ndarray) -> np.ndarray:
+    """The columns of each matrix stacked into one."""
+    return transposed(m).reshape(*m.shape[:-2], -1, 1)
+
+
+def _kron(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """kron(A, B) of each draw: entry (i rb + k, j cb + l) is A_ij B_kl."""
+    (ra, ca), (rb, cb) = a.shape[-2:], b.shape[-2:]
+    blocks = np.einsum("...ij,...kl->...ikjl", a, b)
+    return blocks.reshape(*blocks.shape[:-4], ra * rb, ca * cb)
 
 
 def _log_abs(v: np.ndarray) -> np.ndarray:
@@ -353,28 +401,32 @@ def _product(ev: Evaluator, e: Mul) -> np.ndarray:
     return result
 
 
-def _whole_exponent(ev: Evaluator, e: Expr, of: Expr) -> int:
-    """The value of a matrix power's symbolic exponent: a whole number."""
-    value = np.real(ev(e)[0, 0])
-    if value != round(value):
-        raise EvaluationError(f"the matrix power {of} needs a whole exponent, not {value}")
-    return int(round(value))
+def _whole_exponent(value: np.ndarray, of: Expr) -> int:
+    """The value of a matrix power's symbolic exponent (1 x 1): a whole number."""
+    number = np.real(value[0, 0])
+    if number != round(number):
+        raise EvaluationError(f"the matrix power {of} needs a whole exponent, not {number}")
+    return int(round(number))
 
 
 def _power_sum(ev: Evaluator, e: PowerSum) -> np.ndarray:
-    """sum_{j=0}^{k-1} X^j M X^(k-1-j), k the exponent's value."""
-    k, x, inner = _whole_exponent(ev, e.exponent, e), ev(e.base), ev(e.inner)
-    powers = [np.linalg.matrix_power(x, j) for j in range(k)]
-    return sum((powers[j] @ inner @ powers[k - 1 - j] for j in range(k)), np.zeros_like(inner))
+    """sum_{j=0}^{k-1} X^j M X^(k-1-j), k the exponent's value (each draw its own)."""
+
+    def one(k_value: np.ndarray, x: np.ndarray, inner: np.ndarray) -> np.ndarray:
+        k = _whole_exponent(k_value, e)
+        powers = [np.linalg.matrix_power(x, j) for j in range(k)]
+        return sum((powers[j] @ inner @ powers[k - 1 - j] for j in range(k)), 0 * inner)
+
+    return per_draw(one, ev(e.exponent), ev(e.base), ev(e.inner))
 
 
 def _power_of(ev: Evaluator, e: Power) -> np.ndarray:
     if isinstance(e.exponent, int):
         return _power(ev(e.base), e.exponent)
     base = ev(e.base)
-    if base.shape == (1, 1):  # s^p: the real power (of a positive s, on_positive_domain)
-        return base ** ev(e.exponent)[0, 0]
-    return _power(base, _whole_exponent(ev, e.exponent, e))
+    if is_one_by_one(base):  # s^p: the real power (of a positive s, on_positive_domain)
+        return base ** ev(e.exponent)
+    return per_draw(lambda k, m: _power(m, _whole_exponent(k, e)), ev(e.exponent), base)
 
 
 def _hadamard(ev: Evaluator, e: Hadamard) -> np.ndarray:
@@ -393,7 +445,7 @@ def _differential(ev: Evaluator, e: Differential) -> np.ndarray:
 
 def _norm(ev: Evaluator, e: Norm) -> np.ndarray:
     v = ev(e.arg)
-    return as_matrix(np.sqrt(np.sum(v * v)))
+    return np.sqrt(over_entries(np.sum, v * v))
 
 
 # ----- index notation (generator/math/index_nodes.py) -----------------------------------
@@ -441,23 +493,34 @@ def evaluate_poly(
 
 
 def entrywise_gradient(objective: Expr, wrt: str, ev: Evaluator) -> np.ndarray:
-    """dL/dX_pq for every (p, q), each by the complex step (exact to rounding)."""
+    """dL/dX_pq for every (p, q), each by the complex step (exact to rounding), in
+    every draw at once."""
     x = np.asarray(ev.values[wrt])
     grad = np.zeros(x.shape)
-    for index in np.ndindex(*x.shape):
+    for index in np.ndindex(*x.shape[-2:]):
         values = dict(ev.values)
         moved = x.astype(complex)
-        moved[index] += 1j * STEP
+        moved[(..., *index)] += 1j * STEP
         values[wrt] = moved
-        grad[index] = (
-            np.imag(Evaluator(values, ev.dims, definitions=ev.definitions)(objective)[0, 0]) / STEP
-        )
+        value = Evaluator(values, ev.dims, definitions=ev.definitions)(objective)
+        grad[(..., *index)] = np.imag(value[..., 0, 0]) / STEP
     return grad
+
+
+def _poly(ev: Evaluator, e: IndexSum) -> np.ndarray:
+    """An index-notation sum in each draw (einsum over one instance's matrices)."""
+    names = sorted(ev.values)
+    stacked = [np.asarray(ev.values[name]) for name in names]
+
+    def one(*arrays: np.ndarray) -> np.ndarray:
+        return evaluate_poly(e, dict(zip(names, arrays)), ev.dims)
+
+    return per_draw(one, *stacked)
 
 
 def _transposed_gradient(ev: Evaluator, e: GradientOf) -> np.ndarray:
     g = entrywise_gradient(e.objective, e.wrt, ev)
-    return g.T if e.transposed else g
+    return transposed(g) if e.transposed else g
 
 
 def _matrix_of_entries(ev: Evaluator, e: ExplicitMatrix | EntryMatrix) -> np.ndarray:
@@ -469,7 +532,7 @@ def _matrix_of_entries(ev: Evaluator, e: ExplicitMatrix | EntryMatrix) -> np.nda
     axes = (
         (entry.row, entry.col) if isinstance(entry, Partial) else tuple(cast(IndexSum, entry).free)
     )
-    return value.T if e.col is not None and axes == (e.col, e.row) else value
+    return transposed(value) if e.col is not None and axes == (e.col, e.row) else value
 
 
 # node type -> its value: the index notation of the elementwise method
@@ -478,7 +541,7 @@ def _matrix_of_entries(ev: Evaluator, e: ExplicitMatrix | EntryMatrix) -> np.nda
 ValueRule = Callable[[Evaluator, Any], np.ndarray]
 
 _INDEX_VALUES: dict[type, ValueRule] = {
-    IndexSum: lambda ev, e: evaluate_poly(e, ev.values, ev.dims),
+    IndexSum: _poly,
     Partial: lambda ev, e: entrywise_gradient(e.objective, e.wrt, ev),
     GradientOf: _transposed_gradient,
     ExplicitMatrix: _matrix_of_entries,
@@ -494,18 +557,18 @@ _VALUES: dict[type, ValueRule] = {
     Identity: _identity,
     Add: lambda ev, e: sum((ev(t) for t in e.terms[1:]), ev(e.terms[0])),
     Mul: _product,
-    Transpose: lambda ev, e: ev(e.arg).T,
+    Transpose: lambda ev, e: transposed(ev(e.arg)),
     Inverse: lambda ev, e: _inverse(ev(e.arg)),
-    Trace: lambda ev, e: as_matrix(np.trace(ev(e.arg))),
-    Det: lambda ev, e: as_matrix(np.linalg.det(ev(e.arg))),
+    Trace: lambda ev, e: entry(np.trace(ev(e.arg), axis1=-2, axis2=-1)),
+    Det: lambda ev, e: entry(np.linalg.det(ev(e.arg))),
     LogDet: lambda ev, e: _logabsdet(ev(e.arg)),
-    SumEntries: lambda ev, e: as_matrix(np.sum(ev(e.arg))),
+    SumEntries: lambda ev, e: over_entries(np.sum, ev(e.arg)),
     Diag: lambda ev, e: _diag(ev(e.arg)),
     Softmax: lambda ev, e: _softmax(ev(e.arg)),
     EntrywisePower: _entrywise_power,
     LogSumExp: lambda ev, e: _logsumexp(ev(e.arg)),
-    Vec: lambda ev, e: ev(e.arg).reshape(-1, 1, order="F"),
-    Kron: lambda ev, e: np.kron(ev(e.left), ev(e.right)),
+    Vec: lambda ev, e: vec_of(ev(e.arg)),
+    Kron: lambda ev, e: _kron(ev(e.left), ev(e.right)),
     Commutation: lambda ev, e: commutation(size(e.rows, ev.dims), size(e.cols, ev.dims)),
     Power: _power_of,
     PowerSum: lambda ev, e: _power_sum(ev, e),

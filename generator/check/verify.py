@@ -45,8 +45,11 @@ from generator.check.numeric import (
     Instance,
     UnluckyInstance,
     draw_instance,
+    entry,
     on_positive_domain,
+    over_entries,
     product,
+    vec_of,
 )
 from generator.math.symbols import SymbolTable
 
@@ -62,7 +65,7 @@ CANCELLED_WEIGHT = 1e-4
 SYMPY_BUDGET = 40
 SYMPY_SECONDS = 2.0  # and no more time than this (the corpus's slowest takes 0.7 s)
 TRIALS = 3
-MAX_DRAWS = 30  # redraws when an instance makes a needed matrix singular
+MAX_DRAWS = 30  # redraws when an instance of a draw makes a needed matrix singular
 
 
 @dataclass(frozen=True)
@@ -158,17 +161,20 @@ class Claim:
 
 
 def relative_error(a: np.ndarray, b: np.ndarray) -> float:
-    a, b = np.asarray(a), np.asarray(b)
-    if a.shape != b.shape and a.size != 1 and b.size != 1:
+    """The largest relative difference of two values (of a stack of draws: the worst;
+    a number or a vector is a matrix of one row)."""
+    a, b = np.atleast_2d(a), np.atleast_2d(b)
+    if a.shape[-2:] != b.shape[-2:] and a.shape[-2:] != (1, 1) and b.shape[-2:] != (1, 1):
         return float("inf")
-    scale = max(float(np.linalg.norm(a)), float(np.linalg.norm(b)), 1e-8)
-    return float(np.linalg.norm(a - b)) / scale
+    scale = np.maximum(np.maximum(_norm(a), _norm(b)), 1e-8)
+    return float(np.max(_norm(a - b) / scale))
 
 
-Measured = tuple[float, float]  # (the size of a node's parts, the norm of its value)
+# (the size of a node's parts, the norm of its value): numbers, one per draw of a stack
+Measured = tuple[np.ndarray, np.ndarray]
 
 
-def magnitude(e: Expr, ev: Evaluator, memo: dict[Expr, Measured] | None = None) -> float:
+def magnitude(e: Expr, ev: Evaluator, memo: dict[Expr, Measured] | None = None) -> np.ndarray:
     """The size of the numbers `e` is computed from, so that a difference that should
     vanish is measured against them (its rounding noise is some epsilons of them), not
     against itself.  A sum counts each term's size; a product, each factor's size times
@@ -183,21 +189,23 @@ def _measured(e: Expr, ev: Evaluator, memo: dict[Expr, Measured]) -> Measured:
     found = memo.get(e)
     if found is not None:
         return found
+    size: np.ndarray | float
     if isinstance(e, Add):
         size = sum(_measured(t, ev, memo)[0] for t in e.terms)
     elif isinstance(e, Mul):
         parts = [_measured(f, ev, memo) for f in e.factors]
         others = _others([value for _, value in parts])
-        size = max(part_size * other for (part_size, _), other in zip(parts, others))
+        size = _largest_of([part_size * other for (part_size, _), other in zip(parts, others)])
     elif isinstance(e, Hadamard) and not e.divide:  # |A .* B| <= |A| max|B|
-        size = max(
+        size = np.maximum(
             _measured(e.left, ev, memo)[0] * _largest(ev(e.right)),
             _largest(ev(e.left)) * _measured(e.right, ev, memo)[0],
         )
     elif isinstance(e, Trace):  # |tr A| <= sqrt(n) |A|
-        size = _measured(e.arg, ev, memo)[0] * np.sqrt(ev(e.arg).shape[0])
+        size = _measured(e.arg, ev, memo)[0] * np.sqrt(ev(e.arg).shape[-2])
     elif isinstance(e, SumEntries):  # |sum A| <= sqrt(entries) |A|
-        size = _measured(e.arg, ev, memo)[0] * np.sqrt(ev(e.arg).size)
+        rows, cols = ev(e.arg).shape[-2:]
+        size = _measured(e.arg, ev, memo)[0] * np.sqrt(rows * cols)
     elif isinstance(e, (Transpose, Diag)):  # both keep (some of) the entries as they are
         size = _measured(e.arg, ev, memo)[0]
     elif isinstance(e, Differential) and not isinstance(e.arg, Symbol):
@@ -208,72 +216,77 @@ def _measured(e: Expr, ev: Evaluator, memo: dict[Expr, Measured]) -> Measured:
     else:
         size = 0.0
     value = _norm(ev(e))
-    memo[e] = (max(size, value), value)
+    memo[e] = (np.maximum(size, value), value)
     return memo[e]
 
 
-def _vec(value: np.ndarray) -> np.ndarray:
-    """The columns stacked: a matrix's vec; a column unchanged."""
-    return np.asarray(value).reshape(-1, 1, order="F")
-
-
-def _others(values: list[float]) -> list[float]:
+def _others(values: list[np.ndarray]) -> list[np.ndarray]:
     """For each value, the product of all the others: the products before and after it,
     each made once (a chain of k factors costs k, not k^2)."""
-    before, after = [1.0], [1.0]
+    before: list[np.ndarray | float] = [1.0]
+    after: list[np.ndarray | float] = [1.0]
     for value in values[:-1]:
         before.append(before[-1] * value)
     for value in reversed(values[1:]):
         after.append(after[-1] * value)
-    return [b * a for b, a in zip(before, reversed(after))]
+    return [np.asarray(b * a) for b, a in zip(before, reversed(after))]
 
 
-def _norm(value: np.ndarray) -> float:
-    return float(np.linalg.norm(value))
+def _norm(value: np.ndarray) -> np.ndarray:
+    """The Frobenius norm of each draw's matrix."""
+    return np.sqrt(np.sum(np.abs(np.asarray(value)) ** 2, axis=(-2, -1)))
 
 
-def _largest(value: np.ndarray) -> float:
-    return float(np.max(np.abs(value)))
+def _largest(value: np.ndarray) -> np.ndarray:
+    return np.max(np.abs(value), axis=(-2, -1))
 
 
-def _differential_magnitude(u: Expr, ev: Evaluator, memo: dict[Expr, Measured]) -> float:
+def _largest_of(values: list[np.ndarray]) -> np.ndarray:
+    """The largest of several numbers per draw, draw by draw."""
+    return np.max(np.broadcast_arrays(*values), axis=0)
+
+
+def _differential_magnitude(u: Expr, ev: Evaluator, memo: dict[Expr, Measured]) -> np.ndarray:
     """The size of the parts of d(u), the product rule's terms: its value may be small
     where they cancel (d(X X^-1) = 0), and its rounding noise is that of the parts."""
 
-    def d(v: Expr) -> float:
+    def d(v: Expr) -> np.ndarray:
         return _measured(Differential(v), ev, memo)[0]
 
     if isinstance(u, Add):
-        return sum(d(t) for t in u.terms)
+        return np.asarray(sum(d(t) for t in u.terms))
     if isinstance(u, Mul):
         others = _others([_measured(f, ev, memo)[1] for f in u.factors])
-        return sum(d(f) * other for f, other in zip(u.factors, others))
+        return np.asarray(sum(d(f) * other for f, other in zip(u.factors, others)))
     if isinstance(u, Hadamard) and not u.divide:
         return d(u.left) * _largest(ev(u.right)) + _largest(ev(u.left)) * d(u.right)
     if isinstance(u, (Transpose, Diag)):
         return d(u.arg)
     if isinstance(u, Trace):
-        return d(u.arg) * np.sqrt(ev(u.arg).shape[0])
+        return d(u.arg) * np.sqrt(ev(u.arg).shape[-2])
     if isinstance(u, SumEntries):
-        return d(u.arg) * np.sqrt(ev(u.arg).size)
+        rows, cols = ev(u.arg).shape[-2:]
+        return d(u.arg) * np.sqrt(rows * cols)
     if isinstance(u, Inverse):  # d(X^-1) = -X^-1 dX X^-1
         return _norm(ev(u)) ** 2 * d(u.arg)
     return _norm(ev(Differential(u)))
 
 
-def scaled_error(a: np.ndarray, b: np.ndarray, scale: float) -> float:
-    """|a - b| against the larger of |a|, |b| and the size of the parts b is made of."""
-    gap = float(np.linalg.norm(np.asarray(a) - np.asarray(b)))
-    sizes = (float(np.linalg.norm(a)), float(np.linalg.norm(b)))
-    if not (np.isfinite(gap) and all(np.isfinite(sizes))):
+def scaled_error(a: np.ndarray, b: np.ndarray, scale: np.ndarray | float) -> np.ndarray:
+    """|a - b| against the larger of |a|, |b| and the size of the parts b is made of,
+    draw by draw."""
+    a, b = np.asarray(a), np.asarray(b)
+    gap, sizes = _norm(a - b), (_norm(a), _norm(b))
+    if not (np.all(np.isfinite(gap)) and all(np.all(np.isfinite(s)) for s in sizes)):
         raise UnluckyInstance("values too large to compare on this instance")
-    if not np.isfinite(scale):  # a bound that overflowed bounds nothing: never excuse a gap
-        scale = 0.0
-    return gap / max(*sizes, scale, 1e-8)
+    # a bound that overflowed bounds nothing: never excuse a gap
+    scale = np.where(np.isfinite(scale), scale, 0.0)
+    return gap / _largest_of([*sizes, scale, np.asarray(1e-8)])
 
 
 class _Trial:
-    """One random instance with its base and perturbed evaluators."""
+    """The random instances of one draw (a stack of TRIALS, evaluated together) with
+    their base and perturbed evaluators."""
 
     def __init__(self, claim: Claim, inst: Instance):
         self.claim, self.inst = claim, inst
@@ -296,7 +309,9 @@ class _Trial:
     def derivative(self, e: Expr) -> np.ndarray:
         return np.imag(self._perturbed(e)) / STEP
 
-    def error(self, step: Step, floor: float = 0.0, own: float | None = None) -> float:
+    def error(
+        self, step: Step, floor: np.ndarray | float = 0.0, own: np.ndarray | None = None
+    ) -> np.ndarray:
         """The relative error of one line.  `floor`: the size of the parts the lines
         before it about the same quantity were computed from (`scale_of`): a line where
         they cancelled (`G = 0` from `X X^-1`) is measured against their rounding noise
@@ -306,19 +321,23 @@ class _Trial:
         rule = cat.BY_ID.get(step.rule)
         if rule is not None and rule.group == "solve" or lhs == Symbol(self.claim.wrt):
             return self.equation_error(lhs, rhs)  # an equation that holds at the solution
-        scale = max(self.scale_of(step) if own is None else own, floor * CANCELLED_WEIGHT)
+        scale = np.maximum(self.scale_of(step) if own is None else own, floor * CANCELLED_WEIGHT)
         G = self.claim.names.gradient
         if lhs == Transpose(G):
             # `G^T = 0` (dL = 0) is a 1 x 1 zero: a product with E as the evaluator forms it
             return scaled_error(
-                np.trace(product(self.base(rhs), self.inst.direction)), self.dL, scale
+                entry(np.trace(product(self.base(rhs), self.inst.direction), axis1=-2, axis2=-1)),
+                self.dL,
+                scale,
             )
         if lhs == G:  # the theorem: dL = tr(G^T dX), or df = J dx
             if self.claim.kind == "jacobian":  # vec(df) = J vec(dX)
                 return scaled_error(
-                    product(self.base(rhs), _vec(self.inst.direction)), _vec(self.dL), scale
+                    product(self.base(rhs), vec_of(self.inst.direction)), vec_of(self.dL), scale
                 )
-            return scaled_error(np.sum(self.base(rhs) * self.inst.direction), self.dL, scale)
+            return scaled_error(
+                over_entries(np.sum, self.base(rhs) * self.inst.direction), self.dL, scale
+            )
         return scaled_error(self.base(lhs), self.base(rhs), scale)
 
     def quantity(self, lhs: Expr) -> Expr:
@@ -326,45 +345,45 @@ class _Trial:
         names = self.claim.names
         return names.d_objective if lhs in (names.gradient, Transpose(names.gradient)) else lhs
 
-    def scale_of(self, step: Step) -> float:
+    def scale_of(self, step: Step) -> np.ndarray:
         """The size of the parts a line's right side is computed from, in the units of its
         quantity (a gradient line's through the direction it is applied to)."""
         scale = magnitude(step.expr, self.base, self.sizes)
         if self.quantity(step.lhs) != step.lhs:
-            scale *= float(np.linalg.norm(self.inst.direction))
+            scale = scale * _norm(self.inst.direction)
         return scale
 
-    def equation_error(self, lhs: Expr, rhs: Expr) -> float:
+    def equation_error(self, lhs: Expr, rhs: Expr) -> np.ndarray:
         """How far `lhs = rhs` is from holding at the solution, against its terms' size."""
         ev = self.at_solution
         assert ev is not None  # set for a claim with a solution, the only one asked
-        gap = float(np.linalg.norm(ev(lhs) - ev(rhs)))
-        return gap / max(magnitude(lhs, ev) + magnitude(rhs, ev), 1e-8)
+        gap = _norm(ev(lhs) - ev(rhs))
+        return gap / np.maximum(magnitude(lhs, ev) + magnitude(rhs, ev), 1e-8)
 
-    def stationary_error(self) -> float:
+    def stationary_error(self) -> np.ndarray:
         return self.equation_error(self.claim.gradient, ZERO)
 
 
 Said = Callable[[float], str]  # the message of a failed check, given its error
 
 
-def _errors_of_trial(claim: Claim, trial: "_Trial") -> list[tuple[Said, float]]:
-    """(what a failure would say, relative error) for every line of one instance; a
-    message is only written for a line that fails (printing every line of a long
-    derivation costs more than checking it).
+def _errors_of_trial(claim: Claim, trial: "_Trial") -> list[tuple[Said, np.ndarray]]:
+    """(what a failure would say, relative error in each draw) for every line, all the
+    draws of the trial at once; a message is only written for a line that fails
+    (printing every line of a long derivation costs more than checking it).
 
     Raises UnluckyInstance when the instance makes a needed matrix singular: the
     caller then draws another instance.  A line that cannot be evaluated on any
     instance is a VerificationError naming it.
     """
-    errors: list[tuple[Said, float]] = []
-    floors: dict[Expr, float] = {}  # quantity -> the largest parts of a line about it
+    errors: list[tuple[Said, np.ndarray]] = []
+    floors: dict[Expr, np.ndarray] = {}  # quantity -> the largest parts of a line about it
     for number, step in enumerate(claim.steps, 1):
         quantity = trial.quantity(step.lhs)
         try:
             own = trial.scale_of(step)
             err = trial.error(step, floors.get(quantity, 0.0), own)
-            floors[quantity] = max(floors.get(quantity, 0.0), own)
+            floors[quantity] = np.maximum(floors.get(quantity, 0.0), own)
         except UnluckyInstance:
             raise
         except (ValueError, EvaluationError) as exc:  # shapes that do not fit: a bug
@@ -392,7 +411,7 @@ def _errors_of_trial(claim: Claim, trial: "_Trial") -> list[tuple[Said, float]]:
                     f"the Hessian {claim.gradient} is not symmetric (relative "
                     f"error {e:.2g}); this is a bug in tracetrick"
                 ),
-                relative_error(value, value.T),
+                np.asarray(relative_error(value, np.swapaxes(value, -1, -2))),
             )
         )
     answers = claim.answers or ((claim.names.gradient, claim.gradient),)
@@ -423,39 +442,39 @@ def _errors_of_trial(claim: Claim, trial: "_Trial") -> list[tuple[Said, float]]:
 def verify(claim: Claim, seed: int = 0) -> Verification:
     """Check every line on TRIALS random instances; raise VerificationError on a failure.
 
-    An instance on which a matrix to invert is singular (or nearly) says nothing about
-    the derivation: it is replaced by another, up to MAX_DRAWS draws.
+    The instances have the same sizes and are evaluated together, each line once on all
+    of them (numpy works on the stack).  A draw in which a matrix to invert is singular
+    (or nearly) in some instance says nothing about the derivation: it is replaced by
+    another, up to MAX_DRAWS draws.
     """
     rng = np.random.default_rng(seed)
-    worst, checks, made = 0.0, 0, 0
-    unlucky = ""  # why the last instance said nothing
+    unlucky = ""  # why the last draws said nothing
     positive = on_positive_domain(claim.objective)
     for _ in range(MAX_DRAWS):
         try:
             # numpy's overflow warnings would reach the user's terminal; an overflow is
             # an unlucky instance (scaled_error) or a size that bounds nothing (_norm)
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-                trial = _Trial(
-                    claim, draw_instance(claim.table, claim.moved, rng, positive=positive)
+                instance = draw_instance(
+                    claim.table, claim.moved, rng, positive=positive, draws=TRIALS
                 )
-                errors = _errors_of_trial(claim, trial)
+                errors = _errors_of_trial(claim, _Trial(claim, instance))
         except UnluckyInstance as why:
             unlucky = str(why)
             continue
         except (ValueError, EvaluationError) as exc:
             raise VerificationError(f"the objective could not be evaluated: {exc}") from None
+        worst = 0.0
         for said, err in errors:
-            if not err <= TOLERANCE:
-                raise VerificationError(said(err))
-            worst = max(worst, err)
-        checks += len(errors)
-        made += 1
-        if made == TRIALS:
-            return Verification(TRIALS, float(worst), checks)
+            largest = float(np.max(err))
+            if not largest <= TOLERANCE:  # NaN fails too
+                raise VerificationError(said(largest))
+            worst = max(worst, largest)
+        return Verification(TRIALS, worst, len(errors) * TRIALS)
     raise UncheckableError(
-        f"no {TRIALS} of {MAX_DRAWS} random instances had every matrix to invert invertible "
-        f"and every value finite (the last: {clip(unlucky, 1)[0]}); nothing could be "
-        f"checked, so no sheet is written"
+        f"no {MAX_DRAWS} random draws of {TRIALS} instances had every matrix to invert "
+        f"invertible and every value finite in all of them (the last: "
+        f"{clip(unlucky, 1)[0]}); nothing could be checked, so no sheet is written"
     )
 
 
