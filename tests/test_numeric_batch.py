@@ -89,3 +89,16 @@ def test_a_verification_evaluates_each_line_once_for_all_draws(monkeypatch):
         assert result.trials == trials and result.checks == trials * (len(d.steps) + 1)
         counts[trials] = calls["n"]
     assert counts[3] == counts[1] > 0
+
+
+def test_agree_measures_a_difference_as_the_checks_measure_a_line():
+    """Two values that both vanish by cancelling parts (`X X^-1 A - A`) agree with 0: the
+    difference is measured against the parts' rounding noise, not against itself; a real
+    difference is still found."""
+    from generator.check.verify import agree
+    from generator.math.symbols import SymbolInfo, SymbolTable
+    table = SymbolTable((SymbolInfo("X", ("n", "n")), SymbolInfo("A", ("n", "n"))))
+    assert agree(parse("X X^-1 A - A"), parse("0 A"), table, "X") < 1e-8
+    assert agree(parse("X X^-1 A"), parse("A"), table, "X") < 1e-8
+    assert agree(parse("X X^-1 A"), parse("2 A"), table, "X") > 0.1
+    assert agree(parse("X^T A"), parse("A X"), table, "X") > 0.1
