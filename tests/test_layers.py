@@ -60,6 +60,10 @@ def test_a_nest_of_three_is_named_a_layer_at_a_time_and_the_answer_is_written_ou
     data = json.loads(text_of([d], "single", fmt, title=problem.title))
     assert agree(parse(data["gradient"]), d.gradient, problem.symbols, "x") < 1e-10
     assert "where" not in data   # the problem names nothing: nothing to read back
+    # what the lines' names stand for, and the answer in them, as the sheet writes it
+    assert data["layers"] == {"h3": "sigmoid(A3 x)", "h2": "sigmoid(A2 h3)",
+                              "h1": "sigmoid(A1 h2)"}
+    assert set(data["layered"]) == {"x"} and "h1" in data["layered"]["x"]
 
 
 @pytest.mark.parametrize("objective, layers", [

@@ -58,6 +58,9 @@ def trace_dict(derivation: Derivation) -> dict[str, Any]:
         data[f"{derivation.kind}_latex"] = to_latex(derivation.gradient)
     if p.where:  # contract 5.4: the named results, in order
         data["where"] = {item.name: to_text(item.meaning) for item in p.where}
+    if derivation.layers:  # the layers the derivation named (5.6): its lines hold them
+        data["layers"] = {item.name: to_text(item.meaning) for item in derivation.layers}
+        data["layered"] = {v: to_text(g) for v, g in derivation.layered}
     if derivation.differential is not None:
         data["differential"] = to_text(derivation.differential)
     second = derivation.second_order
