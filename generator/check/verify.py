@@ -164,10 +164,15 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
     """The largest relative difference of two values (of a stack of draws: the worst;
     a number or a vector is a matrix of one row)."""
     a, b = np.atleast_2d(a), np.atleast_2d(b)
-    if a.shape[-2:] != b.shape[-2:] and a.shape[-2:] != (1, 1) and b.shape[-2:] != (1, 1):
+    if not _comparable(a, b):
         return float("inf")
     scale = np.maximum(np.maximum(_norm(a), _norm(b)), 1e-8)
     return float(np.max(_norm(a - b) / scale))
+
+
+def _comparable(a: np.ndarray, b: np.ndarray) -> bool:
+    """Matrices of one shape, or a 1 x 1 (a number, or a zero) beside anything."""
+    return a.shape[-2:] == b.shape[-2:] or (1, 1) in (a.shape[-2:], b.shape[-2:])
 
 
 # (the size of a node's parts, the norm of its value): numbers, one per draw of a stack
@@ -495,7 +500,7 @@ def agree(a: Expr, b: Expr, table: SymbolTable, wrt: str, seed: int = 1) -> floa
         try:
             with np.errstate(over="ignore", invalid="ignore"):  # too large: not compared
                 first, second = ev(a), ev(b)
-                if relative_error(first, second) == float("inf"):  # shapes that differ
+                if not _comparable(first, second):
                     return float("inf")
                 # measured as the checks measure a line: where both vanish by cancelling
                 # parts (a gradient that is 0 for a square X), against those parts' noise

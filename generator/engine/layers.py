@@ -14,11 +14,10 @@ going back.
 
 from __future__ import annotations
 
-import re
-
 from generator.engine.context import Context
 from generator.engine.names import residual
 from generator.math.expr import Elementwise, Expr, Symbol
+from generator.syntax.names import numbered
 
 # A nest of this many functions of the variable, one inside the other, is named layer by
 # layer; a shallower one (`log(1 + exp(a^T x))`) is worked whole, as the notes do.
@@ -46,9 +45,6 @@ def layer_count(expr: Expr, ctx: Context) -> int:
     return len({node for node in expr.walk() if is_layer(node, ctx)})
 
 
-_NUMBERED = re.compile(r"^[A-Za-z_]+?_?(\d+)$")  # `W1`, `A_12`: a name and its number
-
-
 def own_numbers(expr: Expr, ctx: Context) -> list[tuple[int, ...]]:
     """For each layer, in the order they are named (innermost first, as map_bottom_up
     meets them), the numbers of the numbered symbols it applies itself (`W2` in
@@ -61,8 +57,8 @@ def own_numbers(expr: Expr, ctx: Context) -> list[tuple[int, ...]]:
         if not is_layer(node, ctx):
             return node
         if node not in stand_ins:  # the layers inside it stand in as names by now
-            found = (_NUMBERED.match(n.name) for n in node.walk() if isinstance(n, Symbol))
-            own.append(tuple(sorted({int(m.group(1)) for m in found if m})))
+            found = (numbered(n.name) for n in node.walk() if isinstance(n, Symbol))
+            own.append(tuple(sorted({number for _, number in filter(None, found)})))
             stand_ins[node] = residual(f"layer {len(stand_ins)}")  # no user writes a space
             ctx = ctx.with_named(f"layer {len(stand_ins) - 1}", node)
         return stand_ins[node]

@@ -12,12 +12,12 @@ choices cannot collide with each other either.
 from __future__ import annotations
 
 from dataclasses import dataclass
-import re
 from itertools import chain, count
 from typing import Iterable
 
 from generator.math.expr import Differential, Expr, Quantity, Symbol
 from generator.math.index_nodes import GradientOf
+from generator.syntax.names import numbered
 
 OBJECTIVE_NAMES = ("L", "f", "J", "E")
 GRADIENT_NAMES = ("G", "H", "M", "N")
@@ -111,8 +111,8 @@ def layer_names(own: list[tuple[int, ...]], taken: Iterable[str]) -> tuple[str, 
 def carried_name(to: Quantity | Symbol, taken: Iterable[str]) -> str:
     """The name of what is carried back to `to` (the gradient of L with respect to it):
     `delta2` for `h2`, `delta_a` for `a`, with the first free letter of CARRIED_NAMES."""
-    found = re.match(r"^.*?(\d+)$", to.name)
-    suffix = found.group(1) if found else "_" + to.name
+    found = numbered(to.name)
+    suffix = str(found[1]) if found else "_" + to.name
     taken = frozenset(taken)
     candidates = (f"{base}{suffix}" for base in CARRIED_NAMES)
     fallback = (f"{CARRIED_NAMES[0]}{suffix}_{j}" for j in count(1))

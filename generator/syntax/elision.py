@@ -15,15 +15,14 @@ trace, the JSON and the code export print every factor, in a syntax that reads b
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from generator.math.expr import Expr, Mul, Symbol
+from generator.syntax.names import numbered
 
 SHORTEST_RUN = 5  # periods: `A1 X ... A5 X` leaves out three of them
 MOST_PERIOD = 3  # factors in a period: `A1 X B1`, `A2 X B2`, ...
-_NUMBERED = re.compile(r"^(.*?)(\d+)$")
 
 
 @dataclass(frozen=True)
@@ -104,7 +103,7 @@ class _Runs:
 
 @lru_cache(maxsize=4096)
 def _numbered(expr: Expr) -> bool:
-    return any(isinstance(n, Symbol) and _NUMBERED.match(n.name) for n in expr.walk())
+    return any(isinstance(n, Symbol) and numbered(n.name) for n in expr.walk())
 
 
 @lru_cache(maxsize=4096)  # a product's factors are a few names again and again
@@ -118,7 +117,7 @@ def _renumbered(expr: Expr, step: int) -> Expr:
 def _renamed(node: Expr, step: int) -> Expr:
     if not isinstance(node, Symbol):
         return node
-    found = _NUMBERED.match(node.name)
-    if found is None or int(found.group(2)) + step < 0:
+    found = numbered(node.name)
+    if found is None or found[1] + step < 0:
         return node
-    return Symbol(f"{found.group(1)}{int(found.group(2)) + step}")
+    return Symbol(f"{found[0]}{found[1] + step}")
