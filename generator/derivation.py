@@ -69,8 +69,9 @@ class Derivation:
     # `gradient` is then the first's (read `answers` for every one)
     gradients: tuple[tuple[str, Expr], ...] = ()
     # the layers of a deep nest the engine named (generator.engine.layers), innermost
-    # first, and the answers as the sheet writes them, in those layers (`gradient` and
-    # `gradients` are written out, in the problem's own symbols and names, to be read back)
+    # first, and the answers as the sheet writes them: in those layers, or by the general
+    # term of a sum over j (generator.engine.rules_general); `gradient` and `gradients`
+    # are written out, in the problem's own symbols and names, to be read back
     layers: tuple[Intermediate, ...] = ()
     layered: tuple[tuple[str, Expr], ...] = ()
 
@@ -86,7 +87,8 @@ class Derivation:
     @property
     def shown_answers(self) -> tuple[tuple[str, Expr], ...]:
         """(variable, derivative) as a sheet shows them: in the layers the engine named
-        (each defined in the sheet's first step), else as `answers`."""
+        (each defined in the sheet's first step) or by a general term, else as
+        `answers`."""
         return self.layered or self.answers
 
     @property

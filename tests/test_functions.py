@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from generator.api import derive_text
-from generator.check.numeric import _ELEMENTWISE as NUMERIC_VALUES
+from generator.check.arrays import ELEMENTWISE as NUMERIC_VALUES
 from generator.engine.rules_elementwise import DIFFERENTIALS
 from generator.math.functions import ELEMENTWISE_FUNCTIONS, ENTRYWISE
 from generator.render.code import BACKENDS

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from generator.api import derive_text
-from generator.check.numeric import commutation
+from generator.check.arrays import commutation
 from generator.errors import MathSyntaxError
 from generator.math.expr import Commutation, DimProduct, Kron, Vec, dim_product
 from generator.math.shapes import infer_shapes, shape_of

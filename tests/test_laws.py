@@ -24,7 +24,11 @@ from generator.math.symbols import SymbolInfo
 WITH_LAWS = [r for r in CATALOGUE if r.law]
 # the laws the math syntax cannot write: a sum over j, a product of k factors, and
 # arithmetic on numbers (`2^-1` is the number 1/2)
-BEYOND_THE_SYNTAX = {"differential-power", "reciprocal", "trace-power-sum"}
+# a sum over j, a product of k factors: written in LaTeX only (their own tests check them:
+# test_rules, test_general_terms)
+GENERAL_TERMS = {"differential-run", "sum-over-j-linearity", "sum-over-j-collect",
+                 "transpose-sum-over-j", "transpose-run"}
+BEYOND_THE_SYNTAX = {"differential-power", "reciprocal", "trace-power-sum"} | GENERAL_TERMS
 
 
 def law_errors(rule, seeds=range(3)) -> list[float]:

@@ -19,6 +19,29 @@ from typing import Any, Callable, Mapping, cast
 
 import numpy as np
 
+from generator.check.arrays import (
+    ELEMENTWISE,
+    EvaluationError,
+    UnluckyInstance,
+    as_matrix,
+    commutation,
+    diagonal,
+    entry,
+    inverse,
+    is_one_by_one,
+    kron,
+    logabsdet,
+    logsumexp,
+    matrix_power,
+    over_entries,
+    per_draw,
+    product,
+    softmax,
+    transposed,
+    vec_of,
+    where_nonzero,
+    where_positive,
+)
 from generator.math.expr import (
     Add,
     Commutation,
@@ -58,22 +81,11 @@ from generator.math.index_nodes import (
     IndexSum,
     Partial,
 )
+from generator.math.indexed import IndexedName, IndexedSum, Run
 from generator.math.symbols import SymbolInfo, SymbolTable
 
 STEP = 1e-30  # complex-step size: far below rounding, so exact to ~1e-16
 DIM_RANGE = (2, 5)  # random sizes for named dimensions
-# An instance whose matrices to invert are worse conditioned than this is redrawn:
-# it would test the rounding of numpy, not the derivation.
-MAX_CONDITION = 1e6
-
-
-class EvaluationError(ArithmeticError):
-    """An expression has no value (a bad shape, an identity of unknown size)."""
-
-
-class UnluckyInstance(EvaluationError):
-    """An expression has no value on this instance only (a singular matrix, log 0): another
-    random instance may do."""
 
 
 @dataclass(frozen=True)
@@ -180,164 +192,11 @@ def on_positive_domain(expr: Expr) -> frozenset[str]:
 # ----- evaluation ---------------------------------------------------------------------
 
 
-def as_matrix(x: Any) -> np.ndarray:
-    a = np.asarray(x)
-    return a.reshape(1, 1) if a.ndim == 0 else a
-
-
-def entry(x: Any) -> np.ndarray:
-    """A number per draw (a scalar, or one per matrix of a stack) as a 1 x 1 matrix each."""
-    return np.asarray(x)[..., None, None]
-
-
-def over_entries(f: Callable[..., Any], m: np.ndarray) -> np.ndarray:
-    """`f` over each matrix's entries (`np.sum`, `np.max`): a number per draw, 1 x 1."""
-    return entry(f(m, axis=(-2, -1)))
-
-
-def transposed(m: np.ndarray) -> np.ndarray:
-    return np.swapaxes(m, -1, -2)
-
-
-def is_one_by_one(m: np.ndarray) -> bool:
-    return m.shape[-2:] == (1, 1)
-
-
-def product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Matrix product, where a 1 x 1 factor that does not conform acts as a scalar."""
-    if a.shape[-1] == b.shape[-2]:
-        return a @ b
-    if is_one_by_one(a) or is_one_by_one(b):
-        return a * b  # (draws, 1, 1) against (draws, rows, cols): entry by entry
-    raise EvaluationError(f"cannot multiply {a.shape[-2:]} by {b.shape[-2:]}")
-
-
-def per_draw(f: Callable[..., np.ndarray], *arrays: np.ndarray) -> np.ndarray:
-    """`f` of matrices, applied to each draw's where `arrays` hold stacks (a single
-    matrix goes with every draw: it is the same in each)."""
-    count = max((a.shape[0] for a in arrays if a.ndim == 3), default=0)
-    if not count:
-        return f(*arrays)
-    return np.stack([f(*(a[k] if a.ndim == 3 else a for a in arrays)) for k in range(count)])
-
-
-def _logabsdet(m: np.ndarray) -> np.ndarray:
-    det = np.linalg.det(m)
-    return entry(np.log(det * np.sign(det.real)))
-
-
-def commutation(m: int, n: int) -> np.ndarray:
-    """K(m, n): the permutation with K vec(X) = vec(X^T) for an m x n X."""
-    k = np.zeros((m * n, m * n))
-    for i in range(m):
-        for j in range(n):
-            k[i * n + j, j * m + i] = 1.0  # vec(X^T)[i n + j] = X[i, j] = vec(X)[j m + i]
-    return k
-
-
-def _diag(m: np.ndarray) -> np.ndarray:
-    """diag of a column (a scalar is its own 1 x 1 diagonal) or of a square matrix."""
-    if m.shape[-1] == 1:
-        return m * np.eye(m.shape[-2])  # row i of the identity times the i-th entry
-    return np.diagonal(m, axis1=-2, axis2=-1)[..., None].copy()
-
-
-def _shifted_exp(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """exp(z - c) and c, with c the largest real part: softmax and logsumexp do not change
-    when every entry is shifted by one constant, and the shift keeps exp from overflowing
-    (it is real, so the complex step's imaginary parts pass through untouched)."""
-    shift = over_entries(np.max, np.real(z))
-    return np.exp(z - shift), shift
-
-
-def _softmax(z: np.ndarray) -> np.ndarray:
-    e, _ = _shifted_exp(z)
-    return e / over_entries(np.sum, e)
-
-
-def _logsumexp(z: np.ndarray) -> np.ndarray:
-    e, shift = _shifted_exp(z)
-    return shift + np.log(over_entries(np.sum, e))
-
-
-def _inverse(m: np.ndarray) -> np.ndarray:
-    if is_one_by_one(m):
-        return 1 / m
-    if np.any(np.linalg.cond(m) > MAX_CONDITION):
-        raise UnluckyInstance("a matrix to invert is singular on this instance")
-    return np.linalg.inv(m)
-
-
-def _power(m: np.ndarray, k: int) -> np.ndarray:
-    if is_one_by_one(m):
-        return m**k
-    return np.linalg.matrix_power(m, k)
-
-
-def vec_of(m: np.ndarray) -> np.ndarray:
-    """The columns of each matrix stacked into one."""
-    return transposed(m).reshape(*m.shape[:-2], -1, 1)
-
-
-def _kron(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """kron(A, B) of each draw: entry (i rb + k, j cb + l) is A_ij B_kl."""
-    (ra, ca), (rb, cb) = a.shape[-2:], b.shape[-2:]
-    blocks = np.einsum("...ij,...kl->...ikjl", a, b)
-    return blocks.reshape(*blocks.shape[:-4], ra * rb, ca * cb)
-
-
-def _log_abs(v: np.ndarray) -> np.ndarray:
-    """log |v| entry by entry, kept analytic for the complex step (as for log det):
-    its derivative dv / v is that of log v, and it is defined for negative entries."""
-    return np.log(v * np.sign(np.real(v)))
-
-
-def _positive(v: np.ndarray) -> np.ndarray:
-    """1 where the real part is positive, else 0: a constant for the complex step, so
-    that relu and abs keep the derivative of the side their entry is on."""
-    return (np.real(v) > 0).astype(float)
-
-
-def _softplus(v: np.ndarray) -> np.ndarray:
-    """log(1 + exp(v)) = max(v, 0) + log(1 + exp(-|v|)), which never overflows; the
-    sides are fixed by the real part, so it stays analytic for the complex step."""
-    side = np.where(np.real(v) > 0, 1.0, -1.0)
-    return v * _positive(v) + np.log1p(np.exp(-side * v))
-
-
-# name -> its value entry by entry (the functions of generator/math/functions.py); each
-# is analytic where its derivative is used, for the complex step
-_ELEMENTWISE: dict[str, Callable[[np.ndarray], np.ndarray]] = {
-    "exp": np.exp,
-    "log": _log_abs,
-    "sigmoid": lambda v: 1 / (1 + np.exp(-v)),
-    "sin": np.sin,
-    "cos": np.cos,
-    "tanh": np.tanh,
-    "softplus": _softplus,
-    "relu": lambda v: v * _positive(v),
-    "abs": lambda v: v * np.sign(np.real(v)),
-    "step": _positive,
-    "sign": lambda v: np.sign(np.real(v)).astype(float),
-    "sqrt": lambda v: _where_positive(v, np.sqrt),
-}
-
-
-def _where_positive(v: np.ndarray, f: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
-    """f(v) where each entry's real part is positive, else NaN: the instance is off the
-    domain (a square root or real power of a negative number) and another is drawn."""
-    return np.where(np.real(v) > 0, f(np.where(np.real(v) > 0, v, 1.0)), np.nan)
-
-
 def _entrywise_power(ev: "Evaluator", e: EntrywisePower) -> np.ndarray:
     base, c = ev(e.base), e.exponent
     if c.denominator == 1:
-        return base ** int(c) if c > 0 else _where_nonzero(base) ** int(c)
-    return _where_positive(base, lambda v: v ** float(c))
-
-
-def _where_nonzero(v: np.ndarray) -> np.ndarray:
-    return np.where(v != 0, v, np.nan)
+        return base ** int(c) if c > 0 else where_nonzero(base) ** int(c)
+    return where_positive(base, lambda v: v ** float(c))
 
 
 class Evaluator:
@@ -374,6 +233,14 @@ class Evaluator:
             self._cache[e] = value
         return self._cache[e]
 
+    def knows(self, e: Expr) -> bool:
+        """`e` was evaluated (or remembered) on this instance already."""
+        return e in self._cache
+
+    def remember(self, e: Expr, value: np.ndarray) -> None:
+        """The value of `e`, found on the way to another (a run's prefixes)."""
+        self._cache.setdefault(e, value)
+
     def _eval(self, e: Expr) -> np.ndarray:
         if e in self.definitions:  # R = A x - b, or the engine's L = the objective
             return self(self.definitions[e])
@@ -401,6 +268,42 @@ def _product(ev: Evaluator, e: Mul) -> np.ndarray:
     return result
 
 
+def _run(ev: Evaluator, e: Run) -> np.ndarray:
+    """A run's product.  An indexed sum's terms hold the runs before and after their
+    j-th factor (`1..j-1`, `j+1..k`), each one product away from the run of the term
+    before: so each run's prefixes and suffixes are remembered as it is first evaluated,
+    and the k terms cost k products, not k^2."""
+    numbers = e.numbers()
+    if not numbers:
+        return np.eye(size(e.size, ev.dims))
+    if len(numbers) > 1:
+        head = e.up_to(numbers[-2])
+        if ev.knows(head):
+            return product(ev(head), ev(e.instance(numbers[-1])))
+        tail = e.down_from(numbers[1])
+        if ev.knows(tail):
+            return product(ev(e.instance(numbers[0])), ev(tail))
+    values = [ev(e.instance(i)) for i in numbers]
+    suffix = values[-1]
+    for at in range(len(numbers) - 2, 0, -1):
+        suffix = product(values[at], suffix)
+        ev.remember(e.down_from(numbers[at]), suffix)
+    prefix = values[0]
+    for at in range(1, len(numbers)):
+        prefix = product(prefix, values[at])
+        ev.remember(e.up_to(numbers[at]), prefix)
+    return prefix
+
+
+def _indexed_sum(ev: Evaluator, e: IndexedSum) -> np.ndarray:
+    terms = [ev(e.term(j)) for j in e.numbers()]
+    return sum(terms[1:], terms[0])
+
+
+def _free_index(ev: Evaluator, e: IndexedName) -> np.ndarray:
+    raise EvaluationError(f"{e} has no value: its index {e.bound.index} is free here")
+
+
 def _whole_exponent(value: np.ndarray, of: Expr) -> int:
     """The value of a matrix power's symbolic exponent (1 x 1): a whole number."""
     number = np.real(value[0, 0])
@@ -422,11 +325,11 @@ def _power_sum(ev: Evaluator, e: PowerSum) -> np.ndarray:
 
 def _power_of(ev: Evaluator, e: Power) -> np.ndarray:
     if isinstance(e.exponent, int):
-        return _power(ev(e.base), e.exponent)
+        return matrix_power(ev(e.base), e.exponent)
     base = ev(e.base)
     if is_one_by_one(base):  # s^p: the real power (of a positive s, on_positive_domain)
         return base ** ev(e.exponent)
-    return per_draw(lambda k, m: _power(m, _whole_exponent(k, e)), ev(e.exponent), base)
+    return per_draw(lambda k, m: matrix_power(m, _whole_exponent(k, e)), ev(e.exponent), base)
 
 
 def _hadamard(ev: Evaluator, e: Hadamard) -> np.ndarray:
@@ -558,23 +461,26 @@ _VALUES: dict[type, ValueRule] = {
     Add: lambda ev, e: sum((ev(t) for t in e.terms[1:]), ev(e.terms[0])),
     Mul: _product,
     Transpose: lambda ev, e: transposed(ev(e.arg)),
-    Inverse: lambda ev, e: _inverse(ev(e.arg)),
+    Inverse: lambda ev, e: inverse(ev(e.arg)),
     Trace: lambda ev, e: entry(np.trace(ev(e.arg), axis1=-2, axis2=-1)),
     Det: lambda ev, e: entry(np.linalg.det(ev(e.arg))),
-    LogDet: lambda ev, e: _logabsdet(ev(e.arg)),
+    LogDet: lambda ev, e: logabsdet(ev(e.arg)),
     SumEntries: lambda ev, e: over_entries(np.sum, ev(e.arg)),
-    Diag: lambda ev, e: _diag(ev(e.arg)),
-    Softmax: lambda ev, e: _softmax(ev(e.arg)),
+    Diag: lambda ev, e: diagonal(ev(e.arg)),
+    Softmax: lambda ev, e: softmax(ev(e.arg)),
     EntrywisePower: _entrywise_power,
-    LogSumExp: lambda ev, e: _logsumexp(ev(e.arg)),
+    LogSumExp: lambda ev, e: logsumexp(ev(e.arg)),
     Vec: lambda ev, e: vec_of(ev(e.arg)),
-    Kron: lambda ev, e: _kron(ev(e.left), ev(e.right)),
+    Kron: lambda ev, e: kron(ev(e.left), ev(e.right)),
     Commutation: lambda ev, e: commutation(size(e.rows, ev.dims), size(e.cols, ev.dims)),
     Power: _power_of,
     PowerSum: lambda ev, e: _power_sum(ev, e),
+    Run: _run,
+    IndexedSum: _indexed_sum,
+    IndexedName: _free_index,
     Norm: _norm,
     Hadamard: _hadamard,
-    Elementwise: lambda ev, e: _ELEMENTWISE[e.func](ev(e.arg)),
+    Elementwise: lambda ev, e: ELEMENTWISE[e.func](ev(e.arg)),
     Differential: _differential,
     **_INDEX_VALUES,
 }

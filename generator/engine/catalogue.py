@@ -11,6 +11,7 @@ from generator.engine import (
     rules_diag,
     rules_differential,
     rules_elementwise,
+    rules_general,
     rules_linear,
     rules_powers,
     rules_softmax,
@@ -268,6 +269,7 @@ CATALOGUE: tuple[Rule, ...] = (
     + rules_tidy.RULES
     + rules_powers.RULES
     + rules_written.RULES
+    + rules_general.RULES
     + (
         ABBREVIATE,
         NAME_LAYER,

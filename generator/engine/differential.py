@@ -30,6 +30,7 @@ from generator.engine.names import (
     written_out,
 )
 from generator.engine.recorder import Recorder
+from generator.engine.rules_general import with_general_terms
 from generator.errors import StuckError
 from generator.math.expr import (
     Add,
@@ -53,6 +54,7 @@ from generator.math.expr import (
     mul,
     terms_of,
 )
+from generator.math.indexed import IndexedSum, is_general, spelled_out
 from generator.math.shapes import symbol_for
 
 
@@ -104,8 +106,10 @@ def derive_gradient(
         gradients = _identify_each(rec, dexpr, objective)
     else:
         gradients = ((rec.ctx.wrt, _identify(rec, dexpr, carried=tuple(carried))),)
-    layered = gradients if layers else ()
-    gradients = tuple((v, written_out(g, layers)) for v, g in gradients)
+    # the sheet writes the answer as found (in the layers, by its general term); what
+    # reads back has it written out in the problem's own symbols
+    layered = gradients if layers or any(is_general(g) for _, g in gradients) else ()
+    gradients = tuple((v, written_out(spelled_out(g), layers)) for v, g in gradients)
     return GradientResult(
         tuple(rec.records), gradients, definitions + tuple(carried), rec.ctx, layers, layered
     )
@@ -124,6 +128,7 @@ def _trace_form(rec: Recorder, objective: Expr, named: Named = ()) -> tuple[Expr
     that a residual holds the outermost layer's name (`R = h1 - y`), not the nest."""
     L = rec.ctx.names.objective
     objective, layers = (objective, ()) if named else _name_layers(rec, objective)
+    objective = with_general_terms(objective, rec.ctx)  # printed the same: no step
     rec.phase("trace-form")
     rec.state(L, objective)
     expr = rec.exhaust(L, objective, rec.phases.trace_form)
@@ -311,7 +316,8 @@ def _to_trace_form(rec: Recorder, expr: Expr) -> Expr:
         expr = add(*terms)
         if not single:
             rec.state(DL, expr, "assembled")
-    if len(terms_of(expr)) > 1:
+    # a sum over j is terms to collect too
+    if len(terms_of(expr)) > 1 or isinstance(expr, IndexedSum):
         rec.phase("collect")
         expr = rec.exhaust(DL, expr, rec.phases.collect)
     return expr

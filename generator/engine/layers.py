@@ -17,7 +17,7 @@ from __future__ import annotations
 from generator.engine.context import Context
 from generator.engine.names import residual
 from generator.math.expr import Elementwise, Expr, Symbol
-from generator.syntax.names import numbered
+from generator.math.indexed import numbered
 
 # A nest of this many functions of the variable, one inside the other, is named layer by
 # layer; a shallower one (`log(1 + exp(a^T x))`) is worked whole, as the notes do.

@@ -17,7 +17,7 @@ from typing import Iterable
 
 from generator.math.expr import Differential, Expr, Quantity, Symbol
 from generator.math.index_nodes import GradientOf
-from generator.syntax.names import numbered
+from generator.math.indexed import numbered
 
 OBJECTIVE_NAMES = ("L", "f", "J", "E")
 GRADIENT_NAMES = ("G", "H", "M", "N")

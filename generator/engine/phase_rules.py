@@ -70,6 +70,7 @@ DEFAULT_PHASE_RULES = PhaseRules(
         "differential-det",
         "differential-logdet",
         "differential-power",
+        "differential-run",
         "differential-hadamard",
         "differential-entrywise-power",
         "differential-softmax",
@@ -85,6 +86,7 @@ DEFAULT_PHASE_RULES = PhaseRules(
     ),
     linearity=cat.rules(
         "trace-sum",
+        "sum-over-j-linearity",
         "sum-linearity",
         "diag-linearity",
         "vec-linearity",
@@ -102,6 +104,8 @@ DEFAULT_PHASE_RULES = PhaseRules(
     trace_notation=cat.rules(
         "transpose-product",
         "transpose-sum",
+        "transpose-sum-over-j",
+        "transpose-run",
         "transpose-transpose",
         "transpose-scalar",
         "transpose-identity",
@@ -126,7 +130,9 @@ DEFAULT_PHASE_RULES = PhaseRules(
         "trace-scalar-out",
         "trace-scalar-factor",
     ),
-    collect=cat.rules("trace-collect", "collect-like-terms", "factor-common", "drop-zero"),
+    collect=cat.rules(
+        "sum-over-j-collect", "trace-collect", "collect-like-terms", "factor-common", "drop-zero"
+    ),
     linear_form=cat.rules(
         "hadamard-rearrange",
         "scalar-flip",
@@ -167,6 +173,8 @@ DEFAULT_PHASE_RULES = PhaseRules(
     normal=cat.rules(
         "transpose-product",
         "transpose-sum",
+        "transpose-sum-over-j",
+        "transpose-run",
         "transpose-transpose",
         "transpose-scalar",
         "transpose-identity",

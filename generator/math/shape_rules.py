@@ -17,6 +17,7 @@ from typing import Callable, Iterator, Optional
 
 from generator.errors import ShapeError
 from generator.math.dims import Algebra, AnyShape
+from generator.math.indexed import IndexedName, IndexedSum, Run
 from generator.math.expr import (
     Add,
     Commutation,
@@ -293,6 +294,10 @@ RULES: dict[type, Callable] = {
     Inverse: _inverse,
     Power: _power,
     PowerSum: lambda e, alg: alg.shape(e.inner),
+    # a general term is shaped as its members are: every member alike (math.indexed)
+    IndexedName: lambda e, alg: alg.symbol(e.example.name),
+    Run: lambda e, alg: alg.shape(e.period),
+    IndexedSum: lambda e, alg: alg.shape(e.body),
     Trace: _square("the trace", True),
     Det: _square("the determinant", True),
     LogDet: _square("the log-determinant", True),

@@ -27,6 +27,9 @@ REASONS: dict[str, str] = {
     "trace-scalar-out": "a scalar factor leaves the trace",
     "trace-transpose": "a matrix and its transpose have the same trace",
     "trace-untranspose": "a matrix and its transpose have the same trace",
+    "sum-over-j-linearity": "the trace of a sum over `j` is the sum of the traces",
+    "sum-over-j-collect": "the trace is linear, so the terms of the sum over `j` go under one "
+    "trace",
     "trace-power-sum": "cycled, every term of the sum over `j` has the same trace",
     "trace-cyclic": "the trace does not change when the product is cycled",
     "trace-hadamard": "`tr(A^T (B .* C)) = tr((A .* B)^T C)` moves the differential out of "
@@ -72,6 +75,7 @@ REASONS: dict[str, str] = {
     "differential-det": "use Jacobi's formula `d(det(X)) = det(X) tr(X^-1 dX)`",
     "differential-logdet": "use `d(log(det(X))) = tr(X^-1 dX)`",
     "differential-power": "a power is a product, so the product rule gives one term per factor",
+    "differential-run": "the product rule gives one term per factor, written by the `j`-th",
     "differential-hadamard": "the product rule holds for the entrywise product too",
     "differential-elementwise": "a function applied entry by entry follows the chain rule "
     "entry by entry",

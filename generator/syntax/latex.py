@@ -15,6 +15,7 @@ from fractions import Fraction
 from typing import Callable
 
 from generator.math.expr import (
+    factors_of,
     Dim,
     Add,
     Commutation,
@@ -49,6 +50,7 @@ from generator.math.expr import (
     shifted,
     split_coefficient,
 )
+from generator.math.indexed import IndexedName, IndexedSum, Run
 from generator.syntax.elision import Dots
 from generator.syntax.latex_names import entry_letter, name_latex
 from generator.syntax.limits import MAX_DEPTH, room_for_nesting
@@ -65,9 +67,12 @@ from generator.math.functions import ENTRYWISE
 from generator.syntax.printer import (
     as_quotient,
     explicit_rows,
+    indexed_stem,
     is_atom,
     is_negative,
     monomial,
+    run_shown,
+    shown_coefficient,
     signed_sum,
 )
 
@@ -224,7 +229,7 @@ class TraceTrickLatexPrinter:
     def _factor(self, factor: Expr, last: bool) -> str:
         """Sums and Hadamard products are grouped; `\\det X` keeps its argument visible
         (`\\det\\left(X\\right) A`, not `\\det X A`) unless it ends the product."""
-        if isinstance(factor, (Add, Hadamard, Kron, Mul, Number, PowerSum)):
+        if isinstance(factor, (Add, Hadamard, Kron, Mul, Number, PowerSum, IndexedSum)):
             return group(self._print(factor))
         if isinstance(factor, (Det, LogDet)) and not last:
             return self._determinant(factor, bare=False)
@@ -276,6 +281,28 @@ class TraceTrickLatexPrinter:
             rf"\sum_{{j=0}}^{{{last}}} {base}^{{j}}\, {self._print(expr.inner)}\, "
             rf"{base}^{{{last} - j}}"
         )
+
+    def _print_IndexedName(self, expr: IndexedName) -> str:
+        """`A_{j+1}`: the family's letters (a plain name: engine.general_term), then the
+        index."""
+        return f"{name_latex(indexed_stem(expr.stem))}_{{{expr.bound}}}"
+
+    def _print_Run(self, expr: Run) -> str:
+        r"""`A_{1} X \cdots A_{j-1} X`."""
+        return " ".join(
+            " ".join(self._factor(f, last=False) for f in factors_of(part))
+            if part is not None
+            else r"\cdots"
+            for part in run_shown(expr)
+        )
+
+    def _print_IndexedSum(self, expr: IndexedSum) -> str:
+        coefficient, inner = shown_coefficient(expr)
+        body = self._print(inner)
+        if isinstance(inner, Add):
+            body = group(body)
+        front = "" if coefficient == 1 else number_latex(coefficient) + " "
+        return rf"{front}\sum_{{{expr.index}={expr.first}}}^{{{expr.last}}} {body}"
 
     def _print_EntrywisePower(self, expr: EntrywisePower) -> str:
         """`X^{\\circ 2}` (the Hadamard power) written with `.^`; `s^{1/2}` otherwise."""
@@ -388,8 +415,10 @@ def number_latex(value: Fraction) -> str:
 
 
 def group(tex: str) -> str:
-    """Parentheses around `tex`; `\\left( \\right)` only when it holds a fraction."""
-    return rf"\left({tex}\right)" if r"\frac" in tex else f"({tex})"
+    """Parentheses around `tex`; `\\left( \\right)` only when it holds something tall (a
+    fraction, a sum over j with its limits)."""
+    tall = r"\frac" in tex or r"\sum_" in tex
+    return rf"\left({tex}\right)" if tall else f"({tex})"
 
 
 # node type -> its method: the one dispatch table of this printer
@@ -410,6 +439,9 @@ _METHODS: dict[type, Callable[..., str]] = {
         Inverse,
         Power,
         PowerSum,
+        IndexedName,
+        Run,
+        IndexedSum,
         EntrywisePower,
         Kron,
         Commutation,

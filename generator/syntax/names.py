@@ -107,14 +107,3 @@ def differential_target(name: str) -> str | None:
     if name in GREEK_NAMES or name in FUNCTION_NAMES:
         return None
     return rest
-
-
-_NUMBERED = re.compile(r"^(.*?)(\d+)$")
-
-
-def numbered(name: str) -> tuple[str, int] | None:
-    """A name's stem and the number it ends with (`A12` -> ("A", 12), `W_3` -> ("W_", 3)),
-    or None: the numbering the sheets read a run of (`A2 X ... A9 X`) and the derivation
-    numbers its layers by (`h2 = sigmoid(W2 h1)`)."""
-    found = _NUMBERED.match(name)
-    return None if found is None else (found.group(1), int(found.group(2)))

@@ -19,6 +19,7 @@ from functools import singledispatch
 from typing import Callable, Iterable
 
 from generator.math.expr import (
+    factors_of,
     ONE,
     Add,
     Commutation,
@@ -64,6 +65,7 @@ from generator.math.index_nodes import (
     Monomial,
     Partial,
 )
+from generator.math.indexed import Bound, IndexedName, IndexedSum, Run, instance
 from generator.syntax.elision import Dots
 from generator.syntax.latex_names import entry_letter
 from generator.syntax.limits import MAX_DEPTH, room_for_nesting
@@ -212,7 +214,7 @@ def _divisor(base: Expr) -> str:
 
 def _factor(factor: Expr) -> str:
     """A factor after the coefficient: sums and Hadamard products bind more loosely."""
-    if isinstance(factor, (Add, Hadamard, Mul, Number, PowerSum)):
+    if isinstance(factor, (Add, Hadamard, Mul, Number, PowerSum, IndexedSum)):
         return f"({_text(factor)})"
     return _text(factor)
 
@@ -280,6 +282,58 @@ def _(expr: PowerSum) -> str:
 
 
 @_text.register
+def _(expr: IndexedName) -> str:
+    """`A_j`, `A_(j+1)`: a member of a numbered family, its number an index (shown only:
+    a general term is written out where the text must read back)."""
+    bound = str(expr.bound)
+    return f"{indexed_stem(expr.stem)}_{bound if expr.bound.offset == 0 else f'({bound})'}"
+
+
+def indexed_stem(stem: str) -> str:
+    """The letters a family's members share, as its general member is written: `W` for
+    `W_1`, `W_2`, ..."""
+    return stem.rstrip("_")
+
+
+@_text.register
+def _(expr: Run) -> str:
+    """`A1 X ... A_(j-1) X`: the first and the last period around `...` (all of them
+    where there are three or fewer)."""
+    return " ".join(
+        " ".join(_factor(f) for f in factors_of(part)) if part is not None else "..."
+        for part in run_shown(expr)
+    )
+
+
+def run_shown(run: Run) -> list[Expr | None]:
+    """The periods a run is shown by, `None` for the ellipsis between them: every period
+    of a run of three or fewer, else the first and the last."""
+    if run.first.index is None and run.last.index is None and len(run.numbers()) <= 3:
+        return [run.instance(i) for i in run.numbers()] or [Identity(run.size)]
+    return [_period_at(run, run.first), None, _period_at(run, run.last)]
+
+
+def _period_at(run: Run, bound: Bound) -> Expr:
+    return instance(run.period, run.index, bound)
+
+
+@_text.register
+def _(expr: IndexedSum) -> str:
+    """`sum_(j=1)^64 tr(...)`."""
+    coefficient, body = shown_coefficient(expr)
+    inner = _factor(body) if isinstance(body, Add) else _text(body)
+    front = "" if coefficient == 1 else number_text(coefficient) + " "
+    return f"{front}sum_({expr.index}={expr.first})^{expr.last} {inner}"
+
+
+def shown_coefficient(expr: IndexedSum) -> tuple[Fraction, Expr]:
+    """A positive number that multiplies every term, and the rest: written before the
+    sum, as the notes write `2 sum_j M_j`, not `sum_j 2 M_j`."""
+    coefficient, rest = split_coefficient(expr.body)
+    return (coefficient, rest) if coefficient > 0 else (Fraction(1), expr.body)
+
+
+@_text.register
 def _(expr: Power) -> str:
     exponent = expr.exponent
     if isinstance(exponent, int):
@@ -324,6 +378,7 @@ def is_atom(expr: Expr) -> bool:
             Kron,
             Commutation,
             Dots,
+            IndexedName,
             *_FUNCTION_NAME,
         ),
     )
