@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from generator.api import derive, problem_context
+from complex_step import value_along
 from generator.check.numeric import STEP, Evaluator, draw_instance
 from generator.check.verify import magnitude, relative_error
 from generator.engine import catalogue as cat
@@ -47,14 +48,7 @@ def _context(objective: str, lets: tuple[str, ...]) -> tuple[Context, object]:
 
 
 def _value(expr, ctx: Context, seed: int) -> np.ndarray:
-    """The value on one random instance, dX a random direction, d(...) by complex step."""
-    inst = draw_instance(ctx.table, "X", np.random.default_rng(seed))
-    perturbed = dict(inst.values)
-    perturbed["X"] = inst.values["X"] + 1j * STEP * inst.direction
-    moved = Evaluator(perturbed, inst.dims)
-    ev = Evaluator(inst.values, inst.dims, {"X": inst.direction},
-                   lambda e: np.imag(moved(e)) / STEP)
-    return ev(expr)
+    return value_along(expr, ctx.table, "X", seed)
 
 
 def _same_value(a, b, ctx: Context) -> None:

@@ -12,7 +12,7 @@ from generator.engine import catalogue as cat
 from generator.engine.context import Context
 from generator.engine.recorder import rewrite_first
 from generator.math.expr import Differential, Power, Symbol, mul
-from generator.check.numeric import STEP, Evaluator, draw_instance, on_positive_domain
+from complex_step import value_along
 from generator.math.shapes import infer_symbols
 from generator.math.symbols import SymbolInfo
 from generator.syntax.parser import parse
@@ -245,14 +245,7 @@ def _context(*texts: str) -> Context:
 
 def _value(expr, ctx: Context, seed: int):
     """The value of an expression with dX a random direction, d(...) by complex step."""
-    inst = draw_instance(ctx.table, "X", np.random.default_rng(seed),
-                         positive=on_positive_domain(expr))
-    perturbed = dict(inst.values)
-    perturbed["X"] = inst.values["X"] + 1j * STEP * inst.direction
-    moved = Evaluator(perturbed, inst.dims)
-    ev = Evaluator(inst.values, inst.dims, {"X": inst.direction},
-                   lambda e: np.imag(moved(e)) / STEP)
-    return ev(expr)
+    return value_along(expr, ctx.table, "X", seed)
 
 
 @pytest.mark.parametrize("rule_id, before, after", CASES)

@@ -81,7 +81,7 @@ from generator.math.index_nodes import (
     IndexSum,
     Partial,
 )
-from generator.math.indexed import IndexedName, IndexedSum, Run
+from generator.math.indexed import IndexedName, IndexedSum, Run, fold_run
 from generator.math.symbols import SymbolInfo, SymbolTable
 
 STEP = 1e-30  # complex-step size: far below rounding, so exact to ~1e-16
@@ -233,9 +233,9 @@ class Evaluator:
             self._cache[e] = value
         return self._cache[e]
 
-    def knows(self, e: Expr) -> bool:
-        """`e` was evaluated (or remembered) on this instance already."""
-        return e in self._cache
+    def known(self, e: Expr) -> np.ndarray | None:
+        """The value of `e` if it was evaluated (or remembered) on this instance."""
+        return self._cache.get(e)
 
     def remember(self, e: Expr, value: np.ndarray) -> None:
         """The value of `e`, found on the way to another (a run's prefixes)."""
@@ -269,30 +269,10 @@ def _product(ev: Evaluator, e: Mul) -> np.ndarray:
 
 
 def _run(ev: Evaluator, e: Run) -> np.ndarray:
-    """A run's product.  An indexed sum's terms hold the runs before and after their
-    j-th factor (`1..j-1`, `j+1..k`), each one product away from the run of the term
-    before: so each run's prefixes and suffixes are remembered as it is first evaluated,
-    and the k terms cost k products, not k^2."""
-    numbers = e.numbers()
-    if not numbers:
+    """A run's product, from a shorter run's where one was evaluated (fold_run)."""
+    if not e.numbers():
         return np.eye(size(e.size, ev.dims))
-    if len(numbers) > 1:
-        head = e.up_to(numbers[-2])
-        if ev.knows(head):
-            return product(ev(head), ev(e.instance(numbers[-1])))
-        tail = e.down_from(numbers[1])
-        if ev.knows(tail):
-            return product(ev(e.instance(numbers[0])), ev(tail))
-    values = [ev(e.instance(i)) for i in numbers]
-    suffix = values[-1]
-    for at in range(len(numbers) - 2, 0, -1):
-        suffix = product(values[at], suffix)
-        ev.remember(e.down_from(numbers[at]), suffix)
-    prefix = values[0]
-    for at in range(1, len(numbers)):
-        prefix = product(prefix, values[at])
-        ev.remember(e.up_to(numbers[at]), prefix)
-    return prefix
+    return fold_run(e, ev, product, ev.known, ev.remember)
 
 
 def _indexed_sum(ev: Evaluator, e: IndexedSum) -> np.ndarray:

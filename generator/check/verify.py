@@ -51,7 +51,7 @@ from generator.check.numeric import (
     product,
     vec_of,
 )
-from generator.math.indexed import IndexedSum, Run
+from generator.math.indexed import IndexedSum, Run, fold_run
 from generator.math.symbols import SymbolTable
 
 TOLERANCE = 1e-6
@@ -233,38 +233,24 @@ def _measured(e: Expr, ev: Evaluator, memo: dict[Expr, Measured]) -> Measured:
 def _measured_run(run: Run, ev: Evaluator, memo: dict[Expr, Measured]) -> Measured:
     """A run measured as the product of its periods is: each period's size times the
     values of the others (`_others`), and for its value the product of theirs, as if it
-    were written out.  A run one period longer than one measured before is one step from
-    it, and each run's prefixes and suffixes are kept: the runs of a sum over j cost k
-    steps, not k^2 (as numeric._run evaluates them)."""
-    numbers = run.numbers()
-    if not numbers:  # the identity: exact, and it scales nothing
+    were written out; from a shorter run's measure where there is one (fold_run)."""
+    if not run.numbers():  # the identity: exact, and it scales nothing
         return np.asarray(1.0), np.asarray(1.0)
-    if len(numbers) > 1:
-        head = run.up_to(numbers[-2])
-        if head in memo:
-            return _joined(memo, run, memo[head], _measured(run.instance(numbers[-1]), ev, memo))
-        tail = run.down_from(numbers[1])
-        if tail in memo:
-            return _joined(memo, run, _measured(run.instance(numbers[0]), ev, memo), memo[tail])
-    parts = [_measured(run.instance(i), ev, memo) for i in numbers]
-    suffix = parts[-1]
-    for at in range(len(numbers) - 2, 0, -1):
-        suffix = _joined(memo, run.down_from(numbers[at]), parts[at], suffix)
-    prefix = parts[0]
-    for at in range(1, len(numbers)):
-        prefix = _joined(memo, run.up_to(numbers[at]), prefix, parts[at])
-    memo[run] = prefix
-    return prefix
+
+    def keep(part: Run, measured: Measured) -> None:
+        memo[part] = measured
+
+    memo[run] = fold_run(run, lambda p: _measured(p, ev, memo), _joined, memo.get, keep)
+    return memo[run]
 
 
-def _joined(memo: dict[Expr, Measured], run: Run, left: Measured, right: Measured) -> Measured:
-    """The measure of the product of two parts (a run's), remembered for `run`."""
+def _joined(left: Measured, right: Measured) -> Measured:
+    """The measure of the product of two parts."""
     (left_size, left_value), (right_size, right_value) = left, right
-    memo[run] = (
+    return (
         np.maximum(left_size * right_value, right_size * left_value),
         np.asarray(left_value * right_value),
     )
-    return memo[run]
 
 
 def _others(values: list[np.ndarray]) -> list[np.ndarray]:

@@ -20,12 +20,14 @@ nodes, for what must read back (the gradient, the JSON answer, the code export).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Callable, Optional
+from typing import Callable, Optional, TypeVar
 
 from generator.math.expr import Expr, Identity, Mul, Symbol, add, mul
 from generator.math.sizes import Dim
+
+T = TypeVar("T")
 
 _NUMBERED = re.compile(r"^(.*?)(\d+)$")
 
@@ -99,7 +101,7 @@ class Run(Expr):
         return (self.period,)
 
     def rebuild(self, children: tuple[Expr, ...]) -> Expr:
-        return Run(children[0], self.index, self.first, self.last, self.step, self.size)
+        return replace(self, period=children[0])
 
     def numbers(self) -> range:
         """The index's values, in order (its bounds free of any index)."""
@@ -107,11 +109,11 @@ class Run(Expr):
 
     def up_to(self, number: int) -> "Run":
         """The part of this run that ends at `number`."""
-        return Run(self.period, self.index, self.first, Bound(None, number), self.step, self.size)
+        return replace(self, last=Bound(None, number))
 
     def down_from(self, number: int) -> "Run":
         """The part of this run that begins at `number`."""
-        return Run(self.period, self.index, Bound(None, number), self.last, self.step, self.size)
+        return replace(self, first=Bound(None, number))
 
     def instance(self, number: int) -> Expr:
         """The period at one value of the index."""
@@ -132,7 +134,7 @@ class IndexedSum(Expr):
         return (self.body,)
 
     def rebuild(self, children: tuple[Expr, ...]) -> Expr:
-        return IndexedSum(children[0], self.index, self.first, self.last)
+        return replace(self, body=children[0])
 
     def numbers(self) -> range:
         return range(self.first.value, self.last.value + 1)
@@ -140,6 +142,39 @@ class IndexedSum(Expr):
     def term(self, number: int) -> Expr:
         """The term at one value of the index."""
         return instance(self.body, self.index, Bound(None, number))
+
+
+def fold_run(
+    run: Run,
+    part: Callable[[Expr], T],
+    join: Callable[[T, T], T],
+    known: Callable[[Run], Optional[T]],
+    keep: Callable[[Run, T], None],
+) -> T:
+    """What `join` makes of the parts of a (nonempty) run, left to right: its product's
+    value, or its measure.  The terms of a sum over j hold the runs before and after
+    their j-th period (`1..j-1`, `j+1..k`), each one period away from a run of the term
+    before; so a run one period longer than a `known` one is one `join` from it, and a
+    run folded afresh `keep`s each of its prefixes and suffixes: the k terms cost k
+    joins, not k^2."""
+    numbers = run.numbers()
+    if len(numbers) > 1:
+        head = known(run.up_to(numbers[-2]))
+        if head is not None:
+            return join(head, part(run.instance(numbers[-1])))
+        tail = known(run.down_from(numbers[1]))
+        if tail is not None:
+            return join(part(run.instance(numbers[0])), tail)
+    parts = [part(run.instance(i)) for i in numbers]
+    suffix = parts[-1]
+    for at in range(len(numbers) - 2, 0, -1):
+        suffix = join(parts[at], suffix)
+        keep(run.down_from(numbers[at]), suffix)
+    prefix = parts[0]
+    for at in range(1, len(numbers)):
+        prefix = join(prefix, parts[at])
+        keep(run.up_to(numbers[at]), prefix)
+    return prefix
 
 
 @lru_cache(maxsize=65536)  # a run's periods are asked for again by every run of its sum
