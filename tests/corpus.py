@@ -169,6 +169,19 @@ CORPUS: tuple[Identity, ...] = (
     I("Cookbook (121), k=4", "tr(X^4)", "X", SQUARE_X, "4 (X^3)^T"),
     I("Cookbook (122), k=3", "tr(A X^3)", "X", SQUARE_X,
       "(A X^2)^T + (X A X)^T + (X^2 A)^T"),
+    # (122) with a different matrix beside each X, by hand: term j is the factors after
+    # the j-th X, then those before it (the engine works on it by its general term)
+    I("Cookbook (122), a matrix beside each of five X", "tr(A1 X A2 X A3 X A4 X A5 X)", "X",
+      tuple(f"A{i}: n x n" for i in range(1, 6)),
+      "(A2 X A3 X A4 X A5 X A1)^T + (A3 X A4 X A5 X A1 X A2)^T + (A4 X A5 X A1 X A2 X A3)^T"
+      " + (A5 X A1 X A2 X A3 X A4)^T + (A1 X A2 X A3 X A4 X A5)^T"),
+    I("Cookbook 2.4.3 a^T X^n b with a matrix between: a^T X B1 ... X B5 b",
+      "a^T X B1 X B2 X B3 X B4 X B5 b", "X", tuple(f"B{i}: n x n" for i in range(1, 6)),
+      "a b^T B5^T X^T B4^T X^T B3^T X^T B2^T X^T B1^T"
+      " + B1^T X^T a b^T B5^T X^T B4^T X^T B3^T X^T B2^T"
+      " + B2^T X^T B1^T X^T a b^T B5^T X^T B4^T X^T B3^T"
+      " + B3^T X^T B2^T X^T B1^T X^T a b^T B5^T X^T B4^T"
+      " + B4^T X^T B3^T X^T B2^T X^T B1^T X^T a b^T B5^T"),
     I("Cookbook (123)", "tr(B^T X^T C X X^T C X B)", "X", (),
       "C X X^T C X B B^T + C^T X B B^T X^T C^T X + C X B B^T X^T C X"
       " + C^T X X^T C^T X B B^T"),

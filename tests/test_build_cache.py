@@ -161,6 +161,16 @@ def test_a_new_environment_derives_again_and_typesets_what_it_changed(tree, tmp_
     assert build(tree, out) == sorted(TOP + EXTRA)
 
 
+def test_the_environment_is_every_source_file_of_the_package():
+    """An edited rule (engine/), printer (syntax/) or check (check/) changes what a build
+    makes: the environment covers the whole package, not the folder the cache is in."""
+    from generator.output.build_cache import PACKAGE_DIR, package_sources
+    import generator
+    assert PACKAGE_DIR == Path(generator.__file__).resolve().parent
+    folders = {p.relative_to(PACKAGE_DIR).parts[0] for p in package_sources()}
+    assert {"engine", "syntax", "check", "math", "render", "output", "api.py"} <= folders
+
+
 def test_a_broken_problem_stops_the_rebuild_and_leaves_the_output_as_it_was(tree, tmp_path):
     out = tmp_path / "out"
     build(tree, out)

@@ -191,8 +191,7 @@ RULES = (
         "",
         "Product rule over a long product: one term per factor, written by the j-th",
         _differential_run,
-        law_latex=r"\mathrm{d}\Big(\prod_{i=1}^{k} P_i\Big) = \sum_{j=1}^{k} P_1 \cdots "
-        r"P_{j-1}\, \mathrm{d}P_j\, P_{j+1} \cdots P_k",
+        law_latex=r"\mathrm{d}(P_1 \cdots P_k) = \sum_{j} P_1 \cdots \mathrm{d}P_j \cdots P_k",
     ),
     Rule(
         "sum-over-j-linearity",

@@ -52,7 +52,9 @@ STORE_NAME = ".tracetrick-cache"
 FORMAT = 3  # 2: outputs are recorded by the hash of their content; 3: traces, not pickles
 TRACE_KIND = "cached trace"  # what a kept derivation's file says it is
 TRACE_VERSION = 1  # ... and in which version of the layout
-PACKAGE_DIR = Path(__file__).resolve().parent
+# the whole package (this module is in its output/ folder): a change to any rule, printer
+# or template function changes what a build makes
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
 # ----- hashing ------------------------------------------------------------------------
@@ -76,6 +78,11 @@ def _files_digest(files: Iterable[Path], base: Path) -> list[tuple[str, str]]:
     ]
 
 
+def package_sources() -> list[Path]:
+    """The package's Python files, every folder of it."""
+    return sorted(p for p in PACKAGE_DIR.rglob("*.py") if "__pycache__" not in p.parts)
+
+
 def environment_digest(template_dirs: Sequence[Path] | None = None) -> str:
     """The package version, its Python sources and the templates: what every key depends
     on besides the problems themselves."""
@@ -83,9 +90,7 @@ def environment_digest(template_dirs: Sequence[Path] | None = None) -> str:
         from generator.render.templates import template_search_path
 
         template_dirs = template_search_path()
-    sources = _files_digest(
-        (p for p in PACKAGE_DIR.rglob("*.py") if "__pycache__" not in p.parts), PACKAGE_DIR
-    )
+    sources = _files_digest(package_sources(), PACKAGE_DIR)
     templates = [
         (
             str(d),
