@@ -48,7 +48,7 @@ def _context(objective: str, lets: tuple[str, ...]) -> tuple[Context, object]:
 
 
 def _value(expr, ctx: Context, seed: int) -> np.ndarray:
-    return value_along(expr, ctx.table, "X", seed)
+    return value_along(expr, ctx.table, ctx.wrt, seed)
 
 
 def _same_value(a, b, ctx: Context) -> None:
@@ -86,6 +86,31 @@ def test_what_is_not_written_by_its_period(objective, wrt, lets, why):
         assert is_general(written)
     else:
         assert not is_general(written), why
+
+
+def test_a_long_sum_of_terms_alike_is_written_by_its_term():
+    problem = problem_from_text(" + ".join(f"x^T A{i} x + b{i}^T x" for i in range(1, 6)),
+                                "x", _lets("A", k=5) + _lets("b", k=5, shape="n x 1"))
+    ctx = problem_context(problem)
+    written = with_general_terms(problem.objective, ctx)
+    assert [type(t) for t in written.terms] == [IndexedSum, IndexedSum]   # one per family
+    assert to_text(written) == "(sum_(i=1)^5 x^T A_i x) + sum_(i=1)^5 b_i^T x"
+    assert sorted(map(str, spelled_out(written).terms)) == \
+        sorted(map(str, problem.objective.terms))
+    _same_value(written, problem.objective, ctx)
+    # a period that holds a constant term is no sum to work on: it stays as written
+    problem = problem_from_text(" + ".join(f"x^T A{i} x + tr(B{i})" for i in range(1, 6)),
+                                "x", _lets("A", "B", k=5))
+    assert not is_general(with_general_terms(problem.objective, problem_context(problem)))
+
+
+def test_a_sum_over_i_before_another_term_is_written_in_parentheses():
+    problem = _problem(" + ".join(f"tr(A{i} X)" for i in range(1, 6)) + " + tr(B X)",
+                       _lets("A", k=5) + ("B: n x n",))
+    d = derive(problem)
+    ((_, shown),) = d.shown_answers
+    assert to_text(shown) == "(sum_(i=1)^5 A_i^T) + B^T"
+    assert to_latex(shown).startswith(r"\left(\sum_{i=1}^{5} A_{i}^{T}\right) + ")
 
 
 def test_a_run_numbered_down_or_with_a_longer_period_is_written_too():
@@ -227,13 +252,18 @@ def _directional(objective, gradient, table, seed: int) -> tuple[np.ndarray, np.
     (_chain(5, "A{} X^T"), _lets("A", k=5)),
     (_chain(6, "A{} X"), _lets("A", shape="m x n") + ("X: n x m",)),
     (_chain(5) + " + " + _chain(5, "B{} X"), _lets("A", "B", k=5)),
+    # sums the problem wrote, by their term (the product rule's j, the sum's own i)
+    (" + ".join(f"tr(A{i} X)" for i in range(1, 7)) + " + tr(B X)", _lets("A") + ("B: n x n",)),
+    (" + ".join(f"tr(X^T A{i} X)" for i in range(6, 0, -1)), _lets("A")),
+    (" + ".join(f"tr(X^T A{i} X) + tr(C{i} X)" for i in range(1, 6)), _lets("A", "C", k=5)),
+    (" + ".join(f"sum(exp(A{i} X))" for i in range(1, 6)), _lets("A", k=5)),
 ])
 def test_a_general_term_derivation_is_right_and_its_answer_reads_back(objective, lets):
     problem = _problem(objective, lets)
     d = derive(problem)
     ((_, shown),) = d.shown_answers
     assert is_general(shown) and not is_general(d.gradient)
-    assert "sum_(j=" in render_text(d)
+    assert "sum_(j=" in render_text(d) or "sum_(i=" in render_text(d)
     for seed in range(3):
         by_step, by_answer = _directional(problem.objective, d.gradient, d.symbols, seed)
         assert np.allclose(by_step, by_answer, rtol=1e-8, atol=1e-10)
@@ -242,12 +272,16 @@ def test_a_general_term_derivation_is_right_and_its_answer_reads_back(objective,
     fmt = next(f for f in FORMATS if f.name == "json")
     data = json.loads(text_of([d], "single", fmt, title="chain"))
     assert parse(data["gradient"]) == parse(to_text(d.gradient))
-    assert data["layered"]["X"].startswith("sum_(j=") or "sum_(j=" in data["layered"]["X"]
+    assert "sum_(" in data["layered"]["X"]
 
 
-def test_the_sheet_of_a_long_chain_is_as_long_as_the_chain():
+@pytest.mark.parametrize("objective", [
+    _chain, lambda k: " + ".join(f"x^T A{i} x" for i in range(1, k + 1))],
+    ids=["chain", "quadratic forms"])
+def test_the_derivation_of_a_long_chain_or_sum_is_as_long_for_any_k(objective):
     def derivation_length(k: int) -> int:   # from Step 1 on: the statement lists k names
-        sheet = render_text(derive(_problem(_chain(k), _lets("A", k=k))))
+        wrt = "X" if objective(1).startswith("tr") else "x"
+        sheet = render_text(derive(_problem(objective(k), _lets("A", k=k), wrt)))
         return len(sheet[sheet.index("Step 1"):])
 
     lengths = {k: derivation_length(k) for k in (16, 64)}

@@ -30,6 +30,7 @@ from generator.engine.names import (
     written_out,
 )
 from generator.engine.recorder import Recorder
+from generator.engine.rule import Rule
 from generator.engine.rules_general import with_general_terms
 from generator.errors import StuckError
 from generator.math.expr import (
@@ -195,15 +196,27 @@ def _introduce_name(rec: Recorder, expr: Expr, name: str, meaning: Expr) -> Expr
 
 
 def _wrap_terms_in_trace(rec: Recorder, lhs: Expr, expr: Expr) -> Expr:
+    """Each scalar term that is no trace, wrapped in one (`x^T A x` = tr(x^T A x)); the
+    terms of a sum over i are terms too (sum_i tr(x^T A_i x))."""
     rule = cat.rule("scalar-as-trace")
     terms = list(terms_of(expr))
     for i, term in enumerate(terms):
-        wrapped = rule.apply(term, rec.ctx)
+        wrapped = _wrapped(term, rule, rec.ctx)
         if wrapped is not None:
             terms[i] = wrapped
             expr = add(*terms)
             rec.record(rule, lhs, expr, wrapped, before=term)
     return expr
+
+
+def _wrapped(term: Expr, rule: Rule, ctx: Context) -> Expr | None:
+    if not isinstance(term, IndexedSum):
+        return rule.apply(term, ctx)
+    inside = [_wrapped(t, rule, ctx) for t in terms_of(term.body)]
+    if all(w is None for w in inside):
+        return None
+    body = add(*(w or t for w, t in zip(inside, terms_of(term.body))))
+    return replace(term, body=body)
 
 
 # ----- phase 2 ------------------------------------------------------------------------

@@ -71,6 +71,7 @@ DEFAULT_PHASE_RULES = PhaseRules(
         "differential-logdet",
         "differential-power",
         "differential-run",
+        "differential-sum-over-j",
         "differential-hadamard",
         "differential-entrywise-power",
         "differential-softmax",

@@ -10,11 +10,16 @@ answer is written out for what must read back (engine.differential, `spelled_out
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
+from typing import Callable, Optional
 
 from generator.engine.context import Context, has_differential
 from generator.engine.rule import Rule
 from generator.math.expr import (
+    Add,
+    add,
+    terms_of,
     Differential,
     Expr,
     Mul,
@@ -36,74 +41,131 @@ from generator.math.indexed import (
     is_numbered,
     mentions,
     numbered,
+    spelled_out,
 )
 from generator.syntax.names import IDENTIFIER
 
 # The index a run's period is written in: never shown (a run prints its first and last
 # period), and no name, so that no index of a sum can be it.
 PERIOD_INDEX = "#"
-# The index of a sum over the terms of a differential: the first of these the problem
-# does not use as a name.
-SUM_INDICES = ("j", "l", "p", "q", "r", "s", "t", "u")
+# The index of the sum over the terms of a product rule, and of a sum the problem wrote
+# (`x^T A1 x + ... + x^T A64 x`): the first of each the problem does not use as a name.
+# The two lists share no index, so that a product rule inside a sum over i sums over j.
+PRODUCT_INDICES = ("j", "p", "q", "r")
+TERM_INDICES = ("i", "l", "m", "s", "t", "u")
 
 
 def with_general_terms(expr: Expr, ctx: Context) -> Expr:
-    """`expr` with each long regular run of factors that holds the variable written as a
-    `Run` of its period (`A1 X ... A64 X` -> prod_i A_i X), where the run is uniform: the
-    numbered names of its period are constants, their members alike in shape, and plain
-    names that a member's general form (`A_j`) can be written from."""
-    if not any(isinstance(n, Mul) and len(n.factors) >= SHORTEST_RUN for n in expr.walk()):
+    """`expr` with each long regular run that holds the variable written by its general
+    term: a run of factors as a `Run` of its period (`A1 X ... A64 X`), a run of terms as
+    a sum over i (`x^T A1 x + ... + x^T A64 x` = sum_i x^T A_i x).  Only a uniform run:
+    the numbered names of its period are constants, their members alike in shape, and
+    plain names that a member's general form (`A_j`) can be written from."""
+    if not any(
+        isinstance(n, (Mul, Add)) and len(n.children()) >= SHORTEST_RUN for n in expr.walk()
+    ):
         return expr
-    return expr.map_bottom_up(lambda node: _runs_of(node, ctx))
+    return expr.map_bottom_up(lambda node: _written_by_period(node, ctx))
 
 
-def _runs_of(node: Expr, ctx: Context) -> Expr:
-    if not isinstance(node, Mul) or len(node.factors) < SHORTEST_RUN:
-        return node
-    factors, kept, i = node.factors, [], 0
-    for found in RegularRuns(factors).each():
-        run = _as_run(factors, found, ctx)
-        if run is not None:
-            kept += [*factors[i : found.start], run]
+def _written_by_period(node: Expr, ctx: Context) -> Expr:
+    if isinstance(node, Mul) and len(node.factors) >= SHORTEST_RUN:
+        written = _by_period(node.factors, ctx, _as_run, mul)
+        if isinstance(written, Mul) and node.scalar:
+            return Mul(written.factors, scalar=True)
+        return node if written is None else written
+    if isinstance(node, Add) and len(node.terms) >= SHORTEST_RUN:
+        return _by_period(node.terms, ctx, _as_sums, add) or node
+    return node
+
+
+Writer = Callable[[tuple[Expr, ...], RunFound, Context], Optional[tuple[Expr, ...]]]
+
+
+def _by_period(
+    parts: tuple[Expr, ...], ctx: Context, write: Writer, join: Callable[..., Expr]
+) -> Expr | None:
+    """The parts (factors or terms) with each regular run that `write` can write by its
+    period so written; None where there is none."""
+    kept: list[Expr] = []
+    i = 0
+    for found in RegularRuns(parts).each():
+        written = write(parts, found, ctx)
+        if written is not None:
+            kept += [*parts[i : found.start], *written]
             i = found.end
-    if i == 0:
-        return node
-    written = mul(*kept, *factors[i:])
-    return (
-        Mul(written.factors, scalar=True) if node.scalar and isinstance(written, Mul) else written
-    )
+    return None if i == 0 else join(*kept, *parts[i:])
 
 
-def _as_run(factors: tuple[Expr, ...], found: RunFound, ctx: Context) -> Run | None:
+def _as_run(factors: tuple[Expr, ...], found: RunFound, ctx: Context) -> tuple[Expr, ...] | None:
     period = mul(*factors[found.start : found.start + found.period])
-    if ctx.is_constant(period):
-        return None  # nothing to differentiate: the product stays as it is
-    names = [n.name for n in period.walk() if isinstance(n, Symbol) and is_numbered(n)]
-    numbers = [numbered(name) or ("", 0) for name in names]
-    first = numbers[0][1]  # the index counts as the period's first numbered name does
-    last_number = first + found.step * (found.periods - 1)
-    for name, (stem, number) in zip(names, numbers):
-        if name not in ctx.table or not ctx.is_constant(Symbol(name)) or not _plain_stem(stem):
-            return None
-        # every member the run uses: declared, and shaped alike
-        members = (f"{stem}{number + found.step * k}" for k in range(found.periods))
-        if any(m not in ctx.table or ctx.table[m].shape != ctx.table[name].shape for m in members):
-            return None
-    indexed = period.map_bottom_up(lambda n: _indexed(n, first))
+    indexed = _indexed_period(period, found, ctx, PERIOD_INDEX)
+    if indexed is None:
+        return None
     rows, cols = ctx.shape(period)
-    run = Run(indexed, PERIOD_INDEX, Bound(None, first), Bound(None, last_number), found.step, rows)
+    first = _first_number(period)
+    last = first + found.step * (found.periods - 1)
+    run = Run(indexed, PERIOD_INDEX, Bound(None, first), Bound(None, last), found.step, rows)
     written = mul(*(run.instance(i) for i in run.numbers()))
     if rows != cols or factors_of(written) != factors[found.start : found.end]:
         return None  # not what was written (a safeguard: the run finder says it is)
-    return run
+    return (run,)
 
 
-def _indexed(node: Expr, first: int) -> Expr:
-    """`A3` in the first period (numbered 1) -> A_(#+2)."""
+def _as_sums(terms: tuple[Expr, ...], found: RunFound, ctx: Context) -> tuple[Expr, ...] | None:
+    """`x^T A1 x + ... + x^T A9 x` -> sum_i x^T A_i x; a period of several terms is a sum
+    over i of each (`tr(A1 X) + x^T B1 x + ...`)."""
+    period = terms[found.start : found.start + found.period]
+    index = _free_index(ctx, TERM_INDICES)
+    first = _first_number(add(*period))
+    numbers = sorted((first, first + found.step * (found.periods - 1)))
+    sums: list[Expr] = []
+    for term in period:
+        indexed = _indexed_period(term, found, ctx, index, first)
+        if indexed is None:
+            return None
+        sums.append(IndexedSum(indexed, index, Bound(None, numbers[0]), Bound(None, numbers[1])))
+    written = Counter(terms_of(spelled_out(add(*sums))))
+    if written != Counter(terms[found.start : found.end]):
+        return None  # not what was written (a safeguard, as for a run)
+    return tuple(sums)
+
+
+def _first_number(period: Expr) -> int:
+    """The number of a period's first numbered name: the index counts as it does."""
+    name = next(n.name for n in period.walk() if isinstance(n, Symbol) and is_numbered(n))
+    return (numbered(name) or ("", 0))[1]
+
+
+def _indexed_period(
+    period: Expr, found: RunFound, ctx: Context, index: str, first: int | None = None
+) -> Expr | None:
+    """The period with each numbered name written as its family's member at `index`
+    (`A3` -> `A_(i+2)` where the index counts from the period's first number); None where
+    the run is no uniform one (see with_general_terms), or holds nothing that varies."""
+    if ctx.is_constant(period):
+        return None  # nothing to differentiate: it stays as it is
+    first = _first_number(period) if first is None else first
+    for node in period.walk():
+        if not (isinstance(node, Symbol) and is_numbered(node)):
+            continue
+        stem, number = numbered(node.name) or ("", 0)
+        if not (node.name in ctx.table and ctx.is_constant(node) and _plain_stem(stem)):
+            return None
+        # every member the run uses: declared, and shaped alike
+        members = (f"{stem}{number + found.step * k}" for k in range(found.periods))
+        shape = ctx.table[node.name].shape
+        if any(m not in ctx.table or ctx.table[m].shape != shape for m in members):
+            return None
+    return period.map_bottom_up(lambda n: _indexed(n, first, index))
+
+
+def _indexed(node: Expr, first: int, index: str) -> Expr:
+    """`A3`, in a period numbered from 1 -> A_(i+2)."""
     if not (isinstance(node, Symbol) and is_numbered(node)):
         return node
     stem, number = numbered(node.name) or ("", 0)
-    return IndexedName(stem, Bound(PERIOD_INDEX, number - first), node)
+    return IndexedName(stem, Bound(index, number - first), node)
 
 
 def _plain_stem(stem: str) -> bool:
@@ -112,9 +174,9 @@ def _plain_stem(stem: str) -> bool:
     return bool(IDENTIFIER.match(letters)) and "_" not in letters
 
 
-def sum_index(ctx: Context) -> str:
+def _free_index(ctx: Context, indices: tuple[str, ...]) -> str:
     taken = set(ctx.table.names()) | set(ctx.names.printed())
-    return next(i for i in SUM_INDICES if i not in taken)
+    return next(i for i in indices if i not in taken)
 
 
 # ----- the rules ----------------------------------------------------------------------
@@ -128,7 +190,7 @@ def _differential_run(node: Expr, ctx: Context) -> Expr | None:
     run = node.arg
     if run.first.index is not None or run.last.index is not None:
         return None
-    j = sum_index(ctx)
+    j = _free_index(ctx, PRODUCT_INDICES)
     at = Bound(j, 0)
     term = mul(
         replace(run, last=at.shifted(-run.step)),
@@ -137,6 +199,13 @@ def _differential_run(node: Expr, ctx: Context) -> Expr | None:
     )
     low, high = sorted((run.first.value, run.last.value))
     return IndexedSum(term, j, Bound(None, low), Bound(None, high))
+
+
+def _differential_sum(node: Expr, ctx: Context) -> Expr | None:
+    """d(sum_i T_i) = sum_i dT_i."""
+    if isinstance(node, Differential) and isinstance(node.arg, IndexedSum):
+        return replace(node.arg, body=Differential(node.arg.body))
+    return None
 
 
 def _sum_linear(node: Expr, ctx: Context) -> Expr | None:
@@ -192,6 +261,15 @@ RULES = (
         "Product rule over a long product: one term per factor, written by the j-th",
         _differential_run,
         law_latex=r"\mathrm{d}(P_1 \cdots P_k) = \sum_{j} P_1 \cdots \mathrm{d}P_j \cdots P_k",
+    ),
+    Rule(
+        "differential-sum-over-j",
+        "differential",
+        "d of a sum",
+        "",
+        "The differential of a sum over j is the sum of the differentials",
+        _differential_sum,
+        law_latex=r"\mathrm{d}\Big(\sum_j T_j\Big) = \sum_j \mathrm{d}T_j",
     ),
     Rule(
         "sum-over-j-linearity",

@@ -75,6 +75,7 @@ REASONS: dict[str, str] = {
     "differential-det": "use Jacobi's formula `d(det(X)) = det(X) tr(X^-1 dX)`",
     "differential-logdet": "use `d(log(det(X))) = tr(X^-1 dX)`",
     "differential-power": "a power is a product, so the product rule gives one term per factor",
+    "differential-sum-over-j": "the differential of a sum over `i` is the sum of the differentials",
     "differential-run": "the product rule gives one term per factor, written by the `j`-th",
     "differential-hadamard": "the product rule holds for the entrywise product too",
     "differential-elementwise": "a function applied entry by entry follows the chain rule "

@@ -74,6 +74,7 @@ from generator.syntax.printer import (
     run_shown,
     shown_coefficient,
     signed_sum,
+    term_grouped,
 )
 
 # node type -> the name it prints with \operatorname, its argument in parentheses
@@ -168,17 +169,19 @@ class TraceTrickLatexPrinter:
     # ----- sums and products -------------------------------------------------------
 
     def _print_Add(self, expr: Add) -> str:
-        parts = [self._term(expr.terms[0])]
-        for term in expr.terms[1:]:
+        last = len(expr.terms) - 1
+        parts = [self._term(expr.terms[0], last == 0)]
+        for at, term in enumerate(expr.terms[1:], 1):
             coefficient, rest = split_coefficient(term)
             if coefficient < 0:
-                parts.append(" - " + self._term(mul(Number(-coefficient), rest)))
+                parts.append(" - " + self._term(mul(Number(-coefficient), rest), at == last))
             else:
-                parts.append(" + " + self._term(term))
+                parts.append(" + " + self._term(term, at == last))
         return "".join(parts)
 
-    def _term(self, term: Expr) -> str:
-        return group(self._print(term)) if isinstance(term, Add) else self._print(term)
+    def _term(self, term: Expr, last: bool) -> str:
+        printed = self._print(term)
+        return group(printed) if term_grouped(term, last) else printed
 
     def _print_Mul(self, expr: Mul) -> str:
         """`2 A^{T} (A x - b)`; `\\cdot` only where two numbers would run together."""

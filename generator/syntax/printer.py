@@ -158,18 +158,25 @@ def number_text(value: Fraction) -> str:
 @_text.register
 def _(expr: Add) -> str:
     """Terms in written order; a term with a negative coefficient prints as ` - term`."""
-    parts = [_term(expr.terms[0])]
-    for term in expr.terms[1:]:
+    last = len(expr.terms) - 1
+    parts = [_term(expr.terms[0], last == 0)]
+    for at, term in enumerate(expr.terms[1:], 1):
         coefficient, rest = split_coefficient(term)
         if coefficient < 0:
-            parts.append(" - " + _term(mul(Number(-coefficient), rest)))
+            parts.append(" - " + _term(mul(Number(-coefficient), rest), at == last))
         else:
-            parts.append(" + " + _term(term))
+            parts.append(" + " + _term(term, at == last))
     return "".join(parts)
 
 
-def _term(term: Expr) -> str:
-    return f"({_text(term)})" if isinstance(term, Add) else _text(term)
+def _term(term: Expr, last: bool) -> str:
+    return f"({_text(term)})" if term_grouped(term, last) else _text(term)
+
+
+def term_grouped(term: Expr, last: bool) -> bool:
+    """A term of a sum written in parentheses: a sum, and a sum over j before another
+    term (`(sum_i A_i) + B`: the sum over i reaches as far as it can)."""
+    return isinstance(term, Add) or (isinstance(term, IndexedSum) and not last)
 
 
 @_text.register
