@@ -23,7 +23,7 @@ from generator.engine.rule import Rule
 from generator.engine.rules_general import with_general_terms
 from generator.errors import VerificationError
 from generator.math.expr import Differential, Mul, Symbol, Trace, Transpose, mul
-from generator.math.indexed import IndexedSum, Run, is_general, spelled_out
+from generator.math.indexed import Bound, IndexedSum, Run, is_general, spelled_out
 from generator.problem.command_line import problem_from_text
 from generator.render.text import render_text
 from generator.syntax import parse, to_text
@@ -315,3 +315,22 @@ def test_a_hessian_of_a_chain_is_derived_on_the_answer_written_out():
     d = derive(problem)
     assert is_general(d.shown_answers[0][1])
     assert d.second_order is not None and not is_general(d.second_order.hessian)
+
+
+def test_a_sum_over_i_with_two_variables_is_split_by_differential():
+    """sum_i (tr(y^T A_i^T dx) + tr(x^T A_i dy)): each gradient is read from its own sum."""
+    from generator.check.verify import agree
+    problem = problem_from_text(" + ".join(f"x^T A{i} y" for i in range(1, 6)), ("x", "y"))
+    d = derive(problem)
+    assert "sum-over-j-split" in [s.rule for s in d.steps]
+    expected = {"x": "(A1 + A2 + A3 + A4 + A5) y", "y": "(A1 + A2 + A3 + A4 + A5)^T x"}
+    for variable, gradient in d.gradients:
+        assert agree(gradient, parse(expected[variable]), d.symbols, variable) < 1e-9
+    ctx = problem_context(problem)
+    summed = IndexedSum(parse("tr(y^T A1^T dx) + tr(x^T A1 dy)", differentials=True),
+                        "i", Bound(None, 1), Bound(None, 1))
+    split = _apply("sum-over-j-split", summed, replace(ctx, wrt="x"))
+    assert len(split.terms) == 2
+    assert rewrite_first(IndexedSum(parse("tr(y^T A1^T dx) + tr(A1 dx)", differentials=True),
+                                    "i", Bound(None, 1), Bound(None, 1)),
+                         (cat.rule("sum-over-j-split"),), ctx) is None   # one differential

@@ -132,7 +132,12 @@ DEFAULT_PHASE_RULES = PhaseRules(
         "trace-scalar-factor",
     ),
     collect=cat.rules(
-        "sum-over-j-collect", "trace-collect", "collect-like-terms", "factor-common", "drop-zero"
+        "sum-over-j-split",
+        "sum-over-j-collect",
+        "trace-collect",
+        "collect-like-terms",
+        "factor-common",
+        "drop-zero",
     ),
     linear_form=cat.rules(
         "hadamard-rearrange",

@@ -236,6 +236,21 @@ def _sum_collect(node: Expr, ctx: Context) -> Expr | None:
     return Trace(mul(replace(node, body=mul(*factors[:-1])), last))
 
 
+def _sum_split(node: Expr, ctx: Context) -> Expr | None:
+    """sum_i (tr(M_i dx) + tr(N_i dy)) = sum_i tr(M_i dx) + sum_i tr(N_i dy): the terms
+    of a sum over i that hold different differentials go to sums of their own (with
+    several variables, each gradient is read from its own terms)."""
+    if not (isinstance(node, IndexedSum) and isinstance(node.body, Add)):
+        return None
+    groups: dict[frozenset[Expr], list[Expr]] = {}
+    for term in node.body.terms:
+        held = frozenset(n for n in term.walk() if isinstance(n, Differential))
+        groups.setdefault(held, []).append(term)
+    if len(groups) < 2:
+        return None
+    return add(*(replace(node, body=add(*terms)) for terms in groups.values()))
+
+
 def _transpose_sum(node: Expr, ctx: Context) -> Expr | None:
     if isinstance(node, Transpose) and isinstance(node.arg, IndexedSum):
         return replace(node.arg, body=Transpose(node.arg.body))
@@ -290,6 +305,15 @@ RULES = (
         _sum_collect,
         law_latex=r"\sum_j \operatorname{tr}(M_j\, \mathrm{d}X) = "
         r"\operatorname{tr}\Big(\Big(\sum_j M_j\Big) \mathrm{d}X\Big)",
+    ),
+    Rule(
+        "sum-over-j-split",
+        "trace",
+        "linearity of the sum over j",
+        "",
+        "The terms of a sum over j that hold different differentials, summed apart",
+        _sum_split,
+        law_latex=r"\sum_j (M_j + N_j) = \sum_j M_j + \sum_j N_j",
     ),
     Rule(
         "transpose-sum-over-j",

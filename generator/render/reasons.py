@@ -28,6 +28,8 @@ REASONS: dict[str, str] = {
     "trace-transpose": "a matrix and its transpose have the same trace",
     "trace-untranspose": "a matrix and its transpose have the same trace",
     "sum-over-j-linearity": "the trace of a sum over `j` is the sum of the traces",
+    "sum-over-j-split": "the terms of a sum over `i` that hold different differentials are "
+    "summed apart",
     "sum-over-j-collect": "the trace is linear, so the terms of the sum over `j` go under one "
     "trace",
     "trace-power-sum": "cycled, every term of the sum over `j` has the same trace",
