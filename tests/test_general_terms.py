@@ -230,12 +230,12 @@ def test_a_run_is_measured_as_its_product_written_out():
 
 # ----- whole derivations ------------------------------------------------------------------
 
-def _directional(objective, gradient, table, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def _directional(objective, gradient, table, seed: int, wrt: str = "X"):
     """d L along a random direction, by complex step on the objective alone, and
     tr(G^T E): the derivation's answer put to a check that shares nothing with it."""
-    inst = draw_instance(table, "X", np.random.default_rng(seed))
+    inst = draw_instance(table, wrt, np.random.default_rng(seed))
     perturbed = dict(inst.values)
-    perturbed["X"] = inst.values["X"] + 1j * STEP * inst.direction
+    perturbed[wrt] = inst.values[wrt] + 1j * STEP * inst.direction
     by_step = np.imag(Evaluator(perturbed, inst.dims)(objective)) / STEP
     g = Evaluator(inst.values, inst.dims)(gradient)
     return by_step.reshape(-1), np.array([np.sum(g * inst.direction)])
@@ -257,22 +257,25 @@ def _directional(objective, gradient, table, seed: int) -> tuple[np.ndarray, np.
     (" + ".join(f"tr(X^T A{i} X)" for i in range(6, 0, -1)), _lets("A")),
     (" + ".join(f"tr(X^T A{i} X) + tr(C{i} X)" for i in range(1, 6)), _lets("A", "C", k=5)),
     (" + ".join(f"sum(exp(A{i} X))" for i in range(1, 6)), _lets("A", k=5)),
+    # a part that is another in each term (A_i x - b_i) is not named once: no R
+    (" + ".join(f"||A{i} x - b{i}||^2" for i in range(1, 6)), _lets("A", k=5, shape="m x n")),
 ])
 def test_a_general_term_derivation_is_right_and_its_answer_reads_back(objective, lets):
-    problem = _problem(objective, lets)
+    wrt = "x" if " x" in objective else "X"
+    problem = _problem(objective, lets, wrt)
     d = derive(problem)
     ((_, shown),) = d.shown_answers
     assert is_general(shown) and not is_general(d.gradient)
     assert "sum_(j=" in render_text(d) or "sum_(i=" in render_text(d)
     for seed in range(3):
-        by_step, by_answer = _directional(problem.objective, d.gradient, d.symbols, seed)
+        by_step, by_answer = _directional(problem.objective, d.gradient, d.symbols, seed, wrt)
         assert np.allclose(by_step, by_answer, rtol=1e-8, atol=1e-10)
     # the written-out answer reads back, and the JSON gives both forms
     from generator.output.formats import FORMATS, text_of
     fmt = next(f for f in FORMATS if f.name == "json")
     data = json.loads(text_of([d], "single", fmt, title="chain"))
     assert parse(data["gradient"]) == parse(to_text(d.gradient))
-    assert "sum_(" in data["layered"]["X"]
+    assert "sum_(" in data["layered"][wrt]
 
 
 @pytest.mark.parametrize("objective", [

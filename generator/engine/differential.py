@@ -55,7 +55,7 @@ from generator.math.expr import (
     mul,
     terms_of,
 )
-from generator.math.indexed import IndexedSum, is_general, spelled_out
+from generator.math.indexed import IndexedSum, free_indices, is_general, spelled_out
 from generator.math.shapes import symbol_for
 
 
@@ -177,10 +177,11 @@ def trace_form_of(objective: Expr, ctx: Context) -> tuple[Expr, Context]:
 
 
 def _repeated_residual(expr: Expr, ctx: Context) -> Expr | None:
-    """A sum that holds the variable and occurs twice (`(A x - b)^T (A x - b)`)."""
+    """A sum that holds the variable and occurs twice (`(A x - b)^T (A x - b)`); not one
+    that is another in each term of a sum over i (`A_i x - b_i`): one name cannot say it."""
     counts: dict[Expr, int] = {}
     for node in expr.walk():
-        if isinstance(node, Add) and not ctx.is_constant(node):
+        if isinstance(node, Add) and not ctx.is_constant(node) and not free_indices(node):
             counts[node] = counts.get(node, 0) + 1
     repeated = [node for node, n in counts.items() if n >= 2]
     return repeated[0] if repeated else None

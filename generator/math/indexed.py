@@ -210,6 +210,24 @@ def mentions(expr: Expr, index: str) -> bool:
     return False
 
 
+def free_indices(expr: Expr) -> frozenset[str]:
+    """The indices `expr` depends on that nothing in it binds (`i` of `A_i x - b_i`
+    inside a sum over i): such a part is a different matrix in each term."""
+    if isinstance(expr, IndexedName):
+        return _indices(expr.bound)
+    bounds: frozenset[str] = frozenset()
+    if isinstance(expr, (Run, IndexedSum)):
+        bounds = _indices(expr.first, expr.last)
+    inside = frozenset().union(*(free_indices(c) for c in expr.children()))
+    if isinstance(expr, (Run, IndexedSum)):
+        inside = inside - {expr.index}
+    return inside | bounds
+
+
+def _indices(*bounds: Bound) -> frozenset[str]:
+    return frozenset(b.index for b in bounds if b.index is not None)
+
+
 def is_general(expr: Expr) -> bool:
     """A general term occurs in `expr`."""
     return any(isinstance(n, (Run, IndexedSum, IndexedName)) for n in expr.walk())
