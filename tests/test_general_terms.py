@@ -337,3 +337,18 @@ def test_a_sum_over_i_with_two_variables_is_split_by_differential():
     assert rewrite_first(IndexedSum(parse("tr(y^T A1^T dx) + tr(A1 dx)", differentials=True),
                                     "i", Bound(None, 1), Bound(None, 1)),
                          (cat.rule("sum-over-j-split"),), ctx) is None   # one differential
+
+
+def test_a_term_of_transposes_is_written_as_one_transpose():
+    """sum_j A_j^T (run of transposes) = sum_j (run forwards A_j)^T, as the Cookbook
+    writes sum_r (X^r A X^(k-r-1))^T; not where a factor is no transpose."""
+    ctx, run = _chain_context()
+    flipped = _apply("transpose-run", Transpose(run.up_to(3)), ctx)
+    inner = Recorder(ctx).exhaust(Symbol("G"), flipped, DEFAULT_PHASE_RULES.normal)
+    summed = IndexedSum(mul(Transpose(Symbol("A1")), inner), "j", Bound(None, 1), Bound(None, 2))
+    gathered = _apply("transpose-gathered-over-j", summed, ctx)
+    assert to_text(gathered) == "sum_(j=1)^2 (A1 X A2 X A3 X A1)^T"
+    _same_value(gathered, summed, ctx)
+    assert rewrite_first(IndexedSum(mul(Symbol("A1"), inner), "j", Bound(None, 1),
+                                    Bound(None, 2)),
+                         (cat.rule("transpose-gathered-over-j"),), ctx) is None

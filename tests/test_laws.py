@@ -26,7 +26,7 @@ WITH_LAWS = [r for r in CATALOGUE if r.law]
 # arithmetic on numbers (`2^-1` is the number 1/2)
 # a sum over j, a product of k factors: written in LaTeX only (their own tests check them:
 # test_rules, test_general_terms)
-GENERAL_TERMS = {"differential-run", "differential-sum-over-j", "sum-over-j-linearity", "sum-over-j-collect", "sum-over-j-split",
+GENERAL_TERMS = {"differential-run", "differential-sum-over-j", "sum-over-j-linearity", "sum-over-j-collect", "sum-over-j-split", "transpose-gathered-over-j",
                  "transpose-sum-over-j", "transpose-run"}
 BEYOND_THE_SYNTAX = {"differential-power", "reciprocal", "trace-power-sum"} | GENERAL_TERMS
 

@@ -362,7 +362,7 @@ def test_the_differential_of_a_symbolic_matrix_power_closes_under_the_trace():
 def test_every_rewriting_rule_has_a_case():
     covered = {case[0] for case in CASES} | {"trace-power-sum"}   # the test above
     # each with its own cases, numerically checked, in test_general_terms
-    covered |= {"differential-run", "differential-sum-over-j", "sum-over-j-linearity", "sum-over-j-collect", "sum-over-j-split",
+    covered |= {"differential-run", "differential-sum-over-j", "sum-over-j-linearity", "sum-over-j-collect", "sum-over-j-split", "transpose-gathered-over-j",
                 "transpose-sum-over-j", "transpose-run"}
     rewriting = {r.id for r in cat.CATALOGUE if r.apply is not cat._not_a_rewrite}
     assert rewriting - covered == set()

@@ -235,7 +235,11 @@ DEFAULT_PHASE_RULES = PhaseRules(
         "order-terms",
     ),
     written=cat.rules(
-        "divide-by-scalar", "transpose-gathered", "number-into-hadamard", "ones-broadcast"
+        "divide-by-scalar",
+        "transpose-gathered",
+        "transpose-gathered-over-j",
+        "number-into-hadamard",
+        "ones-broadcast",
     ),
     solve_expand=cat.rules("distribute", "collect-like-terms"),
     solve_transpose=cat.rules(

@@ -1,5 +1,6 @@
 """General terms in the derivation: a long product worked on by its period, its
-differential by the general term of the sum (generator.math.indexed has the nodes).
+differential by the general term of the sum, and a long sum of terms alike by its term
+(generator.math.indexed has the nodes).
 
 `tr(A1 X A2 X ... A64 X)` is written `tr(prod_i A_i X)` before the derivation begins
 (`with_general_terms`: silently, as it prints the same).  Its differential is then
@@ -18,16 +19,18 @@ from generator.engine.context import Context, has_differential
 from generator.engine.rule import Rule
 from generator.math.expr import (
     Add,
-    add,
-    terms_of,
     Differential,
     Expr,
     Mul,
+    Number,
     Symbol,
     Trace,
     Transpose,
+    add,
     factors_of,
     mul,
+    split_coefficient,
+    terms_of,
 )
 from generator.math.indexed import (
     SHORTEST_RUN,
@@ -267,6 +270,37 @@ def _transpose_run(node: Expr, ctx: Context) -> Expr | None:
     return None
 
 
+def _untransposed(e: Expr) -> Expr | None:
+    """What `e` is the transpose of: A of A^T; B A of A^T B^T; of a run of transposed
+    periods, the run of the periods the other way round; None where `e` is no such."""
+    if isinstance(e, Transpose):
+        return e.arg
+    if isinstance(e, Mul):
+        parts = [_untransposed(f) for f in e.factors]
+        return None if None in parts else mul(*reversed(parts))  # type: ignore[arg-type]
+    if isinstance(e, Run):
+        period = _untransposed(e.period)
+        if period is None:
+            return None
+        return replace(e, period=period, first=e.last, last=e.first, step=-e.step)
+    return None
+
+
+def _terms_transposed(node: Expr, ctx: Context) -> Expr | None:
+    """sum_j A_j^T (X^T A_(j-1)^T ... X^T A_1^T) = sum_j (A_1 X ... A_(j-1) X A_j)^T: each
+    term the transpose of its factors reversed, as the sources write it (the Cookbook's
+    sum_r (X^r A X^(k-r-1))^T), and one transpose where there was one on every factor."""
+    if not isinstance(node, IndexedSum):
+        return None
+    coefficient, rest = split_coefficient(node.body)
+    if not isinstance(rest, Mul):
+        return None
+    inner = _untransposed(rest)
+    if inner is None:
+        return None
+    return replace(node, body=mul(Number(coefficient), Transpose(inner)))
+
+
 RULES = (
     Rule(
         "differential-run",
@@ -324,6 +358,16 @@ RULES = (
         _transpose_sum,
         minor=True,
         law_latex=r"\Big(\sum_j M_j\Big)^{T} = \sum_j M_j^{T}",
+    ),
+    Rule(
+        "transpose-gathered-over-j",
+        "tidy",
+        "one transpose of each term",
+        "",
+        "Each term of the sum over j, a product of transposes, is the transpose of the "
+        "product reversed",
+        _terms_transposed,
+        law_latex=r"\sum_j A_j^{T} B_j^{T} = \sum_j (B_j A_j)^{T}",
     ),
     Rule(
         "transpose-run",

@@ -64,6 +64,7 @@ REASONS: dict[str, str] = {
     "entrywise-powers": "the entrywise product commutes, so the powers of one factor combine",
     "scalar-run-transposed": "a scalar is its own transpose",
     "transpose-gathered": "one transpose of the whole sum is shorter than one on every factor",
+    "transpose-gathered-over-j": "one transpose of each term is shorter than one on every factor",
     "kron-absorb": "by the mixed-product law, the factor beside the identity goes into "
     "the Kronecker product",
     "kron-collect": "the Kronecker product is linear in each factor",

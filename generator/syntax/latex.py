@@ -15,7 +15,6 @@ from fractions import Fraction
 from typing import Callable
 
 from generator.math.expr import (
-    factors_of,
     Dim,
     Add,
     Commutation,
@@ -46,6 +45,7 @@ from generator.math.expr import (
     Trace,
     Transpose,
     Unary,
+    factors_of,
     mul,
     shifted,
     split_coefficient,

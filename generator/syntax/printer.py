@@ -19,7 +19,6 @@ from functools import singledispatch
 from typing import Callable, Iterable
 
 from generator.math.expr import (
-    factors_of,
     ONE,
     Add,
     Commutation,
@@ -51,6 +50,7 @@ from generator.math.expr import (
     Transpose,
     mul,
     Unary,
+    factors_of,
     shifted,
     register_text_printer,
     split_coefficient,
