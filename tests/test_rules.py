@@ -187,7 +187,7 @@ CASES = [
     ("trace-cyclic", "tr(A dX B)", "tr(B A dX)"),
     ("trace-cyclic", "tr(2 dX A)", "tr(2 A dX)"),
     ("scalar-commute", "A alpha dX", "alpha A dX"),
-    ("transpose-product", "(X^T A X)^T", "X^T A^T X^T^T"),
+    ("transpose-product", "(X^T A X)^T", "X^T A^T X"),    # (X^T)^T written X at once
     ("transpose-product", "(2 A X)^T", "2 X^T A^T"),
     ("transpose-sum", "(A + X)^T", "A^T + X^T"),
     ("transpose-transpose", "X^T^T", "X"),

@@ -28,6 +28,7 @@ from generator.math.expr import (
     scalar_product,
     shifted,
     split_coefficient,
+    transposed,
 )
 
 
@@ -214,11 +215,13 @@ def _scalar_to_front(node: Expr, ctx: Context) -> Expr | None:
 
 
 def _transpose_product(node: Expr, ctx: Context) -> Expr | None:
-    """(c A B)^T = c B^T A^T: scalar factors are their own transposes and stay in front."""
+    """(c A B)^T = c B^T A^T: scalar factors are their own transposes and stay in front,
+    and a transposed factor comes out untransposed ((A^T B)^T = B^T A, never (A^T)^T,
+    which the notation phases would leave where it holds no differential)."""
     if isinstance(node, Transpose) and isinstance(node.arg, Mul):
         scalars = [f for f in node.arg.factors if ctx.is_scalar(f)]
         matrices = [f for f in node.arg.factors if not ctx.is_scalar(f)]
-        return mul(*scalars, *(Transpose(f) for f in reversed(matrices)))
+        return mul(*scalars, *(transposed(f) for f in reversed(matrices)))
     return None
 
 
