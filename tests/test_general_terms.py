@@ -257,6 +257,11 @@ def _directional(objective, gradient, table, seed: int, wrt: str = "X"):
     (" + ".join(f"tr(X^T A{i} X)" for i in range(6, 0, -1)), _lets("A")),
     (" + ".join(f"tr(X^T A{i} X) + tr(C{i} X)" for i in range(1, 6)), _lets("A", "C", k=5)),
     (" + ".join(f"sum(exp(A{i} X))" for i in range(1, 6)), _lets("A", k=5)),
+    # the run inside a transpose, a norm, a square, beside other terms
+    ("tr((" + _chain(5)[3:-1] + ")^T B)", _lets("A", k=5) + ("B: n x n",)),
+    ("||" + _chain(5)[3:-1] + "||_F^2", _lets("A", k=5)),
+    ("tr((" + _chain(5)[3:-1] + ")^2)", _lets("A", k=5)),
+    ("tr(X^T X) + " + _chain(5), _lets("A", k=5)),
     # a part that is another in each term (A_i x - b_i) is not named once: no R
     (" + ".join(f"||A{i} x - b{i}||^2" for i in range(1, 6)), _lets("A", k=5, shape="m x n")),
 ])

@@ -272,12 +272,15 @@ def _missing_rule(e: Expr) -> str:
 
 def _sum_holds_differential(node: Expr) -> bool:
     if isinstance(node, Transpose):
-        return isinstance(node.arg, Add) and has_differential(node.arg)
-    if isinstance(node, Mul):
-        return any(isinstance(f, Add) and has_differential(f) for f in node.factors)
-    if isinstance(node, Hadamard):
-        return any(isinstance(f, Add) and has_differential(f) for f in node.children())
+        return _is_sum_with_differential(node.arg)
+    if isinstance(node, (Mul, Hadamard)):
+        return any(_is_sum_with_differential(f) for f in node.children())
     return False
+
+
+def _is_sum_with_differential(e: Expr) -> bool:
+    """A sum (or a sum over j) that holds the differential: expanded in phase 3."""
+    return isinstance(e, (Add, IndexedSum)) and has_differential(e)
 
 
 def _linearity(rec: Recorder, expr: Expr) -> Expr:

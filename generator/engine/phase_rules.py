@@ -98,7 +98,13 @@ DEFAULT_PHASE_RULES = PhaseRules(
         "hadamard-cancel",
         "sigmoid-from-exp",
     ),
-    expand=cat.rules("transpose-sum", "distribute", "hadamard-distribute"),
+    expand=cat.rules(
+        "transpose-sum",
+        "transpose-sum-over-j",
+        "distribute",
+        "sum-over-j-linearity",
+        "hadamard-distribute",
+    ),
     to_traces=cat.rules(
         "hadamard-rearrange", "sum-as-trace", "trace-scalar-factor", "trace-scalar-out"
     ),
@@ -126,6 +132,7 @@ DEFAULT_PHASE_RULES = PhaseRules(
         "trace-untranspose",
         "trace-power-sum",
         "trace-cyclic",
+        "sum-over-j-collect",
         "trace-hadamard",
         "trace-diag",
         "trace-scalar-out",
