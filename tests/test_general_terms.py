@@ -74,6 +74,8 @@ def test_a_long_run_that_holds_the_variable_is_written_by_its_period():
     ("tr(A1 A2 A3 A4 A5 A6 X)", "X", _lets("A"), "the run is constant: nothing to differentiate"),
     ("tr(X1 B X2 B X3 B X4 B X5 B)", "X1", _lets("X", k=5) + ("B: n x n",),
      "the numbered names vary: X1 is the variable"),
+    ("log(" + " + ".join(f"x^T A{i} x" for i in range(1, 6)) + ")", "x", _lets("A", k=5),
+     "a sum inside a function: its copies would stand beside the sum of its differentials"),
     ("tr(A1 X A2 X A3 X A4 X A5 X)", "X", ("A1: n x n", "A2: n x n", "A3: n x n",
                                            "A4: n x n", "A5: n x n", "X: n x n"),
      None),

@@ -60,26 +60,26 @@ TERM_INDICES = ("i", "l", "m", "s", "t", "u")
 
 def with_general_terms(expr: Expr, ctx: Context) -> Expr:
     """`expr` with each long regular run that holds the variable written by its general
-    term: a run of factors as a `Run` of its period (`A1 X ... A64 X`), a run of terms as
-    a sum over i (`x^T A1 x + ... + x^T A64 x` = sum_i x^T A_i x).  Only a uniform run:
-    the numbered names of its period are constants, their members alike in shape, and
-    plain names that a member's general form (`A_j`) can be written from."""
-    if not any(
-        isinstance(n, (Mul, Add)) and len(n.children()) >= SHORTEST_RUN for n in expr.walk()
-    ):
-        return expr
-    return expr.map_bottom_up(lambda node: _written_by_period(node, ctx))
+    term: a run of factors as a `Run` of its period (`A1 X ... A64 X`), and a run of the
+    objective's own terms as a sum over i (`x^T A1 x + ... + x^T A64 x` = sum_i x^T A_i x).
+    A sum inside a function stays written out: its copies would stand beside the sum of
+    their differentials (`(sum_i s_i)^-1 sum_i ds_i`), sums over one index nested.  Only
+    a uniform run: the numbered names of its period are constants, their members alike
+    in shape, and plain names that a member's general form (`A_j`) can be written from."""
+    if any(isinstance(n, Mul) and len(n.factors) >= SHORTEST_RUN for n in expr.walk()):
+        expr = expr.map_bottom_up(lambda node: _written_by_period(node, ctx))
+    if isinstance(expr, Add) and len(expr.terms) >= SHORTEST_RUN:
+        return _by_period(expr.terms, ctx, _as_sums, add) or expr
+    return expr
 
 
 def _written_by_period(node: Expr, ctx: Context) -> Expr:
-    if isinstance(node, Mul) and len(node.factors) >= SHORTEST_RUN:
-        written = _by_period(node.factors, ctx, _as_run, mul)
-        if isinstance(written, Mul) and node.scalar:
-            return Mul(written.factors, scalar=True)
-        return node if written is None else written
-    if isinstance(node, Add) and len(node.terms) >= SHORTEST_RUN:
-        return _by_period(node.terms, ctx, _as_sums, add) or node
-    return node
+    if not (isinstance(node, Mul) and len(node.factors) >= SHORTEST_RUN):
+        return node
+    written = _by_period(node.factors, ctx, _as_run, mul)
+    if isinstance(written, Mul) and node.scalar:
+        return Mul(written.factors, scalar=True)
+    return node if written is None else written
 
 
 Writer = Callable[[tuple[Expr, ...], RunFound, Context], Optional[tuple[Expr, ...]]]
