@@ -180,7 +180,9 @@ def fold_run(
 @lru_cache(maxsize=65536)  # a run's periods are asked for again by every run of its sum
 def instance(expr: Expr, index: str, value: Bound) -> Expr:
     """`expr` with `value` put for `index`: a number makes each `A_(j+1)` a member (A5),
-    another index renames it (`A_i` -> `A_j`); the bounds of runs follow."""
+    another index renames it (`A_i` -> `A_j`); the bounds of runs follow.  No sum is
+    nested in another over the same index (engine.rules_general keeps the product rule's
+    j apart from the objective's i, and a run's period index apart from both)."""
 
     def put(node: Expr) -> Expr:
         if isinstance(node, IndexedName) and node.bound.index == index:
