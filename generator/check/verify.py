@@ -38,19 +38,15 @@ from generator.math.expr import (
     Trace,
     Transpose,
 )
-from generator.check.numeric import (
-    STEP,
+from generator.check.arrays import (
     EvaluationError,
-    Evaluator,
-    Instance,
     UnluckyInstance,
-    draw_instance,
     entry,
-    on_positive_domain,
     over_entries,
     product,
     vec_of,
 )
+from generator.check.numeric import STEP, Evaluator, Instance, draw_instance, on_positive_domain
 from generator.math.indexed import IndexedSum, Run, fold_run
 from generator.math.symbols import SymbolTable
 
