@@ -204,17 +204,22 @@ def _differential_run(node: Expr, ctx: Context) -> Expr | None:
     return IndexedSum(term, j, Bound(None, low), Bound(None, high))
 
 
-def _differential_sum(node: Expr, ctx: Context) -> Expr | None:
-    """d(sum_i T_i) = sum_i dT_i."""
-    if isinstance(node, Differential) and isinstance(node.arg, IndexedSum):
-        return replace(node.arg, body=Differential(node.arg.body))
+def _into_the_sum(node: Expr) -> Expr | None:
+    """A linear operator of a sum over j is the sum over j of the operator of its term:
+    d(sum_j T_j) = sum_j dT_j, tr(sum_j M_j) = sum_j tr(M_j), (sum_j M_j)^T = sum_j M_j^T."""
+    if isinstance(node, (Differential, Trace, Transpose)) and isinstance(node.arg, IndexedSum):
+        return replace(node.arg, body=node.rebuild((node.arg.body,)))
     return None
+
+
+def _differential_sum(node: Expr, ctx: Context) -> Expr | None:
+    return _into_the_sum(node) if isinstance(node, Differential) else None
 
 
 def _sum_linear(node: Expr, ctx: Context) -> Expr | None:
     """tr(sum_j M_j) = sum_j tr(M_j); A (sum_j M_j) B = sum_j A M_j B."""
-    if isinstance(node, Trace) and isinstance(node.arg, IndexedSum):
-        return replace(node.arg, body=Trace(node.arg.body))
+    if isinstance(node, Trace):
+        return _into_the_sum(node)
     if isinstance(node, Mul):
         sums = [f for f in node.factors if isinstance(f, IndexedSum)]
         if len(sums) == 1:
@@ -255,9 +260,7 @@ def _sum_split(node: Expr, ctx: Context) -> Expr | None:
 
 
 def _transpose_sum(node: Expr, ctx: Context) -> Expr | None:
-    if isinstance(node, Transpose) and isinstance(node.arg, IndexedSum):
-        return replace(node.arg, body=Transpose(node.arg.body))
-    return None
+    return _into_the_sum(node) if isinstance(node, Transpose) else None
 
 
 def _transpose_run(node: Expr, ctx: Context) -> Expr | None:
