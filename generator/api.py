@@ -148,7 +148,7 @@ def _derive(
         second_order=second.answer if second else None,
         layers=layers,
         # the answer in the layers, where it is the gradient found (not its transpose)
-        layered=result.layered if answer == result.gradient else (),
+        as_found=result.as_found if answer == result.gradient else (),
     )
 
 
@@ -279,7 +279,7 @@ def _several_variables(
         names=rec.ctx.names,
         gradients=tuple((v, readable(g, table)) for v, g in result.gradients),
         layers=layers,
-        layered=result.layered,
+        as_found=result.as_found,
     )
 
 

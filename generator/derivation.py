@@ -73,7 +73,7 @@ class Derivation:
     # term of a sum over j (generator.engine.rules_general); `gradient` and `gradients`
     # are written out, in the problem's own symbols and names, to be read back
     layers: tuple[Intermediate, ...] = ()
-    layered: tuple[tuple[str, Expr], ...] = ()
+    as_found: tuple[tuple[str, Expr], ...] = ()
 
     def __repr__(self) -> str:
         """`Derivation(grad_X L = (A + A^T) X, L = tr(X^T A X); 14 steps, checked on 3
@@ -89,7 +89,7 @@ class Derivation:
         """(variable, derivative) as a sheet shows them: in the layers the engine named
         (each defined in the sheet's first step) or by a general term, else as
         `answers`."""
-        return self.layered or self.answers
+        return self.as_found or self.answers
 
     @property
     def labelled_answers(self) -> tuple[tuple[str, Expr], ...]:

@@ -86,7 +86,7 @@ def test_the_layers_are_numbered_as_the_user_numbers_them(objective, layers):
 
 def test_a_nest_of_two_is_worked_whole_as_the_notes_do():
     d = derive(problem_from_text("log(1 + exp(a^T x))", "x", ()))
-    assert d.layers == () and d.layered == ()
+    assert d.layers == () and d.as_found == ()
     assert "Name the layers" not in render_text(d)
 
 

@@ -69,9 +69,10 @@ class GradientResult:
     definitions: tuple[tuple[str, Expr], ...]  # named subexpressions: (("R", A x - b),)
     context: Context
     # the layers named by the engine (engine.layers), innermost first, and the gradients
-    # as found, written in them (`gradients` are written out, in the problem's symbols)
+    # as found: in those layers, or by a general term (engine.rules_general); empty where
+    # they are `gradients` themselves, which are written out in the problem's symbols
     layers: tuple[tuple[str, Expr], ...] = ()
-    layered: tuple[tuple[str, Expr], ...] = ()
+    as_found: tuple[tuple[str, Expr], ...] = ()
 
     @property
     def gradient(self) -> Expr:
@@ -109,10 +110,10 @@ def derive_gradient(
         gradients = ((rec.ctx.wrt, _identify(rec, dexpr, carried=tuple(carried))),)
     # the sheet writes the answer as found (in the layers, by its general term); what
     # reads back has it written out in the problem's own symbols
-    layered = gradients if layers or any(is_general(g) for _, g in gradients) else ()
+    as_found = gradients if layers or any(is_general(g) for _, g in gradients) else ()
     gradients = tuple((v, written_out(spelled_out(g), layers)) for v, g in gradients)
     return GradientResult(
-        tuple(rec.records), gradients, definitions + tuple(carried), rec.ctx, layers, layered
+        tuple(rec.records), gradients, definitions + tuple(carried), rec.ctx, layers, as_found
     )
 
 

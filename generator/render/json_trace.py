@@ -60,8 +60,8 @@ def trace_dict(derivation: Derivation) -> dict[str, Any]:
         data["where"] = {item.name: to_text(item.meaning) for item in p.where}
     if derivation.layers:  # the layers the derivation named (5.6): its lines hold them
         data["layers"] = {item.name: to_text(item.meaning) for item in derivation.layers}
-    if derivation.layered:  # the answers as the sheet writes them (layers, sums over j)
-        data["layered"] = {v: to_text(g) for v, g in derivation.layered}
+    if derivation.as_found:  # the answers as the sheet writes them (layers, sums over j)
+        data["layered"] = {v: to_text(g) for v, g in derivation.as_found}
     if derivation.differential is not None:
         data["differential"] = to_text(derivation.differential)
     second = derivation.second_order
